@@ -1,0 +1,3 @@
+from cadre_mgmt.celery_app import app as celery_app
+
+__all__ = ["celery_app"]

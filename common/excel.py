@@ -1,0 +1,135 @@
+"""Small Excel helpers shared by every import and export: safe opening, cell parsing, header styling."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook as WorkbookType
+
+from common.errors import ApplicationError
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A real roster is a few MB unpacked; refuse "zip bombs" that would unpack to far more.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem in an uploaded sheet, located as a person would find it in Excel."""
+
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+
+def open_xlsx(file: IO[bytes], *, max_bytes: int) -> WorkbookType:
+    """Open an uploaded .xlsx read-only, or raise ``ApplicationError`` with a message in Chinese."""
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(0)
+    if size == 0:
+        raise ApplicationError(_("The file is empty."), code="empty_file")
+    if size > max_bytes:
+        raise ApplicationError(
+            _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+            % {"size": round(size / 1048576, 1), "limit": round(max_bytes / 1048576, 1)},
+            code="file_too_large",
+        )
+    if not zipfile.is_zipfile(file):
+        raise ApplicationError(_("The file is not an Excel .xlsx workbook."), code="not_xlsx")
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise ApplicationError(_("The workbook unpacks to an unreasonable size."), code="file_too_large")
+        file.seek(0)
+        return load_workbook(file, read_only=True, data_only=True)
+    except ApplicationError:
+        raise
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise ApplicationError(
+            _("The workbook could not be read; save it again as .xlsx and retry."), code="malformed_xlsx"
+        ) from exc
+
+
+def iter_data_rows(ws: Any, width: int, first_row: int = 2) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Yield ``(excel_row_number, values)`` for non-blank rows below the header."""
+    for number, values in enumerate(ws.iter_rows(min_row=first_row, values_only=True), start=first_row):
+        padded = tuple(values[:width]) + (None,) * max(0, width - len(values))
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in padded):
+            continue
+        yield number, padded
+
+
+def cell_text(value: Any) -> str:
+    """Return a cell as trimmed text; whole numbers lose Excel's ``.0`` (staff numbers, codes)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def cell_date(value: Any) -> date | None:
+    """Return a cell as a date; accept Excel dates and 2024-01-31, 2024/1/31, 2024.1.31, 20240131."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
+    for fmt in ("%Y-%m-%d", "%Y%m%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+YES = {"是", "y", "yes", "true", "1", "√"}
+NO = {"否", "n", "no", "false", "0", ""}
+
+
+def cell_bool(value: Any, *, default: bool) -> bool:
+    text = cell_text(value).lower()
+    if value is None or text == "":
+        return default
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(text)
+
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+
+
+def write_header(ws: Any, headers: list[str], widths: list[int] | None = None) -> None:
+    """Write a bold, filled, frozen header row with sensible column widths."""
+    ws.append(headers)
+    for index, _header in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=index)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        ws.column_dimensions[get_column_letter(index)].width = (widths or [])[index - 1] if widths else 16
+    ws.freeze_panes = "A2"
+
+
+def new_workbook() -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb

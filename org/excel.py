@@ -1,0 +1,265 @@
+"""The roster workbook (花名册): its template and its parsing into typed rows.
+
+The column headers are Chinese on purpose: they are the file format that organization
+departments fill in, not interface text, so they do not change with the interface language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from common.excel import CellError, cell_bool, cell_date, cell_text, iter_data_rows, new_workbook, open_xlsx, write_header
+from org.models import Gender, RankLevel, StaffingType, UnitKind
+
+UNITS_SHEET = "单位"
+OFFICIALS_SHEET = "人员"
+MAX_ROWS = 50_000
+
+UNIT_KIND_LABELS = {"局": UnitKind.BUREAU, "乡镇街道": UnitKind.TOWN, "园区": UnitKind.PARK,
+                    "科室": UnitKind.SECTION, "其他": UnitKind.OTHER}
+GENDER_LABELS = {"男": Gender.MALE, "女": Gender.FEMALE}
+RANK_LABELS = {"班子成员": RankLevel.LEADERSHIP, "中层干部": RankLevel.MIDDLE, "一般干部": RankLevel.ORDINARY}
+STAFFING_LABELS = {"在编": StaffingType.ESTABLISHED, "编外聘用": StaffingType.CONTRACT}
+STATUS_LABELS = {"在职": True, "离职": False}
+
+# (header, required, width)
+UNIT_COLUMNS = [
+    ("单位编码", True, 14), ("单位名称", True, 28), ("上级单位编码", False, 14), ("单位类型", True, 12),
+    ("单位类别", False, 16), ("排序", False, 8), ("是否启用", False, 10),
+]
+OFFICIAL_COLUMNS = [
+    ("工号", True, 12), ("姓名", True, 10), ("性别", True, 6), ("出生日期", False, 12), ("单位编码", True, 14),
+    ("职务", False, 20), ("职级层次", True, 12), ("编制类型", True, 12), ("是否党员", False, 10),
+    ("联系电话", False, 14), ("参加工作日期", False, 14), ("任现职时间", False, 14), ("状态", False, 8),
+]
+
+
+@dataclass
+class UnitRow:
+    row: int
+    code: str
+    name: str
+    parent_code: str
+    kind: str
+    category_name: str
+    sort_order: int
+    is_active: bool
+
+
+@dataclass
+class OfficialRow:
+    row: int
+    staff_number: str
+    name: str
+    gender: str
+    birth_date: date | None
+    unit_code: str
+    position_title: str
+    rank_level: str
+    staffing_type: str
+    is_party_member: bool
+    phone: str
+    joined_on: date | None
+    post_since: date | None
+    is_active: bool
+
+
+@dataclass
+class Roster:
+    units: list[UnitRow] = field(default_factory=list)
+    officials: list[OfficialRow] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+
+
+def roster_template() -> bytes:
+    """Return the empty roster workbook with instructions and drop-down lists."""
+    wb = new_workbook()
+    guide = wb.create_sheet("填写说明")
+    guide.column_dimensions["A"].width = 100
+    for line in [
+        "干部花名册导入模板",
+        "1. “单位”表：每行一个单位。单位编码唯一；上级单位编码为空表示顶级单位；上级单位可在本表中或系统中已存在。",
+        "2. “人员”表：每行一名干部。工号唯一；单位编码须在“单位”表中或系统中已存在。",
+        "3. 带 * 的列必填。日期格式为 2024-01-31。单位类型：局、乡镇街道、园区、科室、其他。",
+        "4. 职级层次：班子成员、中层干部、一般干部。编制类型：在编、编外聘用。状态：在职、离职。",
+        "5. 重复导入同一文件时，按单位编码和工号更新，不会重复新增。文件中任一行有误，则整个文件不导入。",
+        "6. 本系统不采集身份证号码，请勿填写。",
+    ]:
+        guide.append([line])
+    for title, columns, lists in [
+        (UNITS_SHEET, UNIT_COLUMNS, {3: UNIT_KIND_LABELS, 6: {"是": 1, "否": 0}}),
+        (OFFICIALS_SHEET, OFFICIAL_COLUMNS, {2: GENDER_LABELS, 6: RANK_LABELS, 7: STAFFING_LABELS,
+                                             8: {"是": 1, "否": 0}, 12: STATUS_LABELS}),
+    ]:
+        ws = wb.create_sheet(title)
+        write_header(ws, [f"{h}*" if required else h for h, required, _w in columns], [w for _h, _r, w in columns])
+        for index, labels in lists.items():
+            validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
+            letter = chr(ord("A") + index)
+            validation.add(f"{letter}2:{letter}{MAX_ROWS}")
+            ws.add_data_validation(validation)
+    wb.active = 1
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def read_roster(file: IO[bytes]) -> Roster:
+    """Parse a roster workbook into rows, collecting every problem rather than stopping at the first."""
+    wb = open_xlsx(file, max_bytes=settings.ROSTER_MAX_UPLOAD_BYTES)
+    roster = Roster()
+    try:
+        if UNITS_SHEET not in wb.sheetnames and OFFICIALS_SHEET not in wb.sheetnames:
+            roster.errors.append(CellError("-", 0, "-", _("The workbook has neither a “单位” nor a “人员” sheet; "
+                                                          "please use the template.")))
+            return roster
+        if UNITS_SHEET in wb.sheetnames:
+            _read_sheet(wb[UNITS_SHEET], UNITS_SHEET, UNIT_COLUMNS, _parse_unit, roster.units, roster.errors)
+        if OFFICIALS_SHEET in wb.sheetnames:
+            _read_sheet(wb[OFFICIALS_SHEET], OFFICIALS_SHEET, OFFICIAL_COLUMNS, _parse_official,
+                        roster.officials, roster.errors)
+    finally:
+        wb.close()
+    _check_duplicates(roster)
+    return roster
+
+
+def _read_sheet(ws: Any, title: str, columns: list[tuple[str, bool, int]], parse: Any,
+                out: list[Any], errors: list[CellError]) -> None:
+    header = [cell_text(v).rstrip("*").strip() for v in next(ws.iter_rows(max_row=1, values_only=True), ())]
+    positions: dict[str, int] = {}
+    for name, required, _width in columns:
+        if name in header:
+            positions[name] = header.index(name)
+        elif required:
+            errors.append(CellError(title, 1, name, _("Required column is missing from the header row.")))
+    if len(positions) < sum(1 for _n, required, _w in columns if required):
+        return
+    width = max(positions.values()) + 1
+    for count, (number, values) in enumerate(iter_data_rows(ws, width), start=1):
+        if count > MAX_ROWS:
+            errors.append(CellError(title, number, "-", _("Too many rows; the limit is %(n)s.") % {"n": MAX_ROWS}))
+            return
+        cells = {name: values[pos] for name, pos in positions.items()}
+        row_errors: list[CellError] = []
+        record = parse(number, cells, lambda column, message, _n=number: row_errors.append(
+            CellError(title, _n, column, message)))
+        errors.extend(row_errors)
+        if not row_errors:
+            out.append(record)
+
+
+def _required_text(cells: dict[str, Any], column: str, error: Any, max_length: int) -> str:
+    text = cell_text(cells.get(column))
+    if not text:
+        error(column, _("This column is required."))
+    elif len(text) > max_length:
+        error(column, _("Too long: at most %(n)s characters.") % {"n": max_length})
+    return text
+
+
+def _optional_text(cells: dict[str, Any], column: str, error: Any, max_length: int) -> str:
+    text = cell_text(cells.get(column))
+    if len(text) > max_length:
+        error(column, _("Too long: at most %(n)s characters.") % {"n": max_length})
+    return text
+
+
+def _choice(cells: dict[str, Any], column: str, error: Any, labels: dict[str, Any], *, required: bool,
+            default: Any = "") -> Any:
+    text = cell_text(cells.get(column))
+    if not text:
+        if required:
+            error(column, _("This column is required."))
+        return default
+    if text in labels:
+        return labels[text]
+    values = {str(v): v for v in labels.values()}
+    if text in values:
+        return values[text]
+    error(column, _("“%(value)s” is not one of: %(choices)s.") % {"value": text, "choices": "、".join(labels)})
+    return default
+
+
+def _date(cells: dict[str, Any], column: str, error: Any) -> date | None:
+    try:
+        return cell_date(cells.get(column))
+    except ValueError:
+        error(column, _("“%(value)s” is not a date such as 2024-01-31.") % {"value": cell_text(cells.get(column))})
+        return None
+
+
+def _bool(cells: dict[str, Any], column: str, error: Any, *, default: bool) -> bool:
+    try:
+        return cell_bool(cells.get(column), default=default)
+    except ValueError:
+        error(column, _("Write 是 or 否."))
+        return default
+
+
+def _parse_unit(number: int, cells: dict[str, Any], error: Any) -> UnitRow:
+    sort_text = cell_text(cells.get("排序"))
+    sort_order = 0
+    if sort_text:
+        if sort_text.isdigit():
+            sort_order = int(sort_text)
+        else:
+            error("排序", _("Must be a whole number of 0 or more."))
+    code = _required_text(cells, "单位编码", error, 32)
+    parent_code = _optional_text(cells, "上级单位编码", error, 32)
+    if code and code == parent_code:
+        error("上级单位编码", _("A unit cannot be its own parent."))
+    return UnitRow(
+        row=number, code=code, name=_required_text(cells, "单位名称", error, 100), parent_code=parent_code,
+        kind=_choice(cells, "单位类型", error, UNIT_KIND_LABELS, required=True),
+        category_name=_optional_text(cells, "单位类别", error, 100), sort_order=sort_order,
+        is_active=_bool(cells, "是否启用", error, default=True),
+    )
+
+
+def _parse_official(number: int, cells: dict[str, Any], error: Any) -> OfficialRow:
+    today = date.today()
+    row = OfficialRow(
+        row=number,
+        staff_number=_required_text(cells, "工号", error, 32),
+        name=_required_text(cells, "姓名", error, 50),
+        gender=_choice(cells, "性别", error, GENDER_LABELS, required=True),
+        birth_date=_date(cells, "出生日期", error),
+        unit_code=_required_text(cells, "单位编码", error, 32),
+        position_title=_optional_text(cells, "职务", error, 100),
+        rank_level=_choice(cells, "职级层次", error, RANK_LABELS, required=True),
+        staffing_type=_choice(cells, "编制类型", error, STAFFING_LABELS, required=True),
+        is_party_member=_bool(cells, "是否党员", error, default=False),
+        phone=_optional_text(cells, "联系电话", error, 32),
+        joined_on=_date(cells, "参加工作日期", error),
+        post_since=_date(cells, "任现职时间", error),
+        is_active=_choice(cells, "状态", error, STATUS_LABELS, required=False, default=True),
+    )
+    for column, value in (("出生日期", row.birth_date), ("参加工作日期", row.joined_on), ("任现职时间", row.post_since)):
+        if value is not None and value > today:
+            error(column, _("The date is in the future."))
+    if row.birth_date and row.joined_on and row.joined_on <= row.birth_date:
+        error("参加工作日期", _("Must be after the birth date."))
+    return row
+
+
+def _check_duplicates(roster: Roster) -> None:
+    seen: dict[str, int] = {}
+    for unit in roster.units:
+        if unit.code in seen:
+            roster.errors.append(CellError(UNITS_SHEET, unit.row, "单位编码",
+                                           _("Duplicate of row %(row)s.") % {"row": seen[unit.code]}))
+        seen.setdefault(unit.code, unit.row)
+    seen = {}
+    for official in roster.officials:
+        if official.staff_number in seen:
+            roster.errors.append(CellError(OFFICIALS_SHEET, official.row, "工号",
+                                           _("Duplicate of row %(row)s.") % {"row": seen[official.staff_number]}))
+        seen.setdefault(official.staff_number, official.row)

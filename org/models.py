@@ -1,0 +1,262 @@
+"""Org units, unit categories, officials, their posts, users and the roles granted to them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
+
+from common.models import TimeStampedModel
+
+
+class User(AbstractUser):
+    """A person who signs in. Linked to at most one ``Official`` (not every official signs in)."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class UnitCategory(models.Model):
+    """A group of comparable units for like-with-like ranking (同类同比)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("unit category")
+        verbose_name_plural = _("unit categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    BUREAU = "bureau", _("Bureau")
+    TOWN = "town", _("Town or street")
+    PARK = "park", _("Park")
+    SECTION = "section", _("Section")
+    OTHER = "other", _("Other")
+
+
+class OrgUnit(MP_Node):
+    """A unit in the organisation tree.
+
+    The tree is a materialized path (django-treebeard): a subtree is one indexed
+    ``path LIKE 'prefix%'`` query. ``parent`` is kept beside the path for cheap joins and display.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="children_units",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices, default=UnitKind.OTHER)
+    category = models.ForeignKey(
+        UnitCategory, verbose_name=_("category"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="units",
+    )
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    node_order_by = ["sort_order", "code"]
+    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild"])
+
+    class Meta:
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+        indexes = [
+            # PostgreSQL needs the pattern opclass for LIKE 'prefix%' to use the index.
+            models.Index(fields=["path"], name="orgunit_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def subtree_q(self, prefix: str = "") -> Q:
+        """Return a filter matching this unit and everything below it (``prefix`` is a relation)."""
+        return Q(**{f"{prefix}path__startswith": self.path})
+
+    def move(self, target: MP_Node, pos: str | None = None) -> None:  # type: ignore[override]
+        super().move(target, pos)
+        self.refresh_from_db()
+        parent_path = self.path[: -self.steplen]
+        self.parent = OrgUnit.objects.get(path=parent_path) if parent_path else None
+        self.save(update_fields=["parent"])
+
+
+class RankLevel(models.TextChoices):
+    LEADERSHIP = "leadership", _("Leadership member")
+    MIDDLE = "middle", _("Middle-level cadre")
+    ORDINARY = "ordinary", _("Ordinary cadre")
+
+
+class StaffingType(models.TextChoices):
+    ESTABLISHED = "established", _("Established post")
+    CONTRACT = "contract", _("Contract staff")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Official(TimeStampedModel):
+    """A cadre (干部). No national ID numbers are kept."""
+
+    name = models.CharField(_("name"), max_length=50, db_index=True)
+    staff_number = models.CharField(_("staff number"), max_length=32, unique=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="officials")
+    position_title = models.CharField(_("position"), max_length=100, blank=True)
+    rank_level = models.CharField(_("rank level"), max_length=16, choices=RankLevel.choices)
+    staffing_type = models.CharField(
+        _("staffing type"), max_length=16, choices=StaffingType.choices, default=StaffingType.ESTABLISHED
+    )
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    joined_on = models.DateField(_("date joined"), null=True, blank=True)
+    post_since = models.DateField(_("in current post since"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Unticked when the official has left."))
+    left_on = models.DateField(_("date left"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("login account"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="official",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit__path", "name", "staff_number"]
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        indexes = [
+            models.Index(fields=["unit", "rank_level"], name="official_unit_rank_idx"),
+            models.Index(fields=["is_active", "post_since"], name="official_rotation_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.staff_number}）"
+
+    def years_in_post(self, today: date | None = None) -> float | None:
+        if self.post_since is None:
+            return None
+        today = today or timezone.localdate()
+        return (today - self.post_since).days / 365.25
+
+    @property
+    def rotation_due(self) -> bool:
+        """True when an active official has served ROTATION_DUE_YEARS or more in the current post."""
+        return bool(self.is_active and self.post_since and self.post_since <= rotation_cutoff())
+
+
+def rotation_cutoff(today: date | None = None) -> date:
+    """Return the latest ``post_since`` that makes an official due for rotation today."""
+    today = today or timezone.localdate()
+    years = settings.ROTATION_DUE_YEARS
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+class PostKind(models.TextChoices):
+    APPOINTMENT = "appointment", _("Appointment")
+    INTERNAL_ROTATION = "internal_rotation", _("Internal rotation")
+    LATERAL_EXCHANGE = "lateral_exchange", _("Lateral exchange")
+    COMPETITIVE_EXCHANGE = "competitive_exchange", _("Competitive exchange")
+    UP_DOWN_EXCHANGE = "up_down_exchange", _("Up-down exchange")
+    SECONDMENT = "secondment", _("Secondment")
+
+
+class PostAssignment(models.Model):
+    """One post an official held: where, as what, from when to when, and how they came to it."""
+
+    official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE, related_name="posts")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    position_title = models.CharField(_("position"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=PostKind.choices, default=PostKind.APPOINTMENT)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["official", "-start_date"]
+        verbose_name = _("post assignment")
+        verbose_name_plural = _("post assignments")
+        indexes = [models.Index(fields=["official", "-start_date"], name="post_official_start_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="post_end_after_start",
+            ),
+            # At most one open post per official.
+            models.UniqueConstraint(
+                fields=["official"], condition=Q(end_date__isnull=True), name="post_one_open_per_official"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.official_id} {self.position_title} {self.start_date}"
+
+
+class Role(models.TextChoices):
+    HEAD = "head", _("Head")
+    ORG_DEPARTMENT = "org", _("Organization department")
+    DISCIPLINE = "discipline", _("Discipline inspection")
+
+
+class RoleGrant(models.Model):
+    """A role held by a user on a unit, covering the unit's whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="rolegrant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class RosterImport(models.Model):
+    """A record of each roster upload, kept whether it was applied or refused."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    succeeded = models.BooleanField(_("succeeded"), default=False)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    units_created = models.PositiveIntegerField(_("units created"), default=0)
+    units_updated = models.PositiveIntegerField(_("units updated"), default=0)
+    officials_created = models.PositiveIntegerField(_("officials created"), default=0)
+    officials_updated = models.PositiveIntegerField(_("officials updated"), default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.created_at:%Y-%m-%d %H:%M}"

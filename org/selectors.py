@@ -1,0 +1,159 @@
+"""Reads for the org app, every one scoped to what the asking user may see.
+
+Scope rules (DESIGN §5): a role granted on a unit covers its subtree; an organization-department
+role on the root covers everything; a user linked to an official always sees that official. Each
+kind of object has one scoping function here; pages and API endpoints fetch through it, so an
+object outside one's scope is a 404, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from org.models import Official, OrgUnit, PostAssignment, RankLevel, Role, RoleGrant, User, rotation_cutoff
+
+ALL_ROLES: tuple[str, ...] = tuple(Role.values)
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int
+    unit_path: str
+    unit_name: str
+
+
+@dataclass
+class Access:
+    """What one user holds: their role grants and their own official record (loaded once per request)."""
+
+    is_superuser: bool = False
+    grants: list[Grant] = field(default_factory=list)
+    official_id: int | None = None
+    official_unit_id: int | None = None
+
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_superuser or any(g.role in roles for g in self.grants)
+
+    def paths(self, roles: Iterable[str] = ALL_ROLES) -> list[str]:
+        """Return the minimal set of subtree prefixes covered by the given roles."""
+        wanted = set(roles)
+        prefixes = sorted({g.unit_path for g in self.grants if g.role in wanted})
+        minimal: list[str] = []
+        for path in prefixes:  # sorted, so an ancestor comes before its descendants
+            if not any(path.startswith(kept) for kept in minimal):
+                minimal.append(path)
+        return minimal
+
+
+def access_for(user: User | AnonymousUser) -> Access:
+    """Return the user's ``Access``, cached on the user object for the rest of the request."""
+    cached = getattr(user, "_cadre_access", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated:
+        return Access()
+    grants = [
+        Grant(role=g.role, unit_id=g.unit_id, unit_path=g.unit.path, unit_name=g.unit.name)
+        for g in RoleGrant.objects.filter(user=user, unit__is_active=True).select_related("unit").order_by("unit__path")
+    ]
+    own = Official.objects.filter(user=user).values("id", "unit_id").first()
+    access = Access(
+        is_superuser=user.is_superuser,
+        grants=grants,
+        official_id=own["id"] if own else None,
+        official_unit_id=own["unit_id"] if own else None,
+    )
+    user._cadre_access = access  # type: ignore[union-attr]
+    return access
+
+
+def _subtree_q(paths: list[str], relation: str = "") -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{relation}path__startswith": path})
+    return q
+
+
+def units_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES) -> QuerySet[OrgUnit]:
+    """Return the units a user may see: subtrees of their role grants, and their own unit."""
+    access = access_for(user)
+    qs = OrgUnit.objects.select_related("category", "parent").order_by("path")
+    if access.is_superuser:
+        return qs
+    q = _subtree_q(access.paths(roles))
+    if access.official_unit_id is not None:
+        q |= Q(pk=access.official_unit_id)
+    return qs.filter(q)
+
+
+def officials_visible_to(
+    user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES, include_self: bool = True
+) -> QuerySet[Official]:
+    """Return the officials a user may see: those in their role subtrees, and themself."""
+    access = access_for(user)
+    qs = Official.objects.select_related("unit", "unit__category")
+    if access.is_superuser:
+        return qs
+    q = _subtree_q(access.paths(roles), relation="unit__")
+    if include_self and access.official_id is not None:
+        q |= Q(pk=access.official_id)
+    return qs.filter(q)
+
+
+def official_posts(official: Official) -> QuerySet[PostAssignment]:
+    return official.posts.select_related("unit").order_by("-start_date")
+
+
+def officials_due_for_rotation(user: User | AnonymousUser, *, today: date | None = None) -> QuerySet[Official]:
+    """Return visible active officials who have served the rotation period in their current post."""
+    return (
+        officials_visible_to(user)
+        .filter(is_active=True, post_since__lte=rotation_cutoff(today))
+        .order_by("post_since", "name")
+    )
+
+
+@dataclass
+class DashboardFigures:
+    officials: int
+    by_rank_level: list[tuple[str, str, int]]  # (value, label, count)
+    units: int
+    rotation_due: int
+    rotation_due_sample: list[Official]
+    today: date
+
+
+def dashboard_figures(user: User | AnonymousUser) -> DashboardFigures:
+    """Return the home dashboard's figures for the user's scope in a fixed number of queries."""
+    today = timezone.localdate()
+    active = officials_visible_to(user).filter(is_active=True)
+    counts = dict(active.order_by().values_list("rank_level").annotate(n=Count("id")))
+    by_rank = [(value, str(label), counts.get(value, 0)) for value, label in RankLevel.choices]
+    due = officials_due_for_rotation(user, today=today)
+    return DashboardFigures(
+        officials=sum(counts.values()),
+        by_rank_level=by_rank,
+        units=units_visible_to(user).filter(is_active=True).count(),
+        rotation_due=due.count(),
+        rotation_due_sample=list(due[:10]),
+        today=today,
+    )
+
+
+def unit_tree(user: User | AnonymousUser) -> list[OrgUnit]:
+    """Return visible units in tree order, each annotated with its direct active official count."""
+    return list(
+        units_visible_to(user).annotate(
+            official_count=Count("officials", filter=Q(officials__is_active=True))
+        )
+    )

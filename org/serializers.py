@@ -1,0 +1,31 @@
+from rest_framework import serializers
+
+from org.models import Official, OrgUnit
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
+
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "code", "name", "kind", "parent", "category", "category_name", "depth", "sort_order",
+                  "is_active"]
+
+
+class UnitBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "code", "name"]
+
+
+class OfficialSerializer(serializers.ModelSerializer):
+    unit = UnitBriefSerializer(read_only=True)
+    rotation_due = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Official
+        fields = ["id", "staff_number", "name", "gender", "birth_date", "unit", "position_title", "rank_level",
+                  "staffing_type", "is_party_member", "phone", "joined_on", "post_since", "is_active", "left_on",
+                  "rotation_due"]

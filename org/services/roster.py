@@ -1,0 +1,290 @@
+"""Roster import (花名册导入): all-or-nothing upsert of units and officials from a workbook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from common.errors import ApplicationError
+from common.excel import CellError
+from org.excel import OFFICIALS_SHEET, UNITS_SHEET, OfficialRow, Roster, UnitRow, read_roster
+from org.models import (
+    Official,
+    OrgUnit,
+    PostAssignment,
+    PostKind,
+    RosterImport,
+    UnitCategory,
+    User,
+)
+from org.selectors import access_for
+from org.services.structure import unit_create
+
+OFFICIAL_FIELDS = [
+    "name", "gender", "birth_date", "unit_id", "position_title", "rank_level", "staffing_type",
+    "is_party_member", "phone", "joined_on", "post_since", "is_active",
+]
+
+
+@dataclass
+class RosterResult:
+    errors: list[CellError] = field(default_factory=list)
+    units_created: int = 0
+    units_updated: int = 0
+    officials_created: int = 0
+    officials_updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Refused(Exception):
+    """Raised inside the transaction to roll every change back."""
+
+
+def roster_import(*, file: IO[bytes], by: User | None, filename: str = "") -> RosterResult:
+    """Import a roster workbook, all or nothing.
+
+    ``by`` is the uploading user (organization department; ``None`` for the management command,
+    which acts for the whole organisation). Every bad row is reported; if there is any, nothing
+    changes. Re-importing updates units by code and officials by staff number.
+    File-level problems (not an .xlsx, too large, malformed) raise ``ApplicationError``.
+    """
+    if by is not None and not access_for(by).has_role("org"):
+        raise ApplicationError(_("Only the organization department may import the roster."), code="forbidden")
+    roster = read_roster(file)
+    result = RosterResult(errors=list(roster.errors))
+    if result.ok:
+        try:
+            with transaction.atomic():
+                _Importer(roster, by, result).run()
+                if not result.ok:
+                    raise _Refused
+        except _Refused:
+            result.units_created = result.units_updated = 0
+            result.officials_created = result.officials_updated = 0
+    RosterImport.objects.create(
+        uploaded_by=by, filename=filename[:255], succeeded=result.ok, error_count=len(result.errors),
+        units_created=result.units_created, units_updated=result.units_updated,
+        officials_created=result.officials_created, officials_updated=result.officials_updated,
+    )
+    return result
+
+
+class _Importer:
+    def __init__(self, roster: Roster, by: User | None, result: RosterResult) -> None:
+        self.roster = roster
+        self.result = result
+        access = access_for(by) if by is not None else None
+        # None means unrestricted (command line or superuser).
+        self.scope: list[str] | None = None if access is None or access.is_superuser else access.paths(["org"])
+        self.file_units = {u.code: u for u in roster.units}
+        codes = set(self.file_units) | {u.parent_code for u in roster.units if u.parent_code} | {
+            o.unit_code for o in roster.officials}
+        self.existing = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
+
+    def error(self, sheet: str, row: int, column: str, message: str) -> None:
+        self.result.errors.append(CellError(sheet, row, column, message))
+
+    def in_scope(self, path: str) -> bool:
+        return self.scope is None or any(path.startswith(p) for p in self.scope)
+
+    # -- validation ------------------------------------------------------------------------------
+    def run(self) -> None:
+        self.validate_units()
+        existing_officials = {
+            o.staff_number: o for o in Official.objects.filter(
+                staff_number__in=[r.staff_number for r in self.roster.officials]).select_related("unit")
+        }
+        self.validate_officials(existing_officials)
+        if not self.result.ok:
+            return
+        self.apply_units()
+        self.apply_officials(existing_officials)
+
+    def unit_in_scope_after_import(self, code: str, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether ``code`` will sit inside the importer's scope once the file is applied."""
+        if self.scope is None:
+            return True
+        existing = self.existing.get(code)
+        if code in self.file_units and code not in seen:
+            if existing is not None and not self.in_scope(existing.path):
+                return False
+            parent = self.file_units[code].parent_code
+            if not parent:  # stays a top-level unit: only if it already is one, in scope
+                return existing is not None and existing.parent_id is None
+            return self.unit_in_scope_after_import(parent, seen | {code})
+        return existing is not None and self.in_scope(existing.path)
+
+    def validate_units(self) -> None:
+        for row in self.roster.units:
+            existing = self.existing.get(row.code)
+            if existing is not None and not self.in_scope(existing.path):
+                self.error(UNITS_SHEET, row.row, "单位编码", _("This unit code is already used outside your scope."))
+                continue
+            if row.parent_code and row.parent_code not in self.file_units and row.parent_code not in self.existing:
+                self.error(UNITS_SHEET, row.row, "上级单位编码",
+                           _("Parent unit “%(code)s” is neither in this file nor in the system.")
+                           % {"code": row.parent_code})
+                continue
+            if self._cycles(row):
+                self.error(UNITS_SHEET, row.row, "上级单位编码", _("The parent chain loops back to this unit."))
+                continue
+            becomes_top_level = not row.parent_code and (existing is None or existing.parent_id is not None)
+            if becomes_top_level and self.scope is not None:
+                self.error(UNITS_SHEET, row.row, "上级单位编码",
+                           _("Only the system administrator may add or move top-level units."))
+            elif not self.unit_in_scope_after_import(row.code):
+                self.error(UNITS_SHEET, row.row, "上级单位编码", _("The parent unit is outside your scope."))
+
+    def _cycles(self, row: UnitRow) -> bool:
+        seen = {row.code}
+        code = row.parent_code
+        while code:
+            if code in seen:
+                return True
+            seen.add(code)
+            if code in self.file_units:
+                code = self.file_units[code].parent_code
+                continue
+            # An existing parent outside the file: a loop if it sits under the unit being moved.
+            parent = self.existing[code]
+            moved = self.existing.get(row.code)
+            return moved is not None and parent.path.startswith(moved.path)
+        return False
+
+    def validate_officials(self, existing: dict[str, Official]) -> None:
+        for row in self.roster.officials:
+            if row.unit_code not in self.file_units and row.unit_code not in self.existing:
+                self.error(OFFICIALS_SHEET, row.row, "单位编码",
+                           _("Unit “%(code)s” is neither in this file nor in the system.") % {"code": row.unit_code})
+                continue
+            if not self.unit_in_scope_after_import(row.unit_code):
+                self.error(OFFICIALS_SHEET, row.row, "单位编码", _("The unit is outside your scope."))
+                continue
+            official = existing.get(row.staff_number)
+            if official is not None and not self.in_scope(official.unit.path):
+                self.error(OFFICIALS_SHEET, row.row, "工号", _("This staff number is already used outside your scope."))
+
+    # -- applying --------------------------------------------------------------------------------
+    def apply_units(self) -> None:
+        categories = self._categories()
+        for row in self._parents_first():
+            category = categories.get(row.category_name) if row.category_name else None
+            unit = OrgUnit.objects.filter(code=row.code).first()  # fresh: earlier moves shift paths
+            parent = OrgUnit.objects.get(code=row.parent_code) if row.parent_code else None
+            if unit is None:
+                unit_create(name=row.name, code=row.code, parent=parent, kind=row.kind, category=category,
+                            sort_order=row.sort_order, is_active=row.is_active)
+                self.result.units_created += 1
+                continue
+            reposition = unit.parent_id != (parent.pk if parent else None) or unit.sort_order != row.sort_order
+            changed = reposition or (unit.name, unit.kind, unit.category_id, unit.is_active) != (
+                row.name, row.kind, category.pk if category else None, row.is_active)
+            if not changed:
+                continue
+            unit.name, unit.kind, unit.category, unit.is_active = row.name, row.kind, category, row.is_active
+            unit.sort_order = row.sort_order
+            unit.save()
+            if reposition:
+                if parent is not None:
+                    unit.move(parent, "sorted-child")
+                else:
+                    unit.move(OrgUnit.get_first_root_node(), "sorted-sibling")
+            self.result.units_updated += 1
+
+    def _categories(self) -> dict[str, UnitCategory]:
+        names = {u.category_name for u in self.roster.units if u.category_name}
+        found = {c.name: c for c in UnitCategory.objects.filter(name__in=names)}
+        missing = sorted(names - set(found))
+        taken_codes = set(UnitCategory.objects.values_list("code", flat=True))
+        new = []
+        for index, name in enumerate(missing, start=1):
+            code = f"C{len(taken_codes) + index:03d}"
+            while code in taken_codes:
+                index += 1000
+                code = f"C{len(taken_codes) + index:03d}"
+            new.append(UnitCategory(name=name, code=code))
+        for category in UnitCategory.objects.bulk_create(new):
+            found[category.name] = category
+        return found
+
+    def _parents_first(self) -> list[UnitRow]:
+        def depth(row: UnitRow) -> int:
+            d, code = 0, row.parent_code
+            while code in self.file_units:
+                d, code = d + 1, self.file_units[code].parent_code
+            return d
+
+        return sorted(self.roster.units, key=lambda r: (depth(r), r.sort_order, r.code))
+
+    def apply_officials(self, existing: dict[str, Official]) -> None:
+        unit_ids = dict(OrgUnit.objects.filter(
+            code__in={r.unit_code for r in self.roster.officials}).values_list("code", "id"))
+        today = timezone.localdate()
+        created: list[Official] = []
+        updated: list[Official] = []
+        moved: dict[int, OfficialRow] = {}
+        for row in self.roster.officials:
+            values = {
+                "name": row.name, "gender": row.gender, "birth_date": row.birth_date,
+                "unit_id": unit_ids[row.unit_code], "position_title": row.position_title,
+                "rank_level": row.rank_level, "staffing_type": row.staffing_type,
+                "is_party_member": row.is_party_member, "phone": row.phone, "joined_on": row.joined_on,
+                "post_since": row.post_since, "is_active": row.is_active,
+            }
+            official = existing.get(row.staff_number)
+            if official is None:
+                created.append(Official(staff_number=row.staff_number, **values))
+                continue
+            if all(getattr(official, name) == value for name, value in values.items()):
+                continue
+            if (official.unit_id, official.position_title) != (values["unit_id"], values["position_title"]):
+                moved[official.pk] = row
+            for name, value in values.items():
+                setattr(official, name, value)
+            if not row.is_active and official.left_on is None:
+                official.left_on = today
+            official.updated_at = timezone.now()
+            updated.append(official)
+
+        created = bulk_create_with_history(created, Official, batch_size=1000)
+        if not all(o.pk for o in created):  # backends that do not return keys from bulk inserts
+            ids = dict(Official.objects.filter(staff_number__in=[o.staff_number for o in created])
+                       .values_list("staff_number", "id"))
+            for o in created:
+                o.pk = ids[o.staff_number]
+        bulk_update_with_history(updated, Official, [*OFFICIAL_FIELDS, "left_on", "updated_at"], batch_size=1000)
+        self.result.officials_created = len(created)
+        self.result.officials_updated = len(updated)
+        self._record_posts(created, [o for o in updated if o.pk in moved], today)
+
+    def _record_posts(self, created: list[Official], moved: list[Official], today: object) -> None:
+        """Open a post for each new official; close and reopen the post of each one who moved."""
+        open_posts = {p.official_id: p for p in PostAssignment.objects.filter(
+            official_id__in=[o.pk for o in moved], end_date__isnull=True)}
+        new_posts = []
+        closed = []
+        for official in moved:
+            start = official.post_since or today
+            current = open_posts.get(official.pk)
+            if current is not None:
+                start = max(start, current.start_date)
+                current.end_date = start
+                closed.append(current)
+            new_posts.append(PostAssignment(official_id=official.pk, unit_id=official.unit_id,
+                                            position_title=official.position_title,
+                                            kind=PostKind.APPOINTMENT, start_date=start, note="花名册导入"))
+        for official in created:
+            new_posts.append(PostAssignment(
+                official_id=official.pk, unit_id=official.unit_id, position_title=official.position_title,
+                kind=PostKind.APPOINTMENT, start_date=official.post_since or official.joined_on or today,
+                note="花名册导入"))
+        PostAssignment.objects.bulk_update(closed, ["end_date"], batch_size=1000)
+        PostAssignment.objects.bulk_create(new_posts, batch_size=1000)

@@ -1,0 +1,101 @@
+"""HTML pages of the org app: dashboard, officials, unit tree, roster import. Thin by design."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from common.errors import ApplicationError
+from common.excel import XLSX_CONTENT_TYPE
+from org import selectors
+from org.excel import roster_template
+from org.filters import OfficialFilter
+from org.forms import RosterUploadForm
+from org.models import RosterImport
+from org.services import roster_import
+
+PAGE_SIZE = 25
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    figures = selectors.dashboard_figures(request.user)
+    chart = {
+        "labels": [label for _value, label, _count in figures.by_rank_level],
+        "counts": [count for _value, _label, count in figures.by_rank_level],
+    }
+    return render(request, "org/home.html",
+                  {"figures": figures, "chart": chart, "rotation_years": settings.ROTATION_DUE_YEARS})
+
+
+@login_required
+def official_list(request: HttpRequest) -> HttpResponse:
+    officials = selectors.officials_visible_to(request.user).order_by("unit__path", "name", "staff_number")
+    filterset = OfficialFilter(request.GET, queryset=officials, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page": page, "query": query.urlencode()}
+    template = "org/_official_table.html" if request.htmx and not request.htmx.boosted else "org/official_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    official = get_object_or_404(selectors.officials_visible_to(request.user).select_related("user"), pk=pk)
+    posts = selectors.official_posts(official)
+    return render(request, "org/official_detail.html", {"official": official, "posts": posts})
+
+
+@login_required
+def unit_tree(request: HttpRequest) -> HttpResponse:
+    units = selectors.unit_tree(request.user)
+    base_depth = min((u.depth for u in units), default=1)
+    for unit in units:
+        unit.indent = 0.5 + 1.5 * (unit.depth - base_depth)  # type: ignore[attr-defined]
+    return render(request, "org/unit_tree.html", {"units": units, "base_depth": base_depth})
+
+
+def _require_org_department(request: HttpRequest) -> None:
+    # The page does not exist for anyone else (404, not 403: it reveals nothing).
+    if not selectors.access_for(request.user).has_role("org"):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_upload(request: HttpRequest) -> HttpResponse:
+    _require_org_department(request)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = roster_import(file=upload, by=request.user, filename=upload.name)
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            if result.ok:
+                messages.success(
+                    request,
+                    _("Roster imported: %(uc)s units added, %(uu)s updated; %(oc)s officials added, %(ou)s updated.")
+                    % {"uc": result.units_created, "uu": result.units_updated,
+                       "oc": result.officials_created, "ou": result.officials_updated},
+                )
+                return redirect("org:roster_upload")
+    history = RosterImport.objects.select_related("uploaded_by")[:10]
+    return render(request, "org/roster_upload.html", {"form": form, "result": result, "history": history})
+
+
+@login_required
+def roster_template_download(request: HttpRequest) -> HttpResponse:
+    _require_org_department(request)
+    response = HttpResponse(roster_template(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
+    return response

@@ -1,0 +1,86 @@
+"""Shared fixtures: a small county with two bureaus, sections, and a user for every role."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from org.models import Official, OrgUnit, RankLevel, User
+from tests.factories import OfficialFactory, OrgUnitFactory, RoleGrantFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip with a visible reason on a laptop; in CI a missing service is a failure, never a skip."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI requires this service: {reason}")
+    pytest.skip(reason)
+
+
+@dataclass
+class County:
+    root: OrgUnit
+    culture: OrgUnit  # 文化和旅游局
+    culture_office: OrgUnit
+    culture_tourism: OrgUnit
+    finance: OrgUnit  # another bureau
+    finance_office: OrgUnit
+    head: User  # head of culture
+    staff: User  # an official in a culture section
+    orgadmin: User  # organization department on the root
+    inspector: User  # discipline inspection on the root
+    outsider: User  # signed in, no role, no official
+    head_official: Official
+    staff_official: Official
+    culture_official: Official  # someone else in culture's subtree
+    finance_official: Official
+
+
+@pytest.fixture
+def county(db: None) -> County:
+    root = OrgUnitFactory(name="清河县", code="QH", kind="other")
+    culture = OrgUnitFactory(name="文化和旅游局", code="WL", parent=root)
+    finance = OrgUnitFactory(name="财政局", code="CZ", parent=root)
+    culture_office = OrgUnitFactory(name="文旅局办公室", code="WL01", kind="section", parent=culture)
+    culture_tourism = OrgUnitFactory(name="旅游发展科", code="WL02", kind="section", parent=culture)
+    finance_office = OrgUnitFactory(name="财政局办公室", code="CZ01", kind="section", parent=finance)
+    for unit in (root, culture, finance, culture_office, culture_tourism, finance_office):
+        unit.refresh_from_db()
+
+    head = UserFactory(username="head")
+    staff = UserFactory(username="staff")
+    orgadmin = UserFactory(username="orgadmin")
+    inspector = UserFactory(username="inspector")
+    outsider = UserFactory(username="outsider")
+    RoleGrantFactory(user=head, unit=culture, role="head")
+    RoleGrantFactory(user=orgadmin, unit=root, role="org")
+    RoleGrantFactory(user=inspector, unit=root, role="discipline")
+
+    head_official = OfficialFactory(name="王局长", unit=culture, rank_level=RankLevel.LEADERSHIP, user=head)
+    staff_official = OfficialFactory(name="李科员", unit=culture_tourism, user=staff)
+    culture_official = OfficialFactory(name="赵主任", unit=culture_office, rank_level=RankLevel.MIDDLE)
+    finance_official = OfficialFactory(name="钱科员", unit=finance_office)
+    return County(
+        root=root, culture=culture, culture_office=culture_office, culture_tourism=culture_tourism,
+        finance=finance, finance_office=finance_office, head=head, staff=staff, orgadmin=orgadmin,
+        inspector=inspector, outsider=outsider, head_official=head_official, staff_official=staff_official,
+        culture_official=culture_official, finance_official=finance_official,
+    )
+
+
+@pytest.fixture
+def client_for():
+    """Return a function giving a test client signed in as a user."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

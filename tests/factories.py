@@ -1,0 +1,84 @@
+"""factory_boy factories for every model the tests build."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from org.models import Gender, Official, OrgUnit, PostAssignment, RankLevel, RoleGrant, UnitCategory, UnitKind, User
+from org.services import unit_create
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw-for-tests-2026")
+
+
+class UnitCategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = UnitCategory
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"CAT{n}")
+    name = factory.Sequence(lambda n: f"类别{n}")
+
+
+class OrgUnitFactory(factory.Factory):
+    """Build units through ``unit_create`` so the materialized path is right."""
+
+    class Meta:
+        model = OrgUnit
+
+    name = factory.Sequence(lambda n: f"单位{n}")
+    code = factory.Sequence(lambda n: f"U{n:04d}")
+    kind = UnitKind.BUREAU
+    parent = None
+    category = None
+    sort_order = 0
+
+    @classmethod
+    def _create(cls, model_class: type[OrgUnit], *args: Any, **kwargs: Any) -> OrgUnit:
+        parent = kwargs.pop("parent", None)
+        if parent is not None:
+            parent.refresh_from_db()  # earlier inserts may have changed numchild
+        return unit_create(parent=parent, **kwargs)
+
+
+class OfficialFactory(DjangoModelFactory):
+    class Meta:
+        model = Official
+
+    name = factory.Sequence(lambda n: f"干部{n}")
+    staff_number = factory.Sequence(lambda n: f"S{n:06d}")
+    gender = Gender.MALE
+    birth_date = dt.date(1985, 5, 1)
+    unit = factory.SubFactory(OrgUnitFactory)
+    position_title = "科员"
+    rank_level = RankLevel.ORDINARY
+    post_since = dt.date(2023, 1, 1)
+
+
+class PostAssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = PostAssignment
+
+    official = factory.SubFactory(OfficialFactory)
+    unit = factory.SelfAttribute("official.unit")
+    position_title = factory.SelfAttribute("official.position_title")
+    start_date = factory.SelfAttribute("official.post_since")
+
+
+class RoleGrantFactory(DjangoModelFactory):
+    class Meta:
+        model = RoleGrant
+
+    user = factory.SubFactory(UserFactory)
+    unit = factory.SubFactory(OrgUnitFactory)
+    role = "head"

@@ -1,0 +1,115 @@
+"""Who sees what: subtree scoping in selectors, pages and the API, and 404 outside one's scope."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from org.selectors import officials_visible_to, units_visible_to
+from tests.factories import RoleGrantFactory
+
+
+def names(qs):
+    return set(qs.values_list("name", flat=True))
+
+
+def test_head_sees_only_their_subtree(county):
+    assert names(officials_visible_to(county.head)) == {"王局长", "李科员", "赵主任"}
+    assert set(units_visible_to(county.head).values_list("code", flat=True)) == {"WL", "WL01", "WL02"}
+
+
+def test_staff_sees_only_themself(county):
+    assert names(officials_visible_to(county.staff)) == {"李科员"}
+    assert set(units_visible_to(county.staff).values_list("code", flat=True)) == {"WL02"}
+
+
+def test_org_department_on_root_sees_everything(county):
+    assert names(officials_visible_to(county.orgadmin)) == {"王局长", "李科员", "赵主任", "钱科员"}
+    assert units_visible_to(county.orgadmin).count() == 6
+
+
+def test_discipline_inspection_scoped_by_subtree(county):
+    RoleGrantFactory(user=county.outsider, unit=county.finance, role="discipline")
+    assert names(officials_visible_to(county.outsider)) == {"钱科员"}
+
+
+def test_user_without_role_or_official_sees_nothing(county):
+    assert not officials_visible_to(county.outsider).exists()
+    assert not units_visible_to(county.outsider).exists()
+
+
+def test_several_grants_union_their_subtrees(county):
+    RoleGrantFactory(user=county.head, unit=county.finance_office, role="head")
+    assert "钱科员" in names(officials_visible_to(county.head))
+
+
+def test_inactive_unit_grant_covers_nothing(county):
+    county.finance.is_active = False
+    county.finance.save()
+    RoleGrantFactory(user=county.outsider, unit=county.finance, role="head")
+    assert not officials_visible_to(county.outsider).exists()
+
+
+@pytest.mark.parametrize(
+    ("user_attr", "official_attr", "status"),
+    [
+        ("head", "culture_official", 200),
+        ("head", "finance_official", 404),
+        ("staff", "staff_official", 200),
+        ("staff", "head_official", 404),
+        ("orgadmin", "finance_official", 200),
+        ("outsider", "staff_official", 404),
+    ],
+)
+def test_official_page_answers_404_outside_scope(county, client_for, user_attr, official_attr, status):
+    client = client_for(getattr(county, user_attr))
+    official = getattr(county, official_attr)
+    assert client.get(reverse("org:official_detail", args=[official.pk])).status_code == status
+    api = client.get(f"/api/v1/officials/{official.pk}/")
+    assert api.status_code == status
+    if status == 404:
+        assert official.name not in api.content.decode()
+
+
+def test_missing_and_forbidden_look_the_same(county, client_for):
+    client = client_for(county.head)
+    forbidden = client.get(reverse("org:official_detail", args=[county.finance_official.pk]))
+    missing = client.get(reverse("org:official_detail", args=[999999]))
+    assert forbidden.status_code == missing.status_code == 404
+    strip = lambda r: re.sub(rb'"X-CSRFToken": "[^"]+"|csrfmiddlewaretoken" value="[^"]+"', b"", r.content)  # noqa: E731
+    assert strip(forbidden) == strip(missing)
+
+
+def test_officials_list_page_is_scoped(county, client_for):
+    body = client_for(county.head).get(reverse("org:official_list")).content.decode()
+    assert "赵主任" in body and "李科员" in body
+    assert "钱科员" not in body
+
+
+def test_api_lists_are_scoped(county, client_for):
+    client = client_for(county.head)
+    officials = client.get("/api/v1/officials/").json()
+    assert {o["name"] for o in officials["results"]} == {"王局长", "李科员", "赵主任"}
+    units = client.get("/api/v1/units/").json()
+    assert {u["code"] for u in units["results"]} == {"WL", "WL01", "WL02"}
+    assert client.get(f"/api/v1/units/{county.finance.pk}/").status_code == 404
+
+
+def test_unit_filter_outside_scope_is_not_honoured(county, client_for):
+    # Filtering by a unit one cannot see must not reveal its officials.
+    response = client_for(county.head).get("/api/v1/officials/", {"unit": "CZ"})
+    assert response.status_code == 400 or all(o["unit"]["code"] != "CZ01" for o in response.json()["results"])
+
+
+def test_anonymous_is_sent_to_login_and_api_refuses(db, client):
+    response = client.get(reverse("org:official_list"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.get("/api/v1/officials/").status_code in (401, 403)
+
+
+def test_roster_import_page_is_org_department_only(county, client_for):
+    assert client_for(county.head).get(reverse("org:roster_upload")).status_code == 404
+    assert client_for(county.staff).get(reverse("org:roster_template")).status_code == 404
+    assert client_for(county.orgadmin).get(reverse("org:roster_upload")).status_code == 200
