@@ -131,5 +131,5 @@ def write_header(ws: Any, headers: list[str], widths: list[int] | None = None) -
 
 def new_workbook() -> Workbook:
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     return wb

@@ -6,6 +6,7 @@ departments fill in, not interface text, so they do not change with the interfac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -15,8 +16,19 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from common.excel import CellError, cell_bool, cell_date, cell_text, iter_data_rows, new_workbook, open_xlsx, write_header
+from common.excel import (
+    CellError,
+    cell_bool,
+    cell_date,
+    cell_text,
+    iter_data_rows,
+    new_workbook,
+    open_xlsx,
+    write_header,
+)
 from org.models import Gender, RankLevel, StaffingType, UnitKind
+
+ErrorSink = Callable[[str, str], None]
 
 UNITS_SHEET = "单位"
 OFFICIALS_SHEET = "人员"
@@ -93,11 +105,13 @@ def roster_template() -> bytes:
         "6. 本系统不采集身份证号码，请勿填写。",
     ]:
         guide.append([line])
-    for title, columns, lists in [
-        (UNITS_SHEET, UNIT_COLUMNS, {3: UNIT_KIND_LABELS, 6: {"是": 1, "否": 0}}),
-        (OFFICIALS_SHEET, OFFICIAL_COLUMNS, {2: GENDER_LABELS, 6: RANK_LABELS, 7: STAFFING_LABELS,
-                                             8: {"是": 1, "否": 0}, 12: STATUS_LABELS}),
-    ]:
+    yes_no = ["是", "否"]
+    drop_downs: list[tuple[str, list[tuple[str, bool, int]], dict[int, list[str]]]] = [
+        (UNITS_SHEET, UNIT_COLUMNS, {3: list(UNIT_KIND_LABELS), 6: yes_no}),
+        (OFFICIALS_SHEET, OFFICIAL_COLUMNS, {2: list(GENDER_LABELS), 6: list(RANK_LABELS), 7: list(STAFFING_LABELS),
+                                             8: yes_no, 12: list(STATUS_LABELS)}),
+    ]
+    for title, columns, lists in drop_downs:
         ws = wb.create_sheet(title)
         write_header(ws, [f"{h}*" if required else h for h, required, _w in columns], [w for _h, _r, w in columns])
         for index, labels in lists.items():
@@ -148,15 +162,25 @@ def _read_sheet(ws: Any, title: str, columns: list[tuple[str, bool, int]], parse
             errors.append(CellError(title, number, "-", _("Too many rows; the limit is %(n)s.") % {"n": MAX_ROWS}))
             return
         cells = {name: values[pos] for name, pos in positions.items()}
-        row_errors: list[CellError] = []
-        record = parse(number, cells, lambda column, message, _n=number: row_errors.append(
-            CellError(title, _n, column, message)))
+        row_errors = _RowErrors(title, number)
+        record = parse(number, cells, row_errors)
         errors.extend(row_errors)
         if not row_errors:
             out.append(record)
 
 
-def _required_text(cells: dict[str, Any], column: str, error: Any, max_length: int) -> str:
+class _RowErrors(list[CellError]):
+    """Collects one row's problems; called as ``error(column, message)`` by the cell parsers."""
+
+    def __init__(self, sheet: str, row: int) -> None:
+        super().__init__()
+        self.sheet, self.row = sheet, row
+
+    def __call__(self, column: str, message: str) -> None:
+        self.append(CellError(self.sheet, self.row, column, message))
+
+
+def _required_text(cells: dict[str, Any], column: str, error: ErrorSink, max_length: int) -> str:
     text = cell_text(cells.get(column))
     if not text:
         error(column, _("This column is required."))
@@ -165,14 +189,14 @@ def _required_text(cells: dict[str, Any], column: str, error: Any, max_length: i
     return text
 
 
-def _optional_text(cells: dict[str, Any], column: str, error: Any, max_length: int) -> str:
+def _optional_text(cells: dict[str, Any], column: str, error: ErrorSink, max_length: int) -> str:
     text = cell_text(cells.get(column))
     if len(text) > max_length:
         error(column, _("Too long: at most %(n)s characters.") % {"n": max_length})
     return text
 
 
-def _choice(cells: dict[str, Any], column: str, error: Any, labels: dict[str, Any], *, required: bool,
+def _choice(cells: dict[str, Any], column: str, error: ErrorSink, labels: dict[str, Any], *, required: bool,
             default: Any = "") -> Any:
     text = cell_text(cells.get(column))
     if not text:
@@ -188,7 +212,7 @@ def _choice(cells: dict[str, Any], column: str, error: Any, labels: dict[str, An
     return default
 
 
-def _date(cells: dict[str, Any], column: str, error: Any) -> date | None:
+def _date(cells: dict[str, Any], column: str, error: ErrorSink) -> date | None:
     try:
         return cell_date(cells.get(column))
     except ValueError:
@@ -196,7 +220,7 @@ def _date(cells: dict[str, Any], column: str, error: Any) -> date | None:
         return None
 
 
-def _bool(cells: dict[str, Any], column: str, error: Any, *, default: bool) -> bool:
+def _bool(cells: dict[str, Any], column: str, error: ErrorSink, *, default: bool) -> bool:
     try:
         return cell_bool(cells.get(column), default=default)
     except ValueError:
@@ -204,7 +228,7 @@ def _bool(cells: dict[str, Any], column: str, error: Any, *, default: bool) -> b
         return default
 
 
-def _parse_unit(number: int, cells: dict[str, Any], error: Any) -> UnitRow:
+def _parse_unit(number: int, cells: dict[str, Any], error: ErrorSink) -> UnitRow:
     sort_text = cell_text(cells.get("排序"))
     sort_order = 0
     if sort_text:
@@ -224,7 +248,7 @@ def _parse_unit(number: int, cells: dict[str, Any], error: Any) -> UnitRow:
     )
 
 
-def _parse_official(number: int, cells: dict[str, Any], error: Any) -> OfficialRow:
+def _parse_official(number: int, cells: dict[str, Any], error: ErrorSink) -> OfficialRow:
     today = date.today()
     row = OfficialRow(
         row=number,
@@ -242,7 +266,8 @@ def _parse_official(number: int, cells: dict[str, Any], error: Any) -> OfficialR
         post_since=_date(cells, "任现职时间", error),
         is_active=_choice(cells, "状态", error, STATUS_LABELS, required=False, default=True),
     )
-    for column, value in (("出生日期", row.birth_date), ("参加工作日期", row.joined_on), ("任现职时间", row.post_since)):
+    dates = (("出生日期", row.birth_date), ("参加工作日期", row.joined_on), ("任现职时间", row.post_since))
+    for column, value in dates:
         if value is not None and value > today:
             error(column, _("The date is in the future."))
     if row.birth_date and row.joined_on and row.joined_on <= row.birth_date:

@@ -14,7 +14,7 @@ from org.selectors import units_visible_to
 
 
 class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: OrgUnit) -> str:
         return "　" * (obj.depth - 1) + obj.name
 
 
@@ -33,9 +33,10 @@ class OfficialFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Name or staff number"), method="filter_search")
     unit = UnitSubtreeFilter(label=_("Unit (with sub-units)"), queryset=_visible_units, method="filter_unit",
-                             to_field_name="code")
-    rank_level = django_filters.ChoiceFilter(label=_("Rank level"), choices=RankLevel.choices)
-    staffing_type = django_filters.ChoiceFilter(label=_("Staffing type"), choices=StaffingType.choices)
+                             to_field_name="code", empty_label=_("All units"))
+    rank_level = django_filters.ChoiceFilter(label=_("Rank level"), choices=RankLevel.choices, empty_label=_("All"))
+    staffing_type = django_filters.ChoiceFilter(label=_("Staffing type"), choices=StaffingType.choices,
+                                                empty_label=_("All"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status",
                                          empty_label=None)
 
@@ -49,6 +50,8 @@ class OfficialFilter(django_filters.FilterSet):
             data = data.copy()
             data["status"] = "active"
         super().__init__(data, *args, **kwargs)
+        for name in ("unit", "rank_level", "staffing_type", "status"):
+            self.form.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 
     def filter_search(self, queryset: QuerySet[Official], name: str, value: str) -> QuerySet[Official]:
         value = value.strip()

@@ -87,7 +87,7 @@ class OrgUnit(MP_Node):
         """Return a filter matching this unit and everything below it (``prefix`` is a relation)."""
         return Q(**{f"{prefix}path__startswith": self.path})
 
-    def move(self, target: MP_Node, pos: str | None = None) -> None:  # type: ignore[override]
+    def move(self, target: MP_Node, pos: str | None = None) -> None:
         super().move(target, pos)
         self.refresh_from_db()
         parent_path = self.path[: -self.steplen]

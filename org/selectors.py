@@ -73,7 +73,7 @@ def access_for(user: User | AnonymousUser) -> Access:
         official_id=own["id"] if own else None,
         official_unit_id=own["unit_id"] if own else None,
     )
-    user._cadre_access = access  # type: ignore[union-attr]
+    setattr(user, "_cadre_access", access)  # noqa: B010 - a per-request cache on the user object
     return access
 
 

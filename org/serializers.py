@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
-from org.models import Official, OrgUnit
+from org.models import Official, OrgUnit, UnitCategory
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Declared fields are collected by DRF's metaclass, so ``parent`` does not clash with Field.parent.
+    parent = serializers.SlugRelatedField[OrgUnit](slug_field="code", read_only=True)  # type: ignore[assignment]
+    category = serializers.SlugRelatedField[UnitCategory](slug_field="code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True, default=None)
 
     class Meta:

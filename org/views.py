@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from common.errors import ApplicationError
 from common.excel import XLSX_CONTENT_TYPE
+from common.http import AuthedRequest
 from org import selectors
 from org.excel import roster_template
 from org.filters import OfficialFilter
@@ -24,7 +25,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     figures = selectors.dashboard_figures(request.user)
     chart = {
         "labels": [label for _value, label, _count in figures.by_rank_level],
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def official_list(request: HttpRequest) -> HttpResponse:
+def official_list(request: AuthedRequest) -> HttpResponse:
     officials = selectors.officials_visible_to(request.user).order_by("unit__path", "name", "staff_number")
     filterset = OfficialFilter(request.GET, queryset=officials, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -47,22 +48,22 @@ def official_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def official_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     official = get_object_or_404(selectors.officials_visible_to(request.user).select_related("user"), pk=pk)
     posts = selectors.official_posts(official)
     return render(request, "org/official_detail.html", {"official": official, "posts": posts})
 
 
 @login_required
-def unit_tree(request: HttpRequest) -> HttpResponse:
+def unit_tree(request: AuthedRequest) -> HttpResponse:
     units = selectors.unit_tree(request.user)
     base_depth = min((u.depth for u in units), default=1)
     for unit in units:
-        unit.indent = 0.5 + 1.5 * (unit.depth - base_depth)  # type: ignore[attr-defined]
+        unit.indent = 0.5 + 1.5 * (unit.depth - base_depth)
     return render(request, "org/unit_tree.html", {"units": units, "base_depth": base_depth})
 
 
-def _require_org_department(request: HttpRequest) -> None:
+def _require_org_department(request: AuthedRequest) -> None:
     # The page does not exist for anyone else (404, not 403: it reveals nothing).
     if not selectors.access_for(request.user).has_role("org"):
         raise Http404
@@ -70,7 +71,7 @@ def _require_org_department(request: HttpRequest) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roster_upload(request: HttpRequest) -> HttpResponse:
+def roster_upload(request: AuthedRequest) -> HttpResponse:
     _require_org_department(request)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     result = None
@@ -94,7 +95,7 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def roster_template_download(request: HttpRequest) -> HttpResponse:
+def roster_template_download(request: AuthedRequest) -> HttpResponse:
     _require_org_department(request)
     response = HttpResponse(roster_template(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import IO
 
 from django.db import transaction
@@ -265,7 +266,7 @@ class _Importer:
         self.result.officials_updated = len(updated)
         self._record_posts(created, [o for o in updated if o.pk in moved], today)
 
-    def _record_posts(self, created: list[Official], moved: list[Official], today: object) -> None:
+    def _record_posts(self, created: list[Official], moved: list[Official], today: date) -> None:
         """Open a post for each new official; close and reopen the post of each one who moved."""
         open_posts = {p.official_id: p for p in PostAssignment.objects.filter(
             official_id__in=[o.pk for o in moved], end_date__isnull=True)}
