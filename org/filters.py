@@ -5,17 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from org.forms import UnitChoiceField
 from org.models import Official, OrgUnit, RankLevel, StaffingType, UnitKind
 from org.selectors import units_visible_to
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return "　" * (obj.depth - 1) + obj.name
 
 
 class UnitSubtreeFilter(django_filters.ModelChoiceFilter):

@@ -1,5 +1,17 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from org.models import OrgUnit, PostKind
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units indented by depth, so a flat select reads as a tree."""
+
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return "　" * (obj.depth - 1) + obj.name
 
 
 class RosterUploadForm(forms.Form):
@@ -7,3 +19,20 @@ class RosterUploadForm(forms.Form):
         label=_("Roster workbook (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+
+class PostChangeForm(forms.Form):
+    """Record a new post for an official (appointment, rotation, exchange, secondment)."""
+
+    unit = UnitChoiceField(label=_("New unit"), queryset=OrgUnit.objects.none(), to_field_name="code")
+    position_title = forms.CharField(label=_("New position"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PostKind.choices)
+    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            css = "form-select form-select-sm" if name in ("unit", "kind") else "form-control form-control-sm"
+            field.widget.attrs["class"] = css

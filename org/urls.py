@@ -7,6 +7,7 @@ app_name = "org"
 urlpatterns = [
     path("officials/", views.official_list, name="official_list"),
     path("officials/<int:pk>/", views.official_detail, name="official_detail"),
+    path("officials/<int:pk>/posts/", views.official_post_change, name="official_post_change"),
     path("units/", views.unit_tree, name="unit_tree"),
     path("roster/import/", views.roster_upload, name="roster_upload"),
     path("roster/template.xlsx", views.roster_template_download, name="roster_template"),

@@ -17,9 +17,9 @@ from common.http import AuthedRequest
 from org import selectors
 from org.excel import roster_template
 from org.filters import OfficialFilter
-from org.forms import RosterUploadForm
-from org.models import RosterImport
-from org.services import roster_import
+from org.forms import PostChangeForm, RosterUploadForm
+from org.models import Official, PostKind, RosterImport
+from org.services import official_assign_post, roster_import
 
 PAGE_SIZE = 25
 
@@ -50,8 +50,39 @@ def official_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def official_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     official = get_object_or_404(selectors.officials_visible_to(request.user).select_related("user"), pk=pk)
-    posts = selectors.official_posts(official)
-    return render(request, "org/official_detail.html", {"official": official, "posts": posts})
+    return _render_official(request, official, post_form=None)
+
+
+def _render_official(request: AuthedRequest, official: Official, post_form: PostChangeForm | None) -> HttpResponse:
+    org_units = selectors.units_visible_to(request.user, roles=["org"]).filter(is_active=True)
+    can_change_post = selectors.officials_visible_to(request.user, roles=["org"], include_self=False).filter(
+        pk=official.pk).exists()
+    if can_change_post and post_form is None:
+        initial = {"unit": official.unit.code, "kind": PostKind.INTERNAL_ROTATION}
+        post_form = PostChangeForm(units=org_units, initial=initial)
+    context = {"official": official, "posts": selectors.official_posts(official),
+               "post_form": post_form if can_change_post else None}
+    return render(request, "org/official_detail.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def official_post_change(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record a rotation, exchange or appointment (organization department in scope only)."""
+    official = get_object_or_404(
+        selectors.officials_visible_to(request.user, roles=["org"], include_self=False), pk=pk)
+    units = selectors.units_visible_to(request.user, roles=["org"]).filter(is_active=True)
+    form = PostChangeForm(request.POST, units=units)
+    if form.is_valid():
+        try:
+            official_assign_post(official=official, by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The new post was recorded."))
+            return redirect("org:official_detail", pk=official.pk)
+    official = selectors.officials_visible_to(request.user).select_related("user").get(pk=pk)
+    return _render_official(request, official, post_form=form)
 
 
 @login_required
