@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     # ours
     "common",
     "org",
+    "tasks",
 ]
 
 MIDDLEWARE = [
@@ -194,8 +195,17 @@ ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", str(10 *
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Email ----------------------------------------------------------------------------------------
+# Notifications also go out by e-mail only when a real e-mail backend is configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+NOTIFY_BY_EMAIL = "EMAIL_BACKEND" in os.environ
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# Absolute links in e-mails, e.g. https://cadre.example.gov.cn
+SITE_URL = os.environ.get("SITE_URL", "")
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -224,6 +234,10 @@ SPECTACULAR_SETTINGS = {
 # --- Domain settings ------------------------------------------------------------------------------
 # Cadres are due for rotation (轮岗交流) after this many years in the same post.
 ROTATION_DUE_YEARS = int(os.environ.get("ROTATION_DUE_YEARS", "5"))
+# Monthly work reports are due on this day of the following month (月度实绩, default the 5th).
+MONTHLY_REPORT_DEADLINE_DAY = int(os.environ.get("MONTHLY_REPORT_DEADLINE_DAY", "5"))
+# Remind responsible officials of task deadlines this many days ahead.
+DEADLINE_REMINDER_DAYS = int(os.environ.get("DEADLINE_REMINDER_DAYS", "3"))
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

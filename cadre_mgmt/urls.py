@@ -7,10 +7,12 @@ from rest_framework.routers import DefaultRouter
 from common.views import healthz
 from org import api as org_api
 from org import views as org_views
+from tasks import api as tasks_api
 
 router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("officials", org_api.OfficialViewSet, basename="official")
+tasks_api.register(router)
 
 accounts = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -22,6 +24,8 @@ accounts = [
 urlpatterns = [
     path("", org_views.home, name="home"),
     path("", include("org.urls")),
+    path("", include("tasks.urls")),
+    path("notifications/", include("common.urls")),
     path("accounts/", include(accounts)),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),

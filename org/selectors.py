@@ -44,6 +44,10 @@ class Access:
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or any(g.role in roles for g in self.grants)
 
+    def covers(self, unit_path: str, roles: Iterable[str] = ALL_ROLES) -> bool:
+        """Whether one of ``roles`` is held on this unit or one of its ancestors."""
+        return self.is_superuser or any(unit_path.startswith(p) for p in self.paths(roles))
+
     def paths(self, roles: Iterable[str] = ALL_ROLES) -> list[str]:
         """Return the minimal set of subtree prefixes covered by the given roles."""
         wanted = set(roles)
@@ -75,6 +79,20 @@ def access_for(user: User | AnonymousUser) -> Access:
     )
     setattr(user, "_cadre_access", access)  # noqa: B010 - a per-request cache on the user object
     return access
+
+
+def ancestor_paths(unit_path: str) -> list[str]:
+    """Return the paths of a unit and all its ancestors (materialized-path prefixes)."""
+    step = OrgUnit.steplen
+    return [unit_path[:end] for end in range(step, len(unit_path) + 1, step)]
+
+
+def users_with_role_over(unit: OrgUnit, role: str) -> QuerySet[User]:
+    """Return the users holding ``role`` on ``unit`` or any unit above it (one query)."""
+    return User.objects.filter(
+        is_active=True, role_grants__role=role, role_grants__unit__path__in=ancestor_paths(unit.path),
+        role_grants__unit__is_active=True,
+    ).distinct()
 
 
 def _subtree_q(paths: list[str], relation: str = "") -> Q:

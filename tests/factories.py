@@ -82,3 +82,47 @@ class RoleGrantFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     unit = factory.SubFactory(OrgUnitFactory)
     role = "head"
+
+
+# -- tasks --------------------------------------------------------------------------------------------
+class TaskFactory(DjangoModelFactory):
+    class Meta:
+        model = "tasks.Task"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"任务{n}")
+    goal = "按期完成"
+    unit = factory.SubFactory(OrgUnitFactory)
+    responsible = factory.SubFactory(OfficialFactory, unit=factory.SelfAttribute("..unit"))
+    start_date = dt.date(2026, 1, 1)
+    deadline = dt.date(2026, 12, 31)
+
+
+class MonthlyReportFactory(DjangoModelFactory):
+    class Meta:
+        model = "tasks.MonthlyReport"
+
+    official = factory.SubFactory(OfficialFactory)
+    month = dt.date(2026, 10, 1)
+    next_month_plan = "下月计划"
+
+
+class MonthlyReportItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "tasks.MonthlyReportItem"
+
+    report = factory.SubFactory(MonthlyReportFactory)
+    content = factory.Sequence(lambda n: f"完成事项{n}")
+    indicator = "3 项"
+
+
+class SupervisionLetterFactory(DjangoModelFactory):
+    class Meta:
+        model = "tasks.SupervisionLetter"
+
+    number = factory.Sequence(lambda n: f"督办〔2026〕{n}号")
+    title = factory.Sequence(lambda n: f"督办事项{n}")
+    content = "请于期限内整改并回复。"
+    issuer_unit = factory.SubFactory(OrgUnitFactory)
+    recipient_unit = factory.SubFactory(OrgUnitFactory)
+    reply_deadline = dt.date(2026, 12, 1)

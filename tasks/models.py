@@ -1,0 +1,351 @@
+"""Tasks with the five clarities, milestones, weekly updates, monthly work reports, supervision letters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from common.models import TimeStampedModel
+from org.models import Official, OrgUnit
+
+
+class TaskSource(models.TextChoices):
+    SUPERIOR = "superior", _("Assigned by superiors")
+    OWN_KEY = "own_key", _("Own key work")
+    SUPERVISION = "supervision", _("Supervision finding")
+    COMPLAINT = "complaint", _("Citizen complaint")
+    OTHER = "other", _("Other")
+
+
+# Sources whose tasks carry the closed loop (found → assigned → rectifying → reviewed → closed).
+LOOP_SOURCES = frozenset({TaskSource.SUPERVISION, TaskSource.COMPLAINT})
+
+
+class TaskKind(models.TextChoices):
+    ANNUAL = "annual", _("Annual")
+    QUARTERLY = "quarterly", _("Quarterly")
+    MONTHLY = "monthly", _("Monthly")
+    AD_HOC = "ad_hoc", _("Ad hoc")
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    OVERDUE = "overdue", _("Overdue")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE)
+
+
+class LoopStage(models.TextChoices):
+    FOUND = "found", _("Found")
+    ASSIGNED = "assigned", _("Assigned")
+    RECTIFYING = "rectifying", _("Rectifying")
+    REVIEWED = "reviewed", _("Reviewed")
+    CLOSED = "closed", _("Closed")
+
+
+class Task(TimeStampedModel):
+    """A work task (工作任务) with the five clarities: task, standard, deadline, leading leader, responsible."""
+
+    title = models.CharField(_("task"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    goal = models.TextField(_("goal and standard"), blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=TaskSource.choices, default=TaskSource.OWN_KEY)
+    source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=TaskKind.choices, default=TaskKind.AD_HOC)
+    is_key_project = models.BooleanField(_("key project"), default=False)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="tasks")
+    leading_leader = models.ForeignKey(
+        Official, verbose_name=_("leading leader"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="led_tasks",
+    )
+    responsible = models.ForeignKey(
+        Official, verbose_name=_("responsible official"), on_delete=models.PROTECT, related_name="responsible_tasks"
+    )
+    members = models.ManyToManyField(Official, verbose_name=_("task group"), blank=True, related_name="member_tasks")
+    start_date = models.DateField(_("start date"), default=timezone.localdate)
+    deadline = models.DateField(_("deadline"))
+    weight = models.DecimalField(
+        _("weight"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
+    status = models.CharField(_("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress %"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent task"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="children",
+    )
+    loop_stage = models.CharField(_("closed-loop stage"), max_length=16, choices=LoopStage.choices, blank=True)
+    rectification_note = models.TextField(_("rectification note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [
+            models.Index(fields=["unit", "status", "deadline"], name="task_unit_status_idx"),
+            models.Index(fields=["responsible", "status"], name="task_responsible_idx"),
+            models.Index(fields=["status", "deadline"], name="task_status_deadline_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(deadline__gte=models.F("start_date")), name="task_deadline_after_start"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_max_100"),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_on__isnull=False), name="task_completed_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_loop(self) -> bool:
+        return self.source in LOOP_SOURCES
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def days_left(self, today: date | None = None) -> int:
+        return (self.deadline - (today or timezone.localdate())).days
+
+
+class Milestone(models.Model):
+    """A dated step of a task, such as 交地, 施工许可, 开工, 竣工 for a key project."""
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(_("name"), max_length=100)
+    due_date = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["task", "sort_order", "due_date"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WeeklyUpdate(TimeStampedModel):
+    """Progress on one task in one ISO week (每周汇报); posting again in the same week replaces it."""
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="weekly_updates")
+    week = models.DateField(_("week (Monday)"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress %"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    done = models.TextField(_("what was done"))
+    problems = models.TextField(_("problems"), blank=True)
+    help_needed = models.TextField(_("help needed"), blank=True)
+
+    class Meta:
+        ordering = ["task", "-week"]
+        verbose_name = _("weekly update")
+        verbose_name_plural = _("weekly updates")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "week"], name="weeklyupdate_one_per_task_week"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="weeklyupdate_progress_max_100"),
+        ]
+        indexes = [models.Index(fields=["week", "task"], name="weeklyupdate_week_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.week}"
+
+    @property
+    def iso_week(self) -> str:
+        year, week, _day = self.week.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class ReportRating(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+
+
+class MonthlyReport(TimeStampedModel):
+    """The monthly work report (月度实绩报告): this month's quantified results and next month's plan."""
+
+    official = models.ForeignKey(
+        Official, verbose_name=_("official"), on_delete=models.PROTECT, related_name="monthly_reports"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    next_month_plan = models.TextField(_("next month's plan"), blank=True)
+    self_assessment = models.TextField(_("self-assessment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+    is_missing = models.BooleanField(
+        _("missing at the deadline"), default=False, help_text=_("Set by the monthly job when not submitted in time.")
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    rating = models.CharField(_("quality rating"), max_length=16, choices=ReportRating.choices, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month", "official"]
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        constraints = [
+            models.UniqueConstraint(fields=["official", "month"], name="monthlyreport_one_per_official_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="monthlyreport_month_is_first_day"),
+        ]
+        indexes = [models.Index(fields=["month", "status"], name="monthlyreport_month_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.official} {self.month:%Y-%m}"
+
+    @property
+    def month_key(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class MonthlyReportItem(models.Model):
+    """One result in a monthly report, optionally tied to a task, with a quantified indicator."""
+
+    report = models.ForeignKey(MonthlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="items")
+    content = models.TextField(_("result"))
+    indicator = models.CharField(_("quantified indicator"), max_length=200, blank=True)
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), null=True, blank=True, on_delete=models.SET_NULL, related_name="report_items"
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["report", "sort_order", "id"]
+        verbose_name = _("report item")
+        verbose_name_plural = _("report items")
+
+    def __str__(self) -> str:
+        return self.content[:30]
+
+
+class ReportTransition(models.Model):
+    """Every step of a report's workflow: who moved it, when, from what to what, and why."""
+
+    report = models.ForeignKey(
+        MonthlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=ReportStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=ReportStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["report", "at", "id"]
+        verbose_name = _("report transition")
+        verbose_name_plural = _("report transitions")
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.from_status} → {self.to_status}"
+
+
+class LetterStatus(models.TextChoices):
+    ISSUED = "issued", _("Issued")
+    REPLIED = "replied", _("Replied")
+    CLOSED = "closed", _("Closed")
+
+
+class SupervisionLetter(TimeStampedModel):
+    """A supervision letter (督办函) to a unit or an official, with a reply deadline; closing needs two signatures."""
+
+    number = models.CharField(_("letter number"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"))
+    issuer_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="letters_issued"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("recipient unit"), on_delete=models.PROTECT, related_name="letters_received"
+    )
+    recipient_official = models.ForeignKey(
+        Official, verbose_name=_("recipient official"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="letters_received",
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
+    )
+    reply_deadline = models.DateField(_("reply deadline"))
+    status = models.CharField(_("status"), max_length=16, choices=LetterStatus.choices, default=LetterStatus.ISSUED)
+    reply = models.TextField(_("reply"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("replied by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    issuer_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issuer sign-off"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    issuer_signed_at = models.DateTimeField(_("issuer signed at"), null=True, blank=True)
+    recipient_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient sign-off"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    recipient_signed_at = models.DateTimeField(_("recipient signed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("supervision letter")
+        verbose_name_plural = _("supervision letters")
+        indexes = [models.Index(fields=["status", "reply_deadline"], name="letter_status_deadline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Not replied by the reply deadline (a replied letter is not overdue, even if late)."""
+        return self.status == LetterStatus.ISSUED and self.reply_deadline < (today or timezone.localdate())

@@ -1,0 +1,106 @@
+"""Reads for tasks, weekly updates, monthly reports and supervision letters, scoped to the user.
+
+Scope: a role on a unit covers the unit's subtree (org.selectors); besides, an official always sees the
+tasks they lead, are responsible for or work on, their own reports, the published reports of their own
+unit (月度实绩公示), and the supervision letters addressed to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from org.models import User
+from org.selectors import ALL_ROLES, access_for
+from tasks.models import OPEN_STATUSES, MonthlyReport, ReportStatus, SupervisionLetter, Task, WeeklyUpdate
+
+
+def _unit_q(user: User | AnonymousUser, relation: str, roles: Iterable[str]) -> tuple[bool, Q]:
+    access = access_for(user)
+    if access.is_superuser:
+        return True, Q()
+    q = Q(pk__in=[])
+    for path in access.paths(roles):
+        q |= Q(**{f"{relation}path__startswith": path})
+    return False, q
+
+
+def tasks_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES) -> QuerySet[Task]:
+    """Return the tasks a user may see: those of units in their role subtrees, and their own tasks."""
+    qs = Task.objects.select_related("unit", "responsible", "leading_leader", "parent")
+    everything, q = _unit_q(user, "unit__", roles)
+    if everything:
+        return qs
+    official_id = access_for(user).official_id
+    if official_id is not None:
+        q |= Q(responsible_id=official_id) | Q(leading_leader_id=official_id) | Q(members__id=official_id)
+        # Membership is a many-to-many join; keep rows unique without DISTINCT on the whole row.
+        return qs.filter(pk__in=Task.objects.filter(q).values("pk"))
+    return qs.filter(q)
+
+
+# Roles that manage work in their subtree: assign and review tasks and reports.
+MANAGER_ROLES = ("head", "org")
+
+
+def tasks_managed_by(user: User | AnonymousUser) -> QuerySet[Task]:
+    """Return the tasks of units where the user is a head (or the organization department)."""
+    qs = Task.objects.select_related("unit", "responsible", "leading_leader", "parent")
+    everything, q = _unit_q(user, "unit__", MANAGER_ROLES)
+    return qs if everything else qs.filter(q)
+
+
+def weekly_updates_visible_to(user: User | AnonymousUser) -> QuerySet[WeeklyUpdate]:
+    return WeeklyUpdate.objects.select_related("task", "task__unit", "author").filter(
+        task__in=tasks_visible_to(user).values("pk")
+    )
+
+
+def reports_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES) -> QuerySet[MonthlyReport]:
+    """Return the monthly reports a user may see: in their role subtrees, their own, and their unit's published."""
+    qs = MonthlyReport.objects.select_related("official", "official__unit")
+    everything, q = _unit_q(user, "official__unit__", roles)
+    if everything:
+        return qs
+    access = access_for(user)
+    if access.official_id is not None:
+        q |= Q(official_id=access.official_id)
+        q |= Q(official__unit_id=access.official_unit_id, status=ReportStatus.PUBLISHED)
+    return qs.filter(q)
+
+
+def letters_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES) -> QuerySet[SupervisionLetter]:
+    """Return the supervision letters a user may see: issued or received in their subtrees, or addressed to them."""
+    qs = SupervisionLetter.objects.select_related("issuer_unit", "recipient_unit", "recipient_official", "task")
+    everything, q_recipient = _unit_q(user, "recipient_unit__", roles)
+    if everything:
+        return qs
+    _everything, q_issuer = _unit_q(user, "issuer_unit__", roles)
+    q = q_recipient | q_issuer
+    official_id = access_for(user).official_id
+    if official_id is not None:
+        q |= Q(recipient_official_id=official_id)
+    return qs.filter(q)
+
+
+def week_monday(day: date) -> date:
+    """Return the Monday of the ISO week containing ``day`` (weekly updates are keyed by it)."""
+    return day - timedelta(days=day.weekday())
+
+
+def tasks_missing_weekly_update(week: date) -> QuerySet[Task]:
+    """Return open tasks, started by the end of ``week``, with no weekly update for that week (unscoped)."""
+    monday = week_monday(week)
+    return Task.objects.filter(status__in=OPEN_STATUSES, start_date__lte=monday + timedelta(days=6)).exclude(
+        pk__in=WeeklyUpdate.objects.filter(week=monday).values("task_id")
+    )
+
+
+def report_deadline(month: date) -> date:
+    """Return the day a month's report is due: MONTHLY_REPORT_DEADLINE_DAY of the following month."""
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following.replace(day=min(settings.MONTHLY_REPORT_DEADLINE_DAY, 28))
