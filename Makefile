@@ -18,13 +18,7 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(DEMO) $(BIN)/python manage.py migrate --noinput
 	$(DEMO) $(BIN)/python manage.py seed_demo --if-empty
-	@echo ""
-	@echo "干部绩效管理 http://127.0.0.1:8000/  演示账号（密码均为 demo-pass-2026）："
-	@echo "  orgadmin   组织部门（全县）"
-	@echo "  head       文化和旅游局负责人"
-	@echo "  staff      文化和旅游局科室干部"
-	@echo "  inspector  纪检监察（全县）"
-	@echo ""
+	@echo "干部绩效管理: http://127.0.0.1:8000/"
 	$(DEMO) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -76,4 +76,7 @@ class UnitFilter(django_filters.FilterSet):
         fields = ["q", "kind", "category", "is_active"]
 
     def filter_search(self, queryset: QuerySet[OrgUnit], name: str, value: str) -> QuerySet[OrgUnit]:
+        value = value.strip()
+        if not value:
+            return queryset
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))

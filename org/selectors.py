@@ -70,7 +70,7 @@ def access_for(user: User | AnonymousUser) -> Access:
         Grant(role=g.role, unit_id=g.unit_id, unit_path=g.unit.path, unit_name=g.unit.name)
         for g in RoleGrant.objects.filter(user=user, unit__is_active=True).select_related("unit").order_by("unit__path")
     ]
-    own = Official.objects.filter(user=user).values("id", "unit_id").first()
+    own = Official.objects.filter(user=user).order_by().values("id", "unit_id").first()
     access = Access(
         is_superuser=user.is_superuser,
         grants=grants,

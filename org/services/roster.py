@@ -232,6 +232,7 @@ class _Importer:
         created: list[Official] = []
         updated: list[Official] = []
         moved: dict[int, OfficialRow] = {}
+        left: list[Official] = []
         for row in self.roster.officials:
             values = {
                 "name": row.name, "gender": row.gender, "birth_date": row.birth_date,
@@ -248,10 +249,12 @@ class _Importer:
                 continue
             if (official.unit_id, official.position_title) != (values["unit_id"], values["position_title"]):
                 moved[official.pk] = row
+            was_active = official.is_active
             for name, value in values.items():
                 setattr(official, name, value)
-            if not row.is_active and official.left_on is None:
-                official.left_on = today
+            if was_active and not row.is_active:
+                official.left_on = official.left_on or today
+                left.append(official)
             official.updated_at = timezone.now()
             updated.append(official)
 
@@ -264,14 +267,21 @@ class _Importer:
         bulk_update_with_history(updated, Official, [*OFFICIAL_FIELDS, "left_on", "updated_at"], batch_size=1000)
         self.result.officials_created = len(created)
         self.result.officials_updated = len(updated)
-        self._record_posts(created, [o for o in updated if o.pk in moved], today)
+        self._record_posts(created, [o for o in updated if o.pk in moved], left, today)
 
-    def _record_posts(self, created: list[Official], moved: list[Official], today: date) -> None:
-        """Open a post for each new official; close and reopen the post of each one who moved."""
+    def _record_posts(self, created: list[Official], moved: list[Official], left: list[Official], today: date) -> None:
+        """Open a post for each new official; close and reopen the post of each one who moved; close the
+        post of each one who left (an official who has left holds no open post)."""
         open_posts = {p.official_id: p for p in PostAssignment.objects.filter(
-            official_id__in=[o.pk for o in moved], end_date__isnull=True)}
+            official_id__in=[o.pk for o in (*moved, *left)], end_date__isnull=True)}
         new_posts = []
         closed = []
+        for official in left:
+            current = open_posts.pop(official.pk, None)
+            if current is not None:
+                current.end_date = max(official.left_on or today, current.start_date)
+                closed.append(current)
+        moved = [o for o in moved if o.is_active]
         for official in moved:
             start = official.post_since or today
             current = open_posts.get(official.pk)
@@ -283,9 +293,10 @@ class _Importer:
                                             position_title=official.position_title,
                                             kind=PostKind.APPOINTMENT, start_date=start, note="花名册导入"))
         for official in created:
+            start = official.post_since or official.joined_on or today
             new_posts.append(PostAssignment(
                 official_id=official.pk, unit_id=official.unit_id, position_title=official.position_title,
-                kind=PostKind.APPOINTMENT, start_date=official.post_since or official.joined_on or today,
+                kind=PostKind.APPOINTMENT, start_date=start, end_date=None if official.is_active else today,
                 note="花名册导入"))
         PostAssignment.objects.bulk_update(closed, ["end_date"], batch_size=1000)
         PostAssignment.objects.bulk_create(new_posts, batch_size=1000)

@@ -230,3 +230,14 @@ def test_command_imports_and_exits_non_zero_on_errors(tmp_path):
 
     with pytest.raises(CommandError):
         call_command("import_roster", str(tmp_path / "missing.xlsx"))
+
+
+def test_an_official_who_leaves_has_their_post_closed():
+    roster_import(file=workbook(), by=None)
+    officials = [row[:] for row in GOOD_OFFICIALS]
+    officials[1][12] = "离职"
+    assert roster_import(file=workbook(GOOD_UNITS, officials), by=None).ok
+    li = Official.objects.get(staff_number="A0002")
+    assert not li.is_active and li.left_on is not None
+    assert not PostAssignment.objects.filter(official=li, end_date__isnull=True).exists()
+    assert "A0002" not in {o.staff_number for o in Official.objects.filter(is_active=True)}
