@@ -172,3 +172,29 @@ def test_structure_grows_with_the_number_of_officials() -> None:
     assert 15 <= 10_000 * 0.9 / large_leaves <= 60
     codes = [t.spec.code for t in large] + [leaf.code for t in large for leaf in t.leaves]
     assert len(codes) == len(set(codes))
+
+
+def test_demo_work_covers_every_state(seeded: str) -> None:
+    from django.utils import timezone
+
+    from org.selectors import access_for
+    from tasks.models import MonthlyReport, ReportTransition, SupervisionLetter, Task, WeeklyUpdate
+
+    assert set(MonthlyReport.objects.values_list("status", flat=True)) == {
+        "draft", "submitted", "returned", "approved", "published"}
+    assert {"completed", "in_progress", "overdue", "not_started"} <= set(Task.objects.values_list("status", flat=True))
+    assert Task.objects.filter(parent__isnull=False).exists() and WeeklyUpdate.objects.exists()
+    assert Task.objects.filter(source__in=["complaint", "supervision"]).exclude(loop_stage="").exists()
+    assert SupervisionLetter.objects.filter(status="closed").exists() or SupervisionLetter.objects.count() > 0
+    # Every submitted report has its trail; published ones have three steps.
+    published = MonthlyReport.objects.filter(status="published").first()
+    assert published is not None
+    assert list(ReportTransition.objects.filter(report=published).order_by("at").values_list("to_status", flat=True)) \
+        == ["submitted", "approved", "published"]
+    staff = User.objects.get(username="staff")
+    this_month = timezone.localdate().replace(day=1)
+    assert not MonthlyReport.objects.filter(official__user=staff, month=this_month).exists()  # staff has one to write
+    head = User.objects.get(username="head")
+    head_path = access_for(head).paths(["head"])[0]
+    waiting = MonthlyReport.objects.filter(status="submitted", official__unit__path__startswith=head_path)
+    assert waiting.exists()  # head has reports waiting for review

@@ -8,14 +8,17 @@ written in bulk (no history rows for demo data).
 from __future__ import annotations
 
 import random
+from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
 from demo.org_builder import OrgBuilder
 from demo.org_data import DEFAULT_OFFICIALS, DEMO_PASSWORD, DEMO_USERS, MIN_OFFICIALS
+from demo.tasks_builder import TasksBuilder
 from org.models import Official, OrgUnit, User
 
 LOGINS = [
@@ -52,9 +55,18 @@ class Command(BaseCommand):
 
         rng = random.Random(seed)
         today = timezone.localdate()
+        # Under DEBUG every query is logged, which doubles the time of the bulk inserts; a seed needs no log.
+        debug, settings.DEBUG = settings.DEBUG, False
+        try:
+            self._build(rng, today, officials)
+        finally:
+            settings.DEBUG = debug
+        self._print_logins()
+
+    def _build(self, rng: random.Random, today: date, officials: int) -> None:
         with transaction.atomic():
             OrgBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
-        self._print_logins()
+            TasksBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
 
     def _print_logins(self) -> None:
         existing = set(User.objects.filter(username__in=DEMO_USERS).values_list("username", flat=True))
