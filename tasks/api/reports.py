@@ -1,5 +1,204 @@
+"""API of the monthly work reports: ``/api/v1/monthly-reports/``, through the same services as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+
+from common.errors import ApplicationError
+from org.models import Official, User
+from org.selectors import access_for
+from tasks.forms_reports import parse_month
+from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus
+from tasks.services import reports as svc
+
+# --- serializers -----------------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class MonthField(serializers.Field):
+    """A month as ``"YYYY-MM"`` (stored as its first day)."""
+
+    default_error_messages = {"invalid": gettext_lazy("Enter a month as YYYY-MM.")}
+
+    def to_representation(self, value: date) -> str:
+        return f"{value:%Y-%m}"
+
+    def to_internal_value(self, data: Any) -> date:
+        month = parse_month(str(data))
+        if month is None:
+            self.fail("invalid")
+        assert month is not None
+        return month
+
+
+class ReportItemSerializer(serializers.ModelSerializer):
+    task = serializers.IntegerField(source="task_id", allow_null=True, required=False)
+    indicator = serializers.CharField(allow_blank=True, required=False, max_length=200)
+
+    class Meta:
+        model = MonthlyReportItem
+        fields = ["content", "indicator", "task"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    month = MonthField(read_only=True)
+    official_name = serializers.CharField(source="official.name", read_only=True)
+    unit = serializers.CharField(source="official.unit.code", read_only=True)
+    items = ReportItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["id", "official", "official_name", "unit", "month", "status", "items", "next_month_plan",
+                  "self_assessment", "submitted_at", "is_late", "is_missing", "rating", "review_comment",
+                  "return_reason", "reviewed_at", "published_at"]
+        read_only_fields = fields
+
+
+class ReportWriteSerializer(serializers.Serializer):
+    """What the official writes; on PATCH, a missing field keeps its saved value."""
+
+    month = MonthField(required=False)
+    items = ReportItemSerializer(many=True, required=False)
+    next_month_plan = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+    self_assessment = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ApproveSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=ReportRating.choices)
+    comment = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+# --- filters ---------------------------------------------------------------------------------------
+
+
+class ReportFilter(django_filters.FilterSet):
+    month = django_filters.CharFilter(method="filter_month", label="month (YYYY-MM)")
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
+    official = django_filters.NumberFilter(field_name="official_id")
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["month", "status", "official"]
+
+    def filter_month(self, queryset: QuerySet[MonthlyReport], name: str, value: str) -> QuerySet[MonthlyReport]:
+        month = parse_month(value)
+        if month is None:
+            raise serializers.ValidationError({"month": [_("Enter a month as YYYY-MM.")]})
+        return queryset.filter(month=month)
+
+
+# --- views -----------------------------------------------------------------------------------------
+
+
+def _user(request: Request) -> User:
+    return cast(User, request.user)  # IsAuthenticated: never anonymous here
+
+
+def _save_from(report: MonthlyReport, data: dict[str, Any], user: User) -> MonthlyReport:
+    items = data.get("items")
+    return svc.report_save(
+        report=report, by=user,
+        items=[{"content": i.get("content", ""), "indicator": i.get("indicator", ""), "task_id": i.get("task_id")}
+               for i in items] if items is not None else [
+            {"content": i.content, "indicator": i.indicator, "task_id": i.task_id} for i in report.items.all()],
+        next_month_plan=data.get("next_month_plan", report.next_month_plan),
+        self_assessment=data.get("self_assessment", report.self_assessment),
+    )
+
+
+@extend_schema_view(
+    create=extend_schema(request=ReportWriteSerializer, responses={201: ReportSerializer, 200: ReportSerializer}),
+    update=extend_schema(request=ReportWriteSerializer, responses=ReportSerializer),
+    partial_update=extend_schema(request=ReportWriteSerializer, responses=ReportSerializer),
+)
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Monthly work reports the caller may see: their own, their unit's published ones, and those under
+    their roles. ``POST`` creates (or returns) the caller's own draft for ``month``; ``PUT``/``PATCH``
+    write it while it is a draft or returned; the actions move it through the workflow."""
+
+    serializer_class = ReportSerializer
+    filterset_class = ReportFilter
+    queryset = MonthlyReport.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self) -> QuerySet[MonthlyReport]:
+        return svc.reports_with_items(_user(self.request)).order_by("-month", "official__name", "id")
+
+    def _answer(self, report: MonthlyReport, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=report.pk)
+        return Response(ReportSerializer(fresh).data, status=code)
+
+    def create(self, request: Request) -> Response:
+        data = ReportWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if "month" not in data.validated_data:
+            raise serializers.ValidationError({"month": [_("This field is required.")]})
+        official_id = access_for(_user(request)).official_id
+        if official_id is None:
+            raise ApplicationError(_("Your account is not linked to an official."), code="no_official")
+        official = Official.objects.select_related("unit").get(pk=official_id)
+        existed = MonthlyReport.objects.filter(official=official, month=data.validated_data["month"]).exists()
+        report = svc.report_get_or_create_draft(official=official, month=data.validated_data["month"],
+                                                by=_user(request))
+        if set(data.validated_data) - {"month"}:
+            report = _save_from(report, data.validated_data, _user(request))
+        return self._answer(report, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: str | None = None, partial: bool = False) -> Response:
+        report = self.get_object()
+        data = ReportWriteSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        return self._answer(_save_from(report, data.validated_data, _user(request)))
+
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        return self.update(request, pk, partial=True)
+
+    @extend_schema(request=None, responses={200: ReportSerializer, 400: OpenApiResponse(description="code, message")})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        report = svc.report_submit(report=self.get_object(), by=_user(request))
+        return self._answer(report)
+
+    @extend_schema(request=ReturnSerializer, responses=ReportSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_report(self, request: Request, pk: str | None = None) -> Response:
+        data = ReturnSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = svc.report_return(report=self.get_object(), by=_user(request),
+                                   reason=data.validated_data["reason"])
+        return self._answer(report)
+
+    @extend_schema(request=ApproveSerializer, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        data = ApproveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = svc.report_approve(report=self.get_object(), by=_user(request),
+                                    rating=data.validated_data["rating"], comment=data.validated_data["comment"])
+        return self._answer(report)
+
+    @extend_schema(request=None, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        report = svc.report_publish(report=self.get_object(), by=_user(request))
+        return self._answer(report)
 
 
 def register(router: BaseRouter) -> None:
-    """Register this area's viewsets (filled in as the area is built)."""
+    router.register("monthly-reports", ReportViewSet, basename="monthly-report")

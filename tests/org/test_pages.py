@@ -98,8 +98,8 @@ def test_list_pages_cost_the_same_queries_for_10_and_100_officials(county, clien
 def test_officials_list_query_count_is_pinned(county, client_for, django_assert_num_queries):
     OfficialFactory.create_batch(100, unit=county.culture_office)
     client = client_for(county.head)
-    # session, user, role grants, own official, unit choices, unit filter lookup, count, page
-    with django_assert_num_queries(8):
+    # session, user, role grants, own official, unit choices, unit filter lookup, count, page, unread bell
+    with django_assert_num_queries(9):
         client.get(reverse("org:official_list"), {"unit": "WL"})
 
 

@@ -1,0 +1,377 @@
+"""The task ledger (台账) export and the task-list import, with its template.
+
+Column headers are Chinese on purpose: they are the file format heads fill in and file away, not interface
+text. The import is all-or-nothing with a per-row error list, like the roster import (org/services/roster.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from common.errors import ApplicationError
+from common.excel import (
+    HEADER_FILL,
+    HEADER_FONT,
+    CellError,
+    cell_bool,
+    cell_date,
+    cell_text,
+    iter_data_rows,
+    new_workbook,
+    open_xlsx,
+    write_header,
+)
+from org.models import Official, OrgUnit, User
+from org.selectors import access_for
+from tasks.models import Task, TaskKind, TaskSource, WeeklyUpdate
+from tasks.selectors import MANAGER_ROLES, tasks_managed_by
+
+SHEET = "任务清单"
+MAX_ROWS = 5_000
+SOURCE_LABELS = {"上级交办": TaskSource.SUPERIOR, "本级重点": TaskSource.OWN_KEY, "督导反馈": TaskSource.SUPERVISION,
+                 "群众诉求": TaskSource.COMPLAINT, "其他": TaskSource.OTHER}
+KIND_LABELS = {"年度": TaskKind.ANNUAL, "季度": TaskKind.QUARTERLY, "月度": TaskKind.MONTHLY, "临时": TaskKind.AD_HOC}
+# (header, required, width)
+IMPORT_COLUMNS = [
+    ("任务名称", True, 30), ("标准要求", False, 30), ("来源", False, 10), ("来源编号", False, 14), ("类型", False, 8),
+    ("重点项目", False, 8), ("单位编码", True, 12), ("牵头领导工号", False, 12), ("责任人工号", True, 12),
+    ("开始日期", False, 12), ("完成时限", True, 12), ("权重", False, 8), ("上级任务名称", False, 30),
+]
+LEDGER_COLUMNS = [
+    ("序号", 6), ("任务名称", 30), ("标准要求", 30), ("完成时限", 12), ("牵头领导", 10), ("责任人", 10),
+    ("责任单位", 16), ("来源", 10), ("来源编号", 14), ("类型", 8), ("重点项目", 8), ("状态", 8), ("进度(%)", 8),
+    ("完成日期", 12), ("节点", 36), ("最近一次周报", 40),
+]
+
+
+# -- export ----------------------------------------------------------------------------------------------
+def ledger_queryset(user: User, unit: OrgUnit) -> QuerySet[Task]:
+    """Return the unit subtree's tasks for the ledger, with milestones and the latest weekly update."""
+    latest = WeeklyUpdate.objects.filter(task=OuterRef("pk")).order_by("-week")
+    return (
+        tasks_managed_by(user).filter(unit__path__startswith=unit.path)
+        .prefetch_related("milestones")
+        .annotate(last_week=Subquery(latest.values("week")[:1]), last_done=Subquery(latest.values("done")[:1]))
+        .order_by("unit__path", "deadline", "id")
+    )
+
+
+def ledger_rows(tasks: QuerySet[Task]) -> Iterator[list[Any]]:
+    for number, task in enumerate(tasks, start=1):
+        milestones = "；".join(
+            f"{m.name} {m.due_date:%Y-%m-%d}" + (f"（{m.done_on:%Y-%m-%d}完成）" if m.done_on else "")
+            for m in task.milestones.all()
+        )
+        last = getattr(task, "last_week", None)
+        update = f"{last:%Y-%m-%d}周：{task.last_done}" if last else ""  # type: ignore[attr-defined]
+        yield [
+            number, task.title, task.goal, task.deadline, task.leading_leader.name if task.leading_leader else "",
+            task.responsible.name, task.unit.name, task.get_source_display(), task.source_ref,
+            task.get_kind_display(), "是" if task.is_key_project else "否", task.get_status_display(),
+            task.progress, task.completed_on, milestones, update,
+        ]
+
+
+def ledger_workbook(user: User, unit: OrgUnit, out: Any, *, today: date | None = None) -> None:
+    """Write the unit's task ledger into ``out`` (a file-like object such as an ``HttpResponse``)."""
+    today = today or timezone.localdate()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("工作任务台账")
+    for index, (_header, width) in enumerate(LEDGER_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "C3"
+    title = WriteOnlyCell(ws, value=f"{unit.name} 工作任务台账（导出日期 {today:%Y-%m-%d}）")
+    title.font = Font(bold=True, size=14)
+    ws.append([title])
+    header = []
+    for name, _width in LEDGER_COLUMNS:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in ledger_rows(ledger_queryset(user, unit)):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, str) and len(value) > 20:
+                cell.alignment = wrap
+            cells.append(cell)
+        ws.append(cells)
+    wb.save(out)
+
+
+# -- import template ---------------------------------------------------------------------------------------
+def task_template() -> bytes:
+    """Return the empty task-list workbook with instructions and drop-down lists."""
+    wb = new_workbook()
+    guide = wb.create_sheet("填写说明")
+    guide.column_dimensions["A"].width = 100
+    for line in [
+        "工作任务清单导入模板（五个明确：任务、标准、时限、牵头领导、具体负责人）",
+        "1. “任务清单”表：每行一项任务。带 * 的列必填。日期格式为 2026-01-31。",
+        "2. 单位编码、牵头领导工号、责任人工号须为系统中已有、且在您管理范围内的单位和在职干部。",
+        "3. 来源：上级交办、本级重点、督导反馈、群众诉求、其他；督导反馈和群众诉求类任务实行闭环管理。",
+        "4. 类型：年度、季度、月度、临时。重点项目：是、否。权重默认为 1。",
+        "5. 上级任务名称：填写本文件中或系统中已有任务的名称，用于年度—季度—月度分解。",
+        "6. 文件中任一行有误，则整个文件不导入，请按错误清单修改后重新上传。",
+    ]:
+        guide.append([line])
+    ws = wb.create_sheet(SHEET)
+    write_header(ws, [f"{h}*" if required else h for h, required, _w in IMPORT_COLUMNS],
+                 [w for _h, _r, w in IMPORT_COLUMNS])
+    for index, labels in {2: list(SOURCE_LABELS), 4: list(KIND_LABELS), 5: ["是", "否"]}.items():
+        validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
+        letter = get_column_letter(index + 1)
+        validation.add(f"{letter}2:{letter}{MAX_ROWS}")
+        ws.add_data_validation(validation)
+    wb.active = 1
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# -- import ----------------------------------------------------------------------------------------------
+@dataclass
+class TaskRow:
+    row: int
+    title: str
+    goal: str
+    source: str
+    source_ref: str
+    kind: str
+    is_key_project: bool
+    unit_code: str
+    leader_number: str
+    responsible_number: str
+    start_date: date | None
+    deadline: date | None
+    weight: Decimal
+    parent_title: str
+
+
+@dataclass
+class TaskImportResult:
+    errors: list[CellError] = field(default_factory=list)
+    created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Refused(Exception):
+    """Raised inside the transaction to roll every change back."""
+
+
+def read_task_rows(file: IO[bytes]) -> tuple[list[TaskRow], list[CellError]]:
+    """Parse the task list, collecting every problem rather than stopping at the first."""
+    wb = open_xlsx(file, max_bytes=settings.ROSTER_MAX_UPLOAD_BYTES)
+    rows: list[TaskRow] = []
+    errors: list[CellError] = []
+    try:
+        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[-1]
+        header = [cell_text(v).rstrip("*").strip() for v in next(ws.iter_rows(max_row=1, values_only=True), ())]
+        positions: dict[str, int] = {}
+        for name, required, _width in IMPORT_COLUMNS:
+            if name in header:
+                positions[name] = header.index(name)
+            elif required:
+                errors.append(CellError(SHEET, 1, name, _("Required column is missing from the header row.")))
+        if errors:
+            return rows, errors
+        width = max(positions.values()) + 1
+        for count, (number, values) in enumerate(iter_data_rows(ws, width), start=1):
+            if count > MAX_ROWS:
+                errors.append(CellError(SHEET, number, "-", _("Too many rows; the limit is %(n)s.") % {"n": MAX_ROWS}))
+                break
+            row_errors: list[CellError] = []
+            row = _parse_row(number, {n: values[p] for n, p in positions.items()}, row_errors)
+            errors.extend(row_errors)
+            if not row_errors:
+                rows.append(row)
+    finally:
+        wb.close()
+    return rows, errors
+
+
+def _parse_row(number: int, cells: dict[str, Any], errors: list[CellError]) -> TaskRow:
+    def error(column: str, message: str) -> None:
+        errors.append(CellError(SHEET, number, column, message))
+
+    def text(column: str, max_length: int, *, required: bool = False) -> str:
+        value = cell_text(cells.get(column))
+        if required and not value:
+            error(column, _("This column is required."))
+        elif len(value) > max_length:
+            error(column, _("Too long: at most %(n)s characters.") % {"n": max_length})
+        return value
+
+    def choice(column: str, labels: Mapping[str, str], default: str) -> str:
+        value = cell_text(cells.get(column))
+        if not value:
+            return default
+        if value in labels:
+            return labels[value]
+        error(column, _("“%(value)s” is not one of: %(choices)s.") % {"value": value, "choices": "、".join(labels)})
+        return default
+
+    def day(column: str, *, required: bool = False) -> date | None:
+        try:
+            value = cell_date(cells.get(column))
+        except ValueError:
+            error(column, _("“%(value)s” is not a date such as 2024-01-31.") % {"value": cell_text(cells.get(column))})
+            return None
+        if value is None and required:
+            error(column, _("This column is required."))
+        return value
+
+    try:
+        key = cell_bool(cells.get("重点项目"), default=False)
+    except ValueError:
+        error("重点项目", _("Write 是 or 否."))
+        key = False
+    weight = Decimal(1)
+    weight_text = cell_text(cells.get("权重"))
+    if weight_text:
+        try:
+            weight = Decimal(weight_text)
+            if weight < 0 or weight >= 1000:
+                raise InvalidOperation
+        except InvalidOperation:
+            error("权重", _("Must be a number from 0 to 999."))
+            weight = Decimal(1)
+    row = TaskRow(
+        row=number, title=text("任务名称", 200, required=True), goal=text("标准要求", 5000),
+        source=choice("来源", SOURCE_LABELS, TaskSource.OWN_KEY), source_ref=text("来源编号", 100),
+        kind=choice("类型", KIND_LABELS, TaskKind.AD_HOC), is_key_project=key,
+        unit_code=text("单位编码", 32, required=True), leader_number=text("牵头领导工号", 32),
+        responsible_number=text("责任人工号", 32, required=True), start_date=day("开始日期"),
+        deadline=day("完成时限", required=True), weight=weight, parent_title=text("上级任务名称", 200),
+    )
+    if row.start_date and row.deadline and row.deadline < row.start_date:
+        error("完成时限", _("The deadline cannot be before the start date."))
+    return row
+
+
+def task_import(*, file: IO[bytes], by: User, today: date | None = None) -> TaskImportResult:
+    """Import a task list, all or nothing, creating each task through ``task_create``.
+
+    Units and officials must lie in the importer's scope (head or organization department).
+    File-level problems (not an .xlsx, too large, malformed) raise ``ApplicationError``.
+    """
+    from tasks.services.tasks import task_create
+
+    if not access_for(by).has_role(*MANAGER_ROLES):
+        raise ApplicationError(_("Only a head of this unit may manage its tasks."), code="forbidden")
+    rows, errors = read_task_rows(file)
+    result = TaskImportResult(errors=errors)
+    if not result.ok:
+        return result
+    access = access_for(by)
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in={r.unit_code for r in rows})}
+    numbers = {r.responsible_number for r in rows} | {r.leader_number for r in rows if r.leader_number}
+    officials = {o.staff_number: o for o in Official.objects.filter(staff_number__in=numbers).select_related("unit")}
+    in_file: dict[str, TaskRow] = {}
+    for row in rows:
+        if row.title in in_file:
+            result.errors.append(CellError(SHEET, row.row, "任务名称",
+                                           _("Duplicate of row %(row)s.") % {"row": in_file[row.title].row}))
+        in_file.setdefault(row.title, row)
+    outside_titles = {r.parent_title for r in rows if r.parent_title and r.parent_title not in in_file}
+    existing: dict[str, list[Task]] = {}
+    for task in tasks_managed_by(by).filter(title__in=outside_titles):
+        existing.setdefault(task.title, []).append(task)
+
+    def error(row: TaskRow, column: str, message: str) -> None:
+        result.errors.append(CellError(SHEET, row.row, column, message))
+
+    for row in rows:
+        unit = units.get(row.unit_code)
+        if unit is None:
+            error(row, "单位编码", _("Unit “%(code)s” is not in the system.") % {"code": row.unit_code})
+        elif not access.covers(unit.path, MANAGER_ROLES):
+            error(row, "单位编码", _("The unit is outside your scope."))
+        for column, number in (("责任人工号", row.responsible_number), ("牵头领导工号", row.leader_number)):
+            if not number:
+                continue
+            official = officials.get(number)
+            if official is None or not official.is_active:
+                error(row, column, _("No active official has staff number “%(n)s”.") % {"n": number})
+            elif not access.covers(official.unit.path, MANAGER_ROLES) and official.pk != access.official_id:
+                error(row, column, _("This official is outside your scope."))
+        if row.parent_title and row.parent_title not in in_file:
+            matches = existing.get(row.parent_title, [])
+            if not matches:
+                error(row, "上级任务名称", _("No task named “%(t)s” in this file or within your scope.")
+                      % {"t": row.parent_title})
+            elif len(matches) > 1:
+                error(row, "上级任务名称", _("Several tasks are named “%(t)s”; rename one to make it unique.")
+                      % {"t": row.parent_title})
+        if row.parent_title == row.title or _loops(row, in_file):
+            error(row, "上级任务名称", _("The parent chain loops back to this task."))
+    if not result.ok:
+        return result
+    try:
+        with transaction.atomic():
+            created: dict[str, Task] = {}
+            for row in _parents_first(rows, in_file):
+                parent = created.get(row.parent_title) if row.parent_title in in_file else (
+                    existing[row.parent_title][0] if row.parent_title else None)
+                try:
+                    task = task_create(
+                        by=by, unit=units[row.unit_code], title=row.title, goal=row.goal, source=row.source,
+                        source_ref=row.source_ref, kind=row.kind, is_key_project=row.is_key_project,
+                        leading_leader=officials.get(row.leader_number) if row.leader_number else None,
+                        responsible=officials[row.responsible_number], start_date=row.start_date,
+                        deadline=row.deadline or date.max, weight=row.weight, parent=parent, today=today,
+                    )
+                except ApplicationError as exc:
+                    error(row, "-", exc.message)
+                    continue
+                created[row.title] = task
+            if not result.ok:
+                raise _Refused
+            result.created = len(created)
+    except _Refused:
+        result.created = 0
+    return result
+
+
+def _loops(row: TaskRow, in_file: dict[str, TaskRow]) -> bool:
+    seen = {row.title}
+    title = row.parent_title
+    while title in in_file:
+        if title in seen:
+            return True
+        seen.add(title)
+        title = in_file[title].parent_title
+    return False
+
+
+def _parents_first(rows: list[TaskRow], in_file: dict[str, TaskRow]) -> list[TaskRow]:
+    def depth(row: TaskRow) -> int:
+        d, title = 0, row.parent_title
+        while title in in_file and d <= len(in_file):
+            d, title = d + 1, in_file[title].parent_title
+        return d
+
+    return sorted(rows, key=lambda r: (depth(r), r.row))

@@ -1,0 +1,94 @@
+"""Forms of the supervision letter pages: issue a letter, reply to one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org.forms import UnitChoiceField
+from org.models import Official, OrgUnit, User
+from org.selectors import access_for, officials_visible_to
+from tasks.models import OPEN_STATUSES, Task
+from tasks.selectors import tasks_visible_to
+from tasks.services.letters import ISSUING_ROLES
+
+
+class OfficialChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Official) -> str:
+        return f"{obj.name}（{obj.unit.name}）"
+
+
+def units_issuable_by(user: User) -> QuerySet[OrgUnit]:
+    """Return the active units the user may send letters to (covered by an org or head role), in tree order."""
+    access = access_for(user)
+    qs = OrgUnit.objects.filter(is_active=True).order_by("path")
+    if access.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for path in access.paths(ISSUING_ROLES):
+        q |= Q(path__startswith=path)
+    return qs.filter(q)
+
+
+class LetterIssueForm(forms.Form):
+    """Issue a letter. The official and task choices follow the chosen recipient unit (its subtree)."""
+
+    recipient_unit = UnitChoiceField(label=_("Recipient unit"), queryset=OrgUnit.objects.none())
+    recipient_official = OfficialChoiceField(
+        label=_("Recipient official"), queryset=Official.objects.none(), required=False,
+        help_text=_("Optional: an official of the recipient unit who must also reply."),
+    )
+    task = forms.ModelChoiceField(label=_("About the task"), queryset=Task.objects.none(), required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}))
+    reply_deadline = forms.DateField(label=_("Reply deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    number = forms.CharField(
+        label=_("Letter number"), max_length=40, required=False,
+        help_text=_("Leave empty to number it automatically, e.g. 督办〔2026〕12号."),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = units_issuable_by(user)
+        self.fields["recipient_unit"].queryset = units  # type: ignore[attr-defined]
+        unit = self._chosen_unit(units)
+        if unit is not None:
+            self.fields["recipient_official"].queryset = (  # type: ignore[attr-defined]
+                officials_visible_to(user, roles=ISSUING_ROLES, include_self=False)
+                .filter(is_active=True, unit__path__startswith=unit.path).order_by("unit__path", "name")
+            )
+            self.fields["task"].queryset = (  # type: ignore[attr-defined]
+                tasks_visible_to(user).filter(status__in=OPEN_STATUSES, unit__path__startswith=unit.path)
+                .order_by("deadline", "pk")
+            )
+        self.fields["reply_deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
+        for name, field in self.fields.items():
+            selects = ("recipient_unit", "recipient_official", "task")
+            field.widget.attrs["class"] = "form-select" if name in selects else "form-control"
+            field.widget.attrs["data-testid"] = f"letter-{name.replace('_', '-')}"
+        # Choosing the unit reloads the official and task choices for it (the page picks out that part).
+        self.fields["recipient_unit"].widget.attrs.update({
+            "hx-get": reverse("tasks:letter_create"), "hx-trigger": "change", "hx-include": "this",
+            "hx-select": "#letter-dependent", "hx-target": "#letter-dependent", "hx-swap": "outerHTML",
+        })
+
+    def _chosen_unit(self, units: QuerySet[OrgUnit]) -> OrgUnit | None:
+        value = self.data.get("recipient_unit") if self.is_bound else self.initial.get("recipient_unit")
+        if isinstance(value, OrgUnit):
+            value = value.pk
+        try:
+            return units.get(pk=int(str(value)))
+        except (TypeError, ValueError, OrgUnit.DoesNotExist):
+            return None
+
+
+class LetterReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Reply"), max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control", "data-testid": "letter-reply-text"}),
+    )

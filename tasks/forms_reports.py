@@ -1,0 +1,100 @@
+"""Forms of the monthly report pages: the report itself (items as parallel lists), review and sign-off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models import MonthlyReportItem, ReportRating
+
+
+class ReportForm(forms.Form):
+    """Plan and self-assessment; the item rows are posted as the lists ``item_content``, ``item_indicator``,
+    ``item_task`` (one entry per row, in order), so rows can be added and removed in the browser freely."""
+
+    next_month_plan = forms.CharField(
+        label=_("Next month's plan"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control", "data-testid": "next-month-plan"}),
+    )
+    self_assessment = forms.CharField(
+        label=_("Self-assessment"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-testid": "self-assessment"}),
+    )
+
+
+@dataclass
+class ItemRow:
+    content: str = ""
+    indicator: str = ""
+    task_id: str = ""
+
+    def as_input(self) -> dict[str, Any]:
+        return {"content": self.content, "indicator": self.indicator, "task_id": self.task_id or None}
+
+
+def item_rows_from_post(data: QueryDict) -> list[ItemRow]:
+    """Read the posted item rows exactly as typed (nothing trimmed or dropped: the form shows them back)."""
+    contents = data.getlist("item_content")
+    indicators = data.getlist("item_indicator")
+    tasks = data.getlist("item_task")
+    count = max(len(contents), len(indicators), len(tasks))
+
+    def at(values: list[str], i: int) -> str:
+        return values[i] if i < len(values) else ""
+
+    return [ItemRow(at(contents, i), at(indicators, i), at(tasks, i)) for i in range(count)]
+
+
+def item_rows_from_items(items: list[MonthlyReportItem]) -> list[ItemRow]:
+    return [ItemRow(i.content, i.indicator, str(i.task_id or "")) for i in items]
+
+
+def parse_month(value: str) -> date | None:
+    """Parse ``YYYY-MM`` into the first day of that month; ``None`` when it is not one."""
+    try:
+        year, month = value.split("-")
+        if len(year) != 4 or len(month) != 2:
+            return None
+        return date(int(year), int(month), 1)
+    except ValueError:
+        return None
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for return"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-testid": "return-reason-input"}),
+    )
+
+
+class ApproveForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("Quality rating"), choices=ReportRating.choices, initial=ReportRating.GOOD,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    comment = forms.CharField(
+        label=_("Review comment"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-testid": "review-comment-input"}),
+    )
+
+
+class BoardFilterForm(forms.Form):
+    month = forms.CharField(
+        label=_("Month"), required=False,
+        widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm",
+                                      "data-testid": "board-month"}),
+    )
+
+    def clean_month(self) -> date | None:
+        value = self.cleaned_data.get("month") or ""
+        if not value:
+            return None
+        month = parse_month(value)
+        if month is None:
+            raise forms.ValidationError(_("Enter a month such as 2026-03."))
+        return month

@@ -1,0 +1,222 @@
+"""Forms and filters of the task pages; the filter is shared with the API so both answer alike."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.excel import cell_date
+from org.forms import UnitChoiceField
+from org.models import Official, OrgUnit
+from tasks.models import OPEN_STATUSES, LoopStage, Task, TaskKind, TaskSource, TaskStatus
+
+
+class OfficialChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Official) -> str:
+        return f"{obj.name}（{obj.unit.name}）"
+
+
+class OfficialMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Official) -> str:
+        return f"{obj.name}（{obj.unit.name}）"
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs["class"] = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs["class"] = "form-select form-select-sm"
+        else:
+            widget.attrs["class"] = "form-control form-control-sm"
+
+
+class TaskForm(forms.Form):
+    """Create or edit a task (heads). Choices are limited to the head's scope by the view."""
+
+    title = forms.CharField(label=_("Task"), max_length=200)
+    goal = forms.CharField(label=_("Goal and standard"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), to_field_name="code")
+    leading_leader = OfficialChoiceField(label=_("Leading leader"), queryset=Official.objects.none(), required=False,
+                                         to_field_name="staff_number")
+    responsible = OfficialChoiceField(label=_("Responsible official"), queryset=Official.objects.none(),
+                                      to_field_name="staff_number")
+    members = OfficialMultipleChoiceField(label=_("Task group"), queryset=Official.objects.none(), required=False,
+                                          to_field_name="staff_number", widget=forms.SelectMultiple(attrs={"size": 4}))
+    source = forms.ChoiceField(label=_("Source"), choices=TaskSource.choices, initial=TaskSource.OWN_KEY)
+    source_ref = forms.CharField(label=_("Source reference"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices, initial=TaskKind.AD_HOC)
+    is_key_project = forms.BooleanField(label=_("Key project"), required=False)
+    # ``<input type=date>`` only takes ISO dates, whatever the locale's display format.
+    start_date = forms.DateField(label=_("Starts on"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"))
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"))
+    weight = forms.DecimalField(label=_("Weight"), min_value=0, max_digits=5, decimal_places=2, initial=1)
+    parent = forms.ModelChoiceField(label=_("Parent task"), queryset=Task.objects.none(), required=False)
+    milestones = forms.CharField(
+        label=_("Milestones"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: name and due date, e.g. 开工 2026-05-01."),
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], officials: QuerySet[Official],
+                 parents: QuerySet[Task], with_milestones: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        for name in ("leading_leader", "responsible", "members"):
+            self.fields[name].queryset = officials  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        if not with_milestones:
+            del self.fields["milestones"]
+        self.fields["start_date"].initial = timezone.localdate()
+        _style(self)
+
+    def clean_milestones(self) -> list[dict[str, Any]]:
+        items = []
+        for number, line in enumerate(self.cleaned_data.get("milestones", "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            name, _sep, when = line.rpartition(" ")
+            try:
+                due = cell_date(when)
+            except ValueError:
+                due = None
+            if not name.strip() or due is None:
+                raise forms.ValidationError(_("Line %(n)s: write a name and a date such as 开工 2026-05-01.")
+                                            % {"n": number})
+            items.append({"name": name.strip()[:100], "due_date": due})
+        return items
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, deadline = data.get("start_date"), data.get("deadline")
+        if start and deadline and deadline < start:
+            self.add_error("deadline", _("The deadline cannot be before the start date."))
+        return data
+
+
+class ProgressForm(forms.Form):
+    progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("Note"), max_length=100, required=False)
+    rectification_note = forms.CharField(label=_("Rectification note"), required=False,
+                                         widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, with_rectification: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_rectification:
+            del self.fields["rectification_note"]
+        _style(self)
+
+
+class WeeklyUpdateForm(forms.Form):
+    progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
+    done = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    problems = forms.CharField(label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    help_needed = forms.CharField(label=_("Help needed"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    rectification_note = forms.CharField(label=_("Rectification note"), required=False,
+                                         widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, with_rectification: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_rectification:
+            del self.fields["rectification_note"]
+        _style(self)
+
+
+class LoopAdvanceForm(forms.Form):
+    stage = forms.ChoiceField(choices=LoopStage.choices)
+    note = forms.CharField(label=_("Rectification note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class TaskImportForm(forms.Form):
+    file = forms.FileField(label=_("Task list workbook (.xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}))
+
+
+# -- filters ---------------------------------------------------------------------------------------------
+SORTS = {
+    "deadline": ("deadline", "id"), "-deadline": ("-deadline", "-id"),
+    "progress": ("progress", "deadline", "id"), "-progress": ("-progress", "deadline", "id"),
+    "status": ("status", "deadline", "id"),
+}
+
+
+class TaskFilter(django_filters.FilterSet):
+    """Filters of the task board and ``/api/v1/tasks/``; ``unit`` is a code and covers the subtree."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=TaskStatus.choices, empty_label=_("All"))
+    unit = django_filters.CharFilter(label=_("Unit (with sub-units)"), method="filter_unit")
+    leader = django_filters.CharFilter(label=_("Leading leader"), method="filter_leader")
+    responsible = django_filters.CharFilter(label=_("Responsible official"), method="filter_responsible")
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue",
+                                           widget=forms.CheckboxInput)
+    key_project = django_filters.BooleanFilter(label=_("Key projects only"), field_name="is_key_project",
+                                               method="filter_key", widget=forms.CheckboxInput)
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=TaskSource.choices, empty_label=_("All"))
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="filter_sort", empty_label=None,
+        choices=(("deadline", _("Deadline, earliest first")), ("-deadline", _("Deadline, latest first")),
+                 ("progress", _("Progress, lowest first")), ("-progress", _("Progress, highest first")),
+                 ("status", _("Status"))),
+    )
+
+    class Meta:
+        model = Task
+        fields = ["q", "status", "unit", "leader", "responsible", "overdue", "key_project", "source", "sort"]
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        for field in self.form.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def filter_search(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(source_ref__icontains=value)) if value else queryset
+
+    def filter_unit(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        unit = OrgUnit.objects.filter(code=value.strip()).only("path").first()
+        return queryset.filter(unit__path__startswith=unit.path) if unit else queryset.none()
+
+    def filter_leader(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        return queryset.filter(_official_q("leading_leader", value))
+
+    def filter_responsible(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        return queryset.filter(_official_q("responsible", value))
+
+    def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+        if not value:
+            return queryset
+        return queryset.filter(Q(status=TaskStatus.OVERDUE) | Q(status__in=OPEN_STATUSES, deadline__lt=self.today))
+
+    def filter_key(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+        return queryset.filter(is_key_project=True) if value else queryset
+
+    def filter_sort(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        return queryset.order_by(*SORTS.get(value, SORTS["deadline"]))
+
+
+def _official_q(relation: str, value: str) -> Q:
+    """Match an official by staff number, or by id when the value is a number."""
+    value = value.strip()
+    q = Q(**{f"{relation}__staff_number": value})
+    if value.isdigit():
+        q |= Q(**{f"{relation}_id": int(value)})
+    return q

@@ -1,0 +1,376 @@
+"""Monthly work reports (月度实绩报告): drafting, submission, review, sign-off and publication.
+
+Workflow: draft → submitted → returned (reason) → submitted … → approved (rating) → published.
+Every transition writes a ``ReportTransition``. Transitions are race-safe: the row is locked
+(``select_for_update``) and the write is a conditional ``UPDATE … WHERE status = <seen>``, so two
+heads approving at once end with one approval and one ``conflict`` error, on SQLite as on PostgreSQL.
+
+The reads the report pages and API share are at the end of this module (``reports_*``); they are
+built on ``tasks.selectors.reports_visible_to`` so they inherit its scoping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import ApplicationError
+from common.notifications import notify
+from org.models import Official, User
+from org.selectors import access_for, users_with_role_over
+from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus, ReportTransition, Task
+from tasks.selectors import report_deadline, reports_visible_to, tasks_visible_to
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+MAX_ITEMS = 50
+INDICATOR_MAX = MonthlyReportItem._meta.get_field("indicator").max_length or 200
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    content: str
+    indicator: str
+    task_id: int | None
+
+
+# --- permissions -----------------------------------------------------------------------------------
+
+
+def _is_own(user: User, report_official_id: int) -> bool:
+    return access_for(user).official_id == report_official_id
+
+
+def _is_head_over(user: User, official: Official) -> bool:
+    return access_for(user).covers(official.unit.path, ("head",))
+
+
+def _require_reviewer(user: User, report: MonthlyReport) -> None:
+    """A head in scope of the official's unit, who is not the report's own official."""
+    if _is_own(user, report.official_id):
+        raise ApplicationError(_("Nobody may review or sign their own report."), code="own_report")
+    if not _is_head_over(user, report.official):
+        raise ApplicationError(_("Only a head over this official's unit may review the report."), code="forbidden")
+
+
+def _require_author(user: User, report: MonthlyReport) -> None:
+    if not _is_own(user, report.official_id):
+        raise ApplicationError(_("Only the official may write and submit their own report."), code="forbidden")
+
+
+# --- writes ----------------------------------------------------------------------------------------
+
+
+def month_start(month: date) -> date:
+    return month.replace(day=1)
+
+
+def report_get_or_create_draft(
+    *, official: Official, month: date, by: User, today: date | None = None
+) -> MonthlyReport:
+    """Return the official's report for ``month`` (normalised to the 1st), creating an empty draft.
+
+    Only the official's own user, or a head over the official's unit, may create it; a month after the
+    current one cannot be reported on yet.
+    """
+    month = month_start(month)
+    if not (_is_own(by, official.pk) or _is_head_over(by, official)):
+        raise ApplicationError(_("You may not write a report for this official."), code="forbidden")
+    if month > month_start(today or timezone.localdate()):
+        raise ApplicationError(_("A report cannot be written for a future month."), code="future_month")
+    try:
+        with transaction.atomic():
+            report, created = MonthlyReport.objects.get_or_create(official=official, month=month)
+            if created:
+                ReportTransition.objects.create(report=report, from_status="", to_status=ReportStatus.DRAFT, by=by)
+    except IntegrityError:  # created by a concurrent request between the lookup and the insert
+        report = MonthlyReport.objects.get(official=official, month=month)
+    return report
+
+
+def _clean_items(items: list[dict[str, Any]], *, by: User) -> list[ItemInput]:
+    """Validate item rows; drop wholly blank rows; raise with the row number on the first bad one."""
+    rows: list[ItemInput] = []
+    for number, raw in enumerate(items, start=1):
+        content = str(raw.get("content") or "").strip()
+        indicator = str(raw.get("indicator") or "").strip()
+        task_value = raw.get("task_id", raw.get("task"))
+        task_id: int | None
+        if task_value in (None, ""):
+            task_id = None
+        else:
+            try:
+                task_id = int(str(task_value))
+            except ValueError:
+                raise ApplicationError(
+                    _("Item %(n)s: the linked task is not valid.") % {"n": number}, code="invalid_item",
+                    extra={"row": number},
+                ) from None
+        if not content and not indicator and task_id is None:
+            continue  # an empty row the form added: nothing typed, nothing to keep
+        if not content:
+            raise ApplicationError(
+                _("Item %(n)s: describe the result.") % {"n": number}, code="invalid_item", extra={"row": number}
+            )
+        if len(indicator) > INDICATOR_MAX:
+            raise ApplicationError(
+                _("Item %(n)s: the indicator is too long (at most %(max)s characters).")
+                % {"n": number, "max": INDICATOR_MAX}, code="invalid_item", extra={"row": number},
+            )
+        rows.append(ItemInput(content=content, indicator=indicator, task_id=task_id))
+    if len(rows) > MAX_ITEMS:
+        raise ApplicationError(_("A report may have at most %(n)s items.") % {"n": MAX_ITEMS}, code="too_many_items")
+    task_ids = {r.task_id for r in rows if r.task_id is not None}
+    if task_ids:
+        visible = set(tasks_visible_to(by).filter(pk__in=task_ids).values_list("pk", flat=True))
+        for number, row in enumerate(rows, start=1):
+            if row.task_id is not None and row.task_id not in visible:
+                raise ApplicationError(
+                    _("Item %(n)s: the linked task is not valid.") % {"n": number}, code="invalid_item",
+                    extra={"row": number},
+                )
+    return rows
+
+
+def _lock(report: MonthlyReport) -> MonthlyReport:
+    return MonthlyReport.objects.select_for_update().select_related("official", "official__unit").get(pk=report.pk)
+
+
+def _refuse_status(
+    seen: MonthlyReport, current: MonthlyReport, *, message: str, code: str = "invalid_transition"
+) -> ApplicationError:
+    """``conflict`` when someone changed the report since the caller read it, else ``invalid_transition``."""
+    if seen.status != current.status:
+        return ApplicationError(
+            _("Someone else has just changed this report (it is now “%(status)s”); reload and check.")
+            % {"status": current.get_status_display()}, code="conflict",
+        )
+    return ApplicationError(message, code=code)
+
+
+def _conditional_update(locked: MonthlyReport, expected: str, fields: dict[str, Any]) -> None:
+    """Write ``fields`` only if the status is still ``expected`` (the lock makes this certain on PostgreSQL;
+    the condition makes it certain where row locks do not exist)."""
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    try:
+        locked.full_clean()
+    except ValidationError as error:
+        raise ApplicationError("; ".join(error.messages), code="invalid") from None
+    fields = {**fields, "updated_at": timezone.now()}
+    if not MonthlyReport.objects.filter(pk=locked.pk, status=expected).update(**fields):
+        raise ApplicationError(_("Someone else has just changed this report; reload and check."), code="conflict")
+
+
+def report_save(
+    *, report: MonthlyReport, by: User, items: list[dict[str, Any]], next_month_plan: str, self_assessment: str
+) -> MonthlyReport:
+    """Replace the report's items, plan and self-assessment while it is a draft or returned.
+
+    Only the official's own user may write it. A validation error raises before anything is written.
+    """
+    _require_author(by, report)
+    rows = _clean_items(items, by=by)
+    with transaction.atomic():
+        locked = _lock(report)
+        if locked.status not in EDITABLE:
+            raise _refuse_status(
+                report, locked, message=_("This report has been submitted and can no longer be edited."),
+                code="not_editable",
+            )
+        _conditional_update(locked, locked.status, {
+            "next_month_plan": next_month_plan.strip(), "self_assessment": self_assessment.strip(),
+        })
+        locked.items.all().delete()
+        new_items = [
+            MonthlyReportItem(report=locked, content=r.content, indicator=r.indicator, task_id=r.task_id, sort_order=i)
+            for i, r in enumerate(rows)
+        ]
+        for item in new_items:
+            item.full_clean(exclude=["report", "task"])
+        MonthlyReportItem.objects.bulk_create(new_items)
+    report.refresh_from_db()
+    return report
+
+
+def _transition(
+    *, report: MonthlyReport, by: User, allowed_from: tuple[str, ...], to: str,
+    fields: Callable[[MonthlyReport], dict[str, Any]], refused: str, comment: str = "",
+    check: Callable[[MonthlyReport], None] | None = None,
+) -> MonthlyReport:
+    """Lock, check the status and the actor, write the new status conditionally, record the transition."""
+    locked = _lock(report)
+    if locked.status not in allowed_from:
+        raise _refuse_status(report, locked, message=refused)
+    if check is not None:
+        check(locked)
+    from_status = locked.status
+    _conditional_update(locked, from_status, {**fields(locked), "status": to})
+    ReportTransition.objects.create(report=locked, from_status=from_status, to_status=to, by=by, comment=comment)
+    return locked
+
+
+def _url(report: MonthlyReport) -> str:
+    return reverse("tasks:report_detail", args=[report.pk])
+
+
+def report_submit(*, report: MonthlyReport, by: User, now: datetime | None = None) -> MonthlyReport:
+    """Submit a draft or returned report for review (at least one item); flag it late after the deadline.
+
+    Lateness is decided by the first submission: a report returned for revision and resubmitted later
+    is not late because of the return.
+    """
+    now = now or timezone.now()
+    _require_author(by, report)
+    late = timezone.localdate(now) > report_deadline(month_start(report.month))
+
+    def has_items(locked: MonthlyReport) -> None:
+        if not locked.items.exists():
+            raise ApplicationError(_("Add at least one result before submitting."), code="empty_report")
+
+    def fields(locked: MonthlyReport) -> dict[str, Any]:
+        first = locked.submitted_at is None
+        return {"submitted_at": now, "is_late": late if first else locked.is_late}
+
+    with transaction.atomic():
+        locked = _transition(
+            report=report, by=by, allowed_from=EDITABLE, to=ReportStatus.SUBMITTED, fields=fields,
+            refused=_("Only a draft or a returned report can be submitted."), check=has_items,
+        )
+        heads = users_with_role_over(locked.official.unit, "head").exclude(pk=by.pk)
+        notify(
+            users=list(heads), kind="report_submitted", url=_url(locked),
+            title=_("%(name)s submitted the monthly report for %(month)s") % {
+                "name": locked.official.name, "month": locked.month_key},
+        )
+    report.refresh_from_db()
+    return report
+
+
+def report_return(*, report: MonthlyReport, by: User, reason: str) -> MonthlyReport:
+    """Return a submitted report to its official for revision, with a reason (a head in scope)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for returning the report."), code="reason_required")
+    with transaction.atomic():
+        locked = _transition(
+            report=report, by=by, allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.RETURNED,
+            fields=lambda _r: {"return_reason": reason, "reviewed_by": by, "reviewed_at": timezone.now()},
+            comment=reason, refused=_("Only a submitted report can be returned."),
+            check=lambda r: _require_reviewer(by, r),
+        )
+        notify(
+            users=[u for u in [locked.official.user] if u is not None], kind="report_returned", url=_url(locked),
+            title=_("Your monthly report for %(month)s was returned for revision") % {"month": locked.month_key},
+            body=reason,
+        )
+    report.refresh_from_db()
+    return report
+
+
+def report_approve(*, report: MonthlyReport, by: User, rating: str, comment: str = "") -> MonthlyReport:
+    """Approve a submitted report with a quality rating and a comment (a head in scope, never one's own)."""
+    if rating not in ReportRating.values:
+        raise ApplicationError(_("Choose a rating: excellent, good, fair or poor."), code="invalid_rating")
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        locked = _transition(
+            report=report, by=by, allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.APPROVED,
+            fields=lambda _r: {
+                "rating": rating, "review_comment": comment, "reviewed_by": by, "reviewed_at": timezone.now()},
+            comment=comment, refused=_("Only a submitted report can be approved."),
+            check=lambda r: _require_reviewer(by, r),
+        )
+        notify(
+            users=[u for u in [locked.official.user] if u is not None], kind="report_approved", url=_url(locked),
+            title=_("Your monthly report for %(month)s was approved (%(rating)s)") % {
+                "month": locked.month_key, "rating": locked.get_rating_display()},
+            body=comment,
+        )
+    report.refresh_from_db()
+    return report
+
+
+def report_publish(*, report: MonthlyReport, by: User) -> MonthlyReport:
+    """Sign an approved report and publish it to the members of the official's unit (月度实绩公示)."""
+    with transaction.atomic():
+        locked = _transition(
+            report=report, by=by, allowed_from=(ReportStatus.APPROVED,), to=ReportStatus.PUBLISHED,
+            fields=lambda _r: {"published_by": by, "published_at": timezone.now()},
+            refused=_("Only an approved report can be published."), check=lambda r: _require_reviewer(by, r),
+        )
+        notify(
+            users=[u for u in [locked.official.user] if u is not None], kind="report_published", url=_url(locked),
+            title=_("Your monthly report for %(month)s was published") % {"month": locked.month_key},
+        )
+    report.refresh_from_db()
+    return report
+
+
+# --- reads shared by the report pages and the API ----------------------------------------------------
+
+
+def _items() -> Prefetch[str]:
+    return Prefetch("items", queryset=MonthlyReportItem.objects.select_related("task").order_by("sort_order", "id"))
+
+
+def reports_with_items(user: User) -> QuerySet[MonthlyReport]:
+    """Reports the user may see, with their items (one extra query for any number of reports)."""
+    return reports_visible_to(user).prefetch_related(_items())
+
+
+def reports_mine(user: User) -> QuerySet[MonthlyReport]:
+    """The user's own reports, newest month first, with item counts."""
+    official_id = access_for(user).official_id
+    if official_id is None:
+        return MonthlyReport.objects.none()
+    return (reports_visible_to(user).filter(official_id=official_id).annotate(item_count=Count("items"))
+            .order_by("-month"))
+
+
+def reports_to_review(user: User, *, status: str = ReportStatus.SUBMITTED) -> QuerySet[MonthlyReport]:
+    """Reports of officials under the user's head roles in ``status``, oldest submission first; never one's own."""
+    qs = reports_visible_to(user, roles=("head",)).filter(status=status)
+    official_id = access_for(user).official_id
+    if official_id is not None:
+        qs = qs.exclude(official_id=official_id)
+    return qs.annotate(item_count=Count("items")).order_by("submitted_at", "id")
+
+
+def reports_published(user: User, *, month: date | None = None) -> QuerySet[MonthlyReport]:
+    """Published reports the user may see (their unit's 公示 and their role subtrees), with items."""
+    qs = reports_visible_to(user).filter(status=ReportStatus.PUBLISHED)
+    if month is not None:
+        qs = qs.filter(month=month_start(month))
+    return qs.select_related("published_by__official").prefetch_related(_items()).order_by(
+        "-month", "official__unit__path", "official__name", "id")
+
+
+def report_detail_for(user: User) -> QuerySet[MonthlyReport]:
+    """Reports the user may see, with what the detail page shows: items, timeline, reviewers."""
+    timeline = ReportTransition.objects.select_related("by__official").order_by("at", "id")
+    transitions: Prefetch[str] = Prefetch("transitions", queryset=timeline)
+    return reports_visible_to(user).select_related(
+        "reviewed_by__official", "published_by__official", "official__user").prefetch_related(
+        _items(), transitions)
+
+
+def linkable_tasks(user: User) -> QuerySet[Task]:
+    """Tasks the user works on (responsible, leading or member), for linking report items."""
+    official_id = access_for(user).official_id
+    if official_id is None:
+        return Task.objects.none()
+    own = Q(responsible_id=official_id) | Q(leading_leader_id=official_id) | Q(members__id=official_id)
+    return tasks_visible_to(user).filter(pk__in=Task.objects.filter(own).values("pk")).order_by("-deadline", "id")
+
+
+def can_review(user: User, report: MonthlyReport) -> bool:
+    return not _is_own(user, report.official_id) and _is_head_over(user, report.official)
