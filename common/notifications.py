@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.db.models import QuerySet
 
 from common.models import Notification
+
+BATCH = 500
 
 if TYPE_CHECKING:
     from org.models import User
@@ -56,3 +60,58 @@ def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class Notice:
+    user_id: int
+    kind: str
+    title: str
+    dedupe_key: str
+    url: str = ""
+    body: str = ""
+
+
+def notify_many(notices: Iterable[Notice]) -> int:
+    """Write many notices at once, skipping those a user already has (same ``dedupe_key``).
+
+    The set-based sibling of ``common.notifications.notify``, which sends one message to several
+    users: here each user gets their own message in a few queries. Return how many were written.
+    """
+    wanted: dict[tuple[int, str], Notice] = {}
+    for notice in notices:
+        wanted.setdefault((notice.user_id, notice.dedupe_key), notice)
+    if not wanted:
+        return 0
+    keys = sorted({key for _user, key in wanted})
+    existing: set[tuple[int, str]] = set()
+    for start in range(0, len(keys), BATCH):
+        existing.update(
+            Notification.objects.filter(dedupe_key__in=keys[start:start + BATCH]).values_list("user_id", "dedupe_key")
+        )
+    new = [n for pair, n in wanted.items() if pair not in existing]
+    Notification.objects.bulk_create(
+        [Notification(user_id=n.user_id, kind=n.kind, title=n.title[:200], url=n.url, body=n.body,
+                      dedupe_key=n.dedupe_key) for n in new],
+        ignore_conflicts=True, batch_size=BATCH,
+    )
+    if new and settings.NOTIFY_BY_EMAIL:
+        _email(new)
+    return len(new)
+
+
+def _email(notices: list[Notice]) -> None:
+    user_ids = sorted({n.user_id for n in notices})
+    addresses: dict[int, str] = {}
+    for start in range(0, len(user_ids), BATCH):
+        addresses.update(
+            get_user_model().objects.filter(pk__in=user_ids[start:start + BATCH])
+            .exclude(email="").values_list("pk", "email")
+        )
+    site = settings.SITE_URL
+    messages = [
+        (n.title, f"{n.body}\n\n{site}{n.url}".strip() if site and n.url else n.body, None, [addresses[n.user_id]])
+        for n in notices if n.user_id in addresses
+    ]
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(tuple(messages), fail_silently=True))

@@ -12,11 +12,20 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from org.models import User
 from org.selectors import ALL_ROLES, access_for
-from tasks.models import OPEN_STATUSES, MonthlyReport, ReportStatus, SupervisionLetter, Task, WeeklyUpdate
+from tasks.models import (
+    OPEN_STATUSES,
+    MonthlyReport,
+    MonthlyReportItem,
+    ReportStatus,
+    ReportTransition,
+    SupervisionLetter,
+    Task,
+    WeeklyUpdate,
+)
 
 
 def _unit_q(user: User | AnonymousUser, relation: str, roles: Iterable[str]) -> tuple[bool, Q]:
@@ -104,3 +113,66 @@ def report_deadline(month: date) -> date:
     """Return the day a month's report is due: MONTHLY_REPORT_DEADLINE_DAY of the following month."""
     following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     return following.replace(day=min(settings.MONTHLY_REPORT_DEADLINE_DAY, 28))
+
+
+def month_start(month: date) -> date:
+    return month.replace(day=1)
+
+
+# -- monthly reports: reads shared by the report pages and the API ---------------------------------
+
+
+def _items() -> Prefetch[str]:
+    return Prefetch("items", queryset=MonthlyReportItem.objects.select_related("task").order_by("sort_order", "id"))
+
+
+def reports_with_items(user: User) -> QuerySet[MonthlyReport]:
+    """Reports the user may see, with their items (one extra query for any number of reports)."""
+    return reports_visible_to(user).prefetch_related(_items())
+
+
+def reports_mine(user: User) -> QuerySet[MonthlyReport]:
+    """The user's own reports, newest month first, with item counts."""
+    official_id = access_for(user).official_id
+    if official_id is None:
+        return MonthlyReport.objects.none()
+    return (reports_visible_to(user).filter(official_id=official_id).annotate(item_count=Count("items"))
+            .order_by("-month"))
+
+
+def reports_to_review(user: User, *, status: str = ReportStatus.SUBMITTED) -> QuerySet[MonthlyReport]:
+    """Reports of officials under the user's head roles in ``status``, oldest submission first; never one's own."""
+    qs = reports_visible_to(user, roles=("head",)).filter(status=status)
+    official_id = access_for(user).official_id
+    if official_id is not None:
+        qs = qs.exclude(official_id=official_id)
+    return qs.annotate(item_count=Count("items")).order_by("submitted_at", "id")
+
+
+def reports_published(user: User, *, month: date | None = None) -> QuerySet[MonthlyReport]:
+    """Published reports the user may see (their unit's 公示 and their role subtrees), with items."""
+    qs = reports_visible_to(user).filter(status=ReportStatus.PUBLISHED)
+    if month is not None:
+        qs = qs.filter(month=month_start(month))
+    return qs.select_related("published_by__official").prefetch_related(_items()).order_by(
+        "-month", "official__unit__path", "official__name", "id")
+
+
+def report_detail_for(user: User) -> QuerySet[MonthlyReport]:
+    """Reports the user may see, with what the detail page shows: items, timeline, reviewers."""
+    timeline = ReportTransition.objects.select_related("by__official").order_by("at", "id")
+    transitions: Prefetch[str] = Prefetch("transitions", queryset=timeline)
+    return reports_visible_to(user).select_related(
+        "reviewed_by__official", "published_by__official", "official__user").prefetch_related(
+        _items(), transitions)
+
+
+def linkable_tasks(user: User) -> QuerySet[Task]:
+    """Tasks the user works on (responsible, leading or member), for linking report items."""
+    official_id = access_for(user).official_id
+    if official_id is None:
+        return Task.objects.none()
+    own = Q(responsible_id=official_id) | Q(leading_leader_id=official_id) | Q(members__id=official_id)
+    return tasks_visible_to(user).filter(pk__in=Task.objects.filter(own).values("pk")).order_by("-deadline", "id")
+
+

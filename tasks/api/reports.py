@@ -20,6 +20,7 @@ from rest_framework.routers import BaseRouter
 from common.errors import ApplicationError
 from org.models import Official, User
 from org.selectors import access_for
+from tasks import selectors
 from tasks.forms_reports import parse_month
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus
 from tasks.services import reports as svc
@@ -138,7 +139,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     queryset = MonthlyReport.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> QuerySet[MonthlyReport]:
-        return svc.reports_with_items(_user(self.request)).order_by("-month", "official__name", "id")
+        return selectors.reports_with_items(_user(self.request)).order_by("-month", "official__name", "id")
 
     def _answer(self, report: MonthlyReport, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=report.pk)

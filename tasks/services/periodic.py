@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.db.models.functions import Coalesce
@@ -23,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from common.models import Notification
-from org.models import Official, RoleGrant, User
+from common.notifications import Notice, notify_many
+from org.models import Official, RoleGrant
 from org.selectors import ancestor_paths
 from tasks.models import LetterStatus, MonthlyReport, ReportStatus, SupervisionLetter, Task, TaskStatus
 from tasks.selectors import report_deadline, tasks_missing_weekly_update, week_monday
@@ -206,60 +204,6 @@ def letters_overdue(*, today: date) -> int:
 
 
 # -- notices in bulk -----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Notice:
-    user_id: int
-    kind: str
-    title: str
-    dedupe_key: str
-    url: str = ""
-    body: str = ""
-
-
-def notify_many(notices: Iterable[Notice]) -> int:
-    """Write many notices at once, skipping those a user already has (same ``dedupe_key``).
-
-    The set-based sibling of ``common.notifications.notify``, which sends one message to several
-    users: here each user gets their own message in a few queries. Return how many were written.
-    """
-    wanted: dict[tuple[int, str], Notice] = {}
-    for notice in notices:
-        wanted.setdefault((notice.user_id, notice.dedupe_key), notice)
-    if not wanted:
-        return 0
-    keys = sorted({key for _user, key in wanted})
-    existing: set[tuple[int, str]] = set()
-    for start in range(0, len(keys), BATCH):
-        existing.update(
-            Notification.objects.filter(dedupe_key__in=keys[start:start + BATCH]).values_list("user_id", "dedupe_key")
-        )
-    new = [n for pair, n in wanted.items() if pair not in existing]
-    Notification.objects.bulk_create(
-        [Notification(user_id=n.user_id, kind=n.kind, title=n.title[:200], url=n.url, body=n.body,
-                      dedupe_key=n.dedupe_key) for n in new],
-        ignore_conflicts=True, batch_size=BATCH,
-    )
-    if new and settings.NOTIFY_BY_EMAIL:
-        _email(new)
-    return len(new)
-
-
-def _email(notices: list[Notice]) -> None:
-    user_ids = sorted({n.user_id for n in notices})
-    addresses: dict[int, str] = {}
-    for start in range(0, len(user_ids), BATCH):
-        addresses.update(
-            User.objects.filter(pk__in=user_ids[start:start + BATCH]).exclude(email="").values_list("pk", "email")
-        )
-    site = settings.SITE_URL
-    messages = [
-        (n.title, f"{n.body}\n\n{site}{n.url}".strip() if site and n.url else n.body, None, [addresses[n.user_id]])
-        for n in notices if n.user_id in addresses
-    ]
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(tuple(messages), fail_silently=True))
-
-
 # -- helpers -------------------------------------------------------------------------------------------------
 def _head_grants() -> list[tuple[int, str]]:
     return list(

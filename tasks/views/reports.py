@@ -20,6 +20,7 @@ from common.errors import ApplicationError
 from common.http import AuthedRequest
 from org.models import Official
 from org.selectors import access_for
+from tasks import selectors
 from tasks.forms_reports import (
     ApproveForm,
     BoardFilterForm,
@@ -61,7 +62,7 @@ def report_mine(request: AuthedRequest) -> HttpResponse:
     official_id = access_for(request.user).official_id
     this_month = timezone.localdate().replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
-    page = _page(request, svc.reports_mine(request.user)) if official_id else None
+    page = _page(request, selectors.reports_mine(request.user)) if official_id else None
     months = {r.month: r for r in page.object_list} if page else {}
     # The last month's report is due by the deadline day of this month: offer it until submitted.
     last = months.get(last_month) or (
@@ -82,7 +83,7 @@ def _render_form(
         rows = [ItemRow()]
     context = {
         "official": official, "month": month, "month_key": f"{month:%Y-%m}", "report": report, "form": form,
-        "rows": rows, "tasks": list(svc.linkable_tasks(request.user)), "deadline": report_deadline(month),
+        "rows": rows, "tasks": list(selectors.linkable_tasks(request.user)), "deadline": report_deadline(month),
     }
     return render(request, "tasks/reports/form.html", context, status=status)
 
@@ -174,7 +175,7 @@ def _render_detail(request: AuthedRequest, report: MonthlyReport, *, return_form
 
 @login_required
 def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(svc.report_detail_for(request.user), pk=pk)
+    report = get_object_or_404(selectors.report_detail_for(request.user), pk=pk)
     return _render_detail(request, report)
 
 
@@ -185,14 +186,14 @@ def _after_review(request: AuthedRequest, text: str) -> HttpResponse:
 
 def _refused(request: AuthedRequest, pk: int, error: ApplicationError | None, **forms: Any) -> HttpResponse:
     """Show the report again (as it is now) with the refusal, keeping what the reviewer typed."""
-    report = get_object_or_404(svc.report_detail_for(request.user), pk=pk)
+    report = get_object_or_404(selectors.report_detail_for(request.user), pk=pk)
     return _render_detail(request, report, error=error.message if error else "", status=400, **forms)
 
 
 @login_required
 @require_POST
 def report_return(request: AuthedRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(svc.report_detail_for(request.user), pk=pk)
+    report = get_object_or_404(selectors.report_detail_for(request.user), pk=pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -206,7 +207,7 @@ def report_return(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(svc.report_detail_for(request.user), pk=pk)
+    report = get_object_or_404(selectors.report_detail_for(request.user), pk=pk)
     form = ApproveForm(request.POST)
     if form.is_valid():
         try:
@@ -221,7 +222,7 @@ def report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_publish(request: AuthedRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(svc.report_detail_for(request.user), pk=pk)
+    report = get_object_or_404(selectors.report_detail_for(request.user), pk=pk)
     try:
         svc.report_publish(report=report, by=request.user)
     except ApplicationError as error:
@@ -237,10 +238,10 @@ def report_review_queue(request: AuthedRequest) -> HttpResponse:
         raise Http404
     tab = "approved" if request.GET.get("tab") == "approved" else "submitted"
     status = ReportStatus.APPROVED if tab == "approved" else ReportStatus.SUBMITTED
-    page = _page(request, svc.reports_to_review(request.user, status=status))
+    page = _page(request, selectors.reports_to_review(request.user, status=status))
     counts = {
-        "submitted": svc.reports_to_review(request.user).count() if tab == "approved" else page.paginator.count,
-        "approved": page.paginator.count if tab == "approved" else svc.reports_to_review(
+        "submitted": selectors.reports_to_review(request.user).count() if tab == "approved" else page.paginator.count,
+        "approved": page.paginator.count if tab == "approved" else selectors.reports_to_review(
             request.user, status=ReportStatus.APPROVED).count(),
     }
     context = {"page": page, "tab": tab, "counts": counts, "query": f"tab={tab}"}
@@ -252,7 +253,7 @@ def report_board(request: AuthedRequest) -> HttpResponse:
     """The published reports (月度实绩公示) the user may see, by month."""
     form = BoardFilterForm(request.GET or None)
     month = form.cleaned_data["month"] if form.is_bound and form.is_valid() else None
-    page = _page(request, svc.reports_published(request.user, month=month))
+    page = _page(request, selectors.reports_published(request.user, month=month))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "tasks/reports/board.html", {"form": form, "page": page, "query": query.urlencode()})
