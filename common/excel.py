@@ -6,6 +6,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from io import BytesIO
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as WorkbookType
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.errors import ApplicationError
 
@@ -133,3 +135,33 @@ def new_workbook() -> Workbook:
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     return wb
+
+
+# (header, required, width) — how every import template describes its columns.
+Column = tuple[str, bool, int]
+
+
+def template_workbook(
+    guide: list[str], sheets: list[tuple[str, list[Column], dict[int, list[str]]]], *, max_rows: int
+) -> bytes:
+    """Return an import template: a guide sheet, then one input sheet per ``(title, columns, drop_downs)``.
+
+    Required columns are marked with ``*``; ``drop_downs`` maps a 0-based column index to its allowed values.
+    """
+    wb = new_workbook()
+    guide_sheet = wb.create_sheet("填写说明")
+    guide_sheet.column_dimensions["A"].width = 100
+    for line in guide:
+        guide_sheet.append([line])
+    for title, columns, drop_downs in sheets:
+        ws = wb.create_sheet(title)
+        write_header(ws, [f"{h}*" if required else h for h, required, _w in columns], [w for _h, _r, w in columns])
+        for index, labels in drop_downs.items():
+            validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
+            letter = get_column_letter(index + 1)
+            validation.add(f"{letter}2:{letter}{max_rows}")
+            ws.add_data_validation(validation)
+    wb.active = 1
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from io import BytesIO
 from typing import IO, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.excel import (
     CellError,
@@ -22,9 +20,8 @@ from common.excel import (
     cell_date,
     cell_text,
     iter_data_rows,
-    new_workbook,
     open_xlsx,
-    write_header,
+    template_workbook,
 )
 from org.models import Gender, RankLevel, StaffingType, UnitKind
 
@@ -90,39 +87,25 @@ class Roster:
     errors: list[CellError] = field(default_factory=list)
 
 
+ROSTER_GUIDE = [
+    "干部花名册导入模板",
+    "1. “单位”表：每行一个单位。单位编码唯一；上级单位编码为空表示顶级单位；上级单位可在本表中或系统中已存在。",
+    "2. “人员”表：每行一名干部。工号唯一；单位编码须在“单位”表中或系统中已存在。",
+    "3. 带 * 的列必填。日期格式为 2024-01-31。单位类型：局、乡镇街道、园区、科室、其他。",
+    "4. 职级层次：班子成员、中层干部、一般干部。编制类型：在编、编外聘用。状态：在职、离职。",
+    "5. 重复导入同一文件时，按单位编码和工号更新，不会重复新增。文件中任一行有误，则整个文件不导入。",
+    "6. 本系统不采集身份证号码，请勿填写。",
+]
+
+
 def roster_template() -> bytes:
     """Return the empty roster workbook with instructions and drop-down lists."""
-    wb = new_workbook()
-    guide = wb.create_sheet("填写说明")
-    guide.column_dimensions["A"].width = 100
-    for line in [
-        "干部花名册导入模板",
-        "1. “单位”表：每行一个单位。单位编码唯一；上级单位编码为空表示顶级单位；上级单位可在本表中或系统中已存在。",
-        "2. “人员”表：每行一名干部。工号唯一；单位编码须在“单位”表中或系统中已存在。",
-        "3. 带 * 的列必填。日期格式为 2024-01-31。单位类型：局、乡镇街道、园区、科室、其他。",
-        "4. 职级层次：班子成员、中层干部、一般干部。编制类型：在编、编外聘用。状态：在职、离职。",
-        "5. 重复导入同一文件时，按单位编码和工号更新，不会重复新增。文件中任一行有误，则整个文件不导入。",
-        "6. 本系统不采集身份证号码，请勿填写。",
-    ]:
-        guide.append([line])
     yes_no = ["是", "否"]
-    drop_downs: list[tuple[str, list[tuple[str, bool, int]], dict[int, list[str]]]] = [
+    return template_workbook(ROSTER_GUIDE, [
         (UNITS_SHEET, UNIT_COLUMNS, {3: list(UNIT_KIND_LABELS), 6: yes_no}),
         (OFFICIALS_SHEET, OFFICIAL_COLUMNS, {2: list(GENDER_LABELS), 6: list(RANK_LABELS), 7: list(STAFFING_LABELS),
                                              8: yes_no, 12: list(STATUS_LABELS)}),
-    ]
-    for title, columns, lists in drop_downs:
-        ws = wb.create_sheet(title)
-        write_header(ws, [f"{h}*" if required else h for h, required, _w in columns], [w for _h, _r, w in columns])
-        for index, labels in lists.items():
-            validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
-            letter = chr(ord("A") + index)
-            validation.add(f"{letter}2:{letter}{MAX_ROWS}")
-            ws.add_data_validation(validation)
-    wb.active = 1
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    ], max_rows=MAX_ROWS)
 
 
 def read_roster(file: IO[bytes]) -> Roster:

@@ -10,7 +10,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 from typing import IO, Any
 
 from django.conf import settings
@@ -22,7 +21,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.errors import ApplicationError
 from common.excel import (
@@ -33,9 +31,8 @@ from common.excel import (
     cell_date,
     cell_text,
     iter_data_rows,
-    new_workbook,
     open_xlsx,
-    write_header,
+    template_workbook,
 )
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for
@@ -120,33 +117,21 @@ def ledger_workbook(user: User, unit: OrgUnit, out: Any, *, today: date | None =
 
 
 # -- import template ---------------------------------------------------------------------------------------
+TASK_GUIDE = [
+    "工作任务清单导入模板（五个明确：任务、标准、时限、牵头领导、具体负责人）",
+    "1. “任务清单”表：每行一项任务。带 * 的列必填。日期格式为 2026-01-31。",
+    "2. 单位编码、牵头领导工号、责任人工号须为系统中已有、且在您管理范围内的单位和在职干部。",
+    "3. 来源：上级交办、本级重点、督导反馈、群众诉求、其他；督导反馈和群众诉求类任务实行闭环管理。",
+    "4. 类型：年度、季度、月度、临时。重点项目：是、否。权重默认为 1。",
+    "5. 上级任务名称：填写本文件中或系统中已有任务的名称，用于年度—季度—月度分解。",
+    "6. 文件中任一行有误，则整个文件不导入，请按错误清单修改后重新上传。",
+]
+
+
 def task_template() -> bytes:
     """Return the empty task-list workbook with instructions and drop-down lists."""
-    wb = new_workbook()
-    guide = wb.create_sheet("填写说明")
-    guide.column_dimensions["A"].width = 100
-    for line in [
-        "工作任务清单导入模板（五个明确：任务、标准、时限、牵头领导、具体负责人）",
-        "1. “任务清单”表：每行一项任务。带 * 的列必填。日期格式为 2026-01-31。",
-        "2. 单位编码、牵头领导工号、责任人工号须为系统中已有、且在您管理范围内的单位和在职干部。",
-        "3. 来源：上级交办、本级重点、督导反馈、群众诉求、其他；督导反馈和群众诉求类任务实行闭环管理。",
-        "4. 类型：年度、季度、月度、临时。重点项目：是、否。权重默认为 1。",
-        "5. 上级任务名称：填写本文件中或系统中已有任务的名称，用于年度—季度—月度分解。",
-        "6. 文件中任一行有误，则整个文件不导入，请按错误清单修改后重新上传。",
-    ]:
-        guide.append([line])
-    ws = wb.create_sheet(SHEET)
-    write_header(ws, [f"{h}*" if required else h for h, required, _w in IMPORT_COLUMNS],
-                 [w for _h, _r, w in IMPORT_COLUMNS])
-    for index, labels in {2: list(SOURCE_LABELS), 4: list(KIND_LABELS), 5: ["是", "否"]}.items():
-        validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
-        letter = get_column_letter(index + 1)
-        validation.add(f"{letter}2:{letter}{MAX_ROWS}")
-        ws.add_data_validation(validation)
-    wb.active = 1
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    drop_downs = {2: list(SOURCE_LABELS), 4: list(KIND_LABELS), 5: ["是", "否"]}
+    return template_workbook(TASK_GUIDE, [(SHEET, IMPORT_COLUMNS, drop_downs)], max_rows=MAX_ROWS)
 
 
 # -- import ----------------------------------------------------------------------------------------------

@@ -53,3 +53,16 @@ def screenshot(page):  # type: ignore[no-untyped-def]
         return path
 
     return take
+
+
+PASSWORD = "pw-for-tests-2026"  # the factories' password
+
+
+def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form as a person would (signing out whoever was signed in)."""
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")

@@ -6,18 +6,12 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import sign_in
 from tests.factories import OfficialFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pw-for-tests-2026"
 
 
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_head_filters_officials_and_opens_one(county, live_server, page, screenshot):

@@ -8,19 +8,12 @@ import re
 import pytest
 
 from tasks.models import MonthlyReport, ReportStatus
+from tests.e2e.conftest import sign_in
 from tests.factories import OfficialFactory, TaskFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pw-for-tests-2026"
 
 
-def sign_in(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_monthly_report_from_draft_to_the_published_board(county, live_server, page, screenshot):

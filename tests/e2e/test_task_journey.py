@@ -9,17 +9,11 @@ import pytest
 from django.utils import timezone
 
 from tasks.models import Task, WeeklyUpdate
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pw-for-tests-2026"
 
 
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_head_assigns_staff_updates_head_sees_progress(county, live_server, page, browser, screenshot):
