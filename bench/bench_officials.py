@@ -50,6 +50,14 @@ def cases() -> list[tuple[str, str]]:
         ("unit tree", "/units/"),
         ("API officials page_size=100", "/api/v1/officials/?page_size=100"),
         (f"API officials unit={unit_code}", f"/api/v1/officials/?unit={unit_code}&page_size=100"),
+        ("task board", "/tasks/board/"),
+        ("task board, overdue", "/tasks/board/?overdue=on"),
+        ("weekly updates missing", "/tasks/weekly-missing/"),
+        ("published reports board", "/reports/board/"),
+        ("supervision letters", "/letters/"),
+        ("API tasks page_size=100", "/api/v1/tasks/?page_size=100"),
+        ("API monthly reports page_size=100", "/api/v1/monthly-reports/?page_size=100"),
+        ("API weekly updates page_size=100", "/api/v1/weekly-updates/?page_size=100"),
     ]
 
 
