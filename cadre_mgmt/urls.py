@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from appraisal import api as appraisal_api
 from common.views import healthz
 from org import api as org_api
 from org import views as org_views
@@ -13,6 +14,7 @@ router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("officials", org_api.OfficialViewSet, basename="official")
 tasks_api.register(router)
+appraisal_api.register(router)
 
 accounts = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -25,6 +27,7 @@ urlpatterns = [
     path("", org_views.home, name="home"),
     path("", include("org.urls")),
     path("", include("tasks.urls")),
+    path("", include("appraisal.urls")),
     path("notifications/", include("common.urls")),
     path("accounts/", include(accounts)),
     path("admin/", admin.site.urls),

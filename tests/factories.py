@@ -126,3 +126,15 @@ class SupervisionLetterFactory(DjangoModelFactory):
     issuer_unit = factory.SubFactory(OrgUnitFactory)
     recipient_unit = factory.SubFactory(OrgUnitFactory)
     reply_deadline = dt.date(2026, 12, 1)
+
+
+# -- appraisal ----------------------------------------------------------------------------------------
+def period(key: str):  # type: ignore[no-untyped-def]
+    """Return the appraisal period for a key such as 2026-10, creating it if needed."""
+    from appraisal.models import AppraisalPeriod
+    from appraisal.periods import parse_period_key
+
+    span = parse_period_key(key)
+    found, _created = AppraisalPeriod.objects.get_or_create(
+        key=span.key, defaults={"kind": span.kind, "start": span.start, "end": span.end})
+    return found

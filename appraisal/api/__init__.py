@@ -1,0 +1,10 @@
+"""API of the appraisal app: each area module registers its viewsets on the project's router."""
+
+from rest_framework.routers import BaseRouter
+
+
+def register(router: BaseRouter) -> None:
+    from appraisal.api import checkup, grades, scores
+
+    for module in (scores, checkup, grades):
+        module.register(router)

@@ -1,0 +1,52 @@
+"""The pluggable parts of a score.
+
+A component provider computes, for one period and set-based (a few aggregate queries, never one per
+official), a ratio in [0, 1] for each official it has facts about, with the inputs that explain it.
+The rollup multiplies each ratio by the component's weight in the official's scheme; a component with
+no value for an official is left out and the other weights are scaled up to the same base. New sources
+(training, in its own issue) plug in with ``@component_provider(Component.TRAINING)`` — the rollup does
+not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+ComponentProvider = Callable[["PeriodWindow"], dict[int, "ComponentValue"]]
+
+
+@dataclass(frozen=True)
+class PeriodWindow:
+    """What a provider needs to know of the period: its key, kind and dates."""
+
+    key: str
+    kind: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class ComponentValue:
+    ratio: Decimal  # 0..1
+    inputs: dict[str, Any] = field(default_factory=dict)  # shown under "why is my score"
+
+
+_PROVIDERS: dict[str, ComponentProvider] = {}
+
+
+def component_provider(code: str) -> Callable[[ComponentProvider], ComponentProvider]:
+    """Register the provider of a component (one per component code)."""
+
+    def register(function: ComponentProvider) -> ComponentProvider:
+        _PROVIDERS[code] = function
+        return function
+
+    return register
+
+
+def registered_providers() -> dict[str, ComponentProvider]:
+    return dict(_PROVIDERS)

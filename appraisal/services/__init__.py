@@ -1,0 +1,1 @@
+"""Business actions of the appraisal app, one module per area."""

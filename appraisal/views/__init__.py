@@ -1,0 +1,1 @@
+"""HTML pages of the appraisal app, one module per area."""
