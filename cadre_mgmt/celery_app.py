@@ -29,4 +29,24 @@ def beat_schedule(sender: Celery, **kwargs: Any) -> None:
         "tasks-monthly": {
             "task": "tasks.jobs.monthly", "schedule": crontab(hour=7, minute=30, day_of_month=day_after_deadline),
         },
+        # 07:15 on Mondays: provisional rollup of the ISO week just ended.
+        "appraisal-rollup-weekly": {
+            "task": "appraisal.jobs.rollup.rollup_due", "args": ("week",),
+            "schedule": crontab(hour=7, minute=15, day_of_week=1),
+        },
+        # 08:00 the day after the report deadline (after tasks-monthly flagged reports): last month.
+        "appraisal-rollup-monthly": {
+            "task": "appraisal.jobs.rollup.rollup_due", "args": ("month",),
+            "schedule": crontab(hour=8, minute=0, day_of_month=day_after_deadline),
+        },
+        # 08:30 the same day in January, April, July and October: the quarter just ended.
+        "appraisal-rollup-quarterly": {
+            "task": "appraisal.jobs.rollup.rollup_due", "args": ("quarter",),
+            "schedule": crontab(hour=8, minute=30, day_of_month=day_after_deadline, month_of_year="1,4,7,10"),
+        },
+        # 09:00 the same day in January: last year.
+        "appraisal-rollup-yearly": {
+            "task": "appraisal.jobs.rollup.rollup_due", "args": ("year",),
+            "schedule": crontab(hour=9, minute=0, day_of_month=day_after_deadline, month_of_year=1),
+        },
     }

@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
 from cadre_mgmt.settings import *  # noqa: F403
+from cadre_mgmt.settings import BASE_DIR, DATABASES  # named: changed below
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -18,3 +19,9 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_VERBOSE = False
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Browser tests share the database with the live server's thread. An in-memory SQLite database in
+    # shared-cache mode fails at once on a table lock ("database table is locked"); a file waits for it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30

@@ -1,5 +1,135 @@
+"""API of the annual grades and the register exports: ``/api/v1/grades/?period=2026`` (scoped list) and
+``/api/v1/export-jobs/`` (start, poll, ``{id}/download/``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+
+from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision
+from appraisal.periods import parse_period_key
+from appraisal.services import exports as export_svc
+from appraisal.services.grades import grades_visible_to
+from common.errors import ApplicationError
+from org.models import OrgUnit, User
+from org.selectors import units_visible_to
+
+
+class GradeSerializer(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.key", read_only=True)
+    unit = serializers.CharField(source="unit.code", read_only=True)
+    official_name = serializers.CharField(source="official.name", read_only=True)
+    staff_number = serializers.CharField(source="official.staff_number", read_only=True)
+    confirmed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+
+    class Meta:
+        model = GradeDecision
+        fields = ["id", "period", "official", "official_name", "staff_number", "unit", "score", "proposed",
+                  "constraints", "flags", "final", "override_reason", "confirmed_by", "confirmed_at"]
+
+
+class GradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Annual grades the caller may see (organization department and heads in scope); ``period`` is a year
+    key such as ``2026`` and ``unit`` a unit code."""
+
+    serializer_class = GradeSerializer
+    queryset = GradeDecision.objects.none()  # for the schema; requests use get_queryset
+
+    @extend_schema(parameters=[OpenApiParameter("period", str, description="year key, e.g. 2026"),
+                               OpenApiParameter("unit", str, description="top-level unit code")])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[GradeDecision]:
+        qs = grades_visible_to(self.request.user).order_by("period__start", "unit__path", "-score", "official_id")  # type: ignore[arg-type]
+        key = self.request.query_params.get("period")
+        if key:
+            qs = qs.filter(period__key=parse_period_key(key).key)
+        unit = self.request.query_params.get("unit")
+        if unit:
+            qs = qs.filter(unit__code=unit)
+        return qs
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.key", read_only=True)
+    unit = serializers.CharField(source="unit.code", read_only=True, default=None)
+    created_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "period", "unit", "status", "progress", "rows", "error", "created_by", "created_at",
+                  "finished_at", "download_url"]
+
+    def get_download_url(self, job: ExportJob) -> str | None:
+        if job.status != ExportJob.Status.DONE:
+            return None
+        return reverse("exportjob-download", kwargs={"pk": job.pk})
+
+
+class ExportStartSerializer(serializers.Serializer):
+    """Input of an export: ``period`` is a key (``2026-10``), ``unit`` an optional unit code."""
+
+    period = serializers.CharField(max_length=10)
+    unit = serializers.SlugRelatedField[OrgUnit](slug_field="code", queryset=OrgUnit.objects.none(), required=False,
+                                                 allow_null=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:  # only units the caller may see can be named; others "do not exist"
+            self.fields["unit"].queryset = units_visible_to(request.user)  # type: ignore[attr-defined]
+
+    def validate_period(self, value: str) -> AppraisalPeriod:
+        try:
+            key = parse_period_key(value).key
+        except ApplicationError as error:
+            raise serializers.ValidationError(error.message) from error
+        period = AppraisalPeriod.objects.filter(key=key).first()
+        if period is None:
+            raise serializers.ValidationError(f"没有考核期 {key}")
+        return period
+
+
+class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Register exports: POST starts one (organization department), GET polls its status and progress,
+    ``{id}/download/`` returns the .xlsx when it is done."""
+
+    serializer_class = ExportJobSerializer
+    queryset = ExportJob.objects.none()
+
+    def get_queryset(self) -> QuerySet[ExportJob]:
+        return export_svc.exports_visible_to(self.request.user).order_by("-created_at", "-pk")  # type: ignore[arg-type]
+
+    @extend_schema(request=ExportStartSerializer, responses={201: ExportJobSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = ExportStartSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        job = export_svc.export_start(by=request.user, period=serializer.validated_data["period"],  # type: ignore[arg-type]
+                                      unit=serializer.validated_data.get("unit"))
+        fresh = self.get_queryset().get(pk=job.pk)  # in eager mode the job has run already
+        return Response(ExportJobSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+        job = self.get_object()
+        if job.status != ExportJob.Status.DONE or not job.file:
+            raise Http404
+        return FileResponse(job.file.open("rb"), as_attachment=True,
+                            filename=f"register-{job.period.key}-{job.unit.code if job.unit else 'all'}.xlsx")
 
 
 def register(router: BaseRouter) -> None:
-    """Register this area's viewsets (filled in as the area is built)."""
+    router.register("grades", GradeViewSet, basename="grade")
+    router.register("export-jobs", ExportJobViewSet, basename="exportjob")

@@ -1,1 +1,20 @@
-"""Placeholder until the area is built."""
+"""Celery job of the register export: thin, takes the job's id, calls the service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+from django.utils import translation
+
+from appraisal.services.exports import export_run
+
+__all__ = ["register_export_job"]
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def register_export_job(job_id: int) -> dict[str, int | str]:
+    """Write the register of an ``ExportJob``; a job already claimed or finished is left alone."""
+    with translation.override(settings.LANGUAGE_CODE):  # the workbook's headers are in the interface language
+        job = export_run(job_id)
+    return {"job": job_id, "status": job.status if job else "skipped", "rows": job.rows if job else 0}

@@ -1,1 +1,70 @@
-"""Placeholder until the area is built."""
+"""Rollup jobs: a run queued from the period's page, and the beat-scheduled rollups of the period just ended.
+
+Both are thin: they look the run or the period up and call ``appraisal.services.rollup.rollup_period``.
+Re-running one is harmless: a rollup recomputes the same scorecards, and a run already finished is not
+run again when the broker delivers it twice (``CELERY_TASK_ACKS_LATE``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+from celery import shared_task
+from django.utils import timezone
+
+from appraisal.models import PeriodStatus, RollupRun
+from appraisal.periods import MONTH, QUARTER, WEEK, YEAR, period_key_for
+from appraisal.services.periods import period_get_or_create
+from appraisal.services.rollup import rollup_period
+
+__all__ = ["due_period_key", "rollup_due", "rollup_job"]
+
+logger = logging.getLogger(__name__)
+KINDS = (WEEK, MONTH, QUARTER, YEAR)
+
+
+@shared_task
+def rollup_job(run_id: int) -> dict[str, Any]:
+    """Run a queued rollup; a failure is recorded on the run (status ``failed`` and the error) for the page."""
+    run = RollupRun.objects.select_related("period").filter(pk=run_id).first()
+    if run is None or run.status in (RollupRun.Status.DONE, RollupRun.Status.FAILED):
+        return {"run": run_id, "skipped": True}
+    try:
+        done = rollup_period(period=run.period, final=run.final, run=run)
+    except Exception as error:
+        logger.exception("rollup run %s of %s failed", run_id, run.period.key)
+        RollupRun.objects.filter(pk=run_id).exclude(status=RollupRun.Status.FAILED).update(
+            status=RollupRun.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now())
+        return {"run": run_id, "status": RollupRun.Status.FAILED, "error": str(error)}
+    return {"run": run_id, "status": done.status, "officials": done.officials}
+
+
+def due_period_key(kind: str, day: date) -> str:
+    """Return the key of the period of ``kind`` that ended last before ``day``.
+
+    Weekly: the ISO week before ``day``'s week; monthly, quarterly, yearly: the month, quarter or year
+    containing the last day of the month before ``day``'s month (beat runs them early in the next month,
+    after the monthly report deadline, so the reports' late and missing flags are in).
+    """
+    if kind == WEEK:
+        return period_key_for(WEEK, day - timedelta(days=day.weekday() + 1))
+    return period_key_for(kind, day.replace(day=1) - timedelta(days=1))
+
+
+@shared_task
+def rollup_due(kind: str, date_iso: str | None = None) -> dict[str, Any]:
+    """Roll up the ``kind`` period that ended before ``date_iso`` (default today), provisionally.
+
+    The organization department closes the period (which runs the final rollup); a period already closed or
+    published is left alone.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown period kind {kind!r}")
+    day = date.fromisoformat(date_iso) if date_iso else timezone.localdate()
+    period = period_get_or_create(due_period_key(kind, day))
+    if period.status != PeriodStatus.OPEN:
+        return {"period": period.key, "skipped": period.status}
+    run = rollup_period(period=period)
+    return {"period": period.key, "status": run.status, "officials": run.officials}

@@ -1,36 +1,11 @@
-"""The default scheme (DESIGN §4: work 40, timeliness 10, evaluation 30, training 20) and the rule
-catalogue seeded from the practice; both stay editable by the organization department."""
-
-from decimal import Decimal
-
 from django.db import migrations
 
-RULES = [
-    # code, name, min, max, cap, manual
-    ("innovation", "创新创效建议", 1, 3, 6, True),
-    ("commendation", "受到表彰奖励", 1, 5, 5, True),
-    ("study_absence", "无故缺席集中学习", -3, -1, 6, True),
-    ("public_criticism", "通报批评", -5, -2, 10, True),
-    ("task_overdue", "工作任务逾期未完成", -1, -1, 5, False),
-    ("report_late", "月度实绩报告逾期提交", -1, -1, 3, False),
-    ("report_missing", "月度实绩报告未提交", -2, -2, 4, False),
-    ("letter_overdue", "督办函逾期未回复", -1, -1, 3, False),
-]
-WEIGHTS = {"work": 40, "timeliness": 10, "evaluation": 30, "training": 20}
+from appraisal.defaults import seed_defaults
 
 
 def seed(apps, schema_editor):
-    Scheme = apps.get_model("appraisal", "Scheme")
-    SchemeComponent = apps.get_model("appraisal", "SchemeComponent")
-    ScoreRule = apps.get_model("appraisal", "ScoreRule")
-    scheme, _created = Scheme.objects.get_or_create(category=None, rank_level="", defaults={"name": "默认考核方案"})
-    for component, weight in WEIGHTS.items():
-        SchemeComponent.objects.get_or_create(scheme=scheme, component=component,
-                                              defaults={"weight": Decimal(weight)})
-    for code, name, low, high, cap, manual in RULES:
-        ScoreRule.objects.get_or_create(code=code, defaults={
-            "name": name, "min_points": Decimal(low), "max_points": Decimal(high), "cap": Decimal(cap),
-            "is_manual": manual})
+    seed_defaults(apps.get_model("appraisal", "Scheme"), apps.get_model("appraisal", "SchemeComponent"),
+                  apps.get_model("appraisal", "ScoreRule"))
 
 
 class Migration(migrations.Migration):

@@ -66,3 +66,12 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.fixture(autouse=True)
+def appraisal_defaults(transactional_db: None) -> None:
+    """Browser tests use transactional databases, which are flushed after each test — migration data
+    included — so put the default scheme and rule catalogue back."""
+    from appraisal.defaults import ensure_defaults
+
+    ensure_defaults()

@@ -281,8 +281,11 @@ def test_the_beat_schedule(settings):
     from cadre_mgmt.celery_app import app
 
     schedule = app.conf.beat_schedule
-    assert {entry["task"] for entry in schedule.values()} == {"tasks.jobs.daily", "tasks.jobs.weekly",
-                                                              "tasks.jobs.monthly"}
+    assert {entry["task"] for entry in schedule.values()} == {
+        "tasks.jobs.daily", "tasks.jobs.weekly", "tasks.jobs.monthly", "appraisal.jobs.rollup.rollup_due"}
+    # Every scheduled name is a task a worker registers (as its autodiscovery does on start).
+    app.loader.import_default_modules()
+    assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
     daily, weekly, monthly = (schedule[f"tasks-{name}"]["schedule"] for name in ("daily", "weekly", "monthly"))
     assert (daily.hour, daily.minute) == ({6}, {30})
     assert (weekly.hour, weekly.minute, weekly.day_of_week) == ({7}, {0}, {1})

@@ -1,0 +1,224 @@
+"""The appraisal register (考核登记表) as an Excel workbook, written as a stream.
+
+Why xlsxwriter and not openpyxl: measured on this project's machine (2 vCPU AMD EPYC, Python 3.11), writing the
+same 10,000-row × 15-column register sheet (strings and numbers with a number format):
+
+    xlsxwriter, constant_memory=True   2.1–2.2 s   peak RSS 26 MB (tracemalloc peak 6.7 MB)
+    openpyxl,   write_only=True        4.0–4.4 s   peak RSS 28 MB (tracemalloc peak 9.0 MB)
+
+(each in a fresh subprocess; /tmp/xbench/b.py). Both stream, but xlsxwriter is twice as fast, so it writes the
+registers; openpyxl stays for reading imports. The whole export (``bench_export("2026")`` on the 10,000-official
+demo database, SQLite): 1.9–2.1 s, 5 queries, 3.5 MB peak of Python allocations, 75 MB peak RSS of the
+whole Django process, a 640 KB file. Reading rows with ``values_list`` instead of model instances halved
+the time (3.7 s → 1.9 s). Constant-memory mode flushes each row to a temporary file once the next row
+starts, so rows are written strictly in order, one sheet after the other: the per-unit summary is computed
+in SQL and written on its own sheet after the register. ``bench_export`` measures the whole export (query, rows, file).
+
+User text never reaches a cell as a formula: every text is written with ``write_string`` and a text starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (the OWASP advice for
+spreadsheet exports; it stays visible, so the cell can be edited and saved back without turning into a
+formula in any spreadsheet program).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+import xlsxwriter
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appraisal.models import Component, Grade
+from org.models import RankLevel
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TITLE_ROWS = 2  # the period, then the unit and the time of export
+HEADER_ROW = TITLE_ROWS  # 0-based: the header is the third row, frozen with everything above it
+
+
+def safe_text(value: Any) -> str:
+    """Return ``value`` as text that no spreadsheet will read as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class RegisterRow(NamedTuple):
+    """The fields of a scorecard the register shows, in the order ``REGISTER_FIELDS`` reads them."""
+
+    official_id: int
+    unit_id: int
+    unit_name: str
+    name: str
+    staff_number: str
+    rank_level: str
+    components: dict[str, Any]
+    bonus: Decimal
+    deduction: Decimal
+    total: Decimal
+    rank_in_unit: int | None
+    rank_in_category: int | None
+    is_provisional: bool
+
+
+# Scorecard lookups giving a RegisterRow (one joined query; no model instances, which halves the time).
+REGISTER_FIELDS = ("official_id", "unit_id", "unit__name", "official__name", "official__staff_number", "rank_level",
+                   "components", "bonus", "deduction", "total", "rank_in_unit", "rank_in_category", "is_provisional")
+
+
+@dataclass
+class GradeInfo:
+    """An official's grade of the year as the register shows it."""
+
+    grade: str  # final, else proposed
+    confirmed: bool
+    reasons: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UnitSummary:
+    name: str
+    headcount: int
+    average: Decimal | None
+    minimum: Decimal | None
+    maximum: Decimal | None
+    grades: dict[str, int] = field(default_factory=dict)
+
+
+class RegisterWriter:
+    """Write a register sheet row by row, then the summary sheet; ``close()`` finishes the file."""
+
+    def __init__(self, target: str, *, title: str, scope: str, with_grades: bool) -> None:
+        self.workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+        self.with_grades = with_grades
+        self.components = [(c.value, str(c.label)) for c in Component]
+        self.headers = [
+            _("Unit"), _("Name"), _("Staff number"), _("Rank level"),
+            *[label for _code, label in self.components],
+            _("Bonus"), _("Deductions"), _("Total"), _("Rank in unit"), _("Rank in category"), _("Grade"),
+            _("Remarks"),
+        ]
+        wb = self.workbook
+        self.title_format = wb.add_format({"bold": True, "font_size": 14})
+        self.header_format = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79",
+                                            "border": 1, "text_wrap": True, "valign": "vcenter"})
+        self.points = wb.add_format({"num_format": "0.00"})
+        self.rank = wb.add_format({"num_format": "0"})
+        self.sheet = wb.add_worksheet(_("Register"))
+        self.sheet.freeze_panes(HEADER_ROW + 1, 0)
+        widths = [18, 10, 12, 12, *[10] * len(self.components), 8, 8, 9, 10, 10, 12, 36]
+        for column, width in enumerate(widths):
+            self.sheet.set_column(column, column, width)
+        self.sheet.write_string(0, 0, safe_text(title), self.title_format)
+        self.sheet.write_string(1, 0, safe_text(scope))
+        for column, header in enumerate(self.headers):
+            self.sheet.write_string(HEADER_ROW, column, header, self.header_format)
+        self.row = HEADER_ROW + 1
+        self.rank_labels = {value: str(label) for value, label in RankLevel.choices}
+        self.grade_labels = {value: str(label) for value, label in Grade.choices}
+        self.provisional = _("Provisional")
+        self.not_confirmed = _("Proposed, not confirmed")
+
+    def write(self, row: RegisterRow, grade: GradeInfo | None) -> None:
+        """Write one official's row."""
+        ws, r = self.sheet, self.row
+        ws.write_string(r, 0, safe_text(row.unit_name))
+        ws.write_string(r, 1, safe_text(row.name))
+        ws.write_string(r, 2, safe_text(row.staff_number))
+        ws.write_string(r, 3, self.rank_labels.get(row.rank_level, row.rank_level))
+        column = 4
+        components = row.components or {}
+        for code, _label in self.components:
+            points = (components.get(code) or {}).get("points")
+            if points is not None:
+                ws.write_number(r, column, float(points), self.points)
+            column += 1
+        ws.write_number(r, column, float(row.bonus), self.points)
+        ws.write_number(r, column + 1, float(row.deduction), self.points)
+        ws.write_number(r, column + 2, float(row.total), self.points)
+        if row.rank_in_unit is not None:
+            ws.write_number(r, column + 3, row.rank_in_unit, self.rank)
+        if row.rank_in_category is not None:
+            ws.write_number(r, column + 4, row.rank_in_category, self.rank)
+        remarks: list[str] = []
+        if self.with_grades and grade is not None:
+            ws.write_string(r, column + 5, self.grade_labels.get(grade.grade, grade.grade))
+            remarks.extend(grade.reasons)
+            if not grade.confirmed:
+                remarks.append(self.not_confirmed)
+        if row.is_provisional:
+            remarks.append(self.provisional)
+        if remarks:
+            ws.write_string(r, column + 6, safe_text("；".join(remarks)))
+        self.row += 1
+
+    def write_summary(self, summaries: Iterable[UnitSummary]) -> None:
+        """Write the per-unit summary sheet: headcount, average, lowest and highest total, grade counts."""
+        ws = self.workbook.add_worksheet(_("Summary by unit"))
+        grades = list(Grade.choices) if self.with_grades else []
+        headers = [_("Unit"), _("Headcount"), _("Average"), _("Lowest"), _("Highest"),
+                   *[str(label) for _value, label in grades]]
+        ws.freeze_panes(1, 0)
+        ws.set_column(0, 0, 20)
+        ws.set_column(1, len(headers), 11)
+        for column, header in enumerate(headers):
+            ws.write_string(0, column, header, self.header_format)
+        for r, summary in enumerate(summaries, start=1):
+            ws.write_string(r, 0, safe_text(summary.name))
+            ws.write_number(r, 1, summary.headcount, self.rank)
+            for column, figure in enumerate((summary.average, summary.minimum, summary.maximum), start=2):
+                if figure is not None:
+                    ws.write_number(r, column, float(figure), self.points)
+            for column, (grade, _label) in enumerate(grades, start=5):
+                ws.write_number(r, column, summary.grades.get(grade, 0), self.rank)
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+ProgressCallback = Callable[[int], None]
+
+
+def bench_export(period_key: str) -> dict[str, Any]:
+    """Export the whole register of a period to a temporary file and return the time, queries and memory.
+
+    The first run is timed (no tracing); a second run under ``tracemalloc`` gives the peak of Python
+    allocations. ``ru_maxrss`` is the process's peak resident size so far (Django and the data included).
+    """
+    import resource
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from appraisal.models import AppraisalPeriod
+    from appraisal.periods import parse_period_key
+    from appraisal.services.exports import register_write
+
+    period = AppraisalPeriod.objects.get(key=parse_period_key(period_key).key)
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            rows = register_write(period=period, target=path)
+            seconds = time.perf_counter() - started
+        size = os.path.getsize(path)
+        tracemalloc.start()
+        register_write(period=period, target=path)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    finally:
+        os.unlink(path)
+    return {
+        "rows": rows, "seconds": round(seconds, 2), "queries": len(queries.captured_queries),
+        "peak_traced_mb": round(peak / 1048576, 1),
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "file_kb": size // 1024, "at": timezone.now().isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,74 @@
+"""Forms of the grades pages: confirm a unit with per-row overrides, approve a larger quota, start an export."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from appraisal.models import AppraisalPeriod, Grade, GradeDecision
+from org.models import OrgUnit
+
+
+class GradeConfirmForm(forms.Form):
+    """One grade select and one reason per official on the page; a changed grade needs a reason."""
+
+    def __init__(self, *args: Any, rows: list[GradeDecision], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            current = row.final or row.proposed
+            self.fields[f"grade_{row.official_id}"] = forms.ChoiceField(
+                choices=Grade.choices, initial=current, label=row.official.name,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+            self.fields[f"reason_{row.official_id}"] = forms.CharField(
+                required=False, max_length=500, initial=row.override_reason, label=_("Reason"),
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for row in self.rows:
+            grade = cleaned.get(f"grade_{row.official_id}")
+            reason = (cleaned.get(f"reason_{row.official_id}") or "").strip()
+            if grade and grade != row.proposed and not reason:
+                self.add_error(f"reason_{row.official_id}", _("A changed grade needs a reason."))
+        return cleaned
+
+    def overrides(self) -> dict[int, tuple[str, str]]:
+        """Return the rows whose grade differs from the proposal, or whose earlier override is kept or changed."""
+        result: dict[int, tuple[str, str]] = {}
+        for row in self.rows:
+            grade = self.cleaned_data[f"grade_{row.official_id}"]
+            reason = self.cleaned_data[f"reason_{row.official_id}"].strip()
+            if grade != row.proposed or row.override_reason:
+                result[row.official_id] = (grade, reason)
+        return result
+
+    def pairs(self) -> list[tuple[GradeDecision, forms.BoundField, forms.BoundField]]:
+        return [(row, self[f"grade_{row.official_id}"], self[f"reason_{row.official_id}"]) for row in self.rows]
+
+
+class QuotaApprovalForm(forms.Form):
+    share = forms.DecimalField(
+        label=gettext_lazy("Approved share of 优秀 (%)"), min_value=Decimal(0), max_value=Decimal(100),
+        decimal_places=1, widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "0.1"}))
+    reason = forms.CharField(label=gettext_lazy("Reason and approval reference"), max_length=1000,
+                             widget=forms.Textarea(attrs={"class": "form-control form-control-sm", "rows": 2}))
+
+
+class ExportStartForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label=gettext_lazy("Period"), queryset=AppraisalPeriod.objects.none(), to_field_name="key",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Unit"), queryset=OrgUnit.objects.none(), to_field_name="code", required=False,
+        empty_label=gettext_lazy("All units in my scope"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = AppraisalPeriod.objects.order_by("-start", "kind")  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

@@ -1,0 +1,331 @@
+"""Reads for the appraisal pages and API: scorecards, the score ledger and periods, scoped to the user.
+
+Scope (DESIGN §5): a role on a unit covers the officials of its subtree (by the official's own unit);
+besides, an official always sees their own scorecards and ledger. Single objects are fetched through
+these querysets, so one outside the user's scope is a 404, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.models import (
+    AppraisalPeriod,
+    Component,
+    GradeDecision,
+    PeriodKind,
+    RollupRun,
+    Scorecard,
+    ScoreEntry,
+    ScoreRule,
+    UnitScorecard,
+)
+from appraisal.periods import MONTH, QUARTER, YEAR, period_key_for
+from org.models import Official, OrgUnit, User
+from org.selectors import ALL_ROLES, access_for
+
+# Roles that see the rankings and may record manual entries in their subtree.
+MANAGER_ROLES = ("head", "org")
+
+
+def _official_q(user: User | AnonymousUser, relation: str, roles: Iterable[str],
+                include_self: bool = True) -> tuple[bool, Q]:
+    """Return (sees everything, filter on ``<relation>official`` by role subtree and oneself)."""
+    access = access_for(user)
+    if access.is_superuser:
+        return True, Q()
+    q = Q(pk__in=[])
+    for path in access.paths(roles):
+        q |= Q(**{f"{relation}official__unit__path__startswith": path})
+    if include_self and access.official_id is not None:
+        q |= Q(**{f"{relation}official_id": access.official_id})
+    return False, q
+
+
+def periods_visible() -> QuerySet[AppraisalPeriod]:
+    """Return every period (periods are not confidential), newest first, years before their months."""
+    return AppraisalPeriod.objects.order_by("-start", "-end", "key")
+
+
+def period_by_key(key: str) -> AppraisalPeriod | None:
+    return AppraisalPeriod.objects.filter(key=key).first()
+
+
+def score_rules() -> QuerySet[ScoreRule]:
+    return ScoreRule.objects.order_by("code")
+
+
+def manual_rules() -> QuerySet[ScoreRule]:
+    """Return the rules a head may record by hand."""
+    return ScoreRule.objects.filter(is_manual=True, is_active=True).order_by("-max_points", "code")
+
+
+def scorecards_visible_to(
+    user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES, include_self: bool = True
+) -> QuerySet[Scorecard]:
+    """Return the scorecards a user may see: officials in their role subtrees, and their own."""
+    qs = Scorecard.objects.select_related("period", "official", "official__unit", "unit", "category")
+    everything, q = _official_q(user, "", roles, include_self)
+    return qs if everything else qs.filter(q)
+
+
+def with_grade(qs: QuerySet[Scorecard]) -> QuerySet[Scorecard]:
+    """Annotate ``grade``: the year's final grade, else the proposed one (null for other periods)."""
+    decision = GradeDecision.objects.filter(period_id=OuterRef("period_id"), official_id=OuterRef("official_id"))
+    return qs.annotate(grade=Subquery(
+        decision.annotate(g=Coalesce(NullIf("final", Value("")), "proposed")).values("g")[:1]))
+
+
+def entries_visible_to(
+    user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES, include_self: bool = True
+) -> QuerySet[ScoreEntry]:
+    """Return the ledger rows a user may see: officials in their role subtrees, and their own."""
+    qs = ScoreEntry.objects.select_related("official", "official__unit", "rule", "created_by", "source_type")
+    everything, q = _official_q(user, "", roles, include_self)
+    return qs if everything else qs.filter(q)
+
+
+def entries_in(qs: QuerySet[ScoreEntry], period: AppraisalPeriod) -> QuerySet[ScoreEntry]:
+    """Return the rows of ``qs`` that fall in the period (an entry counts in every period containing it)."""
+    return qs.filter(occurred_on__gte=period.start, occurred_on__lte=period.end)
+
+
+def unit_scorecards_visible_to(user: User | AnonymousUser) -> QuerySet[UnitScorecard]:
+    """Return the unit scorecards of units in the user's head or organization-department subtrees."""
+    qs = UnitScorecard.objects.select_related("unit", "category", "period")
+    access = access_for(user)
+    if access.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for path in access.paths(MANAGER_ROLES):
+        q |= Q(unit__path__startswith=path)
+    return qs.filter(q)
+
+
+def officials_for_entries(user: User | AnonymousUser) -> QuerySet[Official]:
+    """Return the active officials a user may record manual entries for (never themself)."""
+    access = access_for(user)
+    qs = Official.objects.select_related("unit").filter(is_active=True)
+    if not access.is_superuser:
+        q = Q(pk__in=[])
+        for path in access.paths(MANAGER_ROLES):
+            q |= Q(unit__path__startswith=path)
+        qs = qs.filter(q)
+    if access.official_id is not None:
+        qs = qs.exclude(pk=access.official_id)
+    return qs.order_by("unit__path", "name", "staff_number")
+
+
+def search_officials(qs: QuerySet[Official], text: str, limit: int = 20) -> list[Official]:
+    """Return up to ``limit`` officials whose name or staff number contains ``text``."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(qs.filter(Q(name__icontains=text) | Q(staff_number__icontains=text))[:limit])
+
+
+# -- "why is my score X" -----------------------------------------------------------------------------
+
+
+@dataclass
+class RuleTotal:
+    code: str
+    name: str
+    count: int
+    raw: Decimal
+    cap: Decimal | None
+    counted: Decimal  # after the cap
+
+    @property
+    def capped(self) -> bool:
+        return self.counted != self.raw
+
+
+def rule_totals(entries: QuerySet[ScoreEntry], period: AppraisalPeriod) -> list[RuleTotal]:
+    """Return the ledger total per rule for the period, before and after the rule's cap (one query).
+
+    A closed period counts with the caps it was closed with (its scheme snapshot), when the snapshot
+    lists them; otherwise with the catalogue's current caps.
+    """
+    frozen = _snapshot_caps(period) if period.is_frozen else {}  # re-opened: live caps again
+    rows = (entries_in(entries, period).order_by().values("rule__code", "rule__name", "rule__cap")
+            .annotate(n=Count("id"), total=Sum("points")).order_by("rule__code"))
+    totals = []
+    for row in rows:
+        code = row["rule__code"]
+        cap = frozen.get(code, row["rule__cap"])
+        raw = row["total"] or Decimal(0)
+        counted = raw if cap is None else max(-cap, min(cap, raw))
+        totals.append(RuleTotal(code=code, name=row["rule__name"], count=row["n"], raw=raw, cap=cap,
+                                counted=counted))
+    return totals
+
+
+def _snapshot_caps(period: AppraisalPeriod) -> dict[str, Decimal | None]:
+    snapshot = period.scheme_snapshot if isinstance(period.scheme_snapshot, dict) else {}
+    rules = snapshot.get("rules")
+    caps: dict[str, Decimal | None] = {}
+    if isinstance(rules, dict):
+        for code, rule in rules.items():
+            if isinstance(rule, dict) and "cap" in rule:
+                caps[code] = None if rule["cap"] is None else Decimal(str(rule["cap"]))
+    elif isinstance(rules, list):
+        for rule in rules:
+            if isinstance(rule, dict) and "code" in rule and "cap" in rule:
+                caps[rule["code"]] = None if rule["cap"] is None else Decimal(str(rule["cap"]))
+    return caps
+
+
+# Where a ledger row's source is shown: (app label, model) → URL name taking the object's pk.
+SOURCE_URLS = {
+    ("tasks", "task"): "tasks:task_detail",
+    ("tasks", "monthlyreport"): "tasks:report_detail",
+    ("tasks", "supervisionletter"): "tasks:letter_detail",
+}
+
+
+def source_link(entry: ScoreEntry) -> tuple[str, str]:
+    """Return (url, label) of a ledger row's source; empty strings when it has none or no page."""
+    if entry.source_type_id is None or entry.source_id is None:
+        return "", ""
+    source_type = entry.source_type
+    if source_type is None:
+        return "", ""
+    key = (source_type.app_label, source_type.model)
+    source = entry.source  # prefetched
+    label = str(source) if source is not None else ""
+    if key == ("tasks", "weeklyupdate") and source is not None:  # a weekly update lives on its task's page
+        key, pk = ("tasks", "task"), getattr(source, "task_id", None)
+    else:
+        pk = entry.source_id
+    url_name = SOURCE_URLS.get(key)
+    if url_name is None or pk is None or source is None:
+        return "", label
+    try:
+        return reverse(url_name, args=[pk]), label
+    except NoReverseMatch:
+        return "", label
+
+
+def ledger_page_rows(entries: list[ScoreEntry]) -> list[ScoreEntry]:
+    """Attach ``source_url`` and ``source_label`` to each row (sources must be prefetched)."""
+    for entry in entries:
+        entry.source_url, entry.source_label = source_link(entry)  # type: ignore[attr-defined]
+    return entries
+
+
+def ledger_rows(entries: QuerySet[ScoreEntry], period: AppraisalPeriod) -> QuerySet[ScoreEntry]:
+    """Return the period's rows with their sources prefetched (one query per source kind)."""
+    return entries_in(entries, period).prefetch_related("source").order_by("-occurred_on", "-id")
+
+
+@dataclass
+class ComponentLine:
+    code: str
+    label: str
+    ratio: Any
+    weight: Any
+    points: Any
+    inputs: list[tuple[str, Any]] = field(default_factory=list)
+
+
+COMPONENT_LABELS = dict(Component.choices)
+
+# What the component providers put in ``inputs`` (appraisal.components_builtin, components_checkup), in words.
+INPUT_LABELS = {
+    "tasks": _("Tasks due in the period"),
+    "tasks_on_time": _("Completed on time"),
+    "tasks_late": _("Completed late"),
+    "tasks_open": _("Not completed"),
+    "task_ratio": _("Task ratio"),
+    "reports_rated": _("Reports rated"),
+    "rated_excellent": _("Rated excellent"),
+    "rated_good": _("Rated good"),
+    "rated_fair": _("Rated fair"),
+    "rated_poor": _("Rated poor"),
+    "quality_ratio": _("Report quality ratio"),
+    "reports_due": _("Reports due"),
+    "reports_on_time": _("Submitted on time"),
+    "reports_late": _("Submitted late"),
+    "reports_missing": _("Missing"),
+    "rounds": _("Check-up rounds"),
+    "score": _("Check-up score"),
+    "incomplete": _("Incomplete (too few ratings)"),
+}
+
+
+def _input_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return value
+
+
+def component_lines(scorecard: Scorecard | None) -> list[ComponentLine]:
+    """Return each component of a scorecard in the scheme's order, with its inputs as (key, value) pairs."""
+    if scorecard is None or not isinstance(scorecard.components, dict):
+        return []
+    order = {code: i for i, code in enumerate(Component.values)}
+    lines = []
+    for code, data in sorted(scorecard.components.items(), key=lambda item: (order.get(item[0], 99), item[0])):
+        data = data if isinstance(data, dict) else {}
+        inputs = data.get("inputs") or {}
+        lines.append(ComponentLine(
+            code=code, label=str(COMPONENT_LABELS.get(code, code)), ratio=data.get("ratio"),
+            weight=data.get("weight"), points=data.get("points"),
+            inputs=[(str(INPUT_LABELS.get(k, k)), _input_value(v)) for k, v in inputs.items()]
+            if isinstance(inputs, dict) else [],
+        ))
+    return lines
+
+
+def current_keys(today: date) -> dict[str, str]:
+    """Return the keys of the month, quarter and year containing ``today``."""
+    return {kind: period_key_for(kind, today) for kind in (MONTH, QUARTER, YEAR)}
+
+
+def official_scorecards(official: Official, keys: Iterable[str]) -> dict[str, Scorecard]:
+    """Return the official's scorecards of the given period keys, by key (one query)."""
+    cards = Scorecard.objects.filter(official=official, period__key__in=list(keys)).select_related("period")
+    return {card.period.key: card for card in cards}
+
+
+def monthly_trend(official: Official, year: int) -> list[dict[str, Any]]:
+    """Return the official's monthly totals of a year, in month order (one query)."""
+    cards = (Scorecard.objects.filter(official=official, period__kind=PeriodKind.MONTH,
+                                      period__start__year=year)
+             .select_related("period").order_by("period__start"))
+    return [{"key": c.period.key, "total": float(c.total), "provisional": c.is_provisional} for c in cards]
+
+
+def latest_period_with_scorecards(kind: str | None = None) -> AppraisalPeriod | None:
+    qs = periods_visible().filter(scorecards__isnull=False)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.distinct().first()
+
+
+def ranking_scorecards(user: User | AnonymousUser, period: AppraisalPeriod) -> QuerySet[Scorecard]:
+    """Return the period's scorecards in the user's head or organization-department scope, best first."""
+    return (scorecards_visible_to(user, roles=MANAGER_ROLES, include_self=False).filter(period=period)
+            .order_by("-total", "official__name", "official_id"))
+
+
+def unit_options(user: User | AnonymousUser, period: AppraisalPeriod) -> list[OrgUnit]:
+    """Return the ranked (top-level) units of a period the user may see."""
+    return [u.unit for u in unit_scorecards_visible_to(user).filter(period=period).order_by("unit__path")]
+
+
+def latest_rollup(period: AppraisalPeriod) -> RollupRun | None:
+    return period.rollups.select_related("started_by").order_by("-created_at", "-id").first()

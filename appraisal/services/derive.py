@@ -1,0 +1,218 @@
+"""Derived ledger entries: the points that facts from the tasks app move, regenerated idempotently.
+
+``derive_entries(period=...)`` rebuilds every derived ``ScoreEntry`` whose date lies in the period:
+
+- ``task_overdue`` (−1): a task whose deadline is in the period and that is overdue (past its deadline
+  and not completed) or was completed after its deadline; for the responsible official; dated the deadline.
+- ``report_late`` (−1): a monthly report submitted after its deadline; ``report_missing`` (−2): a report
+  flagged missing and still not submitted. Both are dated the report's deadline
+  (``tasks.selectors.report_deadline``), so the deduction lands in the period where the deadline was missed.
+- ``letter_overdue`` (−1): a supervision letter not replied to by its reply deadline, or replied after it;
+  for the recipient official, or when the letter has none, for the officials of the users holding the
+  head role on the recipient unit; dated the reply deadline.
+
+Points are the rule's ``min_points`` (these rules have a fixed value). The work is set-based — a fixed
+number of queries however many officials and facts — and a diff against what is stored: new facts are
+inserted, changed ones updated, and entries whose fact no longer qualifies deleted, each change with its
+history row (who: the system). Running it twice changes nothing the second time.
+
+The partial unique index ``scoreentry_derived_unique`` (``WHERE origin = 'derived'``) cannot be the target
+of ``bulk_create(update_conflicts=True)``: Django does not emit the index predicate, and both PostgreSQL
+and SQLite refuse an ``ON CONFLICT`` target that does not match a unique index exactly. Hence the diff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from appraisal.models import AppraisalPeriod, ScoreEntry, ScoreRule
+from org.models import RoleGrant
+from tasks.models import LetterStatus, MonthlyReport, ReportStatus, SupervisionLetter, Task, TaskStatus
+from tasks.selectors import report_deadline
+
+TASK_OVERDUE, REPORT_LATE, REPORT_MISSING, LETTER_OVERDUE = (
+    "task_overdue", "report_late", "report_missing", "letter_overdue")
+DERIVED_RULES = (TASK_OVERDUE, REPORT_LATE, REPORT_MISSING, LETTER_OVERDUE)
+BATCH = 1000
+DELETE_CHUNK = 900  # ids per DELETE: under SQLite's historical limit of 999 parameters
+REASON_MAX = 300
+
+Key = tuple[int, int, int, int]  # rule id, source content type id, source id, official id
+
+
+@dataclass(frozen=True)
+class Derived:
+    points: Decimal
+    occurred_on: date
+    reason: str
+
+
+def report_months_due_in(start: date, end: date) -> list[date]:
+    """Return the first days of the months whose report deadline falls between ``start`` and ``end``."""
+    month = (start.replace(day=1) - timedelta(days=1)).replace(day=1)
+    months = []
+    while month <= end:
+        if start <= report_deadline(month) <= end:
+            months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def derive_entries(*, period: AppraisalPeriod, today: date | None = None) -> dict[str, int]:
+    """Regenerate the derived entries dated in ``period``; return counts created, updated, deleted, unchanged."""
+    today = today or timezone.localdate()
+    start, end = period.start, period.end
+    rules = {code: (pk, points) for pk, code, points in ScoreRule.objects.filter(
+        code__in=DERIVED_RULES, is_active=True).values_list("pk", "code", "min_points")}
+    all_rule_ids = list(ScoreRule.objects.filter(code__in=DERIVED_RULES).values_list("pk", flat=True))
+    types = ContentType.objects.get_for_models(Task, MonthlyReport, SupervisionLetter)
+    task_ct, report_ct, letter_ct = types[Task].pk, types[MonthlyReport].pk, types[SupervisionLetter].pk
+
+    tasks = Task.objects.filter(deadline__gte=start, deadline__lte=end).exclude(status=TaskStatus.CANCELLED)
+    reports = MonthlyReport.objects.filter(month__in=report_months_due_in(start, end))
+    letters = SupervisionLetter.objects.filter(reply_deadline__gte=start, reply_deadline__lte=end)
+
+    desired: dict[Key, Derived] = {}
+    with translation.override(settings.LANGUAGE_CODE):  # reasons are stored in the interface's language
+        if TASK_OVERDUE in rules:
+            _derive_tasks(desired, tasks, rules[TASK_OVERDUE], task_ct, today)
+        if REPORT_LATE in rules or REPORT_MISSING in rules:
+            _derive_reports(desired, reports, rules.get(REPORT_LATE), rules.get(REPORT_MISSING), report_ct)
+        if LETTER_OVERDUE in rules:
+            _derive_letters(desired, letters, rules[LETTER_OVERDUE], letter_ct, today)
+
+    with transaction.atomic():
+        # What is stored for this window: entries dated in it, and entries of facts that are in it now
+        # (a fact whose date moved into the window keeps its row, updated, instead of a second one).
+        existing = list(
+            ScoreEntry.objects.select_for_update().filter(origin=ScoreEntry.Origin.DERIVED, rule_id__in=all_rule_ids)
+            .filter(
+                Q(occurred_on__gte=start, occurred_on__lte=end)
+                | Q(source_type_id=task_ct, source_id__in=tasks.values("pk"))
+                | Q(source_type_id=report_ct, source_id__in=reports.values("pk"))
+                | Q(source_type_id=letter_ct, source_id__in=letters.values("pk"))
+            )
+            .order_by("pk")
+        )
+        return _apply(desired, existing)
+
+
+def _apply(desired: dict[Key, Derived], existing: list[ScoreEntry]) -> dict[str, int]:
+    stored = {(e.rule_id, e.source_type_id or 0, e.source_id or 0, e.official_id): e for e in existing}
+    gone = [e for key, e in stored.items() if key not in desired]
+    changed = []
+    for key, entry in stored.items():
+        want = desired.get(key)
+        if want and (entry.points != want.points or entry.occurred_on != want.occurred_on
+                     or entry.reason != want.reason):
+            entry.points, entry.occurred_on, entry.reason = want.points, want.occurred_on, want.reason
+            changed.append(entry)
+    new = [
+        ScoreEntry(rule_id=rule_id, source_type_id=ct, source_id=source_id, official_id=official_id,
+                   origin=ScoreEntry.Origin.DERIVED, points=d.points, occurred_on=d.occurred_on, reason=d.reason)
+        for (rule_id, ct, source_id, official_id), d in sorted(desired.items())
+        if (rule_id, ct, source_id, official_id) not in stored
+    ]
+    history: Any = ScoreEntry.history.model
+    now = timezone.now()
+    if gone:
+        history.objects.bulk_create([_history_row(history, e, "-", now) for e in gone], batch_size=BATCH)
+        # A plain DELETE: ``QuerySet.delete()`` would send post_delete per row, and django-simple-history
+        # would write one history row per entry with a query each (ours are written in bulk just above).
+        ids = [e.pk for e in gone]
+        for chunk in range(0, len(ids), DELETE_CHUNK):
+            ScoreEntry.objects.filter(pk__in=ids[chunk:chunk + DELETE_CHUNK])._raw_delete(ScoreEntry.objects.db)
+    if changed:
+        ScoreEntry.objects.bulk_update(changed, ["points", "occurred_on", "reason"], batch_size=BATCH)
+        history.objects.bulk_create([_history_row(history, e, "~", now) for e in changed], batch_size=BATCH)
+    if new:
+        created = ScoreEntry.objects.bulk_create(new, batch_size=BATCH)
+        if created and created[0].pk is None:  # a backend that does not return ids: read them back
+            created = list(ScoreEntry.objects.filter(origin=ScoreEntry.Origin.DERIVED, created_at__gte=now))
+        history.objects.bulk_create([_history_row(history, e, "+", now) for e in created], batch_size=BATCH)
+    return {"created": len(new), "updated": len(changed), "deleted": len(gone),
+            "unchanged": len(stored) - len(gone) - len(changed)}
+
+
+def _history_row(history: Any, entry: ScoreEntry, kind: str, now: datetime) -> Any:
+    return history(
+        history_date=now, history_user=None, history_type=kind,
+        history_change_reason=_("Derived from facts"),
+        **{field.attname: getattr(entry, field.attname) for field in history.tracked_fields},
+    )
+
+
+def _derive_tasks(desired: dict[Key, Derived], tasks: object, rule: tuple[int, Decimal], ct: int,
+                  today: date) -> None:
+    rule_id, points = rule
+    overdue = (
+        Q(status=TaskStatus.OVERDUE)
+        | Q(status__in=(TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS), deadline__lt=today)
+        | Q(status=TaskStatus.COMPLETED, completed_on__gt=F("deadline"))
+    )
+    rows = tasks.filter(overdue).order_by().values_list(  # type: ignore[attr-defined]
+        "pk", "responsible_id", "title", "deadline", "status", "completed_on")
+    for pk, official_id, title, deadline, status, completed_on in rows:
+        values = {"title": title, "date": deadline.isoformat()}
+        if status == TaskStatus.COMPLETED:
+            reason = _("Task “%(title)s” due on %(date)s was completed late, on %(done)s") % {
+                **values, "done": completed_on.isoformat()}
+        else:
+            reason = _("Task “%(title)s” due on %(date)s is overdue") % values
+        desired[(rule_id, ct, pk, official_id)] = Derived(points, deadline, _clip(reason))
+
+
+def _derive_reports(desired: dict[Key, Derived], reports: object, late: tuple[int, Decimal] | None,
+                    missing: tuple[int, Decimal] | None, ct: int) -> None:
+    unsubmitted = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+    rows = reports.filter(  # type: ignore[attr-defined]
+        Q(is_late=True) | Q(is_missing=True, status__in=unsubmitted)
+    ).order_by().values_list("pk", "official_id", "month", "is_late")
+    for pk, official_id, month, is_late in rows:
+        deadline = report_deadline(month)
+        values = {"month": f"{month:%Y-%m}", "date": deadline.isoformat()}
+        if is_late and late:
+            reason = _("Monthly report for %(month)s was submitted after the deadline (%(date)s)") % values
+            desired[(late[0], ct, pk, official_id)] = Derived(late[1], deadline, _clip(reason))
+        elif not is_late and missing:
+            reason = _("Monthly report for %(month)s was not submitted by the deadline (%(date)s)") % values
+            desired[(missing[0], ct, pk, official_id)] = Derived(missing[1], deadline, _clip(reason))
+
+
+def _derive_letters(desired: dict[Key, Derived], letters: object, rule: tuple[int, Decimal], ct: int,
+                    today: date) -> None:
+    rule_id, points = rule
+    qualifying = letters.filter(  # type: ignore[attr-defined]
+        Q(status=LetterStatus.ISSUED, reply_deadline__lt=today) | Q(replied_at__date__gt=F("reply_deadline"))
+    )
+    rows = list(qualifying.order_by().values_list(
+        "pk", "number", "reply_deadline", "status", "recipient_official_id", "recipient_unit_id"))
+    # The heads' officials for letters addressed to a unit only: one query for all such letters.
+    heads: dict[int, set[int]] = {}
+    for unit_id, official_id in RoleGrant.objects.filter(
+        role="head", unit_id__in=qualifying.filter(recipient_official__isnull=True).values("recipient_unit_id"),
+        user__is_active=True, user__official__isnull=False, user__official__is_active=True,
+    ).values_list("unit_id", "user__official__id"):
+        heads.setdefault(unit_id, set()).add(official_id)
+    for pk, number, deadline, status, official_id, unit_id in rows:
+        values = {"number": number, "date": deadline.isoformat()}
+        if status == LetterStatus.ISSUED:
+            reason = _("Supervision letter %(number)s was not replied to by %(date)s") % values
+        else:
+            reason = _("Supervision letter %(number)s was replied to after its deadline (%(date)s)") % values
+        for recipient in [official_id] if official_id else sorted(heads.get(unit_id, ())):
+            desired[(rule_id, ct, pk, recipient)] = Derived(points, deadline, _clip(reason))
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"

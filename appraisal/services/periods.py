@@ -1,0 +1,194 @@
+"""Appraisal periods: open → closed → published, re-opening with a reason, and the frozen scheme.
+
+Closing a period freezes the scheme it used (``scheme_snapshot``: every scheme's component weights and
+every rule's points range and cap) and runs the final rollup with it, so a later edit of a weight or a cap
+never changes a closed period's scores and a recalculation of that period gives the same numbers. A
+re-opened period keeps its snapshot until the next close replaces it; while open, rollups use the live
+tables again.
+
+Only the organization department acts on periods. Every action is recorded as a ``PeriodEvent`` (who,
+when, the reason for a re-open) besides the period's own history. Transitions lock the period's row and
+check its status, so two people acting at once end with one action and one ``conflict`` error.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appraisal.models import (
+    AppraisalPeriod,
+    PeriodEvent,
+    PeriodStatus,
+    Scheme,
+    SchemeComponent,
+    ScoreRule,
+)
+from appraisal.periods import parse_period_key
+from common.errors import ApplicationError
+from org.models import User
+from org.selectors import access_for
+
+REASON_MAX = 1000
+
+
+def scheme_key(category_id: int | None, rank_level: str) -> str:
+    """Return the snapshot key of a scheme's scope: ``"<category id or *>/<rank level or *>"``."""
+    return f"{category_id if category_id is not None else '*'}/{rank_level or '*'}"
+
+
+def period_get_or_create(key: str) -> AppraisalPeriod:
+    """Return the period of a key such as ``2026-10``, creating it (open) if needed.
+
+    Raise ``ApplicationError`` (code ``bad_period``) for a malformed key.
+    """
+    span = parse_period_key(key)
+    period, _created = AppraisalPeriod.objects.get_or_create(
+        key=span.key, defaults={"kind": span.kind, "start": span.start, "end": span.end}
+    )
+    return period
+
+
+def scheme_snapshot() -> dict[str, Any]:
+    """Return the live schemes and rules as JSON-serialisable data (decimals as strings), in 3 queries.
+
+    ``{"schemes": {"<cat>/<rank>": {"id", "name", "category_id", "rank_level", "weights": {component: "40.00"}}},
+       "rules": {code: {"id", "name", "min_points", "max_points", "cap"}}, "taken_at": iso}``
+    """
+    weights: dict[int, dict[str, str]] = {}
+    for scheme_id, component, weight in SchemeComponent.objects.order_by("scheme_id", "component").values_list(
+        "scheme_id", "component", "weight"
+    ):
+        weights.setdefault(scheme_id, {})[component] = str(weight)
+    schemes = {
+        scheme_key(s["category_id"], s["rank_level"]): {
+            "id": s["id"], "name": s["name"], "category_id": s["category_id"], "rank_level": s["rank_level"],
+            "weights": weights.get(s["id"], {}),
+        }
+        for s in Scheme.objects.order_by("id").values("id", "name", "category_id", "rank_level")
+    }
+    rules = {
+        r["code"]: {
+            "id": r["id"], "name": r["name"], "min_points": str(r["min_points"]), "max_points": str(r["max_points"]),
+            "cap": None if r["cap"] is None else str(r["cap"]),
+        }
+        for r in ScoreRule.objects.order_by("code").values("id", "code", "name", "min_points", "max_points", "cap")
+    }
+    return {"schemes": schemes, "rules": rules, "taken_at": timezone.now().isoformat()}
+
+
+def snapshot_weights(snapshot: dict[str, Any]) -> dict[str, dict[str, Decimal]]:
+    """Return ``{scheme key: {component: weight}}`` from a snapshot."""
+    return {
+        key: {component: Decimal(w) for component, w in scheme["weights"].items()}
+        for key, scheme in (snapshot.get("schemes") or {}).items()
+    }
+
+
+def snapshot_caps(snapshot: dict[str, Any]) -> dict[int, Decimal | None]:
+    """Return ``{rule id: cap}`` from a snapshot."""
+    return {
+        rule["id"]: None if rule["cap"] is None else Decimal(rule["cap"])
+        for rule in (snapshot.get("rules") or {}).values()
+    }
+
+
+# -- transitions -----------------------------------------------------------------------------------
+
+
+def _require_org(by: User) -> None:
+    if not access_for(by).has_role("org"):
+        raise ApplicationError(_("Only the organization department may manage appraisal periods."),
+                               code="forbidden")
+
+
+def _lock(period: AppraisalPeriod) -> AppraisalPeriod:
+    return AppraisalPeriod.objects.select_for_update().get(pk=period.pk)
+
+
+def _check_status(seen: AppraisalPeriod, current: AppraisalPeriod, allowed: tuple[str, ...], message: str) -> None:
+    """``conflict`` when someone changed the period since the caller read it, else ``invalid_transition``."""
+    if current.status in allowed:
+        return
+    if seen.status != current.status:
+        raise ApplicationError(
+            _("Someone else has just changed this period (it is now “%(status)s”); reload and check.")
+            % {"status": current.get_status_display()}, code="conflict",
+        )
+    raise ApplicationError(message, code="invalid_transition")
+
+
+def _save(period: AppraisalPeriod, by: User, reason: str = "") -> None:
+    """Save with the actor (and reason) on the period's history row as well."""
+    period._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
+    if reason:
+        period._change_reason = reason[:100]  # type: ignore[attr-defined]  # history keeps 100 characters
+    period.save()
+
+
+def _refresh(period: AppraisalPeriod, current: AppraisalPeriod) -> None:
+    """Copy the saved state onto the caller's object so it sees the change."""
+    for field in ("status", "scheme_snapshot", "closed_at", "published_at", "last_rollup_at"):
+        setattr(period, field, getattr(current, field))
+
+
+@transaction.atomic
+def period_close(*, period: AppraisalPeriod, by: User) -> AppraisalPeriod:
+    """Close an open period: freeze the scheme, run the final rollup with it, record the event."""
+    from appraisal.services.rollup import rollup_period  # the rollup imports this module
+
+    _require_org(by)
+    current = _lock(period)
+    _check_status(period, current, (PeriodStatus.OPEN,), _("Only an open period can be closed."))
+    current.status = PeriodStatus.CLOSED
+    current.scheme_snapshot = scheme_snapshot()
+    current.closed_at = timezone.now()
+    current.full_clean()
+    _save(current, by)
+    PeriodEvent.objects.create(period=current, action="close", by=by)
+    rollup_period(period=current, final=True)
+    current.refresh_from_db()
+    _refresh(period, current)
+    return current
+
+
+@transaction.atomic
+def period_publish(*, period: AppraisalPeriod, by: User) -> AppraisalPeriod:
+    """Publish a closed period: its scores and ranks become visible and frozen."""
+    _require_org(by)
+    current = _lock(period)
+    _check_status(period, current, (PeriodStatus.CLOSED,), _("Only a closed period can be published."))
+    current.status = PeriodStatus.PUBLISHED
+    current.published_at = timezone.now()
+    current.full_clean()
+    _save(current, by)
+    PeriodEvent.objects.create(period=current, action="publish", by=by)
+    _refresh(period, current)
+    return current
+
+
+@transaction.atomic
+def period_reopen(*, period: AppraisalPeriod, by: User, reason: str) -> AppraisalPeriod:
+    """Re-open a closed or published period, for a recorded reason. The snapshot stays until the next close."""
+    _require_org(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for re-opening the period."), code="reason_required")
+    if len(reason) > REASON_MAX:
+        raise ApplicationError(_("The reason is too long (at most %(max)s characters).") % {"max": REASON_MAX},
+                               code="invalid")
+    current = _lock(period)
+    _check_status(period, current, (PeriodStatus.CLOSED, PeriodStatus.PUBLISHED),
+                  _("The period is already open."))
+    current.status = PeriodStatus.OPEN
+    current.closed_at = None
+    current.published_at = None
+    current.full_clean()
+    _save(current, by, reason)
+    PeriodEvent.objects.create(period=current, action="reopen", by=by, reason=reason)
+    _refresh(period, current)
+    return current

@@ -1,0 +1,261 @@
+"""Pages of the quarterly check-up (季度多维体检).
+
+The organization department: the rounds, opening one, a round's progress with the rater assignment forms,
+compute and close, the results table and an official's result (the "reverse check-up list"). A rater: the
+ratings to give, each with its form and a "conflict of interest" action. The official rated: their own
+results once a round is closed. Thin: parse, call a service or a read, render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from appraisal.forms_checkup import AssignDefaultsForm, AssignRaterForm, ExcuseForm, RatingForm, RoundOpenForm
+from appraisal.models import CheckupResult, CheckupRound, Dimension, RaterAssignment, RaterGroup
+from appraisal.services import checkup as svc
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from org.selectors import access_for
+
+PAGE_SIZE = 25
+DIMENSION_LABELS = dict(Dimension.choices)
+GROUP_LABELS = dict(RaterGroup.choices)
+
+
+def _manager(request: AuthedRequest) -> None:
+    if not svc.can_manage_checkups(request.user):
+        raise Http404
+
+
+def _round(request: AuthedRequest, key: str) -> CheckupRound:
+    return get_object_or_404(svc.rounds_visible_to(request.user), period__key=key.upper())
+
+
+# -- the organization department ---------------------------------------------------------------------------
+@login_required
+def checkup_round_list(request: AuthedRequest) -> HttpResponse:
+    _manager(request)
+    page = Paginator(svc.rounds_with_progress(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "appraisal/checkup/round_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkup_round_create(request: AuthedRequest) -> HttpResponse:
+    _manager(request)
+    form = RoundOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            checkup = svc.round_open_for_key(
+                by=request.user, key=data["quarter"], group_weights=form.group_weights(),
+                min_responses=data["min_responses"], problem_threshold=data["problem_threshold"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The check-up round of %(key)s is open.") % {"key": checkup.period.key})
+            return redirect("appraisal:checkup_round_detail", key=checkup.period.key)
+    return render(request, "appraisal/checkup/round_form.html", {"form": form})
+
+
+def _render_round(request: AuthedRequest, checkup: CheckupRound, *, defaults_form: AssignDefaultsForm | None = None,
+                  assign_form: AssignRaterForm | None = None, status: int = 200) -> HttpResponse:
+    user = request.user
+    summary = svc.results_visible_to(user).filter(round=checkup).aggregate(
+        results=Count("id"), incomplete=Count("id", filter=Q(is_incomplete=True)))
+    is_open = checkup.status == "open"
+    context = {
+        "round": checkup, "progress": svc.round_progress(checkup, user), "summary": summary, "is_open": is_open,
+        "defaults_form": defaults_form or (AssignDefaultsForm(user=user) if is_open else None),
+        "assign_form": assign_form or (AssignRaterForm(user=user) if is_open else None),
+    }
+    return render(request, "appraisal/checkup/round_detail.html", context, status=status)
+
+
+@login_required
+def checkup_round_detail(request: AuthedRequest, key: str) -> HttpResponse:
+    return _render_round(request, _round(request, key))
+
+
+@login_required
+@require_POST
+def checkup_assign_defaults(request: AuthedRequest, key: str) -> HttpResponse:
+    checkup = _round(request, key)
+    form = AssignDefaultsForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            added = svc.raters_assign_defaults(by=request.user, round=checkup, unit=form.cleaned_data["unit"],
+                                               colleagues=form.cleaned_data["colleagues"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(n)d rater assignments were added.") % {"n": added})
+            return redirect("appraisal:checkup_round_detail", key=checkup.period.key)
+    return _render_round(request, checkup, defaults_form=form)
+
+
+@login_required
+@require_POST
+def checkup_assign(request: AuthedRequest, key: str) -> HttpResponse:
+    checkup = _round(request, key)
+    form = AssignRaterForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            added = svc.raters_assign(by=request.user, round=checkup, official=data["official"],
+                                      group=data["group"], raters=data["raters"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(n)d rater assignments were added.") % {"n": len(added)})
+            return redirect("appraisal:checkup_round_detail", key=checkup.period.key)
+    return _render_round(request, checkup, assign_form=form)
+
+
+@login_required
+@require_POST
+def checkup_compute(request: AuthedRequest, key: str) -> HttpResponse:
+    checkup = _round(request, key)
+    try:
+        n = svc.round_recompute(by=request.user, round=checkup)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Results computed for %(n)d officials.") % {"n": n})
+    return redirect("appraisal:checkup_round_detail", key=checkup.period.key)
+
+
+@login_required
+@require_POST
+def checkup_close(request: AuthedRequest, key: str) -> HttpResponse:
+    checkup = _round(request, key)
+    try:
+        svc.round_close(by=request.user, round=checkup)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The round is closed; the officials rated can now see their results."))
+    return redirect("appraisal:checkup_round_detail", key=checkup.period.key)
+
+
+@login_required
+def checkup_results(request: AuthedRequest, key: str) -> HttpResponse:
+    checkup = _round(request, key)
+    qs = svc.results_visible_to(request.user).filter(round=checkup)
+    incomplete = request.GET.get("incomplete") == "1"
+    search = request.GET.get("q", "").strip()
+    if incomplete:
+        qs = qs.filter(is_incomplete=True)
+    if search:
+        qs = qs.filter(Q(official__name__contains=search) | Q(official__staff_number=search))
+    order = request.GET.get("order", "")
+    qs = qs.order_by("score", "official__unit__path", "official__name") if order == "score" else qs.order_by(
+        "official__unit__path", "official__name", "official_id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = "&".join(f"{k}={v}" for k, v in (("incomplete", "1" if incomplete else ""), ("q", search),
+                                              ("order", order)) if v)
+    context = {"round": checkup, "page": page, "query": query, "incomplete": incomplete, "search": search,
+               "order": order}
+    partial = request.htmx and not request.htmx.boosted
+    template = "appraisal/checkup/_results_table.html" if partial else "appraisal/checkup/results.html"
+    return render(request, template, context)
+
+
+def _problems(result: CheckupResult) -> list[dict[str, Any]]:
+    return [{**p, "label": DIMENSION_LABELS.get(p["dimension"], p["dimension"])} for p in result.problems]
+
+
+@login_required
+def checkup_result_detail(request: AuthedRequest, key: str, official_pk: int) -> HttpResponse:
+    """An official's result: for the organization department with the group scores; for the official
+    themself (once the round is closed) without them, since a group of one rater would name its rater."""
+    result = get_object_or_404(svc.results_visible_to(request.user), round__period__key=key.upper(),
+                               official_id=official_pk)
+    show_groups = svc.may_see_group_scores(request.user, result)
+    groups = [{"group": g, "label": GROUP_LABELS[g], "weight": result.round.group_weights.get(g, 0), **row}
+              for g, row in result.group_scores.items()] if show_groups else []
+    dimensions = [{"dimension": d, "label": DIMENSION_LABELS[d], "score": s,
+                   "low": s < result.round.problem_threshold} for d, s in result.dimension_scores.items()]
+    context = {"result": result, "round": result.round, "official": result.official, "groups": groups,
+               "show_groups": show_groups, "dimensions": dimensions, "problems": _problems(result)}
+    return render(request, "appraisal/checkup/result_detail.html", context)
+
+
+# -- raters and the official rated ---------------------------------------------------------------------------
+@login_required
+def checkup_mine(request: AuthedRequest) -> HttpResponse:
+    """The ratings I am asked to give in open rounds. Only my own assignments: never anyone else's scores."""
+    page = Paginator(svc.assignments_to_do(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    has_results = access_for(request.user).official_id is not None
+    return render(request, "appraisal/checkup/mine.html", {"page": page, "has_results": has_results})
+
+
+def _assignment(request: AuthedRequest, pk: int) -> RaterAssignment:
+    return get_object_or_404(svc.assignments_of(request.user), pk=pk)
+
+
+def _render_rating(request: AuthedRequest, assignment: RaterAssignment, *, form: RatingForm | None = None,
+                   excuse_form: ExcuseForm | None = None, status: int = 200) -> HttpResponse:
+    if form is None:
+        initial = {name: getattr(assignment, name) for name in (*Dimension.values, "comment")}
+        form = RatingForm(initial=initial)
+    context = {"assignment": assignment, "form": form, "excuse_form": excuse_form or ExcuseForm(),
+               "is_open": assignment.round.status == "open"}
+    return render(request, "appraisal/checkup/rate.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkup_rate(request: AuthedRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    if request.method == "GET":
+        return _render_rating(request, assignment)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            svc.rating_submit(by=request.user, assignment=assignment, political=data["political"],
+                              moral=data["moral"], discipline=data["discipline"], law=data["law"],
+                              style=data["style"], comment=data["comment"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your rating of %(name)s was saved.") % {"name": assignment.official.name})
+            return redirect("appraisal:checkup_mine")
+    return _render_rating(request, assignment, form=form)
+
+
+@login_required
+@require_POST
+def checkup_excuse(request: AuthedRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    form = ExcuseForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.rating_excuse(by=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("You are excused from rating %(name)s.") % {"name": assignment.official.name})
+            return redirect("appraisal:checkup_mine")
+    return _render_rating(request, assignment, excuse_form=form)
+
+
+@login_required
+def checkup_my_results(request: AuthedRequest) -> HttpResponse:
+    """My own check-up results, of closed rounds only."""
+    official_id = access_for(request.user).official_id
+    qs = (svc.results_visible_to(request.user).filter(official_id=official_id, round__status="closed")
+          .order_by("-round__period__start") if official_id is not None else CheckupResult.objects.none())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "appraisal/checkup/my_results.html",
+                  {"page": page, "has_official": official_id is not None})

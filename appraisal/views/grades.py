@@ -1,0 +1,221 @@
+"""Pages of the annual grades (organization department; heads read their units' grades) and of the register
+exports (start, progress bar, download). Thin: parse, call a service or a read, render."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appraisal.forms_grades import ExportStartForm, GradeConfirmForm, QuotaApprovalForm
+from appraisal.models import AppraisalPeriod, ExportJob, PeriodKind
+from appraisal.services import exports as export_svc
+from appraisal.services import grades as svc
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from org.models import OrgUnit
+from org.selectors import access_for, units_visible_to
+
+PAGE_SIZE = 25
+
+
+def _require_role(request: AuthedRequest, *roles: str) -> None:
+    # Pages that do not exist for anyone else (404, not 403: they reveal nothing).
+    if not access_for(request.user).has_role(*roles):
+        raise Http404
+
+
+def _years() -> QuerySet[AppraisalPeriod]:
+    return AppraisalPeriod.objects.filter(kind=PeriodKind.YEAR).order_by("-start")
+
+
+def _grades_url(period: AppraisalPeriod, unit: OrgUnit | None = None, page: Any = None) -> str:
+    url = reverse("appraisal:grades") + f"?period={period.key}"
+    if unit is not None:
+        url += f"&unit={unit.code}"
+    if page:
+        url += f"&page={page}"
+    return url
+
+
+def _render_grades(
+    request: AuthedRequest, *, period_key: str | None, unit_code: str | None, page_number: Any = None,
+    confirm_form: GradeConfirmForm | None = None, quota_form: QuotaApprovalForm | None = None,
+) -> HttpResponse:
+    user = request.user
+    years = list(_years())
+    period = next((y for y in years if y.key == period_key), years[0] if years else None)
+    context: dict[str, Any] = {"years": years, "period": period, "can_propose": access_for(user).has_role("org")}
+    if period is None:
+        return render(request, "appraisal/grades/grades.html", context)
+    visible = svc.grades_visible_to(user).filter(period=period)
+    units = list(OrgUnit.objects.filter(pk__in=visible.values("unit_id")).order_by("path"))
+    unit = next((u for u in units if u.code == unit_code), units[0] if units else None)
+    context.update({"units": units, "unit": unit})
+    if unit is not None:
+        rows = visible.filter(unit=unit).order_by("-score", "official__name", "official_id")
+        page = Paginator(rows, PAGE_SIZE).get_page(page_number)
+        summary = svc.unit_grade_summary(period=period, unit=unit)
+        can_manage = svc.can_manage_grades(user, unit)
+        locked = period.is_frozen and summary.confirmed > 0
+        if can_manage and not locked and confirm_form is None:
+            confirm_form = GradeConfirmForm(rows=list(page.object_list))
+        if can_manage and quota_form is None:
+            initial = {"share": summary.approval.share * 100, "reason": summary.approval.reason} \
+                if summary.approval else {}
+            quota_form = QuotaApprovalForm(initial=initial)
+        context.update({
+            "page": page, "query": f"period={period.key}&unit={unit.code}", "summary": summary,
+            "can_manage": can_manage, "locked": locked,
+            "confirm_form": confirm_form if can_manage and not locked else None,
+            "quota_form": quota_form if can_manage else None,
+            "quota_percent": svc.share_percent(summary.share),
+        })
+    return render(request, "appraisal/grades/grades.html", context)
+
+
+@login_required
+def grades(request: AuthedRequest) -> HttpResponse:
+    """The grades of a year for one unit: proposed, constraints, flags, final; the org department confirms."""
+    _require_role(request, "org", "head")
+    return _render_grades(request, period_key=request.GET.get("period"), unit_code=request.GET.get("unit"),
+                          page_number=request.GET.get("page"))
+
+
+def _year(key: str | None) -> AppraisalPeriod:
+    return get_object_or_404(_years(), key=key or "")
+
+
+def _unit(request: AuthedRequest, period: AppraisalPeriod, code: str | None) -> OrgUnit:
+    visible = svc.grades_visible_to(request.user).filter(period=period)
+    return get_object_or_404(OrgUnit.objects.filter(pk__in=visible.values("unit_id")), code=code or "")
+
+
+@login_required
+@require_POST
+def grades_propose(request: AuthedRequest) -> HttpResponse:
+    _require_role(request, "org")
+    period = _year(request.POST.get("period"))
+    try:
+        result = svc.grades_propose(period=period, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Grades proposed: %(new)s new, %(changed)s updated, %(kept)s confirmed kept.")
+                         % {"new": result.created, "changed": result.updated, "kept": result.kept_confirmed})
+    # Back to the unit the user was looking at, when there was one.
+    code = request.POST.get("unit") or ""
+    unit = OrgUnit.objects.filter(code=code).first() if code else None
+    return redirect(_grades_url(period, unit))
+
+
+@login_required
+@require_POST
+def grades_confirm(request: AuthedRequest) -> HttpResponse:
+    _require_role(request, "org")
+    period = _year(request.POST.get("period"))
+    unit = _unit(request, period, request.POST.get("unit"))
+    rows = svc.grades_visible_to(request.user).filter(period=period, unit=unit).order_by(
+        "-score", "official__name", "official_id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.POST.get("page"))
+    form = GradeConfirmForm(request.POST, rows=list(page.object_list))
+    if form.is_valid():
+        try:
+            count = svc.grade_confirm_unit(period=period, unit=unit, by=request.user, overrides=form.overrides())
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(count)s grades of %(unit)s confirmed.") % {"count": count,
+                                                                                     "unit": unit.name})
+            return redirect(_grades_url(period, unit, request.POST.get("page")))
+    return _render_grades(request, period_key=period.key, unit_code=unit.code, page_number=request.POST.get("page"),
+                          confirm_form=form)
+
+
+@login_required
+@require_POST
+def grades_quota(request: AuthedRequest) -> HttpResponse:
+    _require_role(request, "org")
+    period = _year(request.POST.get("period"))
+    unit = _unit(request, period, request.POST.get("unit"))
+    form = QuotaApprovalForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.quota_approve(period=period, unit=unit, by=request.user, reason=form.cleaned_data["reason"],
+                              share=(form.cleaned_data["share"] / 100).quantize(Decimal("0.001")))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The larger quota was recorded."))
+            return redirect(_grades_url(period, unit))
+    return _render_grades(request, period_key=period.key, unit_code=unit.code, quota_form=form)
+
+
+# -- register exports ----------------------------------------------------------------------------------
+def _export_units(request: AuthedRequest) -> QuerySet[OrgUnit]:
+    return units_visible_to(request.user, roles=["org"]).filter(is_active=True)
+
+
+def _render_exports(request: AuthedRequest, form: ExportStartForm | None = None, status: int = 200) -> HttpResponse:
+    jobs = export_svc.exports_visible_to(request.user).order_by("-created_at", "-pk")
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if form is None:
+        initial = {"period": request.GET.get("period"), "unit": request.GET.get("unit")}
+        form = ExportStartForm(units=_export_units(request), initial=initial)
+    return render(request, "appraisal/grades/exports.html", {"page": page, "form": form, "query": ""},
+                  status=status)
+
+
+@login_required
+def exports(request: AuthedRequest) -> HttpResponse:
+    """The register exports: start one (period, unit), follow its progress, download the file."""
+    _require_role(request, "org")
+    return _render_exports(request)
+
+
+@login_required
+@require_POST
+def export_start(request: AuthedRequest) -> HttpResponse:
+    _require_role(request, "org")
+    form = ExportStartForm(request.POST, units=_export_units(request))
+    if form.is_valid():
+        try:
+            job = export_svc.export_start(by=request.user, period=form.cleaned_data["period"],
+                                          unit=form.cleaned_data["unit"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            job = export_svc.exports_visible_to(request.user).get(pk=job.pk)  # the job may have run already
+            if request.htmx:
+                return render(request, "appraisal/grades/_export_progress.html", {"job": job})
+            return redirect(reverse("appraisal:exports") + f"?job={job.pk}")
+    if request.htmx:
+        return render(request, "appraisal/grades/_export_form.html", {"form": form})
+    return _render_exports(request, form=form)
+
+
+@login_required
+def export_progress(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The progress bar of an export (polled by htmx while the job runs)."""
+    job = get_object_or_404(export_svc.exports_visible_to(request.user), pk=pk)
+    return render(request, "appraisal/grades/_export_progress.html", {"job": job})
+
+
+@login_required
+def export_download(request: AuthedRequest, pk: int) -> FileResponse:
+    """Serve a finished register through this view (scoped), never from a public media URL."""
+    job: ExportJob = get_object_or_404(export_svc.exports_visible_to(request.user), pk=pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    scope = job.unit.name if job.unit else _("all units")
+    filename = _("Appraisal register %(period)s %(scope)s.xlsx") % {"period": job.period.key, "scope": scope}
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename)

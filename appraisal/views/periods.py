@@ -1,0 +1,158 @@
+"""Period administration for the organization department: create a period, run a rollup with a progress
+bar, close (the final rollup), publish, re-open with a reason; the events trail."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from appraisal import selectors
+from appraisal.forms_scores import PeriodCreateForm, ReopenForm
+from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
+from appraisal.services.periods import period_close, period_get_or_create, period_publish, period_reopen
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from org.selectors import access_for
+
+PAGE_SIZE = 25
+FINISHED = (RollupRun.Status.DONE, RollupRun.Status.FAILED)
+
+
+def _require_org_department(request: AuthedRequest) -> None:
+    # The pages do not exist for anyone else (404, not 403: they reveal nothing).
+    if not access_for(request.user).has_role("org"):
+        raise Http404
+
+
+def _period(request: AuthedRequest, key: str) -> AppraisalPeriod:
+    _require_org_department(request)
+    return get_object_or_404(selectors.periods_visible(), key=key)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_list(request: AuthedRequest) -> HttpResponse:
+    """All periods, newest first, with a form to create one by its key."""
+    _require_org_department(request)
+    form = PeriodCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = period_get_or_create(form.cleaned_data["key"])
+        except ApplicationError as error:
+            form.add_error("key", error.message)
+        else:
+            return redirect("appraisal:period_detail", key=period.key)
+    kind = request.GET.get("kind", "")
+    periods = selectors.periods_visible().annotate(scorecard_count=Count("scorecards"))
+    if kind:
+        periods = periods.filter(kind=kind)
+    page = Paginator(periods, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "appraisal/periods/period_list.html",
+                  {"form": form, "page": page, "kind": kind, "query": query.urlencode()},
+                  status=400 if form.errors else 200)
+
+
+def _render_detail(request: AuthedRequest, period: AppraisalPeriod, *, reopen_form: ReopenForm | None = None,
+                   status: int = 200) -> HttpResponse:
+    context = {
+        "period": period,
+        "events": period.events.select_related("by").order_by("-at", "-id"),
+        "runs": list(period.rollups.select_related("started_by").order_by("-created_at", "-id")[:10]),
+        "run": selectors.latest_rollup(period),
+        "scorecard_count": period.scorecards.count(),
+        "unit_count": period.unit_scorecards.count(),
+        "reopen_form": reopen_form or ReopenForm(),
+        "Status": PeriodStatus,
+    }
+    return render(request, "appraisal/periods/period_detail.html", context, status=status)
+
+
+@login_required
+def period_detail(request: AuthedRequest, key: str) -> HttpResponse:
+    return _render_detail(request, _period(request, key))
+
+
+@login_required
+@require_POST
+def period_rollup(request: AuthedRequest, key: str) -> HttpResponse:
+    """Start a (provisional) rollup; htmx gets the progress bar, which then polls until the run is done."""
+    # Imported here: the rollup module belongs to the rollup engine and imports much of the app.
+    from appraisal.services.rollup import rollup_start
+
+    period = _period(request, key)
+    try:
+        run = rollup_start(period=period, by=request.user)
+    except ApplicationError as error:
+        if request.htmx:
+            return render(request, "appraisal/periods/_rollup_progress.html",
+                          {"period": period, "run": None, "error": error.message})
+        messages.error(request, error.message)
+        return redirect("appraisal:period_detail", key=period.key)
+    if request.htmx:
+        run.refresh_from_db()
+        response = render(request, "appraisal/periods/_rollup_progress.html", {"period": period, "run": run})
+        if run.status in FINISHED:  # done at once (eager jobs): reload for the new figures and the runs list
+            response["HX-Refresh"] = "true"
+        return response
+    return redirect("appraisal:period_detail", key=period.key)
+
+
+@login_required
+def rollup_progress(request: AuthedRequest, key: str, run_id: int) -> HttpResponse:
+    """htmx: the progress bar of a rollup run (it polls itself every second while the run is going)."""
+    period = _period(request, key)
+    run = get_object_or_404(RollupRun.objects.select_related("started_by"), pk=run_id, period=period)
+    response = render(request, "appraisal/periods/_rollup_progress.html", {"period": period, "run": run})
+    if request.htmx and run.status in FINISHED and request.GET.get("poll"):
+        response["HX-Refresh"] = "true"  # the run just finished: reload the page for the new figures
+    return response
+
+
+def _act(request: AuthedRequest, key: str, action: str) -> HttpResponse:
+    period = _period(request, key)
+    try:
+        if action == "close":
+            period_close(period=period, by=request.user)
+            messages.success(request, _("The period was closed and its final scores computed."))
+        else:
+            period_publish(period=period, by=request.user)
+            messages.success(request, _("The period was published."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("appraisal:period_detail", key=period.key)
+
+
+@login_required
+@require_POST
+def period_close_view(request: AuthedRequest, key: str) -> HttpResponse:
+    return _act(request, key, "close")
+
+
+@login_required
+@require_POST
+def period_publish_view(request: AuthedRequest, key: str) -> HttpResponse:
+    return _act(request, key, "publish")
+
+
+@login_required
+@require_POST
+def period_reopen_view(request: AuthedRequest, key: str) -> HttpResponse:
+    period = _period(request, key)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            period_reopen(period=period, by=request.user, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The period was re-opened."))
+            return redirect("appraisal:period_detail", key=period.key)
+    return _render_detail(request, period, reopen_form=form, status=400)

@@ -1,0 +1,259 @@
+"""Score pages: "my score" (why is my score X), an official's score for heads, the ranking board, a unit's
+scorecard, and the manual bonus/deduction form."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from appraisal import selectors
+from appraisal.forms_scores import EntryDeleteForm, EntryForm, RankingFilterForm
+from appraisal.models import AppraisalPeriod, Grade, PeriodKind, Scorecard
+from appraisal.periods import MONTH, parse_period_key, period_key_for
+from appraisal.services.entries import can_manage_entries, entry_add, entry_delete
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from org.models import Official
+from org.selectors import access_for, officials_visible_to
+
+PAGE_SIZE = 25
+
+
+def _page(request: AuthedRequest, qs: Any, param: str = "page") -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get(param))
+
+
+def _query_without(request: AuthedRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _require_manager(request: AuthedRequest) -> None:
+    # The page does not exist for anyone else (404, not 403: it reveals nothing).
+    if not access_for(request.user).has_role(*selectors.MANAGER_ROLES):
+        raise Http404
+
+
+def _period_for(key: str | None, default: str) -> AppraisalPeriod:
+    """Return the period of ``key`` — saved, or an unsaved one with the right dates so its ledger still shows."""
+    try:
+        span = parse_period_key(key or default)
+    except ApplicationError:
+        raise Http404 from None
+    return selectors.period_by_key(span.key) or AppraisalPeriod(
+        key=span.key, kind=span.kind, start=span.start, end=span.end)
+
+
+# -- my score / an official's score -----------------------------------------------------------------------
+
+
+@login_required
+def my_score(request: AuthedRequest) -> HttpResponse:
+    """The signed-in official's own score: why is my score X."""
+    official_id = access_for(request.user).official_id
+    if official_id is None:
+        return render(request, "appraisal/scores/no_official.html")
+    official = Official.objects.select_related("unit").get(pk=official_id)
+    return _score_page(request, official, own=True)
+
+
+@login_required
+def official_score(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An official's score, for a head or the organization department in scope (or the official)."""
+    official = get_object_or_404(officials_visible_to(request.user, roles=selectors.MANAGER_ROLES), pk=pk)
+    own = access_for(request.user).official_id == official.pk
+    return _score_page(request, official, own=own)
+
+
+def _score_page(request: AuthedRequest, official: Official, *, own: bool) -> HttpResponse:
+    today = timezone.localdate()
+    current = selectors.current_keys(today)
+    period = _period_for(request.GET.get("period"), current[MONTH])
+    cards = selectors.official_scorecards(official, {*current.values(), period.key})
+    summary = [(kind, key, cards.get(key)) for kind, key in current.items()]
+    card = cards.get(period.key)
+    entries = selectors.entries_visible_to(request.user).filter(official=official)
+    page = _page(request, selectors.ledger_rows(entries, period))
+    rows = selectors.ledger_page_rows(list(page.object_list))
+    trend_year = period.start.year
+    trend = selectors.monthly_trend(official, trend_year)
+    other_periods = (Scorecard.objects.filter(official=official).order_by("-period__start", "period__kind")
+                     .values_list("period__key", flat=True)[:60])
+    context = {
+        "official": official, "own": own, "period": period, "summary": summary, "card": card,
+        "components": selectors.component_lines(card), "page": page, "rows": rows,
+        "rule_totals": selectors.rule_totals(entries, period),
+        "trend": {"labels": [t["key"] for t in trend], "totals": [t["total"] for t in trend],
+                  "provisional": [t["provisional"] for t in trend], "year": trend_year},
+        "period_keys": sorted({*other_periods, *current.values(), period.key}, reverse=True),
+        "can_manage": can_manage_entries(request.user, official),
+        "query": _query_without(request, "page"),
+        "delete_form": EntryDeleteForm(),
+    }
+    return render(request, "appraisal/scores/official_score.html", context)
+
+
+# -- ranking board and unit scorecards -----------------------------------------------------------------
+
+
+def _ranking_period(key: str | None) -> AppraisalPeriod | None:
+    if key:
+        return selectors.periods_visible().filter(key=key).first()
+    return (selectors.latest_period_with_scorecards(PeriodKind.MONTH) or selectors.latest_period_with_scorecards()
+            or selectors.period_by_key(period_key_for(MONTH, timezone.localdate())))
+
+
+@login_required
+def ranking(request: AuthedRequest) -> HttpResponse:
+    """The ranking board of a period: officials (同类同比), unit averages as a table and a bar chart."""
+    _require_manager(request)
+    period = _ranking_period(request.GET.get("period"))
+    unit_cards = list(selectors.unit_scorecards_visible_to(request.user).filter(period=period)
+                      .order_by("category__sort_order", "category_id", "rank_in_category", "unit__path")) \
+        if period else []
+    form = RankingFilterForm(request.GET or None, periods=selectors.periods_visible(),
+                             units=[(uc.unit_id, uc.unit.name) for uc in unit_cards],
+                             initial={"period": period.key if period else None})
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") and k != "period"}
+    cards = selectors.ranking_scorecards(request.user, period) if period else Scorecard.objects.none()
+    if "category" in filters:
+        cards = cards.filter(category=filters["category"])
+        unit_cards = [uc for uc in unit_cards if uc.category_id == filters["category"].pk]
+    if "rank_level" in filters:
+        cards = cards.filter(rank_level=filters["rank_level"])
+    if "unit" in filters:
+        cards = cards.filter(unit_id=filters["unit"])
+    page = _page(request, selectors.with_grade(cards))
+    grades = dict(Grade.choices)
+    for card in page.object_list:
+        card.grade_label = grades.get(card.grade, "")
+    chart = {"labels": [uc.unit.name for uc in unit_cards], "averages": [float(uc.average_total) for uc in unit_cards]}
+    context = {"period": period, "form": form, "page": page, "unit_cards": unit_cards, "chart": chart,
+               "query": _query_without(request, "page"), "filtered": bool(filters)}
+    template = "appraisal/scores/_ranking_table.html" if request.htmx and not request.htmx.boosted \
+        else "appraisal/scores/ranking.html"
+    return render(request, template, context)
+
+
+@login_required
+def unit_score(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A unit's scorecard for a period: its average and rank, and its officials ranked within it."""
+    _require_manager(request)
+    unit_cards = selectors.unit_scorecards_visible_to(request.user).filter(unit_id=pk)
+    key = request.GET.get("period")
+    unit_card = get_object_or_404(unit_cards, period__key=key) if key else \
+        unit_cards.order_by("-period__start", "period__kind").first()
+    if unit_card is None:
+        raise Http404
+    period = unit_card.period
+    cards = (selectors.scorecards_visible_to(request.user, roles=selectors.MANAGER_ROLES, include_self=False)
+             .filter(period=period, unit_id=pk).order_by("rank_in_unit", "-total", "official__name"))
+    history = list(unit_cards.filter(period__kind=period.kind).order_by("period__start")
+                   .values_list("period__key", "average_total"))
+    context = {
+        "unit_card": unit_card, "unit": unit_card.unit, "period": period, "page": _page(request, cards),
+        "query": _query_without(request, "page"),
+        "chart": {"labels": [k for k, _v in history], "averages": [float(v) for _k, v in history]},
+        "period_keys": [k for k, _v in reversed(history)],
+    }
+    return render(request, "appraisal/scores/unit_score.html", context)
+
+
+# -- manual entries -----------------------------------------------------------------------------------
+
+
+def _chosen_official(officials: Any, value: Any) -> Official | None:
+    try:
+        return officials.filter(pk=int(value)).first() if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_add_view(request: AuthedRequest) -> HttpResponse:
+    """Record a bonus or deduction for an official in scope, with a reason (heads, organization department)."""
+    _require_manager(request)
+    officials = selectors.officials_for_entries(request.user)
+    rules = selectors.manual_rules()
+    if request.method != "POST":
+        preset = request.GET.get("official")
+        form = EntryForm(officials=officials, rules=rules, initial={"official": preset})
+        chosen = _chosen_official(officials, preset)
+        return _render_entry_form(request, form, chosen)
+
+    form = EntryForm(request.POST, officials=officials, rules=rules)
+    chosen = _chosen_official(officials, request.POST.get("official"))
+    if form.is_valid():
+        from appraisal.services.periods import period_get_or_create
+
+        data = form.cleaned_data
+        try:
+            period = period_get_or_create(period_key_for(MONTH, data["occurred_on"]))
+            entry = entry_add(by=request.user, official=data["official"], period=period, rule=data["rule"],
+                              points=data["points"], reason=data["reason"], occurred_on=data["occurred_on"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(points)s points recorded for %(name)s.")
+                             % {"points": entry.points, "name": data["official"].name})
+            return redirect(f"{_official_url(entry.official_id)}?{urlencode({'period': period.key})}")
+    return _render_entry_form(request, form, chosen, status=400)
+
+
+def _official_url(official_id: int) -> str:
+    return reverse("appraisal:official_score", args=[official_id])
+
+
+def _render_entry_form(request: AuthedRequest, form: EntryForm, chosen: Official | None,
+                       status: int = 200) -> HttpResponse:
+    rules = list(selectors.manual_rules())
+    context = {"form": form, "chosen": chosen, "rules": rules}
+    return render(request, "appraisal/scores/entry_form.html", context, status=status)
+
+
+@login_required
+def entry_official_search(request: AuthedRequest) -> HttpResponse:
+    """htmx: the officials in scope matching the search box, as radio buttons for the entry form."""
+    _require_manager(request)
+    text = request.GET.get("q", "")
+    officials = selectors.officials_for_entries(request.user)
+    found = selectors.search_officials(officials, text)
+    # Keep the official already picked (sent along by hx-include) at the top, still checked.
+    chosen = _chosen_official(officials, request.GET.get("official"))
+    return render(request, "appraisal/scores/_official_options.html",
+                  {"found": found, "searched": bool(text.strip()), "chosen": chosen})
+
+
+@login_required
+@require_POST
+def entry_delete_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Remove a manual entry with a reason (the history keeps it)."""
+    entry = get_object_or_404(
+        selectors.entries_visible_to(request.user, roles=selectors.MANAGER_ROLES, include_self=False), pk=pk)
+    form = EntryDeleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for removing the entry."))
+    else:
+        try:
+            entry_delete(by=request.user, entry=entry, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The entry was removed."))
+    key = request.POST.get("period", "")
+    return redirect(f"{_official_url(entry.official_id)}{'?' + urlencode({'period': key}) if key else ''}")

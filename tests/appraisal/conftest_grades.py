@@ -1,0 +1,53 @@
+"""Factories and helpers of the grades and register tests: scorecards made directly (not by the rollup)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from appraisal.models import Scorecard
+from org.models import Official, OrgUnit
+from tests.factories import OfficialFactory, period
+
+
+def components_for(total: Decimal) -> dict:
+    """Split a total over the four default components (40/10/30/20) so the register has points to show."""
+    share = total / 100
+    return {code: {"ratio": float(share), "weight": weight, "points": float(round(share * weight, 2)),
+                   "inputs": {"source": "test"}}
+            for code, weight in (("work", 40), ("timeliness", 10), ("evaluation", 30), ("training", 20))}
+
+
+class ScorecardFactory(DjangoModelFactory):
+    class Meta:
+        model = Scorecard
+
+    period = factory.LazyFunction(lambda: period("2026"))
+    official = factory.SubFactory(OfficialFactory)
+    unit = factory.LazyAttribute(lambda o: o.official.unit)
+    category = None
+    rank_level = factory.LazyAttribute(lambda o: o.official.rank_level)
+    total = Decimal("80.00")
+    component_total = factory.LazyAttribute(lambda o: o.total)
+    components = factory.LazyAttribute(lambda o: components_for(Decimal(o.total)))
+    bonus = Decimal("0")
+    deduction = Decimal("0")
+    ledger_total = Decimal("0")
+    rank_in_unit = 1
+    rank_in_category = 1
+    is_provisional = False
+    computed_at = factory.LazyFunction(timezone.now)
+
+
+def staff_in(unit: OrgUnit, top: OrgUnit, totals: list[float | str], key: str = "2026", **official: object
+             ) -> list[Official]:
+    """Create one official in ``unit`` per total, each with a scorecard of ``key`` ranked in ``top``."""
+    people = []
+    for total in totals:
+        person = OfficialFactory(unit=unit, **official)
+        ScorecardFactory(official=person, unit=top, period=period(key), total=Decimal(str(total)))
+        people.append(person)
+    return people
