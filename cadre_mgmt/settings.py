@@ -237,6 +237,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# SQLite cannot enforce "one default scheme" (a unique constraint over NULLs); PostgreSQL does, and the
+# admin form (model constraint validation) checks it on every database.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
+
 # --- Domain settings ------------------------------------------------------------------------------
 # Cadres are due for rotation (轮岗交流) after this many years in the same post.
 ROTATION_DUE_YEARS = int(os.environ.get("ROTATION_DUE_YEARS", "5"))

@@ -198,3 +198,17 @@ def test_demo_work_covers_every_state(seeded: str) -> None:
     head_path = access_for(head).paths(["head"])[0]
     waiting = MonthlyReport.objects.filter(status="submitted", official__unit__path__startswith=head_path)
     assert waiting.exists()  # head has reports waiting for review
+
+
+def test_demo_appraisal_has_scores_to_show(seeded: str) -> None:
+    from django.utils import timezone
+
+    from appraisal.models import AppraisalPeriod, CheckupResult, Scorecard, ScoreEntry
+
+    month = timezone.localdate().month  # the demo's history is the current year's, so it depends on the date
+    assert AppraisalPeriod.objects.filter(status="published", kind="month").exists() == (month > 2)
+    assert AppraisalPeriod.objects.filter(kind="year", status="open").exists()
+    staff = Official.objects.get(user__username="staff")
+    assert Scorecard.objects.filter(official=staff).exists()  # "my score" has figures
+    assert ScoreEntry.objects.filter(official=staff, origin="manual").exists()  # and a reason to explain
+    assert CheckupResult.objects.filter(score__isnull=False).exists() == (month > 9)

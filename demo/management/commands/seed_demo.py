@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from demo.appraisal_builder import AppraisalBuilder
 from demo.org_builder import OrgBuilder
 from demo.org_data import DEFAULT_OFFICIALS, DEMO_PASSWORD, DEMO_USERS, MIN_OFFICIALS
 from demo.tasks_builder import TasksBuilder
@@ -67,6 +68,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             OrgBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             TasksBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
+            AppraisalBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
 
     def _print_logins(self) -> None:
         existing = set(User.objects.filter(username__in=DEMO_USERS).values_list("username", flat=True))
