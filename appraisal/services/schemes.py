@@ -99,7 +99,7 @@ def scheme_save(
     cleaned = _clean_weights(weights)
 
     if scheme is not None:
-        current = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        current = Scheme.objects.select_for_update(of=("self",)).get(pk=scheme.pk)
         if is_default_scheme(current) and (category is not None or rank_level):
             raise ApplicationError(
                 _("The default scheme applies to every category and rank level; its scope cannot change."),
@@ -123,7 +123,7 @@ def scheme_save(
         raise ApplicationError(_("Someone else has just created a scheme for this scope; reload and check."),
                                code="conflict") from error
 
-    existing = {c.component: c for c in SchemeComponent.objects.select_for_update().filter(scheme=current)}
+    existing = {c.component: c for c in SchemeComponent.objects.select_for_update(of=("self",)).filter(scheme=current)}
     for component, weight in cleaned.items():
         row = existing.get(component)
         if row is not None and row.weight == weight:
@@ -144,7 +144,7 @@ def scheme_save(
 def scheme_delete(*, by: User, scheme: Scheme) -> None:
     """Delete a scheme and its weights; the default scheme cannot be deleted."""
     _require_org(by)
-    current = Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+    current = Scheme.objects.select_for_update(of=("self",)).filter(pk=scheme.pk).first()
     if current is None:
         raise ApplicationError(_("This scheme has already been deleted."), code="conflict")
     if is_default_scheme(current):
@@ -189,7 +189,7 @@ def rule_save(
                                    extra={"field": "cap"})
 
     if rule is not None:
-        current = ScoreRule.objects.select_for_update().get(pk=rule.pk)
+        current = ScoreRule.objects.select_for_update(of=("self",)).get(pk=rule.pk)
         if code != current.code:
             if current.code in DERIVED_RULES:
                 raise ApplicationError(
