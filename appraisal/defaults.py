@@ -17,6 +17,7 @@ RULES = [
     ("report_late", "月度实绩报告逾期提交", -1, -1, 3, False),
     ("report_missing", "月度实绩报告未提交", -2, -2, 4, False),
     ("letter_overdue", "督办函逾期未回复", -1, -1, 3, False),
+    ("lecture_given", "人人当讲师：授课一次", 1, 1, 3, False),
 ]
 WEIGHTS = {"work": 40, "timeliness": 10, "evaluation": 30, "training": 20}
 

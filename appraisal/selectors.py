@@ -191,6 +191,7 @@ SOURCE_URLS = {
     ("tasks", "task"): "tasks:task_detail",
     ("tasks", "monthlyreport"): "tasks:report_detail",
     ("tasks", "supervisionletter"): "tasks:letter_detail",
+    ("training", "trainingsession"): "training:session_detail",
 }
 
 
@@ -206,6 +207,9 @@ def source_link(entry: ScoreEntry) -> tuple[str, str]:
     label = str(source) if source is not None else ""
     if key == ("tasks", "weeklyupdate") and source is not None:  # a weekly update lives on its task's page
         key, pk = ("tasks", "task"), getattr(source, "task_id", None)
+    elif key == ("training", "attendance") and source is not None:  # an attendance row: its session's page
+        key, pk = ("training", "trainingsession"), getattr(source, "session_id", None)
+        label = str(_("Training attendance"))  # the session's title is in the row's reason; no query per row
     else:
         pk = entry.source_id
     url_name = SOURCE_URLS.get(key)

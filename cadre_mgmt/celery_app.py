@@ -29,6 +29,13 @@ def beat_schedule(sender: Celery, **kwargs: Any) -> None:
         "tasks-monthly": {
             "task": "tasks.jobs.monthly", "schedule": crontab(hour=7, minute=30, day_of_month=day_after_deadline),
         },
+        # 07:00 every day: remind the audience of required training sessions starting in two days.
+        "training-remind": {"task": "training.jobs.remind_required_sessions", "schedule": crontab(hour=7, minute=0)},
+        # 07:45 the day after the report deadline, before the monthly rollup: feed last month's training facts.
+        "training-feed-monthly": {
+            "task": "training.jobs.monthly_feed",
+            "schedule": crontab(hour=7, minute=45, day_of_month=day_after_deadline),
+        },
         # 07:15 on Mondays: provisional rollup of the ISO week just ended.
         "appraisal-rollup-weekly": {
             "task": "appraisal.jobs.rollup.rollup_due", "args": ("week",),

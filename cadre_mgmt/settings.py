@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "common",
     "org",
     "tasks",
+    "training",
     "appraisal",
     "demo",
 ]

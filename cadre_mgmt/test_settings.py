@@ -23,5 +23,6 @@ AXES_VERBOSE = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Browser tests share the database with the live server's thread. An in-memory SQLite database in
     # shared-cache mode fails at once on a table lock ("database table is locked"); a file waits for it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # One file per run (process), so two test runs on one machine do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30

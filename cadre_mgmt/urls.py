@@ -9,12 +9,14 @@ from common.views import healthz
 from org import api as org_api
 from org import views as org_views
 from tasks import api as tasks_api
+from training import api as training_api
 
 router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("officials", org_api.OfficialViewSet, basename="official")
 tasks_api.register(router)
 appraisal_api.register(router)
+training_api.register(router)
 
 accounts = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("", include("org.urls")),
     path("", include("tasks.urls")),
     path("", include("appraisal.urls")),
+    path("", include("training.urls")),
     path("notifications/", include("common.urls")),
     path("accounts/", include(accounts)),
     path("admin/", admin.site.urls),

@@ -1,0 +1,183 @@
+"""API of training sessions and attendance: ``/api/v1/training-sessions/`` and ``/api/v1/attendance/``,
+through the same selectors and services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from org.models import Official, RankLevel, User
+from org.selectors import units_visible_to
+from training import selectors
+from training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+from training.services import sessions as svc
+
+# --- serializers -----------------------------------------------------------------------------------
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    organiser_name = serializers.CharField(source="organiser.name", read_only=True)
+    lecturer_display = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrainingSession
+        fields = ["id", "kind", "title", "starts_at", "ends_at", "hours", "place", "organiser", "organiser_name",
+                  "plan", "lecturer", "lecturer_name", "lecturer_display", "is_required", "audience_units",
+                  "include_subunits", "audience_rank_levels"]
+        read_only_fields = fields
+
+    def get_lecturer_display(self, obj: TrainingSession) -> str:
+        return obj.lecturer.name if obj.lecturer else obj.lecturer_name
+
+
+class SessionWriteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=SessionKind.choices)
+    title = serializers.CharField(max_length=200)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0)
+    place = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    organiser = serializers.IntegerField()
+    audience_units = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    include_subunits = serializers.BooleanField(required=False, default=True)
+    audience_rank_levels = serializers.ListField(child=serializers.ChoiceField(choices=RankLevel.choices),
+                                                 required=False, default=list)
+    lecturer = serializers.IntegerField(required=False, allow_null=True, default=None)
+    lecturer_name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    is_required = serializers.BooleanField(required=False, default=True)
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    official_name = serializers.CharField(source="official.name", read_only=True)
+    unit = serializers.CharField(source="official.unit.code", read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "session", "official", "official_name", "unit", "status", "hours", "excuse_reason",
+                  "excuse_approved_by", "exam_score", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
+class BulkRowSerializer(serializers.Serializer):
+    official = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=AttendanceStatus.choices)
+    hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, required=False, allow_null=True,
+                                     default=None)
+    excuse_reason = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    exam_score = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, allow_null=True,
+                                          default=None)
+
+
+class BulkSerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    rows = BulkRowSerializer(many=True, allow_empty=False)
+
+
+# --- filters ---------------------------------------------------------------------------------------
+
+
+class SessionFilter(django_filters.FilterSet):
+    starts_after = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte")
+    starts_before = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
+    kind = django_filters.ChoiceFilter(choices=SessionKind.choices)
+    organiser = django_filters.NumberFilter(field_name="organiser_id")
+
+    class Meta:
+        model = TrainingSession
+        fields = ["starts_after", "starts_before", "kind", "organiser"]
+
+
+class AttendanceFilter(django_filters.FilterSet):
+    session = django_filters.NumberFilter(field_name="session_id")
+    official = django_filters.NumberFilter(field_name="official_id")
+    status = django_filters.ChoiceFilter(choices=AttendanceStatus.choices)
+
+    class Meta:
+        model = Attendance
+        fields = ["session", "official", "status"]
+
+
+# --- views -----------------------------------------------------------------------------------------
+
+
+def _user(request: Request) -> User:
+    return cast(User, request.user)  # IsAuthenticated: never anonymous here
+
+
+class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Training sessions the caller may see (organised under their roles, or with them in the audience).
+    ``POST`` creates one (a head or the organization department over the organising unit)."""
+
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+    queryset = TrainingSession.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self) -> QuerySet[TrainingSession]:
+        return selectors.sessions_visible_to(_user(self.request)).prefetch_related("audience_units").order_by(
+            "-starts_at", "id")
+
+    @extend_schema(request=SessionWriteSerializer, responses={201: SessionSerializer})
+    def create(self, request: Request) -> Response:
+        data = SessionWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values: dict[str, Any] = dict(data.validated_data)
+        user = _user(request)
+        units = {u.pk: u for u in units_visible_to(user).filter(
+            pk__in=[values["organiser"], *values["audience_units"]])}
+        if values["organiser"] not in units or any(pk not in units for pk in values["audience_units"]):
+            raise NotFound
+        lecturer = None
+        if values["lecturer"] is not None:
+            lecturer = Official.objects.filter(pk=values["lecturer"], is_active=True).first()
+            if lecturer is None:
+                raise NotFound
+        session = svc.session_create(
+            by=user, kind=values["kind"], title=values["title"], starts_at=values["starts_at"],
+            ends_at=values["ends_at"], hours=values["hours"], place=values["place"],
+            organiser=units[values["organiser"]], audience_units=[units[pk] for pk in values["audience_units"]],
+            include_subunits=values["include_subunits"], audience_rank_levels=values["audience_rank_levels"],
+            lecturer=lecturer, lecturer_name=values["lecturer_name"], is_required=values["is_required"])
+        fresh = self.get_queryset().get(pk=session.pk)
+        return Response(SessionSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+class AttendanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Attendance records the caller may see; filter by ``?session=ID``. ``POST bulk/`` writes a session's
+    attendance as a list of ``{official, status, hours}`` — all or nothing."""
+
+    serializer_class = AttendanceSerializer
+    filterset_class = AttendanceFilter
+    queryset = Attendance.objects.none()
+
+    def get_queryset(self) -> QuerySet[Attendance]:
+        return selectors.attendance_visible_to(_user(self.request)).order_by(
+            "session_id", "official__unit__path", "official__name", "id")
+
+    @extend_schema(request=BulkSerializer, responses=AttendanceSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def bulk(self, request: Request) -> Response:
+        data = BulkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = _user(request)
+        session = selectors.sessions_visible_to(user).filter(pk=data.validated_data["session"]).first()
+        if session is None:
+            raise NotFound
+        rows = [cast(svc.AttendanceRow, dict(r)) for r in data.validated_data["rows"]]
+        saved = svc.attendance_bulk(by=user, session=session, rows=rows)
+        fresh = self.get_queryset().filter(pk__in=[a.pk for a in saved])
+        return Response(AttendanceSerializer(fresh, many=True).data)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("training-sessions", SessionViewSet, basename="training-session")
+    router.register("attendance", AttendanceViewSet, basename="attendance")
+

@@ -1,0 +1,70 @@
+"""Training in the appraisal: the training component of the score and the "did not complete" grade cap.
+
+Both plug into the appraisal's registries (``appraisal.components`` and ``appraisal.constraints``) and are
+imported by ``TrainingConfig.ready``; the rollup and the grading do not change. Both are set-based: they
+read ``training.progress.training_progress``, one aggregate for all officials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from appraisal.components import ComponentValue, PeriodWindow, component_provider
+from appraisal.constraints import GradeConstraint, grade_constraint_provider
+from appraisal.models import Component, Grade
+from training.models import ExternalStatus, ExternalTraining, TrainingSession
+
+ONE = Decimal(1)
+PLACES = Decimal("0.0001")
+TENTH = Decimal("0.1")
+
+
+def _hours(value: Decimal) -> float:
+    """Hours as a JSON number with one decimal, as the scorecard stores its inputs."""
+    return float(Decimal(value).quantize(TENTH))
+
+
+@component_provider(Component.TRAINING)
+def training_component(window: PeriodWindow) -> dict[int, ComponentValue]:
+    """Ratio = hours credited in the window's year up to its end ÷ the pro-rata target then (at most 1).
+
+    Every official with a target gets a value (0 without hours) once any training is recorded in the year;
+    before that (the app not in use yet) the component is left out and the other weights scale up.
+    """
+    from training.progress import training_progress, year_bounds
+
+    start, _end = year_bounds(window.end.year)
+    recorded = (TrainingSession.objects.filter(starts_at__gte=start, starts_at__date__lte=window.end).exists()
+                or ExternalTraining.objects.filter(status=ExternalStatus.APPROVED, started_on__year=window.end.year,
+                                                   started_on__lte=window.end).exists())
+    if not recorded:
+        return {}  # no training recorded this year (the app is not in use yet): the component is left out
+    values: dict[int, ComponentValue] = {}
+    for official_id, progress in training_progress(year=window.end.year, as_of=window.end).items():
+        if not progress.target:
+            continue  # no training target: the component is left out for this official
+        prorata = Decimal(progress.prorata_target)
+        ratio = ONE if prorata <= 0 else min(ONE, Decimal(progress.hours) / prorata)
+        values[official_id] = ComponentValue(
+            ratio=ratio.quantize(PLACES),
+            inputs={"hours": _hours(progress.hours), "target": _hours(progress.target),
+                    "prorata_target": _hours(progress.prorata_target)},
+        )
+    return values
+
+
+@grade_constraint_provider
+def special_class_not_completed(year: int, official_ids: Collection[int] | None) -> Iterator[GradeConstraint]:
+    """An official who missed more than a seventh of a special training class that year: at best 称职."""
+    from training.progress import training_progress
+
+    ids = list(official_ids) if official_ids is not None else None
+    for official_id, progress in training_progress(year=year, official_ids=ids).items():
+        if progress.special_class_incomplete:
+            yield GradeConstraint(
+                official_id=official_id, max_grade=Grade.COMPETENT, source="training",
+                reason=_("Missed more than one seventh of a special training class and did not complete it"),
+            )

@@ -1,0 +1,215 @@
+"""Training (学习培训): sessions and study plans, attendance and hours, external training, hour targets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from common.models import TimeStampedModel
+from org.models import Official, OrgUnit, RankLevel
+
+
+class SessionKind(models.TextChoices):
+    COLLECTIVE_STUDY = "collective_study", _("Collective study")
+    PARTY_CLASS = "party_class", _("Party class")
+    SPECIAL_CLASS = "special_class", _("Special training class")
+    ONLINE_COURSE = "online_course", _("Online course")
+    COLLEAGUE_LECTURE = "colleague_lecture", _("Lecture by a colleague")
+    FIELD_STUDY = "field_study", _("Field study")
+    EXAM = "exam", _("Exam")
+
+
+class StudyPlan(models.Model):
+    """A unit's annual study plan (学习计划): the sessions it plans for the year."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="study_plans")
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-year", "unit__path"]
+        verbose_name = _("study plan")
+        verbose_name_plural = _("study plans")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="studyplan_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+
+class TrainingSession(TimeStampedModel):
+    """A training or study session, with its audience (units with or without their subtree, rank levels)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=SessionKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    hours = models.DecimalField(_("credited hours"), max_digits=5, decimal_places=1,
+                                validators=[MinValueValidator(Decimal("0"))])
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    organiser = models.ForeignKey(OrgUnit, verbose_name=_("organising unit"), on_delete=models.PROTECT,
+                                  related_name="organised_sessions")
+    plan = models.ForeignKey(StudyPlan, verbose_name=_("study plan"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="sessions")
+    lecturer = models.ForeignKey(Official, verbose_name=_("lecturer (an official)"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="lectures")
+    lecturer_name = models.CharField(_("lecturer (external)"), max_length=100, blank=True)
+    is_required = models.BooleanField(_("required"), default=True)
+    # Audience: officials of these units (with their subtree when ``include_subunits``) and rank levels
+    # (empty list = every rank level).
+    audience_units = models.ManyToManyField(OrgUnit, verbose_name=_("audience units"), related_name="+")
+    include_subunits = models.BooleanField(_("include sub-units"), default=True)
+    audience_rank_levels = models.JSONField(_("audience rank levels"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-starts_at", "id"]
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        indexes = [models.Index(fields=["starts_at"], name="session_starts_idx"),
+                   models.Index(fields=["organiser", "starts_at"], name="session_organiser_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Arrived late")
+    LEFT_EARLY = "left_early", _("Left early")
+    EXCUSED = "excused", _("On leave (excused)")
+    ABSENT = "absent", _("Absent")
+
+
+class Attendance(models.Model):
+    """One official's attendance at one session: status, credited hours, optional exam score."""
+
+    session = models.ForeignKey(TrainingSession, verbose_name=_("session"), on_delete=models.CASCADE,
+                                related_name="attendance")
+    official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE,
+                                 related_name="attendance")
+    status = models.CharField(_("status"), max_length=12, choices=AttendanceStatus.choices)
+    hours = models.DecimalField(_("credited hours"), max_digits=5, decimal_places=1, default=Decimal("0"),
+                                validators=[MinValueValidator(Decimal("0"))])
+    excuse_reason = models.CharField(_("reason for leave"), max_length=200, blank=True)
+    excuse_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("leave approved by"),
+                                           null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    exam_score = models.DecimalField(_("exam score"), max_digits=5, decimal_places=1, null=True, blank=True,
+                                     validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "official"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["session", "official"], name="attendance_unique")]
+        indexes = [models.Index(fields=["official", "status"], name="attendance_official_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.official_id} {self.status}"
+
+
+class ExternalStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class ExternalTraining(TimeStampedModel):
+    """Training taken elsewhere (个人学习档案): party school, online academy, a superior body's course."""
+
+    official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE,
+                                 related_name="external_training")
+    title = models.CharField(_("title"), max_length=200)
+    provider = models.CharField(_("provider"), max_length=200)
+    started_on = models.DateField(_("start date"))
+    ended_on = models.DateField(_("end date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1,
+                                validators=[MinValueValidator(Decimal("0.5"))])
+    certificate = models.FileField(
+        _("certificate"), upload_to="certificates/%Y/", blank=True,
+        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"])],
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ExternalStatus.choices,
+                              default=ExternalStatus.SUBMITTED)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-started_on", "id"]
+        verbose_name = _("external training")
+        verbose_name_plural = _("external training")
+        indexes = [models.Index(fields=["official", "status"], name="external_official_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ended_on__gte=models.F("started_on")), name="external_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class HourTarget(models.Model):
+    """Annual training hours required per rank level; defaults from the national cadre-training rules."""
+
+    rank_level = models.CharField(_("rank level"), max_length=16, choices=RankLevel.choices, unique=True)
+    hours_per_year = models.DecimalField(_("hours per year"), max_digits=5, decimal_places=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rank_level"]
+        verbose_name = _("hour target")
+        verbose_name_plural = _("hour targets")
+
+    def __str__(self) -> str:
+        return f"{self.get_rank_level_display()} {self.hours_per_year}"
+
+
+# Leadership members 110 hours a year (550 over five years); everyone else 90 hours (12 days).
+DEFAULT_HOUR_TARGETS = {RankLevel.LEADERSHIP: Decimal(110), RankLevel.MIDDLE: Decimal(90),
+                        RankLevel.ORDINARY: Decimal(90)}
+
+
+class CriticismFlag(models.Model):
+    """Three or more unexcused absences in a quarter: a public criticism (通报批评) for the head to confirm."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the head")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE,
+                                 related_name="criticism_flags")
+    quarter = models.CharField(_("quarter"), max_length=7)  # e.g. 2026-Q3
+    absences = models.PositiveSmallIntegerField(_("unexcused absences"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-quarter", "official"]
+        verbose_name = _("public criticism flag")
+        verbose_name_plural = _("public criticism flags")
+        constraints = [models.UniqueConstraint(fields=["official", "quarter"], name="criticismflag_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.official_id} {self.status}"

@@ -1,0 +1,177 @@
+"""Training hours against the annual target, per official and year, in one aggregate query.
+
+Hours credited = attendance hours of sessions starting in the year + approved external training that
+started in the year. The target comes from ``HourTarget`` by the official's rank level; the pro-rata
+target is the target times the elapsed fraction of the year; "behind" is under the pro-rata target.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import ApplicationError
+from org.models import Official, OrgUnit, RankLevel, User
+from org.selectors import access_for
+from training.models import (
+    DEFAULT_HOUR_TARGETS,
+    Attendance,
+    AttendanceStatus,
+    ExternalStatus,
+    ExternalTraining,
+    HourTarget,
+    SessionKind,
+)
+
+ZERO = Decimal("0")
+_DEC = DecimalField(max_digits=9, decimal_places=1)
+
+
+@dataclass
+class Progress:
+    official_id: int
+    hours: Decimal
+    target: Decimal
+    prorata_target: Decimal
+    behind: bool
+    special_class_incomplete: bool
+
+    @property
+    def percent(self) -> float:
+        """Hours as a percentage of the annual target (at most 100), for a progress bar."""
+        return min(100.0, float(self.hours / self.target * 100)) if self.target else 100.0
+
+    @property
+    def prorata_percent(self) -> float:
+        return min(100.0, float(self.prorata_target / self.target * 100)) if self.target else 0.0
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """Return the aware start of the year and of the next one, in the current time zone."""
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.combine(date(year, 1, 1), time.min), tz),
+            timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min), tz))
+
+
+def elapsed_fraction(year: int, as_of: date | None = None) -> Decimal:
+    """Return the part of ``year`` elapsed at ``as_of`` (inclusive): 1 for past years, 0 for future ones."""
+    as_of = as_of or timezone.localdate()
+    if year < as_of.year:
+        return Decimal(1)
+    if year > as_of.year:
+        return ZERO
+    days = 366 if calendar.isleap(year) else 365
+    return Decimal(as_of.timetuple().tm_yday) / Decimal(days)
+
+
+def with_progress(officials: QuerySet[Official], *, year: int, as_of: date | None = None) -> QuerySet[Official]:
+    """Annotate ``att_hours``, ``ext_hours``, ``target_hours`` and ``special_incomplete`` (no extra query).
+
+    With ``as_of`` only what happened up to that day counts, so a rollup of an earlier month run again
+    later gives the same hours.
+    """
+    start, end = year_bounds(year)
+    last_day = date(year, 12, 31)
+    if as_of is not None and as_of.year == year:
+        last_day = as_of
+        end = min(end, timezone.make_aware(datetime.combine(as_of, time.max), timezone.get_current_timezone()))
+    attendance = (Attendance.objects.filter(official=OuterRef("pk"), session__starts_at__gte=start,
+                                            session__starts_at__lt=end)
+                  .order_by().values("official").annotate(total=Sum("hours")).values("total"))
+    external = (ExternalTraining.objects.filter(official=OuterRef("pk"), status=ExternalStatus.APPROVED,
+                                                started_on__year=year, started_on__lte=last_day)
+                .order_by().values("official").annotate(total=Sum("hours")).values("total"))
+    target = HourTarget.objects.filter(rank_level=OuterRef("rank_level")).values("hours_per_year")[:1]
+    # Missed more than one seventh of a special training class: absent, or under 6/7 of its hours.
+    special = Attendance.objects.filter(
+        official=OuterRef("pk"), session__kind=SessionKind.SPECIAL_CLASS, session__starts_at__gte=start,
+        session__starts_at__lt=end,
+    ).filter(Q(status=AttendanceStatus.ABSENT) | Q(hours__lt=F("session__hours") * Decimal(6) / Decimal(7)))
+    return officials.annotate(
+        att_hours=Coalesce(Subquery(attendance, output_field=_DEC), Value(ZERO), output_field=_DEC),
+        ext_hours=Coalesce(Subquery(external, output_field=_DEC), Value(ZERO), output_field=_DEC),
+        target_hours=Subquery(target, output_field=_DEC),
+        special_incomplete=Exists(special),
+    )
+
+
+def progress_of(official: Official, *, year: int, as_of: date | None = None) -> Progress:
+    """Build a ``Progress`` from an official annotated by ``with_progress``."""
+    hours = Decimal(official.att_hours or 0) + Decimal(official.ext_hours or 0)  # type: ignore[attr-defined]
+    target = official.target_hours  # type: ignore[attr-defined]
+    if target is None:
+        target = DEFAULT_HOUR_TARGETS.get(RankLevel(official.rank_level), Decimal(90))
+    target = Decimal(target)
+    prorata = (target * elapsed_fraction(year, as_of)).quantize(Decimal("0.1"))
+    return Progress(official_id=official.pk, hours=hours, target=target, prorata_target=prorata,
+                    behind=hours < prorata,
+                    special_class_incomplete=bool(official.special_incomplete))  # type: ignore[attr-defined]
+
+
+def training_progress(
+    *, year: int, official_ids: Iterable[int] | None = None, as_of: date | None = None
+) -> dict[int, Progress]:
+    """Return each official's progress for ``year`` (active officials unless ids are given): one query."""
+    qs = Official.objects.order_by()
+    qs = qs.filter(pk__in=list(official_ids)) if official_ids is not None else qs.filter(is_active=True)
+    annotated = with_progress(qs.only("id", "rank_level"), year=year, as_of=as_of)
+    return {o.pk: progress_of(o, year=year, as_of=as_of) for o in annotated}
+
+
+def hour_targets() -> dict[str, Decimal]:
+    """Return the annual hours per rank level (defaults for any level not configured)."""
+    targets = {str(k): v for k, v in DEFAULT_HOUR_TARGETS.items()}
+    targets.update({t.rank_level: t.hours_per_year for t in HourTarget.objects.all()})
+    return targets
+
+
+@transaction.atomic
+def target_set(*, by: User, rank_level: str, hours: Decimal) -> HourTarget:
+    """Set a rank level's annual hours (organization department only)."""
+    if not access_for(by).has_role("org"):
+        raise ApplicationError(_("Only the organization department may set hour targets."), code="forbidden")
+    if rank_level not in RankLevel.values:
+        raise ApplicationError(_("Unknown rank level."), code="invalid")
+    if hours < 0 or hours > 1000:
+        raise ApplicationError(_("Enter between 0 and 1000 hours."), code="invalid")
+    target = HourTarget.objects.select_for_update().filter(rank_level=rank_level).first()
+    if target is None:
+        target = HourTarget(rank_level=rank_level)
+    target.hours_per_year = hours
+    target.full_clean()
+    target.save()
+    return target
+
+
+def lecturer_ranking(*, year: int, unit: OrgUnit | None = None) -> QuerySet[Official]:
+    """Officials who lectured in ``year`` (in ``unit``'s subtree when given), annotated with
+    ``lecture_count`` and ``lecture_hours``, most hours first: one aggregate query."""
+    start, end = year_bounds(year)
+    in_year = Q(lectures__starts_at__gte=start, lectures__starts_at__lt=end)
+    qs = Official.objects.select_related("unit")
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    return (qs.annotate(lecture_count=Count("lectures", filter=in_year),
+                        lecture_hours=Coalesce(Sum("lectures__hours", filter=in_year), Value(ZERO),
+                                               output_field=_DEC))
+            .filter(lecture_count__gt=0).order_by("-lecture_hours", "-lecture_count", "name"))

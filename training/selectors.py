@@ -1,0 +1,75 @@
+"""Reads of the training app, each scoped to what the asking user may see (DESIGN §5)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Length, Substr
+
+from org.models import Official, User
+from org.selectors import access_for, ancestor_paths
+from training.models import Attendance, TrainingSession
+
+
+def _subtree_q(paths: list[str], relation: str) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{relation}path__startswith": path})
+    return q
+
+
+def _sessions_for_audience_q(official_unit_path: str) -> Q:
+    """Sessions whose audience units include this unit, or an ancestor with ``include_subunits``."""
+    through = TrainingSession.audience_units.through
+    direct = through.objects.filter(trainingsession_id=OuterRef("pk"), orgunit__path=official_unit_path)
+    above = through.objects.filter(trainingsession_id=OuterRef("pk"),
+                                   orgunit__path__in=ancestor_paths(official_unit_path))
+    return Q(Exists(direct)) | (Q(include_subunits=True) & Q(Exists(above)))
+
+
+def sessions_visible_to(user: User | AnonymousUser) -> QuerySet[TrainingSession]:
+    """Sessions organised by units in the user's role subtrees, plus those whose audience includes them."""
+    access = access_for(user)
+    qs = TrainingSession.objects.select_related("organiser", "lecturer", "plan")
+    if access.is_superuser:
+        return qs
+    q = _subtree_q(access.paths(), relation="organiser__")
+    if access.official_id is not None:
+        own = Official.objects.filter(pk=access.official_id).select_related("unit").first()
+        if own is not None:
+            q |= _sessions_for_audience_q(own.unit.path)
+    return qs.filter(q)
+
+
+def session_for(user: User | AnonymousUser, pk: int) -> TrainingSession:
+    """Return one visible session or raise ``TrainingSession.DoesNotExist`` (a 404 for the caller)."""
+    return sessions_visible_to(user).get(pk=pk)
+
+
+def session_audience(session: TrainingSession) -> QuerySet[Official]:
+    """Active officials in the audience units (subtrees when ``include_subunits``), by rank level; ONE query."""
+    through = TrainingSession.audience_units.through
+    links = through.objects.filter(trainingsession_id=session.pk)
+    if session.include_subunits:
+        # The official's unit path starts with an audience unit's path (materialized paths).
+        prefix = Substr(OuterRef("unit__path"), 1, Length("orgunit__path"))
+        qs = Official.objects.filter(Exists(links.filter(orgunit__path=prefix)))
+    else:
+        qs = Official.objects.filter(Exists(links.filter(orgunit_id=OuterRef("unit_id"))))
+    qs = qs.filter(is_active=True)
+    if session.audience_rank_levels:
+        qs = qs.filter(rank_level__in=session.audience_rank_levels)
+    return qs.select_related("unit").order_by("unit__path", "name", "staff_number")
+
+
+def attendance_visible_to(user: User | AnonymousUser) -> QuerySet[Attendance]:
+    """Attendance of sessions the user may see: all of it under their roles, their own otherwise."""
+    access = access_for(user)
+    qs = Attendance.objects.select_related("session", "official", "official__unit", "excuse_approved_by")
+    if access.is_superuser:
+        return qs
+    q = _subtree_q(access.paths(), relation="official__unit__") | _subtree_q(
+        access.paths(), relation="session__organiser__")
+    if access.official_id is not None:
+        q |= Q(official_id=access.official_id)
+    return qs.filter(q)

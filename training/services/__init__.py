@@ -1,0 +1,1 @@
+"""Business actions of the training app, one module per area."""

@@ -1,0 +1,133 @@
+"""External training (个人学习档案): submit with a certificate, approve or return by a head in scope."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import ApplicationError
+from common.notifications import notify
+from org.models import Official, User
+from org.selectors import access_for, officials_visible_to, users_with_role_over
+from training.models import ExternalStatus, ExternalTraining
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+_MAGIC = {
+    "pdf": (b"%PDF",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def certificate_max_bytes() -> int:
+    return int(getattr(settings, "TRAINING_CERTIFICATE_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def certificate_check(upload: UploadedFile) -> None:
+    """Refuse a certificate that is too large, or not a PDF/PNG/JPEG by its name and its content."""
+    limit = certificate_max_bytes()
+    if upload.size is not None and upload.size > limit:
+        raise ApplicationError(
+            _("The certificate is too large (at most %(mb)s MB).") % {"mb": round(limit / 1024 / 1024, 1)},
+            code="too_large")
+    ext = (upload.name or "").rsplit(".", 1)[-1].lower()
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if ext not in _MAGIC or not head.startswith(_MAGIC[ext]):
+        raise ApplicationError(_("The certificate must be a PDF, PNG or JPEG file."), code="bad_file")
+
+
+def external_visible_to(user: User) -> QuerySet[ExternalTraining]:
+    """External records of the officials the user may see (their own included)."""
+    return (ExternalTraining.objects.filter(official__in=officials_visible_to(user).values("pk"))
+            .select_related("official", "official__unit", "reviewed_by"))
+
+
+def external_reviewable_by(user: User) -> QuerySet[ExternalTraining]:
+    """Records a head may approve or return: officials under their head grants, never their own."""
+    access = access_for(user)
+    qs = ExternalTraining.objects.select_related("official", "official__unit")
+    if not access.is_superuser:
+        q = Q(pk__in=[])
+        for path in access.paths(["head"]):
+            q |= Q(official__unit__path__startswith=path)
+        qs = qs.filter(q)
+    if access.official_id is not None:
+        qs = qs.exclude(official_id=access.official_id)
+    return qs
+
+
+def _is_head_for(user: User, official: Official) -> bool:
+    return access_for(user).covers(official.unit.path, ["head"])
+
+
+@transaction.atomic
+def external_submit(
+    *, by: User, official: Official, title: str, provider: str, started_on: date, ended_on: date,
+    hours: Decimal, certificate: UploadedFile | None = None,
+) -> ExternalTraining:
+    """Record training taken elsewhere: by the official's own user or a head in scope for them."""
+    if official.user_id != by.pk and not _is_head_for(by, official):
+        raise ApplicationError(_("You may not record training for this official."), code="forbidden")
+    if certificate:
+        certificate_check(certificate)
+    record = ExternalTraining(official=official, title=title, provider=provider, started_on=started_on,
+                              ended_on=ended_on, hours=hours)
+    if certificate:
+        record.certificate = certificate
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        raise ApplicationError("; ".join(error.messages), code="invalid") from error
+    record.save()
+    heads = users_with_role_over(official.unit, "head").exclude(pk=official.user_id or 0)
+    notify(users=heads, kind="training_external", url=reverse("training:external_review"),
+           title=_("%(name)s recorded external training to review") % {"name": official.name},
+           dedupe_key=f"external-submitted:{record.pk}")
+    return record
+
+
+def _review(*, by: User, record: ExternalTraining, status: str, reason: str = "") -> ExternalTraining:
+    official = record.official
+    if official.user_id == by.pk or not _is_head_for(by, official):
+        raise ApplicationError(_("You may not review this record."), code="forbidden")
+    locked = ExternalTraining.objects.select_for_update().get(pk=record.pk)
+    if locked.status != ExternalStatus.SUBMITTED:
+        raise ApplicationError("该记录已被处理，请刷新后查看。", code="conflict")
+    locked.status, locked.return_reason = status, reason
+    locked.reviewed_by, locked.reviewed_at = by, timezone.now()
+    locked.full_clean()
+    locked.save()
+    record.status, record.return_reason = locked.status, locked.return_reason
+    record.reviewed_by, record.reviewed_at = locked.reviewed_by, locked.reviewed_at
+    if official.user is not None:
+        title = (_("Your external training was approved") if status == ExternalStatus.APPROVED
+                 else _("Your external training was returned"))
+        notify(users=[official.user], kind="training_external", title=f"{title}: {record.title}",
+               url=reverse("training:mine"), body=reason, dedupe_key=f"external-{status}:{record.pk}")
+    return record
+
+
+@transaction.atomic
+def external_approve(*, by: User, record: ExternalTraining) -> ExternalTraining:
+    """Approve a submitted record (a head in scope of the official's unit, never for oneself)."""
+    return _review(by=by, record=record, status=ExternalStatus.APPROVED)
+
+
+@transaction.atomic
+def external_return(*, by: User, record: ExternalTraining, reason: str) -> ExternalTraining:
+    """Return a submitted record with a reason (a head in scope, never for oneself)."""
+    if not reason.strip():
+        raise ApplicationError(_("Give a reason for the return."), code="invalid")
+    return _review(by=by, record=record, status=ExternalStatus.RETURNED, reason=reason.strip())

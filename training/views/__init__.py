@@ -1,0 +1,1 @@
+"""HTML pages of the training app, one module per area."""

@@ -1,0 +1,237 @@
+"""Pages of external training, hour targets and progress: my training, the review queue, the unit's
+training report, the lecturer ranking, the hour targets and the permission-checked certificate."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from org.models import Official, OrgUnit, RankLevel
+from org.selectors import access_for, officials_visible_to, units_visible_to
+from training.forms_external import ExternalForm, ReturnForm, TargetForm
+from training.models import Attendance, AttendanceStatus, ExternalStatus, ExternalTraining
+from training.progress import (
+    elapsed_fraction,
+    hour_targets,
+    lecturer_ranking,
+    progress_of,
+    target_set,
+    training_progress,
+    with_progress,
+    year_bounds,
+)
+from training.services.external import (
+    external_approve,
+    external_return,
+    external_reviewable_by,
+    external_submit,
+    external_visible_to,
+)
+
+PAGE_SIZE = 25
+_DEC = DecimalField(max_digits=9, decimal_places=1)
+
+
+def _year(request: AuthedRequest) -> int:
+    raw = request.GET.get("year", "")
+    today = timezone.localdate()
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+
+
+def _years() -> list[int]:
+    current = timezone.localdate().year
+    return list(range(current, current - 5, -1))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mine(request: AuthedRequest) -> HttpResponse:
+    """My training: hours against the target, my sessions, external records, lectures; submit a record."""
+    official = Official.objects.select_related("unit").filter(user=request.user).first()
+    year = _year(request)
+    form = ExternalForm()
+    if official is not None and request.method == "POST":
+        form = ExternalForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                external_submit(by=request.user, official=official, **form.cleaned_data)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Your external training was sent for approval."))
+                return redirect("training:mine")
+    context: dict[str, object] = {"official": official, "year": year, "years": _years(), "form": form}
+    if official is not None:
+        start, end = year_bounds(year)
+        context["progress"] = training_progress(year=year, official_ids=[official.pk])[official.pk]
+        attendance = (Attendance.objects.filter(official=official, session__starts_at__gte=start,
+                                                session__starts_at__lt=end)
+                      .select_related("session").order_by("-session__starts_at"))
+        context["page"] = Paginator(attendance, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["query"] = f"year={year}"
+        external = ExternalTraining.objects.filter(official=official).order_by("-started_on", "-id")
+        context["external_page"] = Paginator(external, PAGE_SIZE).get_page(request.GET.get("epage"))
+        context["lectures"] = (official.lectures.filter(starts_at__gte=start, starts_at__lt=end)
+                               .order_by("-starts_at")[:100])
+    return render(request, "training/external/mine.html", context)
+
+
+@login_required
+def certificate(request: AuthedRequest, pk: int) -> FileResponse:
+    """Serve a certificate to those who may see the record; anyone else gets a 404."""
+    record = get_object_or_404(external_visible_to(request.user), pk=pk)
+    if not record.certificate:
+        raise Http404
+    name = (record.certificate.name or "").rsplit("/", 1)[-1]
+    return FileResponse(record.certificate.open("rb"), filename=name, as_attachment=False)
+
+
+@login_required
+def external_review(request: AuthedRequest) -> HttpResponse:
+    """The heads' queue of submitted external training in their scope."""
+    access = access_for(request.user)
+    if not access.has_role("head"):
+        raise Http404
+    records = external_reviewable_by(request.user).filter(status=ExternalStatus.SUBMITTED).order_by(
+        "created_at", "id")
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "training/external/review.html",
+                  {"page": page, "return_form": ReturnForm(), "query": ""})
+
+
+def _review_answer(request: AuthedRequest, record: ExternalTraining, error: str = "") -> HttpResponse:
+    if request.htmx:
+        return render(request, "training/external/_review_row.html",
+                      {"record": record, "error": error, "return_form": ReturnForm()})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The record was reviewed."))
+    return redirect("training:external_review")
+
+
+@login_required
+@require_POST
+def external_approve_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(external_reviewable_by(request.user), pk=pk)
+    try:
+        record = external_approve(by=request.user, record=record)
+    except ApplicationError as error:
+        return _review_answer(request, record, error.message)
+    return _review_answer(request, record)
+
+
+@login_required
+@require_POST
+def external_return_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(external_reviewable_by(request.user), pk=pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _review_answer(request, record, _("Give a reason for the return."))
+    try:
+        record = external_return(by=request.user, record=record, reason=form.cleaned_data["reason"])
+    except ApplicationError as error:
+        return _review_answer(request, record, error.message)
+    return _review_answer(request, record)
+
+
+def _report_units(request: AuthedRequest) -> list[OrgUnit]:
+    paths = access_for(request.user).paths()
+    units = units_visible_to(request.user).filter(is_active=True)
+    if not access_for(request.user).is_superuser:
+        q = Q(pk__in=[])
+        for path in paths:
+            q |= Q(path__startswith=path)
+        units = units.filter(q)
+    return list(units)
+
+
+@login_required
+def unit_report(request: AuthedRequest) -> HttpResponse:
+    """A unit's training report for heads: who is behind, absences per official, hours by month."""
+    units = _report_units(request)
+    if not units:
+        raise Http404
+    code = request.GET.get("unit") or units[0].code
+    unit = next((u for u in units if u.code == code), None)
+    if unit is None:
+        raise Http404
+    year = _year(request)
+    start, end = year_bounds(year)
+    fraction = elapsed_fraction(year)
+    absences = (Attendance.objects.filter(official=OuterRef("pk"), status=AttendanceStatus.ABSENT,
+                                          session__starts_at__gte=start, session__starts_at__lt=end)
+                .order_by().values("official").annotate(n=Count("id")).values("n"))
+    officials = (with_progress(Official.objects.filter(is_active=True, unit__path__startswith=unit.path)
+                               .select_related("unit"), year=year)
+                 .annotate(absences=Coalesce(Subquery(absences), Value(0)),
+                           total_hours=F("att_hours") + F("ext_hours")))
+    behind_only = request.GET.get("behind") == "1"
+    if behind_only:
+        officials = officials.filter(total_hours__lt=Coalesce(F("target_hours"), Value(Decimal(90)),
+                                                              output_field=_DEC) * fraction)
+    officials = officials.order_by("total_hours", "unit__path", "name")
+    page = Paginator(officials, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(o, progress_of(o, year=year)) for o in page.object_list]
+    by_month = {m: Decimal(0) for m in range(1, 13)}
+    for month, hours in (Attendance.objects.filter(official__unit__path__startswith=unit.path,
+                                                   session__starts_at__gte=start, session__starts_at__lt=end)
+                         .annotate(month=ExtractMonth("session__starts_at")).order_by()
+                         .values("month").annotate(h=Sum("hours")).values_list("month", "h")):
+        by_month[month] += hours or 0
+    for month, hours in (ExternalTraining.objects.filter(official__unit__path__startswith=unit.path,
+                                                         status=ExternalStatus.APPROVED, started_on__year=year)
+                         .annotate(month=ExtractMonth("started_on")).order_by()
+                         .values("month").annotate(h=Sum("hours")).values_list("month", "h")):
+        by_month[month] += hours or 0
+    chart = {"labels": [str(m) for m in range(1, 13)], "hours": [float(by_month[m]) for m in range(1, 13)],
+             "label": _("Hours credited")}
+    query = f"unit={unit.code}&year={year}" + ("&behind=1" if behind_only else "")
+    context = {"unit": unit, "units": units, "year": year, "years": _years(), "page": page, "rows": rows,
+               "chart": chart, "behind_only": behind_only, "query": query}
+    return render(request, "training/external/unit_report.html", context)
+
+
+@login_required
+def lecturers(request: AuthedRequest) -> HttpResponse:
+    """The lecturer ranking: lectures given and hours per official in scope, for a year."""
+    year = _year(request)
+    units = _report_units(request)
+    unit = next((u for u in units if u.code == request.GET.get("unit")), None)
+    ranking = lecturer_ranking(year=year, unit=unit).filter(pk__in=officials_visible_to(request.user).values("pk"))
+    page = Paginator(ranking, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = f"year={year}" + (f"&unit={unit.code}" if unit else "")
+    return render(request, "training/external/lecturers.html",
+                  {"page": page, "year": year, "years": _years(), "units": units, "unit": unit, "query": query})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request: AuthedRequest) -> HttpResponse:
+    """The annual hour targets per rank level (organization department only)."""
+    if not access_for(request.user).has_role("org"):
+        raise Http404
+    form = TargetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target_set(by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The hour target was saved."))
+            return redirect("training:targets")
+    current = hour_targets()
+    rows = [(level, label, current.get(level)) for level, label in RankLevel.choices]
+    return render(request, "training/external/targets.html", {"rows": rows, "form": form})

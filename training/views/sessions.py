@@ -1,0 +1,229 @@
+"""Pages of training sessions: the calendar by month, the session form, a session with its attendance grid
+(one click per person, saved with htmx), and the sign-in sheet import. Thin: parse, call a service or a read,
+render."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.errors import ApplicationError
+from common.excel import XLSX_CONTENT_TYPE
+from common.http import AuthedRequest
+from org.models import Official
+from org.selectors import access_for
+from tasks.forms_reports import parse_month
+from training import selectors
+from training.excel import sign_in_template
+from training.forms_sessions import AttendanceSetForm, SessionForm, SignInSheetForm
+from training.models import Attendance, AttendanceStatus, TrainingSession
+from training.services import sessions as svc
+
+PAGE_SIZE = 25
+
+
+def _session_or_404(request: AuthedRequest, pk: int) -> TrainingSession:
+    try:
+        return selectors.session_for(request.user, pk)
+    except TrainingSession.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _month_bounds(month: date) -> tuple[datetime, datetime]:
+    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return (timezone.make_aware(datetime.combine(month, time.min)),
+            timezone.make_aware(datetime.combine(following, time.min)))
+
+
+@login_required
+def session_calendar(request: AuthedRequest) -> HttpResponse:
+    """Sessions visible to the user in a month, laid out by day, with a paginated list below."""
+    today = timezone.localdate()
+    month = parse_month(request.GET.get("month", "")) or today.replace(day=1)
+    start, end = _month_bounds(month)
+    in_month = selectors.sessions_visible_to(request.user).filter(starts_at__gte=start, starts_at__lt=end)
+    by_day: dict[date, list[TrainingSession]] = {}
+    for session in in_month.order_by("starts_at", "id"):
+        by_day.setdefault(timezone.localtime(session.starts_at).date(), []).append(session)
+    weeks = [[(day, day.month == month.month, by_day.get(day, [])) for day in week]
+             for week in calendar.Calendar().monthdatescalendar(month.year, month.month)]
+    page = Paginator(in_month.order_by("starts_at", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+    following = _month_bounds(month)[1].date()
+    return render(request, "training/sessions/calendar.html", {
+        "month": month, "weeks": weeks, "page": page, "today": today, "query": f"month={month:%Y-%m}",
+        "previous": f"{previous:%Y-%m}", "next": f"{following:%Y-%m}",
+        "can_organise": svc.can_organise_any(request.user),
+    })
+
+
+def _session_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": data["kind"], "title": data["title"], "starts_at": data["starts_at"], "ends_at": data["ends_at"],
+        "hours": data["hours"], "place": data["place"], "organiser": data["organiser"], "plan": data["plan"],
+        "lecturer": data["lecturer"], "lecturer_name": data["lecturer_name"],
+        "audience_units": list(data["audience_units"]), "include_subunits": data["include_subunits"],
+        "audience_rank_levels": data["audience_rank_levels"], "is_required": data["is_required"],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request: AuthedRequest) -> HttpResponse:
+    if not svc.can_organise_any(request.user):
+        raise Http404
+    form = SessionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = svc.session_create(by=request.user, **_session_kwargs(form.cleaned_data))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("training:session_detail", pk=session.pk)
+    return render(request, "training/sessions/form.html", {"form": form, "session": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(request, pk)
+    if not svc.can_organise(request.user, session.organiser):
+        raise Http404
+    form = SessionForm(request.POST or None, user=request.user,
+                       initial=None if request.method == "POST" else SessionForm.initial_for(session))
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.session_update(by=request.user, session=session, **_session_kwargs(form.cleaned_data))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("training:session_detail", pk=session.pk)
+    return render(request, "training/sessions/form.html", {"form": form, "session": session})
+
+
+@dataclass
+class GridRow:
+    official: Official
+    record: Attendance | None
+    can_edit: bool
+    error: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[AttendanceStatus(self.record.status)]) if self.record else ""
+
+
+# The grid's own labels: the msgids "Late" and "Excused" already mean 逾期 and 已回避 elsewhere in the app.
+STATUS_LABELS = {
+    AttendanceStatus.PRESENT: gettext_lazy("Present at the session"),
+    AttendanceStatus.LATE: gettext_lazy("Arrived late"),
+    AttendanceStatus.LEFT_EARLY: gettext_lazy("Left the session early"),
+    AttendanceStatus.EXCUSED: gettext_lazy("On leave"),
+    AttendanceStatus.ABSENT: gettext_lazy("Absent from the session"),
+}
+
+STATUS_BUTTONS = [
+    (AttendanceStatus.PRESENT, "success"), (AttendanceStatus.LATE, "warning"),
+    (AttendanceStatus.LEFT_EARLY, "warning"), (AttendanceStatus.EXCUSED, "info"),
+    (AttendanceStatus.ABSENT, "danger"),
+]
+
+
+def _status_buttons() -> list[tuple[str, str, str]]:
+    return [(value, str(STATUS_LABELS[value]), colour) for value, colour in STATUS_BUTTONS]
+
+
+@login_required
+def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A session with its attendance grid: one row per official of the audience, in a constant number of
+    queries (the audience, its attendance, the period check), whatever the audience's size."""
+    session = _session_or_404(request, pk)
+    frozen = svc.session_is_frozen(session)
+    access = access_for(request.user)
+    audience = list(selectors.session_audience(session))
+    records = {a.official_id: a for a in session.attendance.select_related("excuse_approved_by")}
+    editable = not frozen and access.has_role(*svc.RECORDER_ROLES)
+    visible_all = access.is_superuser or access.covers(session.organiser.path)
+    rows = [GridRow(o, records.get(o.pk), editable and access.covers(o.unit.path, svc.RECORDER_ROLES))
+            for o in audience if visible_all or access.covers(o.unit.path) or o.pk == access.official_id]
+    counts = {value: 0 for value in AttendanceStatus.values}
+    for record in records.values():
+        counts[record.status] += 1
+    return render(request, "training/sessions/detail.html", {
+        "session": session, "rows": rows, "frozen": frozen, "buttons": _status_buttons(),
+        "audience_units": session.audience_units.order_by("path"),
+        "counts": [(str(STATUS_LABELS[AttendanceStatus(v)]), n) for v, n in counts.items()],
+        "audience_size": len(audience), "recorded": len(records),
+        "can_edit_session": svc.can_organise(request.user, session.organiser),
+        "can_import": editable,
+    })
+
+
+@login_required
+@require_POST
+def attendance_set(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One click on the grid: record the status and answer with the row partial (htmx)."""
+    session = _session_or_404(request, pk)
+    form = AttendanceSetForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Invalid request."), status=400)
+    official = selectors.session_audience(session).filter(pk=form.cleaned_data["official"]).first()
+    if official is None:
+        raise Http404
+    error = ""
+    try:
+        record: Attendance | None = svc.attendance_record(
+            by=request.user, session=session, official=official, status=form.cleaned_data["status"],
+            hours=form.cleaned_data["hours"], excuse_reason=form.cleaned_data["excuse_reason"])
+    except ApplicationError as exc:
+        error = exc.message
+        record = session.attendance.filter(official=official).first()
+    row = GridRow(official, record, access_for(request.user).covers(official.unit.path, svc.RECORDER_ROLES),
+                  error)
+    context = {"session": session, "row": row, "buttons": _status_buttons()}
+    if request.htmx:
+        return render(request, "training/sessions/_attendance_row.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect("training:session_detail", pk=session.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_import(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(request, pk)
+    if not svc.can_record(request.user, session):
+        raise Http404
+    form = SignInSheetForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = svc.attendance_import(by=request.user, session=session, file=form.cleaned_data["file"])
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            if result.ok:
+                messages.success(request, _("Attendance imported: %(n)s officials.") % {"n": result.saved})
+                return redirect("training:session_detail", pk=session.pk)
+    return render(request, "training/sessions/import.html", {"form": form, "result": result, "session": session})
+
+
+@login_required
+def attendance_template(request: AuthedRequest) -> HttpResponse:
+    response = HttpResponse(sign_in_template(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%AD%BE%E5%88%B0%E8%A1%A8.xlsx"
+    return response
