@@ -104,10 +104,10 @@ def derive_entries(*, period: AppraisalPeriod, today: date | None = None) -> dic
             )
             .order_by("pk")
         )
-        return _apply(desired, existing)
+        return apply_derived(desired, existing)
 
 
-def _apply(desired: dict[Key, Derived], existing: list[ScoreEntry]) -> dict[str, int]:
+def apply_derived(desired: dict[Key, Derived], existing: list[ScoreEntry]) -> dict[str, int]:
     stored = {(e.rule_id, e.source_type_id or 0, e.source_id or 0, e.official_id): e for e in existing}
     gone = [e for key, e in stored.items() if key not in desired]
     changed = []
@@ -169,7 +169,7 @@ def _derive_tasks(desired: dict[Key, Derived], tasks: object, rule: tuple[int, D
                 **values, "done": completed_on.isoformat()}
         else:
             reason = _("Task “%(title)s” due on %(date)s is overdue") % values
-        desired[(rule_id, ct, pk, official_id)] = Derived(points, deadline, _clip(reason))
+        desired[(rule_id, ct, pk, official_id)] = Derived(points, deadline, clip_reason(reason))
 
 
 def _derive_reports(desired: dict[Key, Derived], reports: object, late: tuple[int, Decimal] | None,
@@ -183,10 +183,10 @@ def _derive_reports(desired: dict[Key, Derived], reports: object, late: tuple[in
         values = {"month": f"{month:%Y-%m}", "date": deadline.isoformat()}
         if is_late and late:
             reason = _("Monthly report for %(month)s was submitted after the deadline (%(date)s)") % values
-            desired[(late[0], ct, pk, official_id)] = Derived(late[1], deadline, _clip(reason))
+            desired[(late[0], ct, pk, official_id)] = Derived(late[1], deadline, clip_reason(reason))
         elif not is_late and missing:
             reason = _("Monthly report for %(month)s was not submitted by the deadline (%(date)s)") % values
-            desired[(missing[0], ct, pk, official_id)] = Derived(missing[1], deadline, _clip(reason))
+            desired[(missing[0], ct, pk, official_id)] = Derived(missing[1], deadline, clip_reason(reason))
 
 
 def _derive_letters(desired: dict[Key, Derived], letters: object, rule: tuple[int, Decimal], ct: int,
@@ -211,8 +211,8 @@ def _derive_letters(desired: dict[Key, Derived], letters: object, rule: tuple[in
         else:
             reason = _("Supervision letter %(number)s was replied to after its deadline (%(date)s)") % values
         for recipient in [official_id] if official_id else sorted(heads.get(unit_id, ())):
-            desired[(rule_id, ct, pk, recipient)] = Derived(points, deadline, _clip(reason))
+            desired[(rule_id, ct, pk, recipient)] = Derived(points, deadline, clip_reason(reason))
 
 
-def _clip(text: str) -> str:
+def clip_reason(text: str) -> str:
     return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"

@@ -31,7 +31,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from appraisal.models import ScoreEntry, ScoreRule
 from appraisal.periods import QUARTER, parse_period_key, period_key_for
-from appraisal.services.derive import Derived, Key, _apply, _clip
+from appraisal.services.derive import Derived, Key, apply_derived, clip_reason
 from appraisal.services.entries import entry_add
 from appraisal.services.periods import period_get_or_create
 from common.errors import ApplicationError
@@ -80,14 +80,14 @@ def training_feed(*, start: date, end: date) -> dict[str, int]:
                 day = timezone.localtime(starts_at).date()
                 reason = _("Absent without leave from the collective study “%(title)s” on %(date)s") % {
                     "title": title, "date": day.isoformat()}
-                desired[(rule_id, attendance_ct, pk, official_id)] = Derived(ABSENCE_POINTS, day, _clip(reason))
+                desired[(rule_id, attendance_ct, pk, official_id)] = Derived(ABSENCE_POINTS, day, clip_reason(reason))
         if LECTURE_GIVEN in rules:
             rule_id, points = rules[LECTURE_GIVEN]
             for pk, official_id, title, starts_at in lectures.order_by().values_list(
                     "pk", "lecturer_id", "title", "starts_at"):
                 day = timezone.localtime(starts_at).date()
                 reason = _("Gave the lecture “%(title)s” on %(date)s") % {"title": title, "date": day.isoformat()}
-                desired[(rule_id, session_ct, pk, official_id)] = Derived(points, day, _clip(reason))
+                desired[(rule_id, session_ct, pk, official_id)] = Derived(points, day, clip_reason(reason))
 
     with transaction.atomic():
         existing = list(
@@ -97,7 +97,7 @@ def training_feed(*, start: date, end: date) -> dict[str, int]:
                     | Q(source_type_id=session_ct, source_id__in=lectures.values("pk")))
             .order_by("pk")
         )
-        counts = _apply(desired, existing)
+        counts = apply_derived(desired, existing)
         counts["flags"] = criticism_flag_quarters(start=start, end=end)
     return counts
 
