@@ -21,6 +21,7 @@ from tasks.services.reports import (
     report_save,
     report_submit,
 )
+from tests.conftest import require_service
 from tests.factories import OfficialFactory, RoleGrantFactory, TaskFactory, UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -301,8 +302,8 @@ def test_return_racing_an_approval_is_a_conflict(county):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_heads_approving_in_parallel_threads_on_postgresql(county):
-    if connection.vendor != "postgresql":
-        pytest.skip("parallel row locks need PostgreSQL; on SQLite the stale-object test above covers the race")
+    # CI runs on PostgreSQL, where this must run; on a laptop's SQLite the stale-object test above covers it.
+    require_service(connection.vendor == "postgresql", "parallel row locks need PostgreSQL (DATABASE_URL)")
     report = submitted(county)
     second_head = UserFactory()
     RoleGrantFactory(user=second_head, unit=county.culture, role="head")
