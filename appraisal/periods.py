@@ -70,3 +70,19 @@ def period_key_for(kind: str, day: date) -> str:
     if kind == QUARTER:
         return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
     return str(day.year)
+
+
+def frozen_period_on(day: date, *, lock: bool = False) -> str | None:
+    """Return the key of a closed or published period containing ``day`` (week, month, quarter or year),
+    or None when every such period is open — facts dated that day may then still change.
+
+    With ``lock`` (inside a transaction) every covering period row is locked, so a close running at the
+    same time waits for the caller, or the caller for it and then sees it closed.
+    """
+    from appraisal.models import AppraisalPeriod, PeriodStatus  # models import this module's neighbours
+
+    covering = AppraisalPeriod.objects.filter(start__lte=day, end__gte=day).order_by("start")
+    if lock:
+        covering = covering.select_for_update()
+    frozen = [key for key, status in covering.values_list("key", "status") if status != PeriodStatus.OPEN]
+    return frozen[0] if frozen else None

@@ -51,7 +51,7 @@ from tasks.models import (
     TaskStatus,
     WeeklyUpdate,
 )
-from tasks.selectors import report_deadline, week_monday
+from tasks.selectors import month_start, report_deadline, week_monday
 
 BATCH = 2000
 
@@ -66,9 +66,6 @@ class Team:
     middles: list[dict[str, Any]] = field(default_factory=list)
     everyone: list[dict[str, Any]] = field(default_factory=list)
 
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
 
 
 def add_months(day: date, months: int) -> date:

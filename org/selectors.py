@@ -14,6 +14,7 @@ from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from org.models import Official, OrgUnit, PostAssignment, RankLevel, Role, RoleGrant, User, rotation_cutoff
@@ -79,6 +80,13 @@ def access_for(user: User | AnonymousUser) -> Access:
     )
     setattr(user, "_cadre_access", access)  # noqa: B010 - a per-request cache on the user object
     return access
+
+
+def require_role(user: User | AnonymousUser, *roles: str) -> None:
+    """Raise 404 unless the user holds one of ``roles`` somewhere: the page does not exist for anyone else
+    (404, not 403, so it reveals nothing)."""
+    if not access_for(user).has_role(*roles):
+        raise Http404
 
 
 def ancestor_paths(unit_path: str) -> list[str]:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -94,16 +94,11 @@ def unit_tree(request: AuthedRequest) -> HttpResponse:
     return render(request, "org/unit_tree.html", {"units": units, "base_depth": base_depth})
 
 
-def _require_org_department(request: AuthedRequest) -> None:
-    # The page does not exist for anyone else (404, not 403: it reveals nothing).
-    if not selectors.access_for(request.user).has_role("org"):
-        raise Http404
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_upload(request: AuthedRequest) -> HttpResponse:
-    _require_org_department(request)
+    selectors.require_role(request.user, "org")
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -127,7 +122,7 @@ def roster_upload(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def roster_template_download(request: AuthedRequest) -> HttpResponse:
-    _require_org_department(request)
+    selectors.require_role(request.user, "org")
     response = HttpResponse(roster_template(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
     return response

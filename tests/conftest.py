@@ -23,6 +23,18 @@ def require_service(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def statements(queries: list[dict[str, str]]) -> int:
+    """Count statements, a bulk insert counting once even when SQLite's parameter limit splits it in batches."""
+    count, previous = 0, ""
+    for query in queries:
+        sql = query["sql"]
+        insert_into = sql.split("(")[0] if sql.startswith("INSERT") else ""
+        if not (insert_into and insert_into == previous):
+            count += 1
+        previous = insert_into
+    return count
+
+
 @dataclass
 class County:
     root: OrgUnit

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.models import AppraisalPeriod, PeriodStatus, ScoreEntry, ScoreRule
+from appraisal.models import AppraisalPeriod, ScoreEntry, ScoreRule
+from appraisal.periods import frozen_period_on
 from common.errors import ApplicationError
 from common.notifications import notify
 from org.models import Official, User
@@ -43,14 +44,11 @@ def _require_manager(by: User, official: Official) -> None:
 
 def _require_open_on(day: date) -> None:
     """Refuse when any period containing ``day`` is closed or published (rows locked until commit)."""
-    # Lock every covering period, open or not, so a close that runs at the same time waits for us (or we
-    # for it and then see it closed): no entry slips into a period after its final rollup.
-    covering = AppraisalPeriod.objects.select_for_update().filter(start__lte=day, end__gte=day).order_by("start")
-    frozen = [key for key, status in covering.values_list("key", "status") if status != PeriodStatus.OPEN]
+    frozen = frozen_period_on(day, lock=True)
     if frozen:
         raise ApplicationError(
             _("The period %(key)s is closed; points can no longer be recorded or removed in it.")
-            % {"key": frozen[0]}, code="period_closed")
+            % {"key": frozen}, code="period_closed")
 
 
 def _points(value: Decimal | int | str, rule: ScoreRule) -> Decimal:

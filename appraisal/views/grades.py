@@ -23,15 +23,10 @@ from appraisal.services import grades as svc
 from common.errors import ApplicationError
 from common.http import AuthedRequest
 from org.models import OrgUnit
-from org.selectors import access_for, units_visible_to
+from org.selectors import access_for, require_role, units_visible_to
 
 PAGE_SIZE = 25
 
-
-def _require_role(request: AuthedRequest, *roles: str) -> None:
-    # Pages that do not exist for anyone else (404, not 403: they reveal nothing).
-    if not access_for(request.user).has_role(*roles):
-        raise Http404
 
 
 def _years() -> QuerySet[AppraisalPeriod]:
@@ -86,7 +81,7 @@ def _render_grades(
 @login_required
 def grades(request: AuthedRequest) -> HttpResponse:
     """The grades of a year for one unit: proposed, constraints, flags, final; the org department confirms."""
-    _require_role(request, "org", "head")
+    require_role(request.user, "org", "head")
     return _render_grades(request, period_key=request.GET.get("period"), unit_code=request.GET.get("unit"),
                           page_number=request.GET.get("page"))
 
@@ -103,7 +98,7 @@ def _unit(request: AuthedRequest, period: AppraisalPeriod, code: str | None) -> 
 @login_required
 @require_POST
 def grades_propose(request: AuthedRequest) -> HttpResponse:
-    _require_role(request, "org")
+    require_role(request.user, "org")
     period = _year(request.POST.get("period"))
     try:
         result = svc.grades_propose(period=period, by=request.user)
@@ -121,7 +116,7 @@ def grades_propose(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def grades_confirm(request: AuthedRequest) -> HttpResponse:
-    _require_role(request, "org")
+    require_role(request.user, "org")
     period = _year(request.POST.get("period"))
     unit = _unit(request, period, request.POST.get("unit"))
     rows = svc.grades_visible_to(request.user).filter(period=period, unit=unit).order_by(
@@ -144,7 +139,7 @@ def grades_confirm(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def grades_quota(request: AuthedRequest) -> HttpResponse:
-    _require_role(request, "org")
+    require_role(request.user, "org")
     period = _year(request.POST.get("period"))
     unit = _unit(request, period, request.POST.get("unit"))
     form = QuotaApprovalForm(request.POST)
@@ -178,14 +173,14 @@ def _render_exports(request: AuthedRequest, form: ExportStartForm | None = None,
 @login_required
 def exports(request: AuthedRequest) -> HttpResponse:
     """The register exports: start one (period, unit), follow its progress, download the file."""
-    _require_role(request, "org")
+    require_role(request.user, "org")
     return _render_exports(request)
 
 
 @login_required
 @require_POST
 def export_start(request: AuthedRequest) -> HttpResponse:
-    _require_role(request, "org")
+    require_role(request.user, "org")
     form = ExportStartForm(request.POST, units=_export_units(request))
     if form.is_valid():
         try:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,20 +18,15 @@ from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
 from appraisal.services.periods import period_close, period_get_or_create, period_publish, period_reopen
 from common.errors import ApplicationError
 from common.http import AuthedRequest
-from org.selectors import access_for
+from org.selectors import require_role
 
 PAGE_SIZE = 25
 FINISHED = (RollupRun.Status.DONE, RollupRun.Status.FAILED)
 
 
-def _require_org_department(request: AuthedRequest) -> None:
-    # The pages do not exist for anyone else (404, not 403: they reveal nothing).
-    if not access_for(request.user).has_role("org"):
-        raise Http404
-
 
 def _period(request: AuthedRequest, key: str) -> AppraisalPeriod:
-    _require_org_department(request)
+    require_role(request.user, "org")
     return get_object_or_404(selectors.periods_visible(), key=key)
 
 
@@ -39,7 +34,7 @@ def _period(request: AuthedRequest, key: str) -> AppraisalPeriod:
 @require_http_methods(["GET", "POST"])
 def period_list(request: AuthedRequest) -> HttpResponse:
     """All periods, newest first, with a form to create one by its key."""
-    _require_org_department(request)
+    require_role(request.user, "org")
     form = PeriodCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

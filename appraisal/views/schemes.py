@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,15 +17,10 @@ from appraisal.models import Component, Scheme, ScoreRule
 from appraisal.services.schemes import is_default_scheme, rule_save, scheme_delete, scheme_save
 from common.errors import ApplicationError
 from common.http import AuthedRequest
-from org.selectors import access_for
+from org.selectors import require_role
 
 PAGE_SIZE = 25
 
-
-def _require_org_department(request: AuthedRequest) -> None:
-    # The pages do not exist for anyone else (404, not 403: they reveal nothing).
-    if not access_for(request.user).has_role("org"):
-        raise Http404
 
 
 def _add_error(form: SchemeForm | RuleForm, error: ApplicationError) -> None:
@@ -36,7 +31,7 @@ def _add_error(form: SchemeForm | RuleForm, error: ApplicationError) -> None:
 @login_required
 def scheme_list(request: AuthedRequest) -> HttpResponse:
     """The schemes with their weights, and the rule catalogue; each paginated."""
-    _require_org_department(request)
+    require_role(request.user, "org")
     schemes = Scheme.objects.select_related("category").prefetch_related("components").order_by(
         "category__sort_order", "category__code", "rank_level", "id")
     scheme_page = Paginator(schemes, PAGE_SIZE).get_page(request.GET.get("schemes_page"))
@@ -78,21 +73,21 @@ def _scheme_form(request: AuthedRequest, scheme: Scheme | None) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def scheme_create(request: AuthedRequest) -> HttpResponse:
-    _require_org_department(request)
+    require_role(request.user, "org")
     return _scheme_form(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def scheme_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    _require_org_department(request)
+    require_role(request.user, "org")
     return _scheme_form(request, get_object_or_404(Scheme.objects.select_related("category"), pk=pk))
 
 
 @login_required
 @require_POST
 def scheme_delete_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    _require_org_department(request)
+    require_role(request.user, "org")
     scheme = get_object_or_404(Scheme, pk=pk)
     try:
         scheme_delete(by=request.user, scheme=scheme)
@@ -124,12 +119,12 @@ def _rule_form(request: AuthedRequest, rule: ScoreRule | None) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rule_create(request: AuthedRequest) -> HttpResponse:
-    _require_org_department(request)
+    require_role(request.user, "org")
     return _rule_form(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    _require_org_department(request)
+    require_role(request.user, "org")
     return _rule_form(request, get_object_or_404(ScoreRule, pk=pk))

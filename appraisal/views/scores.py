@@ -24,7 +24,7 @@ from appraisal.services.entries import can_manage_entries, entry_add, entry_dele
 from common.errors import ApplicationError
 from common.http import AuthedRequest
 from org.models import Official
-from org.selectors import access_for, officials_visible_to
+from org.selectors import access_for, officials_visible_to, require_role
 
 PAGE_SIZE = 25
 
@@ -39,11 +39,6 @@ def _query_without(request: AuthedRequest, *names: str) -> str:
         query.pop(name, None)
     return query.urlencode()
 
-
-def _require_manager(request: AuthedRequest) -> None:
-    # The page does not exist for anyone else (404, not 403: it reveals nothing).
-    if not access_for(request.user).has_role(*selectors.MANAGER_ROLES):
-        raise Http404
 
 
 def _period_for(key: str | None, default: str) -> AppraisalPeriod:
@@ -118,7 +113,7 @@ def _ranking_period(key: str | None) -> AppraisalPeriod | None:
 @login_required
 def ranking(request: AuthedRequest) -> HttpResponse:
     """The ranking board of a period: officials (同类同比), unit averages as a table and a bar chart."""
-    _require_manager(request)
+    require_role(request.user, *selectors.MANAGER_ROLES)
     period = _ranking_period(request.GET.get("period"))
     unit_cards = list(selectors.unit_scorecards_visible_to(request.user).filter(period=period)
                       .order_by("category__sort_order", "category_id", "rank_in_category", "unit__path")) \
@@ -152,7 +147,7 @@ def ranking(request: AuthedRequest) -> HttpResponse:
 @login_required
 def unit_score(request: AuthedRequest, pk: int) -> HttpResponse:
     """A unit's scorecard for a period: its average and rank, and its officials ranked within it."""
-    _require_manager(request)
+    require_role(request.user, *selectors.MANAGER_ROLES)
     unit_cards = selectors.unit_scorecards_visible_to(request.user).filter(unit_id=pk)
     key = request.GET.get("period")
     unit_card = get_object_or_404(unit_cards, period__key=key) if key else \
@@ -187,7 +182,7 @@ def _chosen_official(officials: Any, value: Any) -> Official | None:
 @require_http_methods(["GET", "POST"])
 def entry_add_view(request: AuthedRequest) -> HttpResponse:
     """Record a bonus or deduction for an official in scope, with a reason (heads, organization department)."""
-    _require_manager(request)
+    require_role(request.user, *selectors.MANAGER_ROLES)
     officials = selectors.officials_for_entries(request.user)
     rules = selectors.manual_rules()
     if request.method != "POST":
@@ -229,7 +224,7 @@ def _render_entry_form(request: AuthedRequest, form: EntryForm, chosen: Official
 @login_required
 def entry_official_search(request: AuthedRequest) -> HttpResponse:
     """htmx: the officials in scope matching the search box, as radio buttons for the entry form."""
-    _require_manager(request)
+    require_role(request.user, *selectors.MANAGER_ROLES)
     text = request.GET.get("q", "")
     officials = selectors.officials_for_entries(request.user)
     found = selectors.search_officials(officials, text)

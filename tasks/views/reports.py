@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.errors import ApplicationError
 from common.http import AuthedRequest
 from org.models import Official
-from org.selectors import access_for
+from org.selectors import access_for, require_role
 from tasks import selectors
 from tasks.forms_reports import (
     ApproveForm,
@@ -234,8 +234,7 @@ def report_publish(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def report_review_queue(request: AuthedRequest) -> HttpResponse:
     """Reports waiting for the head: submitted ones to review (oldest first), approved ones to sign."""
-    if not access_for(request.user).has_role("head"):
-        raise Http404
+    require_role(request.user, "head")
     tab = "approved" if request.GET.get("tab") == "approved" else "submitted"
     status = ReportStatus.APPROVED if tab == "approved" else ReportStatus.SUBMITTED
     page = _page(request, selectors.reports_to_review(request.user, status=status))

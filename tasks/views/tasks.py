@@ -22,7 +22,7 @@ from common.errors import ApplicationError
 from common.excel import XLSX_CONTENT_TYPE
 from common.http import AuthedRequest
 from org.models import Official, OrgUnit
-from org.selectors import access_for, officials_visible_to, units_visible_to
+from org.selectors import access_for, officials_visible_to, require_role, units_visible_to
 from tasks import excel
 from tasks.forms_tasks import LoopAdvanceForm, ProgressForm, TaskFilter, TaskForm, TaskImportForm, WeeklyUpdateForm
 from tasks.models import OPEN_STATUSES, LoopStage, Milestone, Task, TaskStatus, WeeklyUpdate
@@ -34,11 +34,6 @@ LOOP_STEPS = [LoopStage.FOUND, LoopStage.ASSIGNED, LoopStage.RECTIFYING, LoopSta
 TIMELINE_FIELDS = ["status", "progress", "deadline", "loop_stage", "rectification_note", "title", "responsible",
                    "leading_leader", "start_date", "weight"]
 
-
-def _require_manager(request: AuthedRequest) -> None:
-    # The page does not exist for anyone else (404, not 403: it reveals nothing).
-    if not access_for(request.user).has_role(*MANAGER_ROLES):
-        raise Http404
 
 
 def _with_week_flag(qs: QuerySet[Task], monday: date) -> QuerySet[Task]:
@@ -96,7 +91,7 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def task_board(request: AuthedRequest) -> HttpResponse:
-    _require_manager(request)
+    require_role(request.user, *MANAGER_ROLES)
     today = timezone.localdate()
     managed = tasks_managed_by(request.user)
     data = request.GET.copy()
@@ -118,7 +113,7 @@ def task_board(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def weekly_missing(request: AuthedRequest) -> HttpResponse:
-    _require_manager(request)
+    require_role(request.user, *MANAGER_ROLES)
     today = timezone.localdate()
     try:
         day = date.fromisoformat(request.GET.get("week", "")) if request.GET.get("week") else today
@@ -305,7 +300,7 @@ def _task_form(request: AuthedRequest, *, data: Any = None, initial: dict[str, A
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_create(request: AuthedRequest) -> HttpResponse:
-    _require_manager(request)
+    require_role(request.user, *MANAGER_ROLES)
     initial: dict[str, Any] = {}
     parent_id = request.GET.get("parent")
     if parent_id and parent_id.isdigit():
@@ -357,7 +352,7 @@ def _attachment(name: str) -> str:
 @login_required
 def task_export(request: AuthedRequest) -> HttpResponse:
     """Download the task ledger (台账) of a unit and its sub-units (default: the first unit one manages)."""
-    _require_manager(request)
+    require_role(request.user, *MANAGER_ROLES)
     units = units_visible_to(request.user, roles=MANAGER_ROLES)
     code = request.GET.get("unit")
     unit: OrgUnit | None = units.filter(code=code).first() if code else units.order_by("path").first()
@@ -373,7 +368,7 @@ def task_export(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_import(request: AuthedRequest) -> HttpResponse:
-    _require_manager(request)
+    require_role(request.user, *MANAGER_ROLES)
     form = TaskImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -390,7 +385,7 @@ def task_import(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def task_template(request: AuthedRequest) -> HttpResponse:
-    _require_manager(request)
+    require_role(request.user, *MANAGER_ROLES)
     response = HttpResponse(excel.task_template(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = _attachment("工作任务清单导入模板.xlsx")
     return response

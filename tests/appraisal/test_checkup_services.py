@@ -26,6 +26,7 @@ from appraisal.services.checkup import (
 )
 from common.errors import ApplicationError
 from common.models import Notification
+from tests.conftest import statements
 from tests.factories import OfficialFactory, OrgUnitFactory, RoleGrantFactory, UserFactory, period
 
 DIMS = ("political", "moral", "discipline", "law", "style")
@@ -49,17 +50,6 @@ def give(assignment: RaterAssignment, value: int | dict[str, int], comment: str 
     scores = value if isinstance(value, dict) else dict.fromkeys(DIMS, value)
     return rating_submit(by=assignment.rater, assignment=assignment, comment=comment, **scores)
 
-
-def statements(queries: list[dict[str, str]]) -> int:
-    """Count statements, a bulk insert counting once even when SQLite's parameter limit splits it in batches."""
-    count, previous = 0, ""
-    for query in queries:
-        sql = query["sql"]
-        insert_into = sql.split("(")[0] if sql.startswith("INSERT") else ""
-        if not (insert_into and insert_into == previous):
-            count += 1
-        previous = insert_into
-    return count
 
 
 def result_of(checkup, official) -> CheckupResult:

@@ -15,6 +15,7 @@ from appraisal.models import ScoreEntry, ScoreRule
 from appraisal.services.derive import derive_entries, report_months_due_in
 from org.models import RoleGrant
 from tasks.models import LetterStatus, ReportStatus, Task, TaskStatus
+from tests.conftest import statements
 from tests.factories import (
     MonthlyReportFactory,
     OfficialFactory,
@@ -22,7 +23,6 @@ from tests.factories import (
     TaskFactory,
     period,
 )
-from tests.tasks.test_jobs import statements
 
 TODAY = dt.date(2026, 11, 20)
 

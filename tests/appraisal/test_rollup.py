@@ -27,8 +27,8 @@ from appraisal.services.periods import period_close, period_publish, period_reop
 from appraisal.services.rollup import rollup_period, rollup_start
 from common.errors import ApplicationError
 from tasks.models import ReportStatus, TaskStatus
+from tests.conftest import statements
 from tests.factories import MonthlyReportFactory, OfficialFactory, TaskFactory, UnitCategoryFactory, period
-from tests.tasks.test_jobs import statements
 
 D = Decimal
 SUBMITTED = timezone.make_aware(dt.datetime(2026, 11, 2, 10))

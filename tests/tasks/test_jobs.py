@@ -17,6 +17,7 @@ from common.models import Notification
 from tasks import jobs
 from tasks.models import LetterStatus, MonthlyReport, ReportStatus, ReportTransition, Task, TaskStatus, WeeklyUpdate
 from tasks.services import periodic
+from tests.conftest import statements
 from tests.factories import MonthlyReportFactory, OfficialFactory, SupervisionLetterFactory, TaskFactory, UserFactory
 from tests.tasks.conftest_letters import finance_head_fixture  # noqa: F401
 
@@ -104,17 +105,6 @@ def test_reminders_cost_a_fixed_number_of_queries(county):
         assert periodic.tasks_remind_deadlines(today=TODAY) == 50
     assert statements(large.captured_queries) == statements(small.captured_queries)
 
-
-def statements(queries: list[dict[str, str]]) -> int:
-    """Count statements, a bulk insert counting once even when SQLite's parameter limit splits it in batches."""
-    count, previous = 0, ""
-    for query in queries:
-        sql = query["sql"]
-        insert_into = sql.split("(")[0] if sql.startswith("INSERT") else ""
-        if not (insert_into and insert_into == previous):
-            count += 1
-        previous = insert_into
-    return count
 
 
 def test_heads_hear_of_tasks_without_this_weeks_update(county, finance_head):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import IO, Any, TypedDict
 
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus
+from appraisal.periods import frozen_period_on
 from common.errors import ApplicationError
 from common.excel import CellError
 from org.models import Official, OrgUnit, User
@@ -115,7 +115,7 @@ def session_update(
     _check_session(by, organiser, audience_units, lecturer, lecturer_name, starts_at, ends_at)
     if plan is not None and plan.unit_id != organiser.pk:
         raise ApplicationError(_("The study plan belongs to another unit."), code="invalid")
-    if _month_frozen(timezone.localtime(locked.starts_at).date()) and locked.attendance.exists():
+    if session_is_frozen(locked, lock=True) and locked.attendance.exists():
         raise ApplicationError(_("The month of this session is closed in the appraisal; it can no longer be "
                                  "changed."), code="period_closed")
     for name, value in {
@@ -137,18 +137,14 @@ def session_update(
 # --- attendance --------------------------------------------------------------------------------------
 
 
-def _month_frozen(day: date) -> bool:
-    return AppraisalPeriod.objects.filter(kind=PeriodKind.MONTH, start__lte=day, end__gte=day).exclude(
-        status=PeriodStatus.OPEN).exists()
+
+def session_is_frozen(session: TrainingSession, *, lock: bool = False) -> bool:
+    """Whether an appraisal period containing the session's day (its month, quarter, year) is closed."""
+    return frozen_period_on(timezone.localtime(session.starts_at).date(), lock=lock) is not None
 
 
-def session_is_frozen(session: TrainingSession) -> bool:
-    """Whether the appraisal month containing the session is closed or published."""
-    return _month_frozen(timezone.localtime(session.starts_at).date())
-
-
-def _check_open(session: TrainingSession) -> None:
-    if session_is_frozen(session):
+def _check_open(session: TrainingSession, *, lock: bool = True) -> None:
+    if session_is_frozen(session, lock=lock):
         raise ApplicationError(_("The appraisal month of this session is closed; its attendance can no longer "
                                  "be changed."), code="period_closed")
 
@@ -314,7 +310,7 @@ def attendance_import(*, by: User, session: TrainingSession, file: IO[bytes]) ->
     number; if there is any, nothing changes. File-level problems raise ``ApplicationError``."""
     if not can_record(by, session):
         raise ApplicationError(_("Only a head may record attendance."), code="forbidden")
-    _check_open(session)
+    _check_open(session, lock=False)  # early, for a clear message; attendance_bulk checks again under lock
     sheet = read_sign_in_sheet(file)
     result = SignInResult(errors=list(sheet.errors))
     officials = {o.staff_number: o for o in Official.objects.filter(

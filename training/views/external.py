@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.errors import ApplicationError
 from common.http import AuthedRequest
 from org.models import Official, OrgUnit, RankLevel
-from org.selectors import access_for, officials_visible_to, units_visible_to
+from org.selectors import access_for, officials_visible_to, require_role, units_visible_to
 from training.forms_external import ExternalForm, ReturnForm, TargetForm
 from training.models import Attendance, AttendanceStatus, ExternalStatus, ExternalTraining
 from training.progress import (
@@ -101,9 +101,7 @@ def certificate(request: AuthedRequest, pk: int) -> FileResponse:
 @login_required
 def external_review(request: AuthedRequest) -> HttpResponse:
     """The heads' queue of submitted external training in their scope."""
-    access = access_for(request.user)
-    if not access.has_role("head"):
-        raise Http404
+    require_role(request.user, "head")
     records = external_reviewable_by(request.user).filter(status=ExternalStatus.SUBMITTED).order_by(
         "created_at", "id")
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -221,8 +219,7 @@ def lecturers(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def targets(request: AuthedRequest) -> HttpResponse:
     """The annual hour targets per rank level (organization department only)."""
-    if not access_for(request.user).has_role("org"):
-        raise Http404
+    require_role(request.user, "org")
     form = TargetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
