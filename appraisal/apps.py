@@ -7,6 +7,11 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Appraisal")
 
     def ready(self) -> None:
-        # Register the component providers and grade constraints this app ships; other apps (training,
-        # discipline) register theirs in their own ready().
-        from appraisal import components_builtin, components_checkup, constraints_builtin  # noqa: F401
+        # Register the component providers and grade constraints this app ships; the training app registers
+        # its own in its ready(); discipline's are read here (constraints_discipline, services.derive).
+        from appraisal import (  # noqa: F401
+            components_builtin,
+            components_checkup,
+            constraints_builtin,
+            constraints_discipline,
+        )

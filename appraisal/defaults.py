@@ -18,6 +18,8 @@ RULES = [
     ("report_missing", "月度实绩报告未提交", -2, -2, 4, False),
     ("letter_overdue", "督办函逾期未回复", -1, -1, 3, False),
     ("lecture_given", "人人当讲师：授课一次", 1, 1, 3, False),
+    # Points come from the decision (its kind's default, set when decided); no cap: a sanction counts whole.
+    ("discipline_decision", "纪律处分、问责处理", -30, 0, None, False),
 ]
 WEIGHTS = {"work": 40, "timeliness": 10, "evaluation": 30, "training": 20}
 
@@ -31,8 +33,8 @@ def seed_defaults(scheme_model: Any, component_model: Any, rule_model: Any) -> N
                                               defaults={"weight": Decimal(weight)})
     for code, name, low, high, cap, manual in RULES:
         rule_model.objects.get_or_create(code=code, defaults={
-            "name": name, "min_points": Decimal(low), "max_points": Decimal(high), "cap": Decimal(cap),
-            "is_manual": manual})
+            "name": name, "min_points": Decimal(low), "max_points": Decimal(high),
+            "cap": None if cap is None else Decimal(cap), "is_manual": manual})
 
 
 def ensure_defaults() -> None:

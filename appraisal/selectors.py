@@ -192,11 +192,18 @@ SOURCE_URLS = {
     ("tasks", "monthlyreport"): "tasks:report_detail",
     ("tasks", "supervisionletter"): "tasks:letter_detail",
     ("training", "trainingsession"): "training:session_detail",
+    ("discipline", "decision"): "discipline:decision_detail",
 }
 
 
-def source_link(entry: ScoreEntry) -> tuple[str, str]:
-    """Return (url, label) of a ledger row's source; empty strings when it has none or no page."""
+PRIVATE_SOURCES = {("discipline", "decision")}  # pages only the official and case readers may open
+
+
+def source_link(entry: ScoreEntry, *, private: bool = True) -> tuple[str, str]:
+    """Return (url, label) of a ledger row's source; empty strings when it has none or no page.
+
+    With ``private=False`` (a head reading someone else's score) a private source gets its label but no link,
+    which would only answer 404."""
     if entry.source_type_id is None or entry.source_id is None:
         return "", ""
     source_type = entry.source_type
@@ -204,7 +211,12 @@ def source_link(entry: ScoreEntry) -> tuple[str, str]:
         return "", ""
     key = (source_type.app_label, source_type.model)
     source = entry.source  # prefetched
-    label = str(source) if source is not None else ""
+    if key == ("discipline", "decision"):
+        # The page is the subject's (or discipline inspection's) to open; the label names no kind or case,
+        # since heads read their officials' ledgers too.
+        label = str(_("Discipline decision"))
+    else:
+        label = str(source) if source is not None else ""
     if key == ("tasks", "weeklyupdate") and source is not None:  # a weekly update lives on its task's page
         key, pk = ("tasks", "task"), getattr(source, "task_id", None)
     elif key == ("training", "attendance") and source is not None:  # an attendance row: its session's page
@@ -212,7 +224,7 @@ def source_link(entry: ScoreEntry) -> tuple[str, str]:
         label = str(_("Training attendance"))  # the session's title is in the row's reason; no query per row
     else:
         pk = entry.source_id
-    url_name = SOURCE_URLS.get(key)
+    url_name = SOURCE_URLS.get(key) if private or key not in PRIVATE_SOURCES else None
     if url_name is None or pk is None or source is None:
         return "", label
     try:
@@ -221,10 +233,11 @@ def source_link(entry: ScoreEntry) -> tuple[str, str]:
         return "", label
 
 
-def ledger_page_rows(entries: list[ScoreEntry]) -> list[ScoreEntry]:
-    """Attach ``source_url`` and ``source_label`` to each row (sources must be prefetched)."""
+def ledger_page_rows(entries: list[ScoreEntry], *, private: bool = True) -> list[ScoreEntry]:
+    """Attach ``source_url`` and ``source_label`` to each row (sources must be prefetched); ``private``: whether
+    the reader may open private sources (see ``source_link``)."""
     for entry in entries:
-        entry.source_url, entry.source_label = source_link(entry)  # type: ignore[attr-defined]
+        entry.source_url, entry.source_label = source_link(entry, private=private)  # type: ignore[attr-defined]
     return entries
 
 

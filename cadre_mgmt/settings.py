@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "org",
     "tasks",
     "training",
+    "discipline",
     "appraisal",
     "demo",
 ]
@@ -182,6 +183,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Confidential uploads (discipline case attachments): outside MEDIA_ROOT and never served by URL; only
+# permission-checked views read them. Back it up with the database.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -195,6 +199,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- Uploads --------------------------------------------------------------------------------------
 ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# --- Discipline -----------------------------------------------------------------------------------
+# Days after a decision takes effect within which its subject may appeal (申诉).
+DISCIPLINE_APPEAL_DAYS = int(os.environ.get("DISCIPLINE_APPEAL_DAYS", "30"))
 
 # --- Email ----------------------------------------------------------------------------------------
 # Notifications also go out by e-mail only when a real e-mail backend is configured.
@@ -233,6 +242,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "RaterAssignmentStatusEnum": "appraisal.models.RaterAssignment.Status",
+        "RaterGroupEnum": "appraisal.models.RaterGroup",
+        "TaskSourceEnum": "tasks.models.TaskSource",
+        "CaseStatusEnum": "discipline.models.CaseStatus",
+        "CaseSourceEnum": "discipline.models.CaseSource",
+        "ToleranceStatusEnum": "discipline.models.ToleranceStatus",
+        "RectificationStatusEnum": "discipline.models.RectificationStatus",
+        "DecisionGroupEnum": "discipline.models.DecisionGroup",
+        "TalkKindEnum": "discipline.models.TalkKind",
     },
 }
 

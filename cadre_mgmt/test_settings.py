@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings plus fast hashing and eager jobs."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
@@ -19,6 +21,8 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_VERBOSE = False
+# Case attachments written by tests go to a throw-away folder.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cadre-private-"))
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Browser tests share the database with the live server's thread. An in-memory SQLite database in

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from appraisal import api as appraisal_api
 from common.views import healthz
+from discipline import api as discipline_api
 from org import api as org_api
 from org import views as org_views
 from tasks import api as tasks_api
@@ -17,6 +18,7 @@ router.register("officials", org_api.OfficialViewSet, basename="official")
 tasks_api.register(router)
 appraisal_api.register(router)
 training_api.register(router)
+discipline_api.register(router)
 
 accounts = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -31,6 +33,7 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("", include("appraisal.urls")),
     path("", include("training.urls")),
+    path("", include("discipline.urls")),
     path("notifications/", include("common.urls")),
     path("accounts/", include(accounts)),
     path("admin/", admin.site.urls),

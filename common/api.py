@@ -27,8 +27,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Answer every error as ``{"code": ..., "message": ..., "fields"?: ...}``."""
     if isinstance(exc, ApplicationError):
         body: dict[str, Any] = {"code": exc.code, "message": exc.message}
-        if exc.extra:
-            body["extra"] = exc.extra
+        extra = dict(exc.extra)
+        if "fields" in extra:  # field errors sit where DRF's validation errors put them
+            body["fields"] = extra.pop("fields")
+        if extra:
+            body["extra"] = extra
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)

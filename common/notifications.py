@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def notify(
-    *, users: Iterable[User], kind: str, title: str, url: str = "", body: str = "", dedupe_key: str = ""
+    *, users: Iterable[User | None], kind: str, title: str, url: str = "", body: str = "", dedupe_key: str = ""
 ) -> int:
     """Notify each user once; with a ``dedupe_key`` a repeat (a re-run job) adds nothing. Return how many."""
     recipients = [u for u in users if u is not None]

@@ -103,7 +103,8 @@ def users_with_role_over(unit: OrgUnit, role: str) -> QuerySet[User]:
     ).distinct()
 
 
-def _subtree_q(paths: list[str], relation: str = "") -> Q:
+def subtree_q(paths: list[str], relation: str = "") -> Q:
+    """Match rows whose unit (through ``relation``) lies in one of the subtrees ``paths``."""
     q = Q(pk__in=[])
     for path in paths:
         q |= Q(**{f"{relation}path__startswith": path})
@@ -116,7 +117,7 @@ def units_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL_R
     qs = OrgUnit.objects.select_related("category", "parent").order_by("path")
     if access.is_superuser:
         return qs
-    q = _subtree_q(access.paths(roles))
+    q = subtree_q(access.paths(roles))
     if access.official_unit_id is not None:
         q |= Q(pk=access.official_unit_id)
     return qs.filter(q)
@@ -130,7 +131,7 @@ def officials_visible_to(
     qs = Official.objects.select_related("unit", "unit__category")
     if access.is_superuser:
         return qs
-    q = _subtree_q(access.paths(roles), relation="unit__")
+    q = subtree_q(access.paths(roles), relation="unit__")
     if include_self and access.official_id is not None:
         q |= Q(pk=access.official_id)
     return qs.filter(q)

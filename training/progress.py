@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import (
     Count,
     DecimalField,
-    Exists,
     F,
     OuterRef,
     Q,
@@ -35,7 +34,6 @@ from org.models import Official, OrgUnit, RankLevel, User
 from org.selectors import access_for
 from training.models import (
     DEFAULT_HOUR_TARGETS,
-    Attendance,
     AttendanceStatus,
     ExternalStatus,
     ExternalTraining,
@@ -85,7 +83,8 @@ def elapsed_fraction(year: int, as_of: date | None = None) -> Decimal:
 
 
 def with_progress(officials: QuerySet[Official], *, year: int, as_of: date | None = None) -> QuerySet[Official]:
-    """Annotate ``att_hours``, ``ext_hours``, ``target_hours`` and ``special_incomplete`` (no extra query).
+    """Annotate ``att_hours``, ``ext_hours``, ``target_hours`` and ``special_incomplete`` (a count; no extra
+    query). Grouped by official, so callers add further per-official values as subqueries, not joins.
 
     With ``as_of`` only what happened up to that day counts, so a rollup of an earlier month run again
     later gives the same hours.
@@ -95,23 +94,23 @@ def with_progress(officials: QuerySet[Official], *, year: int, as_of: date | Non
     if as_of is not None and as_of.year == year:
         last_day = as_of
         end = min(end, timezone.make_aware(datetime.combine(as_of, time.max), timezone.get_current_timezone()))
-    attendance = (Attendance.objects.filter(official=OuterRef("pk"), session__starts_at__gte=start,
-                                            session__starts_at__lt=end)
-                  .order_by().values("official").annotate(total=Sum("hours")).values("total"))
+    # Attendance is summed over a join grouped by official, not in a correlated subquery: PostgreSQL planned the
+    # subquery as a hash of the year's sessions rebuilt for every official (4 s at 10,000 officials).
+    held = Q(attendance__session__starts_at__gte=start, attendance__session__starts_at__lt=end)
     external = (ExternalTraining.objects.filter(official=OuterRef("pk"), status=ExternalStatus.APPROVED,
                                                 started_on__year=year, started_on__lte=last_day)
                 .order_by().values("official").annotate(total=Sum("hours")).values("total"))
     target = HourTarget.objects.filter(rank_level=OuterRef("rank_level")).values("hours_per_year")[:1]
     # Missed more than one seventh of a special training class: absent, or under 6/7 of its hours.
-    special = Attendance.objects.filter(
-        official=OuterRef("pk"), session__kind=SessionKind.SPECIAL_CLASS, session__starts_at__gte=start,
-        session__starts_at__lt=end,
-    ).filter(Q(status=AttendanceStatus.ABSENT) | Q(hours__lt=F("session__hours") * Decimal(6) / Decimal(7)))
+    missed_special = held & Q(attendance__session__kind=SessionKind.SPECIAL_CLASS) & (
+        Q(attendance__status=AttendanceStatus.ABSENT)
+        | Q(attendance__hours__lt=F("attendance__session__hours") * Decimal(6) / Decimal(7)))
     return officials.annotate(
-        att_hours=Coalesce(Subquery(attendance, output_field=_DEC), Value(ZERO), output_field=_DEC),
-        ext_hours=Coalesce(Subquery(external, output_field=_DEC), Value(ZERO), output_field=_DEC),
+        att_hours=Coalesce(Sum("attendance__hours", filter=held), Value(ZERO), output_field=_DEC),
+        # A bare subquery (NULL when none): wrapped in Coalesce it would join the GROUP BY and run per row.
+        ext_hours=Subquery(external, output_field=_DEC),
         target_hours=Subquery(target, output_field=_DEC),
-        special_incomplete=Exists(special),
+        special_incomplete=Count("attendance", filter=missed_special),
     )
 
 

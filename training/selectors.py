@@ -11,7 +11,7 @@ from org.selectors import access_for, ancestor_paths
 from training.models import Attendance, TrainingSession
 
 
-def _subtree_q(paths: list[str], relation: str) -> Q:
+def subtree_q(paths: list[str], relation: str) -> Q:
     q = Q(pk__in=[])
     for path in paths:
         q |= Q(**{f"{relation}path__startswith": path})
@@ -33,7 +33,7 @@ def sessions_visible_to(user: User | AnonymousUser) -> QuerySet[TrainingSession]
     qs = TrainingSession.objects.select_related("organiser", "lecturer", "plan")
     if access.is_superuser:
         return qs
-    q = _subtree_q(access.paths(), relation="organiser__")
+    q = subtree_q(access.paths(), relation="organiser__")
     if access.official_id is not None:
         own = Official.objects.filter(pk=access.official_id).select_related("unit").first()
         if own is not None:
@@ -68,7 +68,7 @@ def attendance_visible_to(user: User | AnonymousUser) -> QuerySet[Attendance]:
     qs = Attendance.objects.select_related("session", "official", "official__unit", "excuse_approved_by")
     if access.is_superuser:
         return qs
-    q = _subtree_q(access.paths(), relation="official__unit__") | _subtree_q(
+    q = subtree_q(access.paths(), relation="official__unit__") | subtree_q(
         access.paths(), relation="session__organiser__")
     if access.official_id is not None:
         q |= Q(official_id=access.official_id)

@@ -10,8 +10,12 @@
 - ``letter_overdue`` (−1): a supervision letter not replied to by its reply deadline, or replied after it;
   for the recipient official, or when the letter has none, for the officials of the users holding the
   head role on the recipient unit; dated the reply deadline.
+- ``discipline_decision`` (−the decision's points): a discipline decision with effect (neither exempted
+  under error tolerance nor revoked on appeal) and points; dated its effective date. An exemption or a
+  revocation removes the entry at the next rollup.
 
-Points are the rule's ``min_points`` (these rules have a fixed value). The work is set-based — a fixed
+Points are the rule's ``min_points`` (these rules have a fixed value), except for decisions, whose points are
+their own (within the rule's range). The work is set-based — a fixed
 number of queries however many officials and facts — and a diff against what is stored: new facts are
 inserted, changed ones updated, and entries whose fact no longer qualifies deleted, each change with its
 history row (who: the system). Running it twice changes nothing the second time.
@@ -36,13 +40,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalPeriod, ScoreEntry, ScoreRule
+from discipline.models import Decision
 from org.models import RoleGrant
 from tasks.models import LetterStatus, MonthlyReport, ReportStatus, SupervisionLetter, Task, TaskStatus
 from tasks.selectors import report_deadline
 
-TASK_OVERDUE, REPORT_LATE, REPORT_MISSING, LETTER_OVERDUE = (
-    "task_overdue", "report_late", "report_missing", "letter_overdue")
-DERIVED_RULES = (TASK_OVERDUE, REPORT_LATE, REPORT_MISSING, LETTER_OVERDUE)
+TASK_OVERDUE, REPORT_LATE, REPORT_MISSING, LETTER_OVERDUE, DISCIPLINE_DECISION = (
+    "task_overdue", "report_late", "report_missing", "letter_overdue", "discipline_decision")
+DERIVED_RULES = (TASK_OVERDUE, REPORT_LATE, REPORT_MISSING, LETTER_OVERDUE, DISCIPLINE_DECISION)
 BATCH = 1000
 DELETE_CHUNK = 900  # ids per DELETE: under SQLite's historical limit of 999 parameters
 REASON_MAX = 300
@@ -72,15 +77,17 @@ def derive_entries(*, period: AppraisalPeriod, today: date | None = None) -> dic
     """Regenerate the derived entries dated in ``period``; return counts created, updated, deleted, unchanged."""
     today = today or timezone.localdate()
     start, end = period.start, period.end
-    rules = {code: (pk, points) for pk, code, points in ScoreRule.objects.filter(
+    rules = {code: (pk, low) for pk, code, low in ScoreRule.objects.filter(
         code__in=DERIVED_RULES, is_active=True).values_list("pk", "code", "min_points")}
     all_rule_ids = list(ScoreRule.objects.filter(code__in=DERIVED_RULES).values_list("pk", flat=True))
-    types = ContentType.objects.get_for_models(Task, MonthlyReport, SupervisionLetter)
+    types = ContentType.objects.get_for_models(Task, MonthlyReport, SupervisionLetter, Decision)
     task_ct, report_ct, letter_ct = types[Task].pk, types[MonthlyReport].pk, types[SupervisionLetter].pk
+    decision_ct = types[Decision].pk
 
     tasks = Task.objects.filter(deadline__gte=start, deadline__lte=end).exclude(status=TaskStatus.CANCELLED)
     reports = MonthlyReport.objects.filter(month__in=report_months_due_in(start, end))
     letters = SupervisionLetter.objects.filter(reply_deadline__gte=start, reply_deadline__lte=end)
+    decisions = Decision.objects.filter(effective_date__gte=start, effective_date__lte=end)
 
     desired: dict[Key, Derived] = {}
     with translation.override(settings.LANGUAGE_CODE):  # reasons are stored in the interface's language
@@ -90,6 +97,8 @@ def derive_entries(*, period: AppraisalPeriod, today: date | None = None) -> dic
             _derive_reports(desired, reports, rules.get(REPORT_LATE), rules.get(REPORT_MISSING), report_ct)
         if LETTER_OVERDUE in rules:
             _derive_letters(desired, letters, rules[LETTER_OVERDUE], letter_ct, today)
+        if DISCIPLINE_DECISION in rules:
+            _derive_decisions(desired, decisions, rules[DISCIPLINE_DECISION], decision_ct)
 
     with transaction.atomic():
         # What is stored for this window: entries dated in it, and entries of facts that are in it now
@@ -101,6 +110,7 @@ def derive_entries(*, period: AppraisalPeriod, today: date | None = None) -> dic
                 | Q(source_type_id=task_ct, source_id__in=tasks.values("pk"))
                 | Q(source_type_id=report_ct, source_id__in=reports.values("pk"))
                 | Q(source_type_id=letter_ct, source_id__in=letters.values("pk"))
+                | Q(source_type_id=decision_ct, source_id__in=decisions.values("pk"))
             )
             .order_by("pk")
         )
@@ -212,6 +222,17 @@ def _derive_letters(desired: dict[Key, Derived], letters: object, rule: tuple[in
             reason = _("Supervision letter %(number)s was replied to after its deadline (%(date)s)") % values
         for recipient in [official_id] if official_id else sorted(heads.get(unit_id, ())):
             desired[(rule_id, ct, pk, recipient)] = Derived(points, deadline, clip_reason(reason))
+
+
+def _derive_decisions(desired: dict[Key, Derived], decisions: object, rule: tuple[int, Decimal], ct: int) -> None:
+    """Decisions with effect and points: minus their points (no lower than the rule allows), dated when they
+    take effect. The reason names no kind, case or fact (heads see the ledger of their officials)."""
+    rule_id, lowest = rule
+    rows = decisions.effective().filter(points__gt=0).order_by().values_list(  # type: ignore[attr-defined]
+        "pk", "official_id", "effective_date", "points")
+    for pk, official_id, effective, points in rows:
+        reason = _("Discipline decision effective %(date)s") % {"date": effective.isoformat()}
+        desired[(rule_id, ct, pk, official_id)] = Derived(max(-points, lowest), effective, clip_reason(reason))
 
 
 def clip_reason(text: str) -> str:

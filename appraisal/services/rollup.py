@@ -160,7 +160,6 @@ def rollup_period(*, period: AppraisalPeriod, final: bool = False, run: RollupRu
     final = final or period.is_frozen
     if run is None:
         run = RollupRun.objects.create(period=period, final=final)
-    started = timezone.now()
     step = _stepper(run)
     try:
         step(5, gettext_lazy("Deriving ledger entries"), status=RollupRun.Status.RUNNING)
@@ -173,6 +172,9 @@ def rollup_period(*, period: AppraisalPeriod, final: bool = False, run: RollupRu
         step(55, gettext_lazy("Computing scores and ranks"))
         officials = _officials()
         schemes = _Schemes(_weights(period))
+        # The scorecards count the ledger as read now: entries derived above are in, and the "why is my
+        # score" page flags as "not in the total yet" only rows recorded after this moment.
+        counted_at = timezone.now()
         ledger = _ledger(period)
         nothing = (Decimal(0), Decimal(0))
         cards = [_card(o, schemes, values, ledger.get(o.pk, nothing)) for o in officials]
@@ -187,9 +189,9 @@ def rollup_period(*, period: AppraisalPeriod, final: bool = False, run: RollupRu
             if not final and current.status != PeriodStatus.OPEN:
                 raise ApplicationError(_("The period was closed while this rollup ran; its final scores stand."),
                                        code="conflict")
-            _save(period, cards, computed_at=started, final=final)
-            AppraisalPeriod.objects.filter(pk=period.pk).update(last_rollup_at=started)
-        period.last_rollup_at = started
+            _save(period, cards, computed_at=counted_at, final=final)
+            AppraisalPeriod.objects.filter(pk=period.pk).update(last_rollup_at=counted_at)
+        period.last_rollup_at = counted_at
         RollupRun.objects.filter(pk=run.pk).update(
             status=RollupRun.Status.DONE, progress=100, step=_label(gettext_lazy("Done")), finished_at=timezone.now(),
             officials=len(cards), error="")

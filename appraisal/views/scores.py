@@ -81,7 +81,9 @@ def _score_page(request: AuthedRequest, official: Official, *, own: bool) -> Htt
     card = cards.get(period.key)
     entries = selectors.entries_visible_to(request.user).filter(official=official)
     page = _page(request, selectors.ledger_rows(entries, period))
-    rows = selectors.ledger_page_rows(list(page.object_list))
+    # A discipline decision's page is the official's own (and case readers'); others see the row unlinked.
+    private = own or access_for(request.user).has_role("discipline", "org")
+    rows = selectors.ledger_page_rows(list(page.object_list), private=private)
     trend_year = period.start.year
     trend = selectors.monthly_trend(official, trend_year)
     other_periods = (Scorecard.objects.filter(official=official).order_by("-period__start", "period__kind")

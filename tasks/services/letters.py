@@ -53,12 +53,12 @@ def letters_for_list(user: User, *, tab: str = "all", today: date | None = None)
     qs = letters_visible_to(user).select_related("issued_by").order_by("-created_at", "-pk")
     access = access_for(user)
     if tab == "received" and not access.is_superuser:
-        q = _subtree_q(access.paths(("head",)), "recipient_unit__")
+        q = subtree_q(access.paths(("head",)), "recipient_unit__")
         if access.official_id is not None:
             q |= Q(recipient_official_id=access.official_id)
         qs = qs.filter(q)
     elif tab == "issued" and not access.is_superuser:
-        qs = qs.filter(Q(issued_by=user) | _subtree_q(access.paths(ISSUING_ROLES), "issuer_unit__"))
+        qs = qs.filter(Q(issued_by=user) | subtree_q(access.paths(ISSUING_ROLES), "issuer_unit__"))
     elif tab == "open":
         qs = qs.exclude(status=LetterStatus.CLOSED)
     elif tab == "overdue":
@@ -74,7 +74,7 @@ def letter_for_detail(user: User) -> QuerySet[SupervisionLetter]:
     )
 
 
-def _subtree_q(paths: list[str], relation: str) -> Q:
+def subtree_q(paths: list[str], relation: str) -> Q:
     q = Q(pk__in=[])
     for path in paths:
         q |= Q(**{f"{relation}path__startswith": path})

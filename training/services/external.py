@@ -16,17 +16,12 @@ from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError
 from common.notifications import notify
+from common.uploads import check_upload
 from org.models import Official, User
 from org.selectors import access_for, officials_visible_to, users_with_role_over
 from training.models import ExternalStatus, ExternalTraining
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-_MAGIC = {
-    "pdf": (b"%PDF",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
 
 
 def certificate_max_bytes() -> int:
@@ -35,17 +30,9 @@ def certificate_max_bytes() -> int:
 
 def certificate_check(upload: UploadedFile) -> None:
     """Refuse a certificate that is too large, or not a PDF/PNG/JPEG by its name and its content."""
-    limit = certificate_max_bytes()
-    if upload.size is not None and upload.size > limit:
-        raise ApplicationError(
-            _("The certificate is too large (at most %(mb)s MB).") % {"mb": round(limit / 1024 / 1024, 1)},
-            code="too_large")
-    ext = (upload.name or "").rsplit(".", 1)[-1].lower()
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if ext not in _MAGIC or not head.startswith(_MAGIC[ext]):
-        raise ApplicationError(_("The certificate must be a PDF, PNG or JPEG file."), code="bad_file")
+    check_upload(upload, max_bytes=certificate_max_bytes(), kinds=("pdf", "png", "jpg", "jpeg"),
+                 too_large=_("The certificate is too large (at most %(mb)s MB)."),
+                 bad_kind=_("The certificate must be a PDF, PNG or JPEG file."))
 
 
 def external_visible_to(user: User) -> QuerySet[ExternalTraining]:

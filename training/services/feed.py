@@ -25,6 +25,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -150,6 +151,7 @@ def _notify_heads(flags: list[CriticismFlag]) -> None:
     grants = list(RoleGrant.objects.filter(role="head", unit__path__in=paths, unit__is_active=True,
                                            user__is_active=True).values_list("user_id", "unit__path"))
     notices = []
+    url = reverse("training:criticism_flags")
     with translation.override(settings.LANGUAGE_CODE):
         for official_id, name, path in officials:
             flag = by_official[official_id]
@@ -158,7 +160,7 @@ def _notify_heads(flags: list[CriticismFlag]) -> None:
                 "name": name, "count": flag.absences, "quarter": flag.quarter}
             for user_id, unit_path in grants:
                 if path.startswith(unit_path):
-                    notices.append(Notice(user_id=user_id, kind="training", title=title,
+                    notices.append(Notice(user_id=user_id, kind="training", title=title, url=url,
                                           dedupe_key=f"training-criticism-{flag.pk}"))
     notify_many(notices)
 

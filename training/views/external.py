@@ -175,7 +175,8 @@ def unit_report(request: AuthedRequest) -> HttpResponse:
     officials = (with_progress(Official.objects.filter(is_active=True, unit__path__startswith=unit.path)
                                .select_related("unit"), year=year)
                  .annotate(absences=Coalesce(Subquery(absences), Value(0)),
-                           total_hours=F("att_hours") + F("ext_hours")))
+                           total_hours=F("att_hours") + Coalesce(F("ext_hours"), Value(Decimal(0)),
+                                                                   output_field=_DEC)))
     behind_only = request.GET.get("behind") == "1"
     if behind_only:
         officials = officials.filter(total_hours__lt=Coalesce(F("target_hours"), Value(Decimal(90)),

@@ -147,6 +147,15 @@ def _status_buttons() -> list[tuple[str, str, str]]:
     return [(value, str(STATUS_LABELS[value]), colour) for value, colour in STATUS_BUTTONS]
 
 
+def _summary(statuses: list[str], audience_size: int) -> dict[str, Any]:
+    """The grid's summary: how many of the audience are recorded, and the count of each status."""
+    counts = {value: 0 for value in AttendanceStatus.values}
+    for status in statuses:
+        counts[status] += 1
+    return {"counts": [(str(STATUS_LABELS[AttendanceStatus(v)]), n) for v, n in counts.items()],
+            "audience_size": audience_size, "recorded": len(statuses)}
+
+
 @login_required
 def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A session with its attendance grid: one row per official of the audience, in a constant number of
@@ -160,14 +169,10 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     visible_all = access.is_superuser or access.covers(session.organiser.path)
     rows = [GridRow(o, records.get(o.pk), editable and access.covers(o.unit.path, svc.RECORDER_ROLES))
             for o in audience if visible_all or access.covers(o.unit.path) or o.pk == access.official_id]
-    counts = {value: 0 for value in AttendanceStatus.values}
-    for record in records.values():
-        counts[record.status] += 1
     return render(request, "training/sessions/detail.html", {
         "session": session, "rows": rows, "frozen": frozen, "buttons": _status_buttons(),
         "audience_units": session.audience_units.order_by("path"),
-        "counts": [(str(STATUS_LABELS[AttendanceStatus(v)]), n) for v, n in counts.items()],
-        "audience_size": len(audience), "recorded": len(records),
+        **_summary([record.status for record in records.values()], len(audience)),
         "can_edit_session": svc.can_organise(request.user, session.organiser),
         "can_import": editable,
     })
@@ -196,6 +201,9 @@ def attendance_set(request: AuthedRequest, pk: int) -> HttpResponse:
                   error)
     context = {"session": session, "row": row, "buttons": _status_buttons()}
     if request.htmx:
+        # The summary above the grid follows each click: swapped out of band with the row.
+        statuses = list(session.attendance.values_list("status", flat=True))
+        context.update(_summary(statuses, selectors.session_audience(session).count()), summary_oob=True)
         return render(request, "training/sessions/_attendance_row.html", context)
     if error:
         messages.error(request, error)

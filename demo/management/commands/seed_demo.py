@@ -17,9 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.appraisal_builder import AppraisalBuilder
+from demo.discipline_builder import DisciplineBuilder
 from demo.org_builder import OrgBuilder
 from demo.org_data import DEFAULT_OFFICIALS, DEMO_PASSWORD, DEMO_USERS, MIN_OFFICIALS
 from demo.tasks_builder import TasksBuilder
+from demo.training_builder import TrainingBuilder
 from org.models import Official, OrgUnit, User
 
 LOGINS = [
@@ -68,6 +70,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             OrgBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             TasksBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
+            TrainingBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
+            DisciplineBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             AppraisalBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
 
     def _print_logins(self) -> None:

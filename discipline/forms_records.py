@@ -1,0 +1,116 @@
+"""Forms of error tolerance, appeals, talks and the catalogue. They parse input; the services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from discipline.forms_cases import SELECT, SMALL, date_input
+from discipline.models import CapScope, GradeCap, RuleCategory, TalkKind, TalkOccasion
+from org.models import Official, OrgUnit
+
+CHECK = {"class": "form-check-input"}
+
+
+class ToleranceForm(forms.Form):
+    for_public_good = forms.BooleanField(label=_("Acted for the public good, not for personal gain"),
+                                         required=False, widget=forms.CheckboxInput(attrs=CHECK))
+    followed_procedure = forms.BooleanField(label=_("Followed procedure and decided collectively"), required=False,
+                                            widget=forms.CheckboxInput(attrs=CHECK))
+    no_personal_gain = forms.BooleanField(label=_("Sought no personal or improper gain"), required=False,
+                                          widget=forms.CheckboxInput(attrs=CHECK))
+    corrected_promptly = forms.BooleanField(label=_("Corrected the error promptly"), required=False,
+                                            widget=forms.CheckboxInput(attrs=CHECK))
+    statement = forms.CharField(label=_("Statement of grounds"), max_length=4000,
+                                widget=forms.Textarea(attrs={**SMALL, "rows": 4}))
+
+
+class ToleranceReviewForm(forms.Form):
+    supports = forms.TypedChoiceField(label=_("Review opinion"), coerce=lambda v: v == "yes",
+                                      choices=[("yes", _("Supports exemption")), ("no", _("Does not support"))],
+                                      widget=forms.RadioSelect(attrs=CHECK))
+    opinion = forms.CharField(label=_("Opinion"), max_length=4000, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
+
+
+class ToleranceDecideForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "yes",
+                                     choices=[("yes", _("Approve the exemption")), ("no", _("Reject"))],
+                                     widget=forms.RadioSelect(attrs=CHECK))
+    note = forms.CharField(label=_("Reasons"), max_length=4000, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
+    rectification = forms.CharField(label=_("Rectification required (optional)"), required=False, max_length=4000,
+                                    widget=forms.Textarea(attrs={**SMALL, "rows": 2}))
+    rectification_due = forms.DateField(label=_("Rectify by"), required=False, widget=date_input())
+
+
+class RectificationForm(forms.Form):
+    done_on = forms.DateField(label=_("Rectified on"), widget=date_input())
+    note = forms.CharField(label=_("What was rectified"), max_length=4000,
+                           widget=forms.Textarea(attrs={**SMALL, "rows": 2}))
+
+
+class AppealForm(forms.Form):
+    grounds = forms.CharField(label=_("Grounds of the appeal"), max_length=4000,
+                              widget=forms.Textarea(attrs={**SMALL, "rows": 5}))
+
+
+class TalkForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False,
+                                  widget=forms.Select(attrs=SELECT))
+    official = forms.ModelChoiceField(label=_("Talked to"), queryset=Official.objects.none(),
+                                      widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(label=_("Kind"), choices=TalkKind.choices, widget=forms.Select(attrs=SELECT))
+    occasion = forms.ChoiceField(label=_("Occasion"), choices=TalkOccasion.choices, initial=TalkOccasion.OTHER,
+                                 widget=forms.Select(attrs=SELECT))
+    held_on = forms.DateField(label=_("Date"), widget=date_input())
+    talker_name = forms.CharField(label=_("Talked by (name and post)"), max_length=100,
+                                  widget=forms.TextInput(attrs=SMALL))
+    topic = forms.CharField(label=_("Topic"), max_length=4000, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
+    follow_up = forms.CharField(label=_("Follow-up"), required=False, max_length=4000,
+                                widget=forms.Textarea(attrs={**SMALL, "rows": 2}))
+
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], officials: QuerySet[Official], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field, official_field = self.fields["unit"], self.fields["official"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        assert isinstance(official_field, forms.ModelChoiceField)
+        unit_field.queryset = units
+        raw = self.data.get("unit") if self.is_bound else self.initial.get("unit")
+        unit = units.filter(pk=raw).first() if str(raw or "").isdigit() else None
+        chosen = str(self.data.get("official") or "") if self.is_bound else ""
+        in_unit = officials.filter(unit__path__startswith=unit.path, is_active=True) if unit else officials.none()
+        if chosen.isdigit():
+            in_unit = in_unit | officials.filter(pk=chosen)
+        official_field.queryset = in_unit.distinct().order_by("unit__path", "name")
+
+
+class FollowUpForm(forms.Form):
+    follow_up = forms.CharField(label=_("Follow-up"), required=False, max_length=4000,
+                                widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
+    done = forms.BooleanField(label=_("Follow-up done"), required=False, widget=forms.CheckboxInput(attrs=CHECK))
+
+
+class RuleForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20, widget=forms.TextInput(attrs=SMALL))
+    category = forms.ChoiceField(label=_("Category"), choices=RuleCategory.choices, widget=forms.Select(attrs=SELECT))
+    text = forms.CharField(label=_("Text"), max_length=300, widget=forms.TextInput(attrs=SMALL))
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True,
+                                   widget=forms.CheckboxInput(attrs=CHECK))
+
+
+class KindForm(forms.Form):
+    months_in_force = forms.IntegerField(label=_("Months in force"), required=False, min_value=0, max_value=600,
+                                         widget=forms.NumberInput(attrs=SMALL))
+    points = forms.DecimalField(label=_("Points deducted"), min_value=Decimal(0), max_digits=5, decimal_places=2,
+                                widget=forms.NumberInput(attrs={**SMALL, "step": "0.5"}))
+    grade_cap = forms.ChoiceField(label=_("Grade cap"), required=False, choices=[("", _("No grade cap")),
+                                                                                *GradeCap.choices],
+                                  widget=forms.Select(attrs=SELECT))
+    cap_scope = forms.ChoiceField(label=_("Grade cap applies to"), choices=CapScope.choices,
+                                  widget=forms.Select(attrs=SELECT))
+    promotion_bar_months = forms.IntegerField(label=_("No promotion for (months)"), required=False, min_value=0,
+                                              max_value=600, widget=forms.NumberInput(attrs=SMALL))
+    is_active = forms.BooleanField(label=_("In use"), required=False, widget=forms.CheckboxInput(attrs=CHECK))

@@ -1,0 +1,331 @@
+"""Serializers of the discipline API: output shapes and input parsing (the writes are in the services).
+
+Confidentiality is kept by shape: decisions, tolerance requests and appeals — which the subject also reads —
+never carry the case's title or facts, only its id and number; a decision's text goes to case readers only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from discipline.models import (
+    Appeal,
+    AppealOutcome,
+    CapScope,
+    Case,
+    CaseAttachment,
+    CaseSource,
+    CaseStatus,
+    CaseTransition,
+    Decision,
+    DecisionKind,
+    DisciplineRule,
+    GradeCap,
+    RuleCategory,
+    Talk,
+    TalkKind,
+    TalkOccasion,
+    ToleranceRequest,
+)
+from discipline.selectors import CASE_ROLES
+from discipline.services.appeals import appeal_deadline
+from org.models import Official, User
+from org.selectors import access_for
+from org.serializers import UnitBriefSerializer
+
+# --- shared pieces ---------------------------------------------------------------------------------
+
+
+class SubjectBriefSerializer(serializers.ModelSerializer):
+    unit = UnitBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Official
+        fields = ["id", "staff_number", "name", "unit"]
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+
+    def get_name(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class CaseRefSerializer(serializers.ModelSerializer):
+    """A case named without its content: what the subject of a decision may see."""
+
+    class Meta:
+        model = Case
+        fields = ["id", "number"]
+
+
+class KindBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DecisionKind
+        fields = ["id", "code", "name", "group"]
+
+
+# --- the catalogue ---------------------------------------------------------------------------------
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DisciplineRule
+        fields = ["id", "code", "category", "text", "is_active"]
+        read_only_fields = fields
+
+
+class RuleInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20, allow_blank=True)
+    category = serializers.ChoiceField(choices=RuleCategory.choices)
+    text = serializers.CharField(max_length=300, allow_blank=True)
+    is_active = serializers.BooleanField(required=False, default=True)
+
+
+class KindSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DecisionKind
+        fields = ["id", "code", "name", "group", "severity", "months_in_force", "points", "grade_cap", "cap_scope",
+                  "promotion_bar_months", "is_active"]
+        read_only_fields = fields
+
+
+class KindInputSerializer(serializers.Serializer):
+    points = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0)
+    grade_cap = serializers.ChoiceField(choices=GradeCap.choices, allow_blank=True)
+    cap_scope = serializers.ChoiceField(choices=CapScope.choices)
+    months_in_force = serializers.IntegerField(min_value=1, max_value=600, allow_null=True)
+    promotion_bar_months = serializers.IntegerField(min_value=1, max_value=600, allow_null=True)
+    is_active = serializers.BooleanField()
+
+
+# --- cases -----------------------------------------------------------------------------------------
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CaseTransition
+        fields = ["id", "from_status", "to_status", "by", "at", "comment"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """An attachment's name and size; the file itself is served only by the permission-checked page."""
+
+    class Meta:
+        model = CaseAttachment
+        fields = ["id", "name", "size", "uploaded_by", "uploaded_at"]
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    """A case in a list: no facts (reading those is a logged read of the case file, see the detail)."""
+
+    unit = UnitBriefSerializer(read_only=True)
+    subjects = SubjectBriefSerializer(many=True, read_only=True)
+    rules = serializers.SlugRelatedField[DisciplineRule](slug_field="code", many=True, read_only=True)
+    investigator = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "title", "unit", "subjects", "source", "source_reference", "rules", "status",
+                  "investigator", "registered_on", "decided_on", "closed_on"]
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    transitions = TransitionSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    decisions = serializers.SerializerMethodField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [*CaseListSerializer.Meta.fields, "facts", "not_pursued_reason", "created_at", "updated_at",
+                  "transitions", "attachments", "decisions"]
+
+    def get_decisions(self, obj: Case) -> list[dict[str, Any]]:
+        return [{"id": d.pk, "official": d.official_id, "kind": d.kind.name, "effective_date": d.effective_date,
+                 "exempted": d.exempted, "revoked": d.revoked} for d in obj.decisions.all()]
+
+
+class CaseEditSerializer(serializers.Serializer):
+    """Edit an open case (the unit and registration date stay); ids are resolved and scoped by the view."""
+
+    title = serializers.CharField(max_length=200, allow_blank=True)
+    subjects = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    # Declared fields are collected by DRF's metaclass, so ``source`` does not clash with Field.source.
+    source = serializers.ChoiceField(choices=CaseSource.choices)  # type: ignore[assignment]
+    source_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    rules = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    facts = serializers.CharField(allow_blank=True)
+    investigator = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class CaseInputSerializer(CaseEditSerializer):
+    """Register a case under a unit (discipline inspection over it)."""
+
+    unit = serializers.IntegerField()
+    registered_on = serializers.DateField(required=False, allow_null=True, default=None)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=CaseStatus.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AttachmentInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+# --- decisions -------------------------------------------------------------------------------------
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """A decision and its effects. The decision text (``summary``) is part of the case file: it is given to
+    case readers only, ``null`` for the subject."""
+
+    official = SubjectBriefSerializer(read_only=True)
+    case = CaseRefSerializer(read_only=True)
+    kind = KindBriefSerializer(read_only=True)
+    summary = serializers.SerializerMethodField()
+    appeal_deadline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decision
+        fields = ["id", "official", "case", "kind", "effective_date", "in_force_until", "grade_cap", "cap_scope",
+                  "points", "no_promotion_until", "exempted", "revoked", "summary", "appeal_deadline",
+                  "created_at"]
+
+    def get_summary(self, obj: Decision) -> str | None:
+        request = self.context.get("request")
+        if request is None or not access_for(request.user).covers(obj.case.unit.path, CASE_ROLES):
+            return None
+        return obj.summary
+
+    def get_appeal_deadline(self, obj: Decision) -> Any:
+        return appeal_deadline(obj)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    official = serializers.IntegerField()
+    kind = serializers.IntegerField()
+    effective_date = serializers.DateField()
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    points = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0,
+                                      required=False, allow_null=True, default=None)
+    grade_cap = serializers.ChoiceField(choices=GradeCap.choices, allow_blank=True, required=False,
+                                        allow_null=True, default=None)
+    in_force_until = serializers.DateField(required=False, allow_null=True, default=None)
+    no_promotion_until = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+# --- error tolerance -------------------------------------------------------------------------------
+
+
+class ToleranceSerializer(serializers.ModelSerializer):
+    case = CaseRefSerializer(read_only=True)
+    official = SubjectBriefSerializer(read_only=True)
+    requested_by = UserBriefSerializer(read_only=True, allow_null=True)
+    reviewed_by = UserBriefSerializer(read_only=True, allow_null=True)
+    decided_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ToleranceRequest
+        fields = ["id", "case", "official", "requested_by", "by_unit", "for_public_good", "followed_procedure",
+                  "no_personal_gain", "corrected_promptly", "statement", "status", "review_supports",
+                  "review_opinion", "reviewed_by", "reviewed_at", "decision_note", "decided_by", "decided_at",
+                  "rectification", "rectification_due", "rectification_status", "rectified_on",
+                  "rectification_note", "created_at"]
+
+
+class ToleranceInputSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    official = serializers.IntegerField()
+    statement = serializers.CharField(allow_blank=True)
+    for_public_good = serializers.BooleanField(required=False, default=False)
+    followed_procedure = serializers.BooleanField(required=False, default=False)
+    no_personal_gain = serializers.BooleanField(required=False, default=False)
+    corrected_promptly = serializers.BooleanField(required=False, default=False)
+
+
+class ToleranceReviewSerializer(serializers.Serializer):
+    supports = serializers.BooleanField()
+    opinion = serializers.CharField(allow_blank=True)
+
+
+class ToleranceDecideSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)
+    rectification = serializers.CharField(required=False, allow_blank=True, default="")
+    rectification_due = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class RectifiedSerializer(serializers.Serializer):
+    done_on = serializers.DateField()
+    note = serializers.CharField(allow_blank=True)
+
+
+# --- appeals ---------------------------------------------------------------------------------------
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    official = SubjectBriefSerializer(source="decision.official", read_only=True)
+    case = CaseRefSerializer(source="decision.case", read_only=True)
+    kind = KindBriefSerializer(source="decision.kind", read_only=True)
+    filed_by = UserBriefSerializer(read_only=True, allow_null=True)
+    decided_by = UserBriefSerializer(read_only=True, allow_null=True)
+    previous_kind = KindBriefSerializer(read_only=True, allow_null=True)
+    new_kind = KindBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Appeal
+        fields = ["id", "decision", "official", "case", "kind", "filed_by", "filed_on", "grounds", "outcome",
+                  "outcome_note", "previous_kind", "new_kind", "decided_by", "decided_at"]
+
+
+class AppealInputSerializer(serializers.Serializer):
+    decision = serializers.IntegerField()
+    grounds = serializers.CharField(allow_blank=True)
+
+
+class AppealDecideSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=AppealOutcome.choices)
+    note = serializers.CharField(allow_blank=True)
+    new_kind = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+# --- talks -----------------------------------------------------------------------------------------
+
+
+class TalkSerializer(serializers.ModelSerializer):
+    official = SubjectBriefSerializer(read_only=True)
+    talker = SubjectBriefSerializer(read_only=True, allow_null=True)
+    case = CaseRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Talk
+        fields = ["id", "official", "kind", "occasion", "held_on", "talker", "talker_name", "topic", "follow_up",
+                  "follow_up_done", "case", "recorded_by", "created_at", "updated_at"]
+
+
+class TalkInputSerializer(serializers.Serializer):
+    official = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=TalkKind.choices)
+    occasion = serializers.ChoiceField(choices=TalkOccasion.choices, required=False, default=TalkOccasion.OTHER)
+    held_on = serializers.DateField()
+    topic = serializers.CharField(allow_blank=True)
+    talker = serializers.IntegerField(required=False, allow_null=True, default=None)
+    talker_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    follow_up = serializers.CharField(required=False, allow_blank=True, default="")
+    case = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class TalkFollowUpSerializer(serializers.Serializer):
+    follow_up = serializers.CharField(allow_blank=True)
+    done = serializers.BooleanField()

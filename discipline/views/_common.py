@@ -1,0 +1,44 @@
+"""Small helpers shared by the discipline pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from org.models import Role
+from org.selectors import access_for
+
+PAGE_SIZE = 25
+
+
+def paginate(request: AuthedRequest, items: QuerySet | list, size: int = PAGE_SIZE) -> Page:
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def query_without_page(request: AuthedRequest) -> str:
+    """The current filters as a query string, for the pagination links and the export."""
+    return urlencode([(k, v) for k, values in request.GET.lists() for v in values if k != "page" and v])
+
+
+def show_error(form: forms.Form, error: ApplicationError) -> None:
+    """Put a service's refusal on the form: on the fields it names, else on the form."""
+    fields = (error.extra or {}).get("fields") or {}
+    placed = False
+    for name in fields:
+        if name in form.fields:
+            form.add_error(name, error.message)
+            placed = True
+            break
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def discipline_paths(request: AuthedRequest) -> list[str] | None:
+    """The subtrees where the user holds discipline inspection (None for a superuser: everywhere)."""
+    access = access_for(request.user)
+    return None if access.is_superuser else access.paths([Role.DISCIPLINE])

@@ -1,0 +1,289 @@
+"""Case pages for discipline inspection and the organization department: the list with its filters, the
+register and edit forms, the case file with its timeline, transitions, attachments and access log.
+
+Every render of a case file writes a VIEW row to the access log; an attachment download writes an ATTACHMENT
+row. Cases outside the reader's scope are 404, like missing ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from discipline.forms_cases import (
+    AppealDecideForm,
+    AttachmentForm,
+    CaseForm,
+    DecisionForm,
+    TransitionForm,
+    case_units,
+    investigators,
+)
+from discipline.models import (
+    Appeal,
+    Case,
+    CaseAccess,
+    CaseAttachment,
+    CaseSource,
+    CaseStatus,
+    DisciplineRule,
+    RuleCategory,
+)
+from discipline.selectors import CASE_ROLES, can_handle, case_timeline, cases_visible_to
+from discipline.services.appeals import appeal_deadline
+from discipline.services.cases import (
+    TRANSITIONS,
+    attachment_add,
+    attachment_max_bytes,
+    case_register,
+    case_transition,
+    case_update,
+    record_access,
+)
+from discipline.views._common import discipline_paths, paginate, query_without_page, show_error
+from org.models import Official, Role
+from org.selectors import access_for, officials_visible_to, require_role
+
+# The buttons a case offers, in the order they are shown.
+TRANSITION_STYLES = {
+    CaseStatus.INVESTIGATING: "btn-primary",
+    CaseStatus.DECIDED: "btn-success",
+    CaseStatus.CLOSED: "btn-secondary",
+    CaseStatus.NOT_PURSUED: "btn-outline-danger",
+}
+
+
+def _case_or_404(request: AuthedRequest, pk: int) -> Case:
+    return get_object_or_404(cases_visible_to(request.user), pk=pk)
+
+
+def _years() -> list[int]:
+    current = timezone.localdate().year
+    return list(range(current, current - 6, -1))
+
+
+def filtered_cases(request: AuthedRequest) -> tuple[QuerySet[Case], QuerySet[Case], dict[str, Any]]:
+    """The visible cases under the list's filters: (without the status filter, with it, the filters)."""
+    cases = cases_visible_to(request.user)
+    access = access_for(request.user)
+    units = case_units(None if access.is_superuser else access.paths(CASE_ROLES))
+    filters: dict[str, Any] = {key: request.GET.get(key, "").strip() for key in ("status", "source", "year", "unit",
+                                                                                "q")}
+    unit = units.filter(code=filters["unit"]).first() if filters["unit"] else None
+    if unit is not None:
+        cases = cases.filter(unit__path__startswith=unit.path)
+    if filters["source"] in CaseSource.values:
+        cases = cases.filter(source=filters["source"])
+    if filters["year"].isdigit():
+        cases = cases.filter(registered_on__year=int(filters["year"]))
+    if filters["q"]:
+        text = filters["q"]
+        named = Case.subjects.through.objects.filter(official__name__icontains=text).values("case_id")
+        cases = cases.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(pk__in=named))
+    with_status = cases.filter(status=filters["status"]) if filters["status"] in CaseStatus.values else cases
+    filters["unit_obj"] = unit
+    filters["units"] = units
+    return cases, with_status, filters
+
+
+@login_required
+@require_GET
+def case_list(request: AuthedRequest) -> HttpResponse:
+    """The case register on screen: filters, counts per status, one page of cases with their subjects."""
+    require_role(request.user, *CASE_ROLES)
+    all_statuses, cases, filters = filtered_cases(request)
+    counts = dict(all_statuses.order_by().values_list("status").annotate(n=Count("id")))
+    page = paginate(request, cases.prefetch_related("subjects").order_by("-registered_on", "-id"))
+    status_counts = [(value, label, counts.get(value, 0)) for value, label in CaseStatus.choices]
+    query = query_without_page(request)
+    context = {
+        "page": page, "filters": filters, "units": filters["units"], "status_counts": status_counts,
+        "total": sum(counts.values()), "statuses": CaseStatus.choices, "sources": CaseSource.choices,
+        "years": _years(), "query": query, "can_register": access_for(request.user).has_role(Role.DISCIPLINE),
+        "can_export": access_for(request.user).has_role(Role.DISCIPLINE),
+    }
+    return render(request, "discipline/cases/list.html", context)
+
+
+def _case_form(request: AuthedRequest, *args: Any, **kwargs: Any) -> CaseForm:
+    return CaseForm(*args, units=case_units(discipline_paths(request)),
+                    officials=officials_visible_to(request.user, roles=[Role.DISCIPLINE], include_self=False),
+                    investigators=investigators(), **kwargs)
+
+
+def _rules_context(form: CaseForm) -> dict[str, Any]:
+    """The active rules grouped by category, with the ones ticked on the form."""
+    rules = list(DisciplineRule.objects.filter(is_active=True).order_by("category", "code"))
+    if form.is_bound:
+        ticked = set(form.data.getlist("rules")) if hasattr(form.data, "getlist") else set()
+    else:
+        ticked = {str(getattr(r, "pk", r)) for r in form.initial.get("rules", [])}
+    labels = dict(RuleCategory.choices)
+    groups = [(labels[value], [r for r in rules if r.category == value]) for value in RuleCategory.values]
+    return {"rule_groups": [(label, items) for label, items in groups if items], "ticked_rules": ticked}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request: AuthedRequest) -> HttpResponse:
+    """Register (立案) a case: discipline inspection only."""
+    require_role(request.user, Role.DISCIPLINE)
+    if request.method == "POST":
+        form = _case_form(request, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = case_register(
+                    by=request.user, unit=data["unit"], title=data["title"], subjects=data["subjects"],
+                    source=data["source"], facts=data["facts"], source_reference=data["source_reference"],
+                    rules=data["rules"], investigator=data["investigator"], registered_on=data["registered_on"])
+            except ApplicationError as error:
+                show_error(form, error)
+            else:
+                messages.success(request, _("Case %(number)s was registered.") % {"number": case.number})
+                return redirect("discipline:case_detail", pk=case.pk)
+    else:
+        form = _case_form(request, initial={"registered_on": timezone.localdate()})
+    return render(request, "discipline/cases/form.html", {"form": form, "case": None, **_rules_context(form)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Edit an open case's file (discipline inspection over its unit)."""
+    case = _case_or_404(request, pk)
+    if not can_handle(request.user, case.unit) or not case.is_open:
+        messages.error(request, _("Only an open case can be edited, by discipline inspection."))
+        return redirect("discipline:case_detail", pk=case.pk)
+    if request.method == "POST":
+        form = _case_form(request, request.POST, editing=True,
+                          initial={"case_unit": case.unit, "subjects": list(case.subjects.all())})
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case_update(by=request.user, case=case, title=data["title"], facts=data["facts"],
+                            source=data["source"], source_reference=data["source_reference"],
+                            subjects=data["subjects"], rules=data["rules"], investigator=data["investigator"])
+            except ApplicationError as error:
+                show_error(form, error)
+            else:
+                messages.success(request, _("The case file was saved."))
+                return redirect("discipline:case_detail", pk=case.pk)
+    else:
+        form = _case_form(request, editing=True, initial={
+            "case_unit": case.unit, "title": case.title, "subjects": list(case.subjects.all()),
+            "source": case.source, "source_reference": case.source_reference, "rules": list(case.rules.all()),
+            "facts": case.facts, "investigator": case.investigator_id})
+    return render(request, "discipline/cases/form.html", {"form": form, "case": case, **_rules_context(form)})
+
+
+@login_required
+@require_GET
+def official_options(request: AuthedRequest) -> HttpResponse:
+    """The officials of a unit's subtree as <option>s (htmx, for the case and talk forms)."""
+    require_role(request.user, *CASE_ROLES)
+    roles = [Role.DISCIPLINE] if request.GET.get("purpose") != "talk" else list(CASE_ROLES)
+    raw = request.GET.get("unit", "")
+    officials = Official.objects.none()
+    if raw.isdigit():
+        unit = case_units(None if access_for(request.user).is_superuser else access_for(request.user).paths(roles)
+                          ).filter(pk=raw).first()
+        if unit is not None:
+            officials = (officials_visible_to(request.user, roles=roles, include_self=False)
+                         .filter(unit__path__startswith=unit.path, is_active=True).order_by("unit__path", "name"))
+    return render(request, "discipline/_official_options.html", {"officials": officials[:500]})
+
+
+def render_case(request: AuthedRequest, case: Case, *, status: int = 200, **forms: Any) -> HttpResponse:
+    """The case file, with whatever bound forms a failed POST hands back; logs the read."""
+    record_access(user=request.user, cases=case, action=CaseAccess.Action.VIEW)
+    handles = can_handle(request.user, case.unit)
+    subjects = list(case.subjects.select_related("unit").order_by("name"))
+    decisions = list(case.decisions.select_related("official", "kind", "decided_by").order_by("official__name",
+                                                                                              "effective_date"))
+    appeals = list(Appeal.objects.filter(decision__case=case).select_related(
+        "decision__official", "decision__kind", "previous_kind", "new_kind", "filed_by"))
+    appeal_forms: dict[int, AppealDecideForm] = forms.pop("appeal_forms", {})
+    appeal_rows = [(a, appeal_forms.get(a.pk) or (AppealDecideForm(prefix=f"a{a.pk}") if handles and a.is_pending
+                                                     else None)) for a in appeals]
+    deciding = handles and case.status in (CaseStatus.INVESTIGATING, CaseStatus.DECIDED)
+    decision_form = forms.pop("decision_form", None)
+    if decision_form is None and deciding:
+        decision_form = DecisionForm(subjects=case.subjects.all(), initial={"effective_date": timezone.localdate()})
+    context = {
+        "case": case, "handles": handles, "subjects": subjects, "rules": list(case.rules.all()),
+        "attachments": list(case.attachments.select_related("uploaded_by")),
+        "timeline": case_timeline(case), "decisions": decisions, "appeal_rows": appeal_rows,
+        "deadlines": {d.pk: appeal_deadline(d) for d in decisions},
+        "tolerance_requests": list(case.tolerance_requests.select_related("official")),
+        "accesses": list(case.accesses.select_related("user")[:15]),
+        "transitions": [(to, CaseStatus(to).label, TRANSITION_STYLES[CaseStatus(to)])
+                        for to in TRANSITIONS[case.status]]
+        if handles else [],
+        "transition_form": forms.pop("transition_form", None) or TransitionForm(),
+        "upload_form": forms.pop("upload_form", None) or (AttachmentForm() if handles else None),
+        "decision_form": decision_form,
+        "max_mb": round(attachment_max_bytes() / 1024 / 1024, 1),
+        "can_request_tolerance": handles and case.status != CaseStatus.NOT_PURSUED,
+    }
+    context.update(forms)
+    return render(request, "discipline/cases/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return render_case(request, _case_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def case_transition_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            case = case_transition(by=request.user, case=case, to=form.cleaned_data["to"],
+                                   comment=form.cleaned_data["comment"])
+        except ApplicationError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("The case is now “%(status)s”.") % {"status": case.get_status_display()})
+            return redirect("discipline:case_detail", pk=case.pk)
+    return render_case(request, case, transition_form=form)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_add(by=request.user, case=case, upload=form.cleaned_data["file"])
+        except ApplicationError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("The file was attached."))
+            return redirect("discipline:case_detail", pk=case.pk)
+    return render_case(request, case, upload_form=form)
+
+
+@login_required
+@require_GET
+def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
+    """Stream an attachment from the private storage to a case reader, and log the read."""
+    attachment = get_object_or_404(
+        CaseAttachment.objects.filter(case__in=cases_visible_to(request.user).values("pk")).select_related("case"),
+        pk=pk)
+    record_access(user=request.user, cases=attachment.case, action=CaseAccess.Action.ATTACHMENT)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

@@ -1,0 +1,122 @@
+"""What people see of decisions without the case file: "my record" for the subject, a decision's page, the
+effects on officials in a unit (heads, the organization department, discipline inspection) and the effects
+fragment embedded in an official's page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from common.http import AuthedRequest
+from discipline.forms_cases import case_units
+from discipline.models import Decision, GradeCap, ToleranceStatus
+from discipline.selectors import (
+    Effect,
+    appeals_visible_to,
+    cases_visible_to,
+    current_decisions,
+    decisions_visible_to,
+    effect_officials_for,
+    effects_for,
+    effects_of,
+    promotion_eligibility,
+    tolerance_visible_to,
+    under_investigation,
+)
+from discipline.services.appeals import appeal_deadline
+from discipline.views._common import paginate, query_without_page
+from org.models import Official, Role
+from org.selectors import access_for, require_role
+
+EFFECT_ROLES = (Role.HEAD, Role.ORG_DEPARTMENT, Role.DISCIPLINE)
+
+
+def _appealable(decision: Decision, today: date) -> bool:
+    pending = any(a.is_pending for a in decision.appeals.all())
+    return not decision.revoked and not pending and today <= appeal_deadline(decision)
+
+
+@login_required
+@require_GET
+def my_record(request: AuthedRequest) -> HttpResponse:
+    """The subject's own decisions, appeals and error-tolerance requests — never a case's facts."""
+    official_id = access_for(request.user).official_id
+    context: dict[str, object] = {"official_id": official_id}
+    if official_id is not None:
+        today = timezone.localdate()
+        decisions = (decisions_visible_to(request.user).filter(official_id=official_id)
+                     .prefetch_related("appeals").order_by("-effective_date", "-id"))
+        page = paginate(request, decisions)
+        requested = set(tolerance_visible_to(request.user).filter(official_id=official_id)
+                        .exclude(status=ToleranceStatus.REJECTED).values_list("case_id", flat=True))
+        context.update({
+            "page": page, "today": today,
+            "rows": [(d, appeal_deadline(d), _appealable(d, today), d.case_id not in requested)
+                     for d in page.object_list],
+            "appeals": list(appeals_visible_to(request.user).filter(decision__official_id=official_id)[:50]),
+            "tolerance_requests": list(tolerance_visible_to(request.user).filter(official_id=official_id)[:50]),
+        })
+    return render(request, "discipline/record/mine.html", context)
+
+
+@login_required
+@require_GET
+def decision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A decision without the case's facts: for its subject and the case readers in scope."""
+    decision = get_object_or_404(decisions_visible_to(request.user).prefetch_related("appeals"), pk=pk)
+    today = timezone.localdate()
+    access = access_for(request.user)
+    is_subject = access.official_id == decision.official_id
+    live_request = tolerance_visible_to(request.user).filter(
+        case_id=decision.case_id, official_id=decision.official_id).exclude(status=ToleranceStatus.REJECTED).first()
+    context = {
+        "decision": decision, "is_subject": is_subject, "deadline": appeal_deadline(decision),
+        "can_appeal": is_subject and _appealable(decision, today),
+        "appeals": sorted(decision.appeals.all(), key=lambda a: (a.filed_on, a.pk)),
+        "reads_case": cases_visible_to(request.user).filter(pk=decision.case_id).exists(),
+        "live_request": live_request,
+        "can_request_tolerance": live_request is None and decision.has_effect
+        and (is_subject or access.covers(decision.official.unit.path, [Role.HEAD, Role.DISCIPLINE])),
+    }
+    return render(request, "discipline/record/decision.html", context)
+
+
+def effect_rows(effects: list[Effect]) -> list[tuple[Effect, Official | None]]:
+    officials = Official.objects.select_related("unit").in_bulk([e.official_id for e in effects])
+    return [(e, officials.get(e.official_id)) for e in effects]
+
+
+@login_required
+@require_GET
+def effects(request: AuthedRequest) -> HttpResponse:
+    """The effects of discipline on the officials of a unit: grade caps, promotion bars, investigations."""
+    require_role(request.user, *EFFECT_ROLES)
+    access = access_for(request.user)
+    units = case_units(None if access.is_superuser else access.paths(EFFECT_ROLES))
+    code = request.GET.get("unit", "")
+    unit = units.filter(code=code).first() if code else None
+    found = effects_for(request.user, unit=unit)
+    page = paginate(request, found)
+    rows = [(e, o, o is not None and e.decision_id is not None
+             and access.covers(o.unit.path, [Role.HEAD, Role.DISCIPLINE]))
+            for e, o in effect_rows(list(page.object_list))]
+    context = {"units": units, "unit": unit, "page": page, "rows": rows, "query": query_without_page(request),
+               "cap_labels": dict(GradeCap.choices), "year": timezone.localdate().year}
+    return render(request, "discipline/record/effects.html", context)
+
+
+@login_required
+@require_GET
+def official_effects(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The htmx fragment in an official's page: discipline effects and promotion eligibility."""
+    official = get_object_or_404(effect_officials_for(request.user), pk=pk)
+    investigated = under_investigation([official.pk]).exists()
+    found = effects_of(current_decisions([official.pk]), [official.pk] if investigated else [])
+    context = {"official": official, "effects": found, "eligibility": promotion_eligibility(official),
+               "cap_labels": dict(GradeCap.choices)}
+    return render(request, "discipline/record/_official_effects.html", context)

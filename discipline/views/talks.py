@@ -1,0 +1,86 @@
+"""Talks (谈心谈话): the list for discipline inspection and the organization department, the record form and
+the follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from discipline.forms_cases import case_units
+from discipline.forms_records import FollowUpForm, TalkForm
+from discipline.models import TalkKind, TalkOccasion
+from discipline.selectors import CASE_ROLES, talks_visible_to
+from discipline.services.talks import talk_follow_up, talk_record
+from discipline.views._common import paginate, query_without_page, show_error
+from org.selectors import access_for, officials_visible_to, require_role
+
+
+@login_required
+@require_GET
+def talk_list(request: AuthedRequest) -> HttpResponse:
+    require_role(request.user, *CASE_ROLES)
+    talks = talks_visible_to(request.user)
+    kind, occasion = request.GET.get("kind", ""), request.GET.get("occasion", "")
+    if kind in TalkKind.values:
+        talks = talks.filter(kind=kind)
+    if occasion in TalkOccasion.values:
+        talks = talks.filter(occasion=occasion)
+    page = paginate(request, talks.order_by("-held_on", "-id"))
+    context = {"page": page, "kind": kind, "occasion": occasion, "kinds": TalkKind.choices,
+               "occasions": TalkOccasion.choices, "query": query_without_page(request)}
+    return render(request, "discipline/talks/list.html", context)
+
+
+def _talk_form(request: AuthedRequest, *args: Any, **kwargs: Any) -> TalkForm:
+    access = access_for(request.user)
+    return TalkForm(*args, units=case_units(None if access.is_superuser else access.paths(CASE_ROLES)),
+                    officials=officials_visible_to(request.user, roles=CASE_ROLES, include_self=False), **kwargs)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def talk_create(request: AuthedRequest) -> HttpResponse:
+    require_role(request.user, *CASE_ROLES)
+    if request.method == "POST":
+        form = _talk_form(request, request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("unit")
+            try:
+                talk = talk_record(by=request.user, **data)
+            except ApplicationError as error:
+                show_error(form, error)
+            else:
+                messages.success(request, _("The talk was recorded."))
+                return redirect("discipline:talk_detail", pk=talk.pk)
+    else:
+        form = _talk_form(request, initial={"held_on": timezone.localdate()})
+    return render(request, "discipline/talks/form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def talk_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    talk = get_object_or_404(talks_visible_to(request.user).select_related("recorded_by", "case"), pk=pk)
+    if request.method == "POST":
+        form = FollowUpForm(request.POST)
+        if form.is_valid():
+            try:
+                talk_follow_up(by=request.user, talk=talk, **form.cleaned_data)
+            except ApplicationError as error:
+                show_error(form, error)
+            else:
+                messages.success(request, _("The follow-up was saved."))
+                return redirect("discipline:talk_detail", pk=talk.pk)
+    else:
+        form = FollowUpForm(initial={"follow_up": talk.follow_up, "done": talk.follow_up_done})
+    return render(request, "discipline/talks/detail.html", {"talk": talk, "form": form})

@@ -1,0 +1,175 @@
+"""Error tolerance (容错免责) pages: the request form (from the case page, "my record" or the effects page),
+the request's page with the review, decision and rectification forms, and the queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from discipline.forms_records import RectificationForm, ToleranceDecideForm, ToleranceForm, ToleranceReviewForm
+from discipline.models import Case, Decision, RectificationStatus, ToleranceRequest, ToleranceStatus
+from discipline.selectors import (
+    can_decide_tolerance,
+    can_handle,
+    cases_visible_to,
+    effect_officials_for,
+    tolerance_visible_to,
+)
+from discipline.services.tolerance import (
+    rectification_complete,
+    tolerance_decide,
+    tolerance_request,
+    tolerance_review,
+)
+from discipline.views._common import paginate, query_without_page, show_error
+from org.models import Official
+from org.selectors import access_for
+
+
+def _target(request: AuthedRequest) -> tuple[Case, Official, Decision | None]:
+    """The case and subject a request is for: from a decision the user may see the effect of (subject, head,
+    inspection), or from a case file the user reads (inspection on the case page). Anything else: 404."""
+    params = request.POST if request.method == "POST" else request.GET
+    raw_decision, raw_case, raw_official = (params.get(k, "") for k in ("decision", "case", "official"))
+    if raw_decision.isdigit():
+        decision = get_object_or_404(
+            Decision.objects.select_related("case", "official", "official__unit")
+            .filter(official__in=effect_officials_for(request.user).values("pk")), pk=raw_decision)
+        return decision.case, decision.official, decision
+    if raw_case.isdigit() and raw_official.isdigit():
+        case = get_object_or_404(cases_visible_to(request.user), pk=raw_case)
+        official = get_object_or_404(case.subjects.select_related("unit"), pk=raw_official)
+        return case, official, None
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tolerance_create(request: AuthedRequest) -> HttpResponse:
+    case, official, decision = _target(request)
+    form = ToleranceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = tolerance_request(by=request.user, case=case, official=official, **form.cleaned_data)
+        except ApplicationError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("The request for error tolerance was filed."))
+            return redirect("discipline:tolerance_detail", pk=made.pk)
+    reads_case = cases_visible_to(request.user).filter(pk=case.pk).exists()
+    context = {"form": form, "case": case, "official": official, "decision": decision, "reads_case": reads_case,
+               "hidden": {"decision": decision.pk} if decision else {"case": case.pk, "official": official.pk}}
+    return render(request, "discipline/tolerance/form.html", context)
+
+
+@login_required
+@require_GET
+def tolerance_list(request: AuthedRequest) -> HttpResponse:
+    """The requests the user may see; by default those waiting for a review or a decision."""
+    show = request.GET.get("show", "open")
+    requests = tolerance_visible_to(request.user).select_related("requested_by")
+    if show == "open":
+        requests = requests.filter(Q(status__in=[ToleranceStatus.SUBMITTED, ToleranceStatus.REVIEWED])
+                                   | Q(rectification_status=RectificationStatus.PENDING))
+    elif show in ToleranceStatus.values:
+        requests = requests.filter(status=show)
+    page = paginate(request, requests.order_by("created_at", "id") if show == "open" else requests)
+    readable = set(cases_visible_to(request.user).filter(pk__in=[r.case_id for r in page.object_list])
+                   .values_list("pk", flat=True))
+    access = access_for(request.user)
+    rows = []
+    for r in page.object_list:
+        waiting = ((r.status == ToleranceStatus.SUBMITTED and can_handle(request.user, r.case.unit))
+                   or (r.status == ToleranceStatus.REVIEWED and can_decide_tolerance(request.user, r.case.unit)))
+        rows.append((r, r.case_id in readable, waiting))
+    context = {"page": page, "rows": rows, "show": show, "statuses": ToleranceStatus.choices,
+               "query": query_without_page(request), "has_roles": bool(access.grants) or access.is_superuser}
+    return render(request, "discipline/tolerance/list.html", context)
+
+
+def render_request(request: AuthedRequest, item: ToleranceRequest, **forms: Any) -> HttpResponse:
+    unit = item.case.unit
+    reviewing = item.status == ToleranceStatus.SUBMITTED and can_handle(request.user, unit)
+    deciding = item.status == ToleranceStatus.REVIEWED and can_decide_tolerance(request.user, unit)
+    rectifying = item.rectification_status == RectificationStatus.PENDING and (
+        can_handle(request.user, unit) or can_decide_tolerance(request.user, unit))
+    reads_case = cases_visible_to(request.user).filter(pk=item.case_id).exists()
+    decisions = list(Decision.objects.filter(case_id=item.case_id, official_id=item.official_id)
+                     .select_related("kind")) if reads_case else []
+    context = {
+        "item": item, "reads_case": reads_case, "decisions": decisions,
+        "review_form": forms.get("review_form") or (ToleranceReviewForm() if reviewing else None),
+        "decide_form": forms.get("decide_form") or (ToleranceDecideForm() if deciding else None),
+        "rectify_form": forms.get("rectify_form") or (
+            RectificationForm(initial={"done_on": timezone.localdate()}) if rectifying else None),
+    }
+    return render(request, "discipline/tolerance/detail.html", context)
+
+
+def _request_or_404(request: AuthedRequest, pk: int) -> ToleranceRequest:
+    return get_object_or_404(tolerance_visible_to(request.user).select_related("requested_by", "reviewed_by",
+                                                                               "decided_by"), pk=pk)
+
+
+@login_required
+@require_GET
+def tolerance_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return render_request(request, _request_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def tolerance_review_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = _request_or_404(request, pk)
+    form = ToleranceReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            tolerance_review(by=request.user, request=item, **form.cleaned_data)
+        except ApplicationError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("The review was recorded and sent to the organization department."))
+            return redirect("discipline:tolerance_detail", pk=item.pk)
+    return render_request(request, item, review_form=form)
+
+
+@login_required
+@require_POST
+def tolerance_decide_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = _request_or_404(request, pk)
+    form = ToleranceDecideForm(request.POST)
+    if form.is_valid():
+        try:
+            item = tolerance_decide(by=request.user, request=item, **form.cleaned_data)
+        except ApplicationError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("The request was decided: %(status)s.") % {"status": item.get_status_display()})
+            return redirect("discipline:tolerance_detail", pk=item.pk)
+    return render_request(request, item, decide_form=form)
+
+
+@login_required
+@require_POST
+def rectification_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = _request_or_404(request, pk)
+    form = RectificationForm(request.POST)
+    if form.is_valid():
+        try:
+            rectification_complete(by=request.user, request=item, **form.cleaned_data)
+        except ApplicationError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("The rectification was recorded as done."))
+            return redirect("discipline:tolerance_detail", pk=item.pk)
+    return render_request(request, item, rectify_form=form)

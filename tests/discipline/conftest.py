@@ -1,0 +1,31 @@
+"""Discipline fixtures: a case under investigation in the culture bureau about ``staff``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from discipline.models import Case, DecisionKind
+from discipline.services.cases import case_register, case_transition
+from tests.conftest import County
+
+
+@pytest.fixture
+def kinds(db: None) -> dict[str, DecisionKind]:
+    """The decision kinds by code (seeded by migration; put back if a test flushed them)."""
+    from discipline.defaults import ensure_defaults
+
+    ensure_defaults()
+    return {k.code: k for k in DecisionKind.objects.all()}
+
+
+@pytest.fixture
+def open_case(county: County, kinds: dict[str, DecisionKind]) -> Case:
+    """A case registered by the inspector against ``staff`` and moved to investigation."""
+    case = case_register(
+        by=county.inspector, unit=county.culture, title="违规收受礼品", subjects=[county.staff_official],
+        source="report", source_reference="举报〔2026〕3号", facts="群众举报其收受管理对象礼品。",
+        registered_on=date(2026, 3, 2),
+    )
+    return case_transition(by=county.inspector, case=case, to="investigating", comment="开始调查")

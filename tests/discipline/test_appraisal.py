@@ -1,0 +1,160 @@
+"""Discipline in the appraisal: grade caps and holds, derived deductions, and their removal by an exemption
+or a revoked appeal at the next rollup — without any change to the rollup."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from appraisal.constraints import constraints_for
+from appraisal.models import Grade, GradeDecision, ScoreEntry
+from appraisal.selectors import source_link
+from appraisal.services.derive import derive_entries
+from appraisal.services.grades import grades_propose
+from discipline.selectors import effects_for, promotion_eligibility
+from discipline.services.appeals import appeal_decide, appeal_file
+from discipline.services.cases import case_register, case_transition
+from discipline.services.decisions import decision_record
+from discipline.services.tolerance import tolerance_decide, tolerance_request, tolerance_review
+from tests.appraisal.conftest_grades import staff_in
+from tests.conftest import statements
+from tests.factories import OfficialFactory, period
+
+
+def _demerit(county, case, kinds, code="gov_demerit", day=date(2026, 5, 1), official=None):  # type: ignore[no-untyped-def]
+    return decision_record(by=county.inspector, case=case, official=official or county.staff_official,
+                           kind=kinds[code], effective_date=day)
+
+
+def _discipline(constraints):  # type: ignore[no-untyped-def]
+    return [(c.max_grade, c.reason) for c in constraints if c.source == "discipline"]
+
+
+def _exempt(county, case):  # type: ignore[no-untyped-def]
+    request = tolerance_request(by=county.inspector, case=case, official=county.staff_official,
+                                statement="先行先试，集体决策", for_public_good=True, followed_procedure=True)
+    tolerance_review(by=county.inspector, request=request, supports=True, opinion="符合容错情形")
+    return tolerance_decide(by=county.orgadmin, request=request, approve=True, note="同意免责")
+
+
+def test_an_open_case_holds_the_grade_and_a_decision_caps_the_years_it_applies_to(county, open_case, kinds):
+    staff = county.staff_official.pk
+    assert _discipline(constraints_for(2026, [staff]).get(staff, [])) == [
+        ("undetermined", "正在接受调查：年度考核等次暂缓确定，待案件办结")]
+    _demerit(county, open_case, kinds)
+    case_transition(by=county.inspector, case=open_case, to="decided")
+    assert _discipline(constraints_for(2026).get(staff, [])) == [
+        ("undetermined", "纪律处分：不确定等次，有效期至 2027-04-30")]
+    assert _discipline(constraints_for(2027).get(staff, [])) == [
+        ("undetermined", "纪律处分：不确定等次，有效期至 2027-04-30")]  # 记过 applies every year it is in force
+    assert constraints_for(2028).get(staff) is None
+    assert constraints_for(2025).get(staff) is None
+
+
+def test_a_warning_caps_only_the_year_it_takes_effect(county, open_case, kinds):
+    _demerit(county, open_case, kinds, code="gov_warning", day=date(2026, 11, 1))
+    case_transition(by=county.inspector, case=open_case, to="decided")
+    staff = county.staff_official.pk
+    assert _discipline(constraints_for(2026, [staff])[staff]) == [
+        ("competent", "纪律处分：等次最高为称职，有效期至 2027-04-30")]
+    assert constraints_for(2027, [staff]).get(staff) is None
+
+
+def test_the_proposed_grade_follows_the_cap_with_its_reason(county, open_case, kinds):
+    people = staff_in(county.culture_office, county.culture, [95, 70, 70, 70, 70])
+    open_case.subjects.add(people[0])
+    _demerit(county, open_case, kinds, code="admonishment", official=people[0])
+    _demerit(county, open_case, kinds, code="reminder_talk")
+    case_transition(by=county.inspector, case=open_case, to="decided")
+    grades_propose(period=period("2026"), by=county.orgadmin)
+    decision = GradeDecision.objects.get(official=people[0], period=period("2026"))
+    assert decision.proposed == Grade.COMPETENT  # 诫勉: at most 称职 that year, though 95 points
+    assert {c["source"] for c in decision.constraints} == {"discipline"}
+    assert "诫勉" not in str(decision.constraints)  # the reason names the effect, not the kind
+
+
+def test_the_deduction_is_derived_once_and_names_no_kind(county, open_case, kinds):
+    _demerit(county, open_case, kinds)
+    first = derive_entries(period=period("2026-05"))
+    again = derive_entries(period=period("2026-05"))
+    entry = ScoreEntry.objects.get(rule__code="discipline_decision")
+    assert (entry.official, entry.points, entry.occurred_on) == (county.staff_official, Decimal(-10), date(2026, 5, 1))
+    assert "记过" not in entry.reason
+    assert first["created"] == 1 and again == {"created": 0, "updated": 0, "deleted": 0, "unchanged": 1}
+    url, label = source_link(entry)
+    assert url == reverse("discipline:decision_detail", args=[entry.source_id]) and label == "纪律处分"
+    assert source_link(entry, private=False) == ("", "纪律处分")  # a head reading the ledger: no dead link
+
+
+def test_an_exemption_removes_cap_and_deduction_at_the_next_rollup_while_the_case_stays(county, open_case, kinds):
+    decision = _demerit(county, open_case, kinds)
+    case_transition(by=county.inspector, case=open_case, to="decided")
+    derive_entries(period=period("2026-05"))
+    assert ScoreEntry.objects.filter(rule__code="discipline_decision").exists()
+    _exempt(county, open_case)
+    assert derive_entries(period=period("2026-05"))["deleted"] == 1
+    assert not ScoreEntry.objects.filter(rule__code="discipline_decision").exists()
+    assert constraints_for(2026, [county.staff_official.pk]).get(county.staff_official.pk) is None
+    decision.refresh_from_db()
+    assert decision.exempted and decision.case.status == "decided"
+    assert promotion_eligibility(county.staff_official, today=date(2026, 6, 1)).eligible
+
+
+def test_a_revoked_appeal_removes_the_effects_and_a_changed_one_replaces_them(county, open_case, kinds):
+    decision = _demerit(county, open_case, kinds)
+    case_transition(by=county.inspector, case=open_case, to="decided")
+    derive_entries(period=period("2026-05"))
+    appeal = appeal_file(by=county.staff, decision=decision, grounds="事实不清", today=date(2026, 5, 20))
+    appeal_decide(by=county.inspector, appeal=appeal, outcome="changed", note="改为警告",
+                  new_kind=kinds["gov_warning"])
+    derive_entries(period=period("2026-05"))
+    assert list(ScoreEntry.objects.values_list("points", flat=True)) == [Decimal(-5)]
+    appeal = appeal_file(by=county.staff, decision=decision, grounds="仍有异议", today=date(2026, 5, 25))
+    appeal_decide(by=county.inspector, appeal=appeal, outcome="revoked", note="撤销处分")
+    derive_entries(period=period("2026-05"))
+    assert not ScoreEntry.objects.exists()
+    assert not _discipline(constraints_for(2026).get(county.staff_official.pk, []))
+
+
+def test_promotion_eligibility_and_the_heads_view_of_effects(county, open_case, kinds):
+    official = county.staff_official
+    assert not promotion_eligibility(official, today=date(2026, 5, 2)).eligible  # under investigation
+    _demerit(county, open_case, kinds)
+    case_transition(by=county.inspector, case=open_case, to="decided")
+    blocked = promotion_eligibility(official, today=date(2026, 6, 1))
+    assert (blocked.eligible, blocked.until) == (False, date(2027, 4, 30))
+    assert promotion_eligibility(official, today=date(2027, 5, 1)).eligible
+    effects = effects_for(county.head, today=date(2026, 6, 1))
+    expected = [(official.pk, "undetermined", date(2027, 4, 30))]
+    assert [(e.official_id, e.grade_cap, e.until) for e in effects] == expected
+    assert effects_for(county.outsider, today=date(2026, 6, 1)) == []
+    finance_head = OfficialFactory(unit=county.finance)
+    assert finance_head.pk not in {e.official_id for e in effects_for(county.head, today=date(2026, 6, 1))}
+
+
+def _cases(county, kinds, n: int) -> None:  # type: ignore[no-untyped-def]
+    for i in range(n):
+        subject = OfficialFactory(unit=county.culture_office)
+        case = case_register(by=county.inspector, unit=county.culture, title=f"案件{i}", subjects=[subject],
+                             source="complaint", facts="事实", registered_on=date(2026, 4, 1))
+        case_transition(by=county.inspector, case=case, to="investigating")
+        decision_record(by=county.inspector, case=case, official=subject, kind=kinds["gov_warning"],
+                        effective_date=date(2026, 5, 3))
+
+
+def test_deriving_and_constraints_cost_the_same_for_2_or_12_decisions(county, kinds):
+    counts = []
+    derive_entries(period=period("2026-05"))  # warm the content-type cache
+    for n in (2, 10):
+        _cases(county, kinds, n)
+        ScoreEntry.objects.all().delete()
+        with CaptureQueriesContext(connection) as derive:
+            derive_entries(period=period("2026-05"))
+        with CaptureQueriesContext(connection) as caps:
+            constraints_for(2026)
+        counts.append((statements(derive.captured_queries), len(caps.captured_queries)))
+    assert counts[0] == counts[1]

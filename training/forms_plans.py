@@ -1,0 +1,26 @@
+"""The study plan form: a unit the user may organise for, the year, a title and notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from org.forms import UnitChoiceField
+from org.models import OrgUnit, User
+from training.forms_sessions import units_organisable_by
+from training.services.plans import MAX_YEAR, MIN_YEAR
+
+
+class StudyPlanForm(forms.Form):
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_organisable_by(user)  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if name == "unit" else "form-control"

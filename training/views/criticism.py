@@ -1,0 +1,87 @@
+"""Public criticism flags (通报批评) for heads: three or more unexcused absences in a quarter, flagged by the
+training feed, waiting for a head over the official's unit to confirm (a −2 in the ledger) or dismiss (with
+a note). Thin: scope, call ``training.services.feed``, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from org.models import User
+from org.selectors import access_for, require_role
+from training.models import CriticismFlag
+from training.services.feed import criticism_confirm, criticism_dismiss
+
+PAGE_SIZE = 25
+HEAD = "head"
+
+
+def flags_for_head(user: User | AnonymousUser) -> QuerySet[CriticismFlag]:
+    """Flags of officials in the subtrees the user heads."""
+    access = access_for(user)
+    qs = CriticismFlag.objects.select_related("official", "official__unit", "decided_by")
+    if access.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for path in access.paths((HEAD,)):
+        q |= Q(official__unit__path__startswith=path)
+    return qs.filter(q)
+
+
+@login_required
+def flag_list(request: AuthedRequest) -> HttpResponse:
+    """Pending flags first to decide; ``?status=decided`` shows those already confirmed or dismissed."""
+    require_role(request.user, HEAD)
+    decided = request.GET.get("status") == "decided"
+    flags = flags_for_head(request.user)
+    if decided:
+        flags = flags.exclude(status=CriticismFlag.Status.PENDING).order_by("-decided_at", "-id")
+    else:
+        flags = flags.filter(status=CriticismFlag.Status.PENDING).order_by("-quarter", "official__unit__path",
+                                                                           "official__name", "id")
+    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "training/criticism/list.html", {
+        "page": page, "decided": decided, "query": "status=decided" if decided else "",
+    })
+
+
+def _back(request: AuthedRequest) -> HttpResponse:
+    return redirect("training:criticism_flags")
+
+
+@login_required
+@require_POST
+def flag_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    require_role(request.user, HEAD)
+    flag = get_object_or_404(flags_for_head(request.user), pk=pk)
+    try:
+        criticism_confirm(by=request.user, flag=flag)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The public criticism of %(name)s was confirmed and recorded in the ledger.")
+                         % {"name": flag.official.name})
+    return _back(request)
+
+
+@login_required
+@require_POST
+def flag_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
+    require_role(request.user, HEAD)
+    flag = get_object_or_404(flags_for_head(request.user), pk=pk)
+    try:
+        criticism_dismiss(by=request.user, flag=flag, note=request.POST.get("note", "")[:2000])
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The public criticism of %(name)s was dismissed.") % {"name": flag.official.name})
+    return _back(request)

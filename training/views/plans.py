@@ -1,0 +1,104 @@
+"""Study plan pages: the plans of the units the user can see, one plan with its planned sessions, and the
+form a head or the organization department uses to create a unit's plan for a year. Thin: scope, call the
+service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from org.models import OrgUnit, User
+from org.selectors import access_for, ancestor_paths, require_role
+from training.forms_plans import StudyPlanForm
+from training.models import StudyPlan, TrainingSession
+from training.services import plans as svc
+from training.services.sessions import ORGANISER_ROLES, can_organise, can_organise_any
+
+PAGE_SIZE = 25
+_HOURS = DecimalField(max_digits=9, decimal_places=1)
+
+
+def plans_visible_to(user: User | AnonymousUser) -> QuerySet[StudyPlan]:
+    """Plans of units in the user's role subtrees, and of their own unit and its ancestors (whose study
+    they attend)."""
+    access = access_for(user)
+    qs = StudyPlan.objects.select_related("unit")
+    if access.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for path in access.paths():
+        q |= Q(unit__path__startswith=path)
+    if access.official_unit_id is not None:
+        own = OrgUnit.objects.filter(pk=access.official_unit_id).values_list("path", flat=True).first()
+        if own:
+            q |= Q(unit__path__in=ancestor_paths(own))
+    return qs.filter(q)
+
+
+def _year(request: AuthedRequest) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and svc.MIN_YEAR <= int(raw) <= svc.MAX_YEAR else timezone.localdate().year
+
+
+@login_required
+def plan_list(request: AuthedRequest) -> HttpResponse:
+    """The study plans of a year, with their planned sessions and hours (one query for the page's rows)."""
+    year = _year(request)
+    plans = (plans_visible_to(request.user).filter(year=year)
+             .annotate(session_count=Count("sessions"),
+                       required_count=Count("sessions", filter=Q(sessions__is_required=True)),
+                       planned_hours=Coalesce(Sum("sessions__hours"), Value(0), output_field=_HOURS))
+             .order_by("unit__path"))
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    this_year = timezone.localdate().year
+    return render(request, "training/plans/list.html", {
+        "page": page, "year": year, "years": list(range(this_year + 1, this_year - 5, -1)),
+        "query": f"year={year}", "can_create": can_organise_any(request.user),
+    })
+
+
+@login_required
+def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One plan with its sessions by date: kind, title, hours, required or optional."""
+    plan = get_object_or_404(plans_visible_to(request.user), pk=pk)
+    sessions = (TrainingSession.objects.filter(plan=plan).select_related("lecturer")
+                .order_by("starts_at", "id"))
+    totals = sessions.aggregate(n=Count("id"), hours=Coalesce(Sum("hours"), Value(0), output_field=_HOURS),
+                                required=Count("id", filter=Q(is_required=True)))
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "training/plans/detail.html", {
+        "plan": plan, "page": page, "totals": totals, "now": timezone.now(),
+        "can_add_session": can_organise(request.user, plan.unit),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request: AuthedRequest) -> HttpResponse:
+    """Create a unit's study plan for a year (heads and the organization department over the unit)."""
+    require_role(request.user, *ORGANISER_ROLES)
+    form = StudyPlanForm(request.POST or None, user=request.user,
+                         initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = svc.plan_create(by=request.user, unit=data["unit"], year=data["year"], title=data["title"],
+                                   notes=data["notes"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The study plan was created."))
+            return redirect("training:plan_detail", pk=plan.pk)
+    return render(request, "training/plans/form.html", {"form": form})
+
