@@ -18,3 +18,13 @@ class ApplicationError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+def from_validation_error(instance: Any, error: Any) -> ApplicationError:
+    """Turn a model's ``ValidationError`` into an ``ApplicationError`` whose message names each field by its
+    label ("回复期限：…；…") and whose ``extra["fields"]`` keeps the messages per field."""
+    parts: list[str] = []
+    for name, messages in error.message_dict.items():
+        label = str(getattr(instance._meta.get_field(name), "verbose_name", "")) if name != "__all__" else ""
+        parts.extend(f"{label}：{m}" if label else m for m in messages)
+    return ApplicationError("；".join(parts), code="invalid", extra={"fields": error.message_dict})

@@ -71,6 +71,8 @@ class TalkForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=4000, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
     follow_up = forms.CharField(label=_("Follow-up"), required=False, max_length=4000,
                                 widget=forms.Textarea(attrs={**SMALL, "rows": 2}))
+    case_number = forms.CharField(label=_("Case number (if the talk belongs to a case)"), required=False,
+                                  max_length=20, widget=forms.TextInput(attrs=SMALL))
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], officials: QuerySet[Official], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

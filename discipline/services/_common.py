@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from common.errors import ApplicationError
+from common.errors import ApplicationError, from_validation_error
 from org.models import User
 
 
@@ -17,11 +17,7 @@ def save_as(instance: models.Model, by: User | None, **kwargs: Any) -> None:
     try:
         instance.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        parts: list[str] = []
-        for name, messages in error.message_dict.items():
-            label = str(getattr(instance._meta.get_field(name), "verbose_name", "")) if name != "__all__" else ""
-            parts.extend(f"{label}：{m}" if label else m for m in messages)
-        raise ApplicationError("；".join(parts), code="invalid", extra={"fields": error.message_dict}) from error
+        raise from_validation_error(instance, error) from error
     instance._history_user = by  # type: ignore[attr-defined]
     instance.save(**kwargs)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError
 from discipline.models import Case, Talk, TalkKind, TalkOccasion
-from discipline.selectors import CASE_ROLES
+from discipline.selectors import CASE_ROLES, cases_visible_to
 from discipline.services._common import required, save_as
 from org.models import Official, User
 from org.selectors import access_for
@@ -28,6 +28,8 @@ def talk_record(
     talker: Official | None = None, talker_name: str = "", follow_up: str = "", case: Case | None = None,
 ) -> Talk:
     _check(by, official)
+    if case is not None and not cases_visible_to(by).filter(pk=case.pk).exists():
+        raise ApplicationError(_("You may not link a talk to this case."), code="forbidden")
     if kind not in TalkKind.values or occasion not in TalkOccasion.values:
         raise ApplicationError(_("Choose the kind and occasion of the talk."), code="invalid")
     if held_on > timezone.localdate():

@@ -18,7 +18,7 @@ from common.http import AuthedRequest
 from discipline.forms_cases import case_units
 from discipline.forms_records import FollowUpForm, TalkForm
 from discipline.models import TalkKind, TalkOccasion
-from discipline.selectors import CASE_ROLES, talks_visible_to
+from discipline.selectors import CASE_ROLES, cases_visible_to, talks_visible_to
 from discipline.services.talks import talk_follow_up, talk_record
 from discipline.views._common import paginate, query_without_page, show_error
 from org.selectors import access_for, officials_visible_to, require_role
@@ -55,7 +55,12 @@ def talk_create(request: AuthedRequest) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             data.pop("unit")
+            number = data.pop("case_number").strip()
+            data["case"] = cases_visible_to(request.user).filter(number=number).first() if number else None
             try:
+                if number and data["case"] is None:
+                    message = _("No case with this number is in your scope.")
+                    raise ApplicationError(message, code="not_found", extra={"fields": {"case_number": [message]}})
                 talk = talk_record(by=request.user, **data)
             except ApplicationError as error:
                 show_error(form, error)

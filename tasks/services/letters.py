@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.errors import ApplicationError
+from common.errors import ApplicationError, from_validation_error
 from common.notifications import notify
 from org.models import Official, OrgUnit, User
 from org.selectors import Access, access_for, users_with_role_over
@@ -277,11 +277,7 @@ def _clean(letter: SupervisionLetter) -> None:
         # The number's uniqueness is left to the database, so a race ends in IntegrityError and a retry.
         letter.full_clean(validate_unique=False)
     except ValidationError as error:
-        parts: list[str] = []
-        for name, messages in error.message_dict.items():
-            label = str(getattr(letter._meta.get_field(name), "verbose_name", "")) if name != "__all__" else ""
-            parts.extend(f"{label}：{m}" if label else m for m in messages)
-        raise ApplicationError("；".join(parts), code="invalid", extra={"fields": error.message_dict}) from error
+        raise from_validation_error(letter, error) from error
 
 
 def _lock(letter: SupervisionLetter) -> SupervisionLetter:

@@ -96,3 +96,14 @@ def test_configure_a_decision_kind(county, client_for, kinds):
     assert kind.points == 4
     bad = client.post(reverse("discipline:kind_edit", args=[kind.pk]), {**data, "points": "-1"})
     assert bad.status_code == 200 and bad.context["form"].errors["points"]
+
+
+def test_a_talk_can_be_linked_to_a_case_in_scope_by_its_number(county, open_case, client_for):
+    client = client_for(county.inspector)
+    form = {"unit": county.culture_tourism.pk, "official": county.staff_official.pk, "kind": "reminder",
+            "occasion": "warning_sign", "held_on": "2026-10-01", "talker_name": "纪检组长", "topic": "提醒谈话"}
+    refused = client.post(reverse("discipline:talk_create"), {**form, "case_number": "2026-9999"})
+    assert refused.status_code == 200 and "2026-9999" in refused.content.decode()  # kept what was typed
+    assert not Talk.objects.exists()
+    client.post(reverse("discipline:talk_create"), {**form, "case_number": open_case.number})
+    assert Talk.objects.get().case == open_case

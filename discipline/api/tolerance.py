@@ -1,0 +1,86 @@
+"""API of error tolerance requests (容错免责): ``/api/v1/tolerance-requests/`` with review, decide, rectified."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from discipline import selectors
+from discipline import serializers as s
+from discipline.api._common import _parse, _user
+from discipline.models import Case, ToleranceRequest, ToleranceStatus
+from discipline.services import tolerance as tolerance_svc
+
+
+class ToleranceFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ToleranceStatus.choices)
+    official = django_filters.NumberFilter(field_name="official_id")
+    case = django_filters.NumberFilter(field_name="case_id")
+    year = django_filters.NumberFilter(field_name="created_at", lookup_expr="year")
+
+    class Meta:
+        model = ToleranceRequest
+        fields = ["status", "official", "case", "year"]
+
+
+class ToleranceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Error tolerance requests (容错免责). ``POST`` files one (the official, a head over them or discipline
+    inspection); ``review`` is discipline inspection's opinion, ``decide`` the organization department's
+    decision, ``rectified`` records the rectification done."""
+
+    serializer_class = s.ToleranceSerializer
+    filterset_class = ToleranceFilter
+    queryset = ToleranceRequest.objects.none()
+
+    def get_queryset(self) -> QuerySet[ToleranceRequest]:
+        return selectors.tolerance_visible_to(_user(self.request)).select_related(
+            "requested_by", "reviewed_by", "decided_by").order_by("-created_at", "-id")
+
+    def _answer(self, request_: ToleranceRequest, code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=request_.pk)).data, status=code)
+
+    @extend_schema(request=s.ToleranceInputSerializer, responses={201: s.ToleranceSerializer})
+    def create(self, request: Request) -> Response:
+        values = _parse(s.ToleranceInputSerializer, request)
+        user = _user(request)
+        official = selectors.effect_officials_for(user).filter(pk=values.pop("official")).first()
+        case = (Case.objects.filter(pk=values.pop("case"), subjects=official).first()
+                if official is not None else None)
+        if official is None or case is None:
+            raise Http404
+        filed = tolerance_svc.tolerance_request(by=user, case=case, official=official, **values)
+        return self._answer(filed, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ToleranceReviewSerializer, responses={200: s.ToleranceSerializer})
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: Any = None) -> Response:
+        values = _parse(s.ToleranceReviewSerializer, request)
+        reviewed = tolerance_svc.tolerance_review(by=_user(request), request=self.get_object(), **values)
+        return self._answer(reviewed)
+
+    @extend_schema(request=s.ToleranceDecideSerializer, responses={200: s.ToleranceSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: Any = None) -> Response:
+        values = _parse(s.ToleranceDecideSerializer, request)
+        decided = tolerance_svc.tolerance_decide(by=_user(request), request=self.get_object(), **values)
+        return self._answer(decided)
+
+    @extend_schema(request=s.RectifiedSerializer, responses={200: s.ToleranceSerializer})
+    @action(detail=True, methods=["post"])
+    def rectified(self, request: Request, pk: Any = None) -> Response:
+        values = _parse(s.RectifiedSerializer, request)
+        done = tolerance_svc.rectification_complete(by=_user(request), request=self.get_object(), **values)
+        return self._answer(done)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("tolerance-requests", ToleranceViewSet, basename="tolerance-request")
