@@ -15,14 +15,13 @@ from typing import Any
 
 import xlsxwriter
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.excel import safe_text
 from org.models import Official, OrgUnit, RankLevel
-from training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
-from training.progress import progress_of, with_progress, year_bounds
+from training.models import AttendanceStatus, SessionKind, TrainingSession
+from training.progress import GroupedCoalesce, progress_of, with_progress, year_bounds
 
 HEADER_ROW = 2  # title, scope, then the header (frozen with everything above it)
 
@@ -30,16 +29,12 @@ HEADER_ROW = 2  # title, scope, then the header (frozen with everything above it
 def ledger_officials(unit: OrgUnit, year: int) -> QuerySet[Official]:
     """The unit's active officials (with sub-units) annotated for the ledger, in one query."""
     start, end = year_bounds(year)
-    in_year = {"session__starts_at__gte": start, "session__starts_at__lt": end}
-    absences = (Attendance.objects.filter(official=OuterRef("pk"), status=AttendanceStatus.ABSENT, **in_year)
-                .order_by().values("official").annotate(n=Count("pk")).values("n"))
     lectures = (TrainingSession.objects.filter(lecturer=OuterRef("pk"), starts_at__gte=start, starts_at__lt=end)
                 .order_by().values("lecturer").annotate(n=Count("pk")).values("n"))
     officials = Official.objects.filter(unit__path__startswith=unit.path, is_active=True).order_by(
         "unit__path", "name", "pk")
     return with_progress(officials, year=year).annotate(
-        absences=Coalesce(Subquery(absences, output_field=IntegerField()), Value(0)),
-        lectures_given=Coalesce(Subquery(lectures, output_field=IntegerField()), Value(0)),
+        lectures_given=GroupedCoalesce(Subquery(lectures, output_field=IntegerField()), Value(0)),
     ).select_related("unit")
 
 
@@ -90,7 +85,7 @@ def write_ledger(target: Any, *, unit: OrgUnit, year: int, today: date | None = 
         sheet.write_number(row, 8, float(progress.prorata_target), hours)
         sheet.write_string(row, 9, _("yes") if progress.behind else _("no"))
         sheet.write_number(row, 10, official.absences, whole)  # type: ignore[attr-defined]
-        sheet.write_number(row, 11, official.lectures_given, whole)  # type: ignore[attr-defined]
+        sheet.write_number(row, 11, official.lectures_given or 0, whole)  # type: ignore[attr-defined]
         rows += 1
 
     sessions = workbook.add_worksheet(_("Sessions"))

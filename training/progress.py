@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import (
@@ -42,6 +43,19 @@ from training.models import (
 )
 
 ZERO = Decimal("0")
+
+
+class GroupedCoalesce(Coalesce):
+    """``COALESCE`` that groups by what its arguments group by.
+
+    Django groups a plain ``Coalesce(Subquery(...))`` annotation by the whole expression, and PostgreSQL then
+    evaluates the correlated subquery once per joined row before grouping (160,000 times instead of 10,000
+    for a county's training progress). A bare correlated subquery groups by the outer columns it references
+    (here the official's id), so it runs once per group; this keeps that when the subquery is wrapped.
+    """
+
+    def get_group_by_cols(self) -> list[Any]:
+        return [col for expression in self.get_source_expressions() for col in expression.get_group_by_cols()]
 _DEC = DecimalField(max_digits=9, decimal_places=1)
 
 
@@ -83,7 +97,8 @@ def elapsed_fraction(year: int, as_of: date | None = None) -> Decimal:
 
 
 def with_progress(officials: QuerySet[Official], *, year: int, as_of: date | None = None) -> QuerySet[Official]:
-    """Annotate ``att_hours``, ``ext_hours``, ``target_hours`` and ``special_incomplete`` (a count; no extra
+    """Annotate ``att_hours``, ``ext_hours``, ``target_hours``, ``special_incomplete`` (a count) and ``absences``
+    (unexcused, any session of the year) — no extra
     query). Grouped by official, so callers add further per-official values as subqueries, not joins.
 
     With ``as_of`` only what happened up to that day counts, so a rollup of an earlier month run again
@@ -107,10 +122,10 @@ def with_progress(officials: QuerySet[Official], *, year: int, as_of: date | Non
         | Q(attendance__hours__lt=F("attendance__session__hours") * Decimal(6) / Decimal(7)))
     return officials.annotate(
         att_hours=Coalesce(Sum("attendance__hours", filter=held), Value(ZERO), output_field=_DEC),
-        # A bare subquery (NULL when none): wrapped in Coalesce it would join the GROUP BY and run per row.
-        ext_hours=Subquery(external, output_field=_DEC),
+        ext_hours=GroupedCoalesce(Subquery(external, output_field=_DEC), Value(ZERO), output_field=_DEC),
         target_hours=Subquery(target, output_field=_DEC),
         special_incomplete=Count("attendance", filter=missed_special),
+        absences=Count("attendance", filter=held & Q(attendance__status=AttendanceStatus.ABSENT)),
     )
 
 
