@@ -62,6 +62,9 @@ TRANSITION_STYLES = {
 }
 
 
+OPTIONS_SHOWN = 300  # a search narrows a large unit
+
+
 def _case_or_404(request: AuthedRequest, pk: int) -> Case:
     return get_object_or_404(cases_visible_to(request.user), pk=pk)
 
@@ -189,18 +192,27 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def official_options(request: AuthedRequest) -> HttpResponse:
-    """The officials of a unit's subtree as <option>s (htmx, for the case and talk forms)."""
+    """The officials of a unit's subtree as <option>s (htmx, for the case and talk forms), narrowed by ``q``
+    (name or staff number); the options already chosen (``subjects``) stay, selected, at the top."""
     require_role(request.user, *CASE_ROLES)
     roles = [Role.DISCIPLINE] if request.GET.get("purpose") != "talk" else list(CASE_ROLES)
     raw = request.GET.get("unit", "")
     officials = Official.objects.none()
+    chosen: list[Official] = []
     if raw.isdigit():
         unit = case_units(None if access_for(request.user).is_superuser else access_for(request.user).paths(roles)
                           ).filter(pk=raw).first()
         if unit is not None:
-            officials = (officials_visible_to(request.user, roles=roles, include_self=False)
-                         .filter(unit__path__startswith=unit.path, is_active=True).order_by("unit__path", "name"))
-    return render(request, "discipline/_official_options.html", {"officials": officials[:500]})
+            in_unit = (officials_visible_to(request.user, roles=roles, include_self=False)
+                       .filter(unit__path__startswith=unit.path, is_active=True).order_by("unit__path", "name"))
+            ids = [int(v) for v in request.GET.getlist("subjects") if v.isdigit()]
+            chosen = list(in_unit.filter(pk__in=ids)) if ids else []
+            officials = in_unit.exclude(pk__in=ids)
+            q = request.GET.get("q", "").strip()
+            if q:
+                officials = officials.filter(Q(name__icontains=q) | Q(staff_number__istartswith=q))
+    return render(request, "discipline/_official_options.html",
+                  {"chosen": chosen, "officials": officials[:OPTIONS_SHOWN], "limit": OPTIONS_SHOWN})
 
 
 def render_case(request: AuthedRequest, case: Case, *, status: int = 200, **forms: Any) -> HttpResponse:

@@ -246,3 +246,17 @@ def test_inspection_of_another_bureau_sees_only_its_cases(county, client_for, op
     response = client.get(reverse("discipline:case_export"))
     assert response.status_code == 200
     assert list(CaseAccess.objects.filter(action="export").values_list("case_id", flat=True)) == [other.pk]
+
+
+def test_the_subject_picker_searches_by_name_or_number_and_keeps_the_chosen(county, client_for):
+    client = client_for(county.inspector)
+    url = reverse("discipline:official_options")
+    found = client.get(url, {"unit": county.culture.pk, "q": "李"}).content.decode()
+    assert "李科员" in found and "赵主任" not in found
+    by_number = client.get(url, {"unit": county.culture.pk, "q": county.culture_official.staff_number}).content.decode()
+    assert "赵主任" in by_number and "李科员" not in by_number
+    chosen = {"unit": county.culture.pk, "q": "赵", "subjects": [county.staff_official.pk]}
+    kept = client.get(url, chosen).content.decode()
+    assert f'value="{county.staff_official.pk}" selected' in kept and "赵主任" in kept
+    outside = client.get(url, {"unit": county.culture.pk, "q": "钱"}).content.decode()
+    assert "钱科员" not in outside  # another bureau's official is never offered under this unit

@@ -37,7 +37,12 @@ def test_monthly_report_from_draft_to_the_published_board(county, live_server, p
     page.get_by_test_id("self-assessment").fill("按期完成，量化指标齐全。")
     page.get_by_test_id("self-assessment").blur()
     page.get_by_test_id("autosave-saved").wait_for()
-    report = MonthlyReport.objects.get(official=county.staff_official)
+    # "Saved" may still show from an earlier autosave while the last one is on its way: wait for the row.
+    for _attempt in range(100):
+        report = MonthlyReport.objects.get(official=county.staff_official)
+        if report.items.count() == 2 and report.self_assessment:
+            break
+        page.wait_for_timeout(100)
     assert report.items.count() == 2 and report.status == ReportStatus.DRAFT  # autosaved before any button
     screenshot("reports-01-staff-writes-draft")
 
