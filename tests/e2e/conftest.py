@@ -75,3 +75,14 @@ def appraisal_defaults(transactional_db: None) -> None:
     from appraisal.defaults import ensure_defaults
 
     ensure_defaults()
+
+
+def run_rollup(page) -> None:  # type: ignore[no-untyped-def]
+    """Run the rollup from a period's page and wait for the page to reload with the finished run.
+
+    The htmx answer of a finished run asks the browser to reload; navigating elsewhere before that reload
+    lands races with it (the reload can win and take the page back to the period).
+    """
+    with page.expect_navigation():
+        page.get_by_test_id("run-rollup").click()
+    page.locator("[data-testid=rollup-progress][data-status=done]").wait_for()

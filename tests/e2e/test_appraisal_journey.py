@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from appraisal.models import AppraisalPeriod, GradeDecision, PeriodStatus, Scorecard
 from org.models import RankLevel
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import run_rollup, sign_in
 from tests.factories import MonthlyReportFactory, OfficialFactory, TaskFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -45,8 +45,7 @@ def test_orgadmin_rolls_up_publishes_grades_and_exports(county, live_server, pag
     page.get_by_test_id("period-create").locator("input[name=key]").fill(MONTH)
     page.get_by_test_id("period-create").locator("button[type=submit]").click()
     page.goto(f"{live_server.url}/appraisal/periods/{MONTH}/")
-    page.get_by_test_id("run-rollup").click()
-    page.locator("[data-testid=rollup-progress][data-status=done]").wait_for()
+    run_rollup(page)
     assert Scorecard.objects.filter(period__key=MONTH, is_provisional=True).count() == 12
     screenshot("appraisal-01-month-rolled-up")
     page.goto(f"{live_server.url}/appraisal/periods/{MONTH}/")
@@ -66,8 +65,7 @@ def test_orgadmin_rolls_up_publishes_grades_and_exports(county, live_server, pag
     page.get_by_test_id("period-create").locator("input[name=key]").fill(YEAR)
     page.get_by_test_id("period-create").locator("button[type=submit]").click()
     page.goto(f"{live_server.url}/appraisal/periods/{YEAR}/")
-    page.get_by_test_id("run-rollup").click()
-    page.locator("[data-testid=rollup-progress][data-status=done]").wait_for()
+    run_rollup(page)
     page.goto(f"{live_server.url}/appraisal/grades/?period={YEAR}&unit=WL")
     page.get_by_test_id("propose-grades").click()
     page.get_by_test_id("confirm-unit").wait_for()

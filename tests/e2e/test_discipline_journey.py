@@ -18,7 +18,7 @@ from discipline.defaults import ensure_defaults
 from discipline.models import Case, CaseAccess, Decision, DecisionKind, ToleranceRequest
 from discipline.services.cases import case_register, case_transition
 from discipline.services.decisions import decision_record
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import run_rollup, sign_in
 from tests.factories import OfficialFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -39,8 +39,7 @@ def _case_page(page, live_server, case: Case) -> None:  # type: ignore[no-untype
 
 def _rollup_and_propose(page, live_server, year: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{live_server.url}/appraisal/periods/{year}/")
-    page.get_by_test_id("run-rollup").click()
-    page.locator("[data-testid=rollup-progress][data-status=done]").wait_for()
+    run_rollup(page)
     page.goto(f"{live_server.url}/appraisal/grades/?period={year}&unit=WL")
     page.get_by_test_id("propose-grades").click()
     page.get_by_test_id("grade-table").wait_for()

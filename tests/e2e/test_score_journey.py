@@ -12,7 +12,7 @@ from appraisal.models import ScoreEntry
 from appraisal.periods import MONTH, period_key_for
 from appraisal.services.periods import period_get_or_create
 from appraisal.services.rollup import rollup_period
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import run_rollup, sign_in
 from tests.factories import TaskFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -75,8 +75,7 @@ def test_orgadmin_runs_the_rollup_with_a_progress_bar_and_opens_the_ranking(coun
 
     sign_in(page, live_server, "orgadmin")
     page.goto(f"{live_server.url}/appraisal/periods/{month.key}/")
-    page.get_by_test_id("run-rollup").click()
-    page.locator("[data-testid=rollup-progress][data-status=done]").wait_for()
+    run_rollup(page)
     screenshot("scores-04-orgadmin-rollup-done")
 
     page.goto(f"{live_server.url}/appraisal/ranking/?period={month.key}")
