@@ -144,7 +144,10 @@ def _timeline(task: Task) -> list[dict[str, Any]]:
     for update in task.weekly_updates.select_related("author").order_by("-week"):
         entries.append({"kind": "update", "at": update.updated_at, "by": update.author, "update": update})
     records = list(task.history.select_related("history_user").order_by("-history_date", "-history_id"))
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    # Each record against the one before it (the oldest against nothing). A task written in bulk (an import,
+    # the demo) has no record at all.
+    for index, newer in enumerate(records):
+        older = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if older is not None:
             for change in newer.diff_against(older, included_fields=TIMELINE_FIELDS).changes:

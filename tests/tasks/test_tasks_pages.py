@@ -131,6 +131,16 @@ def test_task_detail_is_scoped_and_shows_the_timeline(county, client_for):
     assert other.get(reverse("tasks:task_detail", args=[task.pk])).status_code == 200
 
 
+def test_a_task_written_in_bulk_without_history_has_a_page(county, client_for):
+    # Imports and the demo write tasks with bulk_create, which records no history row.
+    task = TaskFactory.build(unit=county.culture_tourism, responsible=county.staff_official, title="批量导入的任务")
+    Task.objects.bulk_create([task])
+    task = Task.objects.get(title="批量导入的任务")
+    assert not task.history.exists()
+    response = client_for(county.head).get(reverse("tasks:task_detail", args=[task.pk]))
+    assert response.status_code == 200 and response.context["timeline"] == []
+
+
 def test_weekly_update_form_via_htmx(county, client_for):
     task = make(county)
     client = client_for(county.staff)
