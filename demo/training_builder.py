@@ -298,7 +298,7 @@ class TrainingBuilder:
     def _forced_absences(self, planned: list[Planned], head_team: set[int],
                          staff_id: int | None) -> set[tuple[int, int]]:
         """Unexcused absences that make the demo's point: ``staff`` missed one collective study, and in the
-        demo's bureau one colleague missed three in the last complete quarter (a public criticism flag)."""
+        demo's bureau one colleague missed three in the latest quarter that held three (a public criticism flag)."""
         held = [p for p in planned if p.attendees and p.session.kind == SessionKind.COLLECTIVE_STUDY]
         forced: set[tuple[int, int]] = set()
         head_sessions = [p for p in held if any(m[0] in head_team for m in p.attendees)]
@@ -306,15 +306,17 @@ class TrainingBuilder:
             mine = [p for p in head_sessions if any(m[0] == staff_id for m in p.attendees)]
             if mine:
                 forced.add((mine[-1].session.pk, staff_id))
-        quarter_end_month = (self.today.month - 1) // 3 * 3
         candidates = sorted(head_team - {staff_id}, key=lambda oid: (-self.absence_rate[oid], oid))
-        if quarter_end_month and candidates:
-            first, chosen = quarter_end_month - 2, candidates[0]
-            in_quarter = [p for p in head_sessions
-                          if first <= timezone.localtime(p.session.starts_at).month <= quarter_end_month
-                          and any(m[0] == chosen for m in p.attendees)]
-            if len(in_quarter) >= 3:
-                for item in self.rng.sample(in_quarter, k=3):
+        if candidates:
+            chosen = candidates[0]
+            by_quarter: dict[int, list[Planned]] = {}
+            for item in head_sessions:
+                if any(m[0] == chosen for m in item.attendees):
+                    by_quarter.setdefault((timezone.localtime(item.session.starts_at).month - 1) // 3, []).append(item)
+            # The latest quarter (the current one counts: the feed flags it too) with three studies to miss.
+            full = [quarter for quarter, items in by_quarter.items() if len(items) >= 3]
+            if full:
+                for item in self.rng.sample(by_quarter[max(full)], k=3):
                     forced.add((item.session.pk, chosen))
         return forced
 
