@@ -45,16 +45,17 @@ def discipline_constraints(year: int, official_ids: Collection[int] | None) -> I
     applies = Q(effective_date__year=year) | Q(
         cap_scope=CapScope.IN_FORCE, effective_date__lte=end, in_force_until__gte=start)
     decisions = Decision.objects.effective().exclude(grade_cap="").filter(applies)
-    cases = Case.objects.filter(status__in=OPEN_CASE_STATUSES, registered_on__lte=end)
+    # The subjects of open cases, read from the case–subject table (one row per case and subject).
+    held = Case.subjects.through.objects.filter(
+        case__status__in=OPEN_CASE_STATUSES, case__registered_on__lte=end)
     if official_ids is not None:
         ids = list(official_ids)
         decisions = decisions.filter(official_id__in=ids)
-        cases = cases.filter(subjects__in=ids)
+        held = held.filter(official_id__in=ids)
     for official_id, max_grade, until in decisions.order_by("official_id", "effective_date").values_list(
             "official_id", "grade_cap", "in_force_until"):
         yield GradeConstraint(official_id=official_id, max_grade=max_grade, reason=cap_reason(max_grade, until),
                               source="discipline", until=until)
-    for official_id in sorted(set(cases.values_list("subjects", flat=True))):
-        if official_ids is None or official_id in official_ids:
-            yield GradeConstraint(official_id=official_id, max_grade=Grade.UNDETERMINED, source="discipline",
-                                  reason=_("Under investigation: the grade is held until the case closes"))
+    for official_id in sorted(set(held.values_list("official_id", flat=True))):
+        yield GradeConstraint(official_id=official_id, max_grade=Grade.UNDETERMINED, source="discipline",
+                              reason=_("Under investigation: the grade is held until the case closes"))

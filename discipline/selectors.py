@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -24,7 +25,6 @@ from discipline.models import (
     CapScope,
     Case,
     Decision,
-    DecisionGroup,
     GradeCap,
     Talk,
     ToleranceRequest,
@@ -33,7 +33,6 @@ from org.models import Official, OrgUnit, Role, User
 from org.selectors import access_for, officials_visible_to, subtree_q
 
 CASE_ROLES = (Role.DISCIPLINE, Role.ORG_DEPARTMENT)
-SANCTION_GROUPS = (DecisionGroup.GOVERNMENT, DecisionGroup.PARTY)
 
 
 def _paths(user: User | AnonymousUser, roles: Iterable[str]) -> list[str] | None:
@@ -141,7 +140,7 @@ class Effect:
     official_id: int
     grade_cap: str  # a GradeCap value, or ""
     cap_years: tuple[int, ...]
-    points: object
+    points: Decimal
     effective_date: date | None
     until: date | None
     no_promotion_until: date | None
@@ -149,7 +148,9 @@ class Effect:
     decision_id: int | None = None
 
 
-def effects_of(decisions: Iterable[Decision], open_case_subjects: Iterable[int] = ()) -> list[Effect]:
+def effects_of(decisions: Iterable[Decision], open_case_subjects: Iterable[int] = (),
+               today: date | None = None) -> list[Effect]:
+    year = (today or timezone.localdate()).year
     effects = [
         Effect(official_id=d.official_id, grade_cap=d.grade_cap, cap_years=tuple(d.cap_years()), points=d.points,
                effective_date=d.effective_date, until=d.in_force_until, no_promotion_until=d.no_promotion_until,
@@ -157,7 +158,7 @@ def effects_of(decisions: Iterable[Decision], open_case_subjects: Iterable[int] 
         for d in decisions
     ]
     effects += [Effect(official_id=pk, grade_cap=GradeCap.UNDETERMINED,
-                       cap_years=(timezone.localdate().year,), points=0, effective_date=None, until=None,
+                       cap_years=(year,), points=Decimal(0), effective_date=None, until=None,
                        no_promotion_until=None, under_investigation=True)
                 for pk in sorted(set(open_case_subjects))]
     return effects
@@ -187,10 +188,15 @@ def effects_for(user: User | AnonymousUser, *, unit: OrgUnit | None = None,
     officials = effect_officials_for(user)
     if unit is not None:
         officials = officials.filter(unit__path__startswith=unit.path)
-    ids = officials.values("pk")
-    decisions = list(current_decisions(ids, today))
-    investigated = list(under_investigation().filter(subjects__in=ids).values_list("subjects", flat=True))
-    return effects_of(decisions, investigated)
+    return effects_among(officials.values("pk"), today)
+
+
+def effects_among(official_ids: Iterable[int] | QuerySet, today: date | None = None) -> list[Effect]:
+    """Effects on these officials (ids or a ``values("pk")`` subquery): two queries."""
+    decisions = list(current_decisions(official_ids, today))
+    investigated = list(Case.subjects.through.objects.filter(
+        case__status__in=OPEN_CASE_STATUSES, official_id__in=official_ids).values_list("official_id", flat=True))
+    return effects_of(decisions, investigated, today)
 
 
 @dataclass(frozen=True)
@@ -202,9 +208,9 @@ class PromotionEligibility:
 def promotion_eligibility(official: Official, today: date | None = None) -> PromotionEligibility:
     """Whether an official may be promoted today: no effective decision bars it and no case is open."""
     today = today or timezone.localdate()
+    if under_investigation([official.pk]).exists():
+        return PromotionEligibility(eligible=False, until=None)
     bars = [day for day in Decision.objects.effective().filter(
         official=official, no_promotion_until__gte=today, effective_date__lte=today,
     ).values_list("no_promotion_until", flat=True) if day is not None]
-    if under_investigation([official.pk]).exists():
-        return PromotionEligibility(eligible=False, until=None)
     return PromotionEligibility(eligible=not bars, until=max(bars) if bars else None)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from appraisal.excel import safe_text
 from org.models import Official, OrgUnit, RankLevel
 from training.models import AttendanceStatus, SessionKind, TrainingSession
-from training.progress import GroupedCoalesce, progress_of, with_progress, year_bounds
+from training.progress import GroupedCoalesce, progress_of, unit_progress, year_bounds
 
 HEADER_ROW = 2  # title, scope, then the header (frozen with everything above it)
 
@@ -31,11 +31,9 @@ def ledger_officials(unit: OrgUnit, year: int) -> QuerySet[Official]:
     start, end = year_bounds(year)
     lectures = (TrainingSession.objects.filter(lecturer=OuterRef("pk"), starts_at__gte=start, starts_at__lt=end)
                 .order_by().values("lecturer").annotate(n=Count("pk")).values("n"))
-    officials = Official.objects.filter(unit__path__startswith=unit.path, is_active=True).order_by(
-        "unit__path", "name", "pk")
-    return with_progress(officials, year=year).annotate(
+    return unit_progress(unit, year=year).annotate(
         lectures_given=GroupedCoalesce(Subquery(lectures, output_field=IntegerField()), Value(0)),
-    ).select_related("unit")
+    )
 
 
 def ledger_sessions(unit: OrgUnit, year: int) -> QuerySet[TrainingSession]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     F,
@@ -25,8 +26,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,7 @@ from org.models import Official, OrgUnit, RankLevel, User
 from org.selectors import access_for
 from training.models import (
     DEFAULT_HOUR_TARGETS,
+    Attendance,
     AttendanceStatus,
     ExternalStatus,
     ExternalTraining,
@@ -127,6 +130,45 @@ def with_progress(officials: QuerySet[Official], *, year: int, as_of: date | Non
         special_incomplete=Count("attendance", filter=missed_special),
         absences=Count("attendance", filter=held & Q(attendance__status=AttendanceStatus.ABSENT)),
     )
+
+
+BY_HOURS = ("total_hours", "unit__path", "name")
+BY_UNIT = ("unit__path", "name", "pk")
+
+
+def unit_progress(unit: OrgUnit, *, year: int, behind_only: bool = False,
+                  order: tuple[str, ...] = BY_UNIT) -> QuerySet[Official]:
+    """The active officials of ``unit`` and its sub-units with their progress for ``year`` (``with_progress``
+    plus ``total_hours``), in ``order``; ``behind_only`` keeps those under the pro-rata target. One query."""
+    officials = (with_progress(Official.objects.filter(is_active=True, unit__path__startswith=unit.path)
+                               .select_related("unit"), year=year)
+                 .annotate(total_hours=F("att_hours") + F("ext_hours")))
+    if behind_only:
+        # The same target as ``progress_of``: the configured one, else the rank level's default.
+        default = Case(*[When(rank_level=level, then=Value(hours)) for level, hours in DEFAULT_HOUR_TARGETS.items()],
+                       default=Value(Decimal(90)), output_field=_DEC)
+        target = Coalesce(F("target_hours"), default, output_field=_DEC)
+        officials = officials.filter(total_hours__lt=target * elapsed_fraction(year))
+    return officials.order_by(*order)
+
+
+def hours_by_month(unit: OrgUnit, *, year: int) -> list[Decimal]:
+    """Hours credited in ``unit`` and its sub-units per month of ``year`` (January first): two queries."""
+    start, end = year_bounds(year)
+    by_month = [ZERO] * 12
+    # Summed per session in the database and per month here: a month extracted per attendance row costs a
+    # time-zone conversion per row (a Python function on SQLite, over a second for a county).
+    for starts_at, hours in (Attendance.objects.filter(official__unit__path__startswith=unit.path,
+                                                       session__starts_at__gte=start, session__starts_at__lt=end)
+                             .order_by().values("session_id", "session__starts_at").annotate(h=Sum("hours"))
+                             .values_list("session__starts_at", "h")):
+        by_month[timezone.localtime(starts_at).month - 1] += hours or ZERO
+    for month, hours in (ExternalTraining.objects.filter(official__unit__path__startswith=unit.path,
+                                                         status=ExternalStatus.APPROVED, started_on__year=year)
+                         .annotate(month=ExtractMonth("started_on")).order_by()
+                         .values("month").annotate(h=Sum("hours")).values_list("month", "h")):
+        by_month[month - 1] += hours or ZERO
+    return by_month
 
 
 def progress_of(official: Official, *, year: int, as_of: date | None = None) -> Progress:

@@ -6,16 +6,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 
-from org.models import Official, User
-from org.selectors import access_for, ancestor_paths
-from training.models import Attendance, TrainingSession
-
-
-def subtree_q(paths: list[str], relation: str) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{relation}path__startswith": path})
-    return q
+from org.models import Official, OrgUnit, User
+from org.selectors import access_for, ancestor_paths, subtree_q
+from training.models import Attendance, StudyPlan, TrainingSession
 
 
 def _sessions_for_audience_q(official_unit_path: str) -> Q:
@@ -72,4 +65,19 @@ def attendance_visible_to(user: User | AnonymousUser) -> QuerySet[Attendance]:
         access.paths(), relation="session__organiser__")
     if access.official_id is not None:
         q |= Q(official_id=access.official_id)
+    return qs.filter(q)
+
+
+def plans_visible_to(user: User | AnonymousUser) -> QuerySet[StudyPlan]:
+    """Plans of units in the user's role subtrees, and of their own unit and its ancestors (whose study
+    they attend)."""
+    access = access_for(user)
+    qs = StudyPlan.objects.select_related("unit")
+    if access.is_superuser:
+        return qs
+    q = subtree_q(access.paths(), "unit__")
+    if access.official_unit_id is not None:
+        own = OrgUnit.objects.filter(pk=access.official_unit_id).values_list("path", flat=True).first()
+        if own:
+            q |= Q(unit__path__in=ancestor_paths(own))
     return qs.filter(q)

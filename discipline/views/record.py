@@ -19,14 +19,12 @@ from discipline.selectors import (
     Effect,
     appeals_visible_to,
     cases_visible_to,
-    current_decisions,
     decisions_visible_to,
     effect_officials_for,
+    effects_among,
     effects_for,
-    effects_of,
     promotion_eligibility,
     tolerance_visible_to,
-    under_investigation,
 )
 from discipline.services.appeals import appeal_deadline
 from discipline.views._common import paginate, query_without_page
@@ -115,8 +113,7 @@ def effects(request: AuthedRequest) -> HttpResponse:
 def official_effects(request: AuthedRequest, pk: int) -> HttpResponse:
     """The htmx fragment in an official's page: discipline effects and promotion eligibility."""
     official = get_object_or_404(effect_officials_for(request.user), pk=pk)
-    investigated = under_investigation([official.pk]).exists()
-    found = effects_of(current_decisions([official.pk]), [official.pk] if investigated else [])
+    found = effects_among([official.pk])
     context = {"official": official, "effects": found, "eligibility": promotion_eligibility(official),
                "cap_labels": dict(GradeCap.choices)}
     return render(request, "discipline/record/_official_effects.html", context)

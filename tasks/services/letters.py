@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from common.errors import ApplicationError, from_validation_error
 from common.notifications import notify
 from org.models import Official, OrgUnit, User
-from org.selectors import Access, access_for, users_with_role_over
+from org.selectors import Access, access_for, subtree_q, users_with_role_over
 from tasks.models import LetterStatus, SupervisionLetter, Task
 from tasks.selectors import letters_visible_to
 
@@ -72,13 +72,6 @@ def letter_for_detail(user: User) -> QuerySet[SupervisionLetter]:
         "task__unit", "issued_by__official", "replied_by__official", "issuer_signed_by__official",
         "recipient_signed_by__official",
     )
-
-
-def subtree_q(paths: list[str], relation: str) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{relation}path__startswith": path})
-    return q
 
 
 # -- who may act (also used by pages to show only the buttons that will work) -------------------------------

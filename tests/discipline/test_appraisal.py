@@ -158,3 +158,12 @@ def test_deriving_and_constraints_cost_the_same_for_2_or_12_decisions(county, ki
             constraints_for(2026)
         counts.append((statements(derive.captured_queries), len(caps.captured_queries)))
     assert counts[0] == counts[1]
+
+
+def test_a_case_with_subjects_in_two_bureaus_holds_each_only_for_its_own_readers(county, open_case):
+    open_case.subjects.add(county.finance_official)
+    staff, finance = county.staff_official.pk, county.finance_official.pk
+    assert set(constraints_for(2026, [staff])) == {staff}
+    assert set(constraints_for(2026)) >= {staff, finance}
+    held = [e.official_id for e in effects_for(county.head, today=date(2026, 6, 1)) if e.under_investigation]
+    assert held == [staff]  # the head of culture does not learn that a finance official is investigated

@@ -28,6 +28,7 @@ from training.progress import (
     lecturer_ranking,
     target_set,
     training_progress,
+    unit_progress,
 )
 
 YEAR = 2025
@@ -73,6 +74,17 @@ def test_hours_sum_sessions_and_approved_external_only(county):
     progress = training_progress(year=YEAR, official_ids=[staff.pk])[staff.pk]
     assert progress.hours == Decimal("15.5")
     assert progress.target == Decimal(90)
+
+
+def test_the_units_behind_filter_agrees_with_each_officials_progress(county):
+    # A past year counts in full: 50 h is behind both targets, 100 h behind only the leaders' 110 h.
+    external(county.staff_official, hours="100")
+    external(county.head_official, hours="100")
+    HourTarget.objects.filter(rank_level=RankLevel.LEADERSHIP).delete()  # the default (110 h) applies
+    behind = {o.pk for o in unit_progress(county.culture, year=YEAR, behind_only=True)}
+    progress = training_progress(year=YEAR, official_ids=[o.pk for o in unit_progress(county.culture, year=YEAR)])
+    assert behind == {pk for pk, p in progress.items() if p.behind}
+    assert county.head_official.pk in behind and county.staff_official.pk not in behind
 
 
 def test_pro_rata_and_behind(county):

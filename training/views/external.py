@@ -3,13 +3,10 @@ training report, the lecturer ranking, the hour targets and the permission-check
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models import DecimalField, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,13 +20,14 @@ from org.selectors import access_for, officials_visible_to, require_role, units_
 from training.forms_external import ExternalForm, ReturnForm, TargetForm
 from training.models import Attendance, ExternalStatus, ExternalTraining
 from training.progress import (
-    elapsed_fraction,
+    BY_HOURS,
     hour_targets,
+    hours_by_month,
     lecturer_ranking,
     progress_of,
     target_set,
     training_progress,
-    with_progress,
+    unit_progress,
     year_bounds,
 )
 from training.services.external import (
@@ -167,32 +165,11 @@ def unit_report(request: AuthedRequest) -> HttpResponse:
     if unit is None:
         raise Http404
     year = _year(request)
-    start, end = year_bounds(year)
-    fraction = elapsed_fraction(year)
-    officials = (with_progress(Official.objects.filter(is_active=True, unit__path__startswith=unit.path)
-                               .select_related("unit"), year=year)
-                 .annotate(total_hours=F("att_hours") + F("ext_hours")))
     behind_only = request.GET.get("behind") == "1"
-    if behind_only:
-        officials = officials.filter(total_hours__lt=Coalesce(F("target_hours"), Value(Decimal(90)),
-                                                              output_field=_DEC) * fraction)
-    officials = officials.order_by("total_hours", "unit__path", "name")
+    officials = unit_progress(unit, year=year, behind_only=behind_only, order=BY_HOURS)
     page = Paginator(officials, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(o, progress_of(o, year=year)) for o in page.object_list]
-    by_month = {m: Decimal(0) for m in range(1, 13)}
-    # Summed per session in the database and per month here: a month extracted per attendance row costs a
-    # time-zone conversion per row (a Python function on SQLite, over a second for a county).
-    for starts_at, hours in (Attendance.objects.filter(official__unit__path__startswith=unit.path,
-                                                       session__starts_at__gte=start, session__starts_at__lt=end)
-                             .order_by().values("session_id", "session__starts_at").annotate(h=Sum("hours"))
-                             .values_list("session__starts_at", "h")):
-        by_month[timezone.localtime(starts_at).month] += hours or 0
-    for month, hours in (ExternalTraining.objects.filter(official__unit__path__startswith=unit.path,
-                                                         status=ExternalStatus.APPROVED, started_on__year=year)
-                         .annotate(month=ExtractMonth("started_on")).order_by()
-                         .values("month").annotate(h=Sum("hours")).values_list("month", "h")):
-        by_month[month] += hours or 0
-    chart = {"labels": [str(m) for m in range(1, 13)], "hours": [float(by_month[m]) for m in range(1, 13)],
+    chart = {"labels": [str(m) for m in range(1, 13)], "hours": [float(h) for h in hours_by_month(unit, year=year)],
              "label": _("Hours credited")}
     query = f"unit={unit.code}&year={year}" + ("&behind=1" if behind_only else "")
     context = {"unit": unit, "units": units, "year": year, "years": _years(), "page": page, "rows": rows,

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,32 +17,15 @@ from django.views.decorators.http import require_http_methods
 
 from common.errors import ApplicationError
 from common.http import AuthedRequest
-from org.models import OrgUnit, User
-from org.selectors import access_for, ancestor_paths, require_role
+from org.selectors import require_role
 from training.forms_plans import StudyPlanForm
-from training.models import StudyPlan, TrainingSession
+from training.models import TrainingSession
+from training.selectors import plans_visible_to
 from training.services import plans as svc
 from training.services.sessions import ORGANISER_ROLES, can_organise, can_organise_any
 
 PAGE_SIZE = 25
 _HOURS = DecimalField(max_digits=9, decimal_places=1)
-
-
-def plans_visible_to(user: User | AnonymousUser) -> QuerySet[StudyPlan]:
-    """Plans of units in the user's role subtrees, and of their own unit and its ancestors (whose study
-    they attend)."""
-    access = access_for(user)
-    qs = StudyPlan.objects.select_related("unit")
-    if access.is_superuser:
-        return qs
-    q = Q(pk__in=[])
-    for path in access.paths():
-        q |= Q(unit__path__startswith=path)
-    if access.official_unit_id is not None:
-        own = OrgUnit.objects.filter(pk=access.official_unit_id).values_list("path", flat=True).first()
-        if own:
-            q |= Q(unit__path__in=ancestor_paths(own))
-    return qs.filter(q)
 
 
 def _year(request: AuthedRequest) -> int:
