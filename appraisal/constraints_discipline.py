@@ -57,5 +57,6 @@ def discipline_constraints(year: int, official_ids: Collection[int] | None) -> I
         yield GradeConstraint(official_id=official_id, max_grade=max_grade, reason=cap_reason(max_grade, until),
                               source="discipline", until=until)
     for official_id in sorted(set(held.values_list("official_id", flat=True))):
-        yield GradeConstraint(official_id=official_id, max_grade=Grade.UNDETERMINED, source="discipline",
+        # The source "investigation" tells the 评语 stage to write neither 评语 nor grade (考核规定 第28条).
+        yield GradeConstraint(official_id=official_id, max_grade=Grade.UNDETERMINED, source="investigation",
                               reason=_("Under investigation: the grade is held until the case closes"))

@@ -265,6 +265,25 @@ MONTHLY_REPORT_DEADLINE_DAY = int(os.environ.get("MONTHLY_REPORT_DEADLINE_DAY", 
 # Remind responsible officials of task deadlines this many days ahead.
 DEADLINE_REMINDER_DAYS = int(os.environ.get("DEADLINE_REMINDER_DAYS", "3"))
 
+# --- Annual appraisal (公务员法 第38、95、96条; 公务员考核规定 2020; shared/rules.md) ----------------------------
+# The 公示 of the 优秀 candidates lasts at least this many working days, counted on the working-day calendar.
+APPRAISAL_NOTICE_WORKING_DAYS = int(os.environ.get("APPRAISAL_NOTICE_WORKING_DAYS", "5"))
+# Calendar days an official has to sign the written notice; after that it is recorded as 未签署 (no rule found:
+# a local choice, see the README).
+APPRAISAL_SIGN_DAYS = int(os.environ.get("APPRAISAL_SIGN_DAYS", "15"))
+# Calendar days from the notice within which the official may ask for 复核 (第95条: 三十日).
+APPRAISAL_REVIEW_DAYS = int(os.environ.get("APPRAISAL_REVIEW_DAYS", "30"))
+# Calendar days within which the organization department decides a 复核 (第96条: 三十日).
+APPRAISAL_REVIEW_DECISION_DAYS = int(os.environ.get("APPRAISAL_REVIEW_DECISION_DAYS", "30"))
+# Calendar days after the 复核 decision within which a 申诉 may be filed (第95条: 十五日), and, without a 复核,
+# after the notice (第95条: 也可以不经复核……三十日内直接提出申诉).
+APPRAISAL_APPEAL_DAYS = int(os.environ.get("APPRAISAL_APPEAL_DAYS", "15"))
+APPRAISAL_DIRECT_APPEAL_DAYS = int(os.environ.get("APPRAISAL_DIRECT_APPEAL_DAYS", "30"))
+# The grades an official may ask to have reviewed. 第95条 guarantees it for 不称职 only; by default every grade
+# may be reviewed (more than the law requires, never less). "incompetent" alone restricts it to the law's case.
+APPRAISAL_REVIEWABLE_GRADES = [g for g in os.environ.get(
+    "APPRAISAL_REVIEWABLE_GRADES", "excellent,competent,basic,incompetent,undetermined").split(",") if g]
+
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ from training import api as training_api
 router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("officials", org_api.OfficialViewSet, basename="official")
+router.register("calendar-days", org_api.CalendarDayViewSet, basename="calendar-day")
 tasks_api.register(router)
 appraisal_api.register(router)
 training_api.register(router)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
@@ -5,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from org.models import Official, OrgUnit, PostAssignment, RoleGrant, RosterImport, UnitCategory, User
+from org.models import CalendarDay, Official, OrgUnit, PostAssignment, RoleGrant, RosterImport, UnitCategory, User
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -79,3 +81,19 @@ class RosterImportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: RosterImport | None = None) -> bool:
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    """The working-day calendar; the organization department keeps it on its own page (``/calendar/``)."""
+
+    list_display = ["date", "is_working_day", "name", "note", "updated_by", "updated_at"]
+    list_filter = ["is_working_day"]
+    search_fields = ["name", "note"]
+    date_hierarchy = "date"
+    list_select_related = ["updated_by"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
+        obj.updated_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)

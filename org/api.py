@@ -1,14 +1,30 @@
-"""Read-only API over units and officials, scoped through the same selectors as the pages."""
+"""API of the org app: read-only units and officials, scoped through the same selectors as the pages; the
+working-day calendar, read by everyone and written by the organization department through its services."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any, cast
+
+import django_filters
 from django.db.models import QuerySet
-from rest_framework import viewsets
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from org.filters import OfficialFilter, UnitFilter
-from org.models import Official, OrgUnit
+from org.models import CalendarDay, Official, OrgUnit, User
 from org.selectors import officials_visible_to, units_visible_to
-from org.serializers import OfficialSerializer, UnitSerializer
+from org.serializers import (
+    CalendarDayChangeSerializer,
+    CalendarDayInputSerializer,
+    CalendarDaySerializer,
+    OfficialSerializer,
+    UnitSerializer,
+)
+from org.services import calendar as calendar_svc
 
 
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
@@ -31,3 +47,78 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Official]:
         return officials_visible_to(self.request.user).order_by("unit__path", "name", "staff_number")
+
+
+class CalendarDayFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", help_text="Calendar year, e.g. 2026.")
+    is_working_day = django_filters.BooleanFilter()
+
+    class Meta:
+        model = CalendarDay
+        fields = ["year", "is_working_day"]
+
+
+class CalendarDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The working-day calendar: weekdays off (``is_working_day: false``) and weekend days worked
+    (``is_working_day: true``); every other day follows the weekly rhythm. Any signed-in user reads it
+    (``?year=2026``), by date (``/api/v1/calendar-days/2026-10-01/``). ``POST`` marks a day (or changes its
+    mark), ``PUT``/``PATCH`` change a mark, ``DELETE`` removes it — the organization department only; anyone
+    else is refused by the service (400, ``{"code": "forbidden"}``), as for the other writes the caller may
+    read but not make."""
+
+    serializer_class = CalendarDaySerializer
+    filterset_class = CalendarDayFilter
+    queryset = CalendarDay.objects.none()  # for the schema; requests use get_queryset
+    lookup_field = "date"
+    lookup_value_regex = r"\d{4}-\d{2}-\d{2}"
+
+    def get_queryset(self) -> QuerySet[CalendarDay]:
+        return CalendarDay.objects.order_by("date")
+
+    def get_object(self) -> CalendarDay:
+        try:
+            day = date.fromisoformat(self.kwargs["date"])
+        except ValueError:
+            raise Http404 from None
+        row = self.filter_queryset(self.get_queryset()).filter(date=day).first()
+        if row is None:
+            raise Http404
+        return row
+
+    def _user(self) -> User:
+        return cast(User, self.request.user)  # IsAuthenticated: never anonymous here
+
+    @extend_schema(request=CalendarDayInputSerializer, responses={201: CalendarDaySerializer,
+                                                                  200: CalendarDaySerializer})
+    def create(self, request: Request) -> Response:
+        data = CalendarDayInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(cast(dict[str, Any], data.validated_data))
+        day = values.pop("date")
+        existed = CalendarDay.objects.filter(date=day).exists()
+        row = calendar_svc.calendar_day_set(day=day, by=self._user(), **values)
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return Response(CalendarDaySerializer(row).data, status=code)
+
+    @extend_schema(request=CalendarDayChangeSerializer, responses={200: CalendarDaySerializer})
+    def update(self, request: Request, **kwargs: Any) -> Response:
+        return self._change(request, partial=False)
+
+    @extend_schema(request=CalendarDayChangeSerializer, responses={200: CalendarDaySerializer})
+    def partial_update(self, request: Request, **kwargs: Any) -> Response:
+        return self._change(request, partial=True)
+
+    def _change(self, request: Request, *, partial: bool) -> Response:
+        row = self.get_object()
+        data = CalendarDayChangeSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        values = {"is_working_day": row.is_working_day, "name": row.name, "note": row.note,
+                  **cast(dict[str, Any], data.validated_data)}
+        row = calendar_svc.calendar_day_set(day=row.date, by=self._user(), **values)
+        return Response(CalendarDaySerializer(row).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, **kwargs: Any) -> Response:
+        row = self.get_object()
+        calendar_svc.calendar_day_delete(day=row.date, by=self._user())
+        return Response(status=status.HTTP_204_NO_CONTENT)

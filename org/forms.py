@@ -36,3 +36,29 @@ class PostChangeForm(forms.Form):
         for name, field in self.fields.items():
             css = "form-select form-select-sm" if name in ("unit", "kind") else "form-control form-control-sm"
             field.widget.attrs["class"] = css
+
+
+class CalendarDayForm(forms.Form):
+    """Mark one day of the working-day calendar: a weekday off or a weekend worked."""
+
+    KIND_CHOICES = [("off", _("Day off")), ("work", _("Working day"))]
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES)
+    name = forms.CharField(label=_("Name of the day"), max_length=50, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": _("e.g. 春节, 国庆节调休上班")}))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if name == "kind" else "form-control"
+        if editing:  # the date is the day's key: to move a mark, delete it and add the other day
+            self.fields["date"].widget.attrs["readonly"] = True
+
+
+class CalendarUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Calendar workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

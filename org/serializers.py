@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from org.models import Official, OrgUnit, UnitCategory
+from org.models import CalendarDay, Official, OrgUnit, UnitCategory
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -30,3 +30,23 @@ class OfficialSerializer(serializers.ModelSerializer):
         fields = ["id", "staff_number", "name", "gender", "birth_date", "unit", "position_title", "rank_level",
                   "staffing_type", "is_party_member", "phone", "joined_on", "post_since", "is_active", "left_on",
                   "rotation_due"]
+
+
+class CalendarDaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "is_working_day", "name", "note", "updated_at"]
+
+
+class CalendarDayChangeSerializer(serializers.Serializer):
+    """The input of ``PUT``/``PATCH /api/v1/calendar-days/<date>/``: the date is in the URL."""
+
+    is_working_day = serializers.BooleanField(help_text="true: a weekend day worked (调休上班); false: a weekday off.")
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class CalendarDayInputSerializer(CalendarDayChangeSerializer):
+    """The input of ``POST /api/v1/calendar-days/``: mark a day, or change its mark if it has one."""
+
+    date = serializers.DateField()

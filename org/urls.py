@@ -11,4 +11,7 @@ urlpatterns = [
     path("units/", views.unit_tree, name="unit_tree"),
     path("roster/import/", views.roster_upload, name="roster_upload"),
     path("roster/template.xlsx", views.roster_template_download, name="roster_template"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/template/", views.calendar_template_download, name="calendar_template"),
+    path("calendar/<str:day>/delete/", views.calendar_day_delete, name="calendar_day_delete"),
 ]

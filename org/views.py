@@ -1,24 +1,31 @@
-"""HTML pages of the org app: dashboard, officials, unit tree, roster import. Thin by design."""
+"""HTML pages of the org app: dashboard, officials, unit tree, roster import, working-day calendar. Thin by
+design."""
 
 from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from common.errors import ApplicationError
 from common.excel import XLSX_CONTENT_TYPE
 from common.http import AuthedRequest
-from org import selectors
+from org import selectors, workdays
 from org.excel import roster_template
 from org.filters import OfficialFilter
-from org.forms import PostChangeForm, RosterUploadForm
-from org.models import Official, PostKind, RosterImport
+from org.forms import CalendarDayForm, CalendarUploadForm, PostChangeForm, RosterUploadForm
+from org.models import CalendarDay, Official, PostKind, RosterImport
+from org.services import calendar as calendar_svc
 from org.services import official_assign_post, roster_import
 
 PAGE_SIZE = 25
@@ -94,7 +101,6 @@ def unit_tree(request: AuthedRequest) -> HttpResponse:
     return render(request, "org/unit_tree.html", {"units": units, "base_depth": base_depth})
 
 
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_upload(request: AuthedRequest) -> HttpResponse:
@@ -125,4 +131,112 @@ def roster_template_download(request: AuthedRequest) -> HttpResponse:
     selectors.require_role(request.user, "org")
     response = HttpResponse(roster_template(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
+    return response
+
+
+# -- working-day calendar ---------------------------------------------------------------------------------------
+
+
+def _calendar_year(request: AuthedRequest) -> int:
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and calendar_svc.MIN_YEAR <= int(raw) <= calendar_svc.MAX_YEAR:
+        return int(raw)
+    return timezone.localdate().year
+
+
+def _parse_day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _calendar_url(year: int) -> str:
+    return f"{reverse('org:calendar')}?year={year}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar(request: AuthedRequest) -> HttpResponse:
+    """The working-day calendar of a year, month by month. Everyone with a role reads it; the organization
+    department marks, edits and unmarks days and imports a year from Excel (``POST`` with ``form=day`` marks a
+    day, any other ``POST`` is the import)."""
+    selectors.require_role(request.user, *selectors.ALL_ROLES)
+    can_edit = selectors.access_for(request.user).has_role("org")
+    year = _calendar_year(request)
+    editing: CalendarDay | None = None
+    day_form: CalendarDayForm | None = None
+    upload_form: CalendarUploadForm | None = None
+    result = None
+    if request.method == "POST":
+        selectors.require_role(request.user, "org")
+        if request.POST.get("form") == "day":
+            edited = _parse_day(request.POST.get("editing", ""))
+            editing = CalendarDay.objects.filter(date=edited).first() if edited else None
+            day_form = CalendarDayForm(request.POST, editing=editing is not None)
+            if day_form.is_valid():
+                data = day_form.cleaned_data
+                try:
+                    row = calendar_svc.calendar_day_set(
+                        day=data["date"], is_working_day=data["kind"] == "work", name=data["name"],
+                        note=data["note"], by=request.user)
+                except ApplicationError as error:
+                    field = "date" if "date" in error.extra.get("fields", {}) else None
+                    day_form.add_error(field, error.message)
+                else:
+                    messages.success(request, _("%(date)s was saved in the calendar.") % {"date": row.date})
+                    return redirect(_calendar_url(row.date.year))
+        else:
+            upload_form = CalendarUploadForm(request.POST, request.FILES)
+            if upload_form.is_valid():
+                try:
+                    result = calendar_svc.calendar_import(file=upload_form.cleaned_data["file"], by=request.user)
+                except ApplicationError as error:
+                    upload_form.add_error("file", error.message)
+                else:
+                    if result.ok:
+                        messages.success(request, _("Calendar imported: %(created)s days added, %(updated)s "
+                                                    "updated.") % {"created": result.created,
+                                                                   "updated": result.updated})
+                        return redirect(_calendar_url(year))
+    elif can_edit and (edit := _parse_day(request.GET.get("edit", ""))):
+        editing = CalendarDay.objects.filter(date=edit).first()
+        if editing is not None:
+            day_form = CalendarDayForm(editing=True, initial={
+                "date": editing.date, "kind": "work" if editing.is_working_day else "off", "name": editing.name,
+                "note": editing.note})
+    if can_edit:
+        day_form = day_form or CalendarDayForm()
+        upload_form = upload_form or CalendarUploadForm()
+    this_year = timezone.localdate().year
+    return render(request, "org/calendar/calendar.html", {
+        "year": year, "years": sorted({*range(this_year - 3, this_year + 2), year}, reverse=True),
+        "months": workdays.year_by_month(year), "status": workdays.calendar_status(year),
+        "can_edit": can_edit, "day_form": day_form, "editing": editing, "upload_form": upload_form,
+        "result": result,
+    })
+
+
+@login_required
+@require_http_methods(["POST"])
+def calendar_day_delete(request: AuthedRequest, day: str) -> HttpResponse:
+    """Unmark a day (organization department only)."""
+    selectors.require_role(request.user, "org")
+    parsed = _parse_day(day)
+    if parsed is None:
+        raise Http404
+    try:
+        calendar_svc.calendar_day_delete(day=parsed, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(date)s was removed from the calendar.") % {"date": parsed})
+    return redirect(_calendar_url(parsed.year))
+
+
+@login_required
+def calendar_template_download(request: AuthedRequest) -> HttpResponse:
+    selectors.require_role(request.user, "org")
+    response = HttpResponse(calendar_svc.calendar_template(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('工作日历导入模板.xlsx')}"
     return response

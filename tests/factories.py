@@ -138,3 +138,15 @@ def period(key: str):  # type: ignore[no-untyped-def]
     found, _created = AppraisalPeriod.objects.get_or_create(
         key=span.key, defaults={"kind": span.kind, "start": span.start, "end": span.end})
     return found
+
+
+# -- working-day calendar -------------------------------------------------------------------------------------
+class CalendarDayFactory(DjangoModelFactory):
+    """A marked day; the default is a weekday off. Tests that mark days through the rules use the services."""
+
+    class Meta:
+        model = "org.CalendarDay"
+
+    date = dt.date(2026, 3, 3)
+    is_working_day = False
+    name = "假日"

@@ -41,13 +41,17 @@ import appraisal.constraints_builtin  # noqa: F401 - registers the default const
 from appraisal.constraints import GradeConstraint, constraints_for
 from appraisal.models import (
     GRADE_ORDER,
+    AnnualProcedure,
     AppraisalPeriod,
     GradeDecision,
+    GradeStatus,
     PeriodKind,
     QuotaApproval,
     Scorecard,
+    Stage,
 )
 from appraisal.models import Grade as G
+from appraisal.services.procedure import procedure_event, require_stage
 from common.errors import ApplicationError
 from common.notifications import notify
 from org.models import OrgUnit, User
@@ -129,8 +133,11 @@ def flags_for(grade: str, last_year: str, year_before: str) -> list[str]:
 
 
 # -- reads ---------------------------------------------------------------------------------------------
-def grades_visible_to(user: User, *, roles: Iterable[str] = ("org", "head")) -> QuerySet[GradeDecision]:
-    """Return the grades a user may see: those of units (or officials' units) in their org or head subtrees."""
+def grades_visible_to(
+    user: User, *, roles: Iterable[str] = ("org", "head"), include_own: bool = False,
+) -> QuerySet[GradeDecision]:
+    """Return the grades a user may see: those of units (or officials' units) in their org or head subtrees,
+    and with ``include_own`` the user's own grades (every official sees their own)."""
     qs = GradeDecision.objects.select_related("period", "official", "official__unit", "unit", "confirmed_by")
     access = access_for(user)
     if access.is_superuser:
@@ -138,6 +145,8 @@ def grades_visible_to(user: User, *, roles: Iterable[str] = ("org", "head")) -> 
     q = Q(pk__in=[])
     for path in access.paths(roles):
         q |= Q(unit__path__startswith=path) | Q(official__unit__path__startswith=path)
+    if include_own and access.official_id is not None:
+        q |= Q(official_id=access.official_id)
     return qs.filter(q)
 
 
@@ -315,18 +324,30 @@ def grade_confirm_unit(
                                code="forbidden")
     with transaction.atomic():
         locked_period = AppraisalPeriod.objects.select_for_update().get(pk=period.pk)
-        rows = list(GradeDecision.objects.select_for_update().filter(period=locked_period, unit=unit)
-                    .select_related("official").order_by("official_id"))
-        if not rows:
+        all_rows = list(GradeDecision.objects.select_for_update().filter(period=locked_period, unit=unit)
+                        .select_related("official").order_by("official_id"))
+        if not all_rows:
             raise ApplicationError(_("No grades have been proposed for this unit yet."), code="no_grades")
+        procedure = AnnualProcedure.objects.select_related("unit", "period").filter(
+            period=locked_period, unit=unit).first()
+        if procedure is None:
+            raise ApplicationError(_("The annual appraisal of this unit has not been opened yet."),
+                                   code="no_procedure")
+        require_stage(procedure, Stage.CONFIRMATION, Stage.NOTICE, action=_("Confirming the grades"))
+        # Under public notice only the grades sent back by an upheld objection are confirmed again.
+        open_statuses = (GradeStatus.PROPOSED,) if procedure.stage == Stage.NOTICE else (
+            GradeStatus.PROPOSED, GradeStatus.CONFIRMED)
+        rows = [r for r in all_rows if r.status in open_statuses]
+        if not rows:
+            raise ApplicationError(_("Every grade of this unit is already under public notice or final."),
+                                   code="invalid_transition")
         if locked_period.is_frozen and any(r.confirmed_at for r in rows):
             raise ApplicationError(
                 _("The grades of %(unit)s for %(year)s are confirmed and the year is closed: re-open the year "
                   "to change them.") % {"unit": unit.name, "year": locked_period.key},
                 code="locked",
             )
-        known = {r.official_id for r in rows}
-        strangers = set(overrides) - known
+        strangers = set(overrides) - {r.official_id for r in all_rows}
         if strangers:
             raise ApplicationError(_("Some officials in the overrides have no grade in this unit."),
                                    code="unknown_official", extra={"officials": sorted(strangers)})
@@ -336,19 +357,19 @@ def grade_confirm_unit(
                 reason = (reason or "").strip()
                 if grade not in G.values:
                     raise ApplicationError(_("“%(grade)s” is not a grade.") % {"grade": grade}, code="bad_grade")
-                if grade != row.proposed and not reason:
+                if grade != row.recommended and not reason:
                     raise ApplicationError(
                         _("Changing the grade of %(name)s needs a reason.") % {"name": row.official.name},
                         code="reason_required", extra={"official": row.official_id},
                     )
                 row.final = grade
-                row.override_reason = reason if grade != row.proposed else ""
+                row.override_reason = reason if grade != row.recommended else ""
             elif not row.override_reason:
-                row.final = row.proposed
+                row.final = row.recommended
         share, _approval = unit_quota_share(locked_period, unit)
-        headcount = sum(1 for r in rows if r.final != G.NOT_APPRAISED)
+        headcount = sum(1 for r in all_rows if r.final != G.NOT_APPRAISED)
         quota = quota_size(share, headcount)
-        excellent = sum(1 for r in rows if r.final == G.EXCELLENT)
+        excellent = sum(1 for r in all_rows if r.final == G.EXCELLENT)
         if excellent > quota:
             raise ApplicationError(
                 _("%(n)s officials would be 优秀 but the quota of %(unit)s is %(quota)s (%(share)s%% of %(headcount)s "
@@ -366,9 +387,13 @@ def grade_confirm_unit(
                                   previous.get((row.official_id, year - 2), "")) + tie
             row.confirmed_by = by
             row.confirmed_at = now
+            row.status = GradeStatus.CONFIRMED
             row.full_clean(exclude=CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)
         bulk_update_with_history(rows, GradeDecision, ["final", "override_reason", "flags", "confirmed_by",
-                                                       "confirmed_at"], batch_size=HISTORY_BATCH, default_user=by)
+                                                       "confirmed_at", "status"], batch_size=HISTORY_BATCH,
+                                 default_user=by)
+        procedure_event(procedure=procedure, action="confirm", by=by,
+                        data={"grades": len(rows), "overrides": sorted(overrides)})
         url = reverse("appraisal:grades") + f"?period={locked_period.key}&unit={unit.code}"
         notify(users=users_with_role_over(unit, "head"), kind="grades_confirmed",
                title=_("The %(year)s annual grades of %(unit)s were confirmed.")

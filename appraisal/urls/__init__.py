@@ -1,11 +1,14 @@
 from django.urls import include, path
 
-from appraisal.urls import checkup, grades, schemes, scores
+from appraisal.urls import annual, checkup, grades, registration, results, schemes, scores
 
 app_name = "appraisal"
 
 urlpatterns = [
     path("appraisal/", include(scores.urlpatterns)),
+    path("appraisal/", include(annual.urlpatterns)),
+    path("appraisal/", include(registration.urlpatterns)),
+    path("appraisal/", include(results.urlpatterns)),
     path("appraisal/checkup/", include(checkup.urlpatterns)),
     path("appraisal/grades/", include(grades.urlpatterns)),
     path("appraisal/schemes/", include(schemes.urlpatterns)),

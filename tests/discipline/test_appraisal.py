@@ -31,7 +31,7 @@ def _demerit(county, case, kinds, code="gov_demerit", day=date(2026, 5, 1), offi
 
 
 def _discipline(constraints):  # type: ignore[no-untyped-def]
-    return [(c.max_grade, c.reason) for c in constraints if c.source == "discipline"]
+    return [(c.max_grade, c.reason) for c in constraints if c.source in ("discipline", "investigation")]
 
 
 def _exempt(county, case):  # type: ignore[no-untyped-def]

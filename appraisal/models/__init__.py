@@ -442,6 +442,13 @@ class Grade(models.TextChoices):
     NOT_APPRAISED = "not_appraised", _("Not appraised (不参加考核)")
 
 
+class GradeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    NOTICE = "notice", _("Under public notice")
+    FINAL = "final", _("Final")
+
+
 # Best first; a cap "at most X" allows X and everything after it in this order (not the last two).
 GRADE_ORDER = [Grade.EXCELLENT, Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT]
 
@@ -461,6 +468,18 @@ class GradeDecision(models.Model):
     final = models.CharField(_("final grade"), max_length=16, choices=Grade.choices, blank=True)
     override_reason = models.TextField(_("reason for override"), blank=True)
     flags = models.JSONField(_("flags"), default=list)  # e.g. ["commendation", "dismissal_review"]
+    # Where the grade stands in the year's procedure (see ``appraisal.models.annual``).
+    status = models.CharField(_("status"), max_length=12, choices=GradeStatus.choices, default=GradeStatus.PROPOSED)
+    # The head over the official (主管领导): the 评语 and the head's proposed grade, with a reason when it differs
+    # from the proposal of the scores.
+    comment = models.TextField(_("comment (评语)"), blank=True)
+    head_grade = models.CharField(_("head's proposed grade"), max_length=16, choices=Grade.choices, blank=True)
+    head_reason = models.TextField(_("reason for the head's proposal"), blank=True)
+    commented_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("comment by"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    commented_at = models.DateTimeField(_("comment at"), null=True, blank=True)
+    # An upheld objection sends a 优秀 candidate's grade back to proposal; the finding is kept here.
+    withdrawn_reason = models.TextField(_("reason sent back"), blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -474,6 +493,16 @@ class GradeDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.official_id} {self.final or self.proposed}"
+
+    @property
+    def recommended(self) -> str:
+        """The grade put to the organization department: the head's proposal, else the scores'."""
+        return self.head_grade or self.proposed
+
+    @property
+    def current(self) -> str:
+        """The grade as it stands: final when confirmed, else the recommendation."""
+        return self.final or self.recommended
 
 
 class QuotaApproval(models.Model):
@@ -511,6 +540,11 @@ class ExportJob(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        REGISTER = "register", _("Appraisal register")
+        FORMS = "forms", _("Annual appraisal registration forms")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REGISTER)
     period = models.ForeignKey(AppraisalPeriod, verbose_name=_("period"), on_delete=models.CASCADE,
                                related_name="exports")
     unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE,
@@ -532,3 +566,8 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.status} {self.progress}%"
+
+
+# The annual procedure (个人总结 → 评语 → 确认 → 公示 → 书面通知 → 复核/申诉) lives in its own module; imported
+# here so Django finds its models under ``appraisal.models``.
+from appraisal.models.annual import *  # noqa: E402, F403

@@ -1,0 +1,154 @@
+"""Reads of the annual procedure, each scoped to what the user may see (DESIGN §5); single objects are fetched
+through them, so anything outside one's scope is a 404, exactly like a missing object.
+
+- procedures: the organization department and heads over the unit, or over a part of it;
+- summaries, written notices: the official themself, and heads and the organization department over them;
+- public notices: every official of the unit, and those who see its procedure;
+- objections: the organization department over the unit, and the objector their own — never the candidate;
+- reviews and appeals: the official themself and the organization department over them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet
+
+from appraisal.models import (
+    AnnualProcedure,
+    AnnualSummary,
+    GradeAppeal,
+    GradeNotice,
+    GradeReview,
+    Objection,
+    ObjectionStatus,
+    ProcedureEvent,
+    PublicNotice,
+    SignStatus,
+)
+from org.models import OrgUnit, User
+from org.selectors import access_for
+
+TOP_DEPTH = 2  # the county is depth 1; its bureaus, towns and parks are the top-level units of the procedure
+MANAGERS = ("org", "head")
+
+
+def _unit_q(user: User | AnonymousUser, relation: str, roles: Iterable[str]) -> Q:
+    """Match procedures (through ``relation``) whose unit is covered by, or contains, one of the user's grants."""
+    q = Q(pk__in=[])
+    top = OrgUnit.steplen * TOP_DEPTH
+    for path in access_for(user).paths(roles):
+        q |= Q(**{f"{relation}unit__path__startswith": path})
+        if len(path) > top:  # a grant on a section sees its bureau's procedure
+            q |= Q(**{f"{relation}unit__path": path[:top]})
+    return q
+
+
+def _official_q(user: User | AnonymousUser, relation: str, roles: Iterable[str], *, own: bool = True) -> Q:
+    access = access_for(user)
+    q = Q(pk__in=[])
+    for path in access.paths(roles):
+        q |= Q(**{f"{relation}official__unit__path__startswith": path})
+    if own and access.official_id is not None:
+        q |= Q(**{f"{relation}official_id": access.official_id})
+    return q
+
+
+def procedures_visible_to(user: User | AnonymousUser) -> QuerySet[AnnualProcedure]:
+    qs = AnnualProcedure.objects.select_related("period", "unit").order_by("-period__start", "unit__path")
+    if access_for(user).is_superuser:
+        return qs
+    return qs.filter(_unit_q(user, "", MANAGERS))
+
+
+def procedure_figures(procedure: AnnualProcedure) -> dict[str, int]:
+    """Counts for the stage page: summaries by status, 评语 written, notices signed (three queries)."""
+    summaries = procedure.summaries.aggregate(
+        total=Count("id"), submitted=Count("id", filter=Q(status="submitted")),
+        returned=Count("id", filter=Q(status="returned")))
+    from appraisal.services.comments import needs_comment_q
+    from appraisal.services.procedure import unit_grades
+
+    grades = unit_grades(procedure).aggregate(
+        total=Count("id"), need_comment=Count("id", filter=needs_comment_q()),
+        commented=Count("id", filter=needs_comment_q() & ~Q(comment="")),
+        proposed=Count("id", filter=Q(status="proposed")), confirmed=Count("id", filter=~Q(status="proposed")))
+    notices = GradeNotice.objects.filter(grade__period_id=procedure.period_id, grade__unit_id=procedure.unit_id,
+                                         is_current=True).aggregate(
+        total=Count("id"), pending=Count("id", filter=Q(status=SignStatus.PENDING)),
+        unsigned=Count("id", filter=Q(status=SignStatus.UNSIGNED)),
+        disagreed=Count("id", filter=Q(status=SignStatus.DISAGREED)))
+    return {**{f"summaries_{k}": v for k, v in summaries.items()}, **{f"grades_{k}": v for k, v in grades.items()},
+            **{f"notices_{k}": v for k, v in notices.items()}}
+
+
+def procedure_events(procedure: AnnualProcedure) -> QuerySet[ProcedureEvent]:
+    return procedure.events.select_related("by", "by__official", "official").order_by("-at", "-id")
+
+
+def summaries_visible_to(user: User | AnonymousUser) -> QuerySet[AnnualSummary]:
+    qs = AnnualSummary.objects.select_related(
+        "procedure", "procedure__period", "procedure__unit", "official", "official__unit", "returned_by__official")
+    if access_for(user).is_superuser:
+        return qs
+    return qs.filter(_official_q(user, "", MANAGERS))
+
+
+def notices_visible_to(user: User | AnonymousUser) -> QuerySet[PublicNotice]:
+    """Public notices: every official of the unit sees them, and those who see the procedure."""
+    qs = PublicNotice.objects.select_related("procedure", "procedure__period", "procedure__unit").order_by(
+        "-starts_on", "-id")
+    access = access_for(user)
+    if access.is_superuser:
+        return qs
+    q = _unit_q(user, "procedure__", MANAGERS)
+    if access.official_id is not None:
+        own = OrgUnit.objects.filter(officials__pk=access.official_id).values_list("path", flat=True).first()
+        if own:
+            q |= Q(procedure__unit__path=own[:OrgUnit.steplen * TOP_DEPTH])
+    return qs.filter(q)
+
+
+def objections_visible_to(user: User | AnonymousUser) -> QuerySet[Objection]:
+    """The organization department over the unit sees every objection; an objector sees their own."""
+    qs = Objection.objects.select_related(
+        "notice", "notice__procedure", "notice__procedure__unit", "notice__procedure__period", "candidate",
+        "filed_by", "filed_by__unit", "decided_by__official").order_by("-filed_at", "-id")
+    access = access_for(user)
+    if access.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for path in access.paths(("org",)):  # over the whole unit: a grant inside it would see candidates beyond it
+        q |= Q(notice__procedure__unit__path__startswith=path)
+    if access.official_id is not None:
+        q |= Q(filed_by_id=access.official_id)
+    return qs.filter(q)
+
+
+def open_objections(user: User | AnonymousUser) -> QuerySet[Objection]:
+    return objections_visible_to(user).filter(status=ObjectionStatus.OPEN)
+
+
+def grade_notices_visible_to(user: User | AnonymousUser) -> QuerySet[GradeNotice]:
+    qs = GradeNotice.objects.select_related("grade", "grade__period", "grade__unit", "official", "official__unit",
+                                            "issued_by__official").order_by("-issued_at", "-id")
+    if access_for(user).is_superuser:
+        return qs
+    return qs.filter(_official_q(user, "", MANAGERS))
+
+
+def reviews_visible_to(user: User | AnonymousUser) -> QuerySet[GradeReview]:
+    qs = GradeReview.objects.select_related("grade", "grade__period", "grade__unit", "notice", "official",
+                                            "official__unit", "decided_by__official").order_by("-requested_at", "-id")
+    if access_for(user).is_superuser:
+        return qs
+    return qs.filter(_official_q(user, "", ("org",)))
+
+
+def appeals_visible_to(user: User | AnonymousUser) -> QuerySet[GradeAppeal]:
+    qs = GradeAppeal.objects.select_related("grade", "grade__period", "grade__unit", "review", "official",
+                                            "official__unit", "recorded_by__official").order_by("-filed_on", "-id")
+    if access_for(user).is_superuser:
+        return qs
+    return qs.filter(_official_q(user, "", ("org",)))

@@ -1,0 +1,113 @@
+"""评语 and the head's proposed grade (审核评鉴): the head over the official (主管领导) writes the 评语 and proposes the
+grade, beside the proposal of the scores; a proposal that differs from the scores needs a reason.
+
+What the rules say must be written (公务员考核规定 2020 第25、28条):
+
+- every graded official: a 评语 and a proposed grade;
+- in probation (and any other 不确定等次 the rules impose, such as long leave): the 评语 only — the grade is
+  not determined;
+- under investigation (立案审查调查, not concluded): neither — 不写评语、不确定等次;
+- not appraised (不参加考核): nothing.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appraisal.models import GRADE_ORDER, AnnualProcedure, Grade, GradeDecision, Stage
+from appraisal.services.grades import REPLACING, apply_constraints
+from appraisal.services.procedure import (
+    is_head_over,
+    procedure_event,
+    procedure_for_grade,
+    require,
+    require_stage,
+)
+from common.errors import ApplicationError
+from org.models import User
+
+INVESTIGATION = "investigation"  # the source of the hold the discipline provider writes for an open case
+COMMENT_MAX = 3000
+
+
+class CommentRule(StrEnum):
+    REQUIRED = "required"  # 评语 and a proposed grade
+    ONLY = "only"  # 评语 only, the grade is not determined (probation, long leave)
+    FORBIDDEN = "forbidden"  # under investigation: no 评语, no grade
+    NONE = "none"  # not appraised
+
+
+def comment_rule(grade: GradeDecision) -> CommentRule:
+    """Return what the head must write for this official."""
+    if grade.proposed == Grade.NOT_APPRAISED:
+        return CommentRule.NONE
+    if any(c.get("source") == INVESTIGATION for c in grade.constraints or []):
+        return CommentRule.FORBIDDEN
+    if apply_constraints(Grade.COMPETENT, grade.constraints or []) in REPLACING:
+        return CommentRule.ONLY
+    return CommentRule.REQUIRED
+
+
+def needs_comment_q() -> Q:
+    """Rows that need a 评语: appraised and not under investigation (the JSON test is done in the database as a
+    text match, which every backend supports, on the source name the discipline provider writes)."""
+    return ~Q(proposed=Grade.NOT_APPRAISED) & ~Q(constraints__icontains=f'"{INVESTIGATION}"')
+
+
+def comment_write(
+    *, grade: GradeDecision, by: User, comment: str, head_grade: str = "", head_reason: str = "",
+) -> GradeDecision:
+    """Write the 评语 and the head's proposed grade of one official while the unit is at the 评语 stage."""
+    procedure: AnnualProcedure = procedure_for_grade(grade)
+    require(is_head_over(by, grade.official), _("Only a head over this official may write the comment."))
+    comment, head_reason = (comment or "").strip(), (head_reason or "").strip()
+    with transaction.atomic():
+        locked = GradeDecision.objects.select_for_update().select_related("official", "official__unit").get(
+            pk=grade.pk)
+        require_stage(procedure, Stage.COMMENTS, action=_("Writing the comment"))
+        rule = comment_rule(locked)
+        if rule is CommentRule.NONE:
+            raise ApplicationError(_("%(name)s is not appraised this year: there is nothing to write.")
+                                   % {"name": locked.official.name}, code="not_appraised")
+        if rule is CommentRule.FORBIDDEN:
+            raise ApplicationError(
+                _("%(name)s is under investigation: the rules say no comment and no grade until the case closes.")
+                % {"name": locked.official.name}, code="under_investigation")
+        if not comment:
+            raise ApplicationError(_("Write the comment."), code="comment_required",
+                                   extra={"fields": {"comment": [_("Required.")]}})
+        if len(comment) > COMMENT_MAX:
+            raise ApplicationError(_("The comment may hold at most %(n)s characters.") % {"n": COMMENT_MAX},
+                                   code="too_long", extra={"fields": {"comment": [_("Too long.")]}})
+        if rule is CommentRule.ONLY:
+            head_grade, head_reason = "", ""  # the rules leave the grade undetermined
+        else:
+            head_grade = head_grade or locked.proposed
+            if head_grade not in GRADE_ORDER:
+                raise ApplicationError(_("Choose one of the four grades."), code="bad_grade",
+                                       extra={"fields": {"head_grade": [_("Invalid.")]}})
+            allowed = apply_constraints(head_grade, locked.constraints or [])
+            if allowed != head_grade:
+                raise ApplicationError(
+                    _("The rules allow %(name)s at most %(grade)s this year.")
+                    % {"name": locked.official.name, "grade": Grade(allowed).label},
+                    code="grade_capped", extra={"fields": {"head_grade": [_("Above the cap.")]}})
+            if head_grade != locked.proposed and not head_reason:
+                raise ApplicationError(
+                    _("Your proposal differs from the proposal of the scores (%(grade)s): give the reason.")
+                    % {"grade": Grade(locked.proposed).label},
+                    code="reason_required", extra={"fields": {"head_reason": [_("Required.")]}})
+            if head_grade == locked.proposed:
+                head_reason = ""
+        locked.comment, locked.head_grade, locked.head_reason = comment, head_grade, head_reason
+        locked.commented_by, locked.commented_at = by, timezone.now()
+        locked._history_user = by  # type: ignore[attr-defined]  # simple-history records who wrote it
+        locked.save(update_fields=["comment", "head_grade", "head_reason", "commented_by", "commented_at"])
+        procedure_event(procedure=procedure, action="comment", by=by, official=locked.official_id,
+                        data={"head_grade": head_grade, "proposed": locked.proposed})
+    return locked

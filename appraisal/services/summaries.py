@@ -1,0 +1,151 @@
+"""个人总结 (述职): the official writes the year's summary in five sections (德、能、勤、绩、廉), saved as a draft
+(autosaved while typing), then submitted; the head returns it with a reason, like a monthly report.
+
+The official writes their own; for an official without a login account the head over them types it in (代填),
+which the audit row records. 班子成员 and 中层 may be asked to give the 述职 orally at a meeting.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appraisal.models import SUMMARY_SECTIONS, AnnualProcedure, AnnualSummary, Stage, SummaryStatus
+from appraisal.services.procedure import (
+    appraised_grades,
+    is_head_over,
+    is_lead_over,
+    procedure_event,
+    require,
+    require_stage,
+)
+from common.errors import ApplicationError
+from common.notifications import notify
+from org.models import Official, RankLevel, User
+from org.selectors import access_for
+
+SECTION_MAX = 5000
+ORAL_RANKS = (RankLevel.LEADERSHIP, RankLevel.MIDDLE)
+
+
+def may_write(user: User, official: Official) -> bool:
+    """The official themself, or the head over an official who has no login account."""
+    if access_for(user).official_id == official.pk:
+        return True
+    return official.user_id is None and is_head_over(user, official)
+
+
+def summary_for(*, procedure: AnnualProcedure, official: Official) -> AnnualSummary:
+    """Return the official's summary of the procedure, creating the empty draft of a late-added official."""
+    if not appraised_grades(procedure).filter(official=official).exists():
+        raise ApplicationError(_("You are not appraised in this unit this year."), code="not_appraised")
+    summary, _created = AnnualSummary.objects.get_or_create(procedure=procedure, official=official)
+    return summary
+
+
+def _lock(summary: AnnualSummary) -> AnnualSummary:
+    return (AnnualSummary.objects.select_for_update()
+            .select_related("procedure", "procedure__unit", "procedure__period", "official", "official__unit")
+            .get(pk=summary.pk))
+
+
+def summary_save(*, summary: AnnualSummary, by: User, sections: dict[str, str]) -> AnnualSummary:
+    """Save the five sections of a draft or returned summary (what is not given is kept)."""
+    require(may_write(by, summary.official), _("Only the official may write their own summary."))
+    unknown = set(sections) - set(SUMMARY_SECTIONS)
+    if unknown:
+        raise ApplicationError(_("Unknown sections: %(names)s.") % {"names": ", ".join(sorted(unknown))},
+                               code="invalid")
+    for name, text in sections.items():
+        if len(text or "") > SECTION_MAX:
+            raise ApplicationError(_("A section may hold at most %(n)s characters.") % {"n": SECTION_MAX},
+                                   code="too_long", extra={"fields": {name: [_("Too long.")]}})
+    with transaction.atomic():
+        locked = _lock(summary)
+        require_stage(locked.procedure, Stage.SUMMARIES, action=_("Writing the summary"))
+        if not locked.is_editable:
+            raise ApplicationError(_("This summary has been submitted and can no longer be edited."),
+                                   code="not_editable")
+        for name, text in sections.items():
+            setattr(locked, name, (text or "").strip())
+        locked.save()
+    return locked
+
+
+def summary_submit(*, summary: AnnualSummary, by: User, now: datetime | None = None) -> AnnualSummary:
+    """Submit a draft or returned summary; the achievements (绩) section must be written."""
+    require(may_write(by, summary.official), _("Only the official may submit their own summary."))
+    with transaction.atomic():
+        locked = _lock(summary)
+        require_stage(locked.procedure, Stage.SUMMARIES, action=_("Submitting the summary"))
+        if not locked.is_editable:
+            raise ApplicationError(_("This summary has already been submitted."), code="invalid_transition")
+        empty = [name for name in SUMMARY_SECTIONS if not getattr(locked, name).strip()]
+        if empty:
+            raise ApplicationError(_("Write every section (德、能、勤、绩、廉) before submitting."),
+                                   code="summary_incomplete", extra={"fields": {n: [_("Required.")] for n in empty}})
+        locked.status = SummaryStatus.SUBMITTED
+        locked.submitted_at = now or timezone.now()
+        locked.save()
+        on_behalf = access_for(by).official_id != locked.official_id
+        procedure_event(procedure=locked.procedure, action="summary_submit", by=by, official=locked.official,
+                        data={"on_behalf": on_behalf})
+    return locked
+
+
+def summary_return(*, summary: AnnualSummary, by: User, reason: str) -> AnnualSummary:
+    """Return a submitted summary to the official with a reason (the head over them)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for returning the summary."), code="reason_required")
+    require(is_head_over(by, summary.official), _("Only a head over this official may return the summary."))
+    with transaction.atomic():
+        locked = _lock(summary)
+        require_stage(locked.procedure, Stage.SUMMARIES, action=_("Returning the summary"))
+        if locked.status != SummaryStatus.SUBMITTED:
+            raise ApplicationError(_("Only a submitted summary can be returned."), code="invalid_transition")
+        locked.status = SummaryStatus.RETURNED
+        locked.return_reason, locked.returned_by, locked.returned_at = reason, by, timezone.now()
+        locked.save()
+        procedure_event(procedure=locked.procedure, action="summary_return", by=by, official=locked.official,
+                        note=reason)
+        notify(users=[locked.official.user], kind="summary_returned", url=reverse("appraisal:summary_mine"),
+               title=_("Your %(year)s annual summary was returned for revision") % {
+                   "year": locked.procedure.period.key}, body=reason)
+    return locked
+
+
+def summary_set_oral(
+    *, summary: AnnualSummary, by: User, at: datetime | None, place: str,
+) -> AnnualSummary:
+    """Ask a 班子成员 or 中层 to give the 述职 orally at a meeting (a time and place), or clear it (``at=None``)."""
+    require(is_lead_over(by, summary.procedure.unit) and is_head_over(by, summary.official),
+            _("Only the unit's head or the organization department may arrange an oral report."))
+    place = (place or "").strip()
+    with transaction.atomic():
+        locked = _lock(summary)
+        require_stage(locked.procedure, Stage.SUMMARIES, Stage.COMMENTS, action=_("Arranging an oral report"))
+        if at is not None:
+            if locked.official.rank_level not in ORAL_RANKS:
+                raise ApplicationError(_("Oral reports are given by leadership members and middle-level cadres."),
+                                       code="not_eligible")
+            if not place:
+                raise ApplicationError(_("Give the place of the meeting."), code="place_required",
+                                       extra={"fields": {"oral_place": [_("Required.")]}})
+        locked.oral_at, locked.oral_place = at, place if at else ""
+        locked.save()
+        procedure_event(procedure=locked.procedure, action="summary_oral", by=by, official=locked.official,
+                        data={"at": at.isoformat() if at else None, "place": locked.oral_place})
+        if at is not None:
+            notify(users=[locked.official.user], kind="oral_report", url=reverse("appraisal:summary_mine"),
+                   title=_("Give your annual report orally on %(when)s at %(place)s") % {
+                       "when": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"), "place": locked.oral_place})
+    return locked
+
+
+def can_review_summary(user: User, summary: AnnualSummary) -> bool:
+    return is_head_over(user, summary.official)
