@@ -18,7 +18,9 @@ from django.db.models import Count, Q, QuerySet
 from appraisal.models import (
     AnnualProcedure,
     AnnualSummary,
+    AppraisalPeriod,
     GradeAppeal,
+    GradeDecision,
     GradeNotice,
     GradeReview,
     Objection,
@@ -60,6 +62,19 @@ def procedures_visible_to(user: User | AnonymousUser) -> QuerySet[AnnualProcedur
     if access_for(user).is_superuser:
         return qs
     return qs.filter(_unit_q(user, "", MANAGERS))
+
+
+def unopened_units(user: User | AnonymousUser, period: AppraisalPeriod) -> QuerySet[OrgUnit]:
+    """Top-level units in the org department's scope with grades proposed for the year but no procedure yet."""
+    units = OrgUnit.objects.filter(pk__in=GradeDecision.objects.filter(period=period).values("unit_id")).exclude(
+        pk__in=AnnualProcedure.objects.filter(period=period).values("unit_id")).order_by("path")
+    access = access_for(user)
+    if access.is_superuser:
+        return units
+    q = Q(pk__in=[])
+    for path in access.paths(("org",)):
+        q |= Q(path__startswith=path)
+    return units.filter(q)
 
 
 def procedure_figures(procedure: AnnualProcedure) -> dict[str, int]:

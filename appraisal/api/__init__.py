@@ -4,7 +4,7 @@ from rest_framework.routers import BaseRouter
 
 
 def register(router: BaseRouter) -> None:
-    from appraisal.api import checkup, grades, scores
+    from appraisal.api import annual, checkup, grades, scores
 
-    for module in (scores, checkup, grades):
+    for module in (scores, checkup, grades, annual):
         module.register(router)

@@ -8,16 +8,18 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision
+from appraisal.api.annual.serializers import GradeCommentSerializer
+from appraisal.models import AppraisalPeriod, ExportJob, Grade, GradeDecision
 from appraisal.periods import parse_period_key
 from appraisal.services import exports as export_svc
+from appraisal.services.comments import comment_write
 from appraisal.services.grades import grades_visible_to
 from common.errors import ApplicationError
 from org.models import OrgUnit, User
@@ -25,39 +27,67 @@ from org.selectors import units_visible_to
 
 
 class GradeSerializer(serializers.ModelSerializer):
+    """An annual grade. ``grade`` is where it stands (final, else the head's proposal, else the scores');
+    ``status`` where it is in the year's procedure; ``comment`` the 评语."""
+
     period = serializers.CharField(source="period.key", read_only=True)
+    year = serializers.CharField(source="period.key", read_only=True)
     unit = serializers.CharField(source="unit.code", read_only=True)
     official_name = serializers.CharField(source="official.name", read_only=True)
     staff_number = serializers.CharField(source="official.staff_number", read_only=True)
+    grade = serializers.ChoiceField(source="current", choices=Grade.choices, read_only=True)
     confirmed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = GradeDecision
-        fields = ["id", "period", "official", "official_name", "staff_number", "unit", "score", "proposed",
-                  "constraints", "flags", "final", "override_reason", "confirmed_by", "confirmed_at"]
+        fields = ["id", "period", "year", "official", "official_name", "staff_number", "unit", "grade", "status",
+                  "score", "proposed", "constraints", "flags", "comment", "head_grade", "head_reason", "final",
+                  "override_reason", "confirmed_by", "confirmed_at"]
+        read_only_fields = fields
 
 
 class GradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Annual grades the caller may see (organization department and heads in scope); ``period`` is a year
-    key such as ``2026`` and ``unit`` a unit code."""
+    """Annual grades the caller may see: their own (every official), and those of the units the organization
+    department or a head oversees; ``period`` (or ``year``) is a year key such as ``2026`` and ``unit`` a unit
+    code. ``POST {id}/comment/`` writes the 评语 and the head's proposed grade (the head over the official, while
+    the unit is at the 评语 stage)."""
 
     serializer_class = GradeSerializer
     queryset = GradeDecision.objects.none()  # for the schema; requests use get_queryset
 
     @extend_schema(parameters=[OpenApiParameter("period", str, description="year key, e.g. 2026"),
+                               OpenApiParameter("year", str, description="the same as period"),
                                OpenApiParameter("unit", str, description="top-level unit code")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[GradeDecision]:
-        qs = grades_visible_to(self.request.user).order_by("period__start", "unit__path", "-score", "official_id")  # type: ignore[arg-type]
-        key = self.request.query_params.get("period")
+        qs = grades_visible_to(self.request.user, include_own=True).order_by(  # type: ignore[arg-type]
+            "period__start", "unit__path", "-score", "official_id")
+        if self.action != "list":
+            return qs
+        key = self.request.query_params.get("period") or self.request.query_params.get("year")
         if key:
             qs = qs.filter(period__key=parse_period_key(key).key)
         unit = self.request.query_params.get("unit")
         if unit:
             qs = qs.filter(unit__code=unit)
         return qs
+
+    @extend_schema(request=GradeCommentSerializer,
+                   responses={200: GradeSerializer,
+                              400: OpenApiResponse(description="Refused: `{code, message, fields?}`, e.g. "
+                                                               "`wrong_stage`, `reason_required`.")})
+    @action(detail=True, methods=["post"])
+    def comment(self, request: Request, pk: str | None = None) -> Response:
+        """Write the 评语 and the head's proposed grade; a proposal differing from the scores' needs a reason."""
+        grade = self.get_object()
+        data = GradeCommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        written = comment_write(grade=grade, by=request.user, comment=values["comment"],  # type: ignore[arg-type]
+                                head_grade=values["head_grade"], head_reason=values["head_reason"])
+        return Response(GradeSerializer(self.get_queryset().get(pk=written.pk)).data)
 
 
 class ExportJobSerializer(serializers.ModelSerializer):

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,16 +155,10 @@ def procedure_open(*, period: AppraisalPeriod, unit: OrgUnit, by: User) -> Annua
 
 def procedures_open_all(*, period: AppraisalPeriod, by: User) -> int:
     """Open the appraisal of every unit in the caller's scope whose grades are proposed; return how many."""
-    access = access_for(by)
-    require(access.has_role("org"), _("Only the organization department may open the annual appraisal."))
-    opened = AnnualProcedure.objects.filter(period=period).values("unit_id")
-    units = OrgUnit.objects.filter(pk__in=GradeDecision.objects.filter(period=period).values("unit_id")).exclude(
-        pk__in=opened).order_by("path")
-    if not access.is_superuser:
-        q = Q(pk__in=[])
-        for path in access.paths(("org",)):
-            q |= Q(path__startswith=path)
-        units = units.filter(q)
+    from appraisal.selectors_annual import unopened_units
+
+    require(access_for(by).has_role("org"), _("Only the organization department may open the annual appraisal."))
+    units = unopened_units(by, period)
     count = 0
     for unit in units:
         procedure_open(period=period, unit=unit, by=by)

@@ -20,6 +20,7 @@ from appraisal import selectors
 from appraisal.forms_scores import EntryDeleteForm, EntryForm, RankingFilterForm
 from appraisal.models import AppraisalPeriod, Grade, PeriodKind, Scorecard
 from appraisal.periods import MONTH, parse_period_key, period_key_for
+from appraisal.selectors_results import PromotionEligibility, promotion_eligibility
 from appraisal.services.entries import can_manage_entries, entry_add, entry_delete
 from common.errors import ApplicationError
 from common.http import AuthedRequest
@@ -69,10 +70,11 @@ def official_score(request: AuthedRequest, pk: int) -> HttpResponse:
     """An official's score, for a head or the organization department in scope (or the official)."""
     official = get_object_or_404(officials_visible_to(request.user, roles=selectors.MANAGER_ROLES), pk=pk)
     own = access_for(request.user).official_id == official.pk
-    return _score_page(request, official, own=own)
+    return _score_page(request, official, own=own, eligibility=promotion_eligibility(official))
 
 
-def _score_page(request: AuthedRequest, official: Official, *, own: bool) -> HttpResponse:
+def _score_page(request: AuthedRequest, official: Official, *, own: bool,
+                eligibility: PromotionEligibility | None = None) -> HttpResponse:
     today = timezone.localdate()
     current = selectors.current_keys(today)
     period = _period_for(request.GET.get("period"), current[MONTH])
@@ -98,6 +100,7 @@ def _score_page(request: AuthedRequest, official: Official, *, own: bool) -> Htt
         "can_manage": can_manage_entries(request.user, official),
         "query": _query_without(request, "page"),
         "delete_form": EntryDeleteForm(),
+        "eligibility": eligibility,
     }
     return render(request, "appraisal/scores/official_score.html", context)
 

@@ -1,0 +1,262 @@
+"""Serializers of the annual procedure's API: output shapes (read through the scoping selectors) and the input of
+each action. Inputs hold only what the caller types; the services check permissions, stages and deadlines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from appraisal.models import (
+    AnnualProcedure,
+    AnnualSummary,
+    AppealOutcome,
+    AppraisalPeriod,
+    Grade,
+    GradeAppeal,
+    GradeNotice,
+    GradeReview,
+    NoticeCandidate,
+    Objection,
+    PublicNotice,
+    ReviewOutcome,
+)
+from appraisal.periods import parse_period_key
+from appraisal.selectors_annual import procedure_figures
+from common.errors import ApplicationError
+from org.models import OrgUnit
+from org.selectors import units_visible_to
+
+# -- procedures ----------------------------------------------------------------------------------------
+
+
+class AnnualProcedureSerializer(serializers.ModelSerializer):
+    year = serializers.CharField(source="period.key", read_only=True)
+    unit = serializers.CharField(source="unit.code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = AnnualProcedure
+        fields = ["id", "year", "unit", "unit_name", "stage", "opened_at", "stage_changed_at", "finalized_at"]
+        read_only_fields = fields
+
+
+class AnnualProcedureDetailSerializer(AnnualProcedureSerializer):
+    """A procedure with its figures: summaries by status, 评语 written, grades confirmed, notices signed."""
+
+    figures = serializers.SerializerMethodField()
+
+    class Meta(AnnualProcedureSerializer.Meta):
+        fields = [*AnnualProcedureSerializer.Meta.fields, "figures"]
+        read_only_fields = fields
+
+    def get_figures(self, procedure: AnnualProcedure) -> dict[str, int]:
+        return procedure_figures(procedure)
+
+
+class AnnualProcedureOpenSerializer(serializers.Serializer):
+    year = serializers.CharField(max_length=4, help_text="The year's period key, e.g. 2025.")
+    unit = serializers.SlugRelatedField[OrgUnit](slug_field="code", queryset=OrgUnit.objects.none(),
+                                                 help_text="The top-level unit's code.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:  # only units the caller may see can be named; others "do not exist"
+            self.fields["unit"].queryset = units_visible_to(request.user)  # type: ignore[attr-defined]
+
+    def validate_year(self, value: str) -> AppraisalPeriod:
+        try:
+            key = parse_period_key(value).key
+        except ApplicationError as error:
+            raise serializers.ValidationError(error.message) from error
+        period = AppraisalPeriod.objects.filter(key=key).first()
+        if period is None:
+            raise serializers.ValidationError(_("There is no appraisal period %(key)s.") % {"key": key})
+        return period
+
+
+class NoticeOpenSerializer(serializers.Serializer):
+    starts_on = serializers.DateField(required=False, allow_null=True,
+                                      help_text="First day of the notice (today when left out).")
+
+
+# -- summaries -----------------------------------------------------------------------------------------
+
+
+class SummarySectionsSerializer(serializers.Serializer):
+    """The five sections 德、能、勤、绩、廉; on input a section left out keeps its saved text."""
+
+    morality = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    ability = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    diligence = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    achievement = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    integrity = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class AnnualSummarySerializer(serializers.ModelSerializer):
+    year = serializers.CharField(source="procedure.period.key", read_only=True)
+    unit = serializers.CharField(source="procedure.unit.code", read_only=True)
+    official_name = serializers.CharField(source="official.name", read_only=True)
+    sections = SummarySectionsSerializer(read_only=True)
+
+    class Meta:
+        model = AnnualSummary
+        fields = ["id", "year", "unit", "official", "official_name", "sections", "status", "submitted_at",
+                  "return_reason", "oral_at", "oral_place"]
+        read_only_fields = fields
+
+
+class AnnualSummaryWriteSerializer(serializers.Serializer):
+    sections = SummarySectionsSerializer()
+
+
+class SummaryReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class SummaryOralSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(allow_null=True, help_text="When; null clears the arrangement.")
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+# -- 评语 ------------------------------------------------------------------------------------------------
+
+
+class GradeCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True, help_text="The 评语.")
+    head_grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_blank=True, default="",
+                                         help_text="The head's proposal; the scores' proposal when left out.")
+    head_reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                        help_text="Required when head_grade differs from the scores' proposal.")
+
+
+# -- public notices and objections ---------------------------------------------------------------------
+
+
+class NoticeCandidateSerializer(serializers.ModelSerializer):
+    """A candidate as the notice published them (never a score)."""
+
+    unit = serializers.CharField(source="unit_name", read_only=True)
+    withdrawn = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NoticeCandidate
+        fields = ["id", "name", "unit", "post", "withdrawn"]
+        read_only_fields = fields
+
+    def get_withdrawn(self, candidate: NoticeCandidate) -> bool:
+        return candidate.withdrawn_at is not None
+
+
+class PublicNoticeSerializer(serializers.ModelSerializer):
+    year = serializers.CharField(source="procedure.period.key", read_only=True)
+    unit = serializers.CharField(source="procedure.unit.code", read_only=True)
+    unit_name = serializers.CharField(source="procedure.unit.name", read_only=True)
+    candidates = NoticeCandidateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PublicNotice
+        fields = ["id", "year", "unit", "unit_name", "starts_on", "ends_on", "working_days", "candidates"]
+        read_only_fields = fields
+
+
+class ObjectionFileSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField(help_text="The candidate's id on this notice.")
+    reason = serializers.CharField(allow_blank=True)
+    attachment = serializers.FileField(required=False, allow_null=True,
+                                       help_text="Optional (multipart): PDF, image, Word or Excel.")
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    """An objection as the organization department, or its own objector, sees it."""
+
+    year = serializers.CharField(source="notice.procedure.period.key", read_only=True)
+    unit = serializers.CharField(source="notice.procedure.unit.code", read_only=True)
+    candidate_name = serializers.CharField(source="candidate.name", read_only=True)
+    filed_by_name = serializers.CharField(source="filed_by.name", read_only=True)
+
+    class Meta:
+        model = Objection
+        fields = ["id", "notice", "year", "unit", "candidate", "candidate_name", "filed_by", "filed_by_name",
+                  "reason", "attachment_name", "filed_at", "status", "finding", "decided_at"]
+        read_only_fields = fields
+
+
+class ObjectionDecideSerializer(serializers.Serializer):
+    upheld = serializers.BooleanField(help_text="true: 成立 (the candidate is withdrawn); false: 不成立.")
+    note = serializers.CharField(allow_blank=True, help_text="The finding.")
+
+
+# -- written notices, reviews and appeals --------------------------------------------------------------
+
+
+class GradeNoticeSerializer(serializers.ModelSerializer):
+    decision = serializers.IntegerField(source="grade_id", read_only=True, help_text="The grade's id.")
+    year = serializers.CharField(source="grade.period.key", read_only=True)
+    unit = serializers.CharField(source="grade.unit.code", read_only=True)
+    official_name = serializers.CharField(source="official.name", read_only=True)
+    grade = serializers.ChoiceField(source="grade_value", choices=Grade.choices, read_only=True)
+
+    class Meta:
+        model = GradeNotice
+        fields = ["id", "decision", "year", "unit", "official", "official_name", "grade", "comment", "issued_at",
+                  "sign_due", "review_due", "status", "opinion", "signed_at", "is_current"]
+        read_only_fields = fields
+
+
+class GradeNoticeSignSerializer(serializers.Serializer):
+    agree = serializers.BooleanField(help_text="true: 同意; false: 不同意 (then the opinion is required).")
+    opinion = serializers.CharField(required=False, allow_blank=True, default="", help_text="本人意见.")
+
+
+class GradeReviewSerializer(serializers.ModelSerializer):
+    decision = serializers.IntegerField(source="grade_id", read_only=True, help_text="The grade's id.")
+    year = serializers.CharField(source="grade.period.key", read_only=True)
+    unit = serializers.CharField(source="grade.unit.code", read_only=True)
+    official_name = serializers.CharField(source="official.name", read_only=True)
+
+    class Meta:
+        model = GradeReview
+        fields = ["id", "decision", "year", "unit", "official", "official_name", "notice", "reason", "requested_at",
+                  "decide_by", "outcome", "previous_grade", "new_grade", "decision_reason", "decided_at"]
+        read_only_fields = fields
+
+
+class GradeReviewRequestSerializer(serializers.Serializer):
+    grade = serializers.IntegerField(help_text="The grade's id (its current written notice is reviewed).")
+    reason = serializers.CharField(allow_blank=True)
+
+
+class GradeReviewDecideSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
+    grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_blank=True, default="",
+                                    help_text="The new grade, for outcome `changed`.")
+    reason = serializers.CharField(allow_blank=True)
+
+
+class GradeAppealSerializer(serializers.ModelSerializer):
+    decision = serializers.IntegerField(source="grade_id", read_only=True, help_text="The grade's id.")
+    year = serializers.CharField(source="grade.period.key", read_only=True)
+    unit = serializers.CharField(source="grade.unit.code", read_only=True)
+    official_name = serializers.CharField(source="official.name", read_only=True)
+
+    class Meta:
+        model = GradeAppeal
+        fields = ["id", "decision", "year", "unit", "official", "official_name", "review", "filed_on", "body",
+                  "reason", "outcome", "outcome_text", "document_number", "decided_on", "recorded_at"]
+        read_only_fields = fields
+
+
+class GradeAppealFileSerializer(serializers.Serializer):
+    grade = serializers.IntegerField(help_text="The grade's id.")
+    body = serializers.CharField(allow_blank=True, help_text="The authority the appeal goes to.")
+    reason = serializers.CharField(allow_blank=True)
+
+
+class GradeAppealRecordSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=AppealOutcome.choices)
+    outcome_text = serializers.CharField(allow_blank=True)
+    document_number = serializers.CharField(required=False, allow_blank=True, default="")
+    decided_on = serializers.DateField(required=False, allow_null=True, default=None)

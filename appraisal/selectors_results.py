@@ -1,0 +1,304 @@
+"""Reads of the use of the annual results (结果运用, shared/rules.md Q1 and "Defaults to adopt" 11).
+
+From the FINAL grades of a year (``GradeDecision.status == "final"``, the grade in ``final``) and of the two
+years before it, five lists for the organization department:
+
+- 嘉奖 (commendation): 优秀 this year; the years required to move up one 职级 are cut by half a year
+  (《公务员考核规定》第十九条（一）);
+- 记三等功 (merit): 优秀 this year and the two years before (第十九条（二）);
+- 诫勉 and a time-limited improvement (admonition): 基本称职 this year; the year does not count towards 级别,
+  级别工资档次 or 任职年限 (第二十一条);
+- adjustment of post or rank: 不称职 this year, one 职务 or 职级 level down (公务员法 第五十条);
+- dismissal review (辞退): 不称职 this year and last year (公务员法 第八十八条（一）).
+
+An official can be on two lists: three 优秀 in a row are on the commendation list too (with a note), and a
+second 不称职 is on the adjustment list too — the organization department decides what it carries out.
+
+Every list costs one query (the conditions on earlier years are ``EXISTS`` subqueries), the counts of all five
+one query, and the earlier grades of a page of rows one query, whatever the number of officials.
+
+Also: ``promotion_eligibility`` — whether an official may be promoted or listed as a 考察对象 this year, from the
+discipline app's facts and last year's final grade (《党政领导干部选拔任用工作条例》第二十四条).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO
+
+import xlsxwriter
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from appraisal.excel import safe_text
+from appraisal.models import AppraisalPeriod, Grade, GradeDecision, GradeStatus, PeriodKind
+from discipline.selectors import promotion_eligibility as discipline_eligibility
+from org.models import Official, RankLevel, User
+from org.selectors import access_for, subtree_q
+
+
+class ResultList(models.TextChoices):
+    COMMENDATION = "commendation", gettext_lazy("Commendation")
+    MERIT = "merit", gettext_lazy("Third-class merit")
+    ADMONITION = "admonition", gettext_lazy("Admonishment and improvement")
+    ADJUSTMENT = "adjustment", gettext_lazy("Post or rank adjustment")
+    DISMISSAL = "dismissal", gettext_lazy("Dismissal review")
+
+
+@dataclass(frozen=True)
+class ListRule:
+    """Which final grade puts an official on a list, for how many years running, and what it means."""
+
+    grade: str
+    years_running: int  # this year included
+    note: Promise
+
+
+RULES: dict[str, ListRule] = {
+    ResultList.COMMENDATION: ListRule(Grade.EXCELLENT, 1, gettext_lazy(
+        "Commended this year; the years required to move up one rank are cut by half a year.")),
+    ResultList.MERIT: ListRule(Grade.EXCELLENT, 3, gettext_lazy(
+        "Excellent three years running: third-class merit; priority for promotion when other conditions are "
+        "equal.")),
+    ResultList.ADMONITION: ListRule(Grade.BASIC, 1, gettext_lazy(
+        "Admonishment, a written self-criticism and a deadline to improve; the year does not count towards the "
+        "level, the pay step or the years in post or rank.")),
+    ResultList.ADJUSTMENT: ListRule(Grade.INCOMPETENT, 1, gettext_lazy(
+        "Lower one post or rank level (Civil Servant Law, art. 50).")),
+    ResultList.DISMISSAL: ListRule(Grade.INCOMPETENT, 2, gettext_lazy(
+        "Incompetent two years running: review for dismissal (Civil Servant Law, art. 88 (1)).")),
+}
+
+# The download's name is Chinese whatever the interface language (file names users keep are Chinese).
+FILE_NAMES = {
+    ResultList.COMMENDATION: "嘉奖名单",
+    ResultList.MERIT: "记三等功名单",
+    ResultList.ADMONITION: "诫勉名单",
+    ResultList.ADJUSTMENT: "调整职务职级名单",
+    ResultList.DISMISSAL: "辞退审查名单",
+}
+HISTORY_YEARS = 2  # the earlier years shown beside this year's grade (the longest rule looks back two)
+
+
+def years_visible() -> QuerySet[AppraisalPeriod]:
+    """Return the year periods, newest first."""
+    return AppraisalPeriod.objects.filter(kind=PeriodKind.YEAR).order_by("-start")
+
+
+def final_grades_for(user: User, period: AppraisalPeriod) -> QuerySet[GradeDecision]:
+    """Return the final grades of a year in the user's organization-department scope (the grade's top-level
+    unit under one of their ``org`` grants; a superuser sees every unit)."""
+    access = access_for(user)
+    qs = GradeDecision.objects.filter(period=period, status=GradeStatus.FINAL)
+    if access.is_superuser:
+        return qs
+    return qs.filter(subtree_q(access.paths(("org",)), relation="unit__"))
+
+
+def _final_in(year: int, grade: str) -> Exists:
+    return Exists(GradeDecision.objects.filter(
+        official_id=OuterRef("official_id"), period__kind=PeriodKind.YEAR, period__key=str(year),
+        status=GradeStatus.FINAL, final=grade))
+
+
+def _condition(kind: str, year: int) -> Q:
+    rule = RULES[kind]
+    condition = Q(final=rule.grade)
+    for back in range(1, rule.years_running):
+        condition &= Q(_final_in(year - back, rule.grade))
+    return condition
+
+
+def result_list(user: User, period: AppraisalPeriod, kind: str) -> QuerySet[GradeDecision]:
+    """Return the final grades of the year that put officials on the list ``kind`` (one query), in unit order."""
+    return (final_grades_for(user, period).filter(_condition(kind, period.start.year))
+            .select_related("official", "official__unit", "unit")
+            .order_by("unit__path", "official__unit__path", "official__name", "official_id"))
+
+
+def result_counts(user: User, period: AppraisalPeriod) -> dict[str, int]:
+    """Return how many officials are on each list (one query)."""
+    year = period.start.year
+    figures = final_grades_for(user, period).aggregate(
+        **{kind: Count("id", filter=_condition(kind, year)) for kind in ResultList.values})
+    return {kind: figures[kind] or 0 for kind in ResultList.values}
+
+
+@dataclass(frozen=True)
+class YearGrade:
+    year: int
+    grade: str  # "" when the year has no final grade
+    label: str
+    triggers: bool  # one of the grades that put the official on the list
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    decision: GradeDecision
+    years: list[YearGrade]  # oldest first, this year last
+    notes: list[str]
+
+    @property
+    def official(self) -> Official:
+        return self.decision.official
+
+    @property
+    def triggering(self) -> list[YearGrade]:
+        return [y for y in self.years if y.triggers]
+
+    @property
+    def earlier(self) -> list[YearGrade]:
+        """The other years' final grades, for context (years without one left out)."""
+        return [y for y in self.years if not y.triggers and y.grade]
+
+
+def result_rows(decisions: Sequence[GradeDecision], *, period: AppraisalPeriod, kind: str) -> list[ResultRow]:
+    """Return the rows of a page of a list, with each official's final grades of the two years before (one
+    query for the whole page)."""
+    year = period.start.year
+    rule = RULES[kind]
+    earlier = [year - back for back in range(HISTORY_YEARS, 0, -1)]
+    found = {
+        (official_id, int(key)): final
+        for official_id, key, final in GradeDecision.objects.filter(
+            official_id__in=[d.official_id for d in decisions], period__kind=PeriodKind.YEAR,
+            period__key__in=[str(y) for y in earlier], status=GradeStatus.FINAL,
+        ).values_list("official_id", "period__key", "final")
+    }
+    labels = dict(Grade.choices)
+    first_trigger = year - rule.years_running + 1
+    rows = []
+    for decision in decisions:
+        history = [(y, found.get((decision.official_id, y), "")) for y in earlier] + [(year, decision.final)]
+        years = [YearGrade(year=y, grade=g, label=str(labels.get(g, "—")) if g else "—", triggers=y >= first_trigger)
+                 for y, g in history]
+        notes = [str(rule.note)]
+        if kind == ResultList.COMMENDATION and all(g == Grade.EXCELLENT for _y, g in history):
+            notes.append(_("Also due a third-class merit (excellent three years running)."))
+        if kind == ResultList.ADJUSTMENT and history[-2][1] == Grade.INCOMPETENT:
+            notes.append(_("Also due a dismissal review (incompetent two years running)."))
+        rows.append(ResultRow(decision=decision, years=years, notes=notes))
+    return rows
+
+
+# -- the Excel list ------------------------------------------------------------------------------------------
+TITLE_ROWS = 2  # the title, then the scope and the time of export
+HEADER_ROW = TITLE_ROWS
+
+
+def result_file_name(period: AppraisalPeriod, kind: str) -> str:
+    return f"{period.key}年度考核结果运用-{FILE_NAMES[ResultList(kind)]}.xlsx"
+
+
+def result_scope_label(user: User) -> str:
+    """Name the units a user's lists cover (their organization-department grants), without a query."""
+    access = access_for(user)
+    if access.is_superuser:
+        return _("all units")
+    paths = set(access.paths(("org",)))
+    return "、".join(g.unit_name for g in access.grants if g.role == "org" and g.unit_path in paths)
+
+
+def result_workbook_write(
+    *, target: str | IO[bytes], rows: Sequence[ResultRow], period: AppraisalPeriod, kind: str, scope: str,
+) -> None:
+    """Write a list as an .xlsx (xlsxwriter, constant memory): title rows, a frozen header, landscape A4 fitted
+    to the page width with the header repeated on every page. Every text goes through ``safe_text``.
+
+    Read-only (nothing is written to the database); it lives with the reads that give it its rows."""
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True})
+    try:
+        title_format = workbook.add_format({"bold": True, "font_size": 14})
+        header_format = workbook.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79",
+                                             "border": 1, "text_wrap": True, "valign": "vcenter"})
+        cell = workbook.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+        number = workbook.add_format({"border": 1, "valign": "top", "num_format": "0"})
+        label = ResultList(kind).label
+        ws = workbook.add_worksheet(str(label)[:31])
+        headers = [_("No."), _("Name"), _("Unit"), _("Post"), _("Rank level"),
+                   _("%(year)s grade") % {"year": period.key}, _("Grades that put the official on the list"),
+                   _("Earlier final grades"), _("Note")]
+        widths = [6, 10, 22, 18, 12, 10, 26, 22, 48]
+        for column, width in enumerate(widths):
+            ws.set_column(column, column, width)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(HEADER_ROW)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.center_horizontally()
+        ws.set_footer("&C" + _("Page &P of &N"))
+        ws.freeze_panes(HEADER_ROW + 1, 0)
+        ws.write_string(0, 0, safe_text(_("%(year)s annual appraisal results: %(list)s")
+                                        % {"year": period.key, "list": label}), title_format)
+        ws.write_string(1, 0, safe_text(_("Scope: %(scope)s · %(count)s officials · exported %(time)s")
+                                        % {"scope": scope, "count": len(rows),
+                                           "time": timezone.localtime().strftime("%Y-%m-%d %H:%M")}))
+        for column, header in enumerate(headers):
+            ws.write_string(HEADER_ROW, column, header, header_format)
+        ranks = {value: str(text) for value, text in RankLevel.choices}
+        for index, row in enumerate(rows, start=1):
+            r = HEADER_ROW + index
+            official = row.official
+            ws.write_number(r, 0, index, number)
+            ws.write_string(r, 1, safe_text(official.name), cell)
+            ws.write_string(r, 2, safe_text(official.unit.name), cell)
+            ws.write_string(r, 3, safe_text(official.position_title), cell)
+            ws.write_string(r, 4, ranks.get(official.rank_level, official.rank_level), cell)
+            ws.write_string(r, 5, safe_text(row.years[-1].label), cell)
+            ws.write_string(r, 6, safe_text("；".join(f"{y.year} {y.label}" for y in row.triggering)), cell)
+            ws.write_string(r, 7, safe_text("；".join(f"{y.year} {y.label}" for y in row.earlier)), cell)
+            ws.write_string(r, 8, safe_text(" ".join(row.notes)), cell)
+    finally:
+        workbook.close()
+
+
+# -- promotion eligibility -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PromotionEligibility:
+    """Whether an official may be promoted, or listed as a 考察对象, this year, and why not."""
+
+    eligible: bool
+    reasons: list[str] = field(default_factory=list)
+    year: int = 0  # the appraisal year whose grade was read (last year)
+    last_grade: str = ""  # its final grade; "" while it is not final
+
+    @property
+    def last_grade_label(self) -> str:
+        return str(dict(Grade.choices).get(self.last_grade, "")) if self.last_grade else ""
+
+
+BARRING_GRADES = (Grade.BASIC, Grade.INCOMPETENT)
+
+
+def promotion_eligibility(official: Official, today: date | None = None) -> PromotionEligibility:
+    """Return whether an official may be promoted this year (three queries).
+
+    Not eligible (《党政领导干部选拔任用工作条例》第二十四条, shared/rules.md Q2 "Selection bar") while a case
+    about them is open or a discipline decision, 诫勉 or organisational measure still bars promotion (the
+    discipline app's ``promotion_eligibility``), or when last year's final grade is 基本称职 or lower. Only
+    the effect is named, never the decision or the case.
+    """
+    today = today or timezone.localdate()
+    reasons: list[str] = []
+    discipline = discipline_eligibility(official, today)
+    if not discipline.eligible:
+        if discipline.until is not None:
+            reasons.append(_("A discipline decision, admonishment or organisational measure bars promotion until "
+                             "%(date)s.") % {"date": discipline.until.isoformat()})
+        else:
+            reasons.append(_("Under investigation: no promotion while the case is open."))
+    last_year = today.year - 1
+    last = (GradeDecision.objects.filter(official=official, period__kind=PeriodKind.YEAR,
+                                         period__key=str(last_year), status=GradeStatus.FINAL)
+            .values_list("final", flat=True).first()) or ""
+    if last in BARRING_GRADES:
+        reasons.append(_("The final grade of %(year)s was %(grade)s: not to be promoted or listed for selection "
+                         "this year.") % {"year": last_year, "grade": dict(Grade.choices)[last]})
+    return PromotionEligibility(eligible=not reasons, reasons=reasons, year=last_year, last_grade=last)

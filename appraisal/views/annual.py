@@ -1,0 +1,269 @@
+"""Pages of a unit's annual procedure for the organization department and heads: the years' units and their
+stages, the stage page with its actions, the 评语, who has not signed, and the audit log. Thin: parse, call a
+service or a read, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from appraisal import selectors_annual as reads
+from appraisal.forms_annual import CommentForm, NoticeOpenForm, apply_error
+from appraisal.models import (
+    STAGE_ORDER,
+    AnnualProcedure,
+    AnnualSummary,
+    AppraisalPeriod,
+    CheckupResult,
+    GradeDecision,
+    PeriodKind,
+    Scorecard,
+    ScoreEntry,
+    SignStatus,
+    Stage,
+)
+from appraisal.services import finalize as finalize_svc
+from appraisal.services import notices as notice_svc
+from appraisal.services import procedure as svc
+from appraisal.services.comments import comment_rule, comment_write, needs_comment_q
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from org.models import OrgUnit
+from org.selectors import access_for, require_role
+
+PAGE_SIZE = 25
+
+
+def _page(request: AuthedRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _years() -> QuerySet[AppraisalPeriod]:
+    return AppraisalPeriod.objects.filter(kind=PeriodKind.YEAR).order_by("-start")
+
+
+def procedure_of(request: AuthedRequest, pk: int) -> AnnualProcedure:
+    """The procedure if the user may see it, else 404."""
+    return get_object_or_404(reads.procedures_visible_to(request.user), pk=pk)
+
+
+@login_required
+def procedure_list(request: AuthedRequest) -> HttpResponse:
+    """The year's top-level units and the stage each has reached; the organization department opens them."""
+    require_role(request.user, "org", "head")
+    years = list(_years())
+    period = next((y for y in years if y.key == request.GET.get("period")), years[0] if years else None)
+    context: dict[str, Any] = {"years": years, "period": period, "stages": STAGE_ORDER}
+    if period is not None:
+        procedures = reads.procedures_visible_to(request.user).filter(period=period).annotate(
+            summaries_total=Count("summaries"),
+            summaries_submitted=Count("summaries", filter=Q(summaries__status="submitted")))
+        context["page"] = _page(request, procedures)
+        context["query"] = f"period={period.key}"
+        if access_for(request.user).has_role("org"):
+            context["unopened"] = list(reads.unopened_units(request.user, period))
+    return render(request, "appraisal/annual/procedure_list.html", context)
+
+
+@login_required
+@require_POST
+def procedure_open_view(request: AuthedRequest) -> HttpResponse:
+    require_role(request.user, "org")
+    period = get_object_or_404(_years(), key=request.POST.get("period") or "")
+    code = request.POST.get("unit") or ""
+    try:
+        if code:
+            unit = get_object_or_404(OrgUnit, code=code)
+            procedure = svc.procedure_open(period=period, unit=unit, by=request.user)
+            messages.success(request, _("The %(year)s appraisal of %(unit)s is open: officials write their summaries.")
+                             % {"year": period.key, "unit": unit.name})
+            return redirect("appraisal:procedure_detail", pk=procedure.pk)
+        count = svc.procedures_open_all(period=period, by=request.user)
+        messages.success(request, _("%(n)s units opened.") % {"n": count})
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(reverse("appraisal:procedure_list") + f"?period={period.key}")
+
+
+def _render_detail(request: AuthedRequest, procedure: AnnualProcedure, *, notice_form: NoticeOpenForm | None = None,
+                   status: int = 200) -> HttpResponse:
+    user = request.user
+    is_org = svc.is_org_over(user, procedure.unit)
+    today = timezone.localdate()
+    notices = list(procedure.notices.annotate(
+        candidate_count=Count("candidates", filter=Q(candidates__withdrawn_at__isnull=True), distinct=True),
+        open_objections=Count("objections", filter=Q(objections__status="open"), distinct=True)))
+    context = {
+        "procedure": procedure, "stages": STAGE_ORDER, "stage_index": procedure.stage_index,
+        "figures": reads.procedure_figures(procedure), "notices": notices, "today": today,
+        "is_org": is_org, "is_lead": svc.is_lead_over(user, procedure.unit),
+        "new_candidates": notice_svc.new_candidates(procedure).count() if is_org else 0,
+        "notice_form": notice_form or NoticeOpenForm(initial={"starts_on": today}),
+    }
+    return render(request, "appraisal/annual/procedure_detail.html", context, status=status)
+
+
+@login_required
+def procedure_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The stage page: where the unit's year stands, what is left to do, and the next step's button."""
+    return _render_detail(request, procedure_of(request, pk))
+
+
+def _step(request: AuthedRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    procedure = procedure_of(request, pk)
+    try:
+        action(procedure=procedure, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("appraisal:procedure_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def summaries_close_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, svc.summaries_close, _("Summaries closed: heads now write the comments."))
+
+
+@login_required
+@require_POST
+def proposals_submit_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, svc.proposals_submit, _("The proposals were put to the organization department."))
+
+
+@login_required
+@require_POST
+def finalize_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, finalize_svc.procedure_finalize,
+                 _("The grades are final; every official received the written notice."))
+
+
+@login_required
+@require_POST
+def notice_open_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    procedure = procedure_of(request, pk)
+    form = NoticeOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            notice = notice_svc.notice_open(procedure=procedure, by=request.user,
+                                            starts_on=form.cleaned_data["starts_on"])
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("The public notice runs from %(start)s to %(end)s.")
+                             % {"start": notice.starts_on.isoformat(), "end": notice.ends_on.isoformat()})
+            return redirect("appraisal:procedure_detail", pk=pk)
+    return _render_detail(request, procedure, notice_form=form, status=400)
+
+
+# -- 评语 --------------------------------------------------------------------------------------------------------
+def _comment_rows(request: AuthedRequest, procedure: AnnualProcedure) -> QuerySet[GradeDecision]:
+    """The unit's grades the user writes or reads 评语 for: a head those under them, the org department all."""
+    rows = svc.unit_grades(procedure).select_related("official", "official__unit", "commented_by__official")
+    access = access_for(request.user)
+    if not access.covers(procedure.unit.path, ("org",)):
+        q = Q(pk__in=[])
+        for path in access.paths(("head", "org")):
+            q |= Q(official__unit__path__startswith=path)
+        rows = rows.filter(q)
+    return rows.order_by("official__unit__path", "official__name", "official_id")
+
+
+@login_required
+def procedure_comments(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The 评语 of the unit: written, missing, or not to be written (the rules), with the proposals."""
+    procedure = procedure_of(request, pk)
+    require_role(request.user, "org", "head")
+    rows = _comment_rows(request, procedure)
+    missing = request.GET.get("missing") == "1"
+    if missing:
+        rows = rows.filter(needs_comment_q(), comment="")
+    page = _page(request, rows)
+    for row in page.object_list:
+        row.rule = comment_rule(row)  # type: ignore[attr-defined]
+    return render(request, "appraisal/annual/comments.html", {
+        "procedure": procedure, "page": page, "missing": missing, "query": "missing=1" if missing else "",
+        "can_write": procedure.stage == Stage.COMMENTS})
+
+
+def _year_facts(grade: GradeDecision) -> dict[str, Any]:
+    """What the head reads beside the summary: the year's ledger, the quarters' scores and check-ups."""
+    year = grade.period.start.year
+    ledger = list(ScoreEntry.objects.filter(official_id=grade.official_id, occurred_on__year=year)
+                  .select_related("rule").order_by("occurred_on", "id")[:200])
+    quarters = list(Scorecard.objects.filter(official_id=grade.official_id, period__kind=PeriodKind.QUARTER,
+                                             period__start__year=year).select_related("period")
+                    .order_by("period__start"))
+    checkups = list(CheckupResult.objects.filter(official_id=grade.official_id, round__period__start__year=year)
+                    .select_related("round__period").order_by("round__period__start"))
+    return {"ledger": ledger, "quarters": quarters, "checkups": checkups}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: AuthedRequest, pk: int, grade_pk: int) -> HttpResponse:
+    """Write one official's 评语 and proposed grade, with the summary, the ledger and the quarters beside it."""
+    procedure = procedure_of(request, pk)
+    require_role(request.user, "org", "head")
+    grade = get_object_or_404(_comment_rows(request, procedure).select_related("period"), pk=grade_pk)
+    status = 200
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                comment_write(grade=grade, by=request.user, **form.cleaned_data)
+            except ApplicationError as error:
+                apply_error(form, error)
+            else:
+                messages.success(request, _("The comment of %(name)s was saved.") % {"name": grade.official.name})
+                following = _comment_rows(request, procedure).filter(comment="").exclude(pk=grade.pk).first()
+                if following is not None and request.POST.get("next") == "1":
+                    return redirect("appraisal:comment_edit", pk=pk, grade_pk=following.pk)
+                return redirect(reverse("appraisal:procedure_comments", args=[pk]))
+        status = 400
+    else:
+        form = CommentForm(initial={"comment": grade.comment, "head_grade": grade.head_grade or grade.proposed,
+                                    "head_reason": grade.head_reason})
+    summary = AnnualSummary.objects.filter(procedure=procedure, official_id=grade.official_id).first()
+    context = {"procedure": procedure, "grade": grade, "form": form, "summary": summary,
+               "rule": comment_rule(grade), "can_write": procedure.stage == Stage.COMMENTS
+               and svc.is_head_over(request.user, grade.official), **_year_facts(grade)}
+    return render(request, "appraisal/annual/comment_edit.html", context, status=status)
+
+
+# -- signatures and the audit log --------------------------------------------------------------------------------
+@login_required
+def procedure_signatures(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Who has signed the written notice, who disagreed, who has not signed (heads and the org department)."""
+    procedure = procedure_of(request, pk)
+    require_role(request.user, "org", "head")
+    notices = reads.grade_notices_visible_to(request.user).filter(
+        grade__period_id=procedure.period_id, grade__unit_id=procedure.unit_id, is_current=True).order_by(
+        "status", "official__unit__path", "official__name")
+    wanted = request.GET.get("status")
+    if wanted in SignStatus.values:
+        notices = notices.filter(status=wanted)
+    return render(request, "appraisal/annual/signatures.html", {
+        "procedure": procedure, "page": _page(request, notices), "status": wanted or "",
+        "statuses": SignStatus.choices, "query": f"status={wanted}" if wanted else "", "today": timezone.localdate()})
+
+
+@login_required
+def procedure_event_list(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Every step of the procedure, newest first (the organization department)."""
+    procedure = procedure_of(request, pk)
+    if not svc.is_org_over(request.user, procedure.unit):
+        raise Http404
+    return render(request, "appraisal/annual/events.html", {
+        "procedure": procedure, "page": _page(request, reads.procedure_events(procedure)), "query": ""})

@@ -1,0 +1,151 @@
+"""Pages of the 公示: the notices an official may see, a notice with its candidates and the objection form, and
+the organization department's objections with their findings. A candidate never sees who objected."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from appraisal import selectors_annual as reads
+from appraisal.forms_annual import ObjectionDecideForm, ObjectionForm, apply_error
+from appraisal.models import Objection, ObjectionStatus, PublicNotice
+from appraisal.services import notices as svc
+from appraisal.services.procedure import is_org_over
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from org.models import Official
+from org.selectors import access_for
+
+PAGE_SIZE = 25
+
+
+@login_required
+def notice_list(request: AuthedRequest) -> HttpResponse:
+    """The public notices of my unit (and of the units I manage), the running ones first."""
+    today = timezone.localdate()
+    notices = reads.notices_visible_to(request.user)
+    running = list(notices.filter(starts_on__lte=today, ends_on__gte=today))
+    page = Paginator(notices.exclude(pk__in=[n.pk for n in running]), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "appraisal/annual/notice_list.html",
+                  {"running": running, "page": page, "today": today, "query": ""})
+
+
+def _notice(request: AuthedRequest, pk: int) -> PublicNotice:
+    return get_object_or_404(reads.notices_visible_to(request.user), pk=pk)
+
+
+def _candidates(notice: PublicNotice) -> list:  # type: ignore[type-arg]
+    return list(notice.candidates.order_by("unit_name", "name", "id"))
+
+
+def _render_notice(request: AuthedRequest, notice: PublicNotice, form: ObjectionForm | None = None,
+                   status: int = 200) -> HttpResponse:
+    candidates = _candidates(notice)
+    access = access_for(request.user)
+    running = svc.is_running(notice)
+    open_to = [(c.pk, f"{c.name}（{c.unit_name}）") for c in candidates
+               if c.withdrawn_at is None and c.official_id != access.official_id]
+    is_member = access.official_id is not None and Official.objects.filter(
+        pk=access.official_id, is_active=True, unit__path__startswith=notice.procedure.unit.path).exists()
+    mine = list(Objection.objects.filter(notice=notice, filed_by_id=access.official_id).select_related("candidate")
+                ) if access.official_id else []
+    is_org = is_org_over(request.user, notice.procedure.unit)
+    context = {
+        "notice": notice, "candidates": candidates, "running": running, "today": timezone.localdate(),
+        "form": (form or ObjectionForm(candidates=open_to)) if running and open_to and is_member else None,
+        "mine": mine, "is_org": is_org, "is_member": is_member,
+        "objections_open": notice.objections.filter(status=ObjectionStatus.OPEN).count() if is_org else 0,
+    }
+    return render(request, "appraisal/annual/notice_detail.html", context, status=status)
+
+
+@login_required
+def notice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A notice: its candidates' names, units and posts (never scores), and the objection form while it runs."""
+    return _render_notice(request, _notice(request, pk))
+
+
+@login_required
+@require_POST
+def objection_file_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    candidates = {c.pk: c for c in _candidates(notice)}
+    form = ObjectionForm(request.POST, request.FILES, candidates=[(pk_, c.name) for pk_, c in candidates.items()])
+    if form.is_valid():
+        try:
+            svc.objection_file(notice=notice, candidate=candidates[form.cleaned_data["candidate"]], by=request.user,
+                               reason=form.cleaned_data["reason"], attachment=form.cleaned_data["attachment"])
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("Your objection was filed under your name; the organization department "
+                                        "will record its finding."))
+            return redirect("appraisal:notice_detail", pk=pk)
+    open_to = [(c.pk, f"{c.name}（{c.unit_name}）") for c in candidates.values() if c.withdrawn_at is None]
+    form.fields["candidate"].choices = open_to  # type: ignore[attr-defined]
+    return _render_notice(request, notice, form=form, status=400)
+
+
+@login_required
+def objection_list(request: AuthedRequest) -> HttpResponse:
+    """Objections: the organization department's to decide (open first); an official's own."""
+    rows = reads.objections_visible_to(request.user)
+    notice = request.GET.get("notice")
+    if notice and notice.isdigit():
+        rows = rows.filter(notice_id=int(notice))
+    wanted = request.GET.get("status")
+    if wanted in ObjectionStatus.values:
+        rows = rows.filter(status=wanted)
+    rows = rows.order_by("-status", "-filed_at", "-id")  # open, then rejected and upheld
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = "&".join(f"{k}={v}" for k, v in (("notice", notice), ("status", wanted)) if v)
+    return render(request, "appraisal/annual/objection_list.html", {
+        "page": page, "status": wanted or "", "statuses": ObjectionStatus.choices, "query": query,
+        "is_org": access_for(request.user).has_role("org")})
+
+
+def _objection(request: AuthedRequest, pk: int) -> Objection:
+    return get_object_or_404(reads.objections_visible_to(request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An objection; the organization department records its finding here."""
+    objection = _objection(request, pk)
+    can_decide = is_org_over(request.user, objection.notice.procedure.unit) and \
+        objection.status == ObjectionStatus.OPEN
+    form = ObjectionDecideForm(request.POST or None) if can_decide else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                svc.objection_decide(objection=objection, by=request.user, upheld=form.cleaned_data["upheld"],
+                                     note=form.cleaned_data["note"])
+            except ApplicationError as error:
+                apply_error(form, error)
+            else:
+                messages.success(request, _("The finding was recorded."))
+                return redirect("appraisal:objection_detail", pk=pk)
+        status = 400
+    return render(request, "appraisal/annual/objection_detail.html",
+                  {"objection": objection, "form": form, "is_org": is_org_over(
+                      request.user, objection.notice.procedure.unit)}, status=status)
+
+
+@login_required
+def objection_attachment(request: AuthedRequest, pk: int) -> FileResponse:
+    """Serve an objection's attachment to the organization department and the objector (private storage)."""
+    objection = _objection(request, pk)
+    if not objection.attachment:
+        raise Http404
+    return FileResponse(objection.attachment.open("rb"), as_attachment=True,
+                        filename=objection.attachment_name or _("attachment"))

@@ -1,0 +1,216 @@
+"""Pages of the outcome for the official: my appraisal (every year's grade, notice, review and appeal), the written
+notice with its signature, 复核 and 申诉 forms, a printable copy; and the organization department's reviews and
+appeals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from appraisal import selectors_annual as reads
+from appraisal.forms_annual import AppealForm, AppealRecordForm, ReasonForm, ReviewDecideForm, SignForm, apply_error
+from appraisal.models import GradeAppeal, GradeNotice, GradeReview, SignStatus
+from appraisal.selectors_results import promotion_eligibility
+from appraisal.services import finalize as finalize_svc
+from appraisal.services import reviews as svc
+from appraisal.services.grades import grades_visible_to
+from appraisal.services.procedure import is_org_over
+from common.errors import ApplicationError
+from common.http import AuthedRequest
+from org.models import Official
+from org.selectors import access_for, require_role
+
+PAGE_SIZE = 25
+
+
+@login_required
+def annual_mine(request: AuthedRequest) -> HttpResponse:
+    """My annual appraisal: each year's grade and 评语, the written notices, reviews and appeals."""
+    official_id = access_for(request.user).official_id
+    if official_id is None:
+        return render(request, "appraisal/annual/annual_mine.html", {"has_official": False})
+    grades = list(grades_visible_to(request.user, include_own=True).filter(official_id=official_id)
+                  .order_by("-period__start"))
+    notices = list(reads.grade_notices_visible_to(request.user).filter(official_id=official_id))
+    reviews = {r.grade_id: r for r in reads.reviews_visible_to(request.user).filter(official_id=official_id)}
+    appeals: dict[int, list[GradeAppeal]] = {}
+    for appeal in reads.appeals_visible_to(request.user).filter(official_id=official_id):
+        appeals.setdefault(appeal.grade_id, []).append(appeal)
+    by_grade: dict[int, list[GradeNotice]] = {}
+    for notice in notices:
+        by_grade.setdefault(notice.grade_id, []).append(notice)
+    years = [{"grade": g, "notices": by_grade.get(g.pk, []), "review": reviews.get(g.pk),
+              "appeals": appeals.get(g.pk, [])} for g in grades]
+    official = Official.objects.select_related("unit").get(pk=official_id)
+    pending = [n for n in notices if n.is_current and n.status in (SignStatus.PENDING, SignStatus.UNSIGNED)]
+    return render(request, "appraisal/annual/annual_mine.html", {
+        "has_official": True, "official": official, "years": years, "pending": pending,
+        "summaries": list(reads.summaries_visible_to(request.user).filter(official_id=official_id)
+                          .order_by("-procedure__period__start")[:3]),
+        "eligibility": promotion_eligibility(official)})
+
+
+def _notice(request: AuthedRequest, pk: int) -> GradeNotice:
+    return get_object_or_404(reads.grade_notices_visible_to(request.user), pk=pk)
+
+
+def _render_notice(request: AuthedRequest, notice: GradeNotice, *, sign_form: SignForm | None = None,
+                   review_form: ReasonForm | None = None, appeal_form: AppealForm | None = None,
+                   record_forms: dict[int, AppealRecordForm] | None = None, status: int = 200) -> HttpResponse:
+    own = access_for(request.user).official_id == notice.official_id
+    today = timezone.localdate()
+    review = GradeReview.objects.filter(grade_id=notice.grade_id).select_related("decided_by__official").first()
+    appeals = list(GradeAppeal.objects.filter(grade_id=notice.grade_id).order_by("-filed_on"))
+    current = notice.is_current
+    is_org = is_org_over(request.user, notice.grade.unit)
+    record_forms = record_forms or {}
+    context: dict[str, Any] = {
+        "is_org": is_org,
+        "appeal_rows": [(a, (record_forms.get(a.pk) or AppealRecordForm()) if is_org and not a.outcome else None)
+                        for a in appeals],
+        "notice": notice, "own": own, "today": today, "review": review, "appeals": appeals,
+        "can_sign": own and current and notice.status in (SignStatus.PENDING, SignStatus.UNSIGNED),
+        "can_review": own and current and review is None and today <= notice.review_due
+        and notice.grade_value in svc.reviewable_grades(),
+        "review_closed": own and current and review is None and today > notice.review_due,
+        "can_appeal": own and (review is None or bool(review.outcome))
+        and not any(not a.outcome for a in appeals),
+        "newer": None if current else GradeNotice.objects.filter(grade_id=notice.grade_id, is_current=True).first(),
+        "sign_form": sign_form or SignForm(), "review_form": review_form or ReasonForm(),
+        "appeal_form": appeal_form or AppealForm(),
+    }
+    return render(request, "appraisal/annual/grade_notice.html", context, status=status)
+
+
+@login_required
+def grade_notice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The written notice of a grade: the grade, the 评语, the signature; 复核 and 申诉 for the official."""
+    return _render_notice(request, _notice(request, pk))
+
+
+@login_required
+def grade_notice_print(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A printable copy of the written notice (A4, without the navigation)."""
+    notice = _notice(request, pk)
+    return render(request, "appraisal/annual/grade_notice_print.html", {"notice": notice})
+
+
+@login_required
+@require_POST
+def grade_notice_sign_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    form = SignForm(request.POST)
+    if form.is_valid():
+        try:
+            finalize_svc.grade_notice_sign(notice=notice, by=request.user, agree=form.cleaned_data["agree"],
+                                           opinion=form.cleaned_data["opinion"])
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("You signed the notice."))
+            return redirect("appraisal:grade_notice_detail", pk=pk)
+    return _render_notice(request, notice, sign_form=form, status=400)
+
+
+@login_required
+@require_POST
+def review_request_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.review_request(notice=notice, by=request.user, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("Your request for a review was sent to the organization department."))
+            return redirect("appraisal:grade_notice_detail", pk=pk)
+    return _render_notice(request, notice, review_form=form, status=400)
+
+
+@login_required
+@require_POST
+def appeal_file_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.appeal_file(grade=notice.grade, by=request.user, body=form.cleaned_data["body"],
+                            reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("Your appeal was recorded."))
+            return redirect("appraisal:grade_notice_detail", pk=pk)
+    return _render_notice(request, notice, appeal_form=form, status=400)
+
+
+@login_required
+def review_list(request: AuthedRequest) -> HttpResponse:
+    """The organization department's reviews to decide (open first, with their due dates) and appeals."""
+    require_role(request.user, "org")
+    tab = "appeals" if request.GET.get("tab") == "appeals" else "reviews"
+    if tab == "appeals":
+        rows: Any = reads.appeals_visible_to(request.user).order_by("outcome", "-filed_on", "-id")
+    else:
+        rows = reads.reviews_visible_to(request.user).order_by("outcome", "decide_by", "-id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "appraisal/annual/review_list.html", {
+        "tab": tab, "page": page, "query": f"tab={tab}", "today": timezone.localdate()})
+
+
+def _render_review(request: AuthedRequest, review: GradeReview, *, form: ReviewDecideForm | None = None,
+                   status: int = 200) -> HttpResponse:
+    is_org = is_org_over(request.user, review.grade.unit)
+    current = GradeNotice.objects.filter(grade_id=review.grade_id, is_current=True).first()
+    return render(request, "appraisal/annual/review_detail.html", {
+        "review": review, "is_org": is_org, "today": timezone.localdate(), "current_notice": current,
+        "form": (form or ReviewDecideForm()) if is_org and not review.outcome else None,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A review: the official's reasons, and the organization department's decision."""
+    review = get_object_or_404(reads.reviews_visible_to(request.user), pk=pk)
+    if request.method != "POST":
+        return _render_review(request, review)
+    form = ReviewDecideForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.review_decide(review=review, by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("The review was decided and the official notified."))
+            return redirect("appraisal:review_detail", pk=pk)
+    return _render_review(request, review, form=form, status=400)
+
+
+@login_required
+@require_POST
+def appeal_record_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record an appeal's outcome (organization department); a refusal shows the grade's notice page again."""
+    appeal = get_object_or_404(reads.appeals_visible_to(request.user), pk=pk)
+    form = AppealRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.appeal_record(appeal=appeal, by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("The outcome of the appeal was recorded."))
+            return redirect(reverse("appraisal:review_list") + "?tab=appeals")
+    notice = get_object_or_404(reads.grade_notices_visible_to(request.user).filter(is_current=True),
+                               grade_id=appeal.grade_id)
+    return _render_notice(request, notice, record_forms={appeal.pk: form}, status=400)
