@@ -14,4 +14,5 @@ class AppraisalConfig(AppConfig):
             components_checkup,
             constraints_builtin,
             constraints_discipline,
+            home_panels,
         )

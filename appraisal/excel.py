@@ -92,6 +92,18 @@ class UnitSummary:
     grades: dict[str, int] = field(default_factory=dict)
 
 
+def print_setup(ws: Any, *, title_rows: int, footer: str) -> None:
+    """Print a register sheet as a register: A4 landscape, fitted to the page's width (as many pages tall as the
+    rows need), the title and header rows repeated on every page, page numbers in the footer."""
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.repeat_rows(0, title_rows - 1)
+    ws.center_horizontally()
+    ws.set_footer(f"&C{footer}", {"margin": 0.3})
+
+
 class RegisterWriter:
     """Write a register sheet row by row, then the summary sheet; ``close()`` finishes the file."""
 
@@ -113,6 +125,8 @@ class RegisterWriter:
         self.rank = wb.add_format({"num_format": "0"})
         self.sheet = wb.add_worksheet(_("Register"))
         self.sheet.freeze_panes(HEADER_ROW + 1, 0)
+        self.page_footer = _("Page &P of &N")  # &P and &N are the footer's page number and count
+        print_setup(self.sheet, title_rows=HEADER_ROW + 1, footer=self.page_footer)
         widths = [18, 10, 12, 12, *[10] * len(self.components), 8, 8, 9, 10, 10, 12, 36]
         for column, width in enumerate(widths):
             self.sheet.set_column(column, column, width)
@@ -166,6 +180,7 @@ class RegisterWriter:
         headers = [_("Unit"), _("Headcount"), _("Average"), _("Lowest"), _("Highest"),
                    *[str(label) for _value, label in grades]]
         ws.freeze_panes(1, 0)
+        print_setup(ws, title_rows=1, footer=self.page_footer)
         ws.set_column(0, 0, 20)
         ws.set_column(1, len(headers), 11)
         for column, header in enumerate(headers):

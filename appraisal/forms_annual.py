@@ -73,20 +73,20 @@ class ObjectionForm(forms.Form):
 class ObjectionDecideForm(forms.Form):
     upheld = forms.TypedChoiceField(label=_("Finding"), coerce=lambda v: v == "1",
                                     choices=[("0", _("Unfounded (不成立)")), ("1", _("Upheld (成立)"))],
-                                    widget=forms.RadioSelect)
+                                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     note = forms.CharField(label=_("Note"), max_length=3000, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
 
 
 class SignForm(forms.Form):
     agree = forms.TypedChoiceField(label=_("Own opinion"), coerce=lambda v: v == "1",
                                    choices=[("1", _("Agree (同意)")), ("0", _("Disagree (不同意)"))],
-                                   widget=forms.RadioSelect)
+                                   widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     opinion = forms.CharField(label=_("In your own words"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
 
 
 class ReviewDecideForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=ReviewOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("Decision"), choices=ReviewOutcome.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     grade = forms.ChoiceField(label=_("New grade"), required=False, choices=[("", "—"), *REVIEW_GRADE_CHOICES],
                               widget=forms.Select(attrs=SELECT))
     reason = forms.CharField(label=_("Reasons"), max_length=3000, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))

@@ -1,4 +1,5 @@
-"""Forms of the grades pages: confirm a unit with per-row overrides, approve a larger quota, start an export."""
+"""Forms of the grades pages: confirm a unit with per-row overrides, approve a larger quota, start an export (the
+register, or the year's registration forms)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from appraisal.models import AppraisalPeriod, Grade, GradeDecision
+from appraisal.models import AppraisalPeriod, ExportJob, Grade, GradeDecision, PeriodKind
 from org.models import OrgUnit
 
 
@@ -20,7 +21,7 @@ class GradeConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = rows
         for row in rows:
-            current = row.final or row.proposed
+            current = row.final or row.recommended
             self.fields[f"grade_{row.official_id}"] = forms.ChoiceField(
                 choices=Grade.choices, initial=current, label=row.official.name,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
@@ -33,7 +34,7 @@ class GradeConfirmForm(forms.Form):
         for row in self.rows:
             grade = cleaned.get(f"grade_{row.official_id}")
             reason = (cleaned.get(f"reason_{row.official_id}") or "").strip()
-            if grade and grade != row.proposed and not reason:
+            if grade and grade != row.recommended and not reason:
                 self.add_error(f"reason_{row.official_id}", _("A changed grade needs a reason."))
         return cleaned
 
@@ -43,7 +44,7 @@ class GradeConfirmForm(forms.Form):
         for row in self.rows:
             grade = self.cleaned_data[f"grade_{row.official_id}"]
             reason = self.cleaned_data[f"reason_{row.official_id}"].strip()
-            if grade != row.proposed or row.override_reason:
+            if grade != row.recommended or row.override_reason:
                 result[row.official_id] = (grade, reason)
         return result
 
@@ -60,6 +61,9 @@ class QuotaApprovalForm(forms.Form):
 
 
 class ExportStartForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What to export"), choices=ExportJob.Kind.choices, initial=ExportJob.Kind.REGISTER,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     period = forms.ModelChoiceField(
         label=gettext_lazy("Period"), queryset=AppraisalPeriod.objects.none(), to_field_name="key",
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
@@ -72,3 +76,10 @@ class ExportStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = AppraisalPeriod.objects.order_by("-start", "kind")  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        period = cleaned.get("period")
+        if cleaned.get("kind") == ExportJob.Kind.FORMS and period is not None and period.kind != PeriodKind.YEAR:
+            self.add_error("period", _("Registration forms are made for a year: choose a year."))
+        return cleaned

@@ -43,11 +43,11 @@ from org.models import Gender, RankLevel
 
 # The grade's fields a form shows (one joined query; the head's name through the user's official record).
 GRADE_FIELDS = (
-    "id", "official_id", "unit_id", "period__key", "unit__path", "unit__name", "official__name", "official__gender",
-    "official__birth_date", "official__unit__path", "official__unit__name", "official__position_title",
-    "official__rank_level", "proposed", "head_grade", "final", "status", "comment", "commented_at",
-    "commented_by__official__name", "commented_by__last_name", "commented_by__first_name", "override_reason",
-    "confirmed_at",
+    "id", "official_id", "unit_id", "period_id", "period__key", "unit__path", "unit__name", "official__name",
+    "official__gender", "official__birth_date", "official__unit__path", "official__unit__name",
+    "official__position_title", "official__rank_level", "proposed", "head_grade", "final", "status", "comment",
+    "commented_at", "commented_by__official__name", "commented_by__last_name", "commented_by__first_name",
+    "override_reason", "confirmed_at",
 )
 # The order of the forms, in a key that compares the same in Python as in the database (ASCII paths and codes,
 # then the id), so the summaries and notices read in the same order can be matched to their grade in one pass.
@@ -322,7 +322,7 @@ class RegistrationFormWriter:
         self.used_names: set[str] = set()
         self.sheets = 0
         self.exported = _("Exported on %(date)s") % {"date": local_date(exported_on or timezone.localdate())}
-        self.page_footer = footer_text(_("Page &P of &N"))
+        self.page_footer = _("Page &P of &N")  # &P and &N are the footer's page number and count
         self.labels = {
             "name": _("Name"), "gender": _("Gender"), "born": _("Year and month of birth"), "unit": _("Unit"),
             "position": _("Position"), "rank": _("Rank and level"), "summary": _("Personal summary"),
@@ -356,11 +356,11 @@ class RegistrationFormWriter:
         ws.set_paper(9)  # A4
         ws.set_portrait()
         ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as the text needs
-        ws.set_margins(left=0.6, right=0.6, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+        ws.set_margins(left=0.6, right=0.6, top=0.75, bottom=0.75)
         ws.center_horizontally()
         ws.repeat_rows(0, 1)  # the title and the date line on every printed page
         ws.hide_gridlines(2)
-        ws.set_footer(f"&L{footer_text(entry.name)}&C{self.page_footer}")
+        ws.set_footer(f"&L{footer_text(entry.name)}&C{self.page_footer}", {"margin": 0.3})
 
     def _block(self, sheet: _FormSheet, label: str, text: str, note: str = "", *, first_column: int = 1) -> None:
         """A labelled box: the label on the left over all rows, the text in rows, then a right-aligned note."""

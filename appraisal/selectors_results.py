@@ -169,7 +169,7 @@ def result_rows(decisions: Sequence[GradeDecision], *, period: AppraisalPeriod, 
         for official_id, key, final in GradeDecision.objects.filter(
             official_id__in=[d.official_id for d in decisions], period__kind=PeriodKind.YEAR,
             period__key__in=[str(y) for y in earlier], status=GradeStatus.FINAL,
-        ).values_list("official_id", "period__key", "final")
+        ).order_by().values_list("official_id", "period__key", "final")
     }
     labels = dict(Grade.choices)
     first_trigger = year - rule.years_running + 1

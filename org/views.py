@@ -24,6 +24,7 @@ from org import selectors, workdays
 from org.excel import roster_template
 from org.filters import OfficialFilter
 from org.forms import CalendarDayForm, CalendarUploadForm, PostChangeForm, RosterUploadForm
+from org.home import panels_for
 from org.models import CalendarDay, Official, PostKind, RosterImport
 from org.services import calendar as calendar_svc
 from org.services import official_assign_post, roster_import
@@ -39,7 +40,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         "counts": [count for _value, _label, count in figures.by_rank_level],
     }
     return render(request, "org/home.html",
-                  {"figures": figures, "chart": chart, "rotation_years": settings.ROTATION_DUE_YEARS})
+                  {"figures": figures, "chart": chart, "rotation_years": settings.ROTATION_DUE_YEARS,
+                   "panels": panels_for(request.user)})
 
 
 @login_required

@@ -21,6 +21,7 @@ from appraisal.periods import parse_period_key
 from appraisal.services import exports as export_svc
 from appraisal.services.comments import comment_write
 from appraisal.services.grades import grades_visible_to
+from appraisal.services.registration import registration_export_start
 from common.errors import ApplicationError
 from org.models import OrgUnit, User
 from org.selectors import units_visible_to
@@ -98,7 +99,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExportJob
-        fields = ["id", "period", "unit", "status", "progress", "rows", "error", "created_by", "created_at",
+        fields = ["id", "kind", "period", "unit", "status", "progress", "rows", "error", "created_by", "created_at",
                   "finished_at", "download_url"]
 
     def get_download_url(self, job: ExportJob) -> str | None:
@@ -108,8 +109,10 @@ class ExportJobSerializer(serializers.ModelSerializer):
 
 
 class ExportStartSerializer(serializers.Serializer):
-    """Input of an export: ``period`` is a key (``2026-10``), ``unit`` an optional unit code."""
+    """Input of an export: ``kind`` is ``register`` (default) or ``forms`` (the year's registration forms),
+    ``period`` a key (``2026-10``; a year for forms), ``unit`` an optional unit code."""
 
+    kind = serializers.ChoiceField(choices=ExportJob.Kind.choices, default=ExportJob.Kind.REGISTER)
     period = serializers.CharField(max_length=10)
     unit = serializers.SlugRelatedField[OrgUnit](slug_field="code", queryset=OrgUnit.objects.none(), required=False,
                                                  allow_null=True)
@@ -132,8 +135,8 @@ class ExportStartSerializer(serializers.Serializer):
 
 
 class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Register exports: POST starts one (organization department), GET polls its status and progress,
-    ``{id}/download/`` returns the .xlsx when it is done."""
+    """Register and registration-form exports: POST starts one (organization department), GET polls its status
+    and progress, ``{id}/download/`` returns the file when it is done (.xlsx; .zip for the forms of all units)."""
 
     serializer_class = ExportJobSerializer
     queryset = ExportJob.objects.none()
@@ -145,19 +148,21 @@ class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request: Request) -> Response:
         serializer = ExportStartSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        job = export_svc.export_start(by=request.user, period=serializer.validated_data["period"],  # type: ignore[arg-type]
-                                      unit=serializer.validated_data.get("unit"))
+        start = registration_export_start if serializer.validated_data["kind"] == ExportJob.Kind.FORMS \
+            else export_svc.export_start
+        job = start(by=request.user, period=serializer.validated_data["period"],  # type: ignore[arg-type]
+                    unit=serializer.validated_data.get("unit"))
         fresh = self.get_queryset().get(pk=job.pk)  # in eager mode the job has run already
         return Response(ExportJobSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
+    @extend_schema(responses={(200, export_svc.XLSX_TYPE): bytes, (200, export_svc.ZIP_TYPE): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         job = self.get_object()
         if job.status != ExportJob.Status.DONE or not job.file:
             raise Http404
-        return FileResponse(job.file.open("rb"), as_attachment=True,
-                            filename=f"register-{job.period.key}-{job.unit.code if job.unit else 'all'}.xlsx")
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_svc.export_filename(job),
+                            content_type=export_svc.export_content_type(job))
 
 
 def register(router: BaseRouter) -> None:

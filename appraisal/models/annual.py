@@ -20,7 +20,7 @@ from discipline.models import ATTACHMENT_EXTENSIONS, private_storage
 from org.models import Official, OrgUnit
 
 __all__ = [
-    "STAGE_ORDER", "SUMMARY_SECTIONS", "AnnualProcedure", "AnnualSummary", "AppealOutcome", "GradeAppeal",
+    "STAGE_ORDER", "SUMMARY_SECTIONS", "AnnualProcedure", "AnnualSummary", "AppealOutcome", "EventAction", "GradeAppeal",
     "GradeNotice", "GradeReview", "NoticeCandidate", "Objection", "ObjectionStatus", "ProcedureEvent", "PublicNotice", "ReviewOutcome",
     "SignStatus", "Stage", "SummaryStatus",
 ]
@@ -66,12 +66,34 @@ class AnnualProcedure(models.Model):
         return STAGE_ORDER.index(Stage(self.stage))
 
 
+class EventAction(models.TextChoices):
+    OPEN = "open", _("Opened the appraisal")
+    SUMMARY_SUBMIT = "summary_submit", _("Submitted a summary")
+    SUMMARY_RETURN = "summary_return", _("Returned a summary")
+    SUMMARY_ORAL = "summary_oral", _("Arranged an oral report")
+    SUMMARIES_CLOSE = "summaries_close", _("Closed the summaries")
+    COMMENT = "comment", _("Wrote a comment")
+    PROPOSALS_SUBMIT = "proposals_submit", _("Submitted the proposals")
+    CONFIRM = "confirm", _("Confirmed the grades")
+    NOTICE_OPEN = "notice_open", _("Posted a public notice")
+    OBJECTION_FILE = "objection_file", _("Filed an objection")
+    OBJECTION_DECIDE = "objection_decide", _("Recorded an objection's finding")
+    FINALIZE = "finalize", _("Made the grades final")
+    NOTICE_SIGN = "notice_sign", _("Signed the written notice")
+    NOTICE_UNSIGNED = "notice_unsigned", _("Recorded a notice as not signed")
+    NOTICES_SIGNED = "notices_signed", _("Every notice signed")
+    REVIEW_REQUEST = "review_request", _("Asked for a review")
+    REVIEW_DECIDE = "review_decide", _("Decided a review")
+    APPEAL_FILE = "appeal_file", _("Recorded an appeal")
+    APPEAL_RECORD = "appeal_record", _("Recorded an appeal's outcome")
+
+
 class ProcedureEvent(models.Model):
     """The audit row of every step of the procedure: who did what, to whom, when, and why."""
 
     procedure = models.ForeignKey(AnnualProcedure, verbose_name=_("procedure"), on_delete=models.CASCADE,
                                   related_name="events")
-    action = models.CharField(_("action"), max_length=32)
+    action = models.CharField(_("action"), max_length=32, choices=EventAction.choices)
     official = models.ForeignKey(Official, verbose_name=_("official"), null=True, blank=True,
                                  on_delete=models.CASCADE, related_name="+")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,

@@ -3,6 +3,10 @@
 The rows come from one ``select_related`` query read in chunks (``iterator(chunk_size=2000)``), the grades of
 the year and the per-unit summary from one query each, so an export costs the same few queries for 10 or
 10,000 officials (plus one progress update per ``PROGRESS_EVERY`` rows).
+
+The same jobs (``ExportJob``, one Celery job, one page with its progress bar) export the year's registration
+forms (登记表, ``ExportJob.Kind.FORMS``): ``export_run`` dispatches on the job's kind to
+``appraisal.services.registration``.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from appraisal.excel import REGISTER_FIELDS, GradeInfo, RegisterRow, RegisterWriter, UnitSummary
 from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKind, Scorecard
+from appraisal.services.registration import forms_file_name, registration_job_write
 from common.errors import ApplicationError
 from org.models import OrgUnit, User
 from org.selectors import access_for
@@ -142,6 +147,29 @@ def exports_visible_to(user: User) -> QuerySet[ExportJob]:
     return qs.filter(q)
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_TYPE = "application/zip"
+
+
+def export_suffix(job: ExportJob) -> str:
+    """``.zip`` for the forms of a whole scope (one workbook per unit), ``.xlsx`` otherwise."""
+    return ".zip" if job.kind == ExportJob.Kind.FORMS and job.unit_id is None else ".xlsx"
+
+
+def export_content_type(job: ExportJob) -> str:
+    return ZIP_TYPE if export_suffix(job) == ".zip" else XLSX_TYPE
+
+
+def export_filename(job: ExportJob) -> str:
+    """The Chinese name a finished export is downloaded under."""
+    if job.kind == ExportJob.Kind.FORMS:
+        if job.unit is not None:
+            return forms_file_name(job.unit.name, job.period.key)
+        return _("%(year)s annual appraisal registration forms (all units).zip") % {"year": job.period.key}
+    scope = job.unit.name if job.unit else _("all units")
+    return _("Appraisal register %(period)s %(scope)s.xlsx") % {"period": job.period.key, "scope": scope}
+
+
 # -- actions -------------------------------------------------------------------------------------------
 def export_start(*, by: User, period: AppraisalPeriod, unit: OrgUnit | None = None) -> ExportJob:
     """Queue the export of a period's register (organization department; the unit must be in scope)."""
@@ -181,17 +209,22 @@ def export_run(job_id: int) -> ExportJob | None:
         percent = min(99, done * 100 // total) if total else 99
         ExportJob.objects.filter(pk=job_id).update(progress=percent, rows=done)
 
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    suffix = export_suffix(job)
+    handle, path = tempfile.mkstemp(suffix=suffix)
     os.close(handle)
     try:
-        rows = register_write(period=job.period, target=path, unit=job.unit, by=job.created_by, progress=progress)
-        name = f"register-{job.period.key}-{job.unit.code if job.unit else 'all'}-{job.pk}.xlsx"
+        if job.kind == ExportJob.Kind.FORMS:
+            rows = registration_job_write(job, target=path, progress=progress)
+        else:
+            rows = register_write(period=job.period, target=path, unit=job.unit, by=job.created_by,
+                                  progress=progress)
+        name = f"{job.kind}-{job.period.key}-{job.unit.code if job.unit else 'all'}-{job.pk}{suffix}"
         with open(path, "rb") as handle_in:
             job.file.save(name, File(handle_in), save=False)
         job.status, job.progress, job.rows, job.finished_at = ExportJob.Status.DONE, 100, rows, timezone.now()
         job.save(update_fields=["file", "status", "progress", "rows", "finished_at"])
     except Exception as error:  # the job's page shows the failure; the log has the traceback
-        logger.exception("register export %s failed", job_id)
+        logger.exception("%s export %s failed", job.kind, job_id)
         job.status, job.error, job.finished_at = ExportJob.Status.FAILED, str(error)[:2000], timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
     finally:

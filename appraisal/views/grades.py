@@ -20,6 +20,7 @@ from appraisal.forms_grades import ExportStartForm, GradeConfirmForm, QuotaAppro
 from appraisal.models import AppraisalPeriod, ExportJob, PeriodKind
 from appraisal.services import exports as export_svc
 from appraisal.services import grades as svc
+from appraisal.services.registration import registration_export_start
 from common.errors import ApplicationError
 from common.http import AuthedRequest
 from org.models import OrgUnit
@@ -164,7 +165,9 @@ def _render_exports(request: AuthedRequest, form: ExportStartForm | None = None,
     jobs = export_svc.exports_visible_to(request.user).order_by("-created_at", "-pk")
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
     if form is None:
-        initial = {"period": request.GET.get("period"), "unit": request.GET.get("unit")}
+        # ``?kind=forms&period=2025&unit=WL`` opens the page ready to export a unit's registration forms.
+        initial = {"period": request.GET.get("period"), "unit": request.GET.get("unit"),
+                   "kind": request.GET.get("kind") or ExportJob.Kind.REGISTER}
         form = ExportStartForm(units=_export_units(request), initial=initial)
     return render(request, "appraisal/grades/exports.html", {"page": page, "form": form, "query": ""},
                   status=status)
@@ -172,7 +175,8 @@ def _render_exports(request: AuthedRequest, form: ExportStartForm | None = None,
 
 @login_required
 def exports(request: AuthedRequest) -> HttpResponse:
-    """The register exports: start one (period, unit), follow its progress, download the file."""
+    """The exports of registers and registration forms: start one (kind, period, unit), follow its progress,
+    download the file."""
     require_role(request.user, "org")
     return _render_exports(request)
 
@@ -183,9 +187,10 @@ def export_start(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
     form = ExportStartForm(request.POST, units=_export_units(request))
     if form.is_valid():
+        start = registration_export_start if form.cleaned_data["kind"] == ExportJob.Kind.FORMS \
+            else export_svc.export_start
         try:
-            job = export_svc.export_start(by=request.user, period=form.cleaned_data["period"],
-                                          unit=form.cleaned_data["unit"])
+            job = start(by=request.user, period=form.cleaned_data["period"], unit=form.cleaned_data["unit"])
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -207,10 +212,10 @@ def export_progress(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def export_download(request: AuthedRequest, pk: int) -> FileResponse:
-    """Serve a finished register through this view (scoped), never from a public media URL."""
+    """Serve a finished export through this view (scoped), never from a public media URL: a register or a unit's
+    forms as .xlsx, the forms of the whole scope as .zip, each under its Chinese name."""
     job: ExportJob = get_object_or_404(export_svc.exports_visible_to(request.user), pk=pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    scope = job.unit.name if job.unit else _("all units")
-    filename = _("Appraisal register %(period)s %(scope)s.xlsx") % {"period": job.period.key, "scope": scope}
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_svc.export_filename(job),
+                        content_type=export_svc.export_content_type(job))

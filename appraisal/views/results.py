@@ -69,7 +69,8 @@ def results_export(request: AuthedRequest) -> FileResponse:
     kind = _kind(request.GET.get("list"), strict=True)
     rows = results_sel.result_rows(list(results_sel.result_list(request.user, period, kind)), period=period,
                                    kind=kind)
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # removed when the response closes it
+    # Not a context manager: the response streams the file and closes (so removes) it when sent.
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     results_sel.result_workbook_write(target=handle, rows=rows, period=period, kind=kind,
                                       scope=results_sel.result_scope_label(request.user))
     handle.seek(0)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -160,7 +161,8 @@ def review_list(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
     tab = "appeals" if request.GET.get("tab") == "appeals" else "reviews"
     if tab == "appeals":
-        rows: Any = reads.appeals_visible_to(request.user).order_by("outcome", "-filed_on", "-id")
+        rows: Any = reads.appeals_visible_to(request.user).order_by("outcome", "-filed_on", "-id").prefetch_related(
+            Prefetch("grade__notices", queryset=GradeNotice.objects.filter(is_current=True)))
     else:
         rows = reads.reviews_visible_to(request.user).order_by("outcome", "decide_by", "-id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -81,3 +81,12 @@ def to_stage(county, unit: OrgUnit, stage: Stage, key: str = "2026") -> AnnualPr
 
 def latest_notice(procedure: AnnualProcedure) -> PublicNotice:
     return procedure.notices.order_by("-id").first()  # type: ignore[return-value]
+
+
+def ready_to_confirm(county, unit: OrgUnit, key: str = "2026") -> AnnualProcedure:  # type: ignore[no-untyped-def]
+    """With the year's grades proposed, open the unit and take it through summaries and 评语 to confirmation."""
+    procedure = _open(period=period(key), unit=unit, by=county.orgadmin)
+    submit_all(procedure)
+    summaries_close(procedure=procedure, by=county.orgadmin)
+    comment_all(procedure, county.orgadmin)
+    return proposals_submit(procedure=procedure, by=county.orgadmin)

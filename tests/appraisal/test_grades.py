@@ -21,6 +21,7 @@ from appraisal.services.grades import (
 )
 from common.errors import ApplicationError
 from common.models import Notification
+from tests.appraisal.annual_helpers import ready_to_confirm
 from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, period
 
@@ -207,6 +208,7 @@ def test_propose_again_updates_but_keeps_confirmed_grades(county):
     finance = staff_in(county.finance_office, county.finance, [80])
     year = period("2026")
     grades_propose(period=year, by=county.orgadmin)
+    ready_to_confirm(county, county.culture)
     grade_confirm_unit(period=year, unit=county.culture, by=county.orgadmin)
     year.scorecards.update(total=Decimal(50))
     result = grades_propose(period=year, by=county.orgadmin)
@@ -219,6 +221,7 @@ def test_confirm_with_an_override_needs_a_reason_and_is_audited(county):
     people = staff_in(county.culture_office, county.culture, [99, 80, 80, 80, 80])
     year = period("2026")
     grades_propose(period=year, by=county.orgadmin)
+    ready_to_confirm(county, county.culture)
     with pytest.raises(ApplicationError) as refused:
         grade_confirm_unit(period=year, unit=county.culture, by=county.orgadmin,
                            overrides={people[1].pk: (Grade.BASIC, "  ")})
@@ -242,6 +245,7 @@ def test_confirm_refuses_more_excellent_than_the_quota_unless_approved(county):
     people = staff_in(county.culture_office, county.culture, [99, 95, 80, 80, 80])
     year = period("2026")
     grades_propose(period=year, by=county.orgadmin)
+    ready_to_confirm(county, county.culture)
     overrides = {people[1].pk: (Grade.EXCELLENT, "重大创新成果")}
     with pytest.raises(ApplicationError) as refused:
         grade_confirm_unit(period=year, unit=county.culture, by=county.orgadmin, overrides=overrides)
@@ -256,6 +260,7 @@ def test_an_override_can_confirm_a_probationer_otherwise(county):
     ScorecardFactory(official=probation, unit=county.culture, total=Decimal(85))
     year = period("2026")
     grades_propose(period=year, by=county.orgadmin)
+    ready_to_confirm(county, county.culture)
     grade_confirm_unit(period=year, unit=county.culture, by=county.orgadmin,
                        overrides={probation.pk: (Grade.COMPETENT, "试用期满考核合格，经部务会研究确定等次")})
     assert GradeDecision.objects.get(official=probation).final == Grade.COMPETENT
@@ -277,6 +282,7 @@ def test_confirmed_grades_are_locked_once_the_year_is_closed(county):
     people = staff_in(county.culture_office, county.culture, [80, 80])
     year = period("2026")
     grades_propose(period=year, by=county.orgadmin)
+    ready_to_confirm(county, county.culture)
     grade_confirm_unit(period=year, unit=county.culture, by=county.orgadmin)
     # While the year is open a confirmation can be redone.
     grade_confirm_unit(period=year, unit=county.culture, by=county.orgadmin,

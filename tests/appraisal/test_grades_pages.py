@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from appraisal.models import ExportJob, Grade, GradeDecision, QuotaApproval
 from appraisal.services.grades import grades_propose
+from tests.appraisal.annual_helpers import ready_to_confirm
 from tests.appraisal.conftest_grades import staff_in
 from tests.factories import period
 
@@ -27,6 +28,7 @@ def proposed(county):
     people = staff_in(county.culture_office, county.culture, [99, 80, 80, 80, 80])
     staff_in(county.finance_office, county.finance, [70])
     grades_propose(period=period("2026"), by=county.orgadmin)
+    ready_to_confirm(county, county.culture)
     return people
 
 

@@ -18,6 +18,7 @@ from appraisal.services import exports
 from appraisal.services.exports import export_start, register_write
 from appraisal.services.grades import grade_confirm_unit, grades_propose
 from common.errors import ApplicationError
+from tests.appraisal.annual_helpers import ready_to_confirm
 from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, period
 
@@ -87,6 +88,7 @@ def test_a_year_register_shows_grades_and_the_constraints_in_the_remarks(county,
     people = staff_in(county.culture_office, county.culture, [99, 80, 80, 80, 80])
     year = period("2026")
     grades_propose(period=year, by=county.orgadmin)
+    ready_to_confirm(county, county.culture)
     grade_confirm_unit(period=year, unit=county.culture, by=county.orgadmin,
                        overrides={people[1].pk: (Grade.BASIC, "通报批评")})
     out = tmp_path / "y.xlsx"

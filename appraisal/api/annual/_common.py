@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, TypeVar, cast
 
 from django.db.models import Model, QuerySet
-
 from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 

@@ -48,7 +48,8 @@ class ProcedureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         fresh = self.get_queryset().get(pk=procedure.pk)
         return Response({**s.AnnualProcedureDetailSerializer(fresh).data, **extra}, status=code)
 
-    @extend_schema(request=s.AnnualProcedureOpenSerializer, responses={201: s.AnnualProcedureDetailSerializer, 400: REFUSED})
+    @extend_schema(request=s.AnnualProcedureOpenSerializer,
+                   responses={201: s.AnnualProcedureDetailSerializer, 400: REFUSED})
     def create(self, request: Request) -> Response:
         data = parse(s.AnnualProcedureOpenSerializer, request)
         procedure = procedure_svc.procedure_open(period=data["year"], unit=data["unit"], by=user_of(request))
@@ -92,8 +93,10 @@ class ProcedureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     list=extend_schema(parameters=[
         YEAR, UNIT, OpenApiParameter("status", str, enum=SummaryStatus.values),
         OpenApiParameter("official", int, description="An official's id.")]),
-    update=extend_schema(request=s.AnnualSummaryWriteSerializer, responses={200: s.AnnualSummarySerializer, 400: REFUSED}),
-    partial_update=extend_schema(request=s.AnnualSummaryWriteSerializer, responses={200: s.AnnualSummarySerializer, 400: REFUSED}),
+    update=extend_schema(request=s.AnnualSummaryWriteSerializer,
+                         responses={200: s.AnnualSummarySerializer, 400: REFUSED}),
+    partial_update=extend_schema(request=s.AnnualSummaryWriteSerializer,
+                                 responses={200: s.AnnualSummarySerializer, 400: REFUSED}),
 )
 class SummaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Annual summaries (个人总结): one's own, and those of the officials a head or the organization department
