@@ -36,6 +36,10 @@ def beat_schedule(sender: Celery, **kwargs: Any) -> None:
             "task": "training.jobs.monthly_feed",
             "schedule": crontab(hour=7, minute=45, day_of_month=day_after_deadline),
         },
+        # 06:40 every day: remind officials of written notices to sign, record the overdue ones as 未签署.
+        "appraisal-annual-daily": {
+            "task": "appraisal.jobs.annual.annual_daily", "schedule": crontab(hour=6, minute=40),
+        },
         # 07:15 on Mondays: provisional rollup of the ISO week just ended.
         "appraisal-rollup-weekly": {
             "task": "appraisal.jobs.rollup.rollup_due", "args": ("week",),

@@ -400,3 +400,21 @@ def test_a_direct_appeal_within_thirty_days_of_the_notice(county, culture):
                     filed_on=issued + timedelta(days=31))
     assert appeal_file(grade=notice.grade, by=county.staff, body="县公务员局", reason="不服",
                        filed_on=issued + timedelta(days=30)).review is None
+
+
+def test_the_daily_job_reminds_then_records_unsigned_and_is_idempotent(county, culture):
+    from django.core.management import call_command
+
+    from appraisal.jobs.annual import annual_daily
+
+    to_stage(county, culture, Stage.FINAL)
+    notice = GradeNotice.objects.get(official=county.staff_official, is_current=True)
+    reminder_day = (notice.sign_due - timedelta(days=2)).isoformat()
+    first = annual_daily(reminder_day)
+    assert first["reminded"] >= 1 and first["unsigned"] == 0
+    assert Notification.objects.filter(user=county.staff, kind="grade_notice_due").count() == 1
+    assert annual_daily(reminder_day)["reminded"] == 0
+    call_command("annual_jobs", "--date", (notice.sign_due + timedelta(days=1)).isoformat())
+    notice.refresh_from_db()
+    assert notice.status == SignStatus.UNSIGNED
+    assert annual_daily((notice.sign_due + timedelta(days=1)).isoformat())["unsigned"] == 0
