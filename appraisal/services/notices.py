@@ -127,7 +127,8 @@ def notice_open(
 
 def _unit_member(user: User, procedure: AnnualProcedure) -> Official:
     official_id = access_for(user).official_id
-    official = Official.objects.select_related("unit").filter(pk=official_id, is_active=True).first()
+    official = (Official.objects.select_related("unit").filter(pk=official_id, is_active=True).first()
+                if official_id is not None else None)
     if official is None or not official.unit.path.startswith(procedure.unit.path):
         raise ApplicationError(_("Only an official of %(unit)s may object to its notice.")
                                % {"unit": procedure.unit.name}, code="forbidden")

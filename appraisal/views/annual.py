@@ -191,7 +191,7 @@ def procedure_comments(request: AuthedRequest, pk: int) -> HttpResponse:
         rows = rows.filter(needs_comment_q(), comment="")
     page = _page(request, rows)
     for row in page.object_list:
-        row.rule = comment_rule(row)  # type: ignore[attr-defined]
+        row.rule = comment_rule(row)
     return render(request, "appraisal/annual/comments.html", {
         "procedure": procedure, "page": page, "missing": missing, "query": "missing=1" if missing else "",
         "can_write": procedure.stage == Stage.COMMENTS})

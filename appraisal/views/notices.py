@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import selectors_annual as reads
 from appraisal.forms_annual import ObjectionDecideForm, ObjectionForm, apply_error
-from appraisal.models import Objection, ObjectionStatus, PublicNotice
+from appraisal.models import NoticeCandidate, Objection, ObjectionStatus, PublicNotice
 from appraisal.services import notices as svc
 from appraisal.services.procedure import is_org_over
 from common.errors import ApplicationError
@@ -40,7 +40,7 @@ def _notice(request: AuthedRequest, pk: int) -> PublicNotice:
     return get_object_or_404(reads.notices_visible_to(request.user), pk=pk)
 
 
-def _candidates(notice: PublicNotice) -> list:  # type: ignore[type-arg]
+def _candidates(notice: PublicNotice) -> list[NoticeCandidate]:
     return list(notice.candidates.order_by("unit_name", "name", "id"))
 
 
