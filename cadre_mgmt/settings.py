@@ -250,6 +250,14 @@ SPECTACULAR_SETTINGS = {
         "RectificationStatusEnum": "discipline.models.RectificationStatus",
         "DecisionGroupEnum": "discipline.models.DecisionGroup",
         "TalkKindEnum": "discipline.models.TalkKind",
+        "GradeEnum": "appraisal.models.Grade",
+        "GradeStatusEnum": "appraisal.models.GradeStatus",
+        "ProcedureStageEnum": "appraisal.models.Stage",
+        "SummaryStatusEnum": "appraisal.models.SummaryStatus",
+        "ObjectionStatusEnum": "appraisal.models.ObjectionStatus",
+        "SignStatusEnum": "appraisal.models.SignStatus",
+        "ReviewOutcomeEnum": "appraisal.models.ReviewOutcome",
+        "AppealOutcomeEnum": "appraisal.models.AppealOutcome",
     },
 }
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -59,7 +60,8 @@ class PublicNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Objections (异议): the organization department over the unit sees every one and who filed it; an objector
     sees their own; the candidate never sees them. ``POST {id}/decide/`` records the finding (organization
-    department): an upheld objection withdraws the candidate and sends their grade back to proposal."""
+    department): an upheld objection withdraws the candidate and sends their grade back to proposal;
+    ``GET {id}/attachment/`` downloads the attachment."""
 
     serializer_class = s.ObjectionSerializer
     queryset = Objection.objects.none()
@@ -85,3 +87,13 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         decided = notice_svc.objection_decide(objection=objection, by=user_of(request), upheld=data["upheld"],
                                               note=data["note"])
         return Response(s.ObjectionSerializer(self.get_queryset().get(pk=decided.pk)).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def attachment(self, request: Request, pk: str | None = None) -> FileResponse:
+        """Download the objection's attachment (the organization department and the objector only)."""
+        objection = self.get_object()
+        if not objection.attachment:
+            raise Http404
+        return FileResponse(objection.attachment.open("rb"), as_attachment=True,
+                            filename=objection.attachment_name or _("attachment"))
