@@ -101,6 +101,7 @@ def print_setup(ws: Any, *, title_rows: int, footer: str) -> None:
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.repeat_rows(0, title_rows - 1)
     ws.center_horizontally()
+    ws.hide_gridlines(0)  # print the grid: on paper the register is a ruled table
     ws.set_footer(f"&C{footer}", {"margin": 0.3})
 
 

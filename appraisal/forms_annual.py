@@ -56,7 +56,8 @@ class CommentForm(forms.Form):
 
 
 class NoticeOpenForm(forms.Form):
-    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={**SMALL, "type": "date"}))
+    starts_on = forms.DateField(label=_("Starts on"),
+                                widget=forms.DateInput(attrs={**SMALL, "type": "date"}, format="%Y-%m-%d"))
 
 
 class ObjectionForm(forms.Form):
@@ -86,7 +87,8 @@ class SignForm(forms.Form):
 
 
 class ReviewDecideForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=ReviewOutcome.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+    outcome = forms.ChoiceField(label=_("Decision"), choices=ReviewOutcome.choices,
+                                widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     grade = forms.ChoiceField(label=_("New grade"), required=False, choices=[("", "—"), *REVIEW_GRADE_CHOICES],
                               widget=forms.Select(attrs=SELECT))
     reason = forms.CharField(label=_("Reasons"), max_length=3000, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
@@ -107,7 +109,7 @@ class AppealRecordForm(forms.Form):
     document_number = forms.CharField(label=_("Document number"), required=False, max_length=100,
                                       widget=forms.TextInput(attrs=SMALL))
     decided_on = forms.DateField(label=_("Decided on"), required=False,
-                                 widget=forms.DateInput(attrs={**SMALL, "type": "date"}))
+                                 widget=forms.DateInput(attrs={**SMALL, "type": "date"}, format="%Y-%m-%d"))
 
 
 def apply_error(form: forms.Form, error: Any) -> None:

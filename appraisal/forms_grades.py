@@ -63,6 +63,7 @@ class QuotaApprovalForm(forms.Form):
 class ExportStartForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("What to export"), choices=ExportJob.Kind.choices, initial=ExportJob.Kind.REGISTER,
+        required=False,  # a form without it (the register's export button) exports the register
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     period = forms.ModelChoiceField(
         label=gettext_lazy("Period"), queryset=AppraisalPeriod.objects.none(), to_field_name="key",
@@ -79,6 +80,7 @@ class ExportStartForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        cleaned["kind"] = cleaned.get("kind") or ExportJob.Kind.REGISTER
         period = cleaned.get("period")
         if cleaned.get("kind") == ExportJob.Kind.FORMS and period is not None and period.kind != PeriodKind.YEAR:
             self.add_error("period", _("Registration forms are made for a year: choose a year."))

@@ -62,7 +62,7 @@ FONT = "宋体"  # SimSun, the usual font of the paper forms; LibreOffice falls 
 FONT_SIZE = 10.5  # 五号
 LINE_POINTS = 15.0  # one wrapped line of 10.5-pt CJK text, with the leading LibreOffice's CJK fonts use
 ROW_PADDING = 6.0
-MAX_LINES = 24  # lines in one row: 24 × 15 + 6 = 366 pt, under Excel's 409-pt limit and a page's height
+MAX_LINES = 10  # lines in one row: 156 pt, under Excel's 409-pt limit; small rows fill the pages (a row never splits)
 FIELD_ROW_POINTS = 24.0
 SHEET_NAME_MAX = 31
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -223,8 +223,10 @@ def text_width(text: str) -> int:
 
 
 def line_count(text: str, width: int) -> int:
-    """Estimate the wrapped lines of a text in a cell ``width`` units wide (10 % slack for word breaks)."""
-    usable = max(width - 2, 4) * 0.9
+    """Estimate the wrapped lines of a text in a cell ``width`` units wide. Measured: a 66-unit cell holds 35 CJK
+    characters a line in Excel (SimSun) and 46 in LibreOffice (its fallback CJK font), against 32 estimated here:
+    rows come out a little tall rather than cutting text off."""
+    usable = max(width - 1, 4)
     return sum(max(1, math.ceil(text_width(paragraph) / usable)) for paragraph in text.split("\n"))
 
 
@@ -234,7 +236,7 @@ def _pieces(paragraph: str, width: int, max_lines: int) -> Iterator[str]:
     if line_count(paragraph, width) <= max_lines:
         yield paragraph
         return
-    step = max(1, int((width - 2) * 0.9) // 2 * max_lines)
+    step = max(1, (width - 1) // 2 * max_lines)
     for start in range(0, len(paragraph), step):
         yield paragraph[start:start + step]
 
@@ -281,21 +283,41 @@ def footer_text(text: str) -> str:
 
 
 # -- the workbook --------------------------------------------------------------------------------------------
+TITLE_POINTS, DATE_POINTS = 36.0, 20.0  # the two rows repeated on every printed page
+MARGIN_TOP = MARGIN_BOTTOM = 0.75  # inches
+# A4 is 11.69 in tall; the rows fit at 100 % (84 units ≈ 470 pt across, 509 pt between the side margins), so a page
+# holds this many points of rows, less a little for the programs' rounding.
+PAGE_POINTS = (11.69 - MARGIN_TOP - MARGIN_BOTTOM) * 72 - 12
+
+
 class _FormSheet:
-    """Rows of one sheet written top to bottom, with the cells that vertical merges cover filled in row by row."""
+    """Rows of one sheet written top to bottom, with the cells that vertical merges cover filled in row by row,
+    and the printed pages followed, so a box (a label over several rows) is moved whole to the next page rather
+    than cut under its label (``keep_together``)."""
 
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self.row = 0
         self.covered: dict[int, list[tuple[int, Format]]] = {}
+        self.page_used = 0.0
+        self.breaks: list[int] = []
 
     def start_row(self, height: float) -> int:
         r = self.row
         self.ws.set_row(r, height)
         for column, cell_format in self.covered.pop(r, []):
             self.ws.write_blank(r, column, None, cell_format)
+        if self.page_used + height > PAGE_POINTS:  # the spreadsheet moves a row that does not fit to a new page
+            self.page_used = TITLE_POINTS + DATE_POINTS
+        self.page_used += height
         self.row += 1
         return r
+
+    def keep_together(self, height: float) -> None:
+        """Start a new page before a box of ``height`` points that would cross the page's end but fits a page."""
+        if self.page_used + height > PAGE_POINTS and height <= PAGE_POINTS - TITLE_POINTS - DATE_POINTS:
+            self.breaks.append(self.row)
+            self.page_used = TITLE_POINTS + DATE_POINTS
 
     def text(self, r: int, first: int, last: int, value: str, cell_format: Format) -> None:
         if first == last:
@@ -312,6 +334,10 @@ class _FormSheet:
                 self.covered.setdefault(below, []).append((column, cell_format))
         self.ws.write_string(r, column, safe_text(value), cell_format)
 
+    def finish(self) -> None:
+        if self.breaks:
+            self.ws.set_h_pagebreaks(self.breaks)
+
 
 class RegistrationFormWriter:
     """Write one registration form per sheet; ``close()`` finishes the file."""
@@ -322,7 +348,9 @@ class RegistrationFormWriter:
         self.used_names: set[str] = set()
         self.sheets = 0
         self.exported = _("Exported on %(date)s") % {"date": local_date(exported_on or timezone.localdate())}
-        self.page_footer = _("Page &P of &N")  # &P and &N are the footer's page number and count
+        # &P is the page number. Each sheet numbers its own pages from 1 (LibreOffice would count on across the
+        # sheets, and its &N is the whole workbook's count, so the form's footer says the page only).
+        self.page_footer = _("Page &P")
         self.labels = {
             "name": _("Name"), "gender": _("Gender"), "born": _("Year and month of birth"), "unit": _("Unit"),
             "position": _("Position"), "rank": _("Rank and level"), "summary": _("Personal summary"),
@@ -335,13 +363,15 @@ class RegistrationFormWriter:
         self.title_format = wb.add_format({**base, "font_size": 16, "bold": True, "align": "center"})
         self.date_format = wb.add_format({**base, "align": "right"})
         self.label = wb.add_format({**base, "align": "center", "border": 1})
+        # A label over rows running onto another page stands at their top, beside the start of its text.
+        self.label_top = wb.add_format({**base, "align": "center", "border": 1, "valign": "top"})
         self.value = wb.add_format({**base, "align": "left", "border": 1})
         self.grade_format = wb.add_format({**base, "align": "left", "border": 1, "bold": True})
         self._text_formats: dict[tuple[bool, bool, str], Format] = {}
 
     def _text_format(self, *, top: bool, bottom: bool, align: str = "left") -> Format:
-        """A long-text cell inside a block: side borders always, top/bottom only at the block's edges, so the
-        rows of one text read as one box."""
+        """A long-text cell inside a box: side borders always, top/bottom only at the box's edges, so the rows of
+        one text read as one box."""
         key = (top, bottom, align)
         if key not in self._text_formats:
             self._text_formats[key] = self.workbook.add_format({
@@ -350,53 +380,66 @@ class RegistrationFormWriter:
                 "top": 1 if top else 0, "bottom": 1 if bottom else 0})
         return self._text_formats[key]
 
+    def _label_for(self, height: float) -> Format:
+        return self.label_top if height > PAGE_POINTS - TITLE_POINTS - DATE_POINTS else self.label
+
     def _setup(self, ws: Worksheet, entry: RegistrationEntry) -> None:
         for column, width in enumerate(COLUMN_WIDTHS):
             ws.set_column(column, column, width)
         ws.set_paper(9)  # A4
         ws.set_portrait()
         ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as the text needs
-        ws.set_margins(left=0.6, right=0.6, top=0.75, bottom=0.75)
+        ws.set_margins(left=0.6, right=0.6, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
         ws.center_horizontally()
         ws.repeat_rows(0, 1)  # the title and the date line on every printed page
         ws.hide_gridlines(2)
         ws.set_footer(f"&L{footer_text(entry.name)}&C{self.page_footer}", {"margin": 0.3})
+        ws.set_start_page(1)
 
-    def _block(self, sheet: _FormSheet, label: str, text: str, note: str = "", *, first_column: int = 1) -> None:
+    def _block(self, sheet: _FormSheet, label: str, text: str, note: str = "") -> None:
         """A labelled box: the label on the left over all rows, the text in rows, then a right-aligned note."""
-        width = sum(COLUMN_WIDTHS[first_column:])
-        chunks = wrap_rows(text, width)
-        rows = len(chunks) + (1 if note else 0)
+        width = sum(COLUMN_WIDTHS[1:])
         label_lines = line_count(label, COLUMN_WIDTHS[0])
-        for index, (chunk, lines) in enumerate(chunks):
-            last = index == len(chunks) - 1
-            if last and not note and rows == len(chunks):
-                lines = max(lines, label_lines - sum(n for _c, n in chunks[:-1]))
-            r = sheet.start_row(row_height(lines))
-            if index == 0:
-                sheet.down(r, rows, 0, label, self.label)
-            sheet.text(r, first_column, LAST_COLUMN, chunk,
-                       self._text_format(top=index == 0, bottom=last and not note))
+        rows = [(chunk, lines, False) for chunk, lines in wrap_rows(text, width)]
         if note:
-            lines = max(line_count(note, width), label_lines - sum(n for _c, n in chunks))
-            r = sheet.start_row(row_height(max(lines, 1)))
-            sheet.text(r, first_column, LAST_COLUMN, note, self._text_format(top=False, bottom=True, align="right"))
+            rows.append((note, line_count(note, width), True))
+        short = label_lines - sum(lines for _c, lines, _n in rows)
+        if short > 0:  # the label needs more lines than the text: the last row grows
+            chunk, lines, is_note = rows[-1]
+            rows[-1] = (chunk, lines + short, is_note)
+        heights = [row_height(lines) for _c, lines, _n in rows]
+        sheet.keep_together(sum(heights))
+        for index, ((chunk, _lines, is_note), height) in enumerate(zip(rows, heights, strict=True)):
+            r = sheet.start_row(height)
+            if index == 0:
+                sheet.down(r, len(rows), 0, label, self._label_for(sum(heights)))
+            last = index == len(rows) - 1
+            cell_format = self._text_format(top=False, bottom=True, align="right") if is_note \
+                else self._text_format(top=index == 0, bottom=last)
+            sheet.text(r, 1, LAST_COLUMN, chunk, cell_format)
 
     def _summary(self, sheet: _FormSheet, entry: RegistrationEntry) -> None:
         """个人总结: the label over all rows; each section's heading beside its text; the date line last."""
         width = sum(COLUMN_WIDTHS[2:])
-        sections = [(heading, wrap_rows(text, width)) for heading, text in entry.sections]
-        total = sum(len(chunks) for _h, chunks in sections) + 1
-        for number, (heading, chunks) in enumerate(sections):
-            for index, (chunk, lines) in enumerate(chunks):
-                r = sheet.start_row(row_height(max(lines, 2)))
+        sections = [(heading, [(chunk, row_height(max(lines, 2))) for chunk, lines in wrap_rows(text, width)])
+                    for heading, text in entry.sections]
+        note_height = row_height(1)
+        total_rows = sum(len(rows) for _h, rows in sections) + 1
+        total_height = sum(h for _h, rows in sections for _c, h in rows) + note_height
+        # The label and the first section start on the same page.
+        sheet.keep_together(sum(h for _c, h in sections[0][1]))
+        for number, (heading, rows) in enumerate(sections):
+            section_height = sum(h for _c, h in rows)
+            if number:
+                sheet.keep_together(section_height + (note_height if number == len(sections) - 1 else 0))
+            for index, (chunk, height) in enumerate(rows):
+                r = sheet.start_row(height)
                 if number == 0 and index == 0:
-                    sheet.down(r, total, 0, self.labels["summary"], self.label)
+                    sheet.down(r, total_rows, 0, self.labels["summary"], self._label_for(total_height))
                 if index == 0:
-                    sheet.down(r, len(chunks), 1, heading, self.label)
-                sheet.text(r, 2, LAST_COLUMN, chunk,
-                           self._text_format(top=index == 0, bottom=index == len(chunks) - 1))
-        r = sheet.start_row(row_height(1))
+                    sheet.down(r, len(rows), 1, heading, self._label_for(section_height))
+                sheet.text(r, 2, LAST_COLUMN, chunk, self._text_format(top=index == 0, bottom=index == len(rows) - 1))
+        r = sheet.start_row(note_height)
         sheet.text(r, 1, LAST_COLUMN, entry.summary_note, self._text_format(top=True, bottom=True, align="right"))
 
     def write(self, entry: RegistrationEntry) -> None:
@@ -404,9 +447,9 @@ class RegistrationFormWriter:
         ws = self.workbook.add_worksheet(sheet_name(entry.name, self.used_names))
         self._setup(ws, entry)
         sheet, labels = _FormSheet(ws), self.labels
-        r = sheet.start_row(36)
+        r = sheet.start_row(TITLE_POINTS)
         sheet.text(r, 0, LAST_COLUMN, entry.title, self.title_format)
-        r = sheet.start_row(20)
+        r = sheet.start_row(DATE_POINTS)
         sheet.text(r, 0, LAST_COLUMN, self.exported, self.date_format)
         # 姓名 · 性别 · 出生年月
         r = sheet.start_row(FIELD_ROW_POINTS)
@@ -435,6 +478,7 @@ class RegistrationFormWriter:
         sheet.text(r, 0, 0, labels["grade"], self.label)
         sheet.text(r, 1, LAST_COLUMN, entry.grade, self.grade_format)
         self._block(sheet, labels["opinion"], entry.opinion, entry.opinion_note)
+        sheet.finish()
         # Close this sheet's row file now (it is reopened when the workbook is assembled): a workbook of a large
         # unit has thousands of sheets, and open temporary files would otherwise grow with them.
         ws._opt_close()

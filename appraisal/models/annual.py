@@ -20,9 +20,9 @@ from discipline.models import ATTACHMENT_EXTENSIONS, private_storage
 from org.models import Official, OrgUnit
 
 __all__ = [
-    "STAGE_ORDER", "SUMMARY_SECTIONS", "AnnualProcedure", "AnnualSummary", "AppealOutcome", "EventAction", "GradeAppeal",
-    "GradeNotice", "GradeReview", "NoticeCandidate", "Objection", "ObjectionStatus", "ProcedureEvent", "PublicNotice", "ReviewOutcome",
-    "SignStatus", "Stage", "SummaryStatus",
+    "STAGE_ORDER", "SUMMARY_SECTIONS", "AnnualProcedure", "AnnualSummary", "AppealOutcome", "EventAction",
+    "GradeAppeal", "GradeNotice", "GradeReview", "NoticeCandidate", "Objection", "ObjectionStatus",
+    "ProcedureEvent", "PublicNotice", "ReviewOutcome", "SignStatus", "Stage", "SummaryStatus",
 ]
 
 

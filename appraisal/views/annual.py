@@ -109,6 +109,7 @@ def _render_detail(request: AuthedRequest, procedure: AnnualProcedure, *, notice
         "is_org": is_org, "is_lead": svc.is_lead_over(user, procedure.unit),
         "new_candidates": notice_svc.new_candidates(procedure).count() if is_org else 0,
         "notice_form": notice_form or NoticeOpenForm(initial={"starts_on": today}),
+        "runs_until": max((n.ends_on for n in notices if n.ends_on >= today), default=None),
     }
     return render(request, "appraisal/annual/procedure_detail.html", context, status=status)
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal.forms_grades import ExportStartForm, GradeConfirmForm, QuotaApprovalForm
-from appraisal.models import AppraisalPeriod, ExportJob, PeriodKind
+from appraisal.models import AnnualProcedure, AppraisalPeriod, ExportJob, PeriodKind, Stage
 from appraisal.services import exports as export_svc
 from appraisal.services import grades as svc
 from appraisal.services.registration import registration_export_start
@@ -62,8 +62,12 @@ def _render_grades(
         page = Paginator(rows, PAGE_SIZE).get_page(page_number)
         summary = svc.unit_grade_summary(period=period, unit=unit)
         can_manage = svc.can_manage_grades(user, unit)
+        # The 考核委员会 confirms only once the unit's 评语 and proposals are in (or, under 公示, those sent back).
+        procedure = AnnualProcedure.objects.filter(period=period, unit=unit).first()
+        at_confirmation = procedure is not None and procedure.stage in (Stage.CONFIRMATION, Stage.NOTICE)
         locked = period.is_frozen and summary.confirmed > 0
-        if can_manage and not locked and confirm_form is None:
+        can_confirm = can_manage and not locked and at_confirmation
+        if can_confirm and confirm_form is None:
             confirm_form = GradeConfirmForm(rows=list(page.object_list))
         if can_manage and quota_form is None:
             initial = {"share": summary.approval.share * 100, "reason": summary.approval.reason} \
@@ -71,8 +75,9 @@ def _render_grades(
             quota_form = QuotaApprovalForm(initial=initial)
         context.update({
             "page": page, "query": f"period={period.key}&unit={unit.code}", "summary": summary,
-            "can_manage": can_manage, "locked": locked,
-            "confirm_form": confirm_form if can_manage and not locked else None,
+            "can_manage": can_manage, "locked": locked, "procedure": procedure,
+            "at_confirmation": at_confirmation,
+            "confirm_form": confirm_form if can_confirm else None,
             "quota_form": quota_form if can_manage else None,
             "quota_percent": svc.share_percent(summary.share),
         })
@@ -162,7 +167,8 @@ def _export_units(request: AuthedRequest) -> QuerySet[OrgUnit]:
 
 
 def _render_exports(request: AuthedRequest, form: ExportStartForm | None = None, status: int = 200) -> HttpResponse:
-    jobs = export_svc.exports_visible_to(request.user).order_by("-created_at", "-pk")
+    jobs = export_svc.exports_visible_to(request.user).select_related("created_by__official").order_by(
+        "-created_at", "-pk")
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
     if form is None:
         # ``?kind=forms&period=2025&unit=WL`` opens the page ready to export a unit's registration forms.
