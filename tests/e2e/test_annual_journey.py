@@ -167,7 +167,7 @@ def test_annual_appraisal_from_summary_to_registration_form(county, live_server,
     page.get_by_test_id("procedures-link").click()  # back to the unit's stage page for the next step
     page.get_by_test_id("procedure-table").get_by_role("link", name="文化和旅游局").click()
     page.get_by_test_id("open-notice").click()
-    page.get_by_test_id("finalize").wait_for()
+    page.get_by_test_id("notice-runs-until").wait_for()  # final only after the notice ends
     assert stage(procedure) == Stage.NOTICE
     notice = PublicNotice.objects.get(procedure=procedure)
     assert list(notice.candidates.values_list("name", flat=True)) == ["李科员"]
