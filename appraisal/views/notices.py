@@ -3,7 +3,6 @@ the organization department's objections with their findings. A candidate never 
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -13,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import selectors_annual as reads
-from appraisal.forms_annual import ObjectionDecideForm, ObjectionForm, apply_error
+from appraisal.forms_annual import ObjectionDecideForm, ObjectionForm, form_submit
 from appraisal.models import NoticeCandidate, Objection, ObjectionStatus, PublicNotice
 from appraisal.services import notices as svc
 from appraisal.services.procedure import is_org_over
-from common.errors import ApplicationError
 from common.http import AuthedRequest
 from org.models import Official
 from org.selectors import access_for
@@ -77,16 +75,11 @@ def objection_file_view(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     candidates = {c.pk: c for c in _candidates(notice)}
     form = ObjectionForm(request.POST, request.FILES, candidates=[(pk_, c.name) for pk_, c in candidates.items()])
-    if form.is_valid():
-        try:
-            svc.objection_file(notice=notice, candidate=candidates[form.cleaned_data["candidate"]], by=request.user,
-                               reason=form.cleaned_data["reason"], attachment=form.cleaned_data["attachment"])
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("Your objection was filed under your name; the organization department "
-                                        "will record its finding."))
-            return redirect("appraisal:notice_detail", pk=pk)
+    if form_submit(request, form, lambda data: svc.objection_file(
+            notice=notice, candidate=candidates[data["candidate"]], by=request.user, reason=data["reason"],
+            attachment=data["attachment"]),
+            _("Your objection was filed under your name; the organization department will record its finding.")):
+        return redirect("appraisal:notice_detail", pk=pk)
     open_to = [(c.pk, f"{c.name}（{c.unit_name}）") for c in candidates.values() if c.withdrawn_at is None]
     form.fields["candidate"].choices = open_to  # type: ignore[attr-defined]
     return _render_notice(request, notice, form=form, status=400)
@@ -126,15 +119,9 @@ def objection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             raise Http404
-        if form.is_valid():
-            try:
-                svc.objection_decide(objection=objection, by=request.user, upheld=form.cleaned_data["upheld"],
-                                     note=form.cleaned_data["note"])
-            except ApplicationError as error:
-                apply_error(form, error)
-            else:
-                messages.success(request, _("The finding was recorded."))
-                return redirect("appraisal:objection_detail", pk=pk)
+        if form_submit(request, form, lambda data: svc.objection_decide(objection=objection, by=request.user, **data),
+                       _("The finding was recorded.")):
+            return redirect("appraisal:objection_detail", pk=pk)
         status = 400
     return render(request, "appraisal/annual/objection_detail.html",
                   {"objection": objection, "form": form, "is_org": is_org_over(

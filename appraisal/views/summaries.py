@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import selectors_annual as reads
-from appraisal.forms_annual import OralForm, ReasonForm, SummaryForm, apply_error
+from appraisal.forms_annual import OralForm, ReasonForm, SummaryForm, apply_error, form_submit
 from appraisal.models import SUMMARY_SECTIONS, AnnualSummary, Stage, SummaryStatus
 from appraisal.services import summaries as svc
 from appraisal.views.annual import procedure_of
@@ -123,14 +123,9 @@ def summary_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def summary_return_view(request: AuthedRequest, pk: int) -> HttpResponse:
     summary = _summary(request, pk)
     form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.summary_return(summary=summary, by=request.user, reason=form.cleaned_data["reason"])
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("The summary of %(name)s was returned.") % {"name": summary.official.name})
-            return redirect("appraisal:procedure_summaries", pk=summary.procedure_id)
+    if form_submit(request, form, lambda data: svc.summary_return(summary=summary, by=request.user, **data),
+                   _("The summary of %(name)s was returned.") % {"name": summary.official.name}):
+        return redirect("appraisal:procedure_summaries", pk=summary.procedure_id)
     return _render_detail(request, summary, return_form=form, status=400)
 
 
@@ -139,15 +134,9 @@ def summary_return_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def summary_oral_view(request: AuthedRequest, pk: int) -> HttpResponse:
     summary = _summary(request, pk)
     form = OralForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.summary_set_oral(summary=summary, by=request.user, at=form.cleaned_data["at"],
-                                 place=form.cleaned_data["place"])
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("The oral report was recorded."))
-            return redirect("appraisal:summary_detail", pk=pk)
+    if form_submit(request, form, lambda data: svc.summary_set_oral(summary=summary, by=request.user, **data),
+                   _("The oral report was recorded.")):
+        return redirect("appraisal:summary_detail", pk=pk)
     return _render_detail(request, summary, oral_form=form, status=400)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -18,14 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import selectors_annual as reads
-from appraisal.forms_annual import AppealForm, AppealRecordForm, ReasonForm, ReviewDecideForm, SignForm, apply_error
+from appraisal.forms_annual import AppealForm, AppealRecordForm, ReasonForm, ReviewDecideForm, SignForm, form_submit
 from appraisal.models import GradeAppeal, GradeNotice, GradeReview, SignStatus
 from appraisal.selectors_results import promotion_eligibility
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import reviews as svc
 from appraisal.services.grades import grades_visible_to
 from appraisal.services.procedure import is_org_over
-from common.errors import ApplicationError
 from common.http import AuthedRequest
 from org.models import Official
 from org.selectors import access_for, require_role
@@ -110,15 +108,9 @@ def grade_notice_print(request: AuthedRequest, pk: int) -> HttpResponse:
 def grade_notice_sign_view(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     form = SignForm(request.POST)
-    if form.is_valid():
-        try:
-            finalize_svc.grade_notice_sign(notice=notice, by=request.user, agree=form.cleaned_data["agree"],
-                                           opinion=form.cleaned_data["opinion"])
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("You signed the notice."))
-            return redirect("appraisal:grade_notice_detail", pk=pk)
+    if form_submit(request, form, lambda data: finalize_svc.grade_notice_sign(notice=notice, by=request.user, **data),
+                   _("You signed the notice.")):
+        return redirect("appraisal:grade_notice_detail", pk=pk)
     return _render_notice(request, notice, sign_form=form, status=400)
 
 
@@ -127,14 +119,9 @@ def grade_notice_sign_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def review_request_view(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.review_request(notice=notice, by=request.user, reason=form.cleaned_data["reason"])
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("Your request for a review was sent to the organization department."))
-            return redirect("appraisal:grade_notice_detail", pk=pk)
+    if form_submit(request, form, lambda data: svc.review_request(notice=notice, by=request.user, **data),
+                   _("Your request for a review was sent to the organization department.")):
+        return redirect("appraisal:grade_notice_detail", pk=pk)
     return _render_notice(request, notice, review_form=form, status=400)
 
 
@@ -143,15 +130,9 @@ def review_request_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def appeal_file_view(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     form = AppealForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.appeal_file(grade=notice.grade, by=request.user, body=form.cleaned_data["body"],
-                            reason=form.cleaned_data["reason"])
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("Your appeal was recorded."))
-            return redirect("appraisal:grade_notice_detail", pk=pk)
+    if form_submit(request, form, lambda data: svc.appeal_file(grade=notice.grade, by=request.user, **data),
+                   _("Your appeal was recorded.")):
+        return redirect("appraisal:grade_notice_detail", pk=pk)
     return _render_notice(request, notice, appeal_form=form, status=400)
 
 
@@ -188,14 +169,9 @@ def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _render_review(request, review)
     form = ReviewDecideForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.review_decide(review=review, by=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("The review was decided and the official notified."))
-            return redirect("appraisal:review_detail", pk=pk)
+    if form_submit(request, form, lambda data: svc.review_decide(review=review, by=request.user, **data),
+                   _("The review was decided and the official notified.")):
+        return redirect("appraisal:review_detail", pk=pk)
     return _render_review(request, review, form=form, status=400)
 
 
@@ -205,14 +181,9 @@ def appeal_record_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """Record an appeal's outcome (organization department); a refusal shows the grade's notice page again."""
     appeal = get_object_or_404(reads.appeals_visible_to(request.user), pk=pk)
     form = AppealRecordForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.appeal_record(appeal=appeal, by=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("The outcome of the appeal was recorded."))
-            return redirect(reverse("appraisal:review_list") + "?tab=appeals")
+    if form_submit(request, form, lambda data: svc.appeal_record(appeal=appeal, by=request.user, **data),
+                   _("The outcome of the appeal was recorded.")):
+        return redirect(reverse("appraisal:review_list") + "?tab=appeals")
     notice = get_object_or_404(reads.grade_notices_visible_to(request.user).filter(is_current=True),
                                grade_id=appeal.grade_id)
     return _render_notice(request, notice, record_forms={appeal.pk: form}, status=400)
