@@ -43,7 +43,8 @@ class CalendarDayForm(forms.Form):
 
     KIND_CHOICES = [("off", _("Day off")), ("work", _("Working day"))]
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO in the value, whatever the language's date format: <input type="date"> reads nothing else.
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"))
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES)
     name = forms.CharField(label=_("Name of the day"), max_length=50, required=False,
                            widget=forms.TextInput(attrs={"placeholder": _("e.g. 春节, 国庆节调休上班")}))
