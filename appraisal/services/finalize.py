@@ -34,6 +34,7 @@ from appraisal.models import (
     SignStatus,
     Stage,
 )
+from appraisal.services.bulk import update_with_history
 from appraisal.services.notices import new_candidates
 from appraisal.services.procedure import (
     is_org_over,
@@ -101,7 +102,7 @@ def procedure_finalize(*, procedure: AnnualProcedure, by: User, today: date | No
         rows = list(grades.select_related("official"))
         for row in rows:
             row.status = GradeStatus.FINAL
-        bulk_update_with_history(rows, GradeDecision, ["status"], batch_size=1000, default_user=by)
+        update_with_history(rows, GradeDecision, ["status"], default_user=by)
         notices = [new_notice(row, by=by, today=today) for row in rows if row.final != Grade.NOT_APPRAISED]
         bulk_create_with_history(notices, GradeNotice, batch_size=1000, default_user=by)
         locked.finalized_at = timezone.now()

@@ -51,6 +51,7 @@ from appraisal.models import (
     Stage,
 )
 from appraisal.models import Grade as G
+from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import procedure_event, require_stage
 from common.errors import ApplicationError
 from common.notifications import notify
@@ -389,9 +390,8 @@ def grade_confirm_unit(
             row.confirmed_at = now
             row.status = GradeStatus.CONFIRMED
             row.full_clean(exclude=CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)
-        bulk_update_with_history(rows, GradeDecision, ["final", "override_reason", "flags", "confirmed_by",
-                                                       "confirmed_at", "status"], batch_size=HISTORY_BATCH,
-                                 default_user=by)
+        update_with_history(rows, GradeDecision, ["final", "override_reason", "flags", "confirmed_by", "confirmed_at",
+                                                  "status"], default_user=by)
         procedure_event(procedure=procedure, action="confirm", by=by,
                         data={"grades": len(rows), "overrides": sorted(overrides)})
         url = reverse("appraisal:grades") + f"?period={locked_period.key}&unit={unit.code}"

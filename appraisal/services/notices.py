@@ -22,7 +22,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from appraisal.models import (
     AnnualProcedure,
@@ -35,6 +34,7 @@ from appraisal.models import (
     PublicNotice,
     Stage,
 )
+from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import (
     is_org_over,
     lock,
@@ -108,7 +108,7 @@ def notice_open(
         posted = list(grades.filter(status=GradeStatus.CONFIRMED))
         for grade in posted:
             grade.status = GradeStatus.NOTICE
-        bulk_update_with_history(posted, GradeDecision, ["status"], batch_size=1000, default_user=by)
+        update_with_history(posted, GradeDecision, ["status"], default_user=by)
         if locked.stage != Stage.NOTICE:
             set_stage(locked, Stage.NOTICE)
         procedure_event(procedure=locked, action="notice_open", by=by,
@@ -189,7 +189,7 @@ def objection_decide(*, objection: Objection, by: User, upheld: bool, note: str)
         raise ApplicationError(_("Write the finding."), code="reason_required",
                                extra={"fields": {"note": [_("Required.")]}})
     with transaction.atomic():
-        locked = Objection.objects.select_for_update().select_related("candidate", "filed_by_user").get(
+        locked = Objection.objects.select_for_update(of=("self",)).select_related("candidate", "filed_by_user").get(
             pk=objection.pk)
         if locked.status != ObjectionStatus.OPEN:
             raise ApplicationError(_("This objection has already been decided."), code="invalid_transition")

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from demo.annual_builder import AnnualBuilder
 from demo.appraisal_builder import AppraisalBuilder
 from demo.discipline_builder import DisciplineBuilder
 from demo.org_builder import OrgBuilder
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             TrainingBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             DisciplineBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             AppraisalBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
+            AnnualBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
 
     def _print_logins(self) -> None:
         existing = set(User.objects.filter(username__in=DEMO_USERS).values_list("username", flat=True))
