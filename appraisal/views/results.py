@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from appraisal import excel_results
 from appraisal import selectors_results as results_sel
 from appraisal.selectors_results import ResultList
 from common.http import AuthedRequest
@@ -71,8 +72,8 @@ def results_export(request: AuthedRequest) -> FileResponse:
                                    kind=kind)
     # Not a context manager: the response streams the file and closes (so removes) it when sent.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    results_sel.result_workbook_write(target=handle, rows=rows, period=period, kind=kind,
-                                      scope=results_sel.result_scope_label(request.user))
+    excel_results.result_workbook_write(target=handle, rows=rows, period=period, kind=kind,
+                                      scope=excel_results.result_scope_label(request.user))
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=results_sel.result_file_name(period, kind),
+    return FileResponse(handle, as_attachment=True, filename=excel_results.result_file_name(period, kind),
                         content_type=XLSX)
