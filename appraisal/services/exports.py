@@ -2,7 +2,7 @@
 
 The rows come from one ``select_related`` query read in chunks (``iterator(chunk_size=2000)``), the grades of
 the year and the per-unit summary from one query each, so an export costs the same few queries for 10 or
-10,000 officials (plus one progress update per ``PROGRESS_EVERY`` rows).
+10,000 officials (plus at most about 50 progress updates, ``appraisal.services.progress``).
 
 The same jobs (``ExportJob``, one Celery job, one page with its progress bar) export the year's registration
 forms (登记表, ``ExportJob.Kind.FORMS``): ``export_run`` dispatches on the job's kind to
@@ -25,13 +25,14 @@ from django.utils.translation import gettext as _
 
 from appraisal.excel import REGISTER_FIELDS, GradeInfo, RegisterRow, RegisterWriter, UnitSummary
 from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKind, Scorecard
+from appraisal.services.progress import progress_every
 from appraisal.services.registration import forms_file_name, registration_job_write
 from common.errors import ApplicationError
 from org.models import OrgUnit, User
 from org.selectors import access_for
 
 logger = logging.getLogger(__name__)
-PROGRESS_EVERY = 1000
+PROGRESS_EVERY = 1000  # rows between two progress updates at the least
 CHUNK = 2000
 
 
@@ -102,7 +103,8 @@ def register_write(
 ) -> int:
     """Write the register of a period (optionally one unit) to the file ``target``; return the row count.
 
-    ``progress(done, total)`` is called every ``PROGRESS_EVERY`` rows and at the end.
+    ``progress(done, total)`` is called about ``PROGRESS_STEPS`` times (every ``PROGRESS_EVERY`` rows at the least) and
+    at the end.
     """
     cards = register_scorecards(period=period, unit=unit, by=by)
     total = cards.count()
@@ -119,13 +121,14 @@ def register_write(
             .values_list(*REGISTER_FIELDS))
     unit_of: dict[int, int] = {}
     done = 0
+    step = progress_every(total, PROGRESS_EVERY)
     try:
         for values in rows.iterator(chunk_size=CHUNK):
             row = RegisterRow._make(values)
             writer.write(row, grades.get(row.official_id))
             unit_of[row.official_id] = row.unit_id
             done += 1
-            if progress is not None and done % PROGRESS_EVERY == 0:
+            if progress is not None and done % step == 0:
                 progress(done, total)
         writer.write_summary(_summaries(period, cards, grades, unit_of))
     finally:

@@ -4,14 +4,16 @@ a zip of one workbook per top-level unit; start that as an export job; read one 
 Set-based and streaming, whatever the number of officials: one count, one query for the grades (joined with the
 official, the units and the head who wrote the 评语), one for the summaries and one for the current written
 notices, the three read with ``iterator()`` in the same order (``GRADE_ORDER``) and matched in one pass
-(``_Follower``), so neither the queries nor the memory grow with the count — plus one progress update every
-``PROGRESS_EVERY`` officials.
+(``_Follower``), so neither the queries nor the memory grow with the count — plus at most about
+``PROGRESS_STEPS`` (50) progress updates (``appraisal.services.progress``).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -41,12 +43,19 @@ from appraisal.registration_form import (
     RegistrationFormWriter,
     entry_from,
 )
+from appraisal.services.progress import progress_every
 from common.errors import ApplicationError
 from org.models import OrgUnit, User
 from org.selectors import access_for
 
 PROGRESS_EVERY = 200
-CHUNK = 1000
+CHUNK = 500
+# xlsxwriter writes two temporary files a sheet (the rows, then the sheet's part of the package), so a workbook of
+# forms creates and deletes thousands of files. On a RAM file system that costs nothing; on the measured machine's
+# disk it cost 9 ms a sheet, two thirds of the whole export. The files of a workbook take about 30 KB a form and
+# are deleted when it is done: /dev/shm is used when it has room for all the forms at 64 KB each.
+RAM_DIR = "/dev/shm"
+SCRATCH_BYTES_PER_FORM = 64 * 1024
 UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 Progress = Callable[[int, int], None]
@@ -159,6 +168,15 @@ def safe_file_name(text: str) -> str:
     return UNSAFE_FILE_CHARS.sub("_", text).strip() or "_"
 
 
+def scratch_dir(forms: int) -> str | None:
+    """Return where the workbooks' temporary files go: the RAM file system when it has room, else the default."""
+    try:
+        room = shutil.disk_usage(RAM_DIR).free
+    except OSError:
+        return None
+    return RAM_DIR if os.access(RAM_DIR, os.W_OK) and room > forms * SCRATCH_BYTES_PER_FORM else None
+
+
 def forms_file_name(unit_name: str, year: str) -> str:
     """``文化和旅游局-2025年度考核登记表.xlsx``."""
     return _("%(unit)s-%(year)s annual appraisal registration forms.xlsx") % {
@@ -172,21 +190,22 @@ def registration_forms_write(
     """Write the registration forms of a year to the file ``target``; return how many.
 
     With a ``unit``: one workbook of that unit's officials. Without: a zip holding one workbook per top-level unit
-    (``GradeDecision.unit``) of the scope. ``progress(done, total)`` is called every ``PROGRESS_EVERY`` forms and
+    (``GradeDecision.unit``) of the scope. ``progress(done, total)`` is called about 50 times (``progress_every``) and
     at the end.
     """
     grades = forms_grades(period=period, unit=unit, by=by)
     total = grades.count()
     done = 0
+    step = progress_every(total, PROGRESS_EVERY)
 
     def advance() -> None:
         nonlocal done
         done += 1
-        if progress is not None and done % PROGRESS_EVERY == 0:
+        if progress is not None and done % step == 0:
             progress(done, total)
 
     exported_on = timezone.localdate()
-    with tempfile.TemporaryDirectory(prefix="forms-") as tmpdir:
+    with tempfile.TemporaryDirectory(prefix="forms-", dir=scratch_dir(total)) as tmpdir:
         entries = registration_entries(grades, period)
         if unit is not None:
             writer = RegistrationFormWriter(target, exported_on=exported_on, tmpdir=tmpdir)
@@ -218,6 +237,9 @@ def _write_zip(entries: Iterator[RegistrationEntry], *, target: str, year: str, 
                 writer.close()
                 archive.write(path, name)
                 os.unlink(path)
+                # A workbook's sheets hold reference cycles: free them now, not when the collector next runs,
+                # so the memory is that of one unit's workbook whatever the number of units.
+                gc.collect()
 
         try:
             for entry in entries:
