@@ -16,15 +16,14 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from appraisal.api.annual.serializers import GradeCommentSerializer
+from appraisal.api.fields import VisibleUnitMixin, period_from_key
 from appraisal.models import AppraisalPeriod, ExportJob, Grade, GradeDecision
 from appraisal.periods import parse_period_key
 from appraisal.services import exports as export_svc
 from appraisal.services.comments import comment_write
 from appraisal.services.grades import grades_visible_to
 from appraisal.services.registration import registration_export_start
-from common.errors import ApplicationError
 from org.models import OrgUnit, User
-from org.selectors import units_visible_to
 
 
 class GradeSerializer(serializers.ModelSerializer):
@@ -108,7 +107,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
         return reverse("exportjob-download", kwargs={"pk": job.pk})
 
 
-class ExportStartSerializer(serializers.Serializer):
+class ExportStartSerializer(VisibleUnitMixin, serializers.Serializer):
     """Input of an export: ``kind`` is ``register`` (default) or ``forms`` (the year's registration forms),
     ``period`` a key (``2026-10``; a year for forms), ``unit`` an optional unit code."""
 
@@ -117,21 +116,8 @@ class ExportStartSerializer(serializers.Serializer):
     unit = serializers.SlugRelatedField[OrgUnit](slug_field="code", queryset=OrgUnit.objects.none(), required=False,
                                                  allow_null=True)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:  # only units the caller may see can be named; others "do not exist"
-            self.fields["unit"].queryset = units_visible_to(request.user)  # type: ignore[attr-defined]
-
     def validate_period(self, value: str) -> AppraisalPeriod:
-        try:
-            key = parse_period_key(value).key
-        except ApplicationError as error:
-            raise serializers.ValidationError(error.message) from error
-        period = AppraisalPeriod.objects.filter(key=key).first()
-        if period is None:
-            raise serializers.ValidationError(f"没有考核期 {key}")
-        return period
+        return period_from_key(value)
 
 
 class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

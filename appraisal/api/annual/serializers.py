@@ -3,11 +3,9 @@ each action. Inputs hold only what the caller types; the services check permissi
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from appraisal.api.fields import VisibleUnitMixin, period_from_key
 from appraisal.models import (
     AnnualProcedure,
     AnnualSummary,
@@ -22,11 +20,8 @@ from appraisal.models import (
     PublicNotice,
     ReviewOutcome,
 )
-from appraisal.periods import parse_period_key
 from appraisal.selectors_annual import procedure_figures
-from common.errors import ApplicationError
 from org.models import OrgUnit
-from org.selectors import units_visible_to
 
 # -- procedures ----------------------------------------------------------------------------------------
 
@@ -55,26 +50,13 @@ class AnnualProcedureDetailSerializer(AnnualProcedureSerializer):
         return procedure_figures(procedure)
 
 
-class AnnualProcedureOpenSerializer(serializers.Serializer):
+class AnnualProcedureOpenSerializer(VisibleUnitMixin, serializers.Serializer):
     year = serializers.CharField(max_length=4, help_text="The year's period key, e.g. 2025.")
     unit = serializers.SlugRelatedField[OrgUnit](slug_field="code", queryset=OrgUnit.objects.none(),
                                                  help_text="The top-level unit's code.")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:  # only units the caller may see can be named; others "do not exist"
-            self.fields["unit"].queryset = units_visible_to(request.user)  # type: ignore[attr-defined]
-
     def validate_year(self, value: str) -> AppraisalPeriod:
-        try:
-            key = parse_period_key(value).key
-        except ApplicationError as error:
-            raise serializers.ValidationError(error.message) from error
-        period = AppraisalPeriod.objects.filter(key=key).first()
-        if period is None:
-            raise serializers.ValidationError(_("There is no appraisal period %(key)s.") % {"key": key})
-        return period
+        return period_from_key(value)
 
 
 class NoticeOpenSerializer(serializers.Serializer):
