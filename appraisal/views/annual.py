@@ -38,8 +38,7 @@ from appraisal.services import procedure as svc
 from appraisal.services.comments import comment_rule, comment_write, needs_comment_q
 from common.errors import ApplicationError
 from common.http import AuthedRequest
-from org.models import OrgUnit
-from org.selectors import access_for, require_role
+from org.selectors import access_for, require_role, units_visible_to
 
 PAGE_SIZE = 25
 
@@ -83,7 +82,7 @@ def procedure_open_view(request: AuthedRequest) -> HttpResponse:
     code = request.POST.get("unit") or ""
     try:
         if code:
-            unit = get_object_or_404(OrgUnit, code=code)
+            unit = get_object_or_404(units_visible_to(request.user, roles=["org"]), code=code)
             procedure = svc.procedure_open(period=period, unit=unit, by=request.user)
             messages.success(request, _("The %(year)s appraisal of %(unit)s is open: officials write their summaries.")
                              % {"year": period.key, "unit": unit.name})

@@ -311,3 +311,21 @@ def test_procedure_list_pages_cost_the_same_queries(county, client_for, django_a
         procedure.events.create(action="comment", official=person, by=county.head)
     with django_assert_num_queries(len(first.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_a_bureau_org_department_cannot_open_or_see_another_bureau(county, culture, client_for):
+    from appraisal.services.grades import grades_propose
+    from tests.factories import RoleGrantFactory, period
+
+    staff_in(county.finance_office, county.finance, [80, 70])
+    grades_propose(period=period("2026"), by=county.orgadmin)
+    bureau_org = UserFactory(username="cz-org")
+    RoleGrantFactory(user=bureau_org, unit=county.finance, role="org")
+    client = client_for(bureau_org)
+    # Naming a unit outside one's scope reads exactly like naming one that does not exist.
+    assert client.post(reverse("appraisal:procedure_open"), {"period": "2026", "unit": "WL"}).status_code == 404
+    assert client.post(reverse("appraisal:procedure_open"), {"period": "2026", "unit": "NOPE"}).status_code == 404
+    culture_procedure = open_procedure(county, culture)
+    assert client.get(reverse("appraisal:procedure_detail", args=[culture_procedure.pk])).status_code == 404
+    listing = client.get(reverse("appraisal:procedure_list")).content.decode()
+    assert "文化和旅游局" not in listing and "财政局" in listing
