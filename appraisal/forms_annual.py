@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import GRADE_ORDER, Grade, ReviewOutcome
-from common.errors import ApplicationError
 
 TEXTAREA = {"class": "form-control", "rows": 5}
 SMALL = {"class": "form-control form-control-sm"}
@@ -114,29 +110,3 @@ class AppealRecordForm(forms.Form):
                                       widget=forms.TextInput(attrs=SMALL))
     decided_on = forms.DateField(label=_("Decided on"), required=False,
                                  widget=forms.DateInput(attrs={**SMALL, "type": "date"}, format="%Y-%m-%d"))
-
-
-def form_submit(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], Any], done: str) -> bool:
-    """Call the service ``action(cleaned_data)`` when the form is valid and say ``done``; on a refusal put the
-    service's message on the form, which keeps what was typed. Return whether the action went through."""
-    if not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except ApplicationError as error:
-        apply_error(form, error)
-        return False
-    messages.success(request, done)
-    return True
-
-
-def apply_error(form: forms.Form, error: Any) -> None:
-    """Put a service refusal on the form: on its fields when it names them, else on the whole form."""
-    fields = (error.extra or {}).get("fields") or {}
-    placed = False
-    for name in fields:
-        if name in form.fields:
-            form.add_error(name, error.message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import selectors_annual as reads
-from appraisal.forms_annual import CommentForm, NoticeOpenForm, apply_error
+from appraisal.forms_annual import CommentForm, NoticeOpenForm
 from appraisal.models import (
     STAGE_ORDER,
     AnnualProcedure,
@@ -37,6 +37,7 @@ from appraisal.services import notices as notice_svc
 from appraisal.services import procedure as svc
 from appraisal.services.comments import comment_rule, comment_write, needs_comment_q
 from common.errors import ApplicationError
+from common.forms import show_error
 from common.http import AuthedRequest
 from org.selectors import access_for, require_role, units_visible_to
 
@@ -159,7 +160,7 @@ def notice_open_view(request: AuthedRequest, pk: int) -> HttpResponse:
             notice = notice_svc.notice_open(procedure=procedure, by=request.user,
                                             starts_on=form.cleaned_data["starts_on"])
         except ApplicationError as error:
-            apply_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The public notice runs from %(start)s to %(end)s.")
                              % {"start": notice.starts_on.isoformat(), "end": notice.ends_on.isoformat()})
@@ -224,7 +225,7 @@ def comment_edit(request: AuthedRequest, pk: int, grade_pk: int) -> HttpResponse
             try:
                 comment_write(grade=grade, by=request.user, **form.cleaned_data)
             except ApplicationError as error:
-                apply_error(form, error)
+                show_error(form, error)
             else:
                 messages.success(request, _("The comment of %(name)s was saved.") % {"name": grade.official.name})
                 following = _comment_rows(request, procedure).filter(comment="").exclude(pk=grade.pk).first()

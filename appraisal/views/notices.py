@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import selectors_annual as reads
-from appraisal.forms_annual import ObjectionDecideForm, ObjectionForm, form_submit
+from appraisal.forms_annual import ObjectionDecideForm, ObjectionForm
 from appraisal.models import NoticeCandidate, Objection, ObjectionStatus, PublicNotice
 from appraisal.services import notices as svc
 from appraisal.services.procedure import is_org_over
+from common.forms import form_submit
 from common.http import AuthedRequest
 from org.models import Official
 from org.selectors import access_for

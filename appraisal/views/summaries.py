@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import selectors_annual as reads
-from appraisal.forms_annual import OralForm, ReasonForm, SummaryForm, apply_error, form_submit
+from appraisal.forms_annual import OralForm, ReasonForm, SummaryForm
 from appraisal.models import SUMMARY_SECTIONS, AnnualSummary, Stage, SummaryStatus
 from appraisal.services import summaries as svc
 from appraisal.views.annual import procedure_of
 from common.errors import ApplicationError
+from common.forms import form_submit, show_error
 from common.http import AuthedRequest
 from org.selectors import access_for, require_role
 
@@ -64,7 +65,7 @@ def summary_mine(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Draft saved."))
         except ApplicationError as error:
-            apply_error(form, error)
+            show_error(form, error)
         else:
             return redirect(f"{request.path}?year={summary.procedure.period.key}")
     summary.refresh_from_db()

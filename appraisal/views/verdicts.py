@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import selectors_annual as reads
-from appraisal.forms_annual import AppealForm, AppealRecordForm, ReasonForm, ReviewDecideForm, SignForm, form_submit
+from appraisal.forms_annual import AppealForm, AppealRecordForm, ReasonForm, ReviewDecideForm, SignForm
 from appraisal.models import GradeAppeal, GradeNotice, GradeReview, SignStatus
 from appraisal.selectors_results import promotion_eligibility
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import reviews as svc
 from appraisal.services.grades import grades_visible_to
 from appraisal.services.procedure import is_org_over
+from common.forms import form_submit
 from common.http import AuthedRequest
 from org.models import Official
 from org.selectors import access_for, require_role

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
-from common.errors import ApplicationError
 from common.http import AuthedRequest
 from org.models import Role
 from org.selectors import access_for
@@ -23,19 +21,6 @@ def paginate(request: AuthedRequest, items: QuerySet | list, size: int = PAGE_SI
 def query_without_page(request: AuthedRequest) -> str:
     """The current filters as a query string, for the pagination links and the export."""
     return urlencode([(k, v) for k, values in request.GET.lists() for v in values if k != "page" and v])
-
-
-def show_error(form: forms.Form, error: ApplicationError) -> None:
-    """Put a service's refusal on the form: on the fields it names, else on the form."""
-    fields = (error.extra or {}).get("fields") or {}
-    placed = False
-    for name in fields:
-        if name in form.fields:
-            form.add_error(name, error.message)
-            placed = True
-            break
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def discipline_paths(request: AuthedRequest) -> list[str] | None:

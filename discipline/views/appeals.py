@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ApplicationError
+from common.forms import show_error
 from common.http import AuthedRequest
 from discipline.forms_cases import AppealDecideForm
 from discipline.forms_records import AppealForm
 from discipline.selectors import appeals_visible_to, cases_visible_to, decisions_visible_to
 from discipline.services.appeals import appeal_deadline, appeal_decide, appeal_file
-from discipline.views._common import show_error
 from discipline.views.cases import render_case
 from org.selectors import access_for
 

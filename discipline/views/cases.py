@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import ApplicationError
+from common.forms import show_error
 from common.http import AuthedRequest
 from discipline.forms_cases import (
     AppealDecideForm,
@@ -49,7 +50,7 @@ from discipline.services.cases import (
     case_update,
     record_access,
 )
-from discipline.views._common import discipline_paths, paginate, query_without_page, show_error
+from discipline.views._common import discipline_paths, paginate, query_without_page
 from org.models import Official, Role
 from org.selectors import access_for, officials_visible_to, require_role
 

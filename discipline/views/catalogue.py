@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.errors import ApplicationError
+from common.forms import show_error
 from common.http import AuthedRequest
 from discipline.forms_records import KindForm, RuleForm
 from discipline.models import DecisionKind, DisciplineRule, RuleCategory
 from discipline.selectors import CASE_ROLES, can_edit_catalogue
 from discipline.services.catalogue import kind_configure, rule_save
-from discipline.views._common import paginate, query_without_page, show_error
+from discipline.views._common import paginate, query_without_page
 from org.selectors import require_role
 
 

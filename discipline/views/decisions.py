@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import ApplicationError
+from common.forms import show_error
 from common.http import AuthedRequest
 from discipline.forms_cases import DecisionForm
 from discipline.selectors import cases_visible_to
 from discipline.services.decisions import decision_record
-from discipline.views._common import show_error
 from discipline.views.cases import render_case
 
 

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.errors import ApplicationError
+from common.forms import show_error
 from common.http import AuthedRequest
 from discipline.forms_cases import case_units
 from discipline.forms_records import FollowUpForm, TalkForm
 from discipline.models import TalkKind, TalkOccasion
 from discipline.selectors import CASE_ROLES, cases_visible_to, talks_visible_to
 from discipline.services.talks import talk_follow_up, talk_record
-from discipline.views._common import paginate, query_without_page, show_error
+from discipline.views._common import paginate, query_without_page
 from org.selectors import access_for, officials_visible_to, require_role
 
 

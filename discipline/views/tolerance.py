@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import ApplicationError
+from common.forms import show_error
 from common.http import AuthedRequest
 from discipline.forms_records import RectificationForm, ToleranceDecideForm, ToleranceForm, ToleranceReviewForm
 from discipline.models import Case, Decision, RectificationStatus, ToleranceRequest, ToleranceStatus
@@ -31,7 +32,7 @@ from discipline.services.tolerance import (
     tolerance_request,
     tolerance_review,
 )
-from discipline.views._common import paginate, query_without_page, show_error
+from discipline.views._common import paginate, query_without_page
 from org.models import Official
 from org.selectors import access_for
 
