@@ -1,8 +1,10 @@
 """The default grade constraints of the national rules, registered with the grade-constraint registry.
 
-- Probation (试用期): a newly recruited civil servant's probation lasts one year; an official who joined within
-  the year or in the twelve months before it was in probation during the year, so the year's grade is
-  不确定等次 ("试用期内") unless the organization department confirms otherwise (an override with a reason).
+- Probation (试用期, 公务员法 第34条: one year from joining; 考核规定 2020 第25条): an official still in probation when
+  the year is appraised — at the end of the appraisal year, ``APPRAISAL_PROBATION_MONTHS`` (12) after joining not
+  yet reached — takes part with a 评语 only: 不确定等次 ("试用期内"). One whose probation ended during the year (in
+  January, say) is graded like everyone else. The organization department may still confirm otherwise with a
+  reason.
 - Leavers: an official who left during the year (``is_active`` unticked, ``left_on`` in the year or unknown)
   is 不参加考核.
 - Absence of more than half the year (病假、事假超过半年) also makes the grade 不确定等次 under the rules, but
@@ -13,9 +15,11 @@ Each provider answers for a whole year in one query, whatever the number of offi
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Collection, Iterator
-from datetime import date, timedelta
+from datetime import date
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -23,14 +27,29 @@ from appraisal.constraints import GradeConstraint, grade_constraint_provider
 from appraisal.models import Grade
 from org.models import Official
 
-PROBATION = timedelta(days=365)
+
+def probation_months() -> int:
+    return int(getattr(settings, "APPRAISAL_PROBATION_MONTHS", 12))
+
+
+def shift_months(day: date, months: int) -> date:
+    """Return the same day ``months`` later (earlier when negative); the month's last day when it is shorter."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def probation_end(joined_on: date) -> date:
+    """Return the day the probation of an official who joined on ``joined_on`` ends."""
+    return shift_months(joined_on, probation_months())
 
 
 @grade_constraint_provider
 def probation_and_leavers(year: int, official_ids: Collection[int] | None) -> Iterator[GradeConstraint]:
-    """Yield 不确定等次 for officials in probation during ``year`` and 不参加考核 for those who left in it."""
+    """Yield 不确定等次 for officials still in probation at the end of ``year`` and 不参加考核 for those who left
+    in it."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    probation_from = date(year - 1, 1, 1)  # joined after this day → still in probation in ``year``
+    # Joined after this day → the probation has not ended by the end of the year.
+    probation_from = shift_months(end, -probation_months())
     in_probation = Q(joined_on__gt=probation_from, joined_on__lte=end)
     left = Q(is_active=False) & (Q(left_on__isnull=True) | Q(left_on__range=(start, end)))
     qs = Official.objects.filter(in_probation | left)
@@ -42,5 +61,4 @@ def probation_and_leavers(year: int, official_ids: Collection[int] | None) -> It
                                   reason=_("Left during the year"), source="left")
         elif joined_on is not None and probation_from < joined_on <= end:
             yield GradeConstraint(official_id=official_id, max_grade=Grade.UNDETERMINED,
-                                  reason=_("In probation"), source="probation",
-                                  until=joined_on + PROBATION)
+                                  reason=_("In probation"), source="probation", until=probation_end(joined_on))

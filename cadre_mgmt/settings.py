@@ -273,6 +273,16 @@ MONTHLY_REPORT_DEADLINE_DAY = int(os.environ.get("MONTHLY_REPORT_DEADLINE_DAY", 
 # Remind responsible officials of task deadlines this many days ahead.
 DEADLINE_REMINDER_DAYS = int(os.environ.get("DEADLINE_REMINDER_DAYS", "3"))
 
+# --- Annual grades -------------------------------------------------------------------------------------------
+# 优秀 for at most this share of a unit's appraised officials, rounded down; an approval recorded by the
+# organization department may allow more, never past the ceiling (shared/rules.md Q1: ≤20 %, up to 25 % with
+# approval — unconfirmed, so both are settings).
+APPRAISAL_EXCELLENT_QUOTA = os.environ.get("APPRAISAL_EXCELLENT_QUOTA", "0.20")
+APPRAISAL_EXCELLENT_QUOTA_CEILING = os.environ.get("APPRAISAL_EXCELLENT_QUOTA_CEILING", "0.25")
+# Probation of a new recruit (公务员法 第34条: one year); one still in probation at the end of the year is
+# appraised with a 评语 only (不确定等次).
+APPRAISAL_PROBATION_MONTHS = int(os.environ.get("APPRAISAL_PROBATION_MONTHS", "12"))
+
 # --- Annual appraisal (公务员法 第38、95、96条; 公务员考核规定 2020; shared/rules.md) ----------------------------
 # The 公示 of the 优秀 candidates lasts at least this many working days, counted on the working-day calendar.
 APPRAISAL_NOTICE_WORKING_DAYS = int(os.environ.get("APPRAISAL_NOTICE_WORKING_DAYS", "5"))

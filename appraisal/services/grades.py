@@ -67,6 +67,8 @@ DEFAULT_GRADE_THRESHOLDS: dict[str, Decimal] = {
     G.EXCELLENT: Decimal(90), G.COMPETENT: Decimal(70), G.BASIC: Decimal(60),
 }
 DEFAULT_EXCELLENT_QUOTA = Decimal("0.20")
+# An approved larger share never goes past this (shared/rules.md: up to 25 % in special cases, with approval).
+DEFAULT_EXCELLENT_QUOTA_CEILING = Decimal("0.25")
 
 FLAG_COMMENDATION = "commendation"
 FLAG_DISMISSAL_REVIEW = "dismissal_review"
@@ -87,6 +89,11 @@ def grade_thresholds() -> dict[str, Decimal]:
 def excellent_quota() -> Decimal:
     """Return the default share of a unit's appraised officials that may be 优秀."""
     return Decimal(str(getattr(settings, "APPRAISAL_EXCELLENT_QUOTA", DEFAULT_EXCELLENT_QUOTA)))
+
+
+def excellent_quota_ceiling() -> Decimal:
+    """Return the largest share of a unit's appraised officials an approval may allow to be 优秀."""
+    return Decimal(str(getattr(settings, "APPRAISAL_EXCELLENT_QUOTA_CEILING", DEFAULT_EXCELLENT_QUOTA_CEILING)))
 
 
 def grade_for_score(score: Decimal, thresholds: dict[str, Decimal] | None = None) -> str:
@@ -415,11 +422,11 @@ def quota_approve(*, period: AppraisalPeriod, unit: OrgUnit, share: Decimal, rea
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("An approval of a larger quota needs a reason."), code="reason_required")
-    default = excellent_quota()
-    if not default < share <= 1:
+    default, ceiling = excellent_quota(), excellent_quota_ceiling()
+    if not default < share <= ceiling:
         raise ApplicationError(
-            _("The approved share must be above the default %(default)s%% and at most 100%%.")
-            % {"default": share_percent(default)}, code="bad_share")
+            _("The approved share must be above the default %(default)s%% and at most %(ceiling)s%%.")
+            % {"default": share_percent(default), "ceiling": share_percent(ceiling)}, code="bad_share")
     with transaction.atomic():
         approval = QuotaApproval.objects.select_for_update().filter(period=period, unit=unit).first()
         if approval is None:

@@ -108,15 +108,19 @@ def test_exactly_at_the_threshold_and_ties_at_the_quota_boundary(county):
     assert not any(FLAG_QUOTA_TIE in g.flags for g in GradeDecision.objects.filter(official__in=others))
 
 
-def test_a_recorded_approval_raises_the_quota(county):
-    people = staff_in(county.culture_office, county.culture, [99, 98, 97, 96, 95, 80, 80, 80, 80, 80])
+def test_a_recorded_approval_raises_the_quota_up_to_the_ceiling(county):
+    people = staff_in(county.culture_office, county.culture, [99, 98, 97, 96, 95, 94] + [80] * 14)
     year = period("2026")
-    approval = quota_approve(period=year, unit=county.culture, share=Decimal("0.4"), reason="省委组织部批复〔2026〕3号",
-                             by=county.orgadmin)
+    with pytest.raises(ApplicationError) as refused:  # never past 25 %, approval or not
+        quota_approve(period=year, unit=county.culture, share=Decimal("0.4"), reason="批复", by=county.orgadmin)
+    assert refused.value.code == "bad_share" and "25%" in refused.value.message
+    approval = quota_approve(period=year, unit=county.culture, share=Decimal("0.25"),
+                             reason="省委组织部批复〔2026〕3号", by=county.orgadmin)
     assert approval.history.first().history_user == county.orgadmin
     grades_propose(period=year, by=county.orgadmin)
     got = grades_of(people)
-    assert [got[p.pk] for p in people[:5]] == [Grade.EXCELLENT] * 4 + [Grade.COMPETENT]
+    # 20 appraised: the default 20 % allows 4, the approved 25 % allows 5.
+    assert [got[p.pk] for p in people[:6]] == [Grade.EXCELLENT] * 5 + [Grade.COMPETENT]
 
 
 def test_quota_approval_is_refused_without_reason_below_default_or_for_others(county):
@@ -141,7 +145,7 @@ def test_constraints_cap_and_replace_and_are_stored_with_reasons(county):
     people = staff_in(county.culture_office, county.culture, [99, 98, 60, 80, 80, 80, 80, 80, 80, 80])
     CAPPED[people[0].pk] = Grade.COMPETENT  # admonished: at most 称职, takes no 优秀 place
     CAPPED[people[2].pk] = Grade.COMPETENT  # a cap never raises: 基本称职 stays
-    probation = OfficialFactory(unit=county.culture_tourism, joined_on=dt.date(2025, 9, 1))
+    probation = OfficialFactory(unit=county.culture_tourism, joined_on=dt.date(2026, 3, 1))
     ScorecardFactory(official=probation, unit=county.culture, period=period("2026"), total=Decimal(95))
     left = OfficialFactory(unit=county.culture_tourism, is_active=False, left_on=dt.date(2026, 6, 30))
     ScorecardFactory(official=left, unit=county.culture, period=period("2026"), total=Decimal(97))
@@ -161,14 +165,26 @@ def test_constraints_cap_and_replace_and_are_stored_with_reasons(county):
 
 
 def test_probation_ends_a_year_after_joining_and_leavers_count_out_of_the_headcount(county):
-    long_ago = OfficialFactory(unit=county.culture_office, joined_on=dt.date(2025, 1, 1))
+    # Joined in September 2025: the probation ended in September 2026, before the year is appraised, so the
+    # year is graded (the old rule held such an official at 不确定等次 all year).
+    long_ago = OfficialFactory(unit=county.culture_office, joined_on=dt.date(2025, 9, 1))
     ScorecardFactory(official=long_ago, unit=county.culture, total=Decimal(99))
-    # 5 appraised (the leaver is not): quota 1, so the 99 is 优秀.
-    staff_in(county.culture_office, county.culture, [70, 70, 70, 70])
+    # Joined on 31 December 2025: the probation runs to the last day of 2026 and has ended by then.
+    edge = OfficialFactory(unit=county.culture_office, joined_on=dt.date(2025, 12, 31))
+    ScorecardFactory(official=edge, unit=county.culture, total=Decimal(70))
+    # Joined on 1 January 2026: still in probation when 2026 is appraised.
+    recruit = OfficialFactory(unit=county.culture_office, joined_on=dt.date(2026, 1, 1))
+    ScorecardFactory(official=recruit, unit=county.culture, total=Decimal(70))
+    # 5 appraised (the leaver is not; the recruit in probation is): quota 1, so the 99 is 优秀.
+    staff_in(county.culture_office, county.culture, [70, 70])
     gone = OfficialFactory(unit=county.culture_office, is_active=False, left_on=None)
     ScorecardFactory(official=gone, unit=county.culture, total=Decimal(50))
     grades_propose(period=period("2026"), by=county.orgadmin)
     assert GradeDecision.objects.get(official=long_ago).proposed == Grade.EXCELLENT
+    assert GradeDecision.objects.get(official=edge).proposed == Grade.COMPETENT
+    recruit_grade = GradeDecision.objects.get(official=recruit)
+    assert recruit_grade.proposed == Grade.UNDETERMINED
+    assert recruit_grade.constraints[0]["until"] == "2027-01-01"
     assert GradeDecision.objects.get(official=gone).proposed == Grade.NOT_APPRAISED
 
 
@@ -242,7 +258,7 @@ def test_confirm_with_an_override_needs_a_reason_and_is_audited(county):
 
 
 def test_confirm_refuses_more_excellent_than_the_quota_unless_approved(county):
-    people = staff_in(county.culture_office, county.culture, [99, 95, 80, 80, 80])
+    people = staff_in(county.culture_office, county.culture, [99, 95, 80, 80, 80, 80, 80, 80])
     year = period("2026")
     grades_propose(period=year, by=county.orgadmin)
     ready_to_confirm(county, county.culture)
@@ -250,7 +266,7 @@ def test_confirm_refuses_more_excellent_than_the_quota_unless_approved(county):
     with pytest.raises(ApplicationError) as refused:
         grade_confirm_unit(period=year, unit=county.culture, by=county.orgadmin, overrides=overrides)
     assert refused.value.code == "quota_exceeded"
-    quota_approve(period=year, unit=county.culture, share=Decimal("0.4"), reason="批复", by=county.orgadmin)
+    quota_approve(period=year, unit=county.culture, share=Decimal("0.25"), reason="批复", by=county.orgadmin)
     grade_confirm_unit(period=year, unit=county.culture, by=county.orgadmin, overrides=overrides)
     assert GradeDecision.objects.filter(period=year, final=Grade.EXCELLENT).count() == 2
 

@@ -96,10 +96,13 @@ def test_quota_form(county, client_for, proposed):
     response = client.post(url, {"period": "2026", "unit": "WL", "share": "40", "reason": ""})
     assert response.status_code == 200 and response.context["quota_form"].errors
     response = client.post(url, {"period": "2026", "unit": "WL", "share": "40", "reason": "批复〔2026〕3号"})
+    assert response.status_code == 200 and "25%" in response.content.decode()  # past the ceiling
+    assert response.context["quota_form"]["share"].value() == "40"  # kept
+    response = client.post(url, {"period": "2026", "unit": "WL", "share": "25", "reason": "批复〔2026〕3号"})
     assert response.status_code == 302
-    assert QuotaApproval.objects.get().share == Decimal("0.400")
+    assert QuotaApproval.objects.get().share == Decimal("0.250")
     page = client.get(reverse("appraisal:grades"), {"period": "2026", "unit": "WL"})
-    assert page.context["summary"].quota == 2
+    assert page.context["summary"].quota == 1  # 25 % of 5, rounded down
     assert client_for(county.head).post(url, {"period": "2026", "unit": "WL", "share": "50",
                                               "reason": "x"}).status_code == 404
 
