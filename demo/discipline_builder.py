@@ -307,7 +307,8 @@ class DisciplineBuilder:
         previous, new = changed.kind, self.kinds["gov_warning"]
         apply_kind(changed, new)
         changed.summary = self._summary(next(p["name"] for p in self.people if p["id"] == changed.official_id), new)
-        Decision.objects.bulk_update([changed], ["kind", "points", "grade_cap", "cap_scope", "in_force_until",
+        Decision.objects.bulk_update([changed], ["kind", "points", "grade_cap", "cap_years", "later_cap",
+                                                 "in_force_until",
                                                  "no_promotion_until", "summary"])
         rows = [
             Appeal(decision=changed, filed_on=filed, grounds=text.APPEAL_GROUNDS[0], outcome=AppealOutcome.CHANGED,

@@ -31,8 +31,8 @@ class DisciplineRuleAdmin(SimpleHistoryAdmin):
 
 @admin.register(DecisionKind)
 class DecisionKindAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "group", "severity", "months_in_force", "points", "grade_cap", "cap_scope",
-                    "promotion_bar_months", "is_active"]
+    list_display = ["code", "name", "group", "severity", "months_in_force", "points", "grade_cap", "cap_years",
+                    "later_cap", "promotion_bar_months", "is_active"]
     list_filter = ["group", "grade_cap", "is_active"]
     search_fields = ["code", "name"]
 

@@ -76,8 +76,10 @@ def default_rules() -> list[tuple[str, str, str]]:
     return rules
 
 
+# The catalogue as first shipped (migration 0002), with its cap scope ("effective_year" or "in_force"):
+# migration 0003 compares the kinds with it to move only those still carrying these values to KINDS.
 # code, name, group, severity, months in force, points, grade cap, cap scope, promotion bar months
-KINDS: list[tuple[str, str, str, int, int | None, int, str, str, int | None]] = [
+KINDS_V1: list[tuple[str, str, str, int, int | None, int, str, str, int | None]] = [
     ("reminder_talk", "提醒谈话", "accountability", 1, None, 1, "", "effective_year", None),
     ("criticism_education", "批评教育", "accountability", 2, None, 2, "", "effective_year", None),
     ("self_examination", "责令检查", "accountability", 3, None, 3, "", "effective_year", None),
@@ -101,15 +103,55 @@ KINDS: list[tuple[str, str, str, int, int | None, int, str, str, int | None]] = 
     ("party_expulsion", "开除党籍", "party", 16, None, 30, "incompetent", "effective_year", None),
 ]
 
+# The grade caps by appraisal year from the year the decision takes effect (shared/rules.md, "Defaults to
+# adopt" 6, 7 and 9): cap, appraisal years it applies to (1 = that year only), cap in the years after the first.
+# code, name, group, severity, months in force, points, grade cap, cap years, later cap, promotion bar months
+KINDS: list[tuple[str, str, str, int, int | None, int, str, int, str, int | None]] = [
+    ("reminder_talk", "提醒谈话", "accountability", 1, None, 1, "", 1, "", None),
+    ("criticism_education", "批评教育", "accountability", 2, None, 2, "", 1, "", None),
+    ("self_examination", "责令检查", "accountability", 3, None, 3, "", 1, "", None),
+    ("public_criticism", "通报批评", "accountability", 4, None, 5, "", 1, "", None),
+    ("admonishment", "诫勉", "accountability", 5, 6, 5, "competent", 1, "", 6),
+    ("suspension", "停职检查", "organisational", 6, None, 10, "undetermined", 1, "", 6),
+    ("post_adjustment", "调整职务", "organisational", 7, 12, 8, "competent", 1, "", 12),
+    ("ordered_resignation", "责令辞职", "organisational", 8, 24, 15, "undetermined", 1, "", 24),
+    ("removal", "免职", "organisational", 9, 24, 15, "undetermined", 1, "", 24),
+    ("demotion", "降职", "organisational", 10, 24, 15, "undetermined", 1, "", 24),
+    ("gov_warning", "警告", "government", 11, 6, 5, "competent", 1, "", None),
+    ("gov_demerit", "记过", "government", 12, 12, 10, "undetermined", 1, "", None),
+    ("gov_major_demerit", "记大过", "government", 13, 18, 15, "undetermined", 2, "", None),
+    ("gov_downgrade", "降级", "government", 14, 24, 20, "undetermined", 2, "", None),
+    ("gov_dismissal_from_post", "撤职", "government", 15, 24, 25, "undetermined", 2, "", None),
+    ("gov_expulsion", "开除", "government", 16, None, 30, "not_appraised", 1, "", None),
+    ("party_warning", "党内警告", "party", 11, 12, 5, "competent", 1, "", None),
+    ("party_serious_warning", "党内严重警告", "party", 12, 18, 10, "undetermined", 1, "", None),
+    ("party_post_removal", "撤销党内职务", "party", 14, 24, 15, "incompetent", 1, "", None),
+    ("party_probation_1y", "留党察看（一年）", "party", 15, 12, 18, "incompetent", 2, "undetermined", None),
+    ("party_probation", "留党察看（二年）", "party", 15, 24, 20, "incompetent", 3, "undetermined", None),
+    ("party_expulsion", "开除党籍", "party", 16, None, 30, "not_appraised", 1, "", None),
+]
 
-def seed_defaults(rule_model: Any, kind_model: Any) -> None:
-    """Create what is missing of the catalogue (models passed in, so migrations can use it); keep edits."""
+# Kinds renamed when the catalogue was split (only where the name is still the old default).
+RENAMED = {"party_probation": ("留党察看", "留党察看（二年）")}
+
+
+def seed_defaults(rule_model: Any, kind_model: Any, *, v1: bool = False) -> None:
+    """Create what is missing of the catalogue (models passed in, so migrations can use it); keep edits.
+
+    ``v1``: the catalogue as migration 0002 first wrote it (for the models of that migration's state)."""
     for code, category, text in default_rules():
         rule_model.objects.get_or_create(code=code, defaults={"category": category, "text": text})
-    for code, name, group, severity, months, points, cap, scope, bar in KINDS:
+    if v1:
+        for code, name, group, severity, months, points, cap, scope, bar in KINDS_V1:
+            kind_model.objects.get_or_create(code=code, defaults={
+                "name": name, "group": group, "severity": severity, "months_in_force": months,
+                "points": Decimal(points), "grade_cap": cap, "cap_scope": scope, "promotion_bar_months": bar})
+        return
+    for code, name, group, severity, months, points, cap, years, later, bar in KINDS:
         kind_model.objects.get_or_create(code=code, defaults={
             "name": name, "group": group, "severity": severity, "months_in_force": months,
-            "points": Decimal(points), "grade_cap": cap, "cap_scope": scope, "promotion_bar_months": bar})
+            "points": Decimal(points), "grade_cap": cap, "cap_years": years, "later_cap": later,
+            "promotion_bar_months": bar})
 
 
 def ensure_defaults() -> None:

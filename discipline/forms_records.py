@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from discipline.forms_cases import SELECT, SMALL, date_input
-from discipline.models import CapScope, GradeCap, RuleCategory, TalkKind, TalkOccasion
+from discipline.models import GradeCap, RuleCategory, TalkKind, TalkOccasion
 from org.models import Official, OrgUnit
 
 CHECK = {"class": "form-check-input"}
@@ -111,7 +111,12 @@ class KindForm(forms.Form):
     grade_cap = forms.ChoiceField(label=_("Grade cap"), required=False, choices=[("", _("No grade cap")),
                                                                                 *GradeCap.choices],
                                   widget=forms.Select(attrs=SELECT))
-    cap_scope = forms.ChoiceField(label=_("Grade cap applies to"), choices=CapScope.choices,
+    cap_years = forms.IntegerField(label=_("Grade cap for (appraisal years)"), min_value=1, max_value=10,
+                                   initial=1, widget=forms.NumberInput(attrs=SMALL),
+                                   help_text=_("Counted from the year the decision takes effect; 1 = that year "
+                                               "only."))
+    later_cap = forms.ChoiceField(label=_("Grade cap in the later years"), required=False,
+                                  choices=[("", _("The same cap")), *GradeCap.choices],
                                   widget=forms.Select(attrs=SELECT))
     promotion_bar_months = forms.IntegerField(label=_("No promotion for (months)"), required=False, min_value=0,
                                               max_value=600, widget=forms.NumberInput(attrs=SMALL))

@@ -100,9 +100,17 @@ class GradeCap(models.TextChoices):
     NOT_APPRAISED = "not_appraised", _("Not appraised (不参加考核)")
 
 
-class CapScope(models.TextChoices):
-    EFFECTIVE_YEAR = "effective_year", _("the year it takes effect")
-    IN_FORCE = "in_force", _("every year it is in force")
+def cap_years_field() -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        _("grade cap for (appraisal years)"), default=1, validators=[MinValueValidator(1)],
+        help_text=_("How many appraisal years the cap applies to, counted from the year the decision takes "
+                    "effect; 1 = that year only."))
+
+
+def later_cap_field() -> models.CharField:
+    return models.CharField(
+        _("grade cap in the later years"), max_length=16, choices=GradeCap.choices, blank=True,
+        help_text=_("Empty: the same cap every year. Otherwise the cap for the years after the first."))
 
 
 class DecisionKind(models.Model):
@@ -117,8 +125,8 @@ class DecisionKind(models.Model):
     points = models.DecimalField(_("points deducted"), max_digits=5, decimal_places=2, default=Decimal(0),
                                  validators=[MinValueValidator(Decimal(0))])
     grade_cap = models.CharField(_("grade cap"), max_length=16, choices=GradeCap.choices, blank=True)
-    cap_scope = models.CharField(_("grade cap applies to"), max_length=16, choices=CapScope.choices,
-                                 default=CapScope.EFFECTIVE_YEAR)
+    cap_years = cap_years_field()
+    later_cap = later_cap_field()
     promotion_bar_months = models.PositiveSmallIntegerField(
         _("no promotion for (months)"), null=True, blank=True,
         help_text=_("Empty: no bar beyond the period in force (a sanction bars promotion while in force)."))
@@ -296,8 +304,8 @@ class Decision(TimeStampedModel):
     points = models.DecimalField(_("points deducted"), max_digits=5, decimal_places=2,
                                  validators=[MinValueValidator(Decimal(0))])
     grade_cap = models.CharField(_("grade cap"), max_length=16, choices=GradeCap.choices, blank=True)
-    cap_scope = models.CharField(_("grade cap applies to"), max_length=16, choices=CapScope.choices,
-                                 default=CapScope.EFFECTIVE_YEAR)
+    cap_years = cap_years_field()
+    later_cap = later_cap_field()
     no_promotion_until = models.DateField(_("no promotion until"), null=True, blank=True)
     summary = models.TextField(_("decision text"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True,
@@ -327,12 +335,18 @@ class Decision(TimeStampedModel):
     def has_effect(self) -> bool:
         return not (self.exempted or self.revoked)
 
-    def cap_years(self) -> range:
-        """The appraisal years whose grade this decision caps."""
+    def capped_years(self) -> range:
+        """The appraisal years whose grade this decision caps: ``cap_years`` from the year it takes effect."""
         if not self.grade_cap or not self.has_effect:
             return range(0)
-        last = self.in_force_until if self.cap_scope == CapScope.IN_FORCE and self.in_force_until else None
-        return range(self.effective_date.year, (last or self.effective_date).year + 1)
+        first = self.effective_date.year
+        return range(first, first + max(self.cap_years, 1))
+
+    def cap_in(self, year: int) -> str:
+        """The cap on the grade of ``year`` ("" if none): ``later_cap`` after the first year, when set."""
+        if year not in self.capped_years():
+            return ""
+        return self.later_cap if self.later_cap and year > self.effective_date.year else self.grade_cap
 
     def bars_promotion_on(self, day: date) -> bool:
         return self.has_effect and self.no_promotion_until is not None and day <= self.no_promotion_until

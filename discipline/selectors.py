@@ -16,13 +16,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from discipline.models import (
     OPEN_CASE_STATUSES,
     Appeal,
-    CapScope,
     Case,
     Decision,
     GradeCap,
@@ -152,7 +152,7 @@ def effects_of(decisions: Iterable[Decision], open_case_subjects: Iterable[int] 
                today: date | None = None) -> list[Effect]:
     year = (today or timezone.localdate()).year
     effects = [
-        Effect(official_id=d.official_id, grade_cap=d.grade_cap, cap_years=tuple(d.cap_years()), points=d.points,
+        Effect(official_id=d.official_id, grade_cap=d.grade_cap, cap_years=tuple(d.capped_years()), points=d.points,
                effective_date=d.effective_date, until=d.in_force_until, no_promotion_until=d.no_promotion_until,
                decision_id=d.pk)
         for d in decisions
@@ -167,10 +167,9 @@ def effects_of(decisions: Iterable[Decision], open_case_subjects: Iterable[int] 
 def current_decisions(official_ids: Iterable[int] | QuerySet, today: date | None = None) -> QuerySet[Decision]:
     """Decisions with an effect now or this year: in force, capping this year's grade, or barring promotion."""
     today = today or timezone.localdate()
-    caps_this_year = ~Q(grade_cap="") & (
-        Q(effective_date__year=today.year)
-        | Q(cap_scope=CapScope.IN_FORCE, effective_date__year__lte=today.year, in_force_until__year__gte=today.year))
+    caps_this_year = ~Q(grade_cap="") & Q(cap_end__gt=today.year)  # E ≤ this year < E + cap_years
     return (Decision.objects.effective().filter(official_id__in=official_ids, effective_date__lte=today)
+            .alias(cap_end=ExtractYear("effective_date") + F("cap_years"))
             .filter(Q(in_force_until__gte=today) | Q(no_promotion_until__gte=today) | caps_this_year)
             .select_related("official", "official__unit")
             .order_by("official__unit__path", "official__name", "-effective_date"))

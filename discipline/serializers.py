@@ -13,7 +13,6 @@ from rest_framework import serializers
 from discipline.models import (
     Appeal,
     AppealOutcome,
-    CapScope,
     Case,
     CaseAttachment,
     CaseSource,
@@ -91,15 +90,19 @@ class RuleInputSerializer(serializers.Serializer):
 class KindSerializer(serializers.ModelSerializer):
     class Meta:
         model = DecisionKind
-        fields = ["id", "code", "name", "group", "severity", "months_in_force", "points", "grade_cap", "cap_scope",
-                  "promotion_bar_months", "is_active"]
+        fields = ["id", "code", "name", "group", "severity", "months_in_force", "points", "grade_cap", "cap_years",
+                  "later_cap", "promotion_bar_months", "is_active"]
         read_only_fields = fields
 
 
 class KindInputSerializer(serializers.Serializer):
     points = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0)
     grade_cap = serializers.ChoiceField(choices=GradeCap.choices, allow_blank=True)
-    cap_scope = serializers.ChoiceField(choices=CapScope.choices)
+    cap_years = serializers.IntegerField(min_value=1, max_value=10,
+                                         help_text="Appraisal years the grade cap applies to, 1 = the year the "
+                                                   "decision takes effect only.")
+    later_cap = serializers.ChoiceField(choices=GradeCap.choices, allow_blank=True, required=False,
+                                        help_text="The cap in the years after the first; blank = the same cap.")
     months_in_force = serializers.IntegerField(min_value=1, max_value=600, allow_null=True)
     promotion_bar_months = serializers.IntegerField(min_value=1, max_value=600, allow_null=True)
     is_active = serializers.BooleanField()
@@ -197,8 +200,8 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["id", "official", "case", "kind", "effective_date", "in_force_until", "grade_cap", "cap_scope",
-                  "points", "no_promotion_until", "exempted", "revoked", "summary", "appeal_deadline",
+        fields = ["id", "official", "case", "kind", "effective_date", "in_force_until", "grade_cap", "cap_years",
+                  "later_cap", "points", "no_promotion_until", "exempted", "revoked", "summary", "appeal_deadline",
                   "created_at"]
 
     def get_summary(self, obj: Decision) -> str | None:

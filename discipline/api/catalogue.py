@@ -83,7 +83,8 @@ class KindViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         kind = self.get_object()
         data = s.KindInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        values = {"points": kind.points, "grade_cap": kind.grade_cap, "cap_scope": kind.cap_scope,
+        values = {"points": kind.points, "grade_cap": kind.grade_cap, "cap_years": kind.cap_years,
+                  "later_cap": kind.later_cap,
                   "months_in_force": kind.months_in_force, "promotion_bar_months": kind.promotion_bar_months,
                   "is_active": kind.is_active, **data.validated_data}
         kind = catalogue_svc.kind_configure(by=_user(request), kind=kind, **values)

@@ -4,7 +4,7 @@ from discipline.defaults import seed_defaults
 
 
 def seed(apps, schema_editor):
-    seed_defaults(apps.get_model("discipline", "DisciplineRule"), apps.get_model("discipline", "DecisionKind"))
+    seed_defaults(apps.get_model("discipline", "DisciplineRule"), apps.get_model("discipline", "DecisionKind"), v1=True)
 
 
 class Migration(migrations.Migration):

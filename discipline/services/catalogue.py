@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError
-from discipline.models import DecisionKind, DisciplineRule
+from discipline.models import DecisionKind, DisciplineRule, GradeCap
 from discipline.selectors import can_edit_catalogue
 from discipline.services._common import required, save_as
 from org.models import User
@@ -35,12 +35,20 @@ def rule_save(*, by: User, rule: DisciplineRule | None = None, code: str, catego
 
 
 @transaction.atomic
-def kind_configure(*, by: User, kind: DecisionKind, points: Decimal, grade_cap: str, cap_scope: str,
-                   months_in_force: int | None, promotion_bar_months: int | None, is_active: bool) -> DecisionKind:
-    """Change a kind's defaults; decisions already recorded keep theirs."""
+def kind_configure(*, by: User, kind: DecisionKind, points: Decimal, grade_cap: str, cap_years: int,
+                   months_in_force: int | None, promotion_bar_months: int | None, is_active: bool,
+                   later_cap: str = "") -> DecisionKind:
+    """Change a kind's defaults; decisions already recorded keep theirs.
+
+    ``cap_years``: the appraisal years the grade cap applies to, from the year a decision takes effect (1 = that
+    year only); ``later_cap``: the cap in the years after the first ("" = the same)."""
     _check(by)
+    if cap_years < 1:
+        raise ApplicationError(_("A grade cap applies to at least one appraisal year."), code="invalid")
+    if any(cap and cap not in GradeCap.values for cap in (grade_cap, later_cap)):
+        raise ApplicationError(_("Choose a grade cap from the list."), code="invalid")
     kind = DecisionKind.objects.select_for_update().get(pk=kind.pk)
-    kind.points, kind.grade_cap, kind.cap_scope = points, grade_cap, cap_scope
+    kind.points, kind.grade_cap, kind.cap_years, kind.later_cap = points, grade_cap, cap_years, later_cap
     kind.months_in_force, kind.promotion_bar_months, kind.is_active = months_in_force, promotion_bar_months, is_active
     save_as(kind, by)
     return kind

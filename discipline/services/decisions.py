@@ -60,7 +60,7 @@ def apply_kind(decision: Decision, kind: DecisionKind) -> None:
     decision.kind = kind
     decision.points = kind.points
     decision.grade_cap = kind.grade_cap
-    decision.cap_scope = kind.cap_scope
+    decision.cap_years, decision.later_cap = kind.cap_years, kind.later_cap
     decision.in_force_until = period_end(decision.effective_date, kind.months_in_force)
     decision.no_promotion_until = default_promotion_bar(kind, decision.effective_date)
 

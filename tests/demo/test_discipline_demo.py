@@ -84,7 +84,8 @@ def test_decisions_carry_their_kinds_effects(seeded: str) -> None:
     for d in decisions:
         kind = d.kind
         assert d.effective_date == d.case.decided_on and today - d.effective_date <= timedelta(days=300)
-        assert (d.points, d.grade_cap, d.cap_scope) == (kind.points, kind.grade_cap, kind.cap_scope)
+        assert (d.points, d.grade_cap, d.cap_years, d.later_cap) == (kind.points, kind.grade_cap, kind.cap_years,
+                                                                       kind.later_cap)
         until = add_months(d.effective_date, kind.months_in_force) - timedelta(days=1) \
             if kind.months_in_force else None
         assert d.in_force_until == until

@@ -104,11 +104,20 @@ def test_decision_kinds_are_configured_through_the_service(county, client_for, k
     inspector = client_for(county.inspector)
     body = inspector.get("/api/v1/decision-kinds/", {"group": "government"}).json()
     assert [k["code"] for k in body["results"]][:2] == ["gov_warning", "gov_demerit"]
+    caps = {k["code"]: (k["grade_cap"], k["cap_years"], k["later_cap"]) for k in body["results"]}
+    assert caps["gov_demerit"] == ("undetermined", 1, "") and caps["gov_major_demerit"] == ("undetermined", 2, "")
+    probation = inspector.get("/api/v1/decision-kinds/", {"group": "party"}).json()["results"]
+    assert {k["code"]: (k["cap_years"], k["later_cap"]) for k in probation if k["code"].startswith("party_prob")} \
+        == {"party_probation_1y": (2, "undetermined"), "party_probation": (3, "undetermined")}
     demerit = kinds["gov_demerit"]
     response = inspector.patch(f"/api/v1/decision-kinds/{demerit.pk}/", {"points": "12.50"}, content_type=JSON)
     assert response.status_code == 200, response.json()
     demerit.refresh_from_db()
-    assert demerit.points == Decimal("12.50") and demerit.grade_cap == "undetermined"
+    assert demerit.points == Decimal("12.50") and demerit.grade_cap == "undetermined" and demerit.cap_years == 1
+    response = inspector.patch(f"/api/v1/decision-kinds/{demerit.pk}/", {"cap_years": 2}, content_type=JSON)
+    assert response.status_code == 200 and response.json()["cap_years"] == 2
+    assert inspector.patch(f"/api/v1/decision-kinds/{demerit.pk}/", {"cap_years": 0},
+                           content_type=JSON).status_code == 400
     assert demerit.history.first().history_user == county.inspector
     assert inspector.put(f"/api/v1/decision-kinds/{demerit.pk}/", {}, content_type=JSON).status_code == 405
     assert client_for(county.head).patch(f"/api/v1/decision-kinds/{demerit.pk}/", {"points": "1"},
@@ -257,7 +266,7 @@ def test_record_a_decision_and_the_subject_sees_only_its_effects(county, client_
     body = response.json()
     assert body["kind"]["name"] == "记过" and body["grade_cap"] == "undetermined" and body["points"] == "10.00"
     assert body["in_force_until"] == "2027-05-09" and body["no_promotion_until"] == "2027-05-09"
-    assert body["cap_scope"] == "in_force" and body["exempted"] is False and body["revoked"] is False
+    assert (body["cap_years"], body["later_cap"]) == (1, "") and body["exempted"] is False and body["revoked"] is False
     assert body["summary"] == "给予记过处分，因收受礼品。" and body["appeal_deadline"] == "2026-06-09"
     assert body["case"] == {"id": open_case.pk, "number": open_case.number}
 

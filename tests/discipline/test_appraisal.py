@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -47,11 +48,8 @@ def test_an_open_case_holds_the_grade_and_a_decision_caps_the_years_it_applies_t
         ("undetermined", "正在接受调查：年度考核等次暂缓确定，待案件办结")]
     _demerit(county, open_case, kinds)
     case_transition(by=county.inspector, case=open_case, to="decided")
-    assert _discipline(constraints_for(2026).get(staff, [])) == [
-        ("undetermined", "纪律处分：不确定等次，有效期至 2027-04-30")]
-    assert _discipline(constraints_for(2027).get(staff, [])) == [
-        ("undetermined", "纪律处分：不确定等次，有效期至 2027-04-30")]  # 记过 applies every year it is in force
-    assert constraints_for(2028).get(staff) is None
+    assert _discipline(constraints_for(2026).get(staff, [])) == [("undetermined", "纪律处分：当年不确定等次")]
+    assert constraints_for(2027).get(staff) is None  # 记过: the year it takes effect only, though in force into 2027
     assert constraints_for(2025).get(staff) is None
 
 
@@ -59,9 +57,72 @@ def test_a_warning_caps_only_the_year_it_takes_effect(county, open_case, kinds):
     _demerit(county, open_case, kinds, code="gov_warning", day=date(2026, 11, 1))
     case_transition(by=county.inspector, case=open_case, to="decided")
     staff = county.staff_official.pk
-    assert _discipline(constraints_for(2026, [staff])[staff]) == [
-        ("competent", "纪律处分：等次最高为称职，有效期至 2027-04-30")]
+    assert _discipline(constraints_for(2026, [staff])[staff]) == [("competent", "纪律处分：当年等次最高为称职")]
     assert constraints_for(2027, [staff]).get(staff) is None
+
+
+def _caps(year: int, official: int) -> list[str]:
+    return [c.max_grade for c in constraints_for(year, [official]).get(official, []) if c.source == "discipline"]
+
+
+def test_a_major_demerit_caps_the_year_it_takes_effect_and_the_next(county, open_case, kinds):
+    staff = county.staff_official.pk
+    decision = _demerit(county, open_case, kinds, code="gov_major_demerit", day=date(2025, 11, 1))
+    case_transition(by=county.inspector, case=open_case, to="decided")
+    assert (decision.cap_years, decision.in_force_until) == (2, date(2027, 4, 30))
+    assert _caps(2025, staff) == _caps(2026, staff) == ["undetermined"]
+    assert _caps(2027, staff) == []  # still in force in 2027, but the cap covers two appraisal years
+    assert _caps(2024, staff) == []
+    reason = constraints_for(2026, [staff])[staff][0].reason
+    assert "2025" in reason and "2" in reason and "记大过" not in reason
+
+
+def test_a_warning_in_december_caps_only_that_year_though_in_force_into_the_next(county, open_case, kinds):
+    staff = county.staff_official.pk
+    decision = _demerit(county, open_case, kinds, code="gov_warning", day=date(2026, 12, 15))
+    case_transition(by=county.inspector, case=open_case, to="decided")
+    assert decision.in_force_until == date(2027, 6, 14)
+    assert _caps(2026, staff) == ["competent"] and _caps(2027, staff) == []
+
+
+def test_a_demerit_caps_only_its_year(county, open_case, kinds):
+    staff = county.staff_official.pk
+    _demerit(county, open_case, kinds, code="gov_demerit", day=date(2026, 2, 1))
+    case_transition(by=county.inspector, case=open_case, to="decided")
+    assert _caps(2026, staff) == ["undetermined"] and _caps(2027, staff) == []
+
+
+@pytest.mark.parametrize(("code", "years"), [("party_probation_1y", 2), ("party_probation", 3)])
+def test_party_probation_is_incompetent_that_year_then_not_determined(county, open_case, kinds, code, years):
+    staff = county.staff_official.pk
+    _demerit(county, open_case, kinds, code=code, day=date(2026, 3, 1))
+    case_transition(by=county.inspector, case=open_case, to="decided")
+    assert _caps(2026, staff) == ["incompetent"]
+    assert [_caps(2026 + n, staff) for n in range(1, years)] == [["undetermined"]] * (years - 1)
+    assert _caps(2026 + years, staff) == []
+    first, later = constraints_for(2026, [staff])[staff][0], constraints_for(2027, [staff])[staff][0]
+    assert first.reason == "纪律处分：当年不称职"
+    if years == 2:  # the one later year is "this year"
+        assert later.reason == "纪律处分：当年不确定等次"
+    else:  # "… for 2 appraisal years from 2027"
+        assert "2027" in later.reason and "察看" not in later.reason
+
+
+@pytest.mark.parametrize("code", ["gov_expulsion", "party_expulsion"])
+def test_expulsion_means_not_appraised(county, open_case, kinds, code):
+    staff = county.staff_official.pk
+    _demerit(county, open_case, kinds, code=code, day=date(2026, 7, 1))
+    case_transition(by=county.inspector, case=open_case, to="decided")
+    assert _caps(2026, staff) == ["not_appraised"] and _caps(2027, staff) == []
+
+
+def test_the_default_caps_of_the_other_kinds(kinds):
+    caps = {code: (kind.grade_cap, kind.cap_years, kind.later_cap) for code, kind in kinds.items()}
+    assert caps["party_warning"] == caps["admonishment"] == caps["post_adjustment"] == ("competent", 1, "")
+    assert caps["party_serious_warning"] == caps["removal"] == caps["demotion"] == ("undetermined", 1, "")
+    assert caps["ordered_resignation"] == ("undetermined", 1, "")
+    assert caps["party_post_removal"] == ("incompetent", 1, "")
+    assert caps["gov_downgrade"] == caps["gov_dismissal_from_post"] == ("undetermined", 2, "")
 
 
 def test_the_proposed_grade_follows_the_cap_with_its_reason(county, open_case, kinds):

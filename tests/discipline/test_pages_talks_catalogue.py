@@ -89,11 +89,17 @@ def test_configure_a_decision_kind(county, client_for, kinds):
     client = client_for(county.inspector)
     form = client.get(reverse("discipline:kind_edit", args=[kind.pk]))
     assert form.status_code == 200 and form.context["form"].initial["months_in_force"] == 6
-    data = {"months_in_force": "6", "points": "4", "grade_cap": "competent", "cap_scope": "effective_year",
+    data = {"months_in_force": "6", "points": "4", "grade_cap": "competent", "cap_years": "1",
             "promotion_bar_months": "", "is_active": "on"}
     assert client.post(reverse("discipline:kind_edit", args=[kind.pk]), data).status_code == 302
     kind = DecisionKind.objects.get(pk=kind.pk)
-    assert kind.points == 4
+    assert kind.points == 4 and (kind.cap_years, kind.later_cap) == (1, "")
+    later = {**data, "grade_cap": "incompetent", "cap_years": "2", "later_cap": "undetermined"}
+    assert client.post(reverse("discipline:kind_edit", args=[kind.pk]), later).status_code == 302
+    kind = DecisionKind.objects.get(pk=kind.pk)
+    assert (kind.grade_cap, kind.cap_years, kind.later_cap) == ("incompetent", 2, "undetermined")
+    bad = client.post(reverse("discipline:kind_edit", args=[kind.pk]), {**data, "cap_years": "0"})
+    assert bad.status_code == 200 and bad.context["form"].errors["cap_years"]
     bad = client.post(reverse("discipline:kind_edit", args=[kind.pk]), {**data, "points": "-1"})
     assert bad.status_code == 200 and bad.context["form"].errors["points"]
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from common.errors import ApplicationError
 from common.models import Notification
+from discipline.defaults import KINDS
 from discipline.models import (
-    CapScope,
     Case,
     CaseAccess,
     CaseStatus,
@@ -53,6 +54,17 @@ def test_the_default_catalogue_holds_the_eight_prohibitions_and_33_situations(ki
     assert DisciplineRule.objects.exclude(category="prohibition").count() == 33
     assert kinds["gov_demerit"].months_in_force == 12 and kinds["gov_warning"].months_in_force == 6
     assert kinds["party_post_removal"].grade_cap == "incompetent"
+
+
+def test_the_default_caps_count_appraisal_years_and_migration_0003_ships_the_same():
+    migration = import_module("discipline.migrations.0003_cap_years")
+    shipped = {code: (cap, years, later) for code, _n, _g, _s, _m, _p, cap, years, later, _b in KINDS}
+    assert {code: shipped[code] for code in migration.NEW_CAPS} == migration.NEW_CAPS
+    added = migration.ADDED
+    assert shipped[added["code"]] == (added["grade_cap"], added["cap_years"], added["later_cap"])
+    assert set(shipped) == set(migration.NEW_CAPS) | {added["code"]} | {
+        "reminder_talk", "criticism_education", "self_examination", "public_criticism"}
+    assert migration.span_of_months(12) == 2 and migration.span_of_months(None) == 1
 
 
 def test_registering_numbers_the_case_and_starts_its_timeline(county, open_case):
@@ -128,14 +140,15 @@ def test_dates_of_a_period_end_the_day_before_the_same_day_months_later():
 
 def test_a_decision_copies_the_kinds_effects(county, open_case, kinds):
     demerit = _decide(county, open_case, kinds)
-    assert (demerit.points, demerit.grade_cap, demerit.cap_scope) == (Decimal(10), "undetermined", CapScope.IN_FORCE)
+    assert (demerit.points, demerit.grade_cap, demerit.cap_years, demerit.later_cap) == (
+        Decimal(10), "undetermined", 1, "")
     assert demerit.in_force_until == date(2027, 4, 30)
     assert demerit.no_promotion_until == date(2027, 4, 30)  # a sanction bars promotion while in force
-    assert list(demerit.cap_years()) == [2026, 2027]
+    assert list(demerit.capped_years()) == [2026]  # 记过: the year it takes effect only, though in force into 2027
     admonished = decision_record(by=county.inspector, case=open_case, official=county.staff_official,
                                  kind=kinds["admonishment"], effective_date=date(2026, 5, 10))
     assert admonished.no_promotion_until == date(2026, 11, 9)  # 诫勉: six months
-    assert admonished.grade_cap == "competent" and list(admonished.cap_years()) == [2026]
+    assert admonished.grade_cap == "competent" and list(admonished.capped_years()) == [2026]
     talk = decision_record(by=county.inspector, case=open_case, official=county.staff_official,
                            kind=kinds["reminder_talk"], effective_date=date(2026, 5, 10), points=Decimal("0.5"))
     assert (talk.points, talk.grade_cap, talk.no_promotion_until) == (Decimal("0.5"), "", None)
@@ -184,7 +197,7 @@ def test_error_tolerance_runs_request_review_decision_and_rectification(county, 
                                rectification="完善审批流程", rectification_due=date(2026, 12, 31))
     assert request.status == ToleranceStatus.APPROVED
     decision.refresh_from_db()
-    assert decision.exempted and not decision.has_effect and list(decision.cap_years()) == []
+    assert decision.exempted and not decision.has_effect and list(decision.capped_years()) == []
     assert request.rectification_status == RectificationStatus.PENDING
     request = rectification_complete(by=county.inspector, request=request, done_on=date(2026, 11, 1),
                                      note="流程已完善")
@@ -290,14 +303,14 @@ def test_the_catalogue_is_edited_by_county_level_discipline_inspection(county, k
         with pytest.raises(ApplicationError):
             rule_save(by=user, code="ZF-06", category="style", text="x")
     kind = kind_configure(by=county.inspector, kind=kinds["gov_warning"], points=Decimal(6), grade_cap="competent",
-                          cap_scope="effective_year", months_in_force=6, promotion_bar_months=None, is_active=True)
+                          cap_years=1, months_in_force=6, promotion_bar_months=None, is_active=True)
     assert kind.points == Decimal(6)
 
 
 def test_a_decision_keeps_its_effects_when_the_kind_changes_later(county, open_case, kinds):
     decision = _decide(county, open_case, kinds, code="gov_warning")
     kind_configure(by=county.inspector, kind=kinds["gov_warning"], points=Decimal(8), grade_cap="basic",
-                   cap_scope="effective_year", months_in_force=6, promotion_bar_months=None, is_active=True)
+                   cap_years=1, months_in_force=6, promotion_bar_months=None, is_active=True)
     decision.refresh_from_db()
     assert (decision.points, decision.grade_cap) == (Decimal(5), "competent")
 
