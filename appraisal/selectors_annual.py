@@ -19,12 +19,12 @@ from appraisal.models import (
     AnnualProcedure,
     AnnualSummary,
     AppraisalPeriod,
+    Grade,
     GradeAppeal,
     GradeDecision,
     GradeNotice,
     GradeReview,
     Objection,
-    ObjectionStatus,
     ProcedureEvent,
     PublicNotice,
     SignStatus,
@@ -32,8 +32,25 @@ from appraisal.models import (
 from org.models import OrgUnit, User
 from org.selectors import access_for
 
+INVESTIGATION = "investigation"  # the source of the hold the discipline provider writes for an open case
 TOP_DEPTH = 2  # the county is depth 1; its bureaus, towns and parks are the top-level units of the procedure
 MANAGERS = ("org", "head")
+
+
+def unit_grades(procedure: AnnualProcedure) -> QuerySet[GradeDecision]:
+    """The grades of the procedure's unit and year."""
+    return GradeDecision.objects.filter(period_id=procedure.period_id, unit_id=procedure.unit_id)
+
+
+def appraised_grades(procedure: AnnualProcedure) -> QuerySet[GradeDecision]:
+    """The unit's grades of officials who take part (not 不参加考核): they write a summary."""
+    return unit_grades(procedure).exclude(proposed=Grade.NOT_APPRAISED)
+
+
+def needs_comment_q() -> Q:
+    """Rows that need a 评语: appraised and not under investigation (the JSON test is done in the database as a
+    text match, which every backend supports, on the source name the discipline provider writes)."""
+    return ~Q(proposed=Grade.NOT_APPRAISED) & ~Q(constraints__icontains=f'"{INVESTIGATION}"')
 
 
 def _unit_q(user: User | AnonymousUser, relation: str, roles: Iterable[str]) -> Q:
@@ -82,9 +99,6 @@ def procedure_figures(procedure: AnnualProcedure) -> dict[str, int]:
     summaries = procedure.summaries.aggregate(
         total=Count("id"), submitted=Count("id", filter=Q(status="submitted")),
         returned=Count("id", filter=Q(status="returned")))
-    from appraisal.services.comments import needs_comment_q
-    from appraisal.services.procedure import unit_grades
-
     grades = unit_grades(procedure).aggregate(
         total=Count("id"), need_comment=Count("id", filter=needs_comment_q()),
         commented=Count("id", filter=needs_comment_q() & ~Q(comment="")),
@@ -139,10 +153,6 @@ def objections_visible_to(user: User | AnonymousUser) -> QuerySet[Objection]:
     if access.official_id is not None:
         q |= Q(filed_by_id=access.official_id)
     return qs.filter(q)
-
-
-def open_objections(user: User | AnonymousUser) -> QuerySet[Objection]:
-    return objections_visible_to(user).filter(status=ObjectionStatus.OPEN)
 
 
 def grade_notices_visible_to(user: User | AnonymousUser) -> QuerySet[GradeNotice]:

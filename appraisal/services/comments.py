@@ -15,11 +15,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import GRADE_ORDER, AnnualProcedure, Grade, GradeDecision, Stage
+from appraisal.selectors_annual import INVESTIGATION
 from appraisal.services.grades import REPLACING, apply_constraints
 from appraisal.services.procedure import (
     is_head_over,
@@ -31,7 +31,6 @@ from appraisal.services.procedure import (
 from common.errors import ApplicationError
 from org.models import User
 
-INVESTIGATION = "investigation"  # the source of the hold the discipline provider writes for an open case
 COMMENT_MAX = 3000
 
 
@@ -51,12 +50,6 @@ def comment_rule(grade: GradeDecision) -> CommentRule:
     if apply_constraints(Grade.COMPETENT, grade.constraints or []) in REPLACING:
         return CommentRule.ONLY
     return CommentRule.REQUIRED
-
-
-def needs_comment_q() -> Q:
-    """Rows that need a 评语: appraised and not under investigation (the JSON test is done in the database as a
-    text match, which every backend supports, on the source name the discipline provider writes)."""
-    return ~Q(proposed=Grade.NOT_APPRAISED) & ~Q(constraints__icontains=f'"{INVESTIGATION}"')
 
 
 def comment_write(

@@ -34,6 +34,7 @@ from appraisal.models import (
     SignStatus,
     Stage,
 )
+from appraisal.selectors_annual import unit_grades
 from appraisal.services.bulk import update_with_history
 from appraisal.services.notices import new_candidates
 from appraisal.services.procedure import (
@@ -43,7 +44,6 @@ from appraisal.services.procedure import (
     require,
     require_stage,
     set_stage,
-    unit_grades,
 )
 from common.errors import ApplicationError
 from common.notifications import Notice, notify_many

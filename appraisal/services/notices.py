@@ -34,6 +34,7 @@ from appraisal.models import (
     PublicNotice,
     Stage,
 )
+from appraisal.selectors_annual import unit_grades
 from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import (
     is_org_over,
@@ -42,7 +43,6 @@ from appraisal.services.procedure import (
     require,
     require_stage,
     set_stage,
-    unit_grades,
 )
 from common.errors import ApplicationError
 from common.notifications import Notice, notify, notify_many
@@ -67,10 +67,6 @@ def notice_end(starts_on: date, working_days: int | None = None) -> date:
 def is_running(notice: PublicNotice, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return notice.starts_on <= today <= notice.ends_on
-
-
-def has_ended(notice: PublicNotice, today: date | None = None) -> bool:
-    return (today or timezone.localdate()) > notice.ends_on
 
 
 def new_candidates(procedure: AnnualProcedure) -> QuerySet[GradeDecision]:

@@ -20,23 +20,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import (
-    STAGE_ORDER,
     AnnualProcedure,
     AnnualSummary,
     AppraisalPeriod,
-    Grade,
     GradeDecision,
     PeriodKind,
     ProcedureEvent,
     Stage,
     SummaryStatus,
 )
+from appraisal.selectors_annual import appraised_grades, needs_comment_q, unit_grades, unopened_units
 from common.errors import ApplicationError
 from common.notifications import Notice, notify, notify_many
 from org.models import Official, OrgUnit, User
@@ -101,15 +99,6 @@ def lock(procedure: AnnualProcedure) -> AnnualProcedure:
 
 
 # -- reads used by the actions -------------------------------------------------------------------------
-def unit_grades(procedure: AnnualProcedure) -> QuerySet[GradeDecision]:
-    return GradeDecision.objects.filter(period_id=procedure.period_id, unit_id=procedure.unit_id)
-
-
-def appraised_grades(procedure: AnnualProcedure) -> QuerySet[GradeDecision]:
-    """The unit's grades of officials who take part (not 不参加考核): they write a summary."""
-    return unit_grades(procedure).exclude(proposed=Grade.NOT_APPRAISED)
-
-
 def procedure_for_grade(grade: GradeDecision) -> AnnualProcedure:
     procedure = AnnualProcedure.objects.select_related("unit", "period").filter(
         period_id=grade.period_id, unit_id=grade.unit_id).first()
@@ -155,8 +144,6 @@ def procedure_open(*, period: AppraisalPeriod, unit: OrgUnit, by: User) -> Annua
 
 def procedures_open_all(*, period: AppraisalPeriod, by: User) -> int:
     """Open the appraisal of every unit in the caller's scope whose grades are proposed; return how many."""
-    from appraisal.selectors_annual import unopened_units
-
     require(access_for(by).has_role("org"), _("Only the organization department may open the annual appraisal."))
     units = unopened_units(by, period)
     count = 0
@@ -193,8 +180,6 @@ def summaries_close(*, procedure: AnnualProcedure, by: User) -> AnnualProcedure:
 
 def proposals_submit(*, procedure: AnnualProcedure, by: User) -> AnnualProcedure:
     """Put the 评语 and proposals to the organization department once every required 评语 is written."""
-    from appraisal.services.comments import needs_comment_q
-
     require(is_lead_over(by, procedure.unit), _("Only the unit's head or the organization department may do this."))
     with transaction.atomic():
         locked = lock(procedure)
@@ -214,7 +199,3 @@ def proposals_submit(*, procedure: AnnualProcedure, by: User) -> AnnualProcedure
                title=_("The %(year)s proposals of %(unit)s wait for confirmation") % {
                    "year": locked.period.key, "unit": locked.unit.name})
     return locked
-
-
-def stage_reached(procedure: AnnualProcedure, stage: Stage) -> bool:
-    return STAGE_ORDER.index(Stage(procedure.stage)) >= STAGE_ORDER.index(stage)

@@ -14,9 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.models import SUMMARY_SECTIONS, AnnualProcedure, AnnualSummary, Stage, SummaryStatus
+from appraisal.models import (
+    SUMMARY_SECTIONS,
+    AnnualProcedure,
+    AnnualSummary,
+    Grade,
+    GradeDecision,
+    Stage,
+    SummaryStatus,
+)
 from appraisal.services.procedure import (
-    appraised_grades,
     is_head_over,
     is_lead_over,
     procedure_event,
@@ -39,12 +46,20 @@ def may_write(user: User, official: Official) -> bool:
     return official.user_id is None and is_head_over(user, official)
 
 
-def summary_for(*, procedure: AnnualProcedure, official: Official) -> AnnualSummary:
-    """Return the official's summary of the procedure, creating the empty draft of a late-added official."""
-    if not appraised_grades(procedure).filter(official=official).exists():
-        raise ApplicationError(_("You are not appraised in this unit this year."), code="not_appraised")
-    summary, _created = AnnualSummary.objects.get_or_create(procedure=procedure, official=official)
-    return summary
+def summaries_ensure(*, official: Official) -> int:
+    """Give an official the empty summary of each unit's year at the summaries stage where they are appraised but
+    have none — one added to the roster after the year was opened (the grades proposed again). Return how many."""
+    wanted = [(period_id, unit_id) for period_id, unit_id in GradeDecision.objects.filter(official=official)
+              .exclude(proposed=Grade.NOT_APPRAISED).values_list("period_id", "unit_id")]
+    if not wanted:
+        return 0
+    procedures = AnnualProcedure.objects.filter(
+        stage=Stage.SUMMARIES, period_id__in={p for p, _u in wanted}, unit_id__in={u for _p, u in wanted}).exclude(
+        summaries__official=official)
+    created = [AnnualSummary(procedure=p, official=official) for p in procedures
+               if (p.period_id, p.unit_id) in wanted]
+    AnnualSummary.objects.bulk_create(created, ignore_conflicts=True)
+    return len(created)
 
 
 def _lock(summary: AnnualSummary) -> AnnualSummary:

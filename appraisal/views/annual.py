@@ -35,7 +35,7 @@ from appraisal.models import (
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import notices as notice_svc
 from appraisal.services import procedure as svc
-from appraisal.services.comments import comment_rule, comment_write, needs_comment_q
+from appraisal.services.comments import comment_rule, comment_write
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
@@ -171,7 +171,7 @@ def notice_open_view(request: AuthedRequest, pk: int) -> HttpResponse:
 # -- 评语 --------------------------------------------------------------------------------------------------------
 def _comment_rows(request: AuthedRequest, procedure: AnnualProcedure) -> QuerySet[GradeDecision]:
     """The unit's grades the user writes or reads 评语 for: a head those under them, the org department all."""
-    rows = svc.unit_grades(procedure).select_related("official", "official__unit", "commented_by__official")
+    rows = reads.unit_grades(procedure).select_related("official", "official__unit", "commented_by__official")
     access = access_for(request.user)
     if not access.covers(procedure.unit.path, ("org",)):
         q = Q(pk__in=[])
@@ -189,7 +189,7 @@ def procedure_comments(request: AuthedRequest, pk: int) -> HttpResponse:
     rows = _comment_rows(request, procedure)
     missing = request.GET.get("missing") == "1"
     if missing:
-        rows = rows.filter(needs_comment_q(), comment="")
+        rows = rows.filter(reads.needs_comment_q(), comment="")
     page = _page(request, rows)
     for row in page.object_list:
         row.rule = comment_rule(row)

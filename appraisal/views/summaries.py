@@ -23,6 +23,7 @@ from appraisal.views.annual import procedure_of
 from common.errors import ApplicationError
 from common.forms import form_submit, show_error
 from common.http import AuthedRequest
+from org.models import Official
 from org.selectors import access_for, require_role
 
 PAGE_SIZE = 25
@@ -32,6 +33,7 @@ def _mine(request: AuthedRequest) -> list[AnnualSummary]:
     official_id = access_for(request.user).official_id
     if official_id is None:
         return []
+    svc.summaries_ensure(official=Official.objects.get(pk=official_id))
     return list(reads.summaries_visible_to(request.user).filter(official_id=official_id)
                 .order_by("-procedure__period__start"))
 

@@ -329,3 +329,20 @@ def test_a_bureau_org_department_cannot_open_or_see_another_bureau(county, cultu
     assert client.get(reverse("appraisal:procedure_detail", args=[culture_procedure.pk])).status_code == 404
     listing = client.get(reverse("appraisal:procedure_list")).content.decode()
     assert "文化和旅游局" not in listing and "财政局" in listing
+
+
+def test_an_official_added_after_the_year_opened_gets_a_summary_to_write(county, culture, client_for):
+    from appraisal.services.grades import grades_propose
+    from tests.factories import period
+
+    procedure = open_procedure(county, culture)
+    newcomer_user = UserFactory(username="newcomer")
+    newcomer = OfficialFactory(unit=county.culture_office, user=newcomer_user)
+    ScorecardFactory(official=newcomer, unit=culture, total=Decimal(80))
+    grades_propose(period=period("2026"), by=county.orgadmin)  # the roster grows after the opening
+    assert not AnnualSummary.objects.filter(official=newcomer).exists()
+    page = client_for(newcomer_user).get(reverse("appraisal:summary_mine")).content.decode()
+    assert 'data-testid="summary-form"' in page
+    assert AnnualSummary.objects.get(official=newcomer).procedure == procedure
+    client_for(newcomer_user).get(reverse("appraisal:summary_mine"))
+    assert AnnualSummary.objects.filter(official=newcomer).count() == 1
