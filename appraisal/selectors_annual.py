@@ -94,6 +94,18 @@ def unopened_units(user: User | AnonymousUser, period: AppraisalPeriod) -> Query
     return units.filter(q)
 
 
+def comment_rows_for(user: User | AnonymousUser, procedure: AnnualProcedure) -> QuerySet[GradeDecision]:
+    """The unit's grades a user writes or reads the 评语 of: a head those under them, the org department all."""
+    rows = unit_grades(procedure).select_related("official", "official__unit", "commented_by__official")
+    access = access_for(user)
+    if not access.covers(procedure.unit.path, ("org",)):
+        q = Q(pk__in=[])
+        for path in access.paths(("head", "org")):
+            q |= Q(official__unit__path__startswith=path)
+        rows = rows.filter(q)
+    return rows.order_by("official__unit__path", "official__name", "official_id")
+
+
 def procedure_figures(procedure: AnnualProcedure) -> dict[str, int]:
     """Counts for the stage page: summaries by status, 评语 written, notices signed (three queries)."""
     summaries = procedure.summaries.aggregate(

@@ -169,24 +169,12 @@ def notice_open_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 # -- 评语 --------------------------------------------------------------------------------------------------------
-def _comment_rows(request: AuthedRequest, procedure: AnnualProcedure) -> QuerySet[GradeDecision]:
-    """The unit's grades the user writes or reads 评语 for: a head those under them, the org department all."""
-    rows = reads.unit_grades(procedure).select_related("official", "official__unit", "commented_by__official")
-    access = access_for(request.user)
-    if not access.covers(procedure.unit.path, ("org",)):
-        q = Q(pk__in=[])
-        for path in access.paths(("head", "org")):
-            q |= Q(official__unit__path__startswith=path)
-        rows = rows.filter(q)
-    return rows.order_by("official__unit__path", "official__name", "official_id")
-
-
 @login_required
 def procedure_comments(request: AuthedRequest, pk: int) -> HttpResponse:
     """The 评语 of the unit: written, missing, or not to be written (the rules), with the proposals."""
     procedure = procedure_of(request, pk)
     require_role(request.user, "org", "head")
-    rows = _comment_rows(request, procedure)
+    rows = reads.comment_rows_for(request.user, procedure)
     missing = request.GET.get("missing") == "1"
     if missing:
         rows = rows.filter(reads.needs_comment_q(), comment="")
@@ -217,7 +205,7 @@ def comment_edit(request: AuthedRequest, pk: int, grade_pk: int) -> HttpResponse
     """Write one official's 评语 and proposed grade, with the summary, the ledger and the quarters beside it."""
     procedure = procedure_of(request, pk)
     require_role(request.user, "org", "head")
-    grade = get_object_or_404(_comment_rows(request, procedure).select_related("period"), pk=grade_pk)
+    grade = get_object_or_404(reads.comment_rows_for(request.user, procedure).select_related("period"), pk=grade_pk)
     status = 200
     if request.method == "POST":
         form = CommentForm(request.POST)
@@ -228,7 +216,9 @@ def comment_edit(request: AuthedRequest, pk: int, grade_pk: int) -> HttpResponse
                 show_error(form, error)
             else:
                 messages.success(request, _("The comment of %(name)s was saved.") % {"name": grade.official.name})
-                following = _comment_rows(request, procedure).filter(comment="").exclude(pk=grade.pk).first()
+                following = (reads.comment_rows_for(request.user, procedure)
+                             .filter(reads.needs_comment_q(), comment="").exclude(pk=grade.pk)
+                             .exclude(official_id=access_for(request.user).official_id or 0).first())
                 if following is not None and request.POST.get("next") == "1":
                     return redirect("appraisal:comment_edit", pk=pk, grade_pk=following.pk)
                 return redirect(reverse("appraisal:procedure_comments", args=[pk]))
