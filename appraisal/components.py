@@ -10,7 +10,7 @@ not change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,12 +21,14 @@ ComponentProvider = Callable[["PeriodWindow"], dict[int, "ComponentValue"]]
 
 @dataclass(frozen=True)
 class PeriodWindow:
-    """What a provider needs to know of the period: its key, kind and dates."""
+    """What a provider needs to know of the period: its key, kind and dates, and the score parameters it is
+    computed with (``appraisal.parameters``: frozen with a closed period, live for an open one)."""
 
     key: str
     kind: str
     start: date
     end: date
+    parameters: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,16 @@ class ComponentValue:
 
 
 _PROVIDERS: dict[str, ComponentProvider] = {}
+_FACTS: dict[str, tuple[str, ...]] = {}
 
 
-def component_provider(code: str) -> Callable[[ComponentProvider], ComponentProvider]:
-    """Register the provider of a component (one per component code)."""
+def component_provider(code: str, *, facts: tuple[str, ...] = ()) -> Callable[[ComponentProvider], ComponentProvider]:
+    """Register the provider of a component (one per component code) and the facts it counts (names of
+    ``appraisal.facts.FACTS``: a fact counted here is not also a ledger row)."""
 
     def register(function: ComponentProvider) -> ComponentProvider:
         _PROVIDERS[code] = function
+        _FACTS[code] = facts
         return function
 
     return register
@@ -50,3 +55,8 @@ def component_provider(code: str) -> Callable[[ComponentProvider], ComponentProv
 
 def registered_providers() -> dict[str, ComponentProvider]:
     return dict(_PROVIDERS)
+
+
+def component_facts() -> dict[str, tuple[str, ...]]:
+    """Return ``{component code: the facts it counts}``."""
+    return dict(_FACTS)

@@ -16,6 +16,10 @@ WORK = 0.6 × task completion + 0.4 × report quality, or either part alone when
 TIMELINESS = the mean over the official's monthly reports for months in the period that are due:
 submitted on time 1.0, late 0.5, missing (flagged at the deadline and still not submitted) 0. A draft not
 yet past its deadline is not counted.
+
+The numbers above are the defaults of the component constants: a deployment changes them with
+``APPRAISAL_COMPONENT_CONSTANTS = {"work": {"late": "0.6"}, ...}``. They are score parameters
+(``appraisal.parameters``), frozen with a period when it closes, so a change applies to open periods only.
 """
 
 from __future__ import annotations
@@ -23,18 +27,45 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 
 from appraisal.components import ComponentValue, PeriodWindow, component_provider
-from appraisal.models import Component
+from appraisal.models import AppraisalPeriod, Component
+from appraisal.parameters import score_parameter
 from tasks.models import MonthlyReport, ReportRating, ReportStatus, Task, TaskStatus
 
-TASK_SHARE, QUALITY_SHARE = Decimal("0.6"), Decimal("0.4")
-ON_TIME, LATE = Decimal(1), Decimal("0.7")
-RATING_VALUES = {ReportRating.EXCELLENT: Decimal(1), ReportRating.GOOD: Decimal("0.85"),
-                 ReportRating.FAIR: Decimal("0.7"), ReportRating.POOR: Decimal("0.5")}
-REPORT_ON_TIME, REPORT_LATE, REPORT_MISSING = Decimal(1), Decimal("0.5"), Decimal(0)
+# The component constants, as strings (they are stored in a closed period's snapshot as JSON).
+DEFAULT_CONSTANTS: dict[str, dict[str, str]] = {
+    Component.WORK: {
+        "task_share": "0.6", "quality_share": "0.4", "on_time": "1", "late": "0.7",
+        ReportRating.EXCELLENT: "1", ReportRating.GOOD: "0.85", ReportRating.FAIR: "0.7", ReportRating.POOR: "0.5",
+    },
+    Component.TIMELINESS: {"on_time": "1", "late": "0.5", "missing": "0"},
+}
 PLACES = Decimal("0.0001")
+
+
+def live_constants(component: str) -> dict[str, str]:
+    """Return a component's constants: ``APPRAISAL_COMPONENT_CONSTANTS`` over the defaults."""
+    configured = (getattr(settings, "APPRAISAL_COMPONENT_CONSTANTS", None) or {}).get(component) or {}
+    return {name: str(configured.get(name, default)) for name, default in DEFAULT_CONSTANTS[component].items()}
+
+
+@score_parameter("components.work")
+def _work_parameter(period: AppraisalPeriod) -> dict[str, str]:
+    return live_constants(Component.WORK)
+
+
+@score_parameter("components.timeliness")
+def _timeliness_parameter(period: AppraisalPeriod) -> dict[str, str]:
+    return live_constants(Component.TIMELINESS)
+
+
+def constants(window: PeriodWindow, component: str) -> dict[str, Decimal]:
+    """Return the constants a window is computed with: frozen with a closed period, else live."""
+    values = window.parameters.get(f"components.{component}") or live_constants(component)
+    return {name: Decimal(value) for name, value in values.items()}
 
 
 def _q(value: Decimal) -> Decimal:
@@ -45,9 +76,10 @@ def _months(window: PeriodWindow) -> Q:
     return Q(month__gte=window.start.replace(day=1), month__lte=window.end)
 
 
-@component_provider(Component.WORK)
+@component_provider(Component.WORK, facts=("task_completion", "report_rating"))
 def work_results(window: PeriodWindow) -> dict[int, ComponentValue]:
     """Return each official's work-results ratio for the window (2 queries)."""
+    c = constants(window, Component.WORK)
     done = Q(status=TaskStatus.COMPLETED)
     on_time = done & Q(completed_on__lte=F("deadline"))
     late = done & Q(completed_on__gt=F("deadline"))
@@ -61,7 +93,7 @@ def work_results(window: PeriodWindow) -> dict[int, ComponentValue]:
     task_part: dict[int, tuple[Decimal, dict[str, Any]]] = {}
     for row in tasks:
         total = row["w"] or Decimal(0)
-        score = ON_TIME * (row["w_on_time"] or 0) + LATE * (row["w_late"] or 0)
+        score = c["on_time"] * (row["w_on_time"] or 0) + c["late"] * (row["w_late"] or 0)
         ratio = _q(score / total) if total else Decimal(0)
         task_part[row["responsible_id"]] = (ratio, {
             "tasks": row["n"], "tasks_on_time": row["n_on_time"], "tasks_late": row["n_late"],
@@ -72,15 +104,15 @@ def work_results(window: PeriodWindow) -> dict[int, ComponentValue]:
         MonthlyReport.objects.filter(_months(window), status__in=(ReportStatus.APPROVED, ReportStatus.PUBLISHED))
         .exclude(rating="")
         .order_by().values("official_id")
-        .annotate(**{f"n_{r}": Count("pk", filter=Q(rating=r)) for r in RATING_VALUES})
+        .annotate(**{f"n_{r}": Count("pk", filter=Q(rating=r)) for r in ReportRating.values})
     )
     quality_part: dict[int, tuple[Decimal, dict[str, Any]]] = {}
     for rating_row in rated:
-        counts = {r: rating_row[f"n_{r}"] for r in RATING_VALUES}  # type: ignore[literal-required]
+        counts = {r: rating_row[f"n_{r}"] for r in ReportRating.values}  # type: ignore[literal-required]
         n = sum(counts.values())
         if not n:
             continue
-        ratio = _q(sum((RATING_VALUES[r] * c for r, c in counts.items()), Decimal(0)) / n)
+        ratio = _q(sum((c[r] * count for r, count in counts.items()), Decimal(0)) / n)
         quality_part[rating_row["official_id"]] = (ratio, {
             "reports_rated": n, **{f"rated_{r}": c for r, c in counts.items()}, "quality_ratio": float(ratio),
         })
@@ -90,15 +122,17 @@ def work_results(window: PeriodWindow) -> dict[int, ComponentValue]:
         task = task_part.get(official_id)
         quality = quality_part.get(official_id)
         parts = [part for part in (task, quality) if part is not None]
-        ratio = _q(TASK_SHARE * parts[0][0] + QUALITY_SHARE * parts[1][0]) if len(parts) == 2 else parts[0][0]
+        ratio = (_q(c["task_share"] * parts[0][0] + c["quality_share"] * parts[1][0]) if len(parts) == 2
+                 else parts[0][0])
         inputs = {**(task[1] if task else {}), **(quality[1] if quality else {})}
         values[official_id] = ComponentValue(ratio=ratio, inputs=inputs)
     return values
 
 
-@component_provider(Component.TIMELINESS)
+@component_provider(Component.TIMELINESS, facts=("report_timeliness",))
 def report_timeliness(window: PeriodWindow) -> dict[int, ComponentValue]:
     """Return each official's report-timeliness ratio for the window (1 query)."""
+    c = constants(window, Component.TIMELINESS)
     unsubmitted = (ReportStatus.DRAFT, ReportStatus.RETURNED)
     late = Q(is_late=True)
     missing = Q(is_late=False, is_missing=True, status__in=unsubmitted)
@@ -114,8 +148,7 @@ def report_timeliness(window: PeriodWindow) -> dict[int, ComponentValue]:
         n = row["on_time"] + row["late"] + row["missing"]
         if not n:
             continue
-        ratio = _q((REPORT_ON_TIME * row["on_time"] + REPORT_LATE * row["late"]
-                    + REPORT_MISSING * row["missing"]) / n)
+        ratio = _q((c["on_time"] * row["on_time"] + c["late"] * row["late"] + c["missing"] * row["missing"]) / n)
         values[row["official_id"]] = ComponentValue(ratio=ratio, inputs={
             "reports_due": n, "reports_on_time": row["on_time"], "reports_late": row["late"],
             "reports_missing": row["missing"],

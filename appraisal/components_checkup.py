@@ -18,7 +18,7 @@ from appraisal.models import CheckupResult, Component, PeriodKind
 RATIO_PLACES = Decimal("0.0001")
 
 
-@component_provider(Component.EVALUATION)
+@component_provider(Component.EVALUATION, facts=("checkup_result",))
 def checkup_evaluation(window: PeriodWindow) -> dict[int, ComponentValue]:
     """Return each official's mean check-up score over the rounds within the window (one query)."""
     rows = (

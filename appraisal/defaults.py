@@ -1,5 +1,7 @@
 """The default scheme (DESIGN §4: work 40, timeliness 10, evaluation 30, training 20) and the rule catalogue
-seeded from the practice. Migration 0002 writes them once; both stay editable by the organization
+seeded from the practice. A task or report done late counts in the work and timeliness components only (one
+fact, one consequence: ``appraisal.facts``), so the catalogue has no deduction rule for it; migration 0006
+retired the ones earlier versions had. Migration 0002 writes them once; both stay editable by the organization
 department. ``ensure_defaults`` puts them back where a test database was flushed."""
 
 from __future__ import annotations
@@ -13,9 +15,6 @@ RULES = [
     ("commendation", "受到表彰奖励", 1, 5, 5, True),
     ("study_absence", "无故缺席集中学习", -3, -1, 6, True),
     ("public_criticism", "通报批评", -5, -2, 10, True),
-    ("task_overdue", "工作任务逾期未完成", -1, -1, 5, False),
-    ("report_late", "月度实绩报告逾期提交", -1, -1, 3, False),
-    ("report_missing", "月度实绩报告未提交", -2, -2, 4, False),
     ("letter_overdue", "督办函逾期未回复", -1, -1, 3, False),
     ("lecture_given", "人人当讲师：授课一次", 1, 1, 3, False),
     # Points come from the decision (its kind's default, set when decided); no cap: a sanction counts whole.

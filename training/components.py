@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from appraisal.components import ComponentValue, PeriodWindow, component_provider
 from appraisal.constraints import GradeConstraint, grade_constraint_provider
-from appraisal.models import Component, Grade
+from appraisal.models import AppraisalPeriod, Component, Grade
+from appraisal.parameters import score_parameter
 from training.models import ExternalStatus, ExternalTraining, TrainingSession
 
 ONE = Decimal(1)
@@ -27,7 +28,15 @@ def _hours(value: Decimal) -> float:
     return float(Decimal(value).quantize(TENTH))
 
 
-@component_provider(Component.TRAINING)
+@score_parameter("training.hour_targets")
+def _hour_targets_parameter(period: AppraisalPeriod) -> dict[str, str]:
+    """The annual hours per rank level, frozen with a closed period (an edited target changes open periods only)."""
+    from training.progress import hour_targets
+
+    return {level: str(hours) for level, hours in sorted(hour_targets().items())}
+
+
+@component_provider(Component.TRAINING, facts=("training_hours",))
 def training_component(window: PeriodWindow) -> dict[int, ComponentValue]:
     """Ratio = hours credited in the window's year up to its end ÷ the pro-rata target then (at most 1).
 
@@ -42,8 +51,10 @@ def training_component(window: PeriodWindow) -> dict[int, ComponentValue]:
                                                    started_on__lte=window.end).exists())
     if not recorded:
         return {}  # no training recorded this year (the app is not in use yet): the component is left out
+    frozen = window.parameters.get("training.hour_targets")
+    targets = {level: Decimal(hours) for level, hours in frozen.items()} if frozen else None
     values: dict[int, ComponentValue] = {}
-    for official_id, progress in training_progress(year=window.end.year, as_of=window.end).items():
+    for official_id, progress in training_progress(year=window.end.year, as_of=window.end, targets=targets).items():
         if not progress.target:
             continue  # no training target: the component is left out for this official
         prorata = Decimal(progress.prorata_target)

@@ -8,7 +8,7 @@ target is the target times the elapsed fraction of the year; "behind" is under t
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -171,10 +171,14 @@ def hours_by_month(unit: OrgUnit, *, year: int) -> list[Decimal]:
     return by_month
 
 
-def progress_of(official: Official, *, year: int, as_of: date | None = None) -> Progress:
-    """Build a ``Progress`` from an official annotated by ``with_progress``."""
+def progress_of(official: Official, *, year: int, as_of: date | None = None,
+                targets: Mapping[str, Decimal] | None = None) -> Progress:
+    """Build a ``Progress`` from an official annotated by ``with_progress``; ``targets`` (hours per rank level,
+    e.g. those frozen with a closed period) replace the configured ones."""
     hours = Decimal(official.att_hours or 0) + Decimal(official.ext_hours or 0)  # type: ignore[attr-defined]
     target = official.target_hours  # type: ignore[attr-defined]
+    if targets is not None:
+        target = targets.get(official.rank_level)
     if target is None:
         target = DEFAULT_HOUR_TARGETS.get(RankLevel(official.rank_level), Decimal(90))
     target = Decimal(target)
@@ -185,13 +189,15 @@ def progress_of(official: Official, *, year: int, as_of: date | None = None) -> 
 
 
 def training_progress(
-    *, year: int, official_ids: Iterable[int] | None = None, as_of: date | None = None
+    *, year: int, official_ids: Iterable[int] | None = None, as_of: date | None = None,
+    targets: Mapping[str, Decimal] | None = None,
 ) -> dict[int, Progress]:
-    """Return each official's progress for ``year`` (active officials unless ids are given): one query."""
+    """Return each official's progress for ``year`` (active officials unless ids are given): one query.
+    ``targets``: hours per rank level to use instead of the configured ones (see ``progress_of``)."""
     qs = Official.objects.order_by()
     qs = qs.filter(pk__in=list(official_ids)) if official_ids is not None else qs.filter(is_active=True)
     annotated = with_progress(qs.only("id", "rank_level"), year=year, as_of=as_of)
-    return {o.pk: progress_of(o, year=year, as_of=as_of) for o in annotated}
+    return {o.pk: progress_of(o, year=year, as_of=as_of, targets=targets) for o in annotated}
 
 
 def hour_targets() -> dict[str, Decimal]:

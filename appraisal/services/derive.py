@@ -2,17 +2,17 @@
 
 ``derive_entries(period=...)`` rebuilds every derived ``ScoreEntry`` whose date lies in the period:
 
-- ``task_overdue`` (−1): a task whose deadline is in the period and that is overdue (past its deadline
-  and not completed) or was completed after its deadline; for the responsible official; dated the deadline.
-- ``report_late`` (−1): a monthly report submitted after its deadline; ``report_missing`` (−2): a report
-  flagged missing and still not submitted. Both are dated the report's deadline
-  (``tasks.selectors.report_deadline``), so the deduction lands in the period where the deadline was missed.
 - ``letter_overdue`` (−1): a supervision letter not replied to by its reply deadline, or replied after it;
   for the recipient official, or when the letter has none, for the officials of the users holding the
   head role on the recipient unit; dated the reply deadline.
 - ``discipline_decision`` (−the decision's points): a discipline decision with effect (neither exempted
   under error tolerance nor revoked on appeal) and points; dated its effective date. An exemption or a
   revocation removes the entry at the next rollup.
+
+One fact, one consequence (``appraisal.facts``): a task done late or not at all counts in the work component
+and a report submitted late or not at all in the timeliness component, so neither is also a ledger row. The
+rules that once deducted for them (``task_overdue``, ``report_late``, ``report_missing``) are retired: their
+rows are removed from open periods at the next derivation and stay in closed ones, whose ledger is frozen.
 
 Points are the rule's ``min_points`` (these rules have a fixed value), except for decisions, whose points are
 their own (within the rule's range). The work is set-based — a fixed
@@ -42,12 +42,15 @@ from django.utils.translation import gettext as _
 from appraisal.models import AppraisalPeriod, ScoreEntry, ScoreRule
 from discipline.models import Decision
 from org.models import RoleGrant
-from tasks.models import LetterStatus, MonthlyReport, ReportStatus, SupervisionLetter, Task, TaskStatus
+from tasks.models import LetterStatus, SupervisionLetter
 from tasks.selectors import report_deadline
 
-TASK_OVERDUE, REPORT_LATE, REPORT_MISSING, LETTER_OVERDUE, DISCIPLINE_DECISION = (
-    "task_overdue", "report_late", "report_missing", "letter_overdue", "discipline_decision")
-DERIVED_RULES = (TASK_OVERDUE, REPORT_LATE, REPORT_MISSING, LETTER_OVERDUE, DISCIPLINE_DECISION)
+LETTER_OVERDUE, DISCIPLINE_DECISION = "letter_overdue", "discipline_decision"
+DERIVED_RULES = (LETTER_OVERDUE, DISCIPLINE_DECISION)
+# Counted by a component instead (one fact, one consequence); their rows leave open periods.
+RETIRED_RULES = ("task_overdue", "report_late", "report_missing")
+# The fact each derived rule records (see ``appraisal.facts``).
+RULE_FACTS = {LETTER_OVERDUE: "letter_reply_deadline", DISCIPLINE_DECISION: "discipline_decision"}
 BATCH = 1000
 DELETE_CHUNK = 900  # ids per DELETE: under SQLite's historical limit of 999 parameters
 REASON_MAX = 300
@@ -79,22 +82,15 @@ def derive_entries(*, period: AppraisalPeriod, today: date | None = None) -> dic
     start, end = period.start, period.end
     rules = {code: (pk, low) for pk, code, low in ScoreRule.objects.filter(
         code__in=DERIVED_RULES, is_active=True).values_list("pk", "code", "min_points")}
-    all_rule_ids = list(ScoreRule.objects.filter(code__in=DERIVED_RULES).values_list("pk", flat=True))
-    types = ContentType.objects.get_for_models(Task, MonthlyReport, SupervisionLetter, Decision)
-    task_ct, report_ct, letter_ct = types[Task].pk, types[MonthlyReport].pk, types[SupervisionLetter].pk
-    decision_ct = types[Decision].pk
+    all_rule_ids = list(ScoreRule.objects.filter(code__in=DERIVED_RULES + RETIRED_RULES).values_list("pk", flat=True))
+    types = ContentType.objects.get_for_models(SupervisionLetter, Decision)
+    letter_ct, decision_ct = types[SupervisionLetter].pk, types[Decision].pk
 
-    tasks = Task.objects.filter(deadline__gte=start, deadline__lte=end).exclude(status=TaskStatus.CANCELLED)
-    reports = MonthlyReport.objects.filter(month__in=report_months_due_in(start, end))
     letters = SupervisionLetter.objects.filter(reply_deadline__gte=start, reply_deadline__lte=end)
     decisions = Decision.objects.filter(effective_date__gte=start, effective_date__lte=end)
 
     desired: dict[Key, Derived] = {}
     with translation.override(settings.LANGUAGE_CODE):  # reasons are stored in the interface's language
-        if TASK_OVERDUE in rules:
-            _derive_tasks(desired, tasks, rules[TASK_OVERDUE], task_ct, today)
-        if REPORT_LATE in rules or REPORT_MISSING in rules:
-            _derive_reports(desired, reports, rules.get(REPORT_LATE), rules.get(REPORT_MISSING), report_ct)
         if LETTER_OVERDUE in rules:
             _derive_letters(desired, letters, rules[LETTER_OVERDUE], letter_ct, today)
         if DISCIPLINE_DECISION in rules:
@@ -107,8 +103,6 @@ def derive_entries(*, period: AppraisalPeriod, today: date | None = None) -> dic
             ScoreEntry.objects.select_for_update().filter(origin=ScoreEntry.Origin.DERIVED, rule_id__in=all_rule_ids)
             .filter(
                 Q(occurred_on__gte=start, occurred_on__lte=end)
-                | Q(source_type_id=task_ct, source_id__in=tasks.values("pk"))
-                | Q(source_type_id=report_ct, source_id__in=reports.values("pk"))
                 | Q(source_type_id=letter_ct, source_id__in=letters.values("pk"))
                 | Q(source_type_id=decision_ct, source_id__in=decisions.values("pk"))
             )
@@ -160,43 +154,6 @@ def _history_row(history: Any, entry: ScoreEntry, kind: str, now: datetime) -> A
         history_change_reason=_("Derived from facts"),
         **{field.attname: getattr(entry, field.attname) for field in history.tracked_fields},
     )
-
-
-def _derive_tasks(desired: dict[Key, Derived], tasks: object, rule: tuple[int, Decimal], ct: int,
-                  today: date) -> None:
-    rule_id, points = rule
-    overdue = (
-        Q(status=TaskStatus.OVERDUE)
-        | Q(status__in=(TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS), deadline__lt=today)
-        | Q(status=TaskStatus.COMPLETED, completed_on__gt=F("deadline"))
-    )
-    rows = tasks.filter(overdue).order_by().values_list(  # type: ignore[attr-defined]
-        "pk", "responsible_id", "title", "deadline", "status", "completed_on")
-    for pk, official_id, title, deadline, status, completed_on in rows:
-        values = {"title": title, "date": deadline.isoformat()}
-        if status == TaskStatus.COMPLETED:
-            reason = _("Task “%(title)s” due on %(date)s was completed late, on %(done)s") % {
-                **values, "done": completed_on.isoformat()}
-        else:
-            reason = _("Task “%(title)s” due on %(date)s is overdue") % values
-        desired[(rule_id, ct, pk, official_id)] = Derived(points, deadline, clip_reason(reason))
-
-
-def _derive_reports(desired: dict[Key, Derived], reports: object, late: tuple[int, Decimal] | None,
-                    missing: tuple[int, Decimal] | None, ct: int) -> None:
-    unsubmitted = (ReportStatus.DRAFT, ReportStatus.RETURNED)
-    rows = reports.filter(  # type: ignore[attr-defined]
-        Q(is_late=True) | Q(is_missing=True, status__in=unsubmitted)
-    ).order_by().values_list("pk", "official_id", "month", "is_late")
-    for pk, official_id, month, is_late in rows:
-        deadline = report_deadline(month)
-        values = {"month": f"{month:%Y-%m}", "date": deadline.isoformat()}
-        if is_late and late:
-            reason = _("Monthly report for %(month)s was submitted after the deadline (%(date)s)") % values
-            desired[(late[0], ct, pk, official_id)] = Derived(late[1], deadline, clip_reason(reason))
-        elif not is_late and missing:
-            reason = _("Monthly report for %(month)s was not submitted by the deadline (%(date)s)") % values
-            desired[(missing[0], ct, pk, official_id)] = Derived(missing[1], deadline, clip_reason(reason))
 
 
 def _derive_letters(desired: dict[Key, Derived], letters: object, rule: tuple[int, Decimal], ct: int,

@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -51,6 +52,7 @@ from appraisal.models import (
     Stage,
 )
 from appraisal.models import Grade as G
+from appraisal.parameters import parameter_for, score_parameter
 from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import procedure_event, require_stage
 from common.errors import ApplicationError
@@ -94,6 +96,37 @@ def excellent_quota() -> Decimal:
 def excellent_quota_ceiling() -> Decimal:
     """Return the largest share of a unit's appraised officials an approval may allow to be 优秀."""
     return Decimal(str(getattr(settings, "APPRAISAL_EXCELLENT_QUOTA_CEILING", DEFAULT_EXCELLENT_QUOTA_CEILING)))
+
+
+@score_parameter("grades")
+def _grades_parameter(period: AppraisalPeriod) -> dict[str, Any] | None:
+    """A year's grade thresholds, default 优秀 share and the units' approved shares, frozen when it closes."""
+    if period.kind != PeriodKind.YEAR:
+        return None
+    approvals = QuotaApproval.objects.filter(period=period).order_by("unit_id").values_list("unit_id", "share")
+    return {"thresholds": {grade: str(value) for grade, value in grade_thresholds().items()},
+            "excellent_quota": str(excellent_quota()),
+            "approvals": {str(unit_id): str(share) for unit_id, share in approvals}}
+
+
+@dataclass(frozen=True)
+class GradeParameters:
+    thresholds: dict[str, Decimal]
+    default_share: Decimal
+    approvals: dict[int, Decimal]  # unit id → approved share
+
+    def share(self, unit_id: int) -> Decimal:
+        return self.approvals.get(unit_id, self.default_share)
+
+
+def grade_parameters(period: AppraisalPeriod) -> GradeParameters:
+    """Return the thresholds and shares a year's grades are proposed with: frozen once the year is closed."""
+    values = parameter_for(period, "grades") or _grades_parameter(period) or {}
+    return GradeParameters(
+        thresholds={grade: Decimal(value) for grade, value in values["thresholds"].items()},
+        default_share=Decimal(values["excellent_quota"]),
+        approvals={int(unit_id): Decimal(share) for unit_id, share in values["approvals"].items()},
+    )
 
 
 def grade_for_score(score: Decimal, thresholds: dict[str, Decimal] | None = None) -> str:
@@ -163,7 +196,10 @@ def can_manage_grades(user: User, unit: OrgUnit) -> bool:
 
 
 def unit_quota_share(period: AppraisalPeriod, unit: OrgUnit) -> tuple[Decimal, QuotaApproval | None]:
+    """Return a unit's 优秀 share for a year (frozen with a closed year) and its approval record, if any."""
     approval = QuotaApproval.objects.filter(period=period, unit=unit).first()
+    if period.is_frozen:
+        return grade_parameters(period).share(unit.pk), approval
     return (approval.share if approval else excellent_quota()), approval
 
 
@@ -237,9 +273,9 @@ def grades_propose(*, period: AppraisalPeriod, by: User) -> ProposeResult:
         ids = [c.official_id for c in cards]
         found = constraints_for(year, ids)
         previous = _previous_finals(year, ids)
-        approvals = dict(QuotaApproval.objects.filter(period=period).values_list("unit_id", "share"))
+        parameters = grade_parameters(period)
         existing = {g.official_id: g for g in GradeDecision.objects.filter(period=period, official_id__in=ids)}
-        thresholds = grade_thresholds()
+        thresholds = parameters.thresholds
         by_unit: dict[int, list[Scorecard]] = defaultdict(list)
         for card in cards:
             by_unit[card.unit_id].append(card)
@@ -248,7 +284,7 @@ def grades_propose(*, period: AppraisalPeriod, by: User) -> ProposeResult:
         updated: list[GradeDecision] = []
         kept = 0
         for unit_id, unit_cards in by_unit.items():
-            proposals = _propose_unit(unit_cards, found, thresholds, approvals.get(unit_id, excellent_quota()))
+            proposals = _propose_unit(unit_cards, found, thresholds, parameters.share(unit_id))
             for card in unit_cards:
                 grade, tie = proposals[card.official_id]
                 constraints = found.get(card.official_id, [])

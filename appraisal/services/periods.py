@@ -1,10 +1,11 @@
 """Appraisal periods: open → closed → published, re-opening with a reason, and the frozen scheme.
 
 Closing a period freezes the scheme it used (``scheme_snapshot``: every scheme's component weights and
-every rule's points range and cap) and runs the final rollup with it, so a later edit of a weight or a cap
-never changes a closed period's scores and a recalculation of that period gives the same numbers. A
-re-opened period keeps its snapshot until the next close replaces it; while open, rollups use the live
-tables again.
+every rule's points range and cap, and the score parameters of ``appraisal.parameters``: component
+constants, hour targets, grade thresholds and 优秀 shares) and runs the final rollup with it, so a later
+edit of a weight or a cap never changes a closed period's scores and a recalculation of that period gives
+the same numbers. A re-opened period keeps its snapshot until the next close replaces it; while open,
+rollups use the live tables again.
 
 Only the organization department acts on periods. Every action is recorded as a ``PeriodEvent`` (who,
 when, the reason for a re-open) besides the period's own history. Transitions lock the period's row and
@@ -28,6 +29,7 @@ from appraisal.models import (
     SchemeComponent,
     ScoreRule,
 )
+from appraisal.parameters import live_parameters
 from appraisal.periods import parse_period_key
 from common.errors import ApplicationError
 from org.models import User
@@ -145,12 +147,12 @@ def period_close(*, period: AppraisalPeriod, by: User) -> AppraisalPeriod:
     current = _lock(period)
     _check_status(period, current, (PeriodStatus.OPEN,), _("Only an open period can be closed."))
     current.status = PeriodStatus.CLOSED
-    current.scheme_snapshot = scheme_snapshot()
+    current.scheme_snapshot = {**scheme_snapshot(), "parameters": live_parameters(current)}
     current.closed_at = timezone.now()
     current.full_clean()
     _save(current, by)
     PeriodEvent.objects.create(period=current, action="close", by=by)
-    rollup_period(period=current, final=True)
+    rollup_period(period=current, final=True, derive=True)
     current.refresh_from_db()
     _refresh(period, current)
     return current

@@ -2,7 +2,7 @@
 
 For one period, in a fixed number of queries however many officials there are:
 
-1. the derived ledger entries of the period are regenerated (``derive_entries``);
+1. the derived ledger entries of the period are regenerated (``derive_entries``) while it is open;
 2. every registered component provider computes its ratios for the period (a few aggregate queries each);
 3. the officials, their top-level units, the schemes and the ledger sums per official and rule are read;
 4. each official's score is computed in memory:
@@ -57,6 +57,7 @@ from appraisal.models import (
     ScoreRule,
     UnitScorecard,
 )
+from appraisal.parameters import parameters_for
 from appraisal.services.derive import derive_entries
 from appraisal.services.periods import scheme_key, snapshot_caps, snapshot_weights
 from common.errors import ApplicationError
@@ -149,24 +150,33 @@ class _UnitCard:
     rank_in_category: int = 0
 
 
-def rollup_period(*, period: AppraisalPeriod, final: bool = False, run: RollupRun | None = None) -> RollupRun:
+def rollup_period(
+    *, period: AppraisalPeriod, final: bool = False, run: RollupRun | None = None, derive: bool | None = None,
+) -> RollupRun:
     """Compute and store the scorecards of ``period`` for every active official and top-level unit.
 
-    A closed period's rollup is always final (its scorecards are not provisional) and uses the scheme frozen
-    when it was closed. A published period is refused (code ``frozen``); so is ``final`` for an open one.
+    A closed period's rollup is always final (its scorecards are not provisional) and uses the scheme and the
+    score parameters frozen when it was closed. Its ledger is frozen with it too: the derived entries are
+    regenerated while the period is open (``derive`` None) and by the close itself (``derive=True``), never
+    by a later recalculation, which therefore gives the same scores. A published period is refused (code
+    ``frozen``); so is ``final`` for an open one.
     """
     period.refresh_from_db()
     _check_rollable(period, final)
+    if derive is None:
+        derive = not period.is_frozen
     final = final or period.is_frozen
     if run is None:
         run = RollupRun.objects.create(period=period, final=final)
     step = _stepper(run)
     try:
         step(5, gettext_lazy("Deriving ledger entries"), status=RollupRun.Status.RUNNING)
-        derive_entries(period=period)
+        if derive:
+            derive_entries(period=period)
 
         step(30, gettext_lazy("Computing components"))
-        window = PeriodWindow(key=period.key, kind=period.kind, start=period.start, end=period.end)
+        window = PeriodWindow(key=period.key, kind=period.kind, start=period.start, end=period.end,
+                              parameters=parameters_for(period))
         values = {code: provider(window) for code, provider in sorted(registered_providers().items())}
 
         step(55, gettext_lazy("Computing scores and ranks"))

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from appraisal.models import ScoreEntry, ScoreRule
-from appraisal.services.derive import derive_entries, report_months_due_in
+from appraisal.services.derive import derive_entries
+from appraisal.services.rollup import rollup_period
 from org.models import RoleGrant
 from tasks.models import LetterStatus, ReportStatus, Task, TaskStatus
 from tests.conftest import statements
@@ -34,61 +35,42 @@ def entries() -> list[tuple[str, str, int, str, Decimal]]:
     )
 
 
-def test_report_deadlines_place_months_in_the_period_of_their_deadline():
-    assert report_months_due_in(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == [dt.date(2026, 10, 1)]
-    assert report_months_due_in(dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == [
-        dt.date(2025, 12, 1), *[dt.date(2026, m, 1) for m in range(1, 12)]]
-    assert report_months_due_in(dt.date(2026, 10, 26), dt.date(2026, 11, 1)) == []
+def _late_task_and_report(county) -> tuple[Task, object]:
+    task = TaskFactory(unit=county.culture_tourism, responsible=county.staff_official,
+                       deadline=dt.date(2026, 10, 10), status=TaskStatus.COMPLETED, completed_on=dt.date(2026, 10, 20))
+    report = MonthlyReportFactory(official=county.staff_official, month=dt.date(2026, 10, 1),
+                                  status=ReportStatus.SUBMITTED, is_late=True, submitted_at=timezone.now())
+    return task, report
 
 
-def test_overdue_and_late_tasks_cost_their_responsible_official_a_point(county):
-    staff = county.staff_official
-    overdue = TaskFactory(unit=county.culture_tourism, responsible=staff, deadline=dt.date(2026, 10, 10),
-                          status=TaskStatus.OVERDUE)
-    open_past = TaskFactory(unit=county.culture_tourism, responsible=staff, deadline=dt.date(2026, 10, 12))
-    late = TaskFactory(unit=county.culture_tourism, responsible=county.culture_official,
-                       deadline=dt.date(2026, 10, 15), status=TaskStatus.COMPLETED,
-                       completed_on=dt.date(2026, 10, 20))
-    TaskFactory(unit=county.culture_tourism, responsible=staff, deadline=dt.date(2026, 10, 15),
-                status=TaskStatus.COMPLETED, completed_on=dt.date(2026, 10, 15))  # on time
-    TaskFactory(unit=county.culture_tourism, responsible=staff, deadline=dt.date(2026, 10, 16),
-                status=TaskStatus.CANCELLED)
-    TaskFactory(unit=county.culture_tourism, responsible=staff, deadline=dt.date(2026, 11, 3),
-                status=TaskStatus.OVERDUE)  # another month
-    october = period("2026-10")
-
-    counts = derive_entries(period=october, today=TODAY)
-    assert counts == {"created": 3, "updated": 0, "deleted": 0, "unchanged": 0}
-    assert entries() == [
-        ("task_overdue", "李科员", overdue.pk, dt.date(2026, 10, 10), Decimal("-1.00")),
-        ("task_overdue", "李科员", open_past.pk, dt.date(2026, 10, 12), Decimal("-1.00")),
-        ("task_overdue", "赵主任", late.pk, dt.date(2026, 10, 15), Decimal("-1.00")),
-    ]
-    entry = ScoreEntry.objects.get(source_id=late.pk)
-    assert entry.origin == "derived" and entry.source == late and "2026-10-20" in entry.reason
-
-    # Before the deadline an open task is not overdue yet.
-    ScoreEntry.objects.all().delete()
-    assert derive_entries(period=october, today=dt.date(2026, 10, 11))["created"] == 2
+def test_late_tasks_and_reports_are_no_ledger_rows_their_components_count_them(county):
+    """One fact, one consequence: lateness is in the work and timeliness components, not also −1 rows."""
+    _late_task_and_report(county)
+    MonthlyReportFactory(official=county.culture_official, month=dt.date(2026, 10, 1), status=ReportStatus.DRAFT,
+                         is_missing=True)
+    TaskFactory(unit=county.culture_tourism, responsible=county.staff_official, deadline=dt.date(2026, 10, 12),
+                status=TaskStatus.OVERDUE)
+    for key in ("2026-10", "2026-11", "2026"):
+        derive_entries(period=period(key), today=TODAY)
+    assert entries() == []
 
 
-def test_late_and_missing_reports_are_dated_at_their_deadline(county):
-    late = MonthlyReportFactory(official=county.staff_official, month=dt.date(2026, 10, 1),
-                                status=ReportStatus.SUBMITTED, is_late=True,
-                                submitted_at=timezone.now())
-    missing = MonthlyReportFactory(official=county.culture_official, month=dt.date(2026, 10, 1),
-                                   status=ReportStatus.DRAFT, is_missing=True)
-    MonthlyReportFactory(official=county.head_official, month=dt.date(2026, 10, 1), status=ReportStatus.APPROVED,
-                         is_missing=True, submitted_at=timezone.now())  # flagged, then submitted: not missing
-    MonthlyReportFactory(official=county.finance_official, month=dt.date(2026, 10, 1),
-                         status=ReportStatus.SUBMITTED, submitted_at=timezone.now())  # on time
-
-    assert derive_entries(period=period("2026-10"), today=TODAY)["created"] == 0  # deadline is 5 November
-    derive_entries(period=period("2026-11"), today=TODAY)
-    assert entries() == [
-        ("report_late", "李科员", late.pk, dt.date(2026, 11, 5), Decimal("-1.00")),
-        ("report_missing", "赵主任", missing.pk, dt.date(2026, 11, 5), Decimal("-2.00")),
-    ]
+def test_retired_rows_leave_open_periods_and_stay_in_closed_ones(county):
+    task, report = _late_task_and_report(county)
+    types = ContentType.objects.get_for_models(Task, type(report))
+    retired = {code: ScoreRule.objects.create(code=code, name=code, min_points=-1, max_points=-1, is_manual=False,
+                                              is_active=False)
+               for code in ("task_overdue", "report_late")}
+    september, october = period("2026-09"), period("2026-10")
+    for rule, source, ct, day in ((retired["task_overdue"], task, types[Task], dt.date(2026, 10, 10)),
+                                  (retired["report_late"], report, types[type(report)], dt.date(2026, 9, 5))):
+        ScoreEntry.objects.create(official=county.staff_official, occurred_on=day, rule=rule, points=-1,
+                                  reason="旧规则", origin="derived", source_type=ct, source_id=source.pk)
+    type(september).objects.filter(pk=september.pk).update(status="closed")
+    september.refresh_from_db()
+    assert derive_entries(period=october, today=TODAY)["deleted"] == 1
+    rollup_period(period=september)  # a closed period's recalculation does not re-derive: its ledger is frozen
+    assert entries() == [("report_late", "李科员", report.pk, dt.date(2026, 9, 5), Decimal("-1.00"))]
 
 
 def test_overdue_letters_cost_the_recipient_or_the_recipient_units_heads(county):
@@ -110,11 +92,14 @@ def test_overdue_letters_cost_the_recipient_or_the_recipient_units_heads(county)
     ]
 
 
+def _letter(county, deadline: dt.date):
+    return SupervisionLetterFactory(issuer_unit=county.root, recipient_unit=county.culture_tourism,
+                                    recipient_official=county.staff_official, reply_deadline=deadline)
+
+
 def test_rederiving_changes_nothing_and_withdraws_entries_whose_fact_no_longer_qualifies(county):
-    task = TaskFactory(unit=county.culture_tourism, responsible=county.staff_official,
-                       deadline=dt.date(2026, 10, 10), status=TaskStatus.OVERDUE)
-    other = TaskFactory(unit=county.culture_tourism, responsible=county.staff_official,
-                        deadline=dt.date(2026, 10, 11), status=TaskStatus.OVERDUE)
+    letter = _letter(county, dt.date(2026, 10, 10))
+    other = _letter(county, dt.date(2026, 10, 11))
     rule = ScoreRule.objects.get(code="innovation")
     manual = ScoreEntry.objects.create(official=county.staff_official, occurred_on=dt.date(2026, 10, 3), rule=rule,
                                        points=Decimal(2), reason="提出创新建议")
@@ -126,8 +111,9 @@ def test_rederiving_changes_nothing_and_withdraws_entries_whose_fact_no_longer_q
     assert entries() == first
     assert derive_entries(period=period("2026"), today=TODAY)["created"] == 0  # the year holds the same rows
 
-    Task.objects.filter(pk=task.pk).update(status=TaskStatus.COMPLETED, completed_on=dt.date(2026, 10, 9))
-    Task.objects.filter(pk=other.pk).update(deadline=dt.date(2026, 10, 25))  # still overdue, new date
+    type(letter).objects.filter(pk=letter.pk).update(
+        status=LetterStatus.REPLIED, replied_at=timezone.make_aware(dt.datetime(2026, 10, 9, 9)))
+    type(other).objects.filter(pk=other.pk).update(reply_deadline=dt.date(2026, 10, 25))  # still overdue, new date
     assert derive_entries(period=october, today=TODAY) == {"created": 0, "updated": 1, "deleted": 1,
                                                            "unchanged": 0}
     assert list(ScoreEntry.objects.filter(origin="derived").values_list("source_id", "occurred_on")) == [
@@ -138,21 +124,19 @@ def test_rederiving_changes_nothing_and_withdraws_entries_whose_fact_no_longer_q
     assert kinds == ["+", "+", "-", "~"]
 
 
-def test_a_task_moved_into_the_window_keeps_its_single_entry(county):
-    task = TaskFactory(unit=county.culture_tourism, responsible=county.staff_official,
-                       deadline=dt.date(2026, 9, 28), status=TaskStatus.OVERDUE)
+def test_a_letter_moved_into_the_window_keeps_its_single_entry(county):
+    letter = _letter(county, dt.date(2026, 9, 28))
     derive_entries(period=period("2026-09"), today=TODAY)
-    Task.objects.filter(pk=task.pk).update(deadline=dt.date(2026, 10, 2))
+    type(letter).objects.filter(pk=letter.pk).update(reply_deadline=dt.date(2026, 10, 2))
     assert derive_entries(period=period("2026-10"), today=TODAY)["updated"] == 1
     assert list(ScoreEntry.objects.values_list("occurred_on", flat=True)) == [dt.date(2026, 10, 2)]
-    ct = ContentType.objects.get_for_model(Task)
-    assert ScoreEntry.objects.filter(source_type=ct, source_id=task.pk).count() == 1
+    ct = ContentType.objects.get_for_model(letter)
+    assert ScoreEntry.objects.filter(source_type=ct, source_id=letter.pk).count() == 1
 
 
 def test_an_inactive_rule_derives_nothing(county):
-    ScoreRule.objects.filter(code="task_overdue").update(is_active=False)
-    TaskFactory(unit=county.culture_tourism, responsible=county.staff_official, deadline=dt.date(2026, 10, 10),
-                status=TaskStatus.OVERDUE)
+    ScoreRule.objects.filter(code="letter_overdue").update(is_active=False)
+    _letter(county, dt.date(2026, 10, 10))
     assert derive_entries(period=period("2026-10"), today=TODAY)["created"] == 0
 
 

@@ -101,7 +101,7 @@ def test_a_deduction_rule_takes_negative_points(county):
 
 
 def test_a_derived_or_inactive_rule_cannot_be_recorded_by_hand(county):
-    refused("rule_not_manual", lambda: add(county, code="task_overdue", points=-1))
+    refused("rule_not_manual", lambda: add(county, code="letter_overdue", points=-1))
     ScoreRule.objects.filter(code="innovation").update(is_active=False)
     refused("rule_not_manual", lambda: add(county))
 
@@ -168,6 +168,6 @@ def test_a_derived_entry_cannot_be_removed_by_hand(county):
 
     task = TaskFactory(unit=county.culture_tourism, responsible=county.staff_official)
     entry = ScoreEntry.objects.create(
-        official=county.staff_official, occurred_on=TODAY, rule=rule("task_overdue"), points=-1, reason="逾期",
+        official=county.staff_official, occurred_on=TODAY, rule=rule("letter_overdue"), points=-1, reason="逾期",
         origin=ScoreEntry.Origin.DERIVED, source_type=ContentType.objects.get_for_model(task), source_id=task.pk)
     refused("derived_entry", lambda: entry_delete(by=county.head, entry=entry, reason="不算"))

@@ -44,7 +44,7 @@ def test_scheme_snapshot_holds_every_scheme_and_rule_as_json(db):
         "evaluation": "30.00", "timeliness": "10.00", "training": "20.00", "work": "40.00"}
     assert snapshot["schemes"][f"{category.pk}/leadership"]["weights"] == {"work": "50.00"}
     assert snapshot["rules"]["innovation"]["cap"] == "6.00"
-    assert snapshot["rules"]["task_overdue"]["min_points"] == "-1.00"
+    assert snapshot["rules"]["letter_overdue"]["min_points"] == "-1.00"
 
 
 def test_orgadmin_closes_publishes_and_reopens_with_a_reason(county):

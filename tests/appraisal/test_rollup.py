@@ -46,7 +46,7 @@ def manual(official, code: str, points: int, day: dt.date = dt.date(2026, 10, 8)
 
 @pytest.fixture
 def scored(county):
-    """October 2026: 李科员 88 from components, +6 bonus after the cap, −1 for a late task → 93."""
+    """October 2026: 李科员 88 from components (a late task counts there only), +6 bonus after the cap → 94."""
     category = UnitCategoryFactory(code="BUREAU", name="县直部门")
     for unit in (county.culture, county.finance):
         unit.category = category
@@ -55,7 +55,7 @@ def scored(county):
     TaskFactory(unit=county.culture_tourism, responsible=staff, deadline=dt.date(2026, 10, 10),
                 status=TaskStatus.COMPLETED, completed_on=dt.date(2026, 10, 9))
     TaskFactory(unit=county.culture_tourism, responsible=staff, deadline=dt.date(2026, 10, 20),
-                status=TaskStatus.COMPLETED, completed_on=dt.date(2026, 10, 22))  # late: 0.7 and −1
+                status=TaskStatus.COMPLETED, completed_on=dt.date(2026, 10, 22))  # late: 0.7, no ledger row
     TaskFactory(unit=county.culture_tourism, responsible=staff, deadline=dt.date(2026, 10, 21),
                 status=TaskStatus.CANCELLED)
     report(staff, rating="good", status=ReportStatus.APPROVED)
@@ -84,7 +84,7 @@ def test_scorecards_hold_components_ledger_total_and_ranks(scored):
     assert (timeliness["ratio"], timeliness["points"]) == (1.0, 20.0)
     assert staff.components["evaluation"]["ratio"] is None  # no facts: left out, the others scaled up
     assert (staff.component_total, staff.bonus, staff.deduction, staff.ledger_total, staff.total) == (
-        D("88.00"), D("6.00"), D("-1.00"), D("5.00"), D("93.00"))
+        D("88.00"), D("6.00"), D("0.00"), D("6.00"), D("94.00"))
     assert staff.unit == county.culture and staff.category == category and staff.is_provisional
 
     culture = card(county.culture_official)  # a late report only: timeliness 0.5 scaled to 100
@@ -96,12 +96,12 @@ def test_scorecards_hold_components_ledger_total_and_ranks(scored):
 
     ranks = {c.official.name: (c.rank_in_unit, c.rank_in_category)
              for c in Scorecard.objects.filter(period__key="2026-10").select_related("official")}
-    # In 文旅局: 93, 50, 0. Among 县直部门 ordinary cadres: 钱科员 100, 李科员 93; the others alone in their rank.
+    # In 文旅局: 94, 50, 0. Among 县直部门 ordinary cadres: 钱科员 100, 李科员 94; the others alone in their rank.
     assert ranks == {"李科员": (1, 2), "赵主任": (2, 1), "王局长": (3, 1), "钱科员": (1, 1)}
 
     units = {u.unit.code: (u.headcount, u.average_total, u.rank_in_category)
              for u in UnitScorecard.objects.filter(period__key="2026-10").select_related("unit")}
-    assert units == {"WL": (3, D("47.67"), 2), "CZ": (1, D("100.00"), 1)}
+    assert units == {"WL": (3, D("48.00"), 2), "CZ": (1, D("100.00"), 1)}
     assert period("2026-10").last_rollup_at == staff.computed_at
 
 
@@ -155,7 +155,7 @@ def test_editing_the_scheme_after_closing_leaves_the_closed_period_unchanged(sco
     october = period("2026-10")
     period_close(period=october, by=county.orgadmin)
     before = card(county.staff_official)
-    assert not before.is_provisional and before.total == D("93.00")
+    assert not before.is_provisional and before.total == D("94.00")
 
     SchemeComponent.objects.filter(scheme__category=None, scheme__rank_level="", component="work").update(
         weight=D(10))

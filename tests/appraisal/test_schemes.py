@@ -52,7 +52,7 @@ def test_org_department_edits_a_weight_and_the_history_has_the_user(county, clie
     assert b'data-testid="frozen-note"' in page.content and b'data-testid="default-badge"' in page.content
     assert [r["scheme"].pk for r in page.context["scheme_rows"]] == [scheme.pk]
     assert page.context["scheme_rows"][0]["weights"] == [D(40), D(10), D(30), D(20)]
-    assert {r.code for r in page.context["page"].object_list} >= {"innovation", "task_overdue"}
+    assert {r.code for r in page.context["page"].object_list} >= {"innovation", "letter_overdue"}
 
     form = client.get(reverse("appraisal:scheme_edit", args=[scheme.pk]))
     assert form.context["form"]["weight_work"].value() == D(40)
@@ -207,7 +207,7 @@ def test_services_refuse_bad_input(county):
         rule_save(by=org, code="commendation", **kw)
     assert refused.value.code == "duplicate"
     with pytest.raises(ApplicationError) as refused:
-        rule_save(by=org, rule=ScoreRule.objects.get(code="task_overdue"), code="late_task", **kw)
+        rule_save(by=org, rule=ScoreRule.objects.get(code="letter_overdue"), code="late_letter", **kw)
     assert refused.value.code == "code_locked"  # the derivation finds it by its code
 
     rule_save(by=org, rule=rule, code="innovation_proposal", **kw)  # no entries yet: allowed

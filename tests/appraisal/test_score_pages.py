@@ -36,7 +36,7 @@ def manual(county, official=None, points=2, reason="提出智慧景区创新建�
 
 def derived(official, task, day=TODAY):
     return ScoreEntry.objects.create(
-        official=official, occurred_on=day, rule=ScoreRule.objects.get(code="task_overdue"), points=-1,
+        official=official, occurred_on=day, rule=ScoreRule.objects.get(code="letter_overdue"), points=-1,
         reason="任务逾期未完成", origin=ScoreEntry.Origin.DERIVED, source_type=ContentType.objects.get_for_model(task),
         source_id=task.pk)
 
@@ -61,7 +61,7 @@ def test_my_score_shows_the_scorecards_components_and_every_ledger_row(county, c
     assert "提出智慧景区创新建议" in html
     assert reverse("tasks:task_detail", args=[task.pk]) in html  # the derived row links to its source
     totals = {t.code: t.counted for t in response.context["rule_totals"]}
-    assert totals == {"innovation": Decimal(2), "task_overdue": Decimal(-1)}
+    assert totals == {"innovation": Decimal(2), "letter_overdue": Decimal(-1)}
     assert response.context["trend"]["labels"] == [MONTH_KEY]
 
 

@@ -62,7 +62,7 @@ def test_the_rule_catalogue(county, api):
     rules = {r["code"]: r for r in api(county.staff).get("/api/v1/score-rules/?page_size=100").json()["results"]}
     assert rules["innovation"]["min_points"] == "1.00" and rules["innovation"]["max_points"] == "3.00"
     assert rules["innovation"]["cap"] == "6.00" and rules["innovation"]["is_manual"] is True
-    assert rules["task_overdue"]["is_manual"] is False
+    assert rules["letter_overdue"]["is_manual"] is False
 
 
 def test_anonymous_callers_are_refused(county):
@@ -146,7 +146,7 @@ def test_a_head_posts_a_manual_entry(county, api):
 
 @pytest.mark.parametrize(("changes", "code"), [
     ({"points": "5"}, "points_out_of_range"),
-    ({"rule": "task_overdue", "points": "-1"}, "rule_not_manual"),
+    ({"rule": "letter_overdue", "points": "-1"}, "rule_not_manual"),
     ({"rule": "nope"}, "invalid_rule"),
     ({"reason": " "}, "invalid"),
     ({"period": "2026-13"}, "bad_period"),
