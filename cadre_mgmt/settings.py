@@ -4,6 +4,7 @@ The embedded default (no environment at all, DEBUG=1) runs on a SQLite file with
 local-memory cache; production sets DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -279,6 +280,11 @@ DEADLINE_REMINDER_DAYS = int(os.environ.get("DEADLINE_REMINDER_DAYS", "3"))
 # approval — unconfirmed, so both are settings).
 APPRAISAL_EXCELLENT_QUOTA = os.environ.get("APPRAISAL_EXCELLENT_QUOTA", "0.20")
 APPRAISAL_EXCELLENT_QUOTA_CEILING = os.environ.get("APPRAISAL_EXCELLENT_QUOTA_CEILING", "0.25")
+# Year-score thresholds of the proposed grade (a local practice): {"excellent": 90, "competent": 70, "basic": 60}.
+APPRAISAL_GRADE_THRESHOLDS = json.loads(os.environ.get("APPRAISAL_GRADE_THRESHOLDS", "{}"))
+# The constants of the work and timeliness components (appraisal/components_builtin.py), e.g.
+# {"work": {"late": "0.7"}, "timeliness": {"late": "0.5"}}; frozen with each period when it closes.
+APPRAISAL_COMPONENT_CONSTANTS = json.loads(os.environ.get("APPRAISAL_COMPONENT_CONSTANTS", "{}"))
 # Probation of a new recruit (公务员法 第34条: one year); one still in probation at the end of the year is
 # appraised with a 评语 only (不确定等次).
 APPRAISAL_PROBATION_MONTHS = int(os.environ.get("APPRAISAL_PROBATION_MONTHS", "12"))
