@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import as_id
 from discipline.models import AppealOutcome, CaseSource, DecisionKind, DisciplineRule, GradeCap
 from org.models import Official, OrgUnit, Role, User
 
@@ -88,7 +89,8 @@ class CaseForm(forms.Form):
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         units = unit_field.queryset
-        return units.filter(pk=raw).first() if units is not None and str(raw or "").isdigit() else None
+        unit_id = as_id(raw)
+        return units.filter(pk=unit_id).first() if units is not None and unit_id is not None else None
 
     def _limit_subjects(self) -> None:
         """Offer the officials in the chosen unit's subtree (plus those the case already names)."""

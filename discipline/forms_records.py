@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import as_id
 from discipline.forms_cases import SELECT, SMALL, date_input
 from discipline.models import GradeCap, RuleCategory, TalkKind, TalkOccasion
 from org.models import Official, OrgUnit
@@ -81,10 +82,11 @@ class TalkForm(forms.Form):
         assert isinstance(official_field, forms.ModelChoiceField)
         unit_field.queryset = units
         raw = self.data.get("unit") if self.is_bound else self.initial.get("unit")
-        unit = units.filter(pk=raw).first() if str(raw or "").isdigit() else None
-        chosen = str(self.data.get("official") or "") if self.is_bound else ""
+        unit_id = as_id(raw)
+        unit = units.filter(pk=unit_id).first() if unit_id is not None else None
+        chosen = as_id(self.data.get("official")) if self.is_bound else None
         in_unit = officials.filter(unit__path__startswith=unit.path, is_active=True) if unit else officials.none()
-        if chosen.isdigit():
+        if chosen is not None:
             in_unit = in_unit | officials.filter(pk=chosen)
         official_field.queryset = in_unit.distinct().order_by("unit__path", "name")
 

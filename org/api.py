@@ -14,6 +14,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.filters import YearFilter
 from org.filters import OfficialFilter, UnitFilter
 from org.models import CalendarDay, Official, OrgUnit, User
 from org.selectors import officials_visible_to, units_visible_to
@@ -50,7 +51,7 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class CalendarDayFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", help_text="Calendar year, e.g. 2026.")
+    year = YearFilter(field_name="date", lookup_expr="year")
     is_working_day = django_filters.BooleanFilter()
 
     class Meta:

@@ -23,6 +23,7 @@ from common.excel import (
     open_xlsx,
     template_workbook,
 )
+from common.filters import as_int
 from org.models import Gender, RankLevel, StaffingType, UnitKind
 
 ErrorSink = Callable[[str, str], None]
@@ -215,7 +216,7 @@ def _parse_unit(number: int, cells: dict[str, Any], error: ErrorSink) -> UnitRow
     sort_text = cell_text(cells.get("排序"))
     sort_order = 0
     if sort_text:
-        if sort_text.isdigit():
+        if as_int(sort_text, low=0, high=32767) is not None:
             sort_order = int(sort_text)
         else:
             error("排序", _("Must be a whole number of 0 or more."))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from common.errors import ApplicationError
 from common.excel import XLSX_CONTENT_TYPE
+from common.filters import as_int
 from common.http import AuthedRequest
 from org import selectors, workdays
 from org.excel import roster_template
@@ -141,9 +142,7 @@ def roster_template_download(request: AuthedRequest) -> HttpResponse:
 
 def _calendar_year(request: AuthedRequest) -> int:
     raw = request.GET.get("year", "")
-    if raw.isdigit() and calendar_svc.MIN_YEAR <= int(raw) <= calendar_svc.MAX_YEAR:
-        return int(raw)
-    return timezone.localdate().year
+    return as_int(raw, low=calendar_svc.MIN_YEAR, high=calendar_svc.MAX_YEAR) or timezone.localdate().year
 
 
 def _parse_day(raw: str) -> date | None:

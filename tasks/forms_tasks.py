@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.excel import cell_date
+from common.filters import as_id
 from org.forms import UnitChoiceField
 from org.models import Official, OrgUnit
 from tasks.models import OPEN_STATUSES, LoopStage, Task, TaskKind, TaskSource, TaskStatus
@@ -217,6 +218,7 @@ def _official_q(relation: str, value: str) -> Q:
     """Match an official by staff number, or by id when the value is a number."""
     value = value.strip()
     q = Q(**{f"{relation}__staff_number": value})
-    if value.isdigit():
-        q |= Q(**{f"{relation}_id": int(value)})
+    official_id = as_id(value)
+    if official_id is not None:
+        q |= Q(**{f"{relation}_id": official_id})
     return q

@@ -24,6 +24,7 @@ from appraisal.models import AppraisalPeriod, Component, Scorecard, ScoreEntry, 
 from appraisal.periods import parse_period_key
 from appraisal.services.entries import entry_add, entry_delete
 from common.errors import ApplicationError
+from common.filters import IdFilter
 from org.models import User
 from org.selectors import access_for
 
@@ -126,7 +127,7 @@ def _period_or_400(key: str) -> AppraisalPeriod:
 
 class ScorecardFilter(django_filters.FilterSet):
     period = django_filters.CharFilter(method="filter_period", label="period key")
-    official = django_filters.NumberFilter(field_name="official_id")
+    official = IdFilter(field_name="official_id")
     unit = django_filters.CharFilter(field_name="unit__code")
     category = django_filters.CharFilter(field_name="category__code")
     rank_level = django_filters.CharFilter(field_name="rank_level")
@@ -141,7 +142,7 @@ class ScorecardFilter(django_filters.FilterSet):
 
 class ScoreEntryFilter(django_filters.FilterSet):
     period = django_filters.CharFilter(method="filter_period", label="period key")
-    official = django_filters.NumberFilter(field_name="official_id")
+    official = IdFilter(field_name="official_id")
     rule = django_filters.CharFilter(field_name="rule__code")
     origin = django_filters.ChoiceFilter(choices=ScoreEntry.Origin.choices)
 

@@ -16,6 +16,7 @@ from appraisal.forms_annual import ObjectionDecideForm, ObjectionForm
 from appraisal.models import NoticeCandidate, Objection, ObjectionStatus, PublicNotice
 from appraisal.services import notices as svc
 from appraisal.services.procedure import is_org_over
+from common.filters import as_id
 from common.forms import form_submit
 from common.http import AuthedRequest
 from org.models import Official
@@ -90,9 +91,9 @@ def objection_file_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def objection_list(request: AuthedRequest) -> HttpResponse:
     """Objections: the organization department's to decide (open first); an official's own."""
     rows = reads.objections_visible_to(request.user)
-    notice = request.GET.get("notice")
-    if notice and notice.isdigit():
-        rows = rows.filter(notice_id=int(notice))
+    notice = as_id(request.GET.get("notice"))
+    if notice is not None:
+        rows = rows.filter(notice_id=notice)
     wanted = request.GET.get("status")
     if wanted in ObjectionStatus.values:
         rows = rows.filter(status=wanted)

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.filters import IdFilter, YearFilter
 from discipline import selectors
 from discipline import serializers as s
 from discipline.api._common import _missing, _parse, _user
@@ -25,9 +26,9 @@ from discipline.services import appeals as appeal_svc
 class AppealFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=AppealOutcome.choices)
     pending = django_filters.BooleanFilter(method="filter_pending", help_text="true: not decided yet.")
-    official = django_filters.NumberFilter(field_name="decision__official_id")
-    decision = django_filters.NumberFilter(field_name="decision_id")
-    year = django_filters.NumberFilter(field_name="filed_on", lookup_expr="year")
+    official = IdFilter(field_name="decision__official_id")
+    decision = IdFilter(field_name="decision_id")
+    year = YearFilter(field_name="filed_on", lookup_expr="year")
 
     class Meta:
         model = Appeal

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 from rest_framework.serializers import BaseSerializer
 
+from common.filters import IdFilter, YearFilter
 from discipline import selectors
 from discipline import serializers as s
 from discipline.api._common import _missing, _parse, _user
@@ -41,8 +42,8 @@ from org.selectors import units_visible_to, users_with_role_over
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
     source = django_filters.ChoiceFilter(choices=CaseSource.choices)
-    year = django_filters.NumberFilter(field_name="registered_on", lookup_expr="year")
-    official = django_filters.NumberFilter(method="filter_official", help_text="A subject's official id.")
+    year = YearFilter(field_name="registered_on", lookup_expr="year")
+    official = IdFilter(method="filter_official", help_text="A subject's official id.")
     unit = django_filters.CharFilter(method="filter_unit", help_text="A unit code, with its subtree.")
 
     class Meta:

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.filters import IdFilter, YearFilter
 from discipline import selectors
 from discipline import serializers as s
 from discipline.api._common import _missing, _parse, _user
@@ -20,10 +21,10 @@ from discipline.services import decisions as decision_svc
 
 
 class DecisionFilter(django_filters.FilterSet):
-    official = django_filters.NumberFilter(field_name="official_id")
-    case = django_filters.NumberFilter(field_name="case_id")
+    official = IdFilter(field_name="official_id")
+    case = IdFilter(field_name="case_id")
     kind = django_filters.CharFilter(field_name="kind__code")
-    year = django_filters.NumberFilter(field_name="effective_date", lookup_expr="year")
+    year = YearFilter(field_name="effective_date", lookup_expr="year")
     effective = django_filters.BooleanFilter(method="filter_effective",
                                              help_text="true: neither exempted nor revoked.")
 

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.filters import IdFilter, YearFilter
 from discipline import selectors
 from discipline import serializers as s
 from discipline.api._common import _missing, _parse, _user
@@ -24,10 +25,10 @@ from org.selectors import officials_visible_to
 
 
 class TalkFilter(django_filters.FilterSet):
-    official = django_filters.NumberFilter(field_name="official_id")
+    official = IdFilter(field_name="official_id")
     kind = django_filters.ChoiceFilter(choices=TalkKind.choices)
     occasion = django_filters.ChoiceFilter(choices=TalkOccasion.choices)
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year")
+    year = YearFilter(field_name="held_on", lookup_expr="year")
     follow_up_done = django_filters.BooleanFilter()
 
     class Meta:

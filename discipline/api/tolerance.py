@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.filters import IdFilter, YearFilter
 from discipline import selectors
 from discipline import serializers as s
 from discipline.api._common import _parse, _user
@@ -23,9 +24,9 @@ from discipline.services import tolerance as tolerance_svc
 
 class ToleranceFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ToleranceStatus.choices)
-    official = django_filters.NumberFilter(field_name="official_id")
-    case = django_filters.NumberFilter(field_name="case_id")
-    year = django_filters.NumberFilter(field_name="created_at", lookup_expr="year")
+    official = IdFilter(field_name="official_id")
+    case = IdFilter(field_name="case_id")
+    year = YearFilter(field_name="created_at", lookup_expr="year")
 
     class Meta:
         model = ToleranceRequest

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import ApplicationError
+from common.filters import YEAR_MAX, YEAR_MIN, as_id, as_int
 from common.forms import show_error
 from common.http import AuthedRequest
 from discipline.forms_cases import (
@@ -87,8 +88,9 @@ def filtered_cases(request: AuthedRequest) -> tuple[QuerySet[Case], QuerySet[Cas
         cases = cases.filter(unit__path__startswith=unit.path)
     if filters["source"] in CaseSource.values:
         cases = cases.filter(source=filters["source"])
-    if filters["year"].isdigit():
-        cases = cases.filter(registered_on__year=int(filters["year"]))
+    year = as_int(filters["year"], low=YEAR_MIN, high=YEAR_MAX)
+    if year is not None:
+        cases = cases.filter(registered_on__year=year)
     if filters["q"]:
         text = filters["q"]
         named = Case.subjects.through.objects.filter(official__name__icontains=text).values("case_id")
@@ -197,16 +199,16 @@ def official_options(request: AuthedRequest) -> HttpResponse:
     (name or staff number); the options already chosen (``subjects``) stay, selected, at the top."""
     require_role(request.user, *CASE_ROLES)
     roles = [Role.DISCIPLINE] if request.GET.get("purpose") != "talk" else list(CASE_ROLES)
-    raw = request.GET.get("unit", "")
+    raw = as_id(request.GET.get("unit"))
     officials = Official.objects.none()
     chosen: list[Official] = []
-    if raw.isdigit():
+    if raw is not None:
         unit = case_units(None if access_for(request.user).is_superuser else access_for(request.user).paths(roles)
                           ).filter(pk=raw).first()
         if unit is not None:
             in_unit = (officials_visible_to(request.user, roles=roles, include_self=False)
                        .filter(unit__path__startswith=unit.path, is_active=True).order_by("unit__path", "name"))
-            ids = [int(v) for v in request.GET.getlist("subjects") if v.isdigit()]
+            ids = [i for i in map(as_id, request.GET.getlist("subjects")) if i is not None]
             chosen = list(in_unit.filter(pk__in=ids)) if ids else []
             officials = in_unit.exclude(pk__in=ids)
             q = request.GET.get("q", "").strip()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import ApplicationError
+from common.filters import as_id
 from common.forms import show_error
 from common.http import AuthedRequest
 from discipline.forms_records import RectificationForm, ToleranceDecideForm, ToleranceForm, ToleranceReviewForm
@@ -41,13 +42,13 @@ def _target(request: AuthedRequest) -> tuple[Case, Official, Decision | None]:
     """The case and subject a request is for: from a decision the user may see the effect of (subject, head,
     inspection), or from a case file the user reads (inspection on the case page). Anything else: 404."""
     params = request.POST if request.method == "POST" else request.GET
-    raw_decision, raw_case, raw_official = (params.get(k, "") for k in ("decision", "case", "official"))
-    if raw_decision.isdigit():
+    raw_decision, raw_case, raw_official = (as_id(params.get(k)) for k in ("decision", "case", "official"))
+    if raw_decision is not None:
         decision = get_object_or_404(
             Decision.objects.select_related("case", "official", "official__unit")
             .filter(official__in=effect_officials_for(request.user).values("pk")), pk=raw_decision)
         return decision.case, decision.official, decision
-    if raw_case.isdigit() and raw_official.isdigit():
+    if raw_case is not None and raw_official is not None:
         case = get_object_or_404(cases_visible_to(request.user), pk=raw_case)
         official = get_object_or_404(case.subjects.select_related("unit"), pk=raw_official)
         return case, official, None

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from common.errors import ApplicationError
+from common.filters import IdFilter
 from org.models import Official, User
 from org.selectors import access_for
 from tasks import selectors
@@ -92,7 +93,7 @@ class ApproveSerializer(serializers.Serializer):
 class ReportFilter(django_filters.FilterSet):
     month = django_filters.CharFilter(method="filter_month", label="month (YYYY-MM)")
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
-    official = django_filters.NumberFilter(field_name="official_id")
+    official = IdFilter(field_name="official_id")
 
     class Meta:
         model = MonthlyReport

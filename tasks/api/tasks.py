@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.filters import IdFilter
 from tasks.forms_tasks import TaskFilter
 from tasks.models import Task, WeeklyUpdate
 from tasks.selectors import tasks_managed_by, tasks_visible_to, weekly_updates_visible_to
@@ -84,7 +85,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 class WeeklyUpdateFilter(django_filters.FilterSet):
-    task = django_filters.NumberFilter(field_name="task_id")
+    task = IdFilter(field_name="task_id")
     week = django_filters.DateFilter(method="filter_week", help_text="Any day of the ISO week (YYYY-MM-DD).")
 
     class Meta:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ApplicationError
+from common.filters import as_id
 from common.http import AuthedRequest
 from org.models import User
 from tasks.forms_letters import LetterIssueForm, LetterReplyForm
@@ -163,12 +164,12 @@ def letter_create(request: AuthedRequest) -> HttpResponse:
 def _initial(request: AuthedRequest) -> dict[str, object]:
     """Prefill from ``?task=<id>`` (a letter about a task goes to its unit) or ``?recipient_unit=<id>``."""
     initial: dict[str, object] = {}
-    task_id = request.GET.get("task", "")
-    if task_id.isdigit():
-        task = tasks_visible_to(request.user).filter(pk=int(task_id)).first()
+    task_id = as_id(request.GET.get("task"))
+    if task_id is not None:
+        task = tasks_visible_to(request.user).filter(pk=task_id).first()
         if task is not None:
             initial.update(task=task.pk, recipient_unit=task.unit_id, title=task.title)
-    unit_id = request.GET.get("recipient_unit", "")
-    if unit_id.isdigit():
-        initial["recipient_unit"] = int(unit_id)
+    unit_id = as_id(request.GET.get("recipient_unit"))
+    if unit_id is not None:
+        initial["recipient_unit"] = unit_id
     return initial

@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from common.errors import ApplicationError
 from common.excel import XLSX_CONTENT_TYPE
+from common.filters import as_id
 from common.http import AuthedRequest
 from org.models import Official, OrgUnit
 from org.selectors import access_for, officials_visible_to, require_role, units_visible_to
@@ -305,9 +306,9 @@ def _task_form(request: AuthedRequest, *, data: Any = None, initial: dict[str, A
 def task_create(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, *MANAGER_ROLES)
     initial: dict[str, Any] = {}
-    parent_id = request.GET.get("parent")
-    if parent_id and parent_id.isdigit():
-        parent = tasks_managed_by(request.user).filter(pk=int(parent_id)).first()
+    parent_id = as_id(request.GET.get("parent"))
+    if parent_id is not None:
+        parent = tasks_managed_by(request.user).filter(pk=parent_id).first()
         if parent is not None:
             initial = {"parent": parent, "unit": parent.unit.code, "leading_leader": parent.leading_leader}
     form = _task_form(request, data=request.POST if request.method == "POST" else None, initial=initial)

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.filters import as_int
 from org.models import Official, User
 from org.selectors import access_for, officials_visible_to
 from training.models import ExternalTraining
@@ -134,7 +135,7 @@ class ProgressViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _year(self) -> int:
         raw = self.request.query_params.get("year", "")
-        return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+        return as_int(raw, low=2000, high=2100) or timezone.localdate().year
 
     def get_queryset(self) -> QuerySet[Official]:
         officials = officials_visible_to(self.request.user).filter(is_active=True).order_by(

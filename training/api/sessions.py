@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.filters import IdFilter
 from org.models import Official, RankLevel, User
 from org.selectors import units_visible_to
 from training import selectors
@@ -89,7 +90,7 @@ class SessionFilter(django_filters.FilterSet):
     starts_after = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte")
     starts_before = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
     kind = django_filters.ChoiceFilter(choices=SessionKind.choices)
-    organiser = django_filters.NumberFilter(field_name="organiser_id")
+    organiser = IdFilter(field_name="organiser_id")
 
     class Meta:
         model = TrainingSession
@@ -97,8 +98,8 @@ class SessionFilter(django_filters.FilterSet):
 
 
 class AttendanceFilter(django_filters.FilterSet):
-    session = django_filters.NumberFilter(field_name="session_id")
-    official = django_filters.NumberFilter(field_name="official_id")
+    session = IdFilter(field_name="session_id")
+    official = IdFilter(field_name="official_id")
     status = django_filters.ChoiceFilter(choices=AttendanceStatus.choices)
 
     class Meta:

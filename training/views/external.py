@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ApplicationError
+from common.filters import as_int
 from common.http import AuthedRequest
 from org.models import Official, OrgUnit, RankLevel
 from org.selectors import access_for, officials_visible_to, require_role, units_visible_to
@@ -45,7 +46,7 @@ _DEC = DecimalField(max_digits=9, decimal_places=1)
 def _year(request: AuthedRequest) -> int:
     raw = request.GET.get("year", "")
     today = timezone.localdate()
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+    return as_int(raw, low=2000, high=today.year + 1) or today.year
 
 
 def _years() -> list[int]:

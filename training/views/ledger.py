@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from common.filters import as_int
 from common.http import AuthedRequest
 from org.models import OrgUnit
 from org.selectors import access_for
@@ -29,7 +30,7 @@ def ledger_export(request: AuthedRequest) -> FileResponse:
     today = timezone.localdate()
     if not year_text:
         year = today.year
-    elif year_text.isdigit() and 2000 <= int(year_text) <= today.year + 1:
+    elif as_int(year_text, low=2000, high=today.year + 1) is not None:
         year = int(year_text)
     else:
         raise Http404

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from common.errors import ApplicationError
+from common.filters import as_int
 from common.http import AuthedRequest
 from org.selectors import require_role
 from training.forms_plans import StudyPlanForm
@@ -30,7 +31,7 @@ _HOURS = DecimalField(max_digits=9, decimal_places=1)
 
 def _year(request: AuthedRequest) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and svc.MIN_YEAR <= int(raw) <= svc.MAX_YEAR else timezone.localdate().year
+    return as_int(raw, low=svc.MIN_YEAR, high=svc.MAX_YEAR) or timezone.localdate().year
 
 
 @login_required

@@ -20,6 +20,7 @@ from appraisal.models import NoticeCandidate, Objection, ObjectionStatus, Public
 from appraisal.selectors_annual import notices_visible_to, objections_visible_to
 from appraisal.services import notices as notice_svc
 from common.errors import ApplicationError
+from common.filters import query_id
 
 
 @extend_schema_view(list=extend_schema(parameters=[YEAR, UNIT]))
@@ -71,9 +72,9 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if self.action != "list":
             return qs
         qs = year_unit_filter(qs, self.request, procedure="notice__procedure__")
-        notice = self.request.query_params.get("notice")
-        if notice and notice.isdigit():
-            qs = qs.filter(notice_id=int(notice))
+        notice = query_id(self.request, "notice")
+        if notice is not None:
+            qs = qs.filter(notice_id=notice)
         wanted = self.request.query_params.get("status")
         if wanted:
             qs = qs.filter(status=wanted)

@@ -20,6 +20,7 @@ from appraisal.services import finalize as finalize_svc
 from appraisal.services import notices as notice_svc
 from appraisal.services import procedure as procedure_svc
 from appraisal.services import summaries as summary_svc
+from common.filters import query_id
 
 REFUSED = OpenApiResponse(description="Refused by the rules: `{code, message, fields?}`, e.g. `wrong_stage`.")
 YEAR = OpenApiParameter("year", str, description="The year's period key, e.g. 2025.")
@@ -116,9 +117,9 @@ class SummaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         wanted = self.request.query_params.get("status")
         if wanted:
             qs = qs.filter(status=wanted)
-        official = self.request.query_params.get("official")
-        if official and official.isdigit():
-            qs = qs.filter(official_id=int(official))
+        official = query_id(self.request, "official")
+        if official is not None:
+            qs = qs.filter(official_id=official)
         return qs
 
     def _answer(self, summary: AnnualSummary) -> Response:
