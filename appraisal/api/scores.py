@@ -23,6 +23,7 @@ from appraisal import selectors
 from appraisal.models import AppraisalPeriod, Component, Scorecard, ScoreEntry, ScoreRule
 from appraisal.periods import parse_period_key
 from appraisal.services.entries import entry_add, entry_delete
+from appraisal.services.periods import period_existing
 from common.errors import ApplicationError
 from common.filters import IdFilter
 from org.models import User
@@ -217,8 +218,6 @@ class ScoreEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return selectors.entries_visible_to(_user(self.request)).order_by("-occurred_on", "-id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        from appraisal.services.periods import period_get_or_create
-
         data = ScoreEntryCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -232,7 +231,7 @@ class ScoreEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         rule = ScoreRule.objects.filter(code=values["rule"]).first()
         if rule is None:
             raise ApplicationError(_("There is no rule “%(code)s”.") % {"code": values["rule"]}, code="invalid_rule")
-        period = period_get_or_create(values["period"])
+        period = period_existing(values["period"])
         entry = entry_add(by=user, official=official, period=period, rule=rule, points=values["points"],
                           reason=values["reason"], occurred_on=values.get("occurred_on"))
         fresh = self.get_queryset().get(pk=entry.pk)

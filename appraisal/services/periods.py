@@ -55,6 +55,19 @@ def period_get_or_create(key: str) -> AppraisalPeriod:
     return period
 
 
+def period_existing(key: str) -> AppraisalPeriod:
+    """Return the period of a key for recording into it; never create one (only the organization department
+    opens periods, on the periods page). Raise ``bad_period`` for a malformed key, ``unknown_period`` when the
+    period does not exist (e.g. a date decades away)."""
+    span = parse_period_key(key)
+    period = AppraisalPeriod.objects.filter(key=span.key).first()
+    if period is None:
+        raise ApplicationError(
+            _("There is no appraisal period %(key)s: points can be recorded only in a period the organization "
+              "department has opened.") % {"key": span.key}, code="unknown_period")
+    return period
+
+
 def scheme_snapshot() -> dict[str, Any]:
     """Return the live schemes and rules as JSON-serialisable data (decimals as strings), in 3 queries.
 

@@ -22,6 +22,7 @@ from appraisal.models import AppraisalPeriod, Grade, PeriodKind, Scorecard
 from appraisal.periods import MONTH, parse_period_key, period_key_for
 from appraisal.selectors_results import PromotionEligibility, promotion_eligibility
 from appraisal.services.entries import can_manage_entries, entry_add, entry_delete
+from appraisal.services.periods import period_existing
 from common.errors import ApplicationError
 from common.http import AuthedRequest
 from org.models import Official
@@ -199,11 +200,9 @@ def entry_add_view(request: AuthedRequest) -> HttpResponse:
     form = EntryForm(request.POST, officials=officials, rules=rules)
     chosen = _chosen_official(officials, request.POST.get("official"))
     if form.is_valid():
-        from appraisal.services.periods import period_get_or_create
-
         data = form.cleaned_data
         try:
-            period = period_get_or_create(period_key_for(MONTH, data["occurred_on"]))
+            period = period_existing(period_key_for(MONTH, data["occurred_on"]))
             entry = entry_add(by=request.user, official=data["official"], period=period, rule=data["rule"],
                               points=data["points"], reason=data["reason"], occurred_on=data["occurred_on"])
         except ApplicationError as error:

@@ -10,7 +10,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from appraisal.models import PeriodEvent, PeriodStatus, RollupRun, Scorecard, ScoreEntry, ScoreRule, UnitScorecard
+from appraisal.models import (
+    AppraisalPeriod,
+    PeriodEvent,
+    PeriodStatus,
+    RollupRun,
+    Scorecard,
+    ScoreEntry,
+    ScoreRule,
+    UnitScorecard,
+)
 from appraisal.periods import MONTH, QUARTER, YEAR, period_key_for
 from appraisal.services.entries import entry_add
 from tests.factories import OfficialFactory, TaskFactory, period
@@ -212,6 +221,7 @@ def test_a_units_scorecard_is_404_out_of_scope(county, client_for):
 
 def test_a_head_records_a_bonus_through_the_form(county, client_for):
     client = client_for(county.head)
+    period(MONTH_KEY)
     form = client.get(reverse("appraisal:entry_add"), {"official": county.staff_official.pk})
     assert form.status_code == 200 and form.context["chosen"] == county.staff_official
     response = client.post(reverse("appraisal:entry_add"), {
@@ -349,3 +359,14 @@ def test_close_publish_and_reopen_through_the_page(county, client_for):
     page = client.get(reverse("appraisal:period_detail", args=["2026-09"]))
     assert "发现数据录入错误" in page.content.decode()
     assert client_for(county.head).post(reverse("appraisal:period_close", args=["2026-09"])).status_code == 404
+
+
+def test_a_date_decades_away_is_refused_on_the_page_and_creates_no_period(county, client_for):
+    client = client_for(county.head)
+    before = AppraisalPeriod.objects.count()
+    response = client.post(reverse("appraisal:entry_add"), {
+        "official": county.staff_official.pk, "rule": "innovation", "points": "2", "reason": "提出创新建议",
+        "occurred_on": "2098-06-15"})
+    assert response.status_code == 400
+    assert "2098-06" in response.content.decode() and "提出创新建议" in response.content.decode()  # kept
+    assert AppraisalPeriod.objects.count() == before and not ScoreEntry.objects.exists()

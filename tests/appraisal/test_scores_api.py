@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from appraisal.models import GradeDecision, PeriodStatus, Scorecard, ScoreEntry
+from appraisal.models import AppraisalPeriod, GradeDecision, PeriodStatus, Scorecard, ScoreEntry
 from appraisal.periods import MONTH, period_key_for
 from tests.factories import OfficialFactory, period
 
@@ -38,6 +38,7 @@ def card(official, key=MONTH_KEY, total="88.00", unit=None):
 
 
 def post_entry(client, who, **changes):
+    period(MONTH_KEY)  # the organization department has opened the month
     body = {"official": who.pk, "period": MONTH_KEY, "rule": "innovation", "points": "2",
             "reason": "提出智慧景区创新建议", **changes}
     return client.post("/api/v1/score-entries/", body, format="json")
@@ -196,3 +197,13 @@ def test_a_manual_entry_is_deleted_with_a_reason(county, api):
     assert own.status_code == 400 and own.json()["code"] == "own_entry"
     done = api(county.head).post(f"/api/v1/score-entries/{entry_id}/delete/", {"reason": "重复录入"}, format="json")
     assert done.status_code == 204 and not ScoreEntry.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["2099-12", "1990-W01", "1990"])
+def test_an_entry_for_a_period_nobody_opened_is_refused_and_creates_nothing(county, api, key):
+    before = AppraisalPeriod.objects.count()
+    body = {"official": county.staff_official.pk, "period": key, "rule": "innovation", "points": "2",
+            "reason": "提出创新建议"}
+    response = api(county.head).post("/api/v1/score-entries/", body, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "unknown_period"
+    assert AppraisalPeriod.objects.count() == before and not ScoreEntry.objects.exists()

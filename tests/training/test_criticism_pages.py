@@ -14,7 +14,7 @@ from appraisal.models import ScoreEntry
 from common.models import Notification
 from org.models import Official
 from tests.conftest import statements
-from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory
+from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory, period
 from tests.training.conftest_sessions import make_session
 from training.models import Attendance, AttendanceStatus, CriticismFlag
 from training.services.feed import criticism_flag_quarters
@@ -23,6 +23,7 @@ URL = "training:criticism_flags"
 
 
 def flag_for(official: Official, quarter: str = "2026-Q3", absences: int = 3) -> CriticismFlag:
+    period(quarter)  # the quarter the deduction is recorded in exists
     return CriticismFlag.objects.create(official=official, quarter=quarter, absences=absences)
 
 

@@ -34,7 +34,7 @@ from appraisal.models import ScoreEntry, ScoreRule
 from appraisal.periods import QUARTER, parse_period_key, period_key_for
 from appraisal.services.derive import Derived, Key, apply_derived, clip_reason
 from appraisal.services.entries import entry_add
-from appraisal.services.periods import period_get_or_create
+from appraisal.services.periods import period_existing
 from common.errors import ApplicationError
 from common.notifications import Notice, notify_many
 from org.models import Official, RoleGrant, User
@@ -183,7 +183,7 @@ def criticism_confirm(*, by: User, flag: CriticismFlag, today: date | None = Non
     """Confirm a flagged public criticism: record the manual −2 (``public_criticism``) in the quarter."""
     today = today or timezone.localdate()
     locked = _locked_pending(by, flag)
-    period = period_get_or_create(locked.quarter)
+    period = period_existing(locked.quarter)
     rule = ScoreRule.objects.get(code=PUBLIC_CRITICISM)
     entry_add(by=by, official=locked.official, period=period, rule=rule, points=CRITICISM_POINTS,
               occurred_on=min(period.end, today), today=today,
