@@ -31,22 +31,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import Component, Grade
+from common.excel import safe_text, streaming_workbook
 from org.models import RankLevel
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TITLE_ROWS = 2  # the period, then the unit and the time of export
 HEADER_ROW = TITLE_ROWS  # 0-based: the header is the third row, frozen with everything above it
-
-
-def safe_text(value: Any) -> str:
-    """Return ``value`` as text that no spreadsheet will read as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class RegisterRow(NamedTuple):
@@ -109,7 +102,7 @@ class RegisterWriter:
     """Write a register sheet row by row, then the summary sheet; ``close()`` finishes the file."""
 
     def __init__(self, target: str, *, title: str, scope: str, with_grades: bool) -> None:
-        self.workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+        self.workbook = streaming_workbook(target)
         self.with_grades = with_grades
         self.components = [(c.value, str(c.label)) for c in Component]
         self.headers = [

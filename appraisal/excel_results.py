@@ -1,19 +1,18 @@
 """The use-of-results lists (结果运用) as Excel workbooks: title rows, a frozen header, landscape A4 fitted to the
 page width with the header repeated on every page. Written by xlsxwriter in constant-memory mode; every text goes
-through ``appraisal.excel.safe_text``. The rows come from ``appraisal.selectors_results``."""
+through ``common.excel.safe_text``. The rows come from ``appraisal.selectors_results``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import IO
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.excel import safe_text
 from appraisal.models import AppraisalPeriod
 from appraisal.selectors_results import FILE_NAMES, ResultList, ResultRow
+from common.excel import safe_text, streaming_workbook
 from org.models import RankLevel, User
 from org.selectors import access_for
 
@@ -38,7 +37,7 @@ def result_workbook_write(
     *, target: str | IO[bytes], rows: Sequence[ResultRow], period: AppraisalPeriod, kind: str, scope: str,
 ) -> None:
     """Write a list as an .xlsx to ``target`` (a path or a binary file)."""
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True})
+    workbook = streaming_workbook(target)
     try:
         title_format = workbook.add_format({"bold": True, "font_size": 14})
         header_format = workbook.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79",

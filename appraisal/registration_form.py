@@ -16,7 +16,7 @@ to bottom. Two consequences shape the code below:
   about two column-width units at 10.5 pt) because no spreadsheet grows a row for wrapped text written by a
   program until the row is edited.
 
-Every text goes through ``appraisal.excel.safe_text`` and ``write_string``: nothing the officials wrote becomes a
+Every text goes through ``common.excel.safe_text`` and ``write_string``: nothing the officials wrote becomes a
 formula.
 """
 
@@ -30,15 +30,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from appraisal.excel import safe_text
 from appraisal.models import SUMMARY_SECTIONS, Grade, GradeStatus, SignStatus, SummaryStatus
+from common.excel import safe_text, streaming_workbook
 from org.models import Gender, RankLevel
 
 # The grade's fields a form shows (one joined query; the head's name through the user's official record).
@@ -352,8 +351,7 @@ class RegistrationFormWriter:
     """Write one registration form per sheet; ``close()`` finishes the file."""
 
     def __init__(self, target: str, *, exported_on: date | None = None, tmpdir: str | None = None) -> None:
-        self.workbook = xlsxwriter.Workbook(target, {"constant_memory": True,
-                                                    "tmpdir": tmpdir or tempfile.gettempdir()})
+        self.workbook = streaming_workbook(target, tmpdir=tmpdir or tempfile.gettempdir())
         self.used_names: set[str] = set()
         self.sheets = 0
         self.exported = _("Exported on %(date)s") % {"date": local_date(exported_on or timezone.localdate())}

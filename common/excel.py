@@ -1,7 +1,9 @@
-"""Small Excel helpers shared by every import and export: safe opening, cell parsing, header styling."""
+"""Small Excel helpers shared by every import and export: safe opening, cell parsing, header styling, and the
+one writer every exported workbook goes through (``streaming_workbook`` with ``safe_text``/``write_text``)."""
 
 from __future__ import annotations
 
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,6 +11,7 @@ from datetime import date, datetime
 from io import BytesIO
 from typing import IO, Any
 
+import xlsxwriter
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -18,6 +21,9 @@ from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.errors import ApplicationError
+
+# A cell starting with one of these is read as a formula by a spreadsheet once it is edited or re-imported.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A real roster is a few MB unpacked; refuse "zip bombs" that would unpack to far more.
@@ -165,3 +171,27 @@ def template_workbook(
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# -- writing ------------------------------------------------------------------------------------------------
+
+
+def safe_text(value: Any) -> str:
+    """Return ``value`` as text that no spreadsheet will read as a formula (a leading quote where needed)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def streaming_workbook(target: Any, **options: Any) -> xlsxwriter.Workbook:
+    """Open the workbook every export writes: xlsxwriter in constant-memory mode (rows strictly in order, flat
+    memory however many rows), strings never turned into formulas, links or numbers. Write user text with
+    ``write_text``."""
+    return xlsxwriter.Workbook(target, {
+        "constant_memory": True, "tmpdir": tempfile.gettempdir(), "strings_to_formulas": False,
+        "strings_to_urls": False, "strings_to_numbers": False, **options,
+    })
+
+
+def write_text(sheet: Any, row: int, column: int, value: Any, cell_format: Any = None) -> None:
+    """Write ``value`` as a text cell that is never a formula."""
+    sheet.write_string(row, column, safe_text(value), cell_format)

@@ -6,24 +6,22 @@ or revoked, error tolerance, appeal). The register is a case file: whoever expor
 (``case_register_export`` does both). It reads everything in a fixed number of queries (one per relation,
 however many cases) and writes in xlsxwriter's constant-memory mode, rows strictly in order.
 
-User text goes through ``appraisal.excel.safe_text``, so no cell is ever read as a formula.
+User text goes through ``common.excel.safe_text``, so no cell is ever read as a formula.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import BinaryIO
 
-import xlsxwriter
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from appraisal.excel import safe_text
+from common.excel import safe_text, streaming_workbook
 from discipline.models import (
     Appeal,
     AppealOutcome,
@@ -94,7 +92,7 @@ def case_register_export(*, user: User, cases: QuerySet[Case], stream: BinaryIO)
 
 def _write(cases: Iterable[Case], stream: BinaryIO) -> None:
     """Write the register of cases loaded by ``register_cases``."""
-    workbook = xlsxwriter.Workbook(stream, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+    workbook = streaming_workbook(stream)
     title_format = workbook.add_format({"bold": True, "font_size": 14})
     header_format = workbook.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79",
                                          "border": 1, "text_wrap": True, "valign": "vcenter"})

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from io import BytesIO
 from typing import IO, Any
 
 from django.conf import settings
@@ -17,22 +18,18 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from common.errors import ApplicationError
 from common.excel import (
-    HEADER_FILL,
-    HEADER_FONT,
     CellError,
     cell_bool,
     cell_date,
     cell_text,
     iter_data_rows,
     open_xlsx,
+    streaming_workbook,
     template_workbook,
+    write_text,
 )
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for
@@ -86,34 +83,34 @@ def ledger_rows(tasks: QuerySet[Task]) -> Iterator[list[Any]]:
 
 
 def ledger_workbook(user: User, unit: OrgUnit, out: Any, *, today: date | None = None) -> None:
-    """Write the unit's task ledger into ``out`` (a file-like object such as an ``HttpResponse``)."""
+    """Write the unit's task ledger into ``out`` (a file-like object such as an ``HttpResponse``), through the
+    product's one workbook writer: user text (titles, names, updates) is stored as text, never a formula."""
     today = today or timezone.localdate()
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("工作任务台账")
-    for index, (_header, width) in enumerate(LEDGER_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "C3"
-    title = WriteOnlyCell(ws, value=f"{unit.name} 工作任务台账（导出日期 {today:%Y-%m-%d}）")
-    title.font = Font(bold=True, size=14)
-    ws.append([title])
-    header = []
-    for name, _width in LEDGER_COLUMNS:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        header.append(cell)
-    ws.append(header)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in ledger_rows(ledger_queryset(user, unit)):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(ws, value=value)
+    buffer = BytesIO()
+    wb = streaming_workbook(buffer, in_memory=True)
+    ws = wb.add_worksheet("工作任务台账")
+    for index, (_header, width) in enumerate(LEDGER_COLUMNS):
+        ws.set_column(index, index, width)
+    ws.freeze_panes(2, 2)
+    title = wb.add_format({"bold": True, "font_size": 14})
+    write_text(ws, 0, 0, f"{unit.name} 工作任务台账（导出日期 {today:%Y-%m-%d}）", title)
+    header = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79"})
+    for index, (name, _width) in enumerate(LEDGER_COLUMNS):
+        ws.write_string(1, index, name, header)
+    day = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    for row_index, row in enumerate(ledger_rows(ledger_queryset(user, unit)), start=2):
+        for column, value in enumerate(row):
+            if value is None or value == "":
+                continue
             if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, str) and len(value) > 20:
-                cell.alignment = wrap
-            cells.append(cell)
-        ws.append(cells)
-    wb.save(out)
+                ws.write_datetime(row_index, column, datetime.combine(value, datetime.min.time()), day)
+            elif isinstance(value, int | float | Decimal):
+                ws.write_number(row_index, column, float(value))
+            else:
+                write_text(ws, row_index, column, value, wrap if len(str(value)) > 20 else None)
+    wb.close()
+    out.write(buffer.getvalue())
 
 
 # -- import template ---------------------------------------------------------------------------------------

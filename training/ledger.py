@@ -8,17 +8,15 @@ strictly in order, and every text through ``safe_text`` so no user text becomes 
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import xlsxwriter
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.excel import safe_text
+from common.excel import safe_text, streaming_workbook
 from org.models import Official, OrgUnit, RankLevel
 from training.models import AttendanceStatus, SessionKind, TrainingSession
 from training.progress import GroupedCoalesce, progress_of, unit_progress, year_bounds
@@ -53,7 +51,7 @@ def write_ledger(target: Any, *, unit: OrgUnit, year: int, today: date | None = 
     """Write the ledger of ``unit`` for ``year`` to ``target`` (a path); return the number of official rows."""
     today = today or timezone.localdate()
     as_of = min(today, date(year, 12, 31))
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+    workbook = streaming_workbook(target)
     bold = workbook.add_format({"bold": True, "font_size": 14})
     header = workbook.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "border": 1,
                                   "text_wrap": True, "valign": "vcenter"})

@@ -12,12 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from appraisal.excel import safe_text
 from appraisal.models import ExportJob, Grade
 from appraisal.services import exports
 from appraisal.services.exports import export_start, register_write
 from appraisal.services.grades import grade_confirm_unit, grades_propose
 from common.errors import ApplicationError
+from common.excel import safe_text
 from tests.appraisal.annual_helpers import ready_to_confirm
 from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, period
