@@ -65,6 +65,15 @@ def can_handle(user: User | AnonymousUser, unit: OrgUnit) -> bool:
     return access_for(user).covers(unit.path, [Role.DISCIPLINE])
 
 
+def may_act_on_tolerance(user: User | AnonymousUser, request: ToleranceRequest) -> bool:
+    """Whether ``user`` acts on tolerance requests of the case's unit at all (discipline inspection reviews, the
+    organization department decides, either records the rectification). Anyone else — the subject, a head who
+    filed it — sees the request but is answered as if an action on it did not exist; the services refuse the
+    wrong one of the two roles with a message."""
+    unit = request.case.unit
+    return can_handle(user, unit) or can_decide_tolerance(user, unit)
+
+
 def can_decide_tolerance(user: User | AnonymousUser, unit: OrgUnit) -> bool:
     return access_for(user).covers(unit.path, [Role.ORG_DEPARTMENT])
 

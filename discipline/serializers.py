@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from discipline.models import (
@@ -232,7 +233,9 @@ class DecisionInputSerializer(serializers.Serializer):
 
 
 class ToleranceSerializer(serializers.ModelSerializer):
-    case = CaseRefSerializer(read_only=True)
+    # The case is named only to those who may read it (``case_readable``, annotated by the API's queryset), as
+    # on the page: a head who filed a request for an official sees the request, not the case file.
+    case = serializers.SerializerMethodField()
     official = SubjectBriefSerializer(read_only=True)
     requested_by = UserBriefSerializer(read_only=True, allow_null=True)
     reviewed_by = UserBriefSerializer(read_only=True, allow_null=True)
@@ -245,6 +248,12 @@ class ToleranceSerializer(serializers.ModelSerializer):
                   "review_opinion", "reviewed_by", "reviewed_at", "decision_note", "decided_by", "decided_at",
                   "rectification", "rectification_due", "rectification_status", "rectified_on",
                   "rectification_note", "created_at"]
+
+    @extend_schema_field(CaseRefSerializer(allow_null=True))
+    def get_case(self, obj: ToleranceRequest) -> dict[str, Any] | None:
+        if not getattr(obj, "case_readable", False):
+            return None
+        return dict(CaseRefSerializer(obj.case).data)
 
 
 class ToleranceInputSerializer(serializers.Serializer):

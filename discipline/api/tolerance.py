@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -20,6 +20,7 @@ from discipline import serializers as s
 from discipline.api._common import _parse, _user
 from discipline.models import Case, ToleranceRequest, ToleranceStatus
 from discipline.services import tolerance as tolerance_svc
+from org.selectors import access_for
 
 
 class ToleranceFilter(django_filters.FilterSet):
@@ -43,8 +44,23 @@ class ToleranceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     queryset = ToleranceRequest.objects.none()
 
     def get_queryset(self) -> QuerySet[ToleranceRequest]:
-        return selectors.tolerance_visible_to(_user(self.request)).select_related(
-            "requested_by", "reviewed_by", "decided_by").order_by("-created_at", "-id")
+        user = _user(self.request)
+        # The case is named to those who read case files and to its subject (who sees the decisions about
+        # them, case number included), not to a head who filed the request.
+        readable: Exists | ExpressionWrapper = Exists(selectors.cases_visible_to(user).filter(pk=OuterRef("case_id")))
+        own = access_for(user).official_id
+        if own is not None:
+            readable = ExpressionWrapper(readable | Q(official_id=own), output_field=BooleanField())
+        return selectors.tolerance_visible_to(user).select_related(
+            "requested_by", "reviewed_by", "decided_by").annotate(case_readable=readable).order_by(
+            "-created_at", "-id")
+
+    def _acting_on(self) -> ToleranceRequest:
+        """The request, when the caller acts on such requests; otherwise 404, as for one out of scope."""
+        item = self.get_object()
+        if not selectors.may_act_on_tolerance(_user(self.request), item):
+            raise Http404
+        return item
 
     def _answer(self, request_: ToleranceRequest, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=request_.pk)).data, status=code)
@@ -65,21 +81,21 @@ class ToleranceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: Any = None) -> Response:
         values = _parse(s.ToleranceReviewSerializer, request)
-        reviewed = tolerance_svc.tolerance_review(by=_user(request), request=self.get_object(), **values)
+        reviewed = tolerance_svc.tolerance_review(by=_user(request), request=self._acting_on(), **values)
         return self._answer(reviewed)
 
     @extend_schema(request=s.ToleranceDecideSerializer, responses={200: s.ToleranceSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
         values = _parse(s.ToleranceDecideSerializer, request)
-        decided = tolerance_svc.tolerance_decide(by=_user(request), request=self.get_object(), **values)
+        decided = tolerance_svc.tolerance_decide(by=_user(request), request=self._acting_on(), **values)
         return self._answer(decided)
 
     @extend_schema(request=s.RectifiedSerializer, responses={200: s.ToleranceSerializer})
     @action(detail=True, methods=["post"])
     def rectified(self, request: Request, pk: Any = None) -> Response:
         values = _parse(s.RectifiedSerializer, request)
-        done = tolerance_svc.rectification_complete(by=_user(request), request=self.get_object(), **values)
+        done = tolerance_svc.rectification_complete(by=_user(request), request=self._acting_on(), **values)
         return self._answer(done)
 
 

@@ -25,6 +25,7 @@ from discipline.selectors import (
     can_handle,
     cases_visible_to,
     effect_officials_for,
+    may_act_on_tolerance,
     tolerance_visible_to,
 )
 from discipline.services.tolerance import (
@@ -123,6 +124,14 @@ def _request_or_404(request: AuthedRequest, pk: int) -> ToleranceRequest:
                                                                                "decided_by"), pk=pk)
 
 
+def _acting_on_or_404(request: AuthedRequest, pk: int) -> ToleranceRequest:
+    """The request, when the user acts on such requests; otherwise 404, as for a request out of scope."""
+    item = _request_or_404(request, pk)
+    if not may_act_on_tolerance(request.user, item):
+        raise Http404
+    return item
+
+
 @login_required
 @require_GET
 def tolerance_detail(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -132,7 +141,7 @@ def tolerance_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def tolerance_review_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    item = _request_or_404(request, pk)
+    item = _acting_on_or_404(request, pk)
     form = ToleranceReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -148,7 +157,7 @@ def tolerance_review_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def tolerance_decide_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    item = _request_or_404(request, pk)
+    item = _acting_on_or_404(request, pk)
     form = ToleranceDecideForm(request.POST)
     if form.is_valid():
         try:
@@ -164,7 +173,7 @@ def tolerance_decide_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def rectification_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    item = _request_or_404(request, pk)
+    item = _acting_on_or_404(request, pk)
     form = RectificationForm(request.POST)
     if form.is_valid():
         try:

@@ -34,6 +34,11 @@ def test_head_requests_inspection_reviews_org_approves(county, client_for, open_
     item = ToleranceRequest.objects.get()
     assert done.status_code == 302 and done["Location"] == reverse("discipline:tolerance_detail", args=[item.pk])
     assert item.by_unit and item.requested_by == county.head
+    # The API names the case no more than the page does: not to the head, to discipline inspection.
+    assert head.get(f"/api/v1/tolerance-requests/{item.pk}/").json()["case"] is None
+    assert open_case.number not in head.get("/api/v1/tolerance-requests/").content.decode()
+    assert client_for(county.inspector).get(f"/api/v1/tolerance-requests/{item.pk}/").json()["case"] == {
+        "id": open_case.pk, "number": open_case.number}
     page = head.get(reverse("discipline:tolerance_detail", args=[item.pk]))
     assert page.status_code == 200 and page.context["review_form"] is None and open_case.facts not in (
         page.content.decode())
@@ -44,7 +49,7 @@ def test_head_requests_inspection_reviews_org_approves(county, client_for, open_
     url = reverse("discipline:tolerance_review", args=[item.pk])
     assert inspector.post(url, {"supports": "yes", "opinion": ""}).context["review_form"].errors
     assert inspector.post(url, {"supports": "yes", "opinion": "符合容错情形"}).status_code == 302
-    assert head.post(url, {"supports": "no", "opinion": "x"}).status_code == 200  # refused, shown on the form
+    assert head.post(url, {"supports": "no", "opinion": "x"}).status_code == 404  # a head acts on none: as if absent
     item.refresh_from_db()
     assert item.status == "reviewed" and item.review_supports is True
 
