@@ -68,3 +68,16 @@ def test_schema_and_docs_are_self_hosted(county, client_for):
 @pytest.mark.parametrize("path", ["/api/v1/officials/", "/api/v1/units/"])
 def test_api_write_methods_are_not_allowed(county, client_for, path):
     assert client_for(county.orgadmin).post(path, {}).status_code == 405
+
+
+def test_an_official_who_has_left_is_found_in_the_api_as_on_the_page(county, client_for):
+    county.culture_official.is_active = False
+    county.culture_official.save()
+    head, outsider = client_for(county.head), client_for(county.outsider)
+    url = f"/api/v1/officials/{county.culture_official.pk}/"
+    assert head.get(f"/officials/{county.culture_official.pk}/").status_code == 200
+    assert head.get(url).status_code == 200 and head.get(url).json()["is_active"] is False
+    assert outsider.get(url).status_code == 404  # out of scope: as if it did not exist
+    listed = head.get("/api/v1/officials/").json()["results"]
+    assert county.culture_official.pk not in {o["id"] for o in listed}  # the list defaults to active ones
+    assert county.culture_official.pk in {o["id"] for o in head.get("/api/v1/officials/?status=left").json()["results"]}
