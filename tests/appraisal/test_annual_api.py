@@ -35,6 +35,7 @@ from org.models import Official, User
 from tests.appraisal.annual_helpers import SECTIONS, comment_all, open_procedure, to_stage, writer_for
 from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory, period
+from tests.files import pdf_bytes
 
 API = "/api/v1"
 
@@ -152,7 +153,7 @@ def test_a_unit_walks_through_the_procedure_over_the_api(county, candidate, clie
             "own_candidacy")
     refused(post(staff, objection_url, {"candidate": 999999, "reason": "x"}), "invalid")
     response = staff.post(objection_url, {"candidate": notice["candidates"][0]["id"], "reason": "年内有迟到记录",
-                                          "attachment": SimpleUploadedFile("考勤.pdf", b"%PDF-1.4 x")})
+                                          "attachment": SimpleUploadedFile("考勤.pdf", pdf_bytes())})
     assert response.status_code == 201, response.content
     objection = response.json()
     assert (objection["status"], objection["filed_by_name"], objection["attachment_name"]) == (
@@ -166,7 +167,7 @@ def test_a_unit_walks_through_the_procedure_over_the_api(county, candidate, clie
     assert head.get(f"{API}/objections/{objection['id']}/").status_code == 404
     assert org.get(f"{API}/objections/").json()["results"][0]["filed_by_name"] == "李科员"
     download = org.get(f"{API}/objections/{objection['id']}/attachment/")
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 x"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf_bytes()
     assert cand.get(f"{API}/objections/{objection['id']}/attachment/").status_code == 404
 
     # The finding; the grades cannot become final while the notice runs.

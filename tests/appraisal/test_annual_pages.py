@@ -26,6 +26,7 @@ from appraisal.services.reviews import review_request
 from tests.appraisal.annual_helpers import NOTICE_START, SECTIONS, latest_notice, open_procedure, to_stage
 from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, UserFactory
+from tests.files import pdf_bytes
 
 
 @pytest.fixture
@@ -166,7 +167,7 @@ def test_notice_page_objection_and_finding(county, culture, client_for, finance_
     assert blank.status_code == 400
     filed = client_for(objector).post(reverse("appraisal:objection_file", args=[notice.pk]), {
         "candidate": candidate.pk, "reason": "群众反映工作作风问题",
-        "attachment": SimpleUploadedFile("反映材料.pdf", b"%PDF-1.4 test")})
+        "attachment": SimpleUploadedFile("反映材料.pdf", pdf_bytes())})
     assert filed.status_code == 302
     objection = Objection.objects.get()
     # The candidate never sees who objected: the objection pages are 404 for them.

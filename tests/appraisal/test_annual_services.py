@@ -45,6 +45,7 @@ from tests.appraisal.annual_helpers import (
 )
 from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, UserFactory, period
+from tests.files import pdf_bytes
 
 
 @contextmanager
@@ -256,7 +257,7 @@ def test_an_upheld_objection_withdraws_the_candidate_and_a_replacement_needs_a_n
         objection_file(notice=notice, candidate=candidate, by=objector, reason="材料不实", today=NOTICE_START,
                        attachment=SimpleUploadedFile("a.exe", b"MZ..."))
     objection = objection_file(notice=notice, candidate=candidate, by=objector, reason="业绩材料不实",
-                               today=NOTICE_START, attachment=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x"))
+                               today=NOTICE_START, attachment=SimpleUploadedFile("证明.pdf", pdf_bytes()))
     assert objection.attachment_name == "证明.pdf" and objection.filed_by == colleague
     assert Notification.objects.filter(user=county.orgadmin, kind="objection_filed").exists()
     with refused("objection_open"):

@@ -28,6 +28,7 @@ from discipline.services.decisions import decision_record
 from discipline.services.talks import talk_record
 from tests.conftest import statements
 from tests.factories import OfficialFactory
+from tests.files import pdf_bytes
 
 JSON = "application/json"
 
@@ -227,12 +228,12 @@ def test_register_edit_and_move_a_case(county, client_for, kinds):
 def test_attachments_are_checked_and_stored_privately(county, client_for, open_case):
     inspector = client_for(county.inspector)
     url = f"/api/v1/cases/{open_case.pk}/attachments/"
-    pdf = SimpleUploadedFile("询问笔录.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    pdf = SimpleUploadedFile("询问笔录.pdf", pdf_bytes(), content_type="application/pdf")
     response = inspector.post(url, {"file": pdf})
     assert response.status_code == 201, response.json()
-    assert response.json()["name"] == "询问笔录.pdf" and response.json()["size"] == 13
+    assert response.json()["name"] == "询问笔录.pdf" and response.json()["size"] == len(pdf_bytes())
     attachment = open_case.attachments.get()
-    assert attachment.file.read() == b"%PDF-1.4 test"
+    assert attachment.file.read() == pdf_bytes()
     fake = SimpleUploadedFile("x.pdf", b"MZ not a pdf", content_type="application/pdf")
     assert inspector.post(url, {"file": fake}).json()["code"] == "bad_file"
     with override_settings(CASE_ATTACHMENT_MAX_BYTES=10):
@@ -244,7 +245,7 @@ def test_attachments_are_checked_and_stored_privately(county, client_for, open_c
     assert "file" not in detail["attachments"][0]
 
     download = client_for(county.orgadmin).get(f"/api/v1/cases/{open_case.pk}/attachments/{attachment.pk}/")
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf_bytes()
     assert "attachment" in download["Content-Disposition"]
     assert CaseAccess.objects.filter(user=county.orgadmin, action="attachment").count() == 1
     assert client_for(county.head).get(

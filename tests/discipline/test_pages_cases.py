@@ -21,9 +21,10 @@ from discipline.services.decisions import decision_record
 from org.models import Official
 from tests.conftest import County, statements
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory
+from tests.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4 test\n"
+PDF = pdf_bytes()
 
 
 def decide(county: County, case: Case, kind: DecisionKind, official: Official | None = None,

@@ -40,8 +40,9 @@ from discipline.services.tolerance import (
     tolerance_review,
 )
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory
+from tests.files import pdf_bytes
 
-PDF = b"%PDF-1.4 test"
+PDF = pdf_bytes()
 
 
 def _decide(county, case, kinds, code="gov_demerit", day=date(2026, 5, 1), official=None):  # type: ignore[no-untyped-def]
@@ -254,7 +255,7 @@ def test_appeals_are_the_subjects_within_the_window(county, open_case, kinds, se
 
 def test_attachments_are_private_checked_and_size_limited(county, open_case, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    settings.CASE_ATTACHMENT_MAX_BYTES = 100
+    settings.CASE_ATTACHMENT_MAX_BYTES = 1000
     attachment = attachment_add(by=county.inspector, case=open_case,
                                 upload=SimpleUploadedFile("笔录.pdf", PDF, content_type="application/pdf"))
     assert (tmp_path / attachment.file.name).read_bytes() == PDF

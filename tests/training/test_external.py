@@ -13,12 +13,13 @@ from django.urls import reverse
 from common.errors import ApplicationError
 from common.models import Notification
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory
+from tests.files import pdf_bytes, png_bytes
 from tests.training.test_progress import YEAR, attend, make_session
 from training.models import ExternalStatus, ExternalTraining
 from training.services.external import external_approve, external_return, external_submit
 
-PDF = b"%PDF-1.4\n%test\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+PDF = pdf_bytes()
+PNG = png_bytes()
 
 
 @pytest.fixture(autouse=True)
