@@ -19,12 +19,13 @@ from typing import Any
 from django.utils import timezone
 
 from demo.org_data import HEAD_UNIT_CODE
-from discipline.models import Case, CaseStatus, CaseTransition, Decision, DecisionKind
+from discipline.models import Case, CaseStatus, CaseTransition, Decision, DecisionKind, DisciplineRule
 from discipline.services.cases import next_number
 from discipline.services.decisions import apply_kind
 from org.models import Official, OrgUnit, PersonnelCategory, RankLevel, StaffingType, User
 
 WARNING_KIND = "inst_warning"
+RULES = ("WJ-11", "BZ-7")  # 工作日午间饮酒或酒后上岗; 不准迟到早退旷工或擅离职守
 INSTITUTION_CATEGORY = "INST"  # the unit category of the planned institutions (demo.org_plan.add_institution)
 MANAGED_AS_CIVIL_SERVANT_MARK = "执法"  # 综合执法大队: law-enforcement units are managed as civil servants
 BUREAU_INSTITUTION_STAFF = 4  # 事业单位 staff in one section of the head's bureau
@@ -95,6 +96,7 @@ class CategoryBuilder:
             facts=f"{year}年7月，{person.name}（{person.unit.name}）工作日午间饮酒后上岗，在作风督查中被发现。",
             status=CaseStatus.CLOSED, registered_on=registered, decided_on=decided, closed_on=closed)
         case.subjects.add(person)
+        case.rules.add(*DisciplineRule.objects.filter(code__in=RULES))
         steps = [("", CaseStatus.REGISTERED, registered, "作风督查移交线索，予以登记。"),
                  (CaseStatus.REGISTERED, CaseStatus.INVESTIGATING, registered + timedelta(days=3), "开展核查。"),
                  (CaseStatus.INVESTIGATING, CaseStatus.DECIDED, decided, "经研究，给予警告处分。"),
