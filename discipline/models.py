@@ -17,6 +17,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -103,7 +104,7 @@ class GradeCap(models.TextChoices):
 
 
 # How the caps read for staff graded 合格/基本合格/不合格 (org.QUALIFIED_GRADE_CATEGORIES: 事业单位, 编外).
-QUALIFIED_CAP_LABELS = {
+QUALIFIED_CAP_LABELS: dict[str, Promise] = {
     GradeCap.COMPETENT: _("at most Qualified (合格)"),
     GradeCap.BASIC: _("at most Basically qualified (基本合格)"),
     GradeCap.INCOMPETENT: _("Unqualified (不合格)"),
