@@ -202,6 +202,11 @@ def test_the_api_gives_the_label_beside_the_code(county, client_for, final):
     assert rows[final["inst_low"].pk]["flags"] == [FLAG_CONTRACT_REVIEW]
     mine = client_for(final["inst"].user).get(f"{API}/grade-notices/").json()["results"]
     assert [(n["grade"], n["grade_label"]) for n in mine] == [(C, grade_label(C, INST))]
+    cards = {c["official"]: c for c in org.get(f"{API}/scorecards/", {"period": "2026"}).json()["results"]}
+    assert (cards[final["inst"].pk]["grade"], cards[final["inst"].pk]["grade_label"]) == (C, grade_label(C, INST))
+    assert cards[final["civil"].pk]["grade_label"] == grade_label(C, CIVIL)
+    ranking = org.get(reverse("appraisal:ranking"), {"period": "2026"}).content.decode()
+    assert grade_label(C, INST) in ranking and grade_label(C, CIVIL) in ranking
 
 
 def test_registration_form_and_register_read_back_with_the_right_names(county, final, tmp_path):
