@@ -13,7 +13,9 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext, override
@@ -262,3 +264,21 @@ def test_the_comment_pages_offer_the_official_s_grade_names(county, client_for, 
         message = gettext("Your proposal differs from the proposal of the scores (%(grade)s): give the reason.") % {
             "grade": grade_label(C, INST)}
     assert escape(message) in refused.content.decode()
+
+
+def test_the_grade_names_cost_no_query_per_row(county, client_for):
+    """The grades page and the results list read the category with the official they already join."""
+    client = client_for(county.orgadmin)
+    counts = []
+    for extra in (1, 6):
+        staff_in(county.culture_office, county.culture, [80] * extra, personnel_category=INST)
+        staff_in(county.culture_office, county.culture, [75] * extra)
+        grades_propose(period=period("2026"), by=county.orgadmin)
+        GradeDecision.objects.filter(period=period("2026")).update(final=I, status=GradeStatus.FINAL)
+        with CaptureQueriesContext(connection) as grades_page:
+            client.get(reverse("appraisal:grades"), {"period": "2026", "unit": "WL"})
+        with CaptureQueriesContext(connection) as results_page:
+            listed = client.get(reverse("appraisal:results"), {"year": "2026", "list": "adjustment"})
+        counts.append((len(grades_page.captured_queries), len(results_page.captured_queries)))
+        assert len(listed.context["rows"]) == 2 * (1 if extra == 1 else 7)
+    assert counts[0] == counts[1]
