@@ -176,3 +176,18 @@ def test_the_cap_is_named_for_the_official_on_the_discipline_pages(county, kinds
     assert cap_label("competent", INST) in effects
     kinds_page = client_for(county.inspector).get(reverse("discipline:kind_list")).content.decode()
     assert cap_label("basic", INST) in kinds_page and 'data-testid="kind-inst_post_downgrade"' in kinds_page
+
+
+def test_the_kind_page_edits_the_cap_for_the_period(county, kinds, client_for):
+    client = client_for(county.inspector)
+    kind = kinds["inst_demerit"]
+    url = reverse("discipline:kind_edit", args=[kind.pk])
+    assert client.get(url).context["form"].initial["cap_in_force"] is True
+    data = {"months_in_force": "12", "points": "10", "grade_cap": "basic", "cap_years": "2", "promotion_bar_months": "",
+            "is_active": "on"}
+    assert client.post(url, data).status_code == 302  # the box left unticked
+    assert not type(kind).objects.get(pk=kind.pk).cap_in_force
+    refused = client.post(url, {**data, "months_in_force": "", "cap_in_force": "on"})
+    assert refused.status_code == 200 and refused.context["form"].errors
+    assert client.post(url, {**data, "cap_in_force": "on"}).status_code == 302
+    assert type(kind).objects.get(pk=kind.pk).cap_in_force
