@@ -13,6 +13,7 @@ class AppraisalConfig(AppConfig):
             components_builtin,
             components_checkup,
             constraints_builtin,
+            constraints_category,
             constraints_discipline,
             home_panels,
         )

@@ -23,14 +23,15 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from appraisal.constraints import GradeConstraint, grade_constraint_provider
+from appraisal.grade_labels import grade_label
 from appraisal.models import Grade
 from discipline.models import OPEN_CASE_STATUSES, Case, Decision
 
 
-def cap_reason(max_grade: str, years: int = 1, first_year: int | None = None) -> str:
-    """E.g. "Discipline decision: grade at most 称职 this year", or, for a cap over several appraisal years,
-    "Discipline decision: grade 不确定等次 for 2 appraisal years from 2025"."""
-    grade = Grade(max_grade).label if max_grade in Grade.values else max_grade
+def cap_reason(max_grade: str, years: int = 1, first_year: int | None = None, category: str | None = None) -> str:
+    """E.g. "Discipline decision: grade at most 称职 this year" (合格 for 事业单位 staff, by ``category``), or, for a
+    cap over several appraisal years, "Discipline decision: grade 不确定等次 for 2 appraisal years from 2025"."""
+    grade = grade_label(max_grade, category)
     values = {"grade": grade, "n": years, "year": first_year}
     at_most = max_grade in (Grade.COMPETENT, Grade.BASIC)
     if years > 1 and first_year is not None:
@@ -68,11 +69,12 @@ def discipline_constraints(year: int, official_ids: Collection[int] | None) -> I
         decisions = decisions.filter(official_id__in=ids)
         held = held.filter(official_id__in=ids)
     rows = decisions.order_by("official_id", "effective_date").values_list(
-        "official_id", "grade_cap", "cap_years", "later_cap", "effective_date", "in_force_until")
-    for official_id, grade_cap, years, later, effective, until in rows:
+        "official_id", "grade_cap", "cap_years", "later_cap", "effective_date", "in_force_until",
+        "official__personnel_category")
+    for official_id, grade_cap, years, later, effective, until, category in rows:
         max_grade, run, first = cap_for_year(year, effective.year, grade_cap, years, later)
         yield GradeConstraint(official_id=official_id, max_grade=max_grade,
-                              reason=cap_reason(max_grade, run, first), source="discipline", until=until)
+                              reason=cap_reason(max_grade, run, first, category), source="discipline", until=until)
     for official_id in sorted(set(held.values_list("official_id", flat=True))):
         # The source "investigation" tells the 评语 stage to write neither 评语 nor grade (考核规定 第28条).
         yield GradeConstraint(official_id=official_id, max_grade=Grade.UNDETERMINED, source="investigation",

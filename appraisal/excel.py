@@ -34,9 +34,10 @@ from typing import Any, NamedTuple
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraisal.grade_labels import grade_heading, grade_label, uses_qualified_grades
 from appraisal.models import Component, Grade
 from common.excel import safe_text, streaming_workbook
-from org.models import RankLevel
+from org.models import PersonnelCategory, RankLevel
 
 TITLE_ROWS = 2  # the period, then the unit and the time of export
 HEADER_ROW = TITLE_ROWS  # 0-based: the header is the third row, frozen with everything above it
@@ -73,6 +74,7 @@ class GradeInfo:
     confirmed: bool
     reasons: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    category: str = ""  # the official's personnel category, which names the grade (合格 for 事业单位)
 
 
 @dataclass
@@ -130,7 +132,7 @@ class RegisterWriter:
             self.sheet.write_string(HEADER_ROW, column, header, self.header_format)
         self.row = HEADER_ROW + 1
         self.rank_labels = {value: str(label) for value, label in RankLevel.choices}
-        self.grade_labels = {value: str(label) for value, label in Grade.choices}
+        self.qualified_seen: set[bool] = set()  # which grade names the rows used: 合格 (True), 称职 (False)
         self.provisional = _("Provisional")
         self.not_confirmed = _("Proposed, not confirmed")
 
@@ -157,7 +159,8 @@ class RegisterWriter:
             ws.write_number(r, column + 4, row.rank_in_category, self.rank)
         remarks: list[str] = []
         if self.with_grades and grade is not None:
-            ws.write_string(r, column + 5, self.grade_labels.get(grade.grade, grade.grade))
+            ws.write_string(r, column + 5, grade_label(grade.grade, grade.category))
+            self.qualified_seen.add(uses_qualified_grades(grade.category))
             remarks.extend(grade.reasons)
             if not grade.confirmed:
                 remarks.append(self.not_confirmed)
@@ -172,7 +175,7 @@ class RegisterWriter:
         ws = self.workbook.add_worksheet(_("Summary by unit"))
         grades = list(Grade.choices) if self.with_grades else []
         headers = [_("Unit"), _("Headcount"), _("Average"), _("Lowest"), _("Highest"),
-                   *[str(label) for _value, label in grades]]
+                   *[self._grade_heading(value) for value, _label in grades]]
         ws.freeze_panes(1, 0)
         print_setup(ws, title_rows=1, footer=self.page_footer)
         ws.set_column(0, 0, 20)
@@ -187,6 +190,12 @@ class RegisterWriter:
                     ws.write_number(r, column, float(figure), self.points)
             for column, (grade, _label) in enumerate(grades, start=5):
                 ws.write_number(r, column, summary.grades.get(grade, 0), self.rank)
+
+    def _grade_heading(self, code: str) -> str:
+        """The grade's name as the rows used it; both (e.g. "称职/合格") where civil servants and 事业单位 staff mix."""
+        if len(self.qualified_seen) > 1:
+            return grade_heading(code)
+        return grade_label(code, PersonnelCategory.INSTITUTION if True in self.qualified_seen else None)
 
     def close(self) -> None:
         self.workbook.close()

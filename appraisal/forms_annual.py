@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from appraisal.grade_labels import grade_choices
 from appraisal.models import GRADE_ORDER, Grade, ReviewOutcome
 
 TEXTAREA = {"class": "form-control", "rows": 5}
 SMALL = {"class": "form-control form-control-sm"}
 SELECT = {"class": "form-select form-select-sm"}
+REVIEW_GRADES = [g.value for g in Grade if g != Grade.NOT_APPRAISED]
 REVIEW_GRADE_CHOICES = [(g.value, g.label) for g in Grade if g != Grade.NOT_APPRAISED]
 
 
@@ -54,6 +56,12 @@ class CommentForm(forms.Form):
     head_reason = forms.CharField(label=_("Reason when it differs from the scores"), required=False,
                                   max_length=3000, widget=forms.Textarea(attrs={**SMALL, "rows": 2}))
 
+    def __init__(self, *args: Any, category: str | None = None, **kwargs: Any) -> None:
+        """``category``: the official's personnel category, which names the grades (合格 for 事业单位)."""
+        super().__init__(*args, **kwargs)
+        self.fields["head_grade"].choices = [  # type: ignore[attr-defined]
+            ("", "—"), *grade_choices(category, [g.value for g in GRADE_ORDER])]
+
 
 class NoticeOpenForm(forms.Form):
     starts_on = forms.DateField(label=_("Starts on"),
@@ -92,6 +100,11 @@ class ReviewDecideForm(forms.Form):
     grade = forms.ChoiceField(label=_("New grade"), required=False, choices=[("", "—"), *REVIEW_GRADE_CHOICES],
                               widget=forms.Select(attrs=SELECT))
     reason = forms.CharField(label=_("Reasons"), max_length=3000, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
+
+    def __init__(self, *args: Any, category: str | None = None, **kwargs: Any) -> None:
+        """``category``: the official's personnel category, which names the grades (合格 for 事业单位)."""
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [("", "—"), *grade_choices(category, REVIEW_GRADES)]  # type: ignore[attr-defined]
 
 
 class AppealForm(forms.Form):

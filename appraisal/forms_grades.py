@@ -10,7 +10,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from appraisal.models import AppraisalPeriod, ExportJob, Grade, GradeDecision, PeriodKind
+from appraisal.grade_labels import grade_choices
+from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKind
 from org.models import OrgUnit
 
 
@@ -23,7 +24,7 @@ class GradeConfirmForm(forms.Form):
         for row in rows:
             current = row.final or row.recommended
             self.fields[f"grade_{row.official_id}"] = forms.ChoiceField(
-                choices=Grade.choices, initial=current, label=row.official.name,
+                choices=grade_choices(row.official.personnel_category), initial=current, label=row.official.name,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
             self.fields[f"reason_{row.official_id}"] = forms.CharField(
                 required=False, max_length=500, initial=row.override_reason, label=_("Reason"),

@@ -36,17 +36,18 @@ from django.utils.translation import gettext as _
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from appraisal.grade_labels import grade_label, uses_qualified_grades
 from appraisal.models import SUMMARY_SECTIONS, Grade, GradeStatus, SignStatus, SummaryStatus
 from common.excel import safe_text, streaming_workbook
-from org.models import Gender, RankLevel
+from org.models import Gender, PersonnelCategory, RankLevel
 
 # The grade's fields a form shows (one joined query; the head's name through the user's official record).
 GRADE_FIELDS = (
     "id", "official_id", "unit_id", "period_id", "period__key", "unit__path", "unit__name", "official__name",
     "official__gender", "official__birth_date", "official__unit__path", "official__unit__name",
-    "official__position_title", "official__rank_level", "proposed", "head_grade", "final", "status", "comment",
-    "commented_at", "commented_by__official__name", "commented_by__last_name", "commented_by__first_name",
-    "override_reason", "confirmed_at",
+    "official__position_title", "official__rank_level", "official__personnel_category", "proposed", "head_grade",
+    "final", "status", "comment", "commented_at", "commented_by__official__name", "commented_by__last_name",
+    "commented_by__first_name", "override_reason", "confirmed_at",
 )
 # The order of the forms, in a key that compares the same in Python as in the database (ASCII paths and codes,
 # then the id), so the summaries and notices read in the same order can be matched to their grade in one pass.
@@ -98,7 +99,12 @@ def section_headings() -> tuple[str, ...]:
             _("Form section: achievements"), _("Form section: integrity"))
 
 
-def form_title(year: str) -> str:
+def form_title(year: str, category: str | None = None) -> str:
+    """The form's title: 公务员 (参公 use the same form), 事业单位工作人员, or plain 工作人员 for 编外."""
+    if category == PersonnelCategory.INSTITUTION:
+        return _("Annual appraisal registration form of public institution staff (%(year)s)") % {"year": year}
+    if category == PersonnelCategory.NON_ESTABLISHMENT:
+        return _("Annual appraisal registration form of staff (%(year)s)") % {"year": year}
     return _("Annual appraisal registration form of civil servants (%(year)s)") % {"year": year}
 
 
@@ -119,13 +125,20 @@ class FormLabels:
     ranks: dict[str, str]
     genders: dict[str, str]
     headings: tuple[str, ...]
+    qualified_grades: dict[str, str]  # the names for 事业单位 (and 编外) staff: 合格, 基本合格, 不合格
 
     @classmethod
     def current(cls) -> FormLabels:
-        return cls(grades={v: str(label) for v, label in Grade.choices},
+        return cls(grades={v: grade_label(v) for v in Grade.values},
                    ranks={v: str(label) for v, label in RankLevel.choices},
                    genders={v: str(label) for v, label in Gender.choices},
-                   headings=section_headings())
+                   headings=section_headings(),
+                   qualified_grades={v: grade_label(v, PersonnelCategory.INSTITUTION) for v in Grade.values})
+
+    def grade(self, code: str, category: str | None) -> str:
+        """The name of a grade for an official of ``category``."""
+        names = self.qualified_grades if uses_qualified_grades(category) else self.grades
+        return names.get(code, code)
 
 
 def _head_name(grade: Mapping[str, Any]) -> str:
@@ -148,6 +161,7 @@ def entry_from(grade: Mapping[str, Any], summary: Mapping[str, Any] | None, noti
     """Build one official's form from a grade row (``GRADE_FIELDS``), the summary row (``SUMMARY_FIELDS``) of the
     same year and unit, and the current written notice (``NOTICE_FIELDS``); either may be missing."""
     year = str(grade["period__key"])
+    category = grade.get("official__personnel_category")
     unit = str(grade["official__unit__name"])
     if grade["official__unit__path"] != grade["unit__path"]:
         unit = f"{grade['unit__name']} {unit}"
@@ -169,7 +183,7 @@ def entry_from(grade: Mapping[str, Any], summary: Mapping[str, Any] | None, noti
     recommended = grade["head_grade"] or grade["proposed"]
     comment_parts: list[str] = []
     if grade["comment"]:
-        comment_parts.append(_("Proposed grade: %(grade)s") % {"grade": labels.grades.get(recommended, recommended)})
+        comment_parts.append(_("Proposed grade: %(grade)s") % {"grade": labels.grade(recommended, category)})
         head = _head_name(grade)
         if head:
             comment_parts.append(_("Head in charge: %(name)s") % {"name": head})
@@ -178,7 +192,7 @@ def entry_from(grade: Mapping[str, Any], summary: Mapping[str, Any] | None, noti
 
     # 考核委员会意见
     if grade["confirmed_at"] and grade["final"]:
-        lines = [_("Confirmed grade: %(grade)s") % {"grade": labels.grades.get(grade["final"], grade["final"])}]
+        lines = [_("Confirmed grade: %(grade)s") % {"grade": labels.grade(grade["final"], category)}]
         if grade["override_reason"]:
             lines.append(_("Reason for the change: %(reason)s") % {"reason": grade["override_reason"]})
         committee, committee_note = "\n".join(lines), local_date(grade["confirmed_at"])
@@ -187,7 +201,7 @@ def entry_from(grade: Mapping[str, Any], summary: Mapping[str, Any] | None, noti
 
     # 考核等次
     if grade["status"] == GradeStatus.FINAL and grade["final"]:
-        final = labels.grades.get(grade["final"], grade["final"])
+        final = labels.grade(grade["final"], category)
     else:
         final = _status_text(grade["status"])
 
@@ -203,7 +217,7 @@ def entry_from(grade: Mapping[str, Any], summary: Mapping[str, Any] | None, noti
 
     return RegistrationEntry(
         grade_id=int(grade["id"]), unit_id=int(grade["unit_id"]), unit_name=str(grade["unit__name"]), year=year,
-        title=form_title(year), name=str(grade["official__name"]),
+        title=form_title(year, category), name=str(grade["official__name"]),
         gender=labels.genders.get(grade["official__gender"], grade["official__gender"] or ""),
         born=f"{birth.year}.{birth.month:02d}" if birth else "", unit=unit,
         position=str(grade["official__position_title"] or ""),

@@ -11,6 +11,10 @@ years before it, five lists for the organization department:
 - adjustment of post or rank: 不称职 this year, one 职务 or 职级 level down (公务员法 第五十条);
 - dismissal review (辞退): 不称职 this year and last year (公务员法 第八十八条（一）).
 
+事业单位 staff (and 编外, graded like them) are on the same lists under their own grade names (合格 …); their
+adjustment and the second 不合格 carry the consequences of 事业单位人事管理条例 第16条 (a post change; a review
+for ending the contract rather than 辞退), written in their rows' notes.
+
 An official can be on two lists: three 优秀 in a row are on the commendation list too (with a note), and a
 second 不称职 is on the adjustment list too — the organization department decides what it carries out.
 
@@ -34,6 +38,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from appraisal.grade_labels import grade_label, uses_qualified_grades
 from appraisal.models import AppraisalPeriod, Grade, GradeDecision, GradeStatus, PeriodKind
 from discipline.selectors import promotion_eligibility as discipline_eligibility
 from org.models import Official, User
@@ -70,6 +75,16 @@ RULES: dict[str, ListRule] = {
         "Lower one post or rank level (Civil Servant Law, art. 50).")),
     ResultList.DISMISSAL: ListRule(Grade.INCOMPETENT, 2, gettext_lazy(
         "Incompetent two years running: review for dismissal (Civil Servant Law, art. 88 (1)).")),
+}
+
+# The notes for staff graded 合格/基本合格/不合格 (事业单位, 编外) where their consequence differs.
+QUALIFIED_NOTES: dict[str, Promise] = {
+    ResultList.ADJUSTMENT: gettext_lazy(
+        "Unqualified: adjust the post; if the person does not agree to the change, the unit may end the contract "
+        "(Regulations on Personnel Management of Public Institutions, art. 16)."),
+    ResultList.DISMISSAL: gettext_lazy(
+        "Unqualified two years running: review for ending the employment contract on 30 days' written notice "
+        "(Regulations on Personnel Management of Public Institutions, art. 16)."),
 }
 
 # The download's name is Chinese whatever the interface language (file names users keep are Chinese).
@@ -168,18 +183,20 @@ def result_rows(decisions: Sequence[GradeDecision], *, period: AppraisalPeriod, 
             period__key__in=[str(y) for y in earlier], status=GradeStatus.FINAL,
         ).order_by().values_list("official_id", "period__key", "final")
     }
-    labels = dict(Grade.choices)
     first_trigger = year - rule.years_running + 1
     rows = []
     for decision in decisions:
+        category = decision.official.personnel_category
+        qualified = uses_qualified_grades(category)
         history = [(y, found.get((decision.official_id, y), "")) for y in earlier] + [(year, decision.final)]
-        years = [YearGrade(year=y, grade=g, label=str(labels.get(g, "—")) if g else "—", triggers=y >= first_trigger)
+        years = [YearGrade(year=y, grade=g, label=grade_label(g, category) or "—", triggers=y >= first_trigger)
                  for y, g in history]
-        notes = [str(rule.note)]
+        notes = [str(QUALIFIED_NOTES.get(kind, rule.note) if qualified else rule.note)]
         if kind == ResultList.COMMENDATION and all(g == Grade.EXCELLENT for _y, g in history):
             notes.append(_("Also due a third-class merit (excellent three years running)."))
         if kind == ResultList.ADJUSTMENT and history[-2][1] == Grade.INCOMPETENT:
-            notes.append(_("Also due a dismissal review (incompetent two years running)."))
+            notes.append(_("Also due a review for ending the contract (unqualified two years running).") if qualified
+                         else _("Also due a dismissal review (incompetent two years running)."))
         rows.append(ResultRow(decision=decision, years=years, notes=notes))
     return rows
 
@@ -193,10 +210,11 @@ class PromotionEligibility:
     reasons: list[str] = field(default_factory=list)
     year: int = 0  # the appraisal year whose grade was read (last year)
     last_grade: str = ""  # its final grade; "" while it is not final
+    category: str = ""  # the official's personnel category, which names the grade
 
     @property
     def last_grade_label(self) -> str:
-        return str(dict(Grade.choices).get(self.last_grade, "")) if self.last_grade else ""
+        return grade_label(self.last_grade, self.category)
 
 
 BARRING_GRADES = (Grade.BASIC, Grade.INCOMPETENT)
@@ -225,5 +243,6 @@ def promotion_eligibility(official: Official, today: date | None = None) -> Prom
             .values_list("final", flat=True).first()) or ""
     if last in BARRING_GRADES:
         reasons.append(_("The final grade of %(year)s was %(grade)s: not to be promoted or listed for selection "
-                         "this year.") % {"year": last_year, "grade": dict(Grade.choices)[last]})
-    return PromotionEligibility(eligible=not reasons, reasons=reasons, year=last_year, last_grade=last)
+                         "this year.") % {"year": last_year, "grade": grade_label(last, official.personnel_category)})
+    return PromotionEligibility(eligible=not reasons, reasons=reasons, year=last_year, last_grade=last,
+                                category=official.personnel_category)

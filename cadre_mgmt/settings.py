@@ -299,6 +299,11 @@ APPRAISAL_COMPONENT_CONSTANTS = json.loads(os.environ.get("APPRAISAL_COMPONENT_C
 # Probation of a new recruit (公务员法 第34条: one year); one still in probation at the end of the year is
 # appraised with a 评语 only (不确定等次).
 APPRAISAL_PROBATION_MONTHS = int(os.environ.get("APPRAISAL_PROBATION_MONTHS", "12"))
+# The personnel categories that take part in the annual appraisal: civil_servant, managed_as_civil_servant,
+# institution, non_establishment. No rule covers 编外 (non_establishment) staff, so they are left out by default (a
+# local decision, see the README); any other category is 不参加考核 with the reason shown.
+APPRAISAL_APPRAISED_CATEGORIES = [c.strip() for c in os.environ.get(
+    "APPRAISAL_APPRAISED_CATEGORIES", "civil_servant,managed_as_civil_servant,institution").split(",") if c.strip()]
 
 # --- Annual appraisal (公务员法 第38、95、96条; 公务员考核规定 2020; shared/rules.md) ----------------------------
 # The 公示 of the 优秀 candidates lasts at least this many working days, counted on the working-day calendar.

@@ -131,6 +131,20 @@ KINDS: list[tuple[str, str, str, int, int | None, int, str, int, str, int | None
     ("party_expulsion", "开除党籍", "party", 16, None, 30, "not_appraised", 1, "", None),
 ]
 
+# The 处分 of 事业单位 staff (事业单位人事管理条例 第28、29条; periods 6, 12, 24 months) with their grade caps
+# (shared/rules.md "Defaults to adopt" 10, unconfirmed — "please confirm locally"): 警告 at most 合格 in the year
+# of the decision; 记过 at most 基本合格 and 降低岗位等级 不合格 during the period in force, i.e. every appraisal year
+# the period touches (``cap_in_force``; the cap years below are the most a period can touch); 开除 not appraised.
+# Migration 0004 adds them to a catalogue seeded before; the grade codes are the appraisal's (competent = 合格 for
+# these staff).
+# code, name, group, severity, months in force, points, grade cap, cap years, later cap, cap in force, promotion bar
+INSTITUTION_KINDS: list[tuple[str, str, str, int, int | None, int, str, int, str, bool, int | None]] = [
+    ("inst_warning", "警告（事业单位）", "institution", 11, 6, 5, "competent", 1, "", False, None),
+    ("inst_demerit", "记过（事业单位）", "institution", 12, 12, 10, "basic", 2, "", True, None),
+    ("inst_post_downgrade", "降低岗位等级", "institution", 14, 24, 20, "incompetent", 3, "", True, None),
+    ("inst_expulsion", "开除（事业单位）", "institution", 16, None, 30, "not_appraised", 1, "", False, None),
+]
+
 # Kinds renamed when the catalogue was split (only where the name is still the old default).
 RENAMED = {"party_probation": ("留党察看", "留党察看（二年）")}
 
@@ -152,6 +166,16 @@ def seed_defaults(rule_model: Any, kind_model: Any, *, v1: bool = False) -> None
             "name": name, "group": group, "severity": severity, "months_in_force": months,
             "points": Decimal(points), "grade_cap": cap, "cap_years": years, "later_cap": later,
             "promotion_bar_months": bar})
+    seed_institution_kinds(kind_model, INSTITUTION_KINDS)
+
+
+def seed_institution_kinds(kind_model: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Create the 事业单位 kinds that are missing (``rows`` as ``INSTITUTION_KINDS``); keep edited ones."""
+    for code, name, group, severity, months, points, cap, years, later, in_force, bar in rows:
+        kind_model.objects.get_or_create(code=code, defaults={
+            "name": name, "group": group, "severity": severity, "months_in_force": months,
+            "points": Decimal(points), "grade_cap": cap, "cap_years": years, "later_cap": later,
+            "cap_in_force": in_force, "promotion_bar_months": bar})
 
 
 def ensure_defaults() -> None:

@@ -35,7 +35,7 @@ def kind_label(kind: DecisionKind) -> str:
     if kind.points:
         parts.append(str(_("−%(p)s points") % {"p": f"{kind.points:g}"}))
     if kind.grade_cap:
-        parts.append(str(GradeCap(kind.grade_cap).label))
+        parts.append(kind.grade_cap_label)
     if kind.promotion_bar_months:
         parts.append(str(_("no promotion for %(n)s months") % {"n": kind.promotion_bar_months}))
     return " · ".join(parts)

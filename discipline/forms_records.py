@@ -120,6 +120,10 @@ class KindForm(forms.Form):
     later_cap = forms.ChoiceField(label=_("Grade cap in the later years"), required=False,
                                   choices=[("", _("The same cap")), *GradeCap.choices],
                                   widget=forms.Select(attrs=SELECT))
+    cap_in_force = forms.BooleanField(label=_("Cap every appraisal year of the period in force"), required=False,
+                                      widget=forms.CheckboxInput(attrs=CHECK),
+                                      help_text=_("For caps “during the period” (事业单位 记过, 降低岗位等级): a "
+                                                  "period across the turn of a year caps both years."))
     promotion_bar_months = forms.IntegerField(label=_("No promotion for (months)"), required=False, min_value=0,
                                               max_value=600, widget=forms.NumberInput(attrs=SMALL))
     is_active = forms.BooleanField(label=_("In use"), required=False, widget=forms.CheckboxInput(attrs=CHECK))

@@ -17,11 +17,12 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.models import TimeStampedModel
-from org.models import Official, OrgUnit
+from org.models import QUALIFIED_GRADE_CATEGORIES, Official, OrgUnit, PersonnelCategory
 
 ATTACHMENT_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "doc", "docx", "xls", "xlsx"]
 
@@ -88,6 +89,8 @@ class DecisionGroup(models.TextChoices):
     ORGANISATIONAL = "organisational", _("Organisational measure")
     GOVERNMENT = "government", _("Government sanction")
     PARTY = "party", _("Party sanction")
+    # 事业单位工作人员处分 (事业单位人事管理条例 第28、29条): 警告, 记过, 降低岗位等级, 开除 — for 事业单位 staff only.
+    INSTITUTION = "institution", _("Public institution staff sanction")
 
 
 class GradeCap(models.TextChoices):
@@ -98,6 +101,23 @@ class GradeCap(models.TextChoices):
     INCOMPETENT = "incompetent", _("Incompetent (不称职)")
     UNDETERMINED = "undetermined", _("Not determined (不确定等次)")
     NOT_APPRAISED = "not_appraised", _("Not appraised (不参加考核)")
+
+
+# How the caps read for staff graded 合格/基本合格/不合格 (org.QUALIFIED_GRADE_CATEGORIES: 事业单位, 编外).
+QUALIFIED_CAP_LABELS: dict[str, Promise] = {
+    GradeCap.COMPETENT: _("at most Qualified (合格)"),
+    GradeCap.BASIC: _("at most Basically qualified (基本合格)"),
+    GradeCap.INCOMPETENT: _("Unqualified (不合格)"),
+}
+
+
+def cap_label(cap: str, category: str | None = None) -> str:
+    """Return the name of a grade cap for an official of ``category`` ("" for none): "at most 合格" for 事业单位."""
+    if not cap:
+        return ""
+    if category in QUALIFIED_GRADE_CATEGORIES and cap in QUALIFIED_CAP_LABELS:
+        return str(QUALIFIED_CAP_LABELS[cap])
+    return str(GradeCap(cap).label) if cap in GradeCap.values else cap
 
 
 def cap_years_field() -> models.PositiveSmallIntegerField:
@@ -127,6 +147,10 @@ class DecisionKind(models.Model):
     grade_cap = models.CharField(_("grade cap"), max_length=16, choices=GradeCap.choices, blank=True)
     cap_years = cap_years_field()
     later_cap = later_cap_field()
+    cap_in_force = models.BooleanField(
+        _("grade cap for the period in force"), default=False,
+        help_text=_("Ticked: a decision caps every appraisal year its period in force touches (a 12-month period "
+                    "from March caps that year and the next); the number of years above is then ignored."))
     promotion_bar_months = models.PositiveSmallIntegerField(
         _("no promotion for (months)"), null=True, blank=True,
         help_text=_("Empty: no bar beyond the period in force (a sanction bars promotion while in force)."))
@@ -140,6 +164,17 @@ class DecisionKind(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def grade_cap_label(self) -> str:
+        """The cap as named for the staff the kind is for (合格 for a 事业单位 sanction)."""
+        return cap_label(self.grade_cap, PersonnelCategory.INSTITUTION if self.group == DecisionGroup.INSTITUTION
+                         else None)
+
+    @property
+    def later_cap_label(self) -> str:
+        return cap_label(self.later_cap, PersonnelCategory.INSTITUTION if self.group == DecisionGroup.INSTITUTION
+                         else None)
 
 
 # -- cases ----------------------------------------------------------------------------------------------
@@ -334,6 +369,15 @@ class Decision(TimeStampedModel):
     @property
     def has_effect(self) -> bool:
         return not (self.exempted or self.revoked)
+
+    @property
+    def grade_cap_label(self) -> str:
+        """The cap as named for the official's personnel category (合格, not 称职, for 事业单位 staff)."""
+        return cap_label(self.grade_cap, self.official.personnel_category)
+
+    @property
+    def later_cap_label(self) -> str:
+        return cap_label(self.later_cap, self.official.personnel_category)
 
     def capped_years(self) -> range:
         """The appraisal years whose grade this decision caps: ``cap_years`` from the year it takes effect."""

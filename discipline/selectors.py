@@ -28,6 +28,7 @@ from discipline.models import (
     GradeCap,
     Talk,
     ToleranceRequest,
+    cap_label,
 )
 from org.models import Official, OrgUnit, Role, User
 from org.selectors import access_for, officials_visible_to, subtree_q
@@ -155,6 +156,11 @@ class Effect:
     no_promotion_until: date | None
     under_investigation: bool = False
     decision_id: int | None = None
+    category: str = ""  # the official's personnel category, which names the cap (合格 for 事业单位)
+
+    @property
+    def cap_label(self) -> str:
+        return cap_label(self.grade_cap, self.category)
 
 
 def effects_of(decisions: Iterable[Decision], open_case_subjects: Iterable[int] = (),
@@ -163,7 +169,7 @@ def effects_of(decisions: Iterable[Decision], open_case_subjects: Iterable[int] 
     effects = [
         Effect(official_id=d.official_id, grade_cap=d.grade_cap, cap_years=tuple(d.capped_years()), points=d.points,
                effective_date=d.effective_date, until=d.in_force_until, no_promotion_until=d.no_promotion_until,
-               decision_id=d.pk)
+               decision_id=d.pk, category=d.official.personnel_category)
         for d in decisions
     ]
     effects += [Effect(official_id=pk, grade_cap=GradeCap.UNDETERMINED,

@@ -92,7 +92,7 @@ class KindSerializer(serializers.ModelSerializer):
     class Meta:
         model = DecisionKind
         fields = ["id", "code", "name", "group", "severity", "months_in_force", "points", "grade_cap", "cap_years",
-                  "later_cap", "promotion_bar_months", "is_active"]
+                  "later_cap", "cap_in_force", "promotion_bar_months", "is_active"]
         read_only_fields = fields
 
 
@@ -104,6 +104,9 @@ class KindInputSerializer(serializers.Serializer):
                                                    "decision takes effect only.")
     later_cap = serializers.ChoiceField(choices=GradeCap.choices, allow_blank=True, required=False,
                                         help_text="The cap in the years after the first; blank = the same cap.")
+    cap_in_force = serializers.BooleanField(required=False,
+                                            help_text="true: a decision caps every appraisal year its period in "
+                                                      "force touches (cap_years is then ignored).")
     months_in_force = serializers.IntegerField(min_value=1, max_value=600, allow_null=True)
     promotion_bar_months = serializers.IntegerField(min_value=1, max_value=600, allow_null=True)
     is_active = serializers.BooleanField()

@@ -44,8 +44,9 @@ class PostAssignmentInline(admin.TabularInline):
 
 @admin.register(Official)
 class OfficialAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "staff_number", "unit", "position_title", "rank_level", "staffing_type", "is_active"]
-    list_filter = ["rank_level", "staffing_type", "is_active", "is_party_member"]
+    list_display = ["name", "staff_number", "unit", "position_title", "rank_level", "staffing_type",
+                    "personnel_category", "is_active"]
+    list_filter = ["rank_level", "staffing_type", "personnel_category", "is_active", "is_party_member"]
     search_fields = ["name", "staff_number"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit", "user"]

@@ -24,7 +24,7 @@ from common.excel import (
     template_workbook,
 )
 from common.filters import as_int
-from org.models import Gender, RankLevel, StaffingType, UnitKind
+from org.models import Gender, PersonnelCategory, RankLevel, StaffingType, UnitKind
 
 ErrorSink = Callable[[str, str], None]
 
@@ -37,6 +37,12 @@ UNIT_KIND_LABELS = {"局": UnitKind.BUREAU, "乡镇街道": UnitKind.TOWN, "园�
 GENDER_LABELS = {"男": Gender.MALE, "女": Gender.FEMALE}
 RANK_LABELS = {"班子成员": RankLevel.LEADERSHIP, "中层干部": RankLevel.MIDDLE, "一般干部": RankLevel.ORDINARY}
 STAFFING_LABELS = {"在编": StaffingType.ESTABLISHED, "编外聘用": StaffingType.CONTRACT}
+# 参公 is the usual short form of 参照公务员法管理; the template's drop-down offers the four full names.
+CATEGORY_LABELS = {"公务员": PersonnelCategory.CIVIL_SERVANT,
+                   "参照公务员法管理": PersonnelCategory.MANAGED_AS_CIVIL_SERVANT,
+                   "事业单位": PersonnelCategory.INSTITUTION, "编外": PersonnelCategory.NON_ESTABLISHMENT,
+                   "参公": PersonnelCategory.MANAGED_AS_CIVIL_SERVANT}
+CATEGORY_CHOICES = ["公务员", "参照公务员法管理", "事业单位", "编外"]
 STATUS_LABELS = {"在职": True, "离职": False}
 
 # (header, required, width)
@@ -48,6 +54,7 @@ OFFICIAL_COLUMNS = [
     ("工号", True, 12), ("姓名", True, 10), ("性别", True, 6), ("出生日期", False, 12), ("单位编码", True, 14),
     ("职务", False, 20), ("职级层次", True, 12), ("编制类型", True, 12), ("是否党员", False, 10),
     ("联系电话", False, 14), ("参加工作日期", False, 14), ("任现职时间", False, 14), ("状态", False, 8),
+    ("人员类别", False, 18),  # last, so rosters filled in on the earlier template keep their columns
 ]
 
 
@@ -74,6 +81,7 @@ class OfficialRow:
     position_title: str
     rank_level: str
     staffing_type: str
+    personnel_category: str  # "" when the cell is empty: kept for an official already known, see the importer
     is_party_member: bool
     phone: str
     joined_on: date | None
@@ -94,6 +102,8 @@ ROSTER_GUIDE = [
     "2. “人员”表：每行一名干部。工号唯一；单位编码须在“单位”表中或系统中已存在。",
     "3. 带 * 的列必填。日期格式为 2024-01-31。单位类型：局、乡镇街道、园区、科室、其他。",
     "4. 职级层次：班子成员、中层干部、一般干部。编制类型：在编、编外聘用。状态：在职、离职。",
+    "   人员类别：公务员、参照公务员法管理（可写“参公”）、事业单位、编外；决定年度考核的等次名称"
+    "（事业单位为合格、基本合格、不合格）。留空时，已有人员保持原类别，新增人员按编制类型取“公务员”或“编外”。",
     "5. 重复导入同一文件时，按单位编码和工号更新，不会重复新增。文件中任一行有误，则整个文件不导入。",
     "6. 本系统不采集身份证号码，请勿填写。",
 ]
@@ -105,7 +115,7 @@ def roster_template() -> bytes:
     return template_workbook(ROSTER_GUIDE, [
         (UNITS_SHEET, UNIT_COLUMNS, {3: list(UNIT_KIND_LABELS), 6: yes_no}),
         (OFFICIALS_SHEET, OFFICIAL_COLUMNS, {2: list(GENDER_LABELS), 6: list(RANK_LABELS), 7: list(STAFFING_LABELS),
-                                             8: yes_no, 12: list(STATUS_LABELS)}),
+                                             8: yes_no, 12: list(STATUS_LABELS), 13: CATEGORY_CHOICES}),
     ], max_rows=MAX_ROWS)
 
 
@@ -244,6 +254,7 @@ def _parse_official(number: int, cells: dict[str, Any], error: ErrorSink) -> Off
         position_title=_optional_text(cells, "职务", error, 100),
         rank_level=_choice(cells, "职级层次", error, RANK_LABELS, required=True),
         staffing_type=_choice(cells, "编制类型", error, STAFFING_LABELS, required=True),
+        personnel_category=_choice(cells, "人员类别", error, CATEGORY_LABELS, required=False),
         is_party_member=_bool(cells, "是否党员", error, default=False),
         phone=_optional_text(cells, "联系电话", error, 32),
         joined_on=_date(cells, "参加工作日期", error),

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from org.forms import UnitChoiceField
-from org.models import Official, OrgUnit, RankLevel, StaffingType, UnitKind
+from org.models import Official, OrgUnit, PersonnelCategory, RankLevel, StaffingType, UnitKind
 from org.selectors import units_visible_to
 
 
@@ -32,12 +32,14 @@ class OfficialFilter(django_filters.FilterSet):
     rank_level = django_filters.ChoiceFilter(label=_("Rank level"), choices=RankLevel.choices, empty_label=_("All"))
     staffing_type = django_filters.ChoiceFilter(label=_("Staffing type"), choices=StaffingType.choices,
                                                 empty_label=_("All"))
+    personnel_category = django_filters.ChoiceFilter(label=_("Personnel category"),
+                                                     choices=PersonnelCategory.choices, empty_label=_("All"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status",
                                          empty_label=None)
 
     class Meta:
         model = Official
-        fields = ["q", "unit", "rank_level", "staffing_type", "status"]
+        fields = ["q", "unit", "rank_level", "staffing_type", "personnel_category", "status"]
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         # Show active officials unless asked otherwise.
@@ -45,7 +47,7 @@ class OfficialFilter(django_filters.FilterSet):
             data = data.copy()
             data["status"] = "active"
         super().__init__(data, *args, **kwargs)
-        for name in ("unit", "rank_level", "staffing_type", "status"):
+        for name in ("unit", "rank_level", "staffing_type", "personnel_category", "status"):
             self.form.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 
     def filter_search(self, queryset: QuerySet[Official], name: str, value: str) -> QuerySet[Official]:

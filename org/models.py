@@ -107,6 +107,24 @@ class StaffingType(models.TextChoices):
     CONTRACT = "contract", _("Contract staff")
 
 
+class PersonnelCategory(models.TextChoices):
+    """The body of rules an official is appraised under, which also names the annual grades.
+
+    公务员 and 参照公务员法管理 are graded 优秀/称职/基本称职/不称职 (公务员法 第38条); 事业单位 staff
+    优秀/合格/基本合格/不合格 (事业单位人事管理条例 第21条). 编外 staff are outside both; whether they take part
+    in the annual appraisal is the setting ``APPRAISAL_APPRAISED_CATEGORIES``."""
+
+    CIVIL_SERVANT = "civil_servant", _("Civil servant (公务员)")
+    MANAGED_AS_CIVIL_SERVANT = "managed_as_civil_servant", _("Managed as civil servant (参照公务员法管理)")
+    INSTITUTION = "institution", _("Public institution staff (事业单位)")
+    NON_ESTABLISHMENT = "non_establishment", _("Non-establishment staff (编外)")
+
+
+# The categories graded 合格/基本合格/不合格 rather than 称职/基本称职/不称职: 事业单位 by the rules; 编外, whom no rule
+# names, like them (称职 is the civil-service term of 公务员法) — a local choice, see the README.
+QUALIFIED_GRADE_CATEGORIES = frozenset({PersonnelCategory.INSTITUTION, PersonnelCategory.NON_ESTABLISHMENT})
+
+
 class Gender(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
@@ -123,7 +141,16 @@ class Official(TimeStampedModel):
     position_title = models.CharField(_("position"), max_length=100, blank=True)
     rank_level = models.CharField(_("rank level"), max_length=16, choices=RankLevel.choices)
     staffing_type = models.CharField(
-        _("staffing type"), max_length=16, choices=StaffingType.choices, default=StaffingType.ESTABLISHED
+        _("staffing type"), max_length=16, choices=StaffingType.choices, default=StaffingType.ESTABLISHED,
+        help_text=_("The post: an established post (在编) or a contract (聘用). It does not change how the official "
+                    "is appraised; the personnel category does."),
+    )
+    personnel_category = models.CharField(
+        _("personnel category"), max_length=24, choices=PersonnelCategory.choices,
+        default=PersonnelCategory.CIVIL_SERVANT,
+        help_text=_("The rules the official is appraised under and the names of the annual grades: 公务员 and "
+                    "参照公务员法管理 称职/基本称职/不称职, 事业单位 合格/基本合格/不合格; 编外 staff take part in "
+                    "the annual appraisal only where the county's settings say so."),
     )
     is_party_member = models.BooleanField(_("party member"), default=False)
     phone = models.CharField(_("phone"), max_length=32, blank=True)

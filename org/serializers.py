@@ -28,8 +28,8 @@ class OfficialSerializer(serializers.ModelSerializer):
     class Meta:
         model = Official
         fields = ["id", "staff_number", "name", "gender", "birth_date", "unit", "position_title", "rank_level",
-                  "staffing_type", "is_party_member", "phone", "joined_on", "post_since", "is_active", "left_on",
-                  "rotation_due"]
+                  "staffing_type", "personnel_category", "is_party_member", "phone", "joined_on", "post_since",
+                  "is_active", "left_on", "rotation_due"]
 
 
 class CalendarDaySerializer(serializers.ModelSerializer):

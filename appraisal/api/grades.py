@@ -17,6 +17,7 @@ from rest_framework.routers import BaseRouter
 
 from appraisal.api.annual.serializers import GradeCommentSerializer
 from appraisal.api.fields import VisibleUnitMixin, period_from_key
+from appraisal.grade_labels import grade_label
 from appraisal.models import AppraisalPeriod, ExportJob, Grade, GradeDecision
 from appraisal.periods import parse_period_key
 from appraisal.services import exports as export_svc
@@ -36,14 +37,29 @@ class GradeSerializer(serializers.ModelSerializer):
     official_name = serializers.CharField(source="official.name", read_only=True)
     staff_number = serializers.CharField(source="official.staff_number", read_only=True)
     grade = serializers.ChoiceField(source="current", choices=Grade.choices, read_only=True)
+    personnel_category = serializers.CharField(source="official.personnel_category", read_only=True)
+    grade_label = serializers.SerializerMethodField(help_text="The grade's name for the official's personnel "
+                                                              "category, e.g. 称职 or (事业单位) 合格.")
+    proposed_label = serializers.SerializerMethodField()
+    final_label = serializers.SerializerMethodField()
     confirmed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = GradeDecision
-        fields = ["id", "period", "year", "official", "official_name", "staff_number", "unit", "grade", "status",
-                  "score", "proposed", "constraints", "flags", "comment", "head_grade", "head_reason", "final",
-                  "override_reason", "confirmed_by", "confirmed_at"]
+        fields = ["id", "period", "year", "official", "official_name", "staff_number", "unit", "personnel_category",
+                  "grade", "grade_label", "status", "score", "proposed", "proposed_label", "constraints", "flags",
+                  "comment", "head_grade", "head_reason", "final", "final_label", "override_reason", "confirmed_by",
+                  "confirmed_at"]
         read_only_fields = fields
+
+    def get_grade_label(self, grade: GradeDecision) -> str:
+        return grade_label(grade.current, grade.official.personnel_category)
+
+    def get_proposed_label(self, grade: GradeDecision) -> str:
+        return grade_label(grade.proposed, grade.official.personnel_category)
+
+    def get_final_label(self, grade: GradeDecision) -> str:
+        return grade_label(grade.final, grade.official.personnel_category)
 
 
 class GradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from appraisal import selectors
+from appraisal.grade_labels import grade_label
 from appraisal.models import AppraisalPeriod, Component, Scorecard, ScoreEntry, ScoreRule
 from appraisal.periods import parse_period_key
 from appraisal.services.entries import entry_add, entry_delete
@@ -73,14 +74,19 @@ class ScorecardSerializer(serializers.ModelSerializer):
     evaluation = ComponentPointsField(Component.EVALUATION)
     training = ComponentPointsField(Component.TRAINING)
     grade = serializers.CharField(read_only=True, allow_null=True)
+    grade_label = serializers.SerializerMethodField(help_text="The year's grade named for the official's personnel "
+                                                              "category (称职, or 合格 for 事业单位 staff).")
 
     class Meta:
         model = Scorecard
         fields = ["id", "period", "official", "official_name", "staff_number", "unit", "unit_name", "category",
                   "rank_level", "work", "timeliness", "evaluation", "training", "component_total", "bonus",
-                  "deduction", "ledger_total", "total", "rank_in_unit", "rank_in_category", "grade",
+                  "deduction", "ledger_total", "total", "rank_in_unit", "rank_in_category", "grade", "grade_label",
                   "is_provisional", "computed_at"]
         read_only_fields = fields
+
+    def get_grade_label(self, card: Scorecard) -> str:
+        return grade_label(getattr(card, "grade", None), card.official.personnel_category)
 
 
 class ScoreEntrySerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraisal.grade_labels import grade_label
 from appraisal.models import GRADE_ORDER, AnnualProcedure, Grade, GradeDecision, Stage
 from appraisal.selectors_annual import INVESTIGATION
 from appraisal.services.grades import REPLACING, apply_constraints
@@ -88,12 +89,13 @@ def comment_write(
             if allowed != head_grade:
                 raise ApplicationError(
                     _("The rules allow %(name)s at most %(grade)s this year.")
-                    % {"name": locked.official.name, "grade": Grade(allowed).label},
+                    % {"name": locked.official.name,
+                       "grade": grade_label(allowed, locked.official.personnel_category)},
                     code="grade_capped", extra={"fields": {"head_grade": [_("Above the cap.")]}})
             if head_grade != locked.proposed and not head_reason:
                 raise ApplicationError(
                     _("Your proposal differs from the proposal of the scores (%(grade)s): give the reason.")
-                    % {"grade": Grade(locked.proposed).label},
+                    % {"grade": grade_label(locked.proposed, locked.official.personnel_category)},
                     code="reason_required", extra={"fields": {"head_reason": [_("Required.")]}})
             if head_grade == locked.proposed:
                 head_reason = ""

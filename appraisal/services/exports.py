@@ -62,14 +62,15 @@ def _grades(period: AppraisalPeriod, cards: QuerySet[Scorecard]) -> dict[int, Gr
     if period.kind != PeriodKind.YEAR:
         return {}
     rows = GradeDecision.objects.filter(period=period, official_id__in=cards.values("official_id")).values_list(
-        "official_id", "final", "proposed", "confirmed_at", "constraints", "override_reason")
+        "official_id", "final", "proposed", "confirmed_at", "constraints", "override_reason",
+        "official__personnel_category")
     grades: dict[int, GradeInfo] = {}
-    for official_id, final, proposed, confirmed_at, constraints, override_reason in rows:
+    for official_id, final, proposed, confirmed_at, constraints, override_reason, category in rows:
         reasons = [c.get("reason", "") for c in constraints or [] if c.get("reason")]
         if override_reason:
             reasons.append(override_reason)
         grades[official_id] = GradeInfo(grade=final or proposed, confirmed=confirmed_at is not None,
-                                        reasons=reasons)
+                                        reasons=reasons, category=category)
     return grades
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from appraisal.grade_labels import grade_label
 from appraisal.models import (
     AnnualProcedure,
     Grade,
@@ -68,11 +69,12 @@ def new_notice(grade: GradeDecision, *, by: User | None, today: date) -> GradeNo
                        review_due=today + timedelta(days=review_days()))
 
 
-def _notify_notices(notices: list[GradeNotice], year: str, user_ids: dict[int, int | None]) -> None:
+def _notify_notices(notices: list[GradeNotice], year: str, user_ids: dict[int, int | None],
+                    categories: dict[int, str]) -> None:
     notify_many(
         Notice(user_id=user_id, kind="grade_notice", url=reverse("appraisal:grade_notice_detail", args=[n.pk]),
                title=_("Written notice of your %(year)s annual appraisal: %(grade)s") % {
-                   "year": year, "grade": Grade(n.grade_value).label},
+                   "year": year, "grade": grade_label(n.grade_value, categories.get(n.official_id))},
                body=_("Read the notice, give your opinion and sign it within %(days)s days.") % {"days": sign_days()},
                dedupe_key=f"grade-notice:{n.pk}")
         for n in notices if (user_id := user_ids.get(n.official_id)))
@@ -111,7 +113,8 @@ def procedure_finalize(*, procedure: AnnualProcedure, by: User, today: date | No
         procedure_event(procedure=locked, action="finalize", by=by, data={"notices": len(notices)})
         # bulk_create returns primary keys on PostgreSQL and SQLite; read them back to be safe on any backend.
         saved = list(GradeNotice.objects.filter(grade__in=[r.pk for r in rows], is_current=True))
-        _notify_notices(saved, locked.period.key, {r.official_id: r.official.user_id for r in rows})
+        _notify_notices(saved, locked.period.key, {r.official_id: r.official.user_id for r in rows},
+                        {r.official_id: r.official.personnel_category for r in rows})
         if not saved:
             _complete(locked, by=by)
     return len(saved)

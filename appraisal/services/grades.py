@@ -15,7 +15,8 @@ How a grade is proposed (``grades_propose``), for every official with a scorecar
    replace it (不确定等次, 不参加考核); they are stored with their reasons. An official whose constraints
    forbid 优秀 takes no 优秀 place;
 4. flags: 优秀 this year and the two previous years' final grades → ``commendation``; 不称职 this year and
-   last year → ``dismissal_review``.
+   last year → ``dismissal_review`` (辞退, 公务员法 第88条); for 事业单位 (and 编外) staff, 不合格 two years running →
+   ``contract_review`` (ending the contract, 事业单位人事管理条例 第16条).
 
 Confirmed decisions are never touched by a new proposal. A confirmed grade of a closed or published year is
 locked: the year must be re-opened (an audited action) before it changes.
@@ -40,6 +41,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 import appraisal.constraints_builtin  # noqa: F401 - registers the default constraints (probation, leavers)
 from appraisal.constraints import GradeConstraint, constraints_for
+from appraisal.grade_labels import uses_qualified_grades
 from appraisal.models import (
     GRADE_ORDER,
     AnnualProcedure,
@@ -57,7 +59,7 @@ from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import procedure_event, require_stage
 from common.errors import ApplicationError
 from common.notifications import notify
-from org.models import OrgUnit, User
+from org.models import Official, OrgUnit, User
 from org.selectors import access_for, users_with_role_over
 
 # -- settings-free defaults ----------------------------------------------------------------------------
@@ -74,6 +76,7 @@ DEFAULT_EXCELLENT_QUOTA_CEILING = Decimal("0.25")
 
 FLAG_COMMENDATION = "commendation"
 FLAG_DISMISSAL_REVIEW = "dismissal_review"
+FLAG_CONTRACT_REVIEW = "contract_review"
 FLAG_QUOTA_TIE = "quota_tie"
 REPLACING = (G.UNDETERMINED, G.NOT_APPRAISED)
 HISTORY_BATCH = 1000
@@ -163,13 +166,14 @@ def allows_excellent(constraints: Iterable[GradeConstraint]) -> bool:
     return all(c.max_grade == G.EXCELLENT for c in constraints)
 
 
-def flags_for(grade: str, last_year: str, year_before: str) -> list[str]:
-    """Return the flags of a grade given the two previous years' final grades ("" when there is none)."""
+def flags_for(grade: str, last_year: str, year_before: str, category: str = "") -> list[str]:
+    """Return the flags of a grade given the two previous years' final grades ("" when there is none) and the
+    official's personnel category (staff on contracts are reviewed for ending the contract, not for 辞退)."""
     flags = []
     if grade == G.EXCELLENT and last_year == G.EXCELLENT and year_before == G.EXCELLENT:
         flags.append(FLAG_COMMENDATION)
     if grade == G.INCOMPETENT and last_year == G.INCOMPETENT:
-        flags.append(FLAG_DISMISSAL_REVIEW)
+        flags.append(FLAG_CONTRACT_REVIEW if uses_qualified_grades(category) else FLAG_DISMISSAL_REVIEW)
     return flags
 
 
@@ -273,6 +277,7 @@ def grades_propose(*, period: AppraisalPeriod, by: User) -> ProposeResult:
         ids = [c.official_id for c in cards]
         found = constraints_for(year, ids)
         previous = _previous_finals(year, ids)
+        categories = dict(Official.objects.filter(pk__in=ids).values_list("id", "personnel_category"))
         parameters = grade_parameters(period)
         existing = {g.official_id: g for g in GradeDecision.objects.filter(period=period, official_id__in=ids)}
         thresholds = parameters.thresholds
@@ -289,7 +294,7 @@ def grades_propose(*, period: AppraisalPeriod, by: User) -> ProposeResult:
                 grade, tie = proposals[card.official_id]
                 constraints = found.get(card.official_id, [])
                 flags = flags_for(grade, previous.get((card.official_id, year - 1), ""),
-                                  previous.get((card.official_id, year - 2), ""))
+                                  previous.get((card.official_id, year - 2), ""), categories.get(card.official_id, ""))
                 if tie:
                     flags.append(FLAG_QUOTA_TIE)
                 values = {
@@ -428,7 +433,7 @@ def grade_confirm_unit(
         for row in rows:
             tie = [FLAG_QUOTA_TIE] if FLAG_QUOTA_TIE in row.flags and row.final != G.EXCELLENT else []
             row.flags = flags_for(row.final, previous.get((row.official_id, year - 1), ""),
-                                  previous.get((row.official_id, year - 2), "")) + tie
+                                  previous.get((row.official_id, year - 2), ""), row.official.personnel_category) + tie
             row.confirmed_by = by
             row.confirmed_at = now
             row.status = GradeStatus.CONFIRMED

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraisal.grade_labels import grade_label
 from appraisal.models import (
     AnnualProcedure,
     AppealOutcome,
@@ -83,7 +84,8 @@ def review_request(*, notice: GradeNotice, by: User, reason: str, today: date | 
             code="deadline_passed")
     if notice.grade_value not in reviewable_grades():
         raise ApplicationError(_("A review of the grade %(grade)s is not provided for here.")
-                               % {"grade": Grade(notice.grade_value).label}, code="not_reviewable")
+                               % {"grade": grade_label(notice.grade_value, notice.official.personnel_category)},
+                               code="not_reviewable")
     with transaction.atomic():
         grade = GradeDecision.objects.select_for_update().select_related("official").get(pk=notice.grade_id)
         if GradeReview.objects.filter(grade=grade).exists():
@@ -149,7 +151,8 @@ def review_decide(*, review: GradeReview, by: User, outcome: str, reason: str, g
         procedure_event(procedure=procedure, action="review_decide", by=by, official=row.official_id, note=reason,
                         data={"review": locked.pk, "outcome": outcome, "from": locked.previous_grade,
                               "to": locked.new_grade})
-        title = (_("Your review was decided: the grade is changed to %(grade)s") % {"grade": Grade(grade).label}
+        new_label = grade_label(grade, row.official.personnel_category)
+        title = (_("Your review was decided: the grade is changed to %(grade)s") % {"grade": new_label}
                  if changed else _("Your review was decided: the grade is upheld"))
         notify(users=[row.official.user], kind="review_decided", body=reason, title=title,
                url=reverse("appraisal:annual_mine"))

@@ -208,7 +208,7 @@ def comment_edit(request: AuthedRequest, pk: int, grade_pk: int) -> HttpResponse
     grade = get_object_or_404(reads.comment_rows_for(request.user, procedure).select_related("period"), pk=grade_pk)
     status = 200
     if request.method == "POST":
-        form = CommentForm(request.POST)
+        form = CommentForm(request.POST, category=grade.official.personnel_category)
         if form.is_valid():
             try:
                 comment_write(grade=grade, by=request.user, **form.cleaned_data)
@@ -225,7 +225,7 @@ def comment_edit(request: AuthedRequest, pk: int, grade_pk: int) -> HttpResponse
         status = 400
     else:
         form = CommentForm(initial={"comment": grade.comment, "head_grade": grade.head_grade or grade.proposed,
-                                    "head_reason": grade.head_reason})
+                                    "head_reason": grade.head_reason}, category=grade.official.personnel_category)
     summary = AnnualSummary.objects.filter(procedure=procedure, official_id=grade.official_id).first()
     context = {"procedure": procedure, "grade": grade, "form": form, "summary": summary,
                "rule": comment_rule(grade), "can_write": procedure.stage == Stage.COMMENTS

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import selectors
 from appraisal.forms_scores import EntryDeleteForm, EntryForm, RankingFilterForm
-from appraisal.models import AppraisalPeriod, Grade, PeriodKind, Scorecard
+from appraisal.grade_labels import grade_label
+from appraisal.models import AppraisalPeriod, PeriodKind, Scorecard
 from appraisal.periods import MONTH, parse_period_key, period_key_for
 from appraisal.selectors_results import PromotionEligibility, promotion_eligibility
 from appraisal.services.entries import can_manage_entries, entry_add, entry_delete
@@ -139,9 +140,8 @@ def ranking(request: AuthedRequest) -> HttpResponse:
     if "unit" in filters:
         cards = cards.filter(unit_id=filters["unit"])
     page = _page(request, selectors.with_grade(cards))
-    grades = dict(Grade.choices)
     for card in page.object_list:
-        card.grade_label = grades.get(card.grade, "")
+        card.grade_label = grade_label(card.grade, card.official.personnel_category)
     chart = {"labels": [uc.unit.name for uc in unit_cards], "averages": [float(uc.average_total) for uc in unit_cards]}
     context = {"period": period, "form": form, "page": page, "unit_cards": unit_cards, "chart": chart,
                "query": _query_without(request, "page"), "filtered": bool(filters)}

@@ -158,7 +158,8 @@ def _render_review(request: AuthedRequest, review: GradeReview, *, form: ReviewD
     current = GradeNotice.objects.filter(grade_id=review.grade_id, is_current=True).first()
     return render(request, "appraisal/annual/review_detail.html", {
         "review": review, "is_org": is_org, "today": timezone.localdate(), "current_notice": current,
-        "form": (form or ReviewDecideForm()) if is_org and not review.outcome else None,
+        "form": (form or ReviewDecideForm(category=review.official.personnel_category))
+        if is_org and not review.outcome else None,
     }, status=status)
 
 
@@ -169,7 +170,7 @@ def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(reads.reviews_visible_to(request.user), pk=pk)
     if request.method != "POST":
         return _render_review(request, review)
-    form = ReviewDecideForm(request.POST)
+    form = ReviewDecideForm(request.POST, category=review.official.personnel_category)
     if form_submit(request, form, lambda data: svc.review_decide(review=review, by=request.user, **data),
                    _("The review was decided and the official notified.")):
         return redirect("appraisal:review_detail", pk=pk)

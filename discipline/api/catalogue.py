@@ -84,7 +84,7 @@ class KindViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = s.KindInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = {"points": kind.points, "grade_cap": kind.grade_cap, "cap_years": kind.cap_years,
-                  "later_cap": kind.later_cap,
+                  "later_cap": kind.later_cap, "cap_in_force": kind.cap_in_force,
                   "months_in_force": kind.months_in_force, "promotion_bar_months": kind.promotion_bar_months,
                   "is_active": kind.is_active, **data.validated_data}
         kind = catalogue_svc.kind_configure(by=_user(request), kind=kind, **values)

@@ -29,9 +29,9 @@ from discipline.models import (
 )
 from discipline.selectors import can_handle
 from discipline.services._common import forbidden, save_as
-from org.models import Official, User
+from org.models import Official, PersonnelCategory, User
 
-SANCTION_GROUPS = (DecisionGroup.GOVERNMENT, DecisionGroup.PARTY)
+SANCTION_GROUPS = (DecisionGroup.GOVERNMENT, DecisionGroup.PARTY, DecisionGroup.INSTITUTION)
 
 
 def add_months(day: date, months: int) -> date:
@@ -55,14 +55,25 @@ def default_promotion_bar(kind: DecisionKind, effective: date) -> date | None:
     return None
 
 
+def years_touched(start: date, end: date | None) -> int:
+    """The appraisal (calendar) years a period from ``start`` to ``end`` touches: 1 without an end."""
+    return 1 if end is None else max(end.year - start.year + 1, 1)
+
+
 def apply_kind(decision: Decision, kind: DecisionKind) -> None:
-    """Copy a kind's effects onto a decision (kept from then on, whatever later becomes of the catalogue)."""
+    """Copy a kind's effects onto a decision (kept from then on, whatever later becomes of the catalogue).
+
+    A kind whose cap lasts for the period in force (``cap_in_force``: 事业单位 记过, 降低岗位等级) caps every
+    appraisal year the decision's period touches — 12 months from 2025-03-01 cap 2025 and 2026, from 2025-01-01
+    only 2025 — so its years are counted from the decision's own dates."""
     decision.kind = kind
     decision.points = kind.points
     decision.grade_cap = kind.grade_cap
     decision.cap_years, decision.later_cap = kind.cap_years, kind.later_cap
     decision.in_force_until = period_end(decision.effective_date, kind.months_in_force)
     decision.no_promotion_until = default_promotion_bar(kind, decision.effective_date)
+    if kind.cap_in_force:
+        decision.cap_years = years_touched(decision.effective_date, decision.in_force_until)
 
 
 def decision_record(
@@ -82,6 +93,11 @@ def decision_record(
             raise ApplicationError(_("This official is not a subject of the case."), code="not_subject")
         if not kind.is_active:
             raise ApplicationError(_("This kind of decision is no longer in use."), code="invalid")
+        if kind.group == DecisionGroup.INSTITUTION and official.personnel_category != PersonnelCategory.INSTITUTION:
+            raise ApplicationError(
+                _("“%(kind)s” is a sanction for public institution (事业单位) staff; %(name)s is %(category)s.")
+                % {"kind": kind.name, "name": official.name, "category": official.get_personnel_category_display()},
+                code="invalid", extra={"fields": {"kind": [_("Not for this official's personnel category.")]}})
         decision = Decision(case=case, official=official, effective_date=effective_date, summary=summary.strip(),
                             decided_by=by)
         apply_kind(decision, kind)
@@ -93,6 +109,8 @@ def decision_record(
             decision.grade_cap = grade_cap
         if in_force_until is not None:
             decision.in_force_until = in_force_until
+            if kind.cap_in_force:
+                decision.cap_years = years_touched(decision.effective_date, in_force_until)
         if no_promotion_until is not None:
             decision.no_promotion_until = no_promotion_until
         decision.exempted = ToleranceRequest.objects.filter(

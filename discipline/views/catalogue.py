@@ -89,6 +89,6 @@ def kind_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         form = KindForm(initial={"months_in_force": kind.months_in_force, "points": kind.points,
                                  "grade_cap": kind.grade_cap, "cap_years": kind.cap_years,
-                                 "later_cap": kind.later_cap,
+                                 "later_cap": kind.later_cap, "cap_in_force": kind.cap_in_force,
                                  "promotion_bar_months": kind.promotion_bar_months, "is_active": kind.is_active})
     return render(request, "discipline/catalogue/kind_form.html", {"form": form, "kind": kind})

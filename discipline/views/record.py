@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from common.http import AuthedRequest
 from discipline.forms_cases import case_units
-from discipline.models import Decision, GradeCap, ToleranceStatus
+from discipline.models import Decision, ToleranceStatus
 from discipline.selectors import (
     Effect,
     appeals_visible_to,
@@ -104,7 +104,7 @@ def effects(request: AuthedRequest) -> HttpResponse:
              and access.covers(o.unit.path, [Role.HEAD, Role.DISCIPLINE]))
             for e, o in effect_rows(list(page.object_list))]
     context = {"units": units, "unit": unit, "page": page, "rows": rows, "query": query_without_page(request),
-               "cap_labels": dict(GradeCap.choices), "year": timezone.localdate().year}
+               "year": timezone.localdate().year}
     return render(request, "discipline/record/effects.html", context)
 
 
@@ -114,6 +114,5 @@ def official_effects(request: AuthedRequest, pk: int) -> HttpResponse:
     """The htmx fragment in an official's page: discipline effects and promotion eligibility."""
     official = get_object_or_404(effect_officials_for(request.user), pk=pk)
     found = effects_among([official.pk])
-    context = {"official": official, "effects": found, "eligibility": promotion_eligibility(official),
-               "cap_labels": dict(GradeCap.choices)}
+    context = {"official": official, "effects": found, "eligibility": promotion_eligibility(official)}
     return render(request, "discipline/record/_official_effects.html", context)

@@ -17,9 +17,11 @@ from org.excel import OFFICIALS_SHEET, UNITS_SHEET, OfficialRow, Roster, UnitRow
 from org.models import (
     Official,
     OrgUnit,
+    PersonnelCategory,
     PostAssignment,
     PostKind,
     RosterImport,
+    StaffingType,
     UnitCategory,
     User,
 )
@@ -28,7 +30,7 @@ from org.services.structure import unit_create
 
 OFFICIAL_FIELDS = [
     "name", "gender", "birth_date", "unit_id", "position_title", "rank_level", "staffing_type",
-    "is_party_member", "phone", "joined_on", "post_since", "is_active",
+    "personnel_category", "is_party_member", "phone", "joined_on", "post_since", "is_active",
 ]
 
 
@@ -242,6 +244,15 @@ class _Importer:
                 "post_since": row.post_since, "is_active": row.is_active,
             }
             official = existing.get(row.staff_number)
+            # An empty 人员类别 keeps an official's category; a new one is 编外 when hired outside the establishment.
+            if row.personnel_category:
+                values["personnel_category"] = row.personnel_category
+            elif official is not None:
+                values["personnel_category"] = official.personnel_category
+            else:
+                values["personnel_category"] = (PersonnelCategory.NON_ESTABLISHMENT
+                                                if row.staffing_type == StaffingType.CONTRACT
+                                                else PersonnelCategory.CIVIL_SERVANT)
             if official is None:
                 created.append(Official(staff_number=row.staff_number, **values))
                 continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from appraisal.api.fields import VisibleUnitMixin, period_from_key
+from appraisal.grade_labels import grade_label
 from appraisal.models import (
     AnnualProcedure,
     AnnualSummary,
@@ -180,12 +181,17 @@ class GradeNoticeSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="grade.unit.code", read_only=True)
     official_name = serializers.CharField(source="official.name", read_only=True)
     grade = serializers.ChoiceField(source="grade_value", choices=Grade.choices, read_only=True)
+    grade_label = serializers.SerializerMethodField(help_text="The grade's name for the official's personnel "
+                                                              "category, e.g. 称职 or (事业单位) 合格.")
 
     class Meta:
         model = GradeNotice
-        fields = ["id", "decision", "year", "unit", "official", "official_name", "grade", "comment", "issued_at",
-                  "sign_due", "review_due", "status", "opinion", "signed_at", "is_current"]
+        fields = ["id", "decision", "year", "unit", "official", "official_name", "grade", "grade_label", "comment",
+                  "issued_at", "sign_due", "review_due", "status", "opinion", "signed_at", "is_current"]
         read_only_fields = fields
+
+    def get_grade_label(self, notice: GradeNotice) -> str:
+        return grade_label(notice.grade_value, notice.official.personnel_category)
 
 
 class GradeNoticeSignSerializer(serializers.Serializer):
@@ -198,12 +204,21 @@ class GradeReviewSerializer(serializers.ModelSerializer):
     year = serializers.CharField(source="grade.period.key", read_only=True)
     unit = serializers.CharField(source="grade.unit.code", read_only=True)
     official_name = serializers.CharField(source="official.name", read_only=True)
+    previous_grade_label = serializers.SerializerMethodField()
+    new_grade_label = serializers.SerializerMethodField()
 
     class Meta:
         model = GradeReview
         fields = ["id", "decision", "year", "unit", "official", "official_name", "notice", "reason", "requested_at",
-                  "decide_by", "outcome", "previous_grade", "new_grade", "decision_reason", "decided_at"]
+                  "decide_by", "outcome", "previous_grade", "previous_grade_label", "new_grade", "new_grade_label",
+                  "decision_reason", "decided_at"]
         read_only_fields = fields
+
+    def get_previous_grade_label(self, review: GradeReview) -> str:
+        return grade_label(review.previous_grade, review.official.personnel_category)
+
+    def get_new_grade_label(self, review: GradeReview) -> str:
+        return grade_label(review.new_grade, review.official.personnel_category)
 
 
 class GradeReviewRequestSerializer(serializers.Serializer):
