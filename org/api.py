@@ -49,7 +49,7 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Official]:
         return officials_visible_to(self.request.user).order_by("unit__path", "name", "staff_number")
 
-    def filter_queryset(self, queryset: QuerySet[Official]) -> QuerySet[Official]:
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         # The list shows active officials unless ``?status=`` says otherwise, as the page does; one official is
         # found whether active or not (the page shows an official who has left to those in scope too).
         return super().filter_queryset(queryset) if self.action == "list" else queryset
