@@ -37,19 +37,12 @@ class LeaveRecordSerializer(serializers.ModelSerializer):
     official = LeaveOfficialSerializer(read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     days = serializers.IntegerField(read_only=True, help_text="Calendar days, both ends included.")
-    recorded_by_name = serializers.SerializerMethodField()
+    recorded_by_name = serializers.CharField(read_only=True, help_text="Who recorded it, by name.")
 
     class Meta:
         model = LeaveRecord
         fields = ["id", "official", "kind", "kind_display", "start_date", "end_date", "days", "note",
                   "recorded_by_name", "created_at", "updated_at"]
-
-    def get_recorded_by_name(self, record: LeaveRecord) -> str:
-        user = record.recorded_by
-        if user is None:
-            return ""
-        official = getattr(user, "official", None)
-        return official.name if official is not None else user.get_full_name()
 
 
 class LeaveRecordChangeSerializer(serializers.Serializer):

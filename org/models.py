@@ -357,3 +357,12 @@ class LeaveRecord(TimeStampedModel):
     def days(self) -> int:
         """Calendar days of the leave, both ends included."""
         return (self.end_date - self.start_date).days + 1
+
+    @property
+    def recorded_by_name(self) -> str:
+        """Who recorded it, by name (their official record's, else the account's full name), never by login."""
+        user = self.recorded_by
+        if user is None:
+            return ""
+        official = getattr(user, "official", None)
+        return official.name if official is not None else user.get_full_name()

@@ -162,4 +162,4 @@ def leave_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "org/leave/list.html", {
         "page": page, "rows": rows, "year": year, "kind": kind, "q": q, "unit": unit,
         "years": sorted({*range(this_year - 3, this_year + 2), year}, reverse=True), "kinds": LeaveKind.choices,
-        "units": units, "query": query})
+        "unit_options": [(u.code, "　" * (u.depth - 1) + u.name) for u in units], "query": query})

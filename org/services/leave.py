@@ -62,8 +62,7 @@ def _check(official: Official, kind: str, start_date: date, end_date: date, excl
                     "change that record instead.") % {
             "name": official.name, "kind": clash.get_kind_display(), "start": clash.start_date.isoformat(),
             "end": clash.end_date.isoformat()}
-        raise ApplicationError(message, code="overlap",
-                               extra={"fields": {"start_date": [message], "end_date": [message]}})
+        raise ApplicationError(message, code="overlap", extra={"overlaps": clash.pk})
 
 
 def _lock_official(official: Official) -> Official:

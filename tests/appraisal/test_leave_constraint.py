@@ -1,5 +1,5 @@
-"""Long leave in the annual grade (考核规定 2020 第27条): more than half the appraisal year on 病假 and 事假 → 不确定等次,
-a 评语 only; the counted kinds and the limit are settings."""
+"""Long leave in the annual grade (考核规定 2020 第27条): more than half the appraisal year on 病假 and 事假 →
+不确定等次, a 评语 only; the counted kinds and the limit are settings."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ from tests.appraisal.conftest_grades import ScorecardFactory
 from tests.factories import LeaveRecordFactory, period
 
 D = dt.date
+JAN_5 = D(2026, 1, 5)
 
 
-def away(official, days: int, kind: str = "sick", start: dt.date = D(2026, 1, 5)):  # type: ignore[no-untyped-def]
+def away(official, days: int, kind: str = "sick", start: dt.date = JAN_5):  # type: ignore[no-untyped-def]
     return LeaveRecordFactory(official=official, kind=kind, start_date=start,
                               end_date=start + dt.timedelta(days=days - 1))
 
