@@ -56,8 +56,8 @@ class LeaveBuilder:
         step = OrgUnit.steplen
         head_unit = Official.objects.select_related("unit").get(user=self.head).unit
         culture_path = head_unit.path[: 2 * step]
-        people = list(Official.objects.filter(is_active=True).order_by("id").values(
-            "id", "name", "gender", "rank_level", "user_id", "joined_on", "unit__path", "post_since"))
+        people: list[dict[str, Any]] = [dict(row) for row in Official.objects.filter(is_active=True).order_by(
+            "id").values("id", "name", "gender", "rank_level", "user_id", "joined_on", "unit__path", "post_since")]
         special = {p["id"] for p in people if p["user_id"] in (self.head.pk, self.staff.pk)}
         year_start = date(self.today.year, 1, 1)
 

@@ -161,7 +161,7 @@ def procedure_summaries(request: AuthedRequest, pk: int) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     moves = reads.procedure_transfers(procedure)  # who changed units during the year (第26条)
     for summary in page.object_list:
-        summary.move = moves.get(summary.official_id)
+        summary.move = moves.get(summary.official_id)  # type: ignore[attr-defined]  # for the template
     return render(request, "appraisal/annual/summaries.html", {
         "procedure": procedure, "page": page, "status": wanted or "", "statuses": SummaryStatus.choices,
         "query": f"status={wanted}" if wanted else ""})
