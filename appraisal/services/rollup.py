@@ -21,12 +21,12 @@ For one period, in a fixed number of queries however many officials there are:
    units of the same category).
 
 The top-level unit of an official is the depth-2 ancestor of their unit (a bureau, town or park under the
-county), or the depth-1 unit itself for an official placed directly on the root. Their unit for the period comes
-from their posts (``appraisal.transfers.period_units``): for a week, month or quarter the unit where they
-worked the most days of it — a month's scores stay with the unit they were in at the time — and for the year
-the unit that grades them (考核规定 2020 第26条); an official who stayed in one unit, or has no posts, is in
-``Official.unit``. Re-running gives the same
-totals and ranks; only ``computed_at`` moves (one timestamp per run).
+county), or the depth-1 unit itself for an official placed directly on the root. Their unit for the period
+comes from their posts (``appraisal.transfers.period_unit_paths``, one query): for a week, month or quarter the
+unit where they worked the most days of it — a month's scores stay with the unit they were in at the time — and
+for the year the unit that grades them (考核规定 2020 第26条); an official who stayed in one unit, or has no
+posts, is in ``Official.unit``. Re-running gives the same totals and ranks; only ``computed_at`` moves (one
+timestamp per run).
 """
 
 from __future__ import annotations
