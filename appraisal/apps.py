@@ -8,12 +8,14 @@ class AppraisalConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the component providers and grade constraints this app ships; the training app registers
-        # its own in its ready(); discipline's are read here (constraints_discipline, services.derive).
+        # its own in its ready(); discipline's are read here (constraints_discipline, services.derive), and the
+        # leave records of org (constraints_leave).
         from appraisal import (  # noqa: F401
             components_builtin,
             components_checkup,
             constraints_builtin,
             constraints_category,
             constraints_discipline,
+            constraints_leave,
             home_panels,
         )

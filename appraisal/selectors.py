@@ -73,10 +73,16 @@ def manual_rules() -> QuerySet[ScoreRule]:
 def scorecards_visible_to(
     user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES, include_self: bool = True
 ) -> QuerySet[Scorecard]:
-    """Return the scorecards a user may see: officials in their role subtrees, and their own."""
+    """Return the scorecards a user may see: officials in their role subtrees, and their own; and the cards of
+    the units in their role subtrees — a period's card stays with the unit the official was in during it
+    (``appraisal.transfers``), so the head over that unit still sees it after the official moved on."""
     qs = Scorecard.objects.select_related("period", "official", "official__unit", "unit", "category")
     everything, q = _official_q(user, "", roles, include_self)
-    return qs if everything else qs.filter(q)
+    if everything:
+        return qs
+    for path in access_for(user).paths(roles):
+        q |= Q(unit__path__startswith=path)
+    return qs.filter(q)
 
 
 def with_grade(qs: QuerySet[Scorecard]) -> QuerySet[Scorecard]:

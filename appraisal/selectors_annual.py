@@ -29,8 +29,10 @@ from appraisal.models import (
     PublicNotice,
     SignStatus,
 )
+from appraisal.transfers import year_transfers
 from org.models import OrgUnit, User
 from org.selectors import access_for
+from org.selectors_posts import Placement
 
 INVESTIGATION = "investigation"  # the source of the hold the discipline provider writes for an open case
 TOP_DEPTH = 2  # the county is depth 1; its bureaus, towns and parks are the top-level units of the procedure
@@ -94,14 +96,26 @@ def unopened_units(user: User | AnonymousUser, period: AppraisalPeriod) -> Query
     return units.filter(q)
 
 
+def procedure_transfers(procedure: AnnualProcedure) -> dict[int, Placement]:
+    """The officials of the unit's year who changed units during it, with the unit that grades them and where
+    they came from (考核规定 2020 第26条; one query)."""
+    return year_transfers(procedure.period.start.year, unit_grades(procedure).values("official_id"))
+
+
 def comment_rows_for(user: User | AnonymousUser, procedure: AnnualProcedure) -> QuerySet[GradeDecision]:
-    """The unit's grades a user writes or reads the 评语 of: a head those under them, the org department all."""
+    """The unit's grades a user writes or reads the 评语 of: a head those under them — for an official who
+    changed units during the year, the head over the unit that grades them — the org department all."""
     rows = unit_grades(procedure).select_related("official", "official__unit", "commented_by__official")
     access = access_for(user)
     if not access.covers(procedure.unit.path, ("org",)):
+        paths = access.paths(("head", "org"))
         q = Q(pk__in=[])
-        for path in access.paths(("head", "org")):
+        for path in paths:
             q |= Q(official__unit__path__startswith=path)
+        moved = procedure_transfers(procedure)
+        if moved:
+            graded_here = [pk for pk, p in moved.items() if any(p.unit_path.startswith(path) for path in paths)]
+            q = (q & ~Q(official_id__in=list(moved))) | Q(official_id__in=graded_here)
         rows = rows.filter(q)
     return rows.order_by("official__unit__path", "official__name", "official_id")
 
@@ -129,11 +143,16 @@ def procedure_events(procedure: AnnualProcedure) -> QuerySet[ProcedureEvent]:
 
 
 def summaries_visible_to(user: User | AnonymousUser) -> QuerySet[AnnualSummary]:
+    """The official's own; those of officials under the user's grants; and every summary of the procedures of
+    the top-level units the user manages whole (an official graded there after a transfer included)."""
     qs = AnnualSummary.objects.select_related(
         "procedure", "procedure__period", "procedure__unit", "official", "official__unit", "returned_by__official")
     if access_for(user).is_superuser:
         return qs
-    return qs.filter(_official_q(user, "", MANAGERS))
+    q = _official_q(user, "", MANAGERS)
+    for path in access_for(user).paths(MANAGERS):
+        q |= Q(procedure__unit__path__startswith=path)
+    return qs.filter(q)
 
 
 def notices_visible_to(user: User | AnonymousUser) -> QuerySet[PublicNotice]:

@@ -270,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "SignStatusEnum": "appraisal.models.SignStatus",
         "ReviewOutcomeEnum": "appraisal.models.ReviewOutcome",
         "AppealOutcomeEnum": "appraisal.models.AppealOutcome",
+        "LeaveKindEnum": "org.models.LeaveKind",
     },
 }
 
@@ -323,6 +324,17 @@ APPRAISAL_DIRECT_APPEAL_DAYS = int(os.environ.get("APPRAISAL_DIRECT_APPEAL_DAYS"
 # may be reviewed (more than the law requires, never less). "incompetent" alone restricts it to the law's case.
 APPRAISAL_REVIEWABLE_GRADES = [g for g in os.environ.get(
     "APPRAISAL_REVIEWABLE_GRADES", "excellent,competent,basic,incompetent,undetermined").split(",") if g]
+
+# --- Leave and transfers (公务员考核规定 2020 第26、27条; shared/rules.md) ----------------------------------------
+# Leave kinds whose days count toward "more than half the appraisal year away" (第27条: 病、事假). Kinds: sick,
+# personal, maternity, marriage, bereavement, annual, other.
+APPRAISAL_LEAVE_KINDS = [k for k in os.environ.get("APPRAISAL_LEAVE_KINDS", "sick,personal").split(",") if k]
+# More than this many calendar days of those kinds in the year → 不确定等次 (rules.md Defaults 4: > 182 days).
+APPRAISAL_LEAVE_MAX_DAYS = int(os.environ.get("APPRAISAL_LEAVE_MAX_DAYS", "182"))
+# The unit that grades an official who changed units during the year: "rules" (第26条: after 调任/转任 the new
+# unit, after 援派/挂职 the unit where they worked longest) or "longest" (the unit where they worked longest,
+# whatever the kind of move).
+APPRAISAL_TRANSFER_GRADED_BY = os.environ.get("APPRAISAL_TRANSFER_GRADED_BY", "rules")
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

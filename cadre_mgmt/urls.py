@@ -10,6 +10,7 @@ from appraisal import api as appraisal_api
 from common.views import healthz
 from discipline import api as discipline_api
 from org import api as org_api
+from org import api_leave as org_api_leave
 from org import views as org_views
 from tasks import api as tasks_api
 from training import api as training_api
@@ -18,6 +19,7 @@ router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("officials", org_api.OfficialViewSet, basename="official")
 router.register("calendar-days", org_api.CalendarDayViewSet, basename="calendar-day")
+org_api_leave.register(router)
 tasks_api.register(router)
 appraisal_api.register(router)
 training_api.register(router)

@@ -7,7 +7,17 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from org.models import CalendarDay, Official, OrgUnit, PostAssignment, RoleGrant, RosterImport, UnitCategory, User
+from org.models import (
+    CalendarDay,
+    LeaveRecord,
+    Official,
+    OrgUnit,
+    PostAssignment,
+    RoleGrant,
+    RosterImport,
+    UnitCategory,
+    User,
+)
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -98,3 +108,17 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
         obj.updated_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
+
+
+@admin.register(LeaveRecord)
+class LeaveRecordAdmin(SimpleHistoryAdmin):
+    """Leave records for support staff; heads and the organization department keep them on the official's page.
+    Overlapping records are refused here too (``LeaveRecord.clean``)."""
+
+    list_display = ["official", "kind", "start_date", "end_date", "recorded_by", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["official__name", "official__staff_number"]
+    date_hierarchy = "start_date"
+    list_select_related = ["official", "recorded_by"]
+    autocomplete_fields = ["official"]
+    readonly_fields = ["recorded_by"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from org import views
+from org import views, views_leave
 
 app_name = "org"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/template/", views.calendar_template_download, name="calendar_template"),
     path("calendar/<str:day>/delete/", views.calendar_day_delete, name="calendar_day_delete"),
+    path("officials/<int:pk>/leave/", views_leave.official_leave, name="official_leave"),
+    path("leave/", views_leave.leave_list, name="leave_list"),
+    path("leave/<int:pk>/edit/", views_leave.leave_edit, name="leave_edit"),
+    path("leave/<int:pk>/delete/", views_leave.leave_delete, name="leave_delete"),
 ]

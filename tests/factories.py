@@ -75,6 +75,18 @@ class PostAssignmentFactory(DjangoModelFactory):
     start_date = factory.SelfAttribute("official.post_since")
 
 
+class LeaveRecordFactory(DjangoModelFactory):
+    """A leave written straight to the table; tests of the rules go through ``org.services.leave``."""
+
+    class Meta:
+        model = "org.LeaveRecord"
+
+    official = factory.SubFactory(OfficialFactory)
+    kind = "sick"
+    start_date = dt.date(2026, 3, 2)
+    end_date = dt.date(2026, 3, 6)
+
+
 class RoleGrantFactory(DjangoModelFactory):
     class Meta:
         model = RoleGrant

@@ -8,6 +8,9 @@ What the rules say must be written (公务员考核规定 2020 第25、28条):
   not determined;
 - under investigation (立案审查调查, not concluded): neither — 不写评语、不确定等次;
 - not appraised (不参加考核): nothing.
+
+The head who writes is the head over the unit that grades the official: for one who changed units during the
+year, the unit ``appraisal.transfers`` names (考核规定 2020 第26条), not necessarily their present one.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from appraisal.services.procedure import (
     require,
     require_stage,
 )
+from appraisal.transfers import grading_unit_path
 from common.errors import ApplicationError
 from org.models import User
 
@@ -58,7 +62,9 @@ def comment_write(
 ) -> GradeDecision:
     """Write the 评语 and the head's proposed grade of one official while the unit is at the 评语 stage."""
     procedure: AnnualProcedure = procedure_for_grade(grade)
-    require(is_head_over(by, grade.official), _("Only a head over this official may write the comment."))
+    writer_unit = grading_unit_path(grade.official, procedure.period.start.year)  # after a transfer: 第26条
+    require(is_head_over(by, grade.official, unit_path=writer_unit),
+            _("Only a head over this official may write the comment."))
     comment, head_reason = (comment or "").strip(), (head_reason or "").strip()
     with transaction.atomic():
         locked = GradeDecision.objects.select_for_update().select_related("official", "official__unit").get(

@@ -54,12 +54,15 @@ def is_lead_over(user: User, unit: OrgUnit) -> bool:
     return access_for(user).covers(unit.path, ("org", "head"))
 
 
-def is_head_over(user: User, official: Official) -> bool:
-    """A head over the official's unit who is not the official (主管领导), or the organization department."""
+def is_head_over(user: User, official: Official, *, unit_path: str | None = None) -> bool:
+    """A head over the official's unit who is not the official (主管领导), or the organization department.
+
+    ``unit_path``: the unit that grades an official who changed units during the year, when it is not their
+    present unit (``appraisal.transfers.grading_unit_path``)."""
     access = access_for(user)
     if access.official_id == official.pk:
         return False
-    return access.covers(official.unit.path, ("head", "org"))
+    return access.covers(unit_path or official.unit.path, ("head", "org"))
 
 
 def require(allowed: bool, message: str) -> None:

@@ -21,8 +21,12 @@ For one period, in a fixed number of queries however many officials there are:
    units of the same category).
 
 The top-level unit of an official is the depth-2 ancestor of their unit (a bureau, town or park under the
-county), or the depth-1 unit itself for an official placed directly on the root. Re-running gives the same
-totals and ranks; only ``computed_at`` moves (one timestamp per run).
+county), or the depth-1 unit itself for an official placed directly on the root. Their unit for the period
+comes from their posts (``appraisal.transfers.period_unit_paths``, one query): for a week, month or quarter the
+unit where they worked the most days of it — a month's scores stay with the unit they were in at the time — and
+for the year the unit that grades them (考核规定 2020 第26条); an official who stayed in one unit, or has no
+posts, is in ``Official.unit``. Re-running gives the same totals and ranks; only ``computed_at`` moves (one
+timestamp per run).
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ from appraisal.models import (
 from appraisal.parameters import parameters_for
 from appraisal.services.derive import derive_entries
 from appraisal.services.periods import scheme_key, snapshot_caps, snapshot_weights
+from appraisal.transfers import period_unit_paths
 from common.errors import ApplicationError
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for
@@ -180,7 +185,7 @@ def rollup_period(
         values = {code: provider(window) for code, provider in sorted(registered_providers().items())}
 
         step(55, gettext_lazy("Computing scores and ranks"))
-        officials = _officials()
+        officials = _officials(period)
         schemes = _Schemes(_weights(period))
         # The scorecards count the ledger as read now: entries derived above are in, and the "why is my
         # score" page flags as "not in the total yet" only rows recorded after this moment.
@@ -231,15 +236,17 @@ def _stepper(run: RollupRun) -> Callable[..., None]:
     return step
 
 
-def _officials() -> list[_Official]:
-    """Return the active officials with their top-level unit and its category (2 queries)."""
+def _officials(period: AppraisalPeriod) -> list[_Official]:
+    """Return the active officials with their top-level unit for the period and its category (3 queries)."""
     step = OrgUnit.steplen
     tops = {path: (pk, category_id) for pk, path, category_id in
             OrgUnit.objects.filter(depth__lte=TOP_DEPTH).values_list("pk", "path", "category_id")}
+    elsewhere = period_unit_paths(period)  # officials who were in another unit for (most of) the period
     officials = []
     for pk, rank_level, path in Official.objects.filter(is_active=True).order_by("pk").values_list(
         "pk", "rank_level", "unit__path"
     ):
+        path = elsewhere.get(pk, path)
         top = tops.get(path[: step * TOP_DEPTH]) or tops.get(path[:step])
         if top is None:  # cannot happen in a well-formed tree
             continue

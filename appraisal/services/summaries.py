@@ -30,6 +30,7 @@ from appraisal.services.procedure import (
     require,
     require_stage,
 )
+from appraisal.transfers import grading_unit_path
 from common.errors import ApplicationError
 from common.notifications import notify
 from org.models import Official, RankLevel, User
@@ -39,11 +40,23 @@ SECTION_MAX = 5000
 ORAL_RANKS = (RankLevel.LEADERSHIP, RankLevel.MIDDLE)
 
 
-def may_write(user: User, official: Official) -> bool:
-    """The official themself, or the head over an official who has no login account."""
+def may_write(user: User, official: Official, *, unit_path: str | None = None) -> bool:
+    """The official themself, or the head over an official who has no login account (over ``unit_path``, the unit
+    that grades them, when given)."""
     if access_for(user).official_id == official.pk:
         return True
-    return official.user_id is None and is_head_over(user, official)
+    return official.user_id is None and is_head_over(user, official, unit_path=unit_path)
+
+
+def _grading_path(summary: AnnualSummary) -> str:
+    """The unit that grades the official this year: its head reviews the summary (考核规定 2020 第26条)."""
+    return grading_unit_path(summary.official, summary.procedure.period.start.year)
+
+
+def _may_write_summary(user: User, summary: AnnualSummary) -> bool:
+    if access_for(user).official_id == summary.official_id:  # the official: no need to look up the transfers
+        return True
+    return may_write(user, summary.official, unit_path=_grading_path(summary))
 
 
 def summaries_ensure(*, official: Official) -> int:
@@ -70,7 +83,7 @@ def _lock(summary: AnnualSummary) -> AnnualSummary:
 
 def summary_save(*, summary: AnnualSummary, by: User, sections: dict[str, str]) -> AnnualSummary:
     """Save the five sections of a draft or returned summary (what is not given is kept)."""
-    require(may_write(by, summary.official), _("Only the official may write their own summary."))
+    require(_may_write_summary(by, summary), _("Only the official may write their own summary."))
     unknown = set(sections) - set(SUMMARY_SECTIONS)
     if unknown:
         raise ApplicationError(_("Unknown sections: %(names)s.") % {"names": ", ".join(sorted(unknown))},
@@ -93,7 +106,7 @@ def summary_save(*, summary: AnnualSummary, by: User, sections: dict[str, str]) 
 
 def summary_submit(*, summary: AnnualSummary, by: User, now: datetime | None = None) -> AnnualSummary:
     """Submit a draft or returned summary; the achievements (绩) section must be written."""
-    require(may_write(by, summary.official), _("Only the official may submit their own summary."))
+    require(_may_write_summary(by, summary), _("Only the official may submit their own summary."))
     with transaction.atomic():
         locked = _lock(summary)
         require_stage(locked.procedure, Stage.SUMMARIES, action=_("Submitting the summary"))
@@ -117,7 +130,8 @@ def summary_return(*, summary: AnnualSummary, by: User, reason: str) -> AnnualSu
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for returning the summary."), code="reason_required")
-    require(is_head_over(by, summary.official), _("Only a head over this official may return the summary."))
+    require(is_head_over(by, summary.official, unit_path=_grading_path(summary)),
+            _("Only a head over this official may return the summary."))
     with transaction.atomic():
         locked = _lock(summary)
         require_stage(locked.procedure, Stage.SUMMARIES, action=_("Returning the summary"))
@@ -138,7 +152,8 @@ def summary_set_oral(
     *, summary: AnnualSummary, by: User, at: datetime | None, place: str,
 ) -> AnnualSummary:
     """Ask a 班子成员 or 中层 to give the 述职 orally at a meeting (a time and place), or clear it (``at=None``)."""
-    require(is_lead_over(by, summary.procedure.unit) and is_head_over(by, summary.official),
+    require(is_lead_over(by, summary.procedure.unit)
+            and is_head_over(by, summary.official, unit_path=_grading_path(summary)),
             _("Only the unit's head or the organization department may arrange an oral report."))
     place = (place or "").strip()
     with transaction.atomic():
@@ -163,4 +178,4 @@ def summary_set_oral(
 
 
 def can_review_summary(user: User, summary: AnnualSummary) -> bool:
-    return is_head_over(user, summary.official)
+    return is_head_over(user, summary.official, unit_path=_grading_path(summary))

@@ -36,6 +36,7 @@ from appraisal.services import finalize as finalize_svc
 from appraisal.services import notices as notice_svc
 from appraisal.services import procedure as svc
 from appraisal.services.comments import comment_rule, comment_write
+from appraisal.transfers import year_transfers
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
@@ -179,8 +180,10 @@ def procedure_comments(request: AuthedRequest, pk: int) -> HttpResponse:
     if missing:
         rows = rows.filter(reads.needs_comment_q(), comment="")
     page = _page(request, rows)
+    moves = reads.procedure_transfers(procedure)  # who changed units during the year (第26条)
     for row in page.object_list:
         row.rule = comment_rule(row)
+        row.move = moves.get(row.official_id)
     return render(request, "appraisal/annual/comments.html", {
         "procedure": procedure, "page": page, "missing": missing, "query": "missing=1" if missing else "",
         "can_write": procedure.stage == Stage.COMMENTS})
@@ -227,9 +230,11 @@ def comment_edit(request: AuthedRequest, pk: int, grade_pk: int) -> HttpResponse
         form = CommentForm(initial={"comment": grade.comment, "head_grade": grade.head_grade or grade.proposed,
                                     "head_reason": grade.head_reason}, category=grade.official.personnel_category)
     summary = AnnualSummary.objects.filter(procedure=procedure, official_id=grade.official_id).first()
-    context = {"procedure": procedure, "grade": grade, "form": form, "summary": summary,
+    move = year_transfers(procedure.period.start.year, [grade.official_id]).get(grade.official_id)
+    context = {"procedure": procedure, "grade": grade, "form": form, "summary": summary, "move": move,
                "rule": comment_rule(grade), "can_write": procedure.stage == Stage.COMMENTS
-               and svc.is_head_over(request.user, grade.official), **_year_facts(grade)}
+               and svc.is_head_over(request.user, grade.official, unit_path=move.unit_path if move else None),
+               **_year_facts(grade)}
     return render(request, "appraisal/annual/comment_edit.html", context, status=status)
 
 

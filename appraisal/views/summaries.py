@@ -19,6 +19,7 @@ from appraisal import selectors_annual as reads
 from appraisal.forms_annual import OralForm, ReasonForm, SummaryForm
 from appraisal.models import SUMMARY_SECTIONS, AnnualSummary, Stage, SummaryStatus
 from appraisal.services import summaries as svc
+from appraisal.transfers import year_transfers
 from appraisal.views.annual import procedure_of
 from common.errors import ApplicationError
 from common.forms import form_submit, show_error
@@ -106,6 +107,7 @@ def _render_detail(request: AuthedRequest, summary: AnnualSummary, *, return_for
     context = {
         "summary": summary, "sections": [(n, SummaryForm.base_fields[n].label, getattr(summary, n))
                                          for n in SUMMARY_SECTIONS],
+        "move": year_transfers(summary.procedure.period.start.year, [summary.official_id]).get(summary.official_id),
         "can_return": can_review and stage == Stage.SUMMARIES and summary.status == SummaryStatus.SUBMITTED,
         "can_oral": can_review and stage in (Stage.SUMMARIES, Stage.COMMENTS)
         and summary.official.rank_level in svc.ORAL_RANKS,
@@ -157,6 +159,9 @@ def procedure_summaries(request: AuthedRequest, pk: int) -> HttpResponse:
         rows = rows.filter(status=wanted)
     rows = rows.order_by("status", "official__unit__path", "official__name")  # drafts, returned, then submitted
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    moves = reads.procedure_transfers(procedure)  # who changed units during the year (第26条)
+    for summary in page.object_list:
+        summary.move = moves.get(summary.official_id)  # type: ignore[attr-defined]  # for the template
     return render(request, "appraisal/annual/summaries.html", {
         "procedure": procedure, "page": page, "status": wanted or "", "statuses": SummaryStatus.choices,
         "query": f"status={wanted}" if wanted else ""})

@@ -20,6 +20,7 @@ from demo.annual_builder import AnnualBuilder
 from demo.appraisal_builder import AppraisalBuilder
 from demo.category_demo import CategoryBuilder
 from demo.discipline_builder import DisciplineBuilder
+from demo.leave_demo import LeaveBuilder
 from demo.org_builder import OrgBuilder
 from demo.org_data import DEFAULT_OFFICIALS, DEMO_PASSWORD, DEMO_USERS, MIN_OFFICIALS
 from demo.tasks_builder import TasksBuilder
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             TrainingBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             DisciplineBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             CategoryBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
+            LeaveBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             AppraisalBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             AnnualBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
 

@@ -1,0 +1,132 @@
+"""API of leave records (请假): ``/api/v1/leave-records/``.
+
+Heads and the organization department list, read, create, change and delete the leave of the officials under
+them; an official reads their own. A record or an official outside the caller's scope is a 404, exactly like a
+missing one; a write on a record the caller may only read (their own) is refused by the service (400,
+``{"code": "forbidden"}``), as elsewhere in the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from org.models import LeaveKind, LeaveRecord, OrgUnit, User
+from org.selectors import officials_visible_to
+from org.selectors_leave import LEAVE_ROLES, leave_in_year, leave_records_visible_to
+from org.serializers import UnitBriefSerializer
+from org.services import leave as leave_svc
+
+
+class LeaveOfficialSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    staff_number = serializers.CharField(read_only=True)
+    unit = UnitBriefSerializer(read_only=True)
+
+
+class LeaveRecordSerializer(serializers.ModelSerializer):
+    official = LeaveOfficialSerializer(read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    days = serializers.IntegerField(read_only=True, help_text="Calendar days, both ends included.")
+    recorded_by_name = serializers.CharField(read_only=True, help_text="Who recorded it, by name.")
+
+    class Meta:
+        model = LeaveRecord
+        fields = ["id", "official", "kind", "kind_display", "start_date", "end_date", "days", "note",
+                  "recorded_by_name", "created_at", "updated_at"]
+
+
+class LeaveRecordChangeSerializer(serializers.Serializer):
+    """The input of ``PUT``/``PATCH /api/v1/leave-records/<id>/``."""
+
+    kind = serializers.ChoiceField(choices=LeaveKind.choices)
+    start_date = serializers.DateField(help_text="First day of the leave.")
+    end_date = serializers.DateField(help_text="Last day of the leave (included).")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class LeaveRecordInputSerializer(LeaveRecordChangeSerializer):
+    """The input of ``POST /api/v1/leave-records/``."""
+
+    official = serializers.IntegerField(help_text="The official's id.")
+
+
+class LeaveRecordFilter(django_filters.FilterSet):
+    official = django_filters.NumberFilter(field_name="official_id")
+    kind = django_filters.ChoiceFilter(choices=LeaveKind.choices)
+    year = django_filters.NumberFilter(method="filter_year", help_text="Records with a day in this year.")
+    unit = django_filters.CharFilter(method="filter_unit", help_text="A unit code: the unit and its sub-units.")
+
+    class Meta:
+        model = LeaveRecord
+        fields = ["official", "kind", "year", "unit"]
+
+    def filter_year(self, queryset: QuerySet[LeaveRecord], name: str, value: Any) -> QuerySet[LeaveRecord]:
+        return leave_in_year(queryset, int(value))
+
+    def filter_unit(self, queryset: QuerySet[LeaveRecord], name: str, value: str) -> QuerySet[LeaveRecord]:
+        unit = OrgUnit.objects.filter(code=value).only("path").first()
+        return queryset.filter(official__unit__path__startswith=unit.path) if unit else queryset.none()
+
+
+class LeaveRecordViewSet(viewsets.ModelViewSet):
+    """Leave records (病假、事假、产假、婚假、丧假、年休假、其他). ``POST`` records a leave of an official under the
+    caller; ``PUT``/``PATCH`` change it; ``DELETE`` removes it. Two records of one official never overlap (400,
+    ``{"code": "overlap"}``)."""
+
+    serializer_class = LeaveRecordSerializer
+    filterset_class = LeaveRecordFilter
+    queryset = LeaveRecord.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self) -> QuerySet[LeaveRecord]:
+        return leave_records_visible_to(self._user()).order_by("-start_date", "-id")
+
+    def _user(self) -> User:
+        return cast(User, self.request.user)  # IsAuthenticated: never anonymous here
+
+    def _answer(self, record: LeaveRecord, code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data, status=code)
+
+    @extend_schema(request=LeaveRecordInputSerializer, responses={201: LeaveRecordSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = LeaveRecordInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(cast(dict[str, Any], data.validated_data))
+        official = officials_visible_to(self._user(), roles=LEAVE_ROLES).filter(pk=values.pop("official")).first()
+        if official is None:
+            raise Http404
+        record = leave_svc.leave_record_create(official=official, by=self._user(), **values)
+        return self._answer(record, status.HTTP_201_CREATED)
+
+    @extend_schema(request=LeaveRecordChangeSerializer, responses={200: LeaveRecordSerializer})
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        partial = kwargs.get("partial", False)
+        data = LeaveRecordChangeSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        values = {"kind": record.kind, "start_date": record.start_date, "end_date": record.end_date,
+                  "note": record.note, **cast(dict[str, Any], data.validated_data)}
+        record = leave_svc.leave_record_update(record=record, by=self._user(), **values)
+        return self._answer(record)
+
+    @extend_schema(request=LeaveRecordChangeSerializer, responses={200: LeaveRecordSerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        leave_svc.leave_record_delete(record=self.get_object(), by=self._user())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("leave-records", LeaveRecordViewSet, basename="leave-record")
