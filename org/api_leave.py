@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.filters import IdFilter, YearFilter
 from org.models import LeaveKind, LeaveRecord, OrgUnit, User
 from org.selectors import officials_visible_to
 from org.selectors_leave import LEAVE_ROLES, leave_in_year, leave_records_visible_to
@@ -61,9 +62,9 @@ class LeaveRecordInputSerializer(LeaveRecordChangeSerializer):
 
 
 class LeaveRecordFilter(django_filters.FilterSet):
-    official = django_filters.NumberFilter(field_name="official_id")
+    official = IdFilter(field_name="official_id")
     kind = django_filters.ChoiceFilter(choices=LeaveKind.choices)
-    year = django_filters.NumberFilter(method="filter_year", help_text="Records with a day in this year.")
+    year = YearFilter(method="filter_year", help_text="Records with a day in this year.")
     unit = django_filters.CharFilter(method="filter_unit", help_text="A unit code: the unit and its sub-units.")
 
     class Meta:
