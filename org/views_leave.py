@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import ApplicationError
+from common.filters import as_int
 from common.forms import show_error
 from common.http import AuthedRequest
 from org.forms_leave import LeaveRecordForm
@@ -126,7 +127,7 @@ def leave_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _year(raw: str) -> int:
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return as_int(raw, low=2000, high=2100) or timezone.localdate().year
 
 
 @login_required

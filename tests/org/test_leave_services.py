@@ -53,7 +53,7 @@ def test_others_may_not_record(county, who):
 def test_nobody_records_their_own_leave(county):
     with pytest.raises(ApplicationError) as refused:
         record(county, official=county.head_official, by=county.head)
-    assert refused.value.code == "forbidden" and "own leave" in refused.value.message
+    assert refused.value.code == "forbidden" and "本人" in refused.value.message
 
 
 def test_a_section_head_records_for_their_section_only(county):
