@@ -16,7 +16,7 @@ from appraisal.periods import QUARTER, period_key_for
 from appraisal.services.checkup import DEFAULT_COLLEAGUES, ORG
 from org.forms import UnitChoiceField
 from org.models import Official, OrgUnit, User
-from org.selectors import access_for, officials_visible_to
+from org.selectors import access_for, officials_by_staff_number, unknown_official_message
 
 SEPARATORS = re.compile(r"[\s,，;；、]+")
 
@@ -106,10 +106,9 @@ class AssignRaterForm(forms.Form):
 
     def clean_official(self) -> Official:
         number = self.cleaned_data["official"].strip()
-        official = (officials_visible_to(self.user, roles=(ORG,), include_self=False)
-                    .filter(staff_number=number, is_active=True).first())
+        official = officials_by_staff_number(self.user, [number], roles=(ORG,), include_self=False).get(number)
         if official is None:
-            raise forms.ValidationError(_("No active official with this staff number in your scope."))
+            raise forms.ValidationError(unknown_official_message())
         return official
 
     def clean_raters(self) -> list[User]:

@@ -1,5 +1,6 @@
-"""Small Excel helpers shared by every import and export: safe opening, cell parsing, header styling, and the
-one writer every exported workbook goes through (``streaming_workbook`` with ``safe_text``/``write_text``)."""
+"""Small Excel helpers shared by every import and export: safe opening, cell parsing, and the one writer every
+workbook the product writes goes through — exports and import templates alike (``streaming_workbook`` with
+``safe_text``/``write_text``; openpyxl only reads)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,9 @@ from typing import IO, Any
 
 import xlsxwriter
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as WorkbookType
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from common.errors import ApplicationError
 
@@ -122,27 +120,6 @@ def cell_bool(value: Any, *, default: bool) -> bool:
     raise ValueError(text)
 
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-
-
-def write_header(ws: Any, headers: list[str], widths: list[int] | None = None) -> None:
-    """Write a bold, filled, frozen header row with sensible column widths."""
-    ws.append(headers)
-    for index, _header in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        ws.column_dimensions[get_column_letter(index)].width = (widths or [])[index - 1] if widths else 16
-    ws.freeze_panes = "A2"
-
-
-def new_workbook() -> Workbook:
-    wb = Workbook()
-    wb.remove(wb.worksheets[0])
-    return wb
-
-
 # (header, required, width) — how every import template describes its columns.
 Column = tuple[str, bool, int]
 
@@ -150,26 +127,30 @@ Column = tuple[str, bool, int]
 def template_workbook(
     guide: list[str], sheets: list[tuple[str, list[Column], dict[int, list[str]]]], *, max_rows: int
 ) -> bytes:
-    """Return an import template: a guide sheet, then one input sheet per ``(title, columns, drop_downs)``.
+    """Return an import template: a guide sheet, then one input sheet per ``(title, columns, drop_downs)``, written
+    by the one workbook writer (``streaming_workbook``) like every export.
 
     Required columns are marked with ``*``; ``drop_downs`` maps a 0-based column index to its allowed values.
     """
-    wb = new_workbook()
-    guide_sheet = wb.create_sheet("填写说明")
-    guide_sheet.column_dimensions["A"].width = 100
-    for line in guide:
-        guide_sheet.append([line])
-    for title, columns, drop_downs in sheets:
-        ws = wb.create_sheet(title)
-        write_header(ws, [f"{h}*" if required else h for h, required, _w in columns], [w for _h, _r, w in columns])
-        for index, labels in drop_downs.items():
-            validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
-            letter = get_column_letter(index + 1)
-            validation.add(f"{letter}2:{letter}{max_rows}")
-            ws.add_data_validation(validation)
-    wb.active = 1
     buffer = BytesIO()
-    wb.save(buffer)
+    wb = streaming_workbook(buffer, in_memory=True)
+    header = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79"})
+    guide_sheet = wb.add_worksheet("填写说明")
+    guide_sheet.set_column(0, 0, 100)
+    for row, line in enumerate(guide):
+        write_text(guide_sheet, row, 0, line)
+    for index, (title, columns, drop_downs) in enumerate(sheets):
+        ws = wb.add_worksheet(title)
+        for column, (name, required, width) in enumerate(columns):
+            ws.set_column(column, column, width)
+            write_text(ws, 0, column, f"{name}*" if required else name, header)
+        ws.freeze_panes(1, 0)
+        for column, labels in drop_downs.items():
+            ws.data_validation(1, column, max_rows - 1, column,
+                               {"validate": "list", "source": labels, "ignore_blank": True})
+        if index == 0:
+            ws.activate()  # open on the first input sheet, the guide one click away
+    wb.close()
     return buffer.getvalue()
 
 

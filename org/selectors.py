@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from org.models import Official, OrgUnit, PostAssignment, RankLevel, Role, RoleGrant, User, rotation_cutoff
 
@@ -135,6 +136,55 @@ def officials_visible_to(
     if include_self and access.official_id is not None:
         q |= Q(pk=access.official_id)
     return qs.filter(q)
+
+
+# -- lookups by what people type (unit codes, staff numbers) ------------------------------------------------
+# Imports and forms resolve the codes in a file or a field through these two, and nothing else: a code
+# outside the user's scope is simply absent from the answer, exactly like a code that does not exist, and
+# both get the one message below — never a hint that it exists, never the name behind it.
+
+
+def units_by_code(
+    user: User | AnonymousUser | None, codes: Iterable[str], *, roles: Iterable[str] = ALL_ROLES
+) -> dict[str, OrgUnit]:
+    """Return ``{code: unit}`` for the codes naming a unit in the subtrees of the user's ``roles``, in one
+    query. ``user=None`` (a management command acting for the whole organisation) finds every unit."""
+    wanted = {c for c in codes if c}
+    if not wanted:
+        return {}
+    qs = OrgUnit.objects.filter(code__in=wanted)
+    if user is not None and not access_for(user).is_superuser:
+        qs = qs.filter(subtree_q(access_for(user).paths(roles)))
+    return {u.code: u for u in qs}
+
+
+def officials_by_staff_number(
+    user: User | AnonymousUser | None, numbers: Iterable[str], *, roles: Iterable[str] = ALL_ROLES,
+    include_self: bool = True, active: bool | None = True,
+) -> dict[str, Official]:
+    """Return ``{staff number: official}`` for the numbers naming an official the user may see under
+    ``roles`` (``officials_visible_to``), with their unit, in one query; ``active=None`` finds those who have
+    left too. ``user=None`` (a management command) finds every official."""
+    wanted = {n for n in numbers if n}
+    if not wanted:
+        return {}
+    qs = (Official.objects.select_related("unit", "unit__category") if user is None
+          else officials_visible_to(user, roles=roles, include_self=include_self))
+    qs = qs.filter(staff_number__in=wanted)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return {o.staff_number: o for o in qs}
+
+
+def unknown_unit_message(code: str) -> str:
+    """The one answer for a unit code that does not exist or lies outside the user's scope."""
+    return _("No unit with code “%(code)s” in your scope.") % {"code": code}
+
+
+def unknown_official_message() -> str:
+    """The one answer for a staff number that does not exist, lies outside the user's scope, or (where only
+    serving officials count) belongs to someone who has left."""
+    return _("No active official with this staff number in your scope.")
 
 
 def official_posts(official: Official) -> QuerySet[PostAssignment]:

@@ -31,8 +31,14 @@ from common.excel import (
     template_workbook,
     write_text,
 )
-from org.models import Official, OrgUnit, User
-from org.selectors import access_for
+from org.models import OrgUnit, User
+from org.selectors import (
+    access_for,
+    officials_by_staff_number,
+    units_by_code,
+    unknown_official_message,
+    unknown_unit_message,
+)
 from tasks.models import Task, TaskKind, TaskSource, WeeklyUpdate
 from tasks.selectors import MANAGER_ROLES, tasks_managed_by
 
@@ -268,10 +274,11 @@ def task_import(*, file: IO[bytes], by: User, today: date | None = None) -> Task
     result = TaskImportResult(errors=errors)
     if not result.ok:
         return result
-    access = access_for(by)
-    units = {u.code: u for u in OrgUnit.objects.filter(code__in={r.unit_code for r in rows})}
+    # Only units and officials in the importer's scope are found: one outside it reads exactly like one that
+    # does not exist.
+    units = units_by_code(by, {r.unit_code for r in rows}, roles=MANAGER_ROLES)
     numbers = {r.responsible_number for r in rows} | {r.leader_number for r in rows if r.leader_number}
-    officials = {o.staff_number: o for o in Official.objects.filter(staff_number__in=numbers).select_related("unit")}
+    officials = officials_by_staff_number(by, numbers, roles=MANAGER_ROLES)
     in_file: dict[str, TaskRow] = {}
     for row in rows:
         if row.title in in_file:
@@ -287,19 +294,11 @@ def task_import(*, file: IO[bytes], by: User, today: date | None = None) -> Task
         result.errors.append(CellError(SHEET, row.row, column, message))
 
     for row in rows:
-        unit = units.get(row.unit_code)
-        if unit is None:
-            error(row, "单位编码", _("Unit “%(code)s” is not in the system.") % {"code": row.unit_code})
-        elif not access.covers(unit.path, MANAGER_ROLES):
-            error(row, "单位编码", _("The unit is outside your scope."))
+        if row.unit_code not in units:
+            error(row, "单位编码", unknown_unit_message(row.unit_code))
         for column, number in (("责任人工号", row.responsible_number), ("牵头领导工号", row.leader_number)):
-            if not number:
-                continue
-            official = officials.get(number)
-            if official is None or not official.is_active:
-                error(row, column, _("No active official has staff number “%(n)s”.") % {"n": number})
-            elif not access.covers(official.unit.path, MANAGER_ROLES) and official.pk != access.official_id:
-                error(row, column, _("This official is outside your scope."))
+            if number and number not in officials:
+                error(row, column, unknown_official_message())
         if row.parent_title and row.parent_title not in in_file:
             matches = existing.get(row.parent_title, [])
             if not matches:

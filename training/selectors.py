@@ -55,6 +55,20 @@ def session_audience(session: TrainingSession) -> QuerySet[Official]:
     return qs.select_related("unit").order_by("unit__path", "name", "staff_number")
 
 
+def audience_visible_to(user: User | AnonymousUser, session: TrainingSession) -> QuerySet[Official]:
+    """The part of the session's audience the user sees on its attendance grid: all of it for those over the
+    organising unit, otherwise the officials in their role subtrees and themself. Recording goes through this,
+    so an official outside it is "not in the audience" — exactly like one who is not."""
+    access = access_for(user)
+    qs = session_audience(session)
+    if access.is_superuser or access.covers(session.organiser.path):
+        return qs
+    q = subtree_q(access.paths(), relation="unit__")
+    if access.official_id is not None:
+        q |= Q(pk=access.official_id)
+    return qs.filter(q)
+
+
 def attendance_visible_to(user: User | AnonymousUser) -> QuerySet[Attendance]:
     """Attendance of sessions the user may see: all of it under their roles, their own otherwise."""
     access = access_for(user)

@@ -24,7 +24,7 @@ from appraisal.services.registration import registration_export_start
 from common.errors import ApplicationError
 from common.http import AuthedRequest
 from org.models import OrgUnit
-from org.selectors import access_for, require_role, units_visible_to
+from org.selectors import access_for, require_role, units_by_code, units_visible_to
 
 PAGE_SIZE = 25
 
@@ -115,7 +115,7 @@ def grades_propose(request: AuthedRequest) -> HttpResponse:
                          % {"new": result.created, "changed": result.updated, "kept": result.kept_confirmed})
     # Back to the unit the user was looking at, when there was one.
     code = request.POST.get("unit") or ""
-    unit = OrgUnit.objects.filter(code=code).first() if code else None
+    unit = units_by_code(request.user, [code], roles=("org",)).get(code)  # never a unit outside the scope
     return redirect(_grades_url(period, unit))
 
 

@@ -36,7 +36,7 @@ from discipline.models import (
 )
 from discipline.services import cases as case_svc
 from org.models import Official, Role
-from org.selectors import units_visible_to, users_with_role_over
+from org.selectors import officials_visible_to, units_visible_to, users_with_role_over
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -107,7 +107,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             resolved["unit"] = unit
         if "subjects" in values:
             ids = list(dict.fromkeys(values.pop("subjects")))
-            subjects = list(Official.objects.filter(pk__in=ids).select_related("unit"))
+            subjects = list(officials_visible_to(user).filter(pk__in=ids))  # outside the scope: as if missing
             if len(subjects) != len(ids):
                 raise _missing("subjects", _("Some of these officials are outside your scope."))
             resolved["subjects"] = subjects

@@ -20,7 +20,6 @@ from discipline import serializers as s
 from discipline.api._common import _missing, _parse, _user
 from discipline.models import Talk, TalkKind, TalkOccasion
 from discipline.services import talks as talk_svc
-from org.models import Official
 from org.selectors import officials_visible_to
 
 
@@ -60,7 +59,7 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if official is None:
             raise Http404
         talker_id, case_id = values.pop("talker"), values.pop("case")
-        talker = Official.objects.filter(pk=talker_id).first() if talker_id is not None else None
+        talker = officials_visible_to(user).filter(pk=talker_id).first() if talker_id is not None else None
         if talker_id is not None and talker is None:
             raise _missing("talker", _("Say who held the talk."))
         case = selectors.cases_visible_to(user).filter(pk=case_id).first() if case_id is not None else None

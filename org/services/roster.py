@@ -25,7 +25,7 @@ from org.models import (
     UnitCategory,
     User,
 )
-from org.selectors import access_for
+from org.selectors import access_for, officials_by_staff_number, units_by_code
 from org.services.structure import unit_create
 
 OFFICIAL_FIELDS = [
@@ -84,13 +84,19 @@ class _Importer:
     def __init__(self, roster: Roster, by: User | None, result: RosterResult) -> None:
         self.roster = roster
         self.result = result
+        self.by = by
         access = access_for(by) if by is not None else None
         # None means unrestricted (command line or superuser).
         self.scope: list[str] | None = None if access is None or access.is_superuser else access.paths(["org"])
         self.file_units = {u.code: u for u in roster.units}
         codes = set(self.file_units) | {u.parent_code for u in roster.units if u.parent_code} | {
             o.unit_code for o in roster.officials}
-        self.existing = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
+        # Units are found only inside the importer's scope: a parent or unit code outside it reads exactly like
+        # one that does not exist. A code of the file's own units that is taken outside the scope cannot be
+        # created again (codes are unique), so those are told apart — but never where or whose.
+        self.existing = units_by_code(by, codes, roles=["org"])
+        self.taken = set(OrgUnit.objects.filter(code__in=set(self.file_units) - set(self.existing))
+                         .values_list("code", flat=True))
 
     def error(self, sheet: str, row: int, column: str, message: str) -> None:
         self.result.errors.append(CellError(sheet, row, column, message))
@@ -101,10 +107,11 @@ class _Importer:
     # -- validation ------------------------------------------------------------------------------
     def run(self) -> None:
         self.validate_units()
-        existing_officials = {
-            o.staff_number: o for o in Official.objects.filter(
-                staff_number__in=[r.staff_number for r in self.roster.officials]).select_related("unit")
-        }
+        numbers = [r.staff_number for r in self.roster.officials]
+        existing_officials = officials_by_staff_number(self.by, numbers, roles=["org"], include_self=False,
+                                                       active=None)
+        self.taken_numbers = set(Official.objects.filter(staff_number__in=set(numbers) - set(existing_officials))
+                                 .values_list("staff_number", flat=True))
         self.validate_officials(existing_officials)
         if not self.result.ok:
             return
@@ -117,7 +124,7 @@ class _Importer:
             return True
         existing = self.existing.get(code)
         if code in self.file_units and code not in seen:
-            if existing is not None and not self.in_scope(existing.path):
+            if code in self.taken:
                 return False
             parent = self.file_units[code].parent_code
             if not parent:  # stays a top-level unit: only if it already is one, in scope
@@ -128,13 +135,13 @@ class _Importer:
     def validate_units(self) -> None:
         for row in self.roster.units:
             existing = self.existing.get(row.code)
-            if existing is not None and not self.in_scope(existing.path):
-                self.error(UNITS_SHEET, row.row, "单位编码", _("This unit code is already used outside your scope."))
-                continue
             if row.parent_code and row.parent_code not in self.file_units and row.parent_code not in self.existing:
                 self.error(UNITS_SHEET, row.row, "上级单位编码",
-                           _("Parent unit “%(code)s” is neither in this file nor in the system.")
+                           _("Parent unit “%(code)s” is neither in this file nor in your scope.")
                            % {"code": row.parent_code})
+                continue
+            if row.code in self.taken:
+                self.error(UNITS_SHEET, row.row, "单位编码", _("This unit code is already used outside your scope."))
                 continue
             if self._cycles(row):
                 self.error(UNITS_SHEET, row.row, "上级单位编码", _("The parent chain loops back to this unit."))
@@ -166,13 +173,12 @@ class _Importer:
         for row in self.roster.officials:
             if row.unit_code not in self.file_units and row.unit_code not in self.existing:
                 self.error(OFFICIALS_SHEET, row.row, "单位编码",
-                           _("Unit “%(code)s” is neither in this file nor in the system.") % {"code": row.unit_code})
+                           _("Unit “%(code)s” is neither in this file nor in your scope.") % {"code": row.unit_code})
                 continue
             if not self.unit_in_scope_after_import(row.unit_code):
                 self.error(OFFICIALS_SHEET, row.row, "单位编码", _("The unit is outside your scope."))
                 continue
-            official = existing.get(row.staff_number)
-            if official is not None and not self.in_scope(official.unit.path):
+            if row.staff_number in self.taken_numbers:
                 self.error(OFFICIALS_SHEET, row.row, "工号", _("This staff number is already used outside your scope."))
 
     # -- applying --------------------------------------------------------------------------------

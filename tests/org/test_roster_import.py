@@ -196,7 +196,10 @@ def test_org_department_below_root_cannot_touch_units_outside_scope(county, clie
     RoleGrantFactory(user=county.outsider, unit=county.finance, role="org")
     # WL exists outside the finance subtree; the top-level QH row cannot be touched either.
     response = upload(client_for(county.outsider), workbook(GOOD_UNITS[1:2], []))
-    assert "管理范围" in response.content.decode()
+    # The parent QH is outside the scope: it reads like a parent that does not exist, and the row says nothing
+    # about WL being taken (issue 14).
+    [error] = response.context["result"].errors
+    assert (error.row, error.column) == (2, "上级单位编码") and "QH" in error.message
     assert OrgUnit.objects.get(code="WL").name == "文化和旅游局"
 
 

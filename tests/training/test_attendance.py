@@ -73,11 +73,14 @@ def test_head_out_of_scope_refused(county):
     session = make_session(county.orgadmin, county.root)
     finance_head = UserFactory()
     RoleGrantFactory(user=finance_head, unit=county.finance, role="head")
+    # An official outside the head's scope reads exactly like one outside the audience (issue 14).
     with pytest.raises(ApplicationError) as exc:
         attendance_record(by=finance_head, session=session, official=county.staff_official, status="absent")
-    assert exc.value.code == "forbidden"
-    with pytest.raises(ApplicationError):
+    assert exc.value.code == "not_in_audience"
+    # One they see (the organization department over the organiser) but do not head: refused as not theirs.
+    with pytest.raises(ApplicationError) as exc:
         attendance_record(by=county.orgadmin, session=session, official=county.staff_official, status="absent")
+    assert exc.value.code == "forbidden"
     assert not Attendance.objects.exists()
 
 

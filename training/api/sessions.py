@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from common.filters import IdFilter
-from org.models import Official, RankLevel, User
-from org.selectors import units_visible_to
+from org.models import RankLevel, User
+from org.selectors import officials_visible_to, units_visible_to
 from training import selectors
 from training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 from training.services import sessions as svc
@@ -138,7 +138,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise NotFound
         lecturer = None
         if values["lecturer"] is not None:
-            lecturer = Official.objects.filter(pk=values["lecturer"], is_active=True).first()
+            lecturer = officials_visible_to(user).filter(pk=values["lecturer"], is_active=True).first()
             if lecturer is None:
                 raise NotFound
         session = svc.session_create(

@@ -23,10 +23,10 @@ from appraisal.periods import frozen_period_on
 from common.errors import ApplicationError
 from common.excel import CellError
 from org.models import Official, OrgUnit, User
-from org.selectors import access_for
+from org.selectors import access_for, officials_by_staff_number, unknown_official_message
 from training.excel import SIGN_IN_SHEET, read_sign_in_sheet
 from training.models import Attendance, AttendanceStatus, SessionKind, StudyPlan, TrainingSession
-from training.selectors import session_audience
+from training.selectors import audience_visible_to
 
 RECORDER_ROLES = ("head",)
 ORGANISER_ROLES = ("head", "org")
@@ -210,7 +210,7 @@ def attendance_record(
 ) -> Attendance:
     """Record (or change) one official's attendance at a session."""
     _check_open(session)
-    member = session_audience(session).filter(pk=official.pk).first()
+    member = audience_visible_to(by, session).filter(pk=official.pk).first()
     row = _check_row(by, session, member, status, hours, excuse_reason, exam_score)
     record = Attendance.objects.select_for_update().filter(session=session, official=official).first()
     if record is None:
@@ -243,7 +243,7 @@ def attendance_bulk(*, by: User, session: TrainingSession, rows: Sequence[Attend
     """Record a session's attendance for many officials at once: every row is checked, then all are written
     in a few set-based queries; any bad row refuses the whole list (``extra["rows"]`` lists the errors)."""
     _check_open(session)
-    members = {o.pk: o for o in session_audience(session)}
+    members = {o.pk: o for o in audience_visible_to(by, session)}
     errors: list[dict[str, Any]] = []
     checked: list[_Checked] = []
     seen: set[int] = set()
@@ -313,14 +313,15 @@ def attendance_import(*, by: User, session: TrainingSession, file: IO[bytes]) ->
     _check_open(session, lock=False)  # early, for a clear message; attendance_bulk checks again under lock
     sheet = read_sign_in_sheet(file)
     result = SignInResult(errors=list(sheet.errors))
-    officials = {o.staff_number: o for o in Official.objects.filter(
-        staff_number__in=[r.staff_number for r in sheet.rows]).only("id", "staff_number", "name")}
+    # Only officials the head may see are found: a staff number outside their scope reads exactly like one
+    # that does not exist, and its name is never shown.
+    officials = officials_by_staff_number(by, [r.staff_number for r in sheet.rows])
     rows: list[AttendanceRow] = []
     row_numbers: list[int] = []
     for parsed in sheet.rows:
         official = officials.get(parsed.staff_number)
         if official is None:
-            result.errors.append(CellError(SIGN_IN_SHEET, parsed.row, "工号", _("No official has this staff number.")))
+            result.errors.append(CellError(SIGN_IN_SHEET, parsed.row, "工号", unknown_official_message()))
             continue
         if parsed.name and parsed.name != official.name:
             result.errors.append(CellError(SIGN_IN_SHEET, parsed.row, "姓名", _(

@@ -186,7 +186,7 @@ def attendance_set(request: AuthedRequest, pk: int) -> HttpResponse:
     form = AttendanceSetForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Invalid request."), status=400)
-    official = selectors.session_audience(session).filter(pk=form.cleaned_data["official"]).first()
+    official = selectors.audience_visible_to(request.user, session).filter(pk=form.cleaned_data["official"]).first()
     if official is None:
         raise Http404
     error = ""
