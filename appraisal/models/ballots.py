@@ -26,18 +26,18 @@ __all__ = ["Ballot", "BallotBatch", "BallotChoice", "BallotCode", "BallotRating"
 class BallotChoice(models.TextChoices):
     """The one rating a ballot gives each official; the scores are ``APPRAISAL_BALLOT_SCORES``."""
 
-    GOOD = "good", _("Good")
-    FAIRLY_GOOD = "fairly_good", _("Fairly good")
-    AVERAGE = "average", _("Average")
-    POOR = "poor", _("Poor")
+    GOOD = "good", _("Good (好)")
+    FAIRLY_GOOD = "fairly_good", _("Fairly good (较好)")
+    AVERAGE = "average", _("Average (一般)")
+    POOR = "poor", _("Poor (差)")
 
 
 class BallotBatch(models.Model):
     """Codes issued in a round for one rater group and a set of officials."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        REVOKED = "revoked", _("Revoked")
+        ACTIVE = "active", _("Valid")
+        REVOKED = "revoked", _("Void")
 
     round = models.ForeignKey(CheckupRound, verbose_name=_("round"), on_delete=models.CASCADE,
                               related_name="ballot_batches")

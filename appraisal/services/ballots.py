@@ -71,7 +71,7 @@ def code_display(code: str) -> str:
     return f"{code[:half]}-{code[half:]}"
 
 
-def code_digest(code: str, *, secret: str | None = None) -> str:
+def code_digest(code: str, *, secret: str | bytes | None = None) -> str:
     """Return the keyed hash of a normalized code (HMAC-SHA256 keyed with SECRET_KEY unless ``secret``)."""
     return salted_hmac(HMAC_SALT, code, secret=secret, algorithm="sha256").hexdigest()
 

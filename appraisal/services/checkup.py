@@ -479,9 +479,9 @@ def _ballot_parts(round: CheckupRound) -> dict[int, dict[str, _BallotPart]]:
             .values_list("official_id", "ballot__batch_id", "value").annotate(n=Count("id")))
     for official_id, batch_id, value, n in rows:
         group, _size, _cast, scores = batches[batch_id]
-        part = parts[official_id].get(group)
-        if part is not None and part.values is not None and value in scores:
-            part.values[Decimal(scores[value])] += n
+        found = parts[official_id].get(group)
+        if found is not None and found.values is not None and value in scores:
+            found.values[Decimal(scores[value])] += n
     return parts
 
 
