@@ -20,6 +20,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -119,6 +120,11 @@ def response_rate(used: int, issued: int) -> float:
     return used / issued if issued else 0.0
 
 
+def rate_enough(used: int, issued: int) -> bool:
+    """Whether ``used`` of ``issued`` reaches the minimum response rate (compared exactly: 2 of 3 is 2/3)."""
+    return bool(issued) and Fraction(used, issued) >= min_response_rate()
+
+
 def group_progress(user: User, round: CheckupRound) -> list[dict[str, Any]]:
     """Per rater group, the active batches' codes issued and used, the response rate and whether it is enough."""
     qs = batches_visible_to(user).filter(round=round, status=Status.ACTIVE)
@@ -127,14 +133,13 @@ def group_progress(user: User, round: CheckupRound) -> list[dict[str, Any]]:
         issued[group] = issued.get(group, 0) + size
     used = dict(BallotCode.objects.filter(batch__in=qs.values("pk"), is_used=True).order_by()
                 .values_list("batch__group").annotate(n=Count("id")))
-    minimum = min_response_rate()
     rows = []
     for value, label in RaterGroup.choices:
         if value not in issued:
             continue
-        rate = response_rate(used.get(value, 0), issued[value])
-        rows.append({"group": value, "label": label, "issued": issued[value], "used": used.get(value, 0),
-                     "rate": rate, "enough": rate >= minimum})
+        n = used.get(value, 0)
+        rows.append({"group": value, "label": label, "issued": issued[value], "used": n,
+                     "rate": response_rate(n, issued[value]), "enough": rate_enough(n, issued[value])})
     return rows
 
 

@@ -40,8 +40,7 @@ def _render_batches(request: AuthedRequest, checkup: CheckupRound, *, form: Batc
     page = Paginator(svc.batches_with_counts(user, checkup), PAGE_SIZE).get_page(request.GET.get("page"))
     minimum = min_response_rate()
     for batch in page.object_list:
-        batch.rate = svc.response_rate(batch.used, batch.size)  # type: ignore[attr-defined]
-        batch.enough = batch.rate >= minimum  # type: ignore[attr-defined]
+        batch.enough = svc.rate_enough(batch.used, batch.size)  # type: ignore[attr-defined]
     is_open = checkup.status == "open"
     context = {
         "round": checkup, "page": page, "groups": svc.group_progress(user, checkup), "is_open": is_open,

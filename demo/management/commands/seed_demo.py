@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from demo.annual_builder import AnnualBuilder
 from demo.appraisal_builder import AppraisalBuilder
+from demo.ballots_demo import BallotsBuilder
 from demo.discipline_builder import DisciplineBuilder
 from demo.org_builder import OrgBuilder
 from demo.org_data import DEFAULT_OFFICIALS, DEMO_PASSWORD, DEMO_USERS, MIN_OFFICIALS
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             DisciplineBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             AppraisalBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             AnnualBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
+            BallotsBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
 
     def _print_logins(self) -> None:
         existing = set(User.objects.filter(username__in=DEMO_USERS).values_list("username", flat=True))
