@@ -139,7 +139,7 @@ def main() -> None:
                "entry_url": f"{BASE}/b/"}
     seconds, page = timed(lambda: render_to_string("appraisal/ballots/slips.html", context))
     print(f"  slips template: {seconds:.2f} s, {len(page) / 2**20:.1f} MiB")
-    print("  code_new ×{}: {:.3f} s".format(n, timed(lambda: [code_new() for _i in range(n)])[0]))
+    print(f"  code_new ×{n}: {timed(lambda: [code_new() for _i in range(n)])[0]:.3f} s")
 
 
 if __name__ == "__main__":
