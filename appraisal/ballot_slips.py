@@ -30,8 +30,12 @@ from appraisal.services.ballots import ALPHABET, CODE_LENGTH, code_display
 
 BORDER = 2  # quiet zone in modules; the slip's white margin adds to it
 MASK = 0
-QR_OPTIONS = {"error": "m", "micro": False, "boost_error": False, "mask": MASK, "mode": "byte"}
 _RUN = re.compile(rb"\x01+")
+
+
+def encode(data: bytes, version: int | None = None) -> segno.QRCode:
+    """segno's QR code of ``data`` as the slips use it: byte mode, error correction M, the fixed mask."""
+    return segno.make(data, error="m", micro=False, boost_error=False, mask=MASK, mode="byte", version=version)
 
 
 def _flat(matrix: tuple[bytearray, ...]) -> int:
@@ -59,7 +63,7 @@ def svg_of(modules: bytes, size: int) -> SafeString:
 
 def qr_svg(text: str) -> SafeString:
     """Return the QR code of any ``text`` as an inline SVG (segno, one code at a time)."""
-    qr = segno.make(text.encode("utf-8"), **QR_OPTIONS)
+    qr = encode(text.encode("utf-8"))
     return svg_of(b"".join(bytes(row) for row in qr.matrix), len(qr.matrix))
 
 
@@ -70,8 +74,8 @@ class QrFamily:
         self.prefix = prefix.encode("utf-8")
         base_code = ALPHABET[0] * CODE_LENGTH
         base = self.prefix + base_code.encode("ascii")
-        first = segno.make(base, **QR_OPTIONS)
-        self.version, self.size = first.version, len(first.matrix)
+        first = encode(base)
+        self.version, self.size = int(first.version), len(first.matrix)  # a number: never a Micro QR here
         self.base = _flat(first.matrix)
         offset = len(self.prefix)
         # One matrix difference per bit of each letter's byte; then, per position, the difference each letter
@@ -82,7 +86,7 @@ class QrFamily:
             for bit in range(8):
                 flipped = bytearray(base)
                 flipped[offset + position] ^= 1 << bit
-                bits.append(_flat(segno.make(bytes(flipped), version=self.version, **QR_OPTIONS).matrix) ^ self.base)
+                bits.append(_flat(encode(bytes(flipped), self.version).matrix) ^ self.base)
             letters = {}
             for letter in ALPHABET:
                 change, difference = ord(letter) ^ ord(base_code[position]), 0

@@ -8,7 +8,7 @@ import re
 import pytest
 import segno
 
-from appraisal.ballot_slips import BORDER, QR_OPTIONS, QrFamily, qr_svg, slips
+from appraisal.ballot_slips import BORDER, QrFamily, qr_svg, slips
 from appraisal.services.ballots import code_new
 
 PATH = re.compile(r'd="([^"]+)"')
@@ -16,7 +16,9 @@ STEP = re.compile(r"([Mm])(-?\d+(?:\.5)?) (-?\d+(?:\.5)?)h(\d+)")
 
 
 def segno_modules(text: str) -> bytes:
-    return b"".join(bytes(row) for row in segno.make(text.encode("utf-8"), **QR_OPTIONS).matrix)
+    """segno's matrix, encoded on its own (byte mode, level M, the slips' fixed mask 0)."""
+    qr = segno.make(text.encode("utf-8"), error="m", micro=False, boost_error=False, mask=0, mode="byte")
+    return b"".join(bytes(row) for row in qr.matrix)
 
 
 def drawn(svg: str, size: int) -> bytes:
