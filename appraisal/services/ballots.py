@@ -112,7 +112,8 @@ def batches_visible_to(user: User) -> QuerySet[BallotBatch]:
 def batches_with_counts(user: User, round: CheckupRound) -> QuerySet[BallotBatch]:
     """The round's visible batches, newest first, with ``used`` codes counted (one query for the page)."""
     return (batches_visible_to(user).filter(round=round)
-            .annotate(used=Count("codes", filter=Q(codes__is_used=True)), rated=Count("officials", distinct=True))
+            .annotate(used=Count("codes", filter=Q(codes__is_used=True), distinct=True),
+                      rated=Count("officials", distinct=True))
             .order_by("-created_at", "-id"))
 
 

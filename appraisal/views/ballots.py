@@ -80,9 +80,7 @@ def ballot_batch_issue(request: AuthedRequest, key: str) -> HttpResponse:
     batch = issued.batch
     context = {"round": checkup, "batch": batch, "slips": slips(issued.codes, _base_url(request)),
                "officials": svc.ballot_officials(batch), "entry_url": f"{_base_url(request)}/b/"}
-    response = render(request, "appraisal/ballots/slips.html", context)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return render(request, "appraisal/ballots/slips.html", context)
 
 
 @login_required
@@ -138,7 +136,9 @@ def throttled(request: HttpRequest) -> bool:
 
 def _public(request: HttpRequest, template: str, context: dict | None = None, status: int = 200) -> HttpResponse:
     response = render(request, f"appraisal/ballots/{template}", context or {}, status=status)
-    response["Referrer-Policy"] = "no-referrer"  # the code is in the address: never send it elsewhere
+    # The code is in the address: never sent to another site (the project's same-origin policy, stated here;
+    # "no-referrer" would make browsers send "Origin: null" with the ballot, which the CSRF check refuses).
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

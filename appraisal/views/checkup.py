@@ -193,6 +193,7 @@ def checkup_result_detail(request: AuthedRequest, key: str, official_pk: int) ->
                    "low": s < result.round.problem_threshold} for d, s in result.dimension_scores.items()]
     context = {"result": result, "round": result.round, "official": result.official, "groups": groups,
                "show_groups": show_groups, "dimensions": dimensions, "problems": _problems(result), "dropped": dropped,
+               "has_ballots": any(isinstance(row, dict) and row.get("used") for row in result.group_scores.values()),
                "minimum_pct": round(float(min_response_rate()) * 100, 1)}
     return render(request, "appraisal/checkup/result_detail.html", context)
 

@@ -60,7 +60,7 @@ def test_issuing_answers_the_printable_slips_once(county, client_for):
     client = client_for(county.orgadmin)
     response = client.post(reverse("appraisal:ballot_batch_issue", args=["2026-Q3"]), issue_form(county))
     assert response.status_code == 200
-    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"]
     body = response.content.decode()
     codes = CODE_RE.findall(body)
     assert len(codes) == 12 == body.count('data-testid="slip"') == body.count("<svg")
@@ -121,6 +121,8 @@ def test_the_batches_page_shows_the_response_rate_in_constant_queries(county, cl
         response = client.get(batches_url())
     rates = {row["group"]: row for row in response.context["groups"]}
     assert rates["recipients"]["issued"] == 3 and rates["recipients"]["used"] == 2 and rates["recipients"]["enough"]
+    assert f'data-batch="{first.batch.pk}" data-issued="3" data-used="2"' in response.content.decode()
+    assert ">67%<" in response.content.decode()
     for _i in range(6):
         batch = issue(county, checkup, size=4, group="colleagues").batch
     batch_revoke(by=county.orgadmin, batch=batch, reason="作废")
@@ -147,6 +149,7 @@ def test_a_code_opens_a_ballot_without_login_and_votes_once(county):
     page = client.get(ballot_url(code))
     body = page.content.decode()
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin" and "noindex" in page["X-Robots-Tag"]
     assert body.count('data-testid="ballot-official"') == 3 and "孙副局长" in body and "副局长" in body
     assert "文旅局办公室" in body and code_display(code) in body
     officials = list(issued.batch.officials.values_list("id", flat=True))
