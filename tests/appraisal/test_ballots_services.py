@@ -12,6 +12,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from appraisal.components import PeriodWindow
+from appraisal.components_checkup import checkup_evaluation
 from appraisal.models import (
     Ballot,
     BallotBatch,
@@ -266,6 +268,10 @@ def test_a_group_under_the_minimum_response_rate_is_dropped_and_the_others_scale
     assert head.group_scores["recipients"]["dropped"] is True and head.group_scores["recipients"]["rate"] == 0.5
     assert head.score == Decimal("90.00")  # recipients left out: the principal leader's weight is all there is
     assert head.is_incomplete is False
+    # The score's evaluation component counts the result and names the group left out.
+    value = checkup_evaluation(PeriodWindow(key="2026-Q3", kind="quarter", start=checkup.period.start,
+                                            end=checkup.period.end))[county.head_official.pk]
+    assert value.counts and value.inputs["groups_left_out"] == ["2026-Q3 服务对象 50%"]
     assert CheckupResult.objects.get(round=checkup, official=county.culture_official).score is None
     vote(issued.codes[3], issued.batch, "poor")  # 4 of 6 = 2/3 exactly: counts
     round_compute(round=checkup)
