@@ -15,4 +15,5 @@ public_urlpatterns: list[URLPattern] = [
     path("", views.ballot_start, name="ballot_start"),
     path("thanks/", views.ballot_thanks, name="ballot_thanks"),
     path("<str:code>", views.ballot, name="ballot"),
+    path("<str:code>/", views.ballot, name="ballot_slash"),  # a code typed with a trailing slash
 ]

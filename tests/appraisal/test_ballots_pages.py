@@ -169,6 +169,7 @@ def test_a_code_opens_a_ballot_without_login_and_votes_once(county):
     # Typed on the short link page, the code leads to its ballot.
     start = Client().get(reverse("appraisal:ballot_start"), {"code": code_display(issued.codes[1]).lower()})
     assert start.status_code == 302 and start["Location"] == ballot_url(issued.codes[1])
+    assert Client().get(ballot_url(issued.codes[1]) + "/").status_code == 200  # typed with a trailing slash
 
 
 def test_every_invalid_code_reads_the_same_page(county):
