@@ -35,6 +35,9 @@ class PeriodWindow:
 class ComponentValue:
     ratio: Decimal  # 0..1
     inputs: dict[str, Any] = field(default_factory=dict)  # shown under "why is my score"
+    # False: the component is left out for this official (the other weights scale up) and ``inputs`` say why —
+    # e.g. an incomplete check-up result under APPRAISAL_CHECKUP_INCOMPLETE_COUNTS=False.
+    counts: bool = True
 
 
 _PROVIDERS: dict[str, ComponentProvider] = {}

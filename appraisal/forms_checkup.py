@@ -71,13 +71,23 @@ class RoundOpenForm(forms.Form):
             self.fields[f"weight_{value}"] = forms.DecimalField(
                 label=label, min_value=0, max_value=1000, decimal_places=2,
                 initial=DEFAULT_GROUP_WEIGHTS[RaterGroup(value)])
+        for value, label in RaterGroup.choices:
+            self.fields[f"trim_{value}"] = forms.BooleanField(label=label, required=False, initial=True)
         _style(self, "round")
+        for value in RaterGroup.values:
+            self.fields[f"trim_{value}"].widget.attrs["class"] = "form-check-input"
 
     def group_weights(self) -> dict[str, Any]:
         return {value: self.cleaned_data[f"weight_{value}"] for value in RaterGroup.values}
 
     def weight_fields(self) -> list[forms.BoundField]:
         return [self[f"weight_{value}"] for value in RaterGroup.values]
+
+    def group_trim(self) -> dict[str, bool]:
+        return {value: bool(self.cleaned_data.get(f"trim_{value}")) for value in RaterGroup.values}
+
+    def trim_fields(self) -> list[forms.BoundField]:
+        return [self[f"trim_{value}"] for value in RaterGroup.values]
 
 
 class AssignDefaultsForm(forms.Form):

@@ -37,6 +37,7 @@ def score_parameter(name: str) -> Callable[[ParameterSource], ParameterSource]:
 def _load_sources() -> None:
     # The modules that register parameters; imported here so a snapshot never misses one.
     import appraisal.components_builtin
+    import appraisal.components_checkup
     import appraisal.services.grades  # noqa: F401
 
 

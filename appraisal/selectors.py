@@ -260,6 +260,7 @@ class ComponentLine:
     weight: Any
     points: Any
     inputs: list[tuple[str, Any]] = field(default_factory=list)
+    incomplete: bool = False  # the check-up behind it is incomplete: left out (points None) or counted as it is
 
 
 COMPONENT_LABELS = dict(Component.choices)
@@ -284,6 +285,8 @@ INPUT_LABELS = {
     "rounds": _("Check-up rounds"),
     "score": _("Check-up score"),
     "incomplete": _("Incomplete (too few ratings)"),
+    "left_out": _("Left out as incomplete"),
+    "groups_left_out": _("Rater groups left out (response rate too low)"),
 }
 
 
@@ -309,6 +312,7 @@ def component_lines(scorecard: Scorecard | None) -> list[ComponentLine]:
             weight=data.get("weight"), points=data.get("points"),
             inputs=[(str(INPUT_LABELS.get(k, k)), _input_value(v)) for k, v in inputs.items()]
             if isinstance(inputs, dict) else [],
+            incomplete=isinstance(inputs, dict) and bool(inputs.get("incomplete") or inputs.get("left_out")),
         ))
     return lines
 

@@ -335,6 +335,27 @@ APPRAISAL_LEAVE_MAX_DAYS = int(os.environ.get("APPRAISAL_LEAVE_MAX_DAYS", "182")
 # unit, after 援派/挂职 the unit where they worked longest) or "longest" (the unit where they worked longest,
 # whatever the kind of move).
 APPRAISAL_TRANSFER_GRADED_BY = os.environ.get("APPRAISAL_TRANSFER_GRADED_BY", "rules")
+# --- Check-up: ballots without accounts and completeness (季度多维体检, 民主测评) ---------------------------------
+# Most codes one batch may issue (the slips are printed from one page).
+APPRAISAL_BALLOT_MAX_CODES = int(os.environ.get("APPRAISAL_BALLOT_MAX_CODES", "5000"))
+# A rater group with ballot codes counts only when this share of those asked answered (a fraction such as 2/3,
+# or a decimal); below it the group is left out of the result, flagged, and the other groups' weights scale up.
+APPRAISAL_BALLOT_MIN_RESPONSE_RATE = os.environ.get("APPRAISAL_BALLOT_MIN_RESPONSE_RATE", "2/3")
+# The 0–100 scores of a ballot's 好 / 较好 / 一般 / 差, in that order (the usual 民主测评 conversion 1 / 0.8 /
+# 0.6 / 0; a local practice, confirm locally). Copied onto each batch when it is issued.
+APPRAISAL_BALLOT_SCORES = dict(zip(("good", "fairly_good", "average", "poor"), (int(v) for v in os.environ.get(
+    "APPRAISAL_BALLOT_SCORES", "100,80,60,0").split(",")), strict=True))
+# Ballot pages (no login) accept at most this many POSTs, and lookups of invalid codes, per client address in
+# a fixed window of this many seconds (counted in the cache); then they answer 429 until the window ends.
+APPRAISAL_BALLOT_POSTS_PER_IP = int(os.environ.get("APPRAISAL_BALLOT_POSTS_PER_IP", "30"))
+APPRAISAL_BALLOT_THROTTLE_SECONDS = int(os.environ.get("APPRAISAL_BALLOT_THROTTLE_SECONDS", "600"))
+# The address printed on the slips and in their QR codes (e.g. https://kaohe.example.gov.cn); empty: the
+# address the organization department opened the page at.
+APPRAISAL_BALLOT_BASE_URL = os.environ.get("APPRAISAL_BALLOT_BASE_URL", "").rstrip("/")
+# Whether an incomplete check-up result (a group with raters short of the minimum responses) still counts in
+# the score's evaluation component. False: it is left out, marked on the score page, and the other components
+# scale up; True: it counts as it is (the behaviour before this setting).
+APPRAISAL_CHECKUP_INCOMPLETE_COUNTS = env_bool("APPRAISAL_CHECKUP_INCOMPLETE_COUNTS", False)
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

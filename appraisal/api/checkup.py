@@ -35,8 +35,8 @@ class RoundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CheckupRound
-        fields = ["key", "status", "group_weights", "min_responses", "problem_threshold", "created_at", "closed_at",
-                  "progress"]
+        fields = ["key", "status", "group_weights", "group_trim", "min_responses", "problem_threshold", "created_at",
+                  "closed_at", "progress"]
 
     def get_progress(self, checkup: CheckupRound) -> dict[str, int]:
         return {name: getattr(checkup, name, 0) for name in ("assigned", "submitted", "pending", "excused")}
@@ -48,6 +48,9 @@ class RoundOpenSerializer(serializers.Serializer):
                                           required=False, help_text="Weight by rater group; defaults when empty.")
     min_responses = serializers.IntegerField(min_value=1, max_value=50, default=1)
     problem_threshold = serializers.IntegerField(min_value=0, max_value=100, default=70)
+    group_trim = serializers.DictField(child=serializers.BooleanField(), required=False,
+                                       help_text="By rater group, whether a group with five ratings or more drops "
+                                                 "its highest and lowest; groups not named do.")
 
 
 class AssignDefaultsSerializer(serializers.Serializer):
@@ -171,7 +174,7 @@ class RoundViewSet(_Parsing, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         checkup = svc.round_open_for_key(
             by=request.user, key=data["period"],  # type: ignore[arg-type]
             group_weights=data.get("group_weights"), min_responses=data["min_responses"],
-            problem_threshold=data["problem_threshold"])
+            problem_threshold=data["problem_threshold"], group_trim=data.get("group_trim"))
         return Response(self._out(checkup), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: RoundSerializer},

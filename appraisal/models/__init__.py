@@ -279,6 +279,9 @@ class CheckupRound(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=[("open", _("Open")), ("closed", _("Closed"))],
                               default="open")
     group_weights = models.JSONField(_("group weights"), default=dict)
+    # Per group, whether a group with TRIM_FROM ratings or more drops its highest and lowest; a group missing
+    # here does (the behaviour before the setting existed).
+    group_trim = models.JSONField(_("drop the highest and the lowest rating, by group"), default=dict, blank=True)
     min_responses = models.PositiveSmallIntegerField(_("minimum responses per group"), default=1)
     problem_threshold = models.PositiveSmallIntegerField(_("problem threshold"), default=70)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True,
@@ -571,3 +574,6 @@ class ExportJob(models.Model):
 # The annual procedure (个人总结 → 评语 → 确认 → 公示 → 书面通知 → 复核/申诉) lives in its own module; imported
 # here so Django finds its models under ``appraisal.models``.
 from appraisal.models.annual import *  # noqa: E402, F403
+
+# One-time ballot codes of the check-up (民主测评 without accounts).
+from appraisal.models.ballots import *  # noqa: E402, F403

@@ -328,15 +328,17 @@ class _Schemes:
 def _card(official: _Official, schemes: _Schemes, values: dict[str, dict[int, ComponentValue]],
           ledger: tuple[Decimal, Decimal]) -> _Card:
     scheme = schemes.scheme(official.category_id, official.rank_level)
-    found = {code: value for code, _w in scheme if (value := values.get(code, {}).get(official.pk)) is not None}
+    given = {code: value for code, _w in scheme if (value := values.get(code, {}).get(official.pk)) is not None}
+    found = {code: value for code, value in given.items() if value.counts}
     effective = schemes.effective(scheme, frozenset(found))
     components: dict[str, Any] = {}
     component_total = Decimal(0)
     for code, weight in scheme:
         value = found.get(code)
         if value is None:
+            left_out = given.get(code)  # a value the provider left out says why in its inputs
             components[code] = {"ratio": None, "weight": float(weight), "effective_weight": 0.0, "points": None,
-                                "inputs": {}}
+                                "inputs": left_out.inputs if left_out is not None else {}}
             continue
         ratio = value.ratio.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
         points = _cents(effective[code] * ratio)

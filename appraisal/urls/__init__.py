@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from appraisal.urls import annual, checkup, grades, registration, results, schemes, scores
+from appraisal.urls import annual, ballots, checkup, grades, registration, results, schemes, scores
 
 app_name = "appraisal"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("appraisal/", include(registration.urlpatterns)),
     path("appraisal/", include(results.urlpatterns)),
     path("appraisal/checkup/", include(checkup.urlpatterns)),
+    path("appraisal/checkup/", include(ballots.urlpatterns)),
+    path("b/", include(ballots.public_urlpatterns)),  # the short link on the ballot slips (no login)
     path("appraisal/grades/", include(grades.urlpatterns)),
     path("appraisal/schemes/", include(schemes.urlpatterns)),
 ]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal.forms_checkup import AssignDefaultsForm, AssignRaterForm, ExcuseForm, RatingForm, RoundOpenForm
 from appraisal.models import CheckupResult, CheckupRound, Dimension, RaterAssignment, RaterGroup
 from appraisal.services import checkup as svc
+from appraisal.services.checkup import min_response_rate
 from common.errors import ApplicationError
 from common.http import AuthedRequest
 from org.selectors import access_for
@@ -58,7 +59,8 @@ def checkup_round_create(request: AuthedRequest) -> HttpResponse:
         try:
             checkup = svc.round_open_for_key(
                 by=request.user, key=data["quarter"], group_weights=form.group_weights(),
-                min_responses=data["min_responses"], problem_threshold=data["problem_threshold"])
+                min_responses=data["min_responses"], problem_threshold=data["problem_threshold"],
+                group_trim=form.group_trim())
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -181,12 +183,18 @@ def checkup_result_detail(request: AuthedRequest, key: str, official_pk: int) ->
     result = get_object_or_404(svc.results_visible_to(request.user), round__period__key=key.upper(),
                                official_id=official_pk)
     show_groups = svc.may_see_group_scores(request.user, result)
-    groups = [{"group": g, "label": GROUP_LABELS[g], "weight": result.round.group_weights.get(g, 0), **row}
+    groups = [{"group": g, "label": GROUP_LABELS[g], "weight": result.round.group_weights.get(g, 0), "issued": 0,
+               **row, "rate_pct": round(float(row.get("rate") or 0) * 100, 1)}
               for g, row in result.group_scores.items()] if show_groups else []
+    # Which groups were left out for a low response rate is no rater's score: the official sees it too.
+    dropped = [{"group": g, "label": GROUP_LABELS[g], "rate": round(float(row.get("rate") or 0) * 100, 1)}
+               for g, row in result.group_scores.items() if isinstance(row, dict) and row.get("dropped")]
     dimensions = [{"dimension": d, "label": DIMENSION_LABELS[d], "score": s,
                    "low": s < result.round.problem_threshold} for d, s in result.dimension_scores.items()]
     context = {"result": result, "round": result.round, "official": result.official, "groups": groups,
-               "show_groups": show_groups, "dimensions": dimensions, "problems": _problems(result)}
+               "show_groups": show_groups, "dimensions": dimensions, "problems": _problems(result), "dropped": dropped,
+               "has_ballots": any(isinstance(row, dict) and row.get("used") for row in result.group_scores.values()),
+               "minimum_pct": round(float(min_response_rate()) * 100, 1)}
     return render(request, "appraisal/checkup/result_detail.html", context)
 
 

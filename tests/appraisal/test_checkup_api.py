@@ -114,3 +114,13 @@ def test_results_for_the_organization_department_and_the_official_once_closed(co
     assert "group_scores" not in own["results"][0] and own["results"][0]["score"] == "78.00"
     assert client_for(county.outsider).get(RESULTS).json()["count"] == 0
     assert RaterAssignment.objects.filter(rater=county.head).count() == 1
+
+
+def test_a_round_opened_by_the_api_sets_the_trim_per_group(county, client_for):
+    org = client_for(county.orgadmin)
+    response = org.post(ROUNDS, {"period": "2026-Q3", "group_trim": {"recipients": False}}, content_type=JSON)
+    assert response.status_code == 201, response.content
+    trim = response.json()["group_trim"]
+    assert trim["recipients"] is False and trim["principal"] is True
+    bad = org.post(ROUNDS, {"period": "2026-Q4", "group_trim": {"nobody": False}}, content_type=JSON)
+    assert bad.status_code == 400 and bad.json()["code"] == "bad_trim"

@@ -362,7 +362,8 @@ def _window(key: str, kind: str, start: dt.date, end: dt.date) -> PeriodWindow:
     return PeriodWindow(key=key, kind=kind, start=start, end=end)
 
 
-def test_the_provider_gives_the_mean_check_up_score_over_100(county):
+def test_the_provider_gives_the_mean_check_up_score_over_100(county, settings):
+    settings.APPRAISAL_CHECKUP_INCOMPLETE_COUNTS = True  # the behaviour before the setting; the default below
     assert registered_providers()[Component.EVALUATION] is checkup_evaluation
     q3 = open_round(county, key="2026-Q3")
     q4 = open_round(county, key="2026-Q4", min_responses=2)
@@ -382,3 +383,18 @@ def test_the_provider_gives_the_mean_check_up_score_over_100(county):
     assert quarter[county.staff_official.pk].ratio == Decimal("0.8000")
     assert quarter[county.staff_official.pk].inputs["incomplete"] is False
     assert checkup_evaluation(_window("2026-08", "month", dt.date(2026, 8, 1), dt.date(2026, 8, 31))) == {}
+
+    # By default (APPRAISAL_CHECKUP_INCOMPLETE_COUNTS = False) the incomplete Q4 is left out and named.
+    settings.APPRAISAL_CHECKUP_INCOMPLETE_COUNTS = False
+    year = checkup_evaluation(_window("2026", "year", dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
+    value = year[county.staff_official.pk]
+    assert value.counts is True and value.ratio == Decimal("0.8000")
+    assert value.inputs == {"rounds": ["2026-Q3"], "score": 80.0, "incomplete": False, "left_out": ["2026-Q4"]}
+    q4_only = checkup_evaluation(_window("2026-Q4", "quarter", dt.date(2026, 10, 1), dt.date(2026, 12, 31)))
+    assert q4_only[county.staff_official.pk].counts is False
+    assert q4_only[county.staff_official.pk].inputs == {"left_out": ["2026-Q4"]}
+
+    # The setting is a score parameter: a period closed while it was True keeps counting the incomplete Q4.
+    frozen = PeriodWindow(key="2026", kind="year", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31),
+                          parameters={"components.evaluation": {"incomplete_counts": True}})
+    assert checkup_evaluation(frozen)[county.staff_official.pk].ratio == Decimal("0.8550")

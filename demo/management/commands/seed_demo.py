@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from demo.annual_builder import AnnualBuilder
 from demo.appraisal_builder import AppraisalBuilder
+from demo.ballots_demo import BallotsBuilder
 from demo.category_demo import CategoryBuilder
 from demo.discipline_builder import DisciplineBuilder
 from demo.leave_demo import LeaveBuilder
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             LeaveBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             AppraisalBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             AnnualBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
+            BallotsBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
 
     def _print_logins(self) -> None:
         existing = set(User.objects.filter(username__in=DEMO_USERS).values_list("username", flat=True))
