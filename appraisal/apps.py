@@ -14,5 +14,7 @@ class AppraisalConfig(AppConfig):
             components_checkup,
             constraints_builtin,
             constraints_discipline,
+            constraints_quarterly,
             home_panels,
+            home_panels_quarterly,
         )

@@ -571,3 +571,6 @@ class ExportJob(models.Model):
 # The annual procedure (个人总结 → 评语 → 确认 → 公示 → 书面通知 → 复核/申诉) lives in its own module; imported
 # here so Django finds its models under ``appraisal.models``.
 from appraisal.models.annual import *  # noqa: E402, F403
+
+# 平时考核 (quarterly grades): also its own module, imported here for the same reason.
+from appraisal.models.quarterly import *  # noqa: E402, F403

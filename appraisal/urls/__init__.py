@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from appraisal.urls import annual, checkup, grades, registration, results, schemes, scores
+from appraisal.urls import annual, checkup, grades, quarterly, registration, results, schemes, scores
 
 app_name = "appraisal"
 
@@ -11,5 +11,6 @@ urlpatterns = [
     path("appraisal/", include(results.urlpatterns)),
     path("appraisal/checkup/", include(checkup.urlpatterns)),
     path("appraisal/grades/", include(grades.urlpatterns)),
+    path("appraisal/quarterly/", include(quarterly.urlpatterns)),
     path("appraisal/schemes/", include(schemes.urlpatterns)),
 ]
