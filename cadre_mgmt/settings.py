@@ -258,6 +258,9 @@ SPECTACULAR_SETTINGS = {
         "SignStatusEnum": "appraisal.models.SignStatus",
         "ReviewOutcomeEnum": "appraisal.models.ReviewOutcome",
         "AppealOutcomeEnum": "appraisal.models.AppealOutcome",
+        "QuarterGradeEnum": "appraisal.models.QuarterGrade",
+        "QuarterlyStatusEnum": "appraisal.models.QuarterlyStatus",
+        "ReconsiderOutcomeEnum": "appraisal.models.ReconsiderOutcome",
     },
 }
 

@@ -334,8 +334,8 @@ def test_the_head_answers_changing_the_grade_within_the_share(county):
         quarterly_reconsider_answer(grade=row, by=county.staff, outcome="changed", text="改", value=G.GOOD)
     assert refused.value.code == "forbidden"
     # Five appraised, two 好 places: one taken by the 95, so one is free.
-    answered = quarterly_reconsider_answer(grade=row, by=county.head, outcome="changed", text="补充材料属实，调整为好。",
-                                           value=G.GOOD)
+    answered = quarterly_reconsider_answer(grade=row, by=county.head, outcome="changed", value=G.GOOD,
+                                           text="补充材料属实，调整为好。")
     assert (answered.grade, answered.answer_grade, answered.status) == (G.GOOD, G.GOOD, "confirmed")
     history = list(QuarterlyGrade.history.filter(id=row.pk).order_by("history_id").values_list("grade", flat=True))
     assert history[-2:] == [G.AVERAGE, G.GOOD]
