@@ -21,6 +21,7 @@ from demo.appraisal_builder import AppraisalBuilder
 from demo.discipline_builder import DisciplineBuilder
 from demo.org_builder import OrgBuilder
 from demo.org_data import DEFAULT_OFFICIALS, DEMO_PASSWORD, DEMO_USERS, MIN_OFFICIALS
+from demo.quarterly_demo import QuarterlyBuilder
 from demo.tasks_builder import TasksBuilder
 from demo.training_builder import TrainingBuilder
 from org.models import Official, OrgUnit, User
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             TrainingBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             DisciplineBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             AppraisalBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
+            QuarterlyBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             AnnualBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
 
     def _print_logins(self) -> None:
