@@ -9,8 +9,8 @@ the quarter, set-based (a few reads and one upsert, whatever the number of offic
    a local practice), the highest scores first; the eligible ones beyond it are proposed 较好. **Ties at the
    boundary** are handled as the annual 优秀 quota handles them: when officials with the same score straddle the
    share, none of them is proposed 好 and each is flagged ``share_tie`` — the head decides, within the share;
-3. an official who is not appraised gets no grade: one who left before the quarter ended, and one a registered
-   grade constraint makes 不参加考核 for the year (other than leaving, which is judged by the quarter here);
+3. an official who is not appraised gets no grade: one who left before the quarter ended, and one a discipline
+   decision makes 不参加考核 for the year (开除);
 4. a confirmed grade is never touched by a new proposal; a proposed one is brought up to date (the head's grade
    and comment stay); the proposed grades of officials no longer appraised are removed.
 
@@ -24,7 +24,6 @@ in writing. Every change is in the grade's history (who, when).
 from __future__ import annotations
 
 import bisect
-import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -40,7 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.constraints import constraints_for
+from appraisal.constraints_discipline import discipline_constraints
 from appraisal.models import (
     AppraisalPeriod,
     Grade,
@@ -67,7 +66,6 @@ COMMENT_MAX = 500  # a short 写实 comment
 TEXT_MAX = 2000
 NAMES_SHOWN = 10
 BATCH = 1000
-LEFT = "left"  # the source of the annual leavers' constraint (``constraints_builtin``)
 
 
 # -- settings --------------------------------------------------------------------------------------------------
@@ -130,10 +128,10 @@ def _require_quarter(period: AppraisalPeriod) -> None:
 
 
 def not_appraised(year: int) -> set[int]:
-    """Officials a registered constraint makes 不参加考核 in ``year`` for another reason than leaving (leavers are
-    judged by the quarter, in the proposal's query)."""
-    return {oid for oid, found in constraints_for(year).items()
-            if any(c.max_grade == Grade.NOT_APPRAISED and c.source != LEFT for c in found)}
+    """Officials a discipline decision makes 不参加考核 in ``year`` (开除). Leavers are judged by the quarter, in the
+    proposal's query. The discipline provider is asked alone: the whole registry would also compute every official's
+    training progress (two seconds for a county), and only the rules' 不参加考核 matters here."""
+    return {c.official_id for c in discipline_constraints(year, None) if c.max_grade == Grade.NOT_APPRAISED}
 
 
 @dataclass(frozen=True)
@@ -165,25 +163,22 @@ def quarterly_grades_propose(*, period: AppraisalPeriod, by: User, unit: OrgUnit
         AppraisalPeriod.objects.select_for_update().get(pk=period.pk)  # one proposal of a quarter at a time
         excluded = not_appraised(period.start.year)
         cards = [(oid, unit_id, total) for oid, unit_id, total in Scorecard.objects.filter(scope, period=period).filter(
-            Q(official__is_active=True) | Q(official__left_on__gt=period.end)).values_list(
+            Q(official__is_active=True) | Q(official__left_on__gt=period.end)).order_by().values_list(
             "official_id", "unit_id", "total") if oid not in excluded]
         if not cards:
             raise ApplicationError(
                 _("There are no scores for %(quarter)s yet: run the quarter's rollup first.") % {"quarter": period.key},
                 code="no_scorecards")
         existing = {oid: (pk, status) for pk, oid, status in QuarterlyGrade.objects.filter(scope, period=period)
-                    .values_list("pk", "official_id", "status")}
+                    .order_by().values_list("pk", "official_id", "status")}
         thresholds, share = quarterly_thresholds(), good_share()
         by_unit: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
         for oid, unit_id, total in cards:
             by_unit[unit_id].append((oid, total))
         scores = {oid: total for oid, _unit, total in cards}
-        rows: list[dict[str, Any]] = [
-            {"period": period.pk, "official": oid, "unit": unit_id, "score": scores[oid], "proposed": grade,
-             "share_tie": tie}
-            for unit_id, members in by_unit.items()
-            for oid, (grade, tie) in propose_unit(members, thresholds, share).items()]
-        _upsert(rows, now)
+        rows = [(oid, unit_id, scores[oid], grade, tie) for unit_id, members in by_unit.items()
+                for oid, (grade, tie) in propose_unit(members, thresholds, share).items()]
+        _upsert(period, rows, now)
         appraised = set(scores)
         stale = [pk for oid, (pk, status) in existing.items()
                  if oid not in appraised and status == QuarterlyStatus.PROPOSED]
@@ -197,60 +192,59 @@ def quarterly_grades_propose(*, period: AppraisalPeriod, by: User, unit: OrgUnit
     return ProposeResult(proposed=len(appraised) - kept, kept_confirmed=kept, removed=len(stale))
 
 
-UPSERT_FIELDS = ["period", "official", "unit", "score", "proposed", "share_tie", "proposed_at", "status", "grade",
-                 "comment", "reconsider_reason", "answer_text", "answer_outcome", "answer_grade", "created_at",
-                 "updated_at"]
+# What a proposal writes per official, and what it writes the same for all of them.
+VARYING = ["official", "unit", "score", "proposed", "share_tie"]
+CONSTANT = ["period", "proposed_at", "status", "grade", "comment", "reconsider_reason", "answer_text",
+            "answer_outcome", "answer_grade", "created_at", "updated_at"]
 PROPOSAL_FIELDS = ["unit", "score", "proposed", "share_tie"]  # what a new proposal changes
 
 
-def _upsert(rows: list[dict[str, Any]], now: datetime) -> None:
-    """Insert the proposals; where the official already has a grade of the quarter, update the proposal only when it
-    is not confirmed and something changed (``INSERT … ON CONFLICT … DO UPDATE … WHERE``, PostgreSQL and SQLite ≥
-    3.24), stamping ``proposed_at`` with ``now``. On PostgreSQL every row travels in one JSON parameter."""
+def _upsert(period: AppraisalPeriod, rows: list[tuple[int, int, Decimal, str, bool]], now: datetime) -> None:
+    """Insert the proposals ``(official, unit, score, proposed, share_tie)``; where the official already has a grade
+    of the quarter, update the proposal only when it is not confirmed and something changed (``INSERT … ON CONFLICT
+    … DO UPDATE … WHERE``, PostgreSQL and SQLite ≥ 3.24), stamping ``proposed_at`` with ``now``.
+
+    On PostgreSQL the rows travel as five arrays expanded by ``unnest``: one statement, six parameters, whatever the
+    number of officials."""
     if not rows:
         return
     fields = {f.name: f for f in QuarterlyGrade._meta.concrete_fields}
     quote = connection.ops.quote_name
     table = quote(QuarterlyGrade._meta.db_table)
-    columns = [str(fields[name].column) for name in UPSERT_FIELDS]
+    varying = [str(fields[name].column) for name in VARYING]
+    constant = [str(fields[name].column) for name in CONSTANT]
     changed = [str(fields[name].column) for name in PROPOSAL_FIELDS]
+    values = {"period": period.pk, "proposed_at": now, "status": QuarterlyStatus.PROPOSED, "created_at": now,
+              "updated_at": now}
     postgres = connection.vendor == "postgresql"
+    constants = [values.get(name, "") if postgres else _sqlite(fields[name])(values.get(name, "")) for name in CONSTANT]
     distinct = "IS DISTINCT FROM" if postgres else "IS NOT"
-    column_list = ", ".join(quote(c) for c in columns)
+    column_list = ", ".join(quote(c) for c in [*varying, *constant])
     tail = (f" ON CONFLICT ({quote(str(fields['period'].column))}, {quote(str(fields['official'].column))}) "
             "DO UPDATE SET " + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}"
                                          for c in [*changed, "proposed_at", "updated_at"])
             + f" WHERE {table}.{quote('status')} = '{QuarterlyStatus.PROPOSED}' AND ("
             + " OR ".join(f"{table}.{quote(c)} {distinct} EXCLUDED.{quote(c)}" for c in changed) + ")")
-    constant = {"proposed_at": now, "status": QuarterlyStatus.PROPOSED, "grade": "", "comment": "",
-                "reconsider_reason": "", "answer_text": "", "answer_outcome": "", "answer_grade": "",
-                "created_at": now, "updated_at": now}
-    full = [{**constant, **row} for row in rows]
     with connection.cursor() as cursor:
         if postgres:
-            types = ", ".join(f"{quote(c)} {fields[n].db_type(connection)}" for n, c in zip(
-                UPSERT_FIELDS, columns, strict=True))
-            records = json.dumps([{c: _json(row[n]) for n, c in zip(UPSERT_FIELDS, columns, strict=True)}
-                                  for row in full], separators=(",", ":"))
-            cursor.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} "
-                           f"FROM jsonb_to_recordset(%s::jsonb) AS x({types})" + tail, [records])
+            types = [fields[name].db_type(connection) or "text" for name in VARYING]
+            arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+            params: list[Any] = [*constants, *(list(column) for column in zip(*rows, strict=True))]
+            cursor.execute(
+                f"INSERT INTO {table} ({column_list}) SELECT {', '.join(f'x.{quote(c)}' for c in varying)}, "
+                + ", ".join(["%s"] * len(constant))
+                + f" FROM unnest({arrays}) AS x({', '.join(quote(c) for c in varying)})" + tail, params)
             return
-        prepare = {n: _sqlite(fields[n]) for n in UPSERT_FIELDS}
-        per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        prepare = [_sqlite(fields[name]) for name in VARYING]
+        per_row = "(" + ", ".join(["%s"] * (len(varying) + len(constant))) + ")"
         limit = connection.features.max_query_params
-        batch = min(BATCH, limit // len(columns)) if limit else BATCH
-        for start in range(0, len(full), batch):
-            chunk = full[start:start + batch]
+        batch = min(BATCH, limit // (len(varying) + len(constant))) if limit else BATCH
+        for start in range(0, len(rows), batch):
+            chunk = rows[start:start + batch]
+            params = [value for row in chunk for value in (
+                *(adapt(v) for adapt, v in zip(prepare, row, strict=True)), *constants)]
             cursor.execute(f"INSERT INTO {table} ({column_list}) VALUES " + ", ".join([per_row] * len(chunk)) + tail,
-                           [prepare[n](row[n]) for row in chunk for n in UPSERT_FIELDS])
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
+                           params)
 
 
 def _sqlite(field: models.Field[Any, Any]) -> Any:

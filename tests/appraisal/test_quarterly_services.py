@@ -9,8 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from appraisal.constraints import GradeConstraint, grade_constraint_provider
-from appraisal.models import Grade, QuarterGrade, QuarterlyGrade, QuarterlyStatus, Scorecard
+from appraisal.models import QuarterGrade, QuarterlyGrade, QuarterlyStatus, Scorecard
 from appraisal.services.quarterly import (
     quarterly_grade_confirm,
     quarterly_grade_write,
@@ -21,6 +20,7 @@ from appraisal.services.quarterly import (
 )
 from common.errors import ApplicationError
 from common.models import Notification
+from org.models import Official
 from tests.appraisal.quarterly_helpers import (
     confirm,
     grade_of,
@@ -31,25 +31,9 @@ from tests.appraisal.quarterly_helpers import (
     score,
     scored,
 )
-from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory
+from tests.factories import RoleGrantFactory, UserFactory
 
 G = QuarterGrade
-# A test provider: makes the officials listed here 不参加考核 for the year (empty outside the test that fills it).
-NOT_APPRAISED: set[int] = set()
-
-
-@grade_constraint_provider
-def _not_appraised_for_tests(year: int, official_ids):  # type: ignore[no-untyped-def]
-    for official_id in sorted(NOT_APPRAISED):
-        yield GradeConstraint(official_id=official_id, max_grade=Grade.NOT_APPRAISED, reason="开除（测试）",
-                              source="discipline")
-
-
-@pytest.fixture(autouse=True)
-def _clean():
-    NOT_APPRAISED.clear()
-    yield
-    NOT_APPRAISED.clear()
 
 
 # -- the proposal ----------------------------------------------------------------------------------------------
@@ -105,11 +89,22 @@ def test_ties_that_fit_in_the_share_are_all_good(county):
 
 
 def test_officials_not_appraised_get_no_grade(county):
+    from discipline.defaults import ensure_defaults
+    from discipline.models import DecisionKind
+    from discipline.services.cases import case_register, case_transition
+    from discipline.services.decisions import decision_record
+
     people = scored(county.culture_office, county.culture, [80, 80, 80, 80])
     left_before, left_after, dismissed, _stays = people
-    OfficialFactory._meta.model.objects.filter(pk=left_before.pk).update(is_active=False, left_on=dt.date(2026, 9, 1))
-    OfficialFactory._meta.model.objects.filter(pk=left_after.pk).update(is_active=False, left_on=dt.date(2026, 10, 8))
-    NOT_APPRAISED.add(dismissed.pk)
+    Official.objects.filter(pk=left_before.pk).update(is_active=False, left_on=dt.date(2026, 9, 1))
+    Official.objects.filter(pk=left_after.pk).update(is_active=False, left_on=dt.date(2026, 10, 8))
+    # 开除: 不参加考核 (a discipline decision, as the rules say).
+    ensure_defaults()
+    case = case_register(by=county.inspector, unit=county.culture, title="案件", subjects=[dismissed],
+                         source="inspection", facts="事实", rules=[], registered_on=dt.date(2026, 2, 1))
+    case = case_transition(by=county.inspector, case=case, to="investigating")
+    decision_record(by=county.inspector, case=case, official=dismissed,
+                    kind=DecisionKind.objects.get(code="gov_expulsion"), effective_date=dt.date(2026, 6, 1))
     result = propose(county)
     assert result.proposed == 2
     assert proposed(people) == ["", G.FAIRLY_GOOD, "", G.FAIRLY_GOOD]
