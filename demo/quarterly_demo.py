@@ -8,9 +8,10 @@ has written some of the comments and confirmed ``staff``'s grade, so ``head`` ha
 new grade. Two officials of the culture bureau asked to reconsider their last quarter's grade: one was answered,
 one waits for ``head``.
 
-A quarter without scorecards gets them: the product's rollup for the current quarter of a small county, drawn
-scorecards (``demo.annual_scores``) otherwise — a large county rolls up only its last two months, and drawing is
-what keeps the seed fast. The mass of rows is written in bulk; the requests go through the services.
+A quarter without scorecards gets them: the product's rollup for the current quarter of a small county; in a large
+county, which rolls up only its last two months, a copy of the year's provisional scorecards (one statement a
+quarter, to keep the seed fast — its quarters then share their scores); drawn scorecards (``demo.annual_scores``)
+when there is no year either. The mass of rows is written in bulk; the requests go through the services.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import random
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
-from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, QuarterlyStatus, Scorecard
+from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, QuarterlyStatus, Scorecard, UnitScorecard
 from appraisal.services.periods import period_get_or_create
 from appraisal.services.quarterly import (
     quarterly_grades_propose,
@@ -29,7 +31,7 @@ from appraisal.services.quarterly import (
     quarterly_reconsider_request,
 )
 from appraisal.services.rollup import rollup_period
-from demo.annual_scores import Person, scorecards_write, update_rows
+from demo.annual_scores import BATCH, Person, scorecards_write, update_rows
 from demo.appraisal_builder import FULL_HISTORY_UP_TO
 from org.models import Official, OrgUnit, User
 
@@ -109,6 +111,10 @@ class QuarterlyBuilder:
         if is_current and small:
             rollup_period(period=period)  # the product's own (provisional) rollup of the quarter so far
             return
+        year = AppraisalPeriod.objects.filter(key=str(period.start.year)).first()
+        if year is not None and Scorecard.objects.filter(period=year).exists():
+            _copy_scorecards(year, period, provisional=is_current, computed=self.at(min(period.end, self.today), 18))
+            return
         scorecards_write(period=period, people=self.people.values(), rng=self.rng, computed=self.at(
             min(period.end, self.today), 18), with_excellent=self.culture.pk)
         if is_current:
@@ -124,19 +130,18 @@ class QuarterlyBuilder:
         qs = QuarterlyGrade.objects.filter(period=period, status=QuarterlyStatus.PROPOSED)
         if units is not None:
             qs = qs.filter(unit_id__in=units)
-        rows = list(qs.only("id", "official_id", "unit_id", "proposed", "score").order_by("id"))
         moment = self.at(max(when, period.start), 16)
-        for row in rows:
-            row.grade = row.proposed
-            if row.proposed == G.FAIRLY_GOOD and self.rng.random() < 0.02:  # a head lowers a grade, with the fact
-                row.grade, row.comment = G.AVERAGE, LOWERED.format(task=self.rng.choice(TASKS))
+        rows = []
+        for pk, official_id, unit_id, proposed in qs.order_by("id").values_list("id", "official_id", "unit_id",
+                                                                                "proposed"):
+            grade, comment = proposed, ""
+            if proposed == G.FAIRLY_GOOD and self.rng.random() < 0.02:  # a head lowers a grade, with the fact
+                grade, comment = G.AVERAGE, LOWERED.format(task=self.rng.choice(TASKS))
             else:
-                row.comment = self.comment(row.grade)
-            by = self.head if row.unit_id == self.culture.pk and row.official_id != self.head_person.id else None
-            row.graded_by, row.confirmed_by = by, by
-            row.graded_at = row.confirmed_at = moment
-            row.status = QuarterlyStatus.CONFIRMED
-        update_rows(rows, ["grade", "comment", "graded_by", "graded_at", "status", "confirmed_by", "confirmed_at"])
+                comment = self.comment(grade)
+            by = self.head.pk if unit_id == self.culture.pk and official_id != self.head_person.id else None
+            rows.append((grade, comment, by, by, pk))
+        _confirm_rows(rows, moment)
         return len(rows)
 
     def _culture_current(self, period: AppraisalPeriod) -> None:
@@ -201,3 +206,39 @@ class QuarterlyBuilder:
                 self.today - timedelta(days=2), 10))
             count += 1
         return count
+
+
+# -- fast bulk writes (a county's quarters are tens of thousands of rows) -------------------------------------------
+def _copy_scorecards(source: AppraisalPeriod, target: AppraisalPeriod, *, provisional: bool,
+                     computed: datetime) -> None:
+    """Give ``target`` the scorecards (and unit scorecards) of ``source``: a large county rolls up only its last two
+    months, so the year's rollup stands in for its quarters (one ``INSERT … SELECT`` each, components and all, so
+    every score still explains itself)."""
+    quote = connection.ops.quote_name
+    stamp = computed if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(computed)
+    with connection.cursor() as cursor:
+        for model in (Scorecard, UnitScorecard):
+            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            columns = [str(f.column) for f in fields]
+            picked = ["%s" if f.name in ("period", "is_provisional", "computed_at") else quote(str(f.column))
+                      for f in fields]
+            params = [{"period": target.pk, "is_provisional": provisional, "computed_at": stamp}[f.name]
+                      for f in fields if f.name in ("period", "is_provisional", "computed_at")]
+            cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+                           f"SELECT {', '.join(picked)} FROM {quote(model._meta.db_table)} "
+                           f"WHERE {quote(str(model._meta.get_field('period').column))} = %s", [*params, source.pk])
+
+
+def _confirm_rows(rows: list[tuple[str, str, int | None, int | None, int]], moment: datetime) -> None:
+    """Write ``(grade, comment, graded_by, confirmed_by, pk)`` as confirmed at ``moment``: one ``UPDATE`` run for all
+    the rows (``executemany``), the constant values adapted once."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(QuarterlyGrade._meta.db_table)
+    stamp = moment if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(moment)
+    sql = (f"UPDATE {table} SET grade = %s, comment = %s, graded_by_id = %s, confirmed_by_id = %s, "
+           f"status = '{QuarterlyStatus.CONFIRMED}', graded_at = %s, confirmed_at = %s WHERE id = %s")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, [(grade, comment, graded, confirmed, stamp, stamp, pk)
+                                     for grade, comment, graded, confirmed, pk in rows[start:start + BATCH]])
