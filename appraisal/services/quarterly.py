@@ -183,7 +183,8 @@ def quarterly_grades_propose(*, period: AppraisalPeriod, by: User, unit: OrgUnit
         stale = [pk for oid, (pk, status) in existing.items()
                  if oid not in appraised and status == QuarterlyStatus.PROPOSED]
         for start in range(0, len(stale), BATCH):
-            # One by one through the ORM would cost a query each; the history keeps who removed them.
+            # Few (officials who left or lost their scorecard since the last proposal): deleted one by one, so the
+            # history records each removal and who made it.
             for grade in QuarterlyGrade.objects.filter(pk__in=stale[start:start + BATCH]):
                 grade._history_user = by  # type: ignore[attr-defined]
                 grade.delete()
