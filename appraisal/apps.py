@@ -17,5 +17,7 @@ class AppraisalConfig(AppConfig):
             constraints_category,
             constraints_discipline,
             constraints_leave,
+            constraints_quarterly,
             home_panels,
+            home_panels_quarterly,
         )

@@ -271,6 +271,9 @@ SPECTACULAR_SETTINGS = {
         "ReviewOutcomeEnum": "appraisal.models.ReviewOutcome",
         "AppealOutcomeEnum": "appraisal.models.AppealOutcome",
         "LeaveKindEnum": "org.models.LeaveKind",
+        "QuarterGradeEnum": "appraisal.models.QuarterGrade",
+        "QuarterlyStatusEnum": "appraisal.models.QuarterlyStatus",
+        "ReconsiderOutcomeEnum": "appraisal.models.ReconsiderOutcome",
     },
 }
 
@@ -305,6 +308,20 @@ APPRAISAL_PROBATION_MONTHS = int(os.environ.get("APPRAISAL_PROBATION_MONTHS", "1
 # local decision, see the README); any other category is 不参加考核 with the reason shown.
 APPRAISAL_APPRAISED_CATEGORIES = [c.strip() for c in os.environ.get(
     "APPRAISAL_APPRAISED_CATEGORIES", "civil_servant,managed_as_civil_servant,institution").split(",") if c.strip()]
+
+# --- Quarterly grades (平时考核: 好 / 较好 / 一般 / 较差; local practice, no national figures — see the README) -----
+# The quarter score a grade needs: "good,fairly_good,average" (好 also needs a place within the share; below the
+# last, 较差).
+APPRAISAL_QUARTERLY_THRESHOLDS = dict(zip(
+    ("good", "fairly_good", "average"),
+    os.environ.get("APPRAISAL_QUARTERLY_THRESHOLDS", "85,70,60").split(","), strict=True))
+# 好 for at most this share of a unit's appraised officials, rounded down.
+APPRAISAL_QUARTERLY_GOOD_SHARE = os.environ.get("APPRAISAL_QUARTERLY_GOOD_SHARE", "0.40")
+# The annual proposal: a 较差 quarter → not 优秀; 一般 in this many quarters or more → not 优秀 (0: off); and,
+# where a unit chooses it for the year, no 好 quarter at all → not 优秀 (False: the choice is not offered).
+APPRAISAL_QUARTERLY_POOR_BLOCKS_EXCELLENT = env_bool("APPRAISAL_QUARTERLY_POOR_BLOCKS_EXCELLENT", True)
+APPRAISAL_QUARTERLY_AVERAGE_LIMIT = int(os.environ.get("APPRAISAL_QUARTERLY_AVERAGE_LIMIT", "2"))
+APPRAISAL_QUARTERLY_NO_GOOD_RULE = env_bool("APPRAISAL_QUARTERLY_NO_GOOD_RULE", True)
 
 # --- Annual appraisal (公务员法 第38、95、96条; 公务员考核规定 2020; shared/rules.md) ----------------------------
 # The 公示 of the 优秀 candidates lasts at least this many working days, counted on the working-day calendar.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from org.models import Gender, Official, OrgUnit, PostAssignment, RankLevel, RoleGrant, UnitCategory, UnitKind, User
@@ -162,3 +164,19 @@ class CalendarDayFactory(DjangoModelFactory):
     date = dt.date(2026, 3, 3)
     is_working_day = False
     name = "假日"
+
+
+# -- quarterly grades ------------------------------------------------------------------------------------------
+class QuarterlyGradeFactory(DjangoModelFactory):
+    """A quarterly grade written directly (the page and API query-count tests); behaviour is tested through the
+    services."""
+
+    class Meta:
+        model = "appraisal.QuarterlyGrade"
+
+    period = factory.LazyFunction(lambda: period("2026-Q3"))
+    official = factory.SubFactory(OfficialFactory)
+    unit = factory.LazyAttribute(lambda o: o.official.unit)
+    score = Decimal("80.00")
+    proposed = "fairly_good"
+    proposed_at = factory.LazyFunction(timezone.now)

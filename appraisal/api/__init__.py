@@ -4,7 +4,7 @@ from rest_framework.routers import BaseRouter
 
 
 def register(router: BaseRouter) -> None:
-    from appraisal.api import annual, checkup, grades, scores
+    from appraisal.api import annual, checkup, grades, quarterly, scores
 
-    for module in (scores, checkup, grades, annual):
+    for module in (scores, checkup, grades, annual, quarterly):
         module.register(router)

@@ -577,3 +577,6 @@ from appraisal.models.annual import *  # noqa: E402, F403
 
 # One-time ballot codes of the check-up (民主测评 without accounts).
 from appraisal.models.ballots import *  # noqa: E402, F403
+
+# 平时考核 (quarterly grades): also its own module, imported here for the same reason.
+from appraisal.models.quarterly import *  # noqa: E402, F403

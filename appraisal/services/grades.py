@@ -7,13 +7,16 @@ How a grade is proposed (``grades_propose``), for every official with a scorecar
    ``APPRAISAL_EXCELLENT_QUOTA`` (20 %) unless a ``QuotaApproval`` for the unit and year records a larger one;
    the appraised headcount leaves out the officials who are not appraised (不参加考核). 优秀 goes to the
    highest eligible scores within the quota; the eligible ones beyond it are proposed 称职.
-   **Ties at the boundary**: when officials with the same score straddle the quota (two share the last
-   place), none of the tied group is proposed 优秀 — the quota is never exceeded and nobody is preferred
-   over an equal by an arbitrary order. They are flagged ``quota_tie`` so the organization department
-   decides between them when it confirms (an override with a reason);
+   **Ties at the boundary**: officials with the same score are ordered by their number of confirmed 好 quarters
+   (平时考核, ``appraisal.selectors_quarterly.good_quarters``), more first. When officials with the same score and
+   the same number of 好 quarters still straddle the quota (two share the last place), none of the tied group is
+   proposed 优秀 — the quota is never exceeded and nobody is preferred over an equal by an arbitrary order. They
+   are flagged ``quota_tie`` so the organization department decides between them when it confirms (an override
+   with a reason);
 3. the constraints that other apps register (``appraisal.constraints``) cap the grade ("at most 称职") or
    replace it (不确定等次, 不参加考核); they are stored with their reasons. An official whose constraints
-   forbid 优秀 takes no 优秀 place;
+   forbid 优秀 takes no 优秀 place — among them the quarterly grades (``appraisal.constraints_quarterly``: a 较差
+   quarter, 一般 in two quarters, or, where the unit chose it, no 好 quarter);
 4. flags: 优秀 this year and the two previous years' final grades → ``commendation``; 不称职 this year and
    last year → ``dismissal_review`` (辞退, 公务员法 第88条); for 事业单位 (and 编外) staff, 不合格 two years running →
    ``contract_review`` (ending the contract, 事业单位人事管理条例 第16条).
@@ -55,6 +58,7 @@ from appraisal.models import (
 )
 from appraisal.models import Grade as G
 from appraisal.parameters import parameter_for, score_parameter
+from appraisal.selectors_quarterly import good_quarters
 from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import procedure_event, require_stage
 from common.errors import ApplicationError
@@ -280,6 +284,7 @@ def grades_propose(*, period: AppraisalPeriod, by: User) -> ProposeResult:
         categories = dict(Official.objects.filter(pk__in=ids).values_list("id", "personnel_category"))
         parameters = grade_parameters(period)
         existing = {g.official_id: g for g in GradeDecision.objects.filter(period=period, official_id__in=ids)}
+        goods = good_quarters(year, ids)
         thresholds = parameters.thresholds
         by_unit: dict[int, list[Scorecard]] = defaultdict(list)
         for card in cards:
@@ -289,7 +294,7 @@ def grades_propose(*, period: AppraisalPeriod, by: User) -> ProposeResult:
         updated: list[GradeDecision] = []
         kept = 0
         for unit_id, unit_cards in by_unit.items():
-            proposals = _propose_unit(unit_cards, found, thresholds, parameters.share(unit_id))
+            proposals = _propose_unit(unit_cards, found, thresholds, parameters.share(unit_id), goods)
             for card in unit_cards:
                 grade, tie = proposals[card.official_id]
                 constraints = found.get(card.official_id, [])
@@ -324,15 +329,22 @@ def grades_propose(*, period: AppraisalPeriod, by: User) -> ProposeResult:
 
 def _propose_unit(
     cards: list[Scorecard], found: dict[int, list[GradeConstraint]], thresholds: dict[str, Decimal], share: Decimal,
+    goods: dict[int, int] | None = None,
 ) -> dict[int, tuple[str, bool]]:
-    """Return ``{official_id: (grade, tied_at_the_quota_boundary)}`` for one unit's scorecards."""
+    """Return ``{official_id: (grade, tied_at_the_quota_boundary)}`` for one unit's scorecards; ``goods`` holds the
+    officials' 好 quarters, which order equal scores."""
+    goods = goods or {}
     base = {c.official_id: grade_for_score(c.total, thresholds) for c in cards}
     final_base = {oid: apply_constraints(G.COMPETENT, found.get(oid, [])) for oid in base}
     headcount = sum(1 for oid in base if final_base[oid] != G.NOT_APPRAISED)
     quota = quota_size(share, headcount)
+
+    def rank(card: Scorecard) -> tuple[Decimal, int]:
+        return card.total, goods.get(card.official_id, 0)
+
     candidates = sorted(
         (c for c in cards if base[c.official_id] == G.EXCELLENT and allows_excellent(found.get(c.official_id, []))),
-        key=lambda c: -c.total,
+        key=lambda c: (-c.total, -goods.get(c.official_id, 0)),
     )
     excellent: set[int] = set()
     tied: set[int] = set()
@@ -340,9 +352,9 @@ def _propose_unit(
         if len(candidates) <= quota:
             excellent = {c.official_id for c in candidates}
         else:
-            boundary = candidates[quota - 1].total
-            above = [c for c in candidates if c.total > boundary]
-            at = [c for c in candidates if c.total == boundary]
+            boundary = rank(candidates[quota - 1])
+            above = [c for c in candidates if rank(c) > boundary]
+            at = [c for c in candidates if rank(c) == boundary]
             excellent = {c.official_id for c in above}
             if len(above) + len(at) <= quota:
                 excellent |= {c.official_id for c in at}

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from appraisal.urls import annual, ballots, checkup, grades, registration, results, schemes, scores
+from appraisal.urls import annual, ballots, checkup, grades, quarterly, registration, results, schemes, scores
 
 app_name = "appraisal"
 
@@ -13,5 +13,6 @@ urlpatterns = [
     path("appraisal/checkup/", include(ballots.urlpatterns)),
     path("b/", include(ballots.public_urlpatterns)),  # the short link on the ballot slips (no login)
     path("appraisal/grades/", include(grades.urlpatterns)),
+    path("appraisal/quarterly/", include(quarterly.urlpatterns)),
     path("appraisal/schemes/", include(schemes.urlpatterns)),
 ]

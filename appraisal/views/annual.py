@@ -27,11 +27,14 @@ from appraisal.models import (
     CheckupResult,
     GradeDecision,
     PeriodKind,
+    QuarterlyGrade,
+    QuarterlyStatus,
     Scorecard,
     ScoreEntry,
     SignStatus,
     Stage,
 )
+from appraisal.selectors_quarterly import with_good_quarters
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import notices as notice_svc
 from appraisal.services import procedure as svc
@@ -175,7 +178,7 @@ def procedure_comments(request: AuthedRequest, pk: int) -> HttpResponse:
     """The 评语 of the unit: written, missing, or not to be written (the rules), with the proposals."""
     procedure = procedure_of(request, pk)
     require_role(request.user, "org", "head")
-    rows = reads.comment_rows_for(request.user, procedure)
+    rows = with_good_quarters(reads.comment_rows_for(request.user, procedure))
     missing = request.GET.get("missing") == "1"
     if missing:
         rows = rows.filter(reads.needs_comment_q(), comment="")
@@ -199,6 +202,10 @@ def _year_facts(grade: GradeDecision) -> dict[str, Any]:
                     .order_by("period__start"))
     checkups = list(CheckupResult.objects.filter(official_id=grade.official_id, round__period__start__year=year)
                     .select_related("round__period").order_by("round__period__start"))
+    quarterly = dict(QuarterlyGrade.objects.filter(official_id=grade.official_id, period__start__year=year,
+                                                   status=QuarterlyStatus.CONFIRMED).values_list("period_id", "grade"))
+    for card in quarters:
+        card.quarterly_grade = quarterly.get(card.period_id, "")  # type: ignore[attr-defined]
     return {"ledger": ledger, "quarters": quarters, "checkups": checkups}
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from appraisal.forms_grades import ExportStartForm, GradeConfirmForm, QuotaApprovalForm
 from appraisal.models import AnnualProcedure, AppraisalPeriod, ExportJob, PeriodKind, Stage
+from appraisal.selectors_quarterly import with_good_quarters
 from appraisal.services import exports as export_svc
 from appraisal.services import grades as svc
 from appraisal.services.registration import registration_export_start
@@ -58,7 +59,7 @@ def _render_grades(
     unit = next((u for u in units if u.code == unit_code), units[0] if units else None)
     context.update({"units": units, "unit": unit})
     if unit is not None:
-        rows = visible.filter(unit=unit).order_by("-score", "official__name", "official_id")
+        rows = with_good_quarters(visible.filter(unit=unit)).order_by("-score", "official__name", "official_id")
         page = Paginator(rows, PAGE_SIZE).get_page(page_number)
         summary = svc.unit_grade_summary(period=period, unit=unit)
         can_manage = svc.can_manage_grades(user, unit)
@@ -125,7 +126,7 @@ def grades_confirm(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
     period = _year(request.POST.get("period"))
     unit = _unit(request, period, request.POST.get("unit"))
-    rows = svc.grades_visible_to(request.user).filter(period=period, unit=unit).order_by(
+    rows = with_good_quarters(svc.grades_visible_to(request.user).filter(period=period, unit=unit)).order_by(
         "-score", "official__name", "official_id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.POST.get("page"))
     form = GradeConfirmForm(request.POST, rows=list(page.object_list))

@@ -149,3 +149,24 @@ def test_grade_thresholds_and_quota_shares_are_frozen_with_the_year(closed_year,
         closed_year.refresh_from_db()
         grades_propose(period=closed_year, by=county.orgadmin)
         assert "excellent" not in proposals(closed_year).values()
+
+
+def test_quarterly_thresholds_and_the_share_of_good_are_frozen_with_the_quarter(county):
+    from appraisal.models import QuarterlyGrade
+    from tests.appraisal.quarterly_helpers import propose, proposed, scored
+
+    people = scored(county.culture_office, county.culture, [95, 90, 84, 72, 65])
+    propose(county)
+    before = proposed(people)
+    assert before[:2] == ["good", "good"]  # 40 % of 5 → 2
+    q3 = period("2026-Q3")
+    from appraisal.parameters import live_parameters
+    from appraisal.services.periods import scheme_snapshot
+
+    type(q3).objects.filter(pk=q3.pk).update(status="closed",
+                                            scheme_snapshot={**scheme_snapshot(), "parameters": live_parameters(q3)})
+    QuarterlyGrade.objects.all().delete()
+    with override_settings(APPRAISAL_QUARTERLY_THRESHOLDS={"good": 99, "fairly_good": 98, "average": 97},
+                           APPRAISAL_QUARTERLY_GOOD_SHARE=0):
+        propose(county)
+        assert proposed(people) == before

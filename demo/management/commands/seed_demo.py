@@ -24,6 +24,7 @@ from demo.discipline_builder import DisciplineBuilder
 from demo.leave_demo import LeaveBuilder
 from demo.org_builder import OrgBuilder
 from demo.org_data import DEFAULT_OFFICIALS, DEMO_PASSWORD, DEMO_USERS, MIN_OFFICIALS
+from demo.quarterly_demo import QuarterlyBuilder
 from demo.tasks_builder import TasksBuilder
 from demo.training_builder import TrainingBuilder
 from org.models import Official, OrgUnit, User
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             CategoryBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
             LeaveBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             AppraisalBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
+            QuarterlyBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build(officials)
             AnnualBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
             BallotsBuilder(rng=rng, today=today, stdout=self.stdout, style=self.style).build()
 

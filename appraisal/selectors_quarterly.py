@@ -1,0 +1,178 @@
+"""Reads of the quarterly grades (平时考核), each scoped to what the user may see (DESIGN §5); single grades are fetched
+through them, so a grade outside one's scope is a 404, exactly like a missing one.
+
+- heads and the organization department see the grades of the officials in their subtrees;
+- every official sees their own grades once confirmed (a grade still being written is the head's draft) — a head
+  never sees their own draft either;
+- the annual grading reads the confirmed grades of a year (``quarter_counts``, ``with_good_quarters``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from appraisal.models import (
+    AppraisalPeriod,
+    GradeDecision,
+    PeriodKind,
+    QuarterGrade,
+    QuarterlyGrade,
+    QuarterlyRule,
+    QuarterlyStatus,
+)
+from org.models import OrgUnit, User
+from org.selectors import access_for
+
+MANAGERS = ("org", "head")
+
+
+def quarters() -> QuerySet[AppraisalPeriod]:
+    """The quarter periods, latest first."""
+    return AppraisalPeriod.objects.filter(kind=PeriodKind.QUARTER).order_by("-start")
+
+
+def quarters_of_year(year: int) -> QuerySet[AppraisalPeriod]:
+    return AppraisalPeriod.objects.filter(kind=PeriodKind.QUARTER, start__year=year)
+
+
+def quarterly_grades_visible_to(
+    user: User | AnonymousUser, *, roles: Iterable[str] = MANAGERS, include_own: bool = True,
+) -> QuerySet[QuarterlyGrade]:
+    """Return the quarterly grades a user may see: those of the officials in their ``roles`` subtrees (never their
+    own draft), and with ``include_own`` their own confirmed grades."""
+    qs = QuarterlyGrade.objects.select_related(
+        "period", "official", "official__unit", "unit", "graded_by__official", "confirmed_by__official",
+        "answered_by__official")
+    access = access_for(user)
+    if access.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for path in access.paths(roles):
+        q |= Q(official__unit__path__startswith=path)
+    if access.official_id is not None:
+        q &= ~Q(official_id=access.official_id)
+        if include_own:
+            q |= Q(official_id=access.official_id, status=QuarterlyStatus.CONFIRMED)
+    return qs.filter(q)
+
+
+def own_quarterly_grades(user: User | AnonymousUser) -> QuerySet[QuarterlyGrade]:
+    """The user's own confirmed grades, latest quarter first."""
+    official_id = access_for(user).official_id
+    if official_id is None:
+        return QuarterlyGrade.objects.none()
+    return quarterly_grades_visible_to(user).filter(official_id=official_id).order_by("-period__start")
+
+
+def gradable_q(user: User | AnonymousUser) -> Q:
+    """Grades the user writes and confirms: of officials under their head or org grants, never their own."""
+    access = access_for(user)
+    if access.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for path in access.paths(MANAGERS):
+        q |= Q(official__unit__path__startswith=path)
+    if access.official_id is not None:
+        q &= ~Q(official_id=access.official_id)
+    return q
+
+
+def requests_to_answer(user: User | AnonymousUser) -> QuerySet[QuarterlyGrade]:
+    """Requests to reconsider the user may answer (waiting first, then answered, newest first)."""
+    return (quarterly_grades_visible_to(user, include_own=False).filter(gradable_q(user))
+            .filter(reconsider_asked_at__isnull=False).order_by("answered_at", "-reconsider_asked_at", "-id"))
+
+
+def units_with_grades(user: User | AnonymousUser, period: AppraisalPeriod) -> QuerySet[OrgUnit]:
+    """The top-level units of the quarter's grades the user may see (as a head or the organization department)."""
+    visible = quarterly_grades_visible_to(user, include_own=False).filter(period=period)
+    return OrgUnit.objects.filter(pk__in=visible.values("unit_id")).order_by("path")
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    """A unit's grades in a quarter: by grade as they stand, confirmed, waiting requests."""
+
+    unit_id: int
+    appraised: int
+    good: int
+    fairly_good: int
+    average: int
+    poor: int
+    confirmed: int
+    waiting: int
+
+
+def _current(grade: str) -> Q:
+    """Match rows whose grade as it stands (the head's, else the proposal) is ``grade``."""
+    return Q(grade=grade) | Q(grade="", proposed=grade)
+
+
+def unit_figures(period: AppraisalPeriod, unit_ids: Collection[int]) -> dict[int, UnitFigures]:
+    """Return the figures of the units' grades in a quarter (one grouped query, whatever the numbers)."""
+    rows = (QuarterlyGrade.objects.filter(period=period, unit_id__in=list(unit_ids)).order_by().values("unit_id")
+            .annotate(appraised=Count("id"), good=Count("id", filter=_current(QuarterGrade.GOOD)),
+                      fairly_good=Count("id", filter=_current(QuarterGrade.FAIRLY_GOOD)),
+                      average=Count("id", filter=_current(QuarterGrade.AVERAGE)),
+                      poor=Count("id", filter=_current(QuarterGrade.POOR)),
+                      confirmed=Count("id", filter=Q(status=QuarterlyStatus.CONFIRMED)),
+                      waiting=Count("id", filter=Q(reconsider_asked_at__isnull=False, answered_at__isnull=True))))
+    return {row["unit_id"]: UnitFigures(**row) for row in rows}
+
+
+def unit_good_count(period: AppraisalPeriod, unit_id: int, *, exclude: int | None = None) -> int:
+    """How many of the unit's grades in the quarter stand at 好 (leaving out the grade ``exclude``)."""
+    qs = QuarterlyGrade.objects.filter(_current(QuarterGrade.GOOD), period=period, unit_id=unit_id)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs.count()
+
+
+def rules_for(year: int, unit_ids: Collection[int]) -> dict[int, QuarterlyRule]:
+    return {r.unit_id: r for r in QuarterlyRule.objects.filter(year=year, unit_id__in=list(unit_ids))}
+
+
+# -- what the annual grading reads ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QuarterCounts:
+    """An official's confirmed quarterly grades of a year, counted by grade."""
+
+    total: int
+    good: int
+    average: int
+    poor: int
+
+
+def quarter_counts(year: int, official_ids: Collection[int] | None = None) -> dict[int, QuarterCounts]:
+    """Return each official's confirmed quarterly grades of ``year`` counted by grade (one grouped query). A
+    confirmed grade always holds its value in ``grade``."""
+    qs = QuarterlyGrade.objects.filter(status=QuarterlyStatus.CONFIRMED, period__kind=PeriodKind.QUARTER,
+                                       period__start__year=year)
+    if official_ids is not None:
+        qs = qs.filter(official_id__in=list(official_ids))
+    rows = qs.order_by().values("official_id").annotate(
+        total=Count("id"), good=Count("id", filter=Q(grade=QuarterGrade.GOOD)),
+        average=Count("id", filter=Q(grade=QuarterGrade.AVERAGE)), poor=Count("id", filter=Q(grade=QuarterGrade.POOR)))
+    return {row["official_id"]: QuarterCounts(total=row["total"], good=row["good"], average=row["average"],
+                                              poor=row["poor"]) for row in rows}
+
+
+def good_quarters(year: int, official_ids: Collection[int] | None = None) -> dict[int, int]:
+    """How many confirmed 好 quarters each official has in ``year`` (officials without any are left out)."""
+    return {oid: counts.good for oid, counts in quarter_counts(year, official_ids).items() if counts.good}
+
+
+def with_good_quarters(grades: QuerySet[GradeDecision]) -> QuerySet[GradeDecision]:
+    """Annotate annual grades with ``good_quarters``: the official's confirmed 好 quarters in the grade's year (a
+    subquery, so a list page costs no extra query)."""
+    goods = (QuarterlyGrade.objects.filter(official_id=OuterRef("official_id"), status=QuarterlyStatus.CONFIRMED,
+                                           grade=QuarterGrade.GOOD, period__kind=PeriodKind.QUARTER,
+                                           period__start__gte=OuterRef("period__start"),
+                                           period__end__lte=OuterRef("period__end"))
+             .order_by().values("official_id").annotate(n=Count("id")).values("n"))
+    return grades.annotate(good_quarters=Coalesce(Subquery(goods, output_field=IntegerField()), Value(0)))

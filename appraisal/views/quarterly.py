@@ -1,0 +1,313 @@
+"""Pages of the quarterly grades (平时考核): the head's quarter page of a unit (htmx autosave and confirmation per
+row), the official's own grades with the request to reconsider, the head's requests to answer, and the organization
+department's distribution of every unit. Thin: parse, call a service or a read, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appraisal import selectors_quarterly as reads
+from appraisal.constraints_quarterly import no_good_rule_offered
+from appraisal.forms_quarterly import AnswerForm, QuarterlyRowForm, ReconsiderForm
+from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, QuarterlyStatus
+from appraisal.services import quarterly as svc
+from appraisal.services.procedure import is_head_over
+from common.errors import ApplicationError
+from common.forms import show_error
+from common.http import AuthedRequest
+from org.models import OrgUnit
+from org.selectors import access_for, require_role, units_visible_to
+
+PAGE_SIZE = 25
+REQUESTS_PAGE_SIZE = 10
+STATUS_FILTERS = ("proposed", "confirmed")
+
+
+def _quarter(key: str | None, *, default: AppraisalPeriod | None = None) -> AppraisalPeriod | None:
+    quarters = list(reads.quarters())
+    found = next((q for q in quarters if q.key == (key or "").upper()), None)
+    if found is not None:
+        return found
+    if default is not None:
+        return default
+    latest = QuarterlyGrade.objects.order_by("-period__start").values_list("period_id", flat=True).first()
+    return next((q for q in quarters if q.pk == latest), quarters[0] if quarters else None)
+
+
+def _url(name: str, period: AppraisalPeriod | None, unit: OrgUnit | None = None, **more: Any) -> str:
+    params = [f"period={period.key}"] if period else []
+    if unit is not None:
+        params.append(f"unit={unit.code}")
+    params += [f"{k}={v}" for k, v in more.items() if v]
+    return reverse(f"appraisal:{name}") + ("?" + "&".join(params) if params else "")
+
+
+def _grade(request: AuthedRequest, pk: int, **scope: Any) -> QuarterlyGrade:
+    """A grade the user may see, else 404 (the same as a missing one)."""
+    return get_object_or_404(reads.quarterly_grades_visible_to(request.user, **scope), pk=pk)
+
+
+# -- the head's quarter page ---------------------------------------------------------------------------------------
+def _row_context(request: AuthedRequest, row: QuarterlyGrade, form: QuarterlyRowForm | None = None,
+                 error: str = "") -> dict[str, Any]:
+    can_write = row.status == QuarterlyStatus.PROPOSED and is_head_over(request.user, row.official)
+    if can_write and form is None:
+        form = QuarterlyRowForm(initial={"grade": row.current, "comment": row.comment}, prefix=f"q{row.pk}")
+    return {"row": row, "form": form, "can_write": can_write, "error": error}
+
+
+@login_required
+def quarterly_unit(request: AuthedRequest) -> HttpResponse:
+    """A unit's grades of a quarter for its heads (and the organization department): score, proposal, grade,
+    写实 comment, confirmation; each row saves itself (htmx)."""
+    require_role(request.user, "org", "head")
+    user = request.user
+    period = _quarter(request.GET.get("period"))
+    context: dict[str, Any] = {"quarters": list(reads.quarters()), "period": period,
+                               "is_org": access_for(user).has_role("org")}
+    if period is None:
+        return render(request, "appraisal/quarterly/unit.html", context)
+    units = list(reads.units_with_grades(user, period))
+    unit = next((u for u in units if u.code == request.GET.get("unit")), units[0] if units else None)
+    context.update({"units": units, "unit": unit})
+    if unit is not None:
+        status = request.GET.get("status")
+        rows = reads.quarterly_grades_visible_to(user, include_own=False).filter(period=period, unit=unit)
+        if status in STATUS_FILTERS:
+            rows = rows.filter(status=status)
+        page = Paginator(rows.order_by("-score", "official__name", "official_id"), PAGE_SIZE).get_page(
+            request.GET.get("page"))
+        figures = reads.unit_figures(period, [unit.pk]).get(unit.pk)
+        share = svc.good_share()
+        context.update({
+            "page": page, "rows": [_row_context(request, row) for row in page.object_list],
+            "figures": figures, "quota": svc.share_size(share, figures.appraised if figures else 0),
+            "share": svc.share_percent(share), "status": status if status in STATUS_FILTERS else "",
+            "query": f"period={period.key}&unit={unit.code}" + (f"&status={status}" if status in STATUS_FILTERS
+                                                                 else ""),
+            "can_propose": access_for(user).covers(unit.path, ("org", "head")),
+        })
+    return render(request, "appraisal/quarterly/unit.html", context)
+
+
+@login_required
+@require_POST
+def quarterly_save(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Save a row's grade and comment in the background (htmx): answer with "saved at HH:MM" or the refusal."""
+    row = _grade(request, pk, include_own=False)
+    form = QuarterlyRowForm(request.POST, prefix=f"q{row.pk}")
+    context: dict[str, Any] = {"saved_at": None, "error": ""}
+    if form.is_valid():
+        try:
+            svc.quarterly_grade_write(grade=row, by=request.user, value=form.cleaned_data["grade"],
+                                      comment=form.cleaned_data["comment"])
+        except ApplicationError as error:
+            context["error"] = error.message
+        else:
+            context["saved_at"] = timezone.localtime()
+    else:
+        context["error"] = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    return render(request, "tasks/reports/_autosave_status.html", context)
+
+
+@login_required
+@require_POST
+def quarterly_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Confirm a row with what it holds: htmx gets the row back (confirmed, or with the refusal and what was typed);
+    a plain form goes back to the page with a message."""
+    row = _grade(request, pk, include_own=False)
+    form = QuarterlyRowForm(request.POST, prefix=f"q{row.pk}")
+    error = ""
+    if form.is_valid():
+        try:
+            row = svc.quarterly_grade_confirm(grade=row, by=request.user, value=form.cleaned_data["grade"],
+                                              comment=form.cleaned_data["comment"])
+        except ApplicationError as error_:
+            show_error(form, error_)
+            error = error_.message
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if request.htmx:
+        fresh = _grade(request, pk, include_own=False)
+        return render(request, "appraisal/quarterly/_row.html",
+                      _row_context(request, fresh, form if error else None, error))
+    if error:
+        messages.error(request, _("%(name)s: %(error)s") % {"name": row.official.name, "error": error})
+    else:
+        messages.success(request, _("The grade of %(name)s is confirmed.") % {"name": row.official.name})
+    return redirect(_url("quarterly_unit", row.period, row.unit))
+
+
+def _unit_and_period(request: AuthedRequest) -> tuple[AppraisalPeriod, OrgUnit]:
+    period = get_object_or_404(reads.quarters(), key=(request.POST.get("period") or "").upper())
+    unit = get_object_or_404(units_visible_to(request.user, roles=["org", "head"]), code=request.POST.get("unit") or "")
+    return period, unit
+
+
+@login_required
+@require_POST
+def quarterly_confirm_unit(request: AuthedRequest) -> HttpResponse:
+    """Confirm every grade of the unit the head may confirm (each needs its comment)."""
+    require_role(request.user, "org", "head")
+    period, unit = _unit_and_period(request)
+    try:
+        count = svc.quarterly_grades_confirm_unit(period=period, unit=unit, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(n)s grades of %(unit)s confirmed.") % {"n": count, "unit": unit.name})
+    return redirect(_url("quarterly_unit", period, unit))
+
+
+@login_required
+@require_POST
+def quarterly_propose(request: AuthedRequest) -> HttpResponse:
+    """Propose the quarter's grades: of one unit (its head or the organization department), or of every unit in the
+    organization department's scope."""
+    require_role(request.user, "org", "head")
+    period = get_object_or_404(reads.quarters(), key=(request.POST.get("period") or "").upper())
+    code = request.POST.get("unit") or ""
+    unit = get_object_or_404(units_visible_to(request.user, roles=["org", "head"]), code=code) if code else None
+    try:
+        result = svc.quarterly_grades_propose(period=period, by=request.user, unit=unit)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Quarterly grades proposed: %(n)s to write up and confirm, %(kept)s confirmed "
+                                    "kept.") % {"n": result.proposed, "kept": result.kept_confirmed})
+    back = request.POST.get("next")
+    if back == "distribution":
+        return redirect(_url("quarterly_distribution", period))
+    return redirect(_url("quarterly_unit", period, unit))
+
+
+# -- the official's own grades -----------------------------------------------------------------------------------
+def _render_mine(request: AuthedRequest, *, failed: QuarterlyGrade | None = None,
+                 form: ReconsiderForm | None = None, status: int = 200) -> HttpResponse:
+    grades = list(reads.own_quarterly_grades(request.user)[:12])
+    items = [{"grade": g, "form": form if failed is not None and failed.pk == g.pk else ReconsiderForm(
+        prefix=f"r{g.pk}")} for g in grades]
+    return render(request, "appraisal/quarterly/mine.html", {"items": items}, status=status)
+
+
+@login_required
+def quarterly_mine(request: AuthedRequest) -> HttpResponse:
+    """My quarterly grades once confirmed, with the head's comment; each may be asked about once."""
+    return _render_mine(request)
+
+
+@login_required
+@require_POST
+def quarterly_reconsider(request: AuthedRequest, pk: int) -> HttpResponse:
+    grade = get_object_or_404(reads.own_quarterly_grades(request.user), pk=pk)
+    form = ReconsiderForm(request.POST, prefix=f"r{grade.pk}")
+    if form.is_valid():
+        try:
+            svc.quarterly_reconsider_request(grade=grade, by=request.user, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Your request was sent to your head."))
+            return redirect("appraisal:quarterly_mine")
+    return _render_mine(request, failed=grade, form=form, status=400)
+
+
+# -- the head's requests to answer -------------------------------------------------------------------------------
+def _render_requests(request: AuthedRequest, *, failed: QuarterlyGrade | None = None,
+                     form: AnswerForm | None = None, status: int = 200) -> HttpResponse:
+    rows = reads.requests_to_answer(request.user)
+    waiting = request.GET.get("all") != "1"
+    if waiting:
+        rows = rows.filter(answered_at__isnull=True)
+    page = Paginator(rows, REQUESTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    items = [{"grade": g, "form": form if failed is not None and failed.pk == g.pk else AnswerForm(
+        prefix=f"a{g.pk}", initial={"outcome": "kept"})} for g in page.object_list]
+    return render(request, "appraisal/quarterly/requests.html", {
+        "page": page, "items": items, "waiting": waiting, "query": "" if waiting else "all=1"}, status=status)
+
+
+@login_required
+def quarterly_requests(request: AuthedRequest) -> HttpResponse:
+    """Requests to reconsider a quarterly grade, for the heads who answer them (waiting first)."""
+    require_role(request.user, "org", "head")
+    return _render_requests(request)
+
+
+@login_required
+@require_POST
+def quarterly_answer(request: AuthedRequest, pk: int) -> HttpResponse:
+    require_role(request.user, "org", "head")
+    grade = get_object_or_404(reads.requests_to_answer(request.user), pk=pk)
+    form = AnswerForm(request.POST, prefix=f"a{grade.pk}")
+    if form.is_valid():
+        try:
+            svc.quarterly_reconsider_answer(grade=grade, by=request.user, outcome=form.cleaned_data["outcome"],
+                                            text=form.cleaned_data["text"], value=form.cleaned_data["grade"])
+        except ApplicationError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Your answer was sent to %(name)s.") % {"name": grade.official.name})
+            return redirect("appraisal:quarterly_requests")
+    return _render_requests(request, failed=grade, form=form, status=400)
+
+
+# -- the organization department's distribution ------------------------------------------------------------------
+def _distribution_units(request: AuthedRequest, period: AppraisalPeriod) -> QuerySet[OrgUnit]:
+    visible = reads.quarterly_grades_visible_to(request.user, roles=("org",), include_own=False).filter(period=period)
+    return OrgUnit.objects.filter(pk__in=visible.values("unit_id")).order_by("path")
+
+
+@login_required
+def quarterly_distribution(request: AuthedRequest) -> HttpResponse:
+    """Every unit's grades of a quarter by grade (a stacked bar), with the unit's rule for the year."""
+    require_role(request.user, "org")
+    period = _quarter(request.GET.get("period"))
+    context: dict[str, Any] = {"quarters": list(reads.quarters()), "period": period,
+                               "rule_offered": no_good_rule_offered(), "grades": QuarterGrade.choices}
+    if period is not None:
+        page = Paginator(_distribution_units(request, period), PAGE_SIZE).get_page(request.GET.get("page"))
+        units = list(page.object_list)
+        figures = reads.unit_figures(period, [u.pk for u in units])
+        rules = reads.rules_for(period.start.year, [u.pk for u in units])
+        share = svc.good_share()
+        rows = [{"unit": u, "figures": figures.get(u.pk), "rule": rules.get(u.pk),
+                 "quota": svc.share_size(share, figures[u.pk].appraised if u.pk in figures else 0)} for u in units]
+        context.update({
+            "page": page, "rows": rows, "query": f"period={period.key}", "share": svc.share_percent(share),
+            "chart": {"labels": [u.name for u in units],
+                      "datasets": [{"label": str(label), "data": [getattr(figures.get(u.pk), value, 0)
+                                                                  for u in units]}
+                                   for value, label in QuarterGrade.choices]},
+        })
+    return render(request, "appraisal/quarterly/distribution.html", context)
+
+
+@login_required
+@require_POST
+def quarterly_rule(request: AuthedRequest) -> HttpResponse:
+    """Set a unit's choice for the quarter's year: no 好 quarter → not 优秀."""
+    require_role(request.user, "org")
+    period = get_object_or_404(reads.quarters(), key=(request.POST.get("period") or "").upper())
+    unit = get_object_or_404(units_visible_to(request.user, roles=["org"]), code=request.POST.get("unit") or "")
+    require_good = request.POST.get("require_good") == "1"
+    try:
+        svc.quarterly_rule_set(unit=unit, year=period.start.year, require_good=require_good, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, (_("%(unit)s: in %(year)s an official without a 好 quarter is not proposed 优秀.")
+                                   if require_good else
+                                   _("%(unit)s: in %(year)s 优秀 does not need a 好 quarter."))
+                         % {"unit": unit.name, "year": period.start.year})
+    return redirect(_url("quarterly_distribution", period, page=request.POST.get("page")))
