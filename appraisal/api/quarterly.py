@@ -18,6 +18,7 @@ from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, Quar
 from appraisal.periods import parse_period_key
 from appraisal.selectors_quarterly import quarterly_grades_visible_to
 from appraisal.services import quarterly as svc
+from common.filters import query_id
 from org.models import OrgUnit, User
 
 REFUSED = OpenApiResponse(description="Refused by the rules: `{code, message, fields?}`, e.g. `share_exceeded`.")
@@ -120,8 +121,9 @@ class QuarterlyGradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             qs = qs.filter(unit__code=params["unit"])
         if params.get("status"):
             qs = qs.filter(status=params["status"])
-        if (params.get("official") or "").isdigit():
-            qs = qs.filter(official_id=int(params["official"]))
+        official = query_id(self.request, "official")
+        if official is not None:
+            qs = qs.filter(official_id=official)
         return qs
 
     def _answer(self, grade: QuarterlyGrade) -> Response:
