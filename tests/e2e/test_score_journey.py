@@ -21,6 +21,7 @@ REASON = "提出“智慧景区一码通”创新建议并被局党组采纳"
 
 
 def test_head_records_a_bonus_and_staff_sees_why(county, live_server, page, screenshot):
+    period_get_or_create(period_key_for(MONTH, timezone.localdate()))  # the organization department opened it
     TaskFactory(unit=county.culture_tourism, responsible=county.staff_official, title="智慧景区建设")
 
     # the head finds 李科员 with the search box and records the bonus
