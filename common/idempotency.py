@@ -1,14 +1,16 @@
-"""Creates happen once: a create form sent twice (double click, back button, two tabs) or an API create retried
-makes one record, and the repeat gets the first submission's answer.
+"""Creates happen once: a create form sent twice (a double click, the back button) or an API create retried makes
+one record, and the repeat gets the first submission's answer.
 
-- Pages: ``{% form_token %}`` in the form (a one-time token) and ``@idempotent_form`` on the view.
+- Pages: ``{% form_token %}`` in the form (a one-time token) and ``@idempotent_form`` on the view;
+  ``static/js/form_token.js`` gives a form that the back button fetched again the token it was sent with.
 - API: ``@idempotent_create`` on the endpoint honours an ``Idempotency-Key`` header (and documents it).
 
 Both claim their key in one :class:`~common.models.IdempotencyKey` row, inserted in the same transaction as the
 create, under a unique index. A second request with the same key inserts the same row: on PostgreSQL it waits on
 the index until the first transaction ends, on SQLite for the write lock (transactions are IMMEDIATE); then it
 finds the first's row and answers from it. A refused submission (the form shown again with its errors, an error
-message, an API error) deletes its row with everything else it did, so the same token may be sent again.
+message, an API 4xx) leaves no row — an exception rolls the transaction back, an answered refusal deletes it — so
+the same token may be sent again.
 
 Keys older than ``IDEMPOTENCY_KEY_TTL_HOURS`` are forgotten: each claim first deletes its own user's expired
 keys (purged on write, by the index on user and age; no job to schedule, and a user's rows stay bounded by what
@@ -93,8 +95,8 @@ def _led_to(request: HttpRequest, response: HttpResponseBase) -> str | None:
     if 300 <= response.status_code < 400 and response.has_header("Location"):
         return _local(response["Location"], request)
     htmx = getattr(request, "htmx", None)
-    if htmx and 200 <= response.status_code < 300:  # htmx refusals are 4xx (common/forms.py, base.html)
-        return _local(htmx.current_url_abs_path or request.get_full_path(), request)
+    if htmx and 200 <= response.status_code < 300:  # htmx refusals are 4xx (static/js/htmx_setup.js)
+        return _local(htmx.current_url_abs_path or request.headers.get("Referer", "/"), request)  # its page
     return None
 
 

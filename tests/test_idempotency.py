@@ -470,3 +470,30 @@ def test_every_api_create_honours_the_idempotency_key():
     assert len(creates) >= 20
     assert {"/api/v1/score-entries/", "/api/v1/supervision-letters/", "/api/v1/tasks/",
             "/api/v1/external-training/"} <= set(creates)
+
+
+def test_the_token_costs_the_same_few_statements_however_many_keys_a_user_has(county, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(county.head)
+    url = reverse("tasks:letter_create")
+
+    def statements(token: str | None) -> int:
+        data = _letter(county) if token is None else {**_letter(county), FORM_FIELD: token}
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, data).status_code == 302
+        return len(queries.captured_queries)
+
+    statements(None)  # warm up (the unit tree, the number sequence)
+    plain = statements(None)
+    first = statements("a" * 32)
+    old = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS + 1)
+    IdempotencyKey.objects.bulk_create(IdempotencyKey(user=county.head, kind="form", key=f"{n:032d}", location="/")
+                                       for n in range(60))
+    IdempotencyKey.objects.filter(key__endswith="0").update(created_at=old)
+    many = statements("b" * 32)
+    # The outer atomic (a savepoint in a test) and its release; the purge; a savepoint, the insert and its release;
+    # where it led. However many keys the user has: the purge is one statement.
+    assert first == many == plain + 7
+    assert IdempotencyKey.objects.filter(user=county.head).count() == 60 - 6 + 2
