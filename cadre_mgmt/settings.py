@@ -98,6 +98,8 @@ TEMPLATES = [
                 "org.context_processors.roles",
                 "common.context_processors.notifications",
             ],
+            # {% form_token %} in every create form, without a {% load %}.
+            "builtins": ["common.templatetags.idempotency"],
         },
     },
 ]
@@ -276,6 +278,11 @@ SPECTACULAR_SETTINGS = {
         "ReconsiderOutcomeEnum": "appraisal.models.ReconsiderOutcome",
     },
 }
+
+# --- Repeated submissions -------------------------------------------------------------------------
+# A create form's one-time token and an API Idempotency-Key are remembered this many hours: a repeat within
+# them gets the first answer; afterwards the key is forgotten (purged as its user submits again).
+IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
 
 # SQLite cannot enforce "one default scheme" (a unique constraint over NULLs); PostgreSQL does, and the
 # admin form (model constraint validation) checks it on every database.

@@ -40,3 +40,33 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class IdempotencyKey(models.Model):
+    """A create that went through once: a page form's one-time token or an API ``Idempotency-Key``, with what the
+    first submission answered (the page it led to; the API's status and body), so that a repeat gets that answer
+    instead of making a second record. Claimed in the same transaction as the create (``common.idempotency``)."""
+
+    class Kind(models.TextChoices):
+        FORM = "form", _("form token")
+        API = "api", _("API key")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=255)
+    # API: the method, path and body of the first request, hashed; a repeat must match it.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
+    location = models.CharField(_("led to"), max_length=1000, blank=True)
+    status = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    body = models.TextField(_("body"), blank=True)  # as rendered, so a repeat gets the same bytes
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "key"], name="idempotency_key_once")]
+        indexes = [models.Index(fields=["user", "created_at"], name="idempotency_key_age_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.filters import YearFilter
+from common.idempotency import idempotent_create
 from org.filters import OfficialFilter, UnitFilter
 from org.models import CalendarDay, Official, OrgUnit, User
 from org.selectors import officials_visible_to, units_visible_to
@@ -94,6 +95,7 @@ class CalendarDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def _user(self) -> User:
         return cast(User, self.request.user)  # IsAuthenticated: never anonymous here
 
+    @idempotent_create
     @extend_schema(request=CalendarDayInputSerializer, responses={201: CalendarDaySerializer,
                                                                   200: CalendarDaySerializer})
     def create(self, request: Request) -> Response:

@@ -21,6 +21,7 @@ from common.errors import ApplicationError
 from common.excel import XLSX_CONTENT_TYPE
 from common.filters import as_int
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org import selectors, workdays
 from org.excel import roster_template
 from org.filters import OfficialFilter
@@ -77,6 +78,7 @@ def _render_official(request: AuthedRequest, official: Official, post_form: Post
 
 @login_required
 @require_http_methods(["POST"])
+@idempotent_form
 def official_post_change(request: AuthedRequest, pk: int) -> HttpResponse:
     """Record a rotation, exchange or appointment (organization department in scope only)."""
     official = get_object_or_404(
@@ -106,6 +108,7 @@ def unit_tree(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def roster_upload(request: AuthedRequest) -> HttpResponse:
     selectors.require_role(request.user, "org")
     form = RosterUploadForm(request.POST or None, request.FILES or None)

@@ -23,6 +23,7 @@ from appraisal.forms_checkup import units_managed_by
 from appraisal.models import CheckupResult, CheckupRound, RaterAssignment, RaterGroup
 from appraisal.services import checkup as svc
 from common.errors import ApplicationError
+from common.idempotency import idempotent_create
 from org.models import Official, OrgUnit, User
 from org.selectors import officials_visible_to
 
@@ -168,6 +169,7 @@ class RoundViewSet(_Parsing, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         self.kwargs["key"] = self.kwargs["key"].upper()
         return super().get_object()
 
+    @idempotent_create
     @extend_schema(request=RoundOpenSerializer, responses={201: RoundSerializer})
     def create(self, request: Request) -> Response:
         data = self._parse(RoundOpenSerializer, request)
@@ -224,6 +226,7 @@ class AssignmentViewSet(_Parsing, mixins.ListModelMixin, mixins.RetrieveModelMix
                 qs = qs.filter(status=wanted)
         return qs
 
+    @idempotent_create
     @extend_schema(request=AssignSerializer, responses={201: AssignedSerializer(many=True)})
     def create(self, request: Request) -> Response:
         data = self._parse(AssignSerializer, request)

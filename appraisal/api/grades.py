@@ -24,6 +24,7 @@ from appraisal.services import exports as export_svc
 from appraisal.services.comments import comment_write
 from appraisal.services.grades import grades_visible_to
 from appraisal.services.registration import registration_export_start
+from common.idempotency import idempotent_create
 from org.models import OrgUnit, User
 
 
@@ -146,6 +147,7 @@ class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self) -> QuerySet[ExportJob]:
         return export_svc.exports_visible_to(self.request.user).order_by("-created_at", "-pk")  # type: ignore[arg-type]
 
+    @idempotent_create
     @extend_schema(request=ExportStartSerializer, responses={201: ExportJobSerializer})
     def create(self, request: Request) -> Response:
         serializer = ExportStartSerializer(data=request.data, context=self.get_serializer_context())

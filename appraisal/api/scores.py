@@ -27,6 +27,7 @@ from appraisal.services.entries import entry_add, entry_delete
 from appraisal.services.periods import period_existing
 from common.errors import ApplicationError
 from common.filters import IdFilter
+from common.idempotency import idempotent_create
 from org.models import User
 from org.selectors import access_for
 
@@ -223,6 +224,7 @@ class ScoreEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def get_queryset(self) -> QuerySet[ScoreEntry]:
         return selectors.entries_visible_to(_user(self.request)).order_by("-occurred_on", "-id")
 
+    @idempotent_create
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ScoreEntryCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -43,6 +43,7 @@ from appraisal.transfers import year_transfers
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.selectors import access_for, require_role, units_visible_to
 
 PAGE_SIZE = 25
@@ -81,6 +82,7 @@ def procedure_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_form
 def procedure_open_view(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
     period = get_object_or_404(_years(), key=request.POST.get("period") or "")
@@ -156,6 +158,7 @@ def finalize_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_form
 def notice_open_view(request: AuthedRequest, pk: int) -> HttpResponse:
     procedure = procedure_of(request, pk)
     form = NoticeOpenForm(request.POST)

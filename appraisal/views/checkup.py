@@ -25,6 +25,7 @@ from appraisal.services import checkup as svc
 from appraisal.services.checkup import min_response_rate
 from common.errors import ApplicationError
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.selectors import access_for
 
 PAGE_SIZE = 25
@@ -51,6 +52,7 @@ def checkup_round_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def checkup_round_create(request: AuthedRequest) -> HttpResponse:
     _manager(request)
     form = RoundOpenForm(request.POST or None)
@@ -90,6 +92,7 @@ def checkup_round_detail(request: AuthedRequest, key: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_form
 def checkup_assign_defaults(request: AuthedRequest, key: str) -> HttpResponse:
     checkup = _round(request, key)
     form = AssignDefaultsForm(request.POST, user=request.user)
@@ -107,6 +110,7 @@ def checkup_assign_defaults(request: AuthedRequest, key: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_form
 def checkup_assign(request: AuthedRequest, key: str) -> HttpResponse:
     checkup = _round(request, key)
     form = AssignRaterForm(request.POST, user=request.user)

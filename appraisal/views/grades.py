@@ -24,6 +24,7 @@ from appraisal.services import grades as svc
 from appraisal.services.registration import registration_export_start
 from common.errors import ApplicationError
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.models import OrgUnit
 from org.selectors import access_for, require_role, units_by_code, units_visible_to
 
@@ -145,6 +146,7 @@ def grades_confirm(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_form
 def grades_quota(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
     period = _year(request.POST.get("period"))
@@ -190,6 +192,7 @@ def exports(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_form
 def export_start(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
     form = ExportStartForm(request.POST, units=_export_units(request))
@@ -205,8 +208,8 @@ def export_start(request: AuthedRequest) -> HttpResponse:
             if request.htmx:
                 return render(request, "appraisal/grades/_export_progress.html", {"job": job})
             return redirect(reverse("appraisal:exports") + f"?job={job.pk}")
-    if request.htmx:
-        return render(request, "appraisal/grades/_export_form.html", {"form": form})
+    if request.htmx:  # a refusal is a 4xx to htmx (swapped in all the same): nothing was started
+        return render(request, "appraisal/grades/_export_form.html", {"form": form}, status=422)
     return _render_exports(request, form=form)
 
 

@@ -19,6 +19,7 @@ from appraisal.services.procedure import is_org_over
 from common.filters import as_id
 from common.forms import form_submit
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.models import Official
 from org.selectors import access_for
 
@@ -73,6 +74,7 @@ def notice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_form
 def objection_file_view(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     candidates = {c.pk: c for c in _candidates(notice)}

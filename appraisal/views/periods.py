@@ -18,6 +18,7 @@ from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
 from appraisal.services.periods import period_close, period_get_or_create, period_publish, period_reopen
 from common.errors import ApplicationError
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.selectors import require_role
 
 PAGE_SIZE = 25
@@ -32,6 +33,7 @@ def _period(request: AuthedRequest, key: str) -> AppraisalPeriod:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def period_list(request: AuthedRequest) -> HttpResponse:
     """All periods, newest first, with a form to create one by its key."""
     require_role(request.user, "org")

@@ -17,6 +17,7 @@ from appraisal.models import Component, Scheme, ScoreRule
 from appraisal.services.schemes import is_default_scheme, rule_save, scheme_delete, scheme_save
 from common.errors import ApplicationError
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.selectors import require_role
 
 PAGE_SIZE = 25
@@ -72,6 +73,7 @@ def _scheme_form(request: AuthedRequest, scheme: Scheme | None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def scheme_create(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
     return _scheme_form(request, None)
@@ -118,6 +120,7 @@ def _rule_form(request: AuthedRequest, rule: ScoreRule | None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def rule_create(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
     return _rule_form(request, None)

@@ -26,6 +26,7 @@ from appraisal.services.entries import can_manage_entries, entry_add, entry_dele
 from appraisal.services.periods import period_existing
 from common.errors import ApplicationError
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.models import Official
 from org.selectors import access_for, officials_visible_to, require_role
 
@@ -186,6 +187,7 @@ def _chosen_official(officials: Any, value: Any) -> Official | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def entry_add_view(request: AuthedRequest) -> HttpResponse:
     """Record a bonus or deduction for an official in scope, with a reason (heads, organization department)."""
     require_role(request.user, *selectors.MANAGER_ROLES)

@@ -26,6 +26,7 @@ from appraisal.services.grades import grades_visible_to
 from appraisal.services.procedure import is_org_over
 from common.forms import form_submit
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.models import Official
 from org.selectors import access_for, require_role
 
@@ -117,6 +118,7 @@ def grade_notice_sign_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_form
 def review_request_view(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     form = ReasonForm(request.POST)
@@ -128,6 +130,7 @@ def review_request_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_form
 def appeal_file_view(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     form = AppealForm(request.POST)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from common.filters import IdFilter, YearFilter
+from common.idempotency import idempotent_create
 from discipline import selectors
 from discipline import serializers as s
 from discipline.api._common import _missing, _parse, _user
@@ -55,6 +56,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def _answer(self, appeal: Appeal, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=appeal.pk)).data, status=code)
 
+    @idempotent_create
     @extend_schema(request=s.AppealInputSerializer, responses={201: s.AppealSerializer})
     def create(self, request: Request) -> Response:
         values = _parse(s.AppealInputSerializer, request)

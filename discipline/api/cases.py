@@ -22,6 +22,7 @@ from rest_framework.routers import BaseRouter
 from rest_framework.serializers import BaseSerializer
 
 from common.filters import IdFilter, YearFilter
+from common.idempotency import idempotent_create
 from discipline import selectors
 from discipline import serializers as s
 from discipline.api._common import _missing, _parse, _user
@@ -127,6 +128,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             values["investigator"] = investigator
         return {**values, **resolved}
 
+    @idempotent_create
     @extend_schema(request=s.CaseInputSerializer, responses={201: s.CaseDetailSerializer})
     def create(self, request: Request) -> Response:
         values = self._resolve(_parse(s.CaseInputSerializer, request))
@@ -164,6 +166,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = case_svc.case_transition(by=_user(request), case=case, to=values["to"], comment=values["comment"])
         return self._answer(case)
 
+    @idempotent_create
     @extend_schema(request={"multipart/form-data": s.AttachmentInputSerializer},
                    responses={201: s.AttachmentSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])

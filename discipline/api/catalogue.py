@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.idempotency import idempotent_create
 from discipline import selectors
 from discipline import serializers as s
 from discipline.api._common import _parse, _user
@@ -41,6 +42,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             return DisciplineRule.objects.none()
         return DisciplineRule.objects.order_by("code")
 
+    @idempotent_create
     @extend_schema(request=s.RuleInputSerializer, responses={201: s.RuleSerializer})
     def create(self, request: Request) -> Response:
         values = _parse(s.RuleInputSerializer, request)

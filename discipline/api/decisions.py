@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from common.filters import IdFilter, YearFilter
+from common.idempotency import idempotent_create
 from discipline import selectors
 from discipline import serializers as s
 from discipline.api._common import _missing, _parse, _user
@@ -50,6 +51,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self) -> QuerySet[Decision]:
         return selectors.decisions_visible_to(_user(self.request)).order_by("-effective_date", "-id")
 
+    @idempotent_create
     @extend_schema(request=s.DecisionInputSerializer, responses={201: s.DecisionSerializer})
     def create(self, request: Request) -> Response:
         values = _parse(s.DecisionInputSerializer, request)

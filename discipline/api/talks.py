@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from common.filters import IdFilter, YearFilter
+from common.idempotency import idempotent_create
 from discipline import selectors
 from discipline import serializers as s
 from discipline.api._common import _missing, _parse, _user
@@ -50,6 +51,7 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def _answer(self, talk: Talk, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=talk.pk)).data, status=code)
 
+    @idempotent_create
     @extend_schema(request=s.TalkInputSerializer, responses={201: s.TalkSerializer})
     def create(self, request: Request) -> Response:
         values = _parse(s.TalkInputSerializer, request)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from common.filters import IdFilter, YearFilter
+from common.idempotency import idempotent_create
 from discipline import selectors
 from discipline import serializers as s
 from discipline.api._common import _parse, _user
@@ -65,6 +66,7 @@ class ToleranceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def _answer(self, request_: ToleranceRequest, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=request_.pk)).data, status=code)
 
+    @idempotent_create
     @extend_schema(request=s.ToleranceInputSerializer, responses={201: s.ToleranceSerializer})
     def create(self, request: Request) -> Response:
         values = _parse(s.ToleranceInputSerializer, request)

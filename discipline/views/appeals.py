@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from discipline.forms_cases import AppealDecideForm
 from discipline.forms_records import AppealForm
 from discipline.selectors import appeals_visible_to, cases_visible_to, decisions_visible_to
@@ -23,6 +24,7 @@ from org.selectors import access_for
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def appeal_create(request: AuthedRequest, pk: int) -> HttpResponse:
     """The subject's appeal against their decision (only they may file it)."""
     decision = get_object_or_404(decisions_visible_to(request.user), pk=pk)

@@ -21,6 +21,7 @@ from common.errors import ApplicationError
 from common.filters import YEAR_MAX, YEAR_MIN, as_id, as_int
 from common.forms import show_error
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from discipline.forms_cases import (
     AppealDecideForm,
     AttachmentForm,
@@ -140,6 +141,7 @@ def _rules_context(form: CaseForm) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def case_create(request: AuthedRequest) -> HttpResponse:
     """Register (立案) a case: discipline inspection only."""
     require_role(request.user, Role.DISCIPLINE)
@@ -279,6 +281,7 @@ def case_transition_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_form
 def attachment_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     case = _case_or_404(request, pk)
     form = AttachmentForm(request.POST, request.FILES)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from discipline.forms_records import KindForm, RuleForm
 from discipline.models import DecisionKind, DisciplineRule, RuleCategory
 from discipline.selectors import CASE_ROLES, can_edit_catalogue
@@ -41,6 +42,7 @@ def rule_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def rule_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     _editor_only(request)
     rule = get_object_or_404(DisciplineRule, pk=pk) if pk is not None else None

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from discipline.forms_cases import DecisionForm
 from discipline.selectors import cases_visible_to
 from discipline.services.decisions import decision_record
@@ -20,6 +21,7 @@ from discipline.views.cases import render_case
 
 @login_required
 @require_POST
+@idempotent_form
 def decision_create(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(cases_visible_to(request.user), pk=pk)
     form = DecisionForm(request.POST, subjects=case.subjects.all())

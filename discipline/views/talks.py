@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from discipline.forms_cases import case_units
 from discipline.forms_records import FollowUpForm, TalkForm
 from discipline.models import TalkKind, TalkOccasion
@@ -49,6 +50,7 @@ def _talk_form(request: AuthedRequest, *args: Any, **kwargs: Any) -> TalkForm:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def talk_create(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, *CASE_ROLES)
     if request.method == "POST":

@@ -18,6 +18,7 @@ from common.errors import ApplicationError
 from common.filters import as_id
 from common.forms import show_error
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from discipline.forms_records import RectificationForm, ToleranceDecideForm, ToleranceForm, ToleranceReviewForm
 from discipline.models import Case, Decision, RectificationStatus, ToleranceRequest, ToleranceStatus
 from discipline.selectors import (
@@ -58,6 +59,7 @@ def _target(request: AuthedRequest) -> tuple[Case, Official, Decision | None]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def tolerance_create(request: AuthedRequest) -> HttpResponse:
     case, official, decision = _target(request)
     form = ToleranceForm(request.POST or None)

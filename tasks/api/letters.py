@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.idempotency import idempotent_create
 from org.models import Official, OrgUnit, User
 from org.selectors import officials_visible_to
 from tasks.forms_letters import units_issuable_by
@@ -99,6 +100,7 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return svc.letters_for_list(user, tab=tab if tab in svc.LIST_TABS else "all").select_related(  # type: ignore[arg-type]
             "replied_by", "issuer_signed_by", "recipient_signed_by")
 
+    @idempotent_create
     @extend_schema(request=LetterIssueSerializer, responses={201: LetterSerializer})
     def create(self, request: Request) -> Response:
         data = self._parse(LetterIssueSerializer, request)

@@ -19,6 +19,7 @@ from rest_framework.routers import BaseRouter
 
 from common.errors import ApplicationError
 from common.filters import IdFilter
+from common.idempotency import idempotent_create
 from org.models import Official, User
 from org.selectors import access_for
 from tasks import selectors
@@ -146,6 +147,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         fresh = self.get_queryset().get(pk=report.pk)
         return Response(ReportSerializer(fresh).data, status=code)
 
+    @idempotent_create
     def create(self, request: Request) -> Response:
         data = ReportWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)

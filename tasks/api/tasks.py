@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from common.filters import IdFilter
+from common.idempotency import idempotent_create
 from tasks.forms_tasks import TaskFilter
 from tasks.models import Task, WeeklyUpdate
 from tasks.selectors import tasks_managed_by, tasks_visible_to, weekly_updates_visible_to
@@ -49,6 +50,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def _answer(self, task: Task, code: int = status.HTTP_200_OK) -> Response:
         return Response(TaskSerializer(self.get_queryset().get(pk=task.pk)).data, status=code)
 
+    @idempotent_create
     @extend_schema(request=TaskInputSerializer, responses={201: TaskSerializer})
     def create(self, request: Request) -> Response:
         data = TaskInputSerializer(data=request.data, context={"request": request})
@@ -108,6 +110,7 @@ class WeeklyUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self) -> QuerySet[WeeklyUpdate]:
         return weekly_updates_visible_to(self.request.user).order_by("-week", "task_id")
 
+    @idempotent_create
     @extend_schema(request=WeeklyUpdateInputSerializer, responses={201: WeeklyUpdateSerializer})
     def create(self, request: Request) -> Response:
         data = WeeklyUpdateInputSerializer(data=request.data)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.errors import ApplicationError
 from common.filters import as_id
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.models import User
 from tasks.forms_letters import LetterIssueForm, LetterReplyForm
 from tasks.models import LetterStatus, SupervisionLetter
@@ -137,6 +138,7 @@ def letter_sign(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def letter_create(request: AuthedRequest) -> HttpResponse:
     """Issue a letter (organization department or a head). Choosing a unit reloads the official and task lists."""
     if not svc.can_issue_letters(request.user):

@@ -22,6 +22,7 @@ from common.errors import ApplicationError
 from common.excel import XLSX_CONTENT_TYPE
 from common.filters import as_id
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.models import Official, OrgUnit
 from org.selectors import access_for, officials_visible_to, require_role, units_visible_to
 from tasks import excel
@@ -303,6 +304,7 @@ def _task_form(request: AuthedRequest, *, data: Any = None, initial: dict[str, A
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def task_create(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, *MANAGER_ROLES)
     initial: dict[str, Any] = {}
@@ -371,6 +373,7 @@ def task_export(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def task_import(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, *MANAGER_ROLES)
     form = TaskImportForm(request.POST or None, request.FILES or None)

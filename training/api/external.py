@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from common.filters import as_int
+from common.idempotency import idempotent_create
 from org.models import Official, User
 from org.selectors import access_for, officials_visible_to
 from training.models import ExternalTraining
@@ -73,6 +74,7 @@ class ExternalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         wanted = self.request.query_params.get("status")
         return qs.filter(status=wanted) if wanted else qs.order_by("-started_on", "id")
 
+    @idempotent_create
     @extend_schema(request=ExternalSubmitSerializer, responses={201: ExternalSerializer})
     def create(self, request: Request) -> Response:
         data = self._parse(ExternalSubmitSerializer, request)

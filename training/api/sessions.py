@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from common.filters import IdFilter
+from common.idempotency import idempotent_create
 from org.models import RankLevel, User
 from org.selectors import officials_visible_to, units_visible_to
 from training import selectors
@@ -126,6 +127,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return selectors.sessions_visible_to(_user(self.request)).prefetch_related("audience_units").order_by(
             "-starts_at", "id")
 
+    @idempotent_create
     @extend_schema(request=SessionWriteSerializer, responses={201: SessionSerializer})
     def create(self, request: Request) -> Response:
         data = SessionWriteSerializer(data=request.data)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.errors import ApplicationError
 from common.filters import as_int
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.models import Official, OrgUnit, RankLevel
 from org.selectors import access_for, officials_visible_to, require_role, units_visible_to
 from training.forms_external import ExternalForm, ReturnForm, TargetForm
@@ -56,6 +57,7 @@ def _years() -> list[int]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def mine(request: AuthedRequest) -> HttpResponse:
     """My training: hours against the target, my sessions, external records, lectures; submit a record."""
     official = Official.objects.select_related("unit").filter(user=request.user).first()

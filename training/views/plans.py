@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from common.errors import ApplicationError
 from common.filters import as_int
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.selectors import require_role
 from training.forms_plans import StudyPlanForm
 from training.models import TrainingSession
@@ -68,6 +69,7 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def plan_create(request: AuthedRequest) -> HttpResponse:
     """Create a unit's study plan for a year (heads and the organization department over the unit)."""
     require_role(request.user, *ORGANISER_ROLES)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.errors import ApplicationError
 from common.excel import XLSX_CONTENT_TYPE
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.models import Official
 from org.selectors import access_for
 from tasks.forms_reports import parse_month
@@ -81,6 +82,7 @@ def _session_kwargs(data: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def session_create(request: AuthedRequest) -> HttpResponse:
     if not svc.can_organise_any(request.user):
         raise Http404

@@ -21,6 +21,7 @@ from appraisal.selectors_annual import notices_visible_to, objections_visible_to
 from appraisal.services import notices as notice_svc
 from common.errors import ApplicationError
 from common.filters import query_id
+from common.idempotency import idempotent_create
 
 
 @extend_schema_view(list=extend_schema(parameters=[YEAR, UNIT]))
@@ -38,6 +39,7 @@ class PublicNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         ).order_by("-starts_on", "-id")
         return year_unit_filter(qs, self.request, procedure="procedure__") if self.action == "list" else qs
 
+    @idempotent_create
     @extend_schema(request={"application/json": s.ObjectionFileSerializer,
                             "multipart/form-data": s.ObjectionFileSerializer},
                    responses={201: s.ObjectionSerializer, 400: REFUSED})

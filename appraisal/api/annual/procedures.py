@@ -21,6 +21,7 @@ from appraisal.services import notices as notice_svc
 from appraisal.services import procedure as procedure_svc
 from appraisal.services import summaries as summary_svc
 from common.filters import query_id
+from common.idempotency import idempotent_create
 
 REFUSED = OpenApiResponse(description="Refused by the rules: `{code, message, fields?}`, e.g. `wrong_stage`.")
 YEAR = OpenApiParameter("year", str, description="The year's period key, e.g. 2025.")
@@ -49,6 +50,7 @@ class ProcedureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         fresh = self.get_queryset().get(pk=procedure.pk)
         return Response({**s.AnnualProcedureDetailSerializer(fresh).data, **extra}, status=code)
 
+    @idempotent_create
     @extend_schema(request=s.AnnualProcedureOpenSerializer,
                    responses={201: s.AnnualProcedureDetailSerializer, 400: REFUSED})
     def create(self, request: Request) -> Response:
@@ -70,6 +72,7 @@ class ProcedureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def submit_proposals(self, request: Request, pk: str | None = None) -> Response:
         return self._answer(procedure_svc.proposals_submit(procedure=self.get_object(), by=user_of(request)))
 
+    @idempotent_create
     @extend_schema(request=s.NoticeOpenSerializer, responses={201: s.PublicNoticeSerializer, 400: REFUSED},
                    description="Post the confirmed 优秀 candidates (the first notice, or one for replacements); it "
                                "lasts the configured number of working days. Answers with the notice.")

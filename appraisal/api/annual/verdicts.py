@@ -20,6 +20,7 @@ from appraisal.services import finalize as finalize_svc
 from appraisal.services import reviews as review_svc
 from appraisal.services.grades import grades_visible_to
 from common.errors import ApplicationError
+from common.idempotency import idempotent_create
 from org.models import User
 
 
@@ -76,6 +77,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         qs = reviews_visible_to(user_of(self.request)).order_by("-requested_at", "-id")
         return year_unit_filter(qs, self.request, procedure="grade__") if self.action == "list" else qs
 
+    @idempotent_create
     @extend_schema(request=s.GradeReviewRequestSerializer, responses={201: s.GradeReviewSerializer, 400: REFUSED})
     def create(self, request: Request) -> Response:
         data = parse(s.GradeReviewRequestSerializer, request)
@@ -110,6 +112,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         qs = appeals_visible_to(user_of(self.request)).order_by("-filed_on", "-id")
         return year_unit_filter(qs, self.request, procedure="grade__") if self.action == "list" else qs
 
+    @idempotent_create
     @extend_schema(request=s.GradeAppealFileSerializer, responses={201: s.GradeAppealSerializer, 400: REFUSED})
     def create(self, request: Request) -> Response:
         data = parse(s.GradeAppealFileSerializer, request)

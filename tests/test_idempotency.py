@@ -1,0 +1,499 @@
+"""Creates happen once (issue 14, item 7): a create form sent again — double click, back button — or an API create
+retried with its Idempotency-Key makes one record, and the repeat gets the first submission's answer.
+
+Here, in sequence: the four forms of the report (a bonus, a supervision letter, a task, an external training
+record), a refused form that keeps its token, an error message on the way out, htmx, the API (replay, another body,
+a refusal, expiry, multipart). And the two lists that keep it so: every page view that answers a POST either uses
+the mechanism or says why it need not (with its form's template carrying the token), and every API create in the
+schema honours the header. The same requests at once, against the live server: tests/test_idempotency_parallel.py.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from appraisal.models import AnnualProcedure, ExportJob, ScoreEntry
+from appraisal.periods import MONTH, period_key_for
+from appraisal.services.grades import grades_propose
+from common.idempotency import FORM_FIELD, HEADER
+from common.models import IdempotencyKey
+from tasks.models import SupervisionLetter, Task
+from tests.appraisal.conftest_grades import staff_in
+from tests.files import pdf_bytes, png_bytes
+from training.models import ExternalTraining
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+FUTURE = (TODAY + timedelta(days=10)).isoformat()
+TOKEN = re.compile(rf'name="{FORM_FIELD}" value="([^"]+)"')
+ALREADY = "This form was already submitted; this is what the first submission led to."
+
+
+def token_of(client: Client, url: str) -> str:
+    """The one-time token of the form on the page at ``url``, as a browser would send it back."""
+    page = client.get(url)
+    assert page.status_code == 200
+    found = TOKEN.findall(page.content.decode())
+    assert len(found) == 1, found
+    return found[0]
+
+
+def said(response: Any) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+# -- the four forms of the report --------------------------------------------------------------------------------
+
+def _entry(county: Any) -> dict[str, Any]:
+    from tests.factories import period
+
+    period(period_key_for(MONTH, TODAY))  # the organization department opened the month
+    return {"official": county.staff_official.pk, "rule": "innovation", "points": "2", "reason": "提出创新建议",
+            "occurred_on": TODAY.isoformat()}
+
+
+def _letter(county: Any) -> dict[str, Any]:
+    return {"recipient_unit": county.culture_tourism.pk, "recipient_official": county.staff_official.pk,
+            "title": "关于加快项目进度的督办函", "content": "请加快进度。", "reply_deadline": FUTURE, "number": ""}
+
+
+def _task(county: Any) -> dict[str, Any]:
+    return {"title": "乡村旅游节", "unit": "WL02", "responsible": county.staff_official.staff_number,
+            "source": "own_key", "kind": "ad_hoc", "start_date": TODAY.isoformat(), "deadline": FUTURE,
+            "weight": "1", "milestones": ""}
+
+
+def _external(county: Any) -> dict[str, Any]:
+    return {"title": "网络学院专题", "provider": "干部网络学院", "started_on": "2025-05-01",
+            "ended_on": "2025-05-02", "hours": "6", "certificate": SimpleUploadedFile("c.pdf", pdf_bytes())}
+
+
+# url name, who submits it (a County attribute), the form's data, what it creates
+REPORTED: dict[str, tuple[str, Callable[[Any], dict[str, Any]], type[Model]]] = {
+    "appraisal:entry_add": ("head", _entry, ScoreEntry),
+    "tasks:letter_create": ("head", _letter, SupervisionLetter),
+    "tasks:task_create": ("head", _task, Task),
+    "training:mine": ("staff", _external, ExternalTraining),
+}
+
+
+@pytest.mark.parametrize("name", REPORTED)
+def test_a_form_sent_twice_creates_once_and_the_repeat_leads_to_the_first_result(county, client_for, name):
+    who, data, model = REPORTED[name]
+    client = client_for(getattr(county, who))
+    url = reverse(name)
+    token = token_of(client, url)
+    assert token != token_of(client, url)  # every page shows a new token
+
+    first = client.post(url, {**data(county), FORM_FIELD: token})
+    assert first.status_code == 302, first.content.decode()[:2000]
+    again = client.post(url, {**data(county), FORM_FIELD: token})  # the back button, a double click
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert model._default_manager.count() == 1
+    assert said(again)[-1] == gettext(ALREADY)
+    # A new page is a new form: it creates again.
+    assert client.post(url, {**data(county), FORM_FIELD: token_of(client, url)}).status_code == 302
+    assert model._default_manager.count() == 2
+
+
+def test_a_refused_form_keeps_its_token_and_the_corrected_one_goes_through(county, client_for):
+    client = client_for(county.head)
+    url = reverse("tasks:letter_create")
+    token = token_of(client, url)
+    refused = client.post(url, {**_letter(county), "reply_deadline": "2020-01-01", FORM_FIELD: token})
+    assert refused.status_code == 200 and refused.context["form"].errors  # the service refused a past deadline
+    assert not IdempotencyKey.objects.exists()
+    assert TOKEN.search(refused.content.decode())  # the form shown again still has a token
+    done = client.post(url, {**_letter(county), FORM_FIELD: token})
+    assert done.status_code == 302 and SupervisionLetter.objects.count() == 1
+    assert IdempotencyKey.objects.get().location == done["Location"]
+
+
+def test_a_refusal_said_on_the_way_out_keeps_the_token(county, client_for):
+    """Opening a unit's year redirects in both cases; refused, it says why in an error message."""
+    from tests.factories import period
+
+    period("2026")
+    client = client_for(county.orgadmin)
+    data = {"period": "2026", "unit": "WL", FORM_FIELD: "t" * 32}
+    refused = client.post(reverse("appraisal:procedure_open"), data)  # no grades proposed yet
+    assert refused.status_code == 302 and not AnnualProcedure.objects.exists()
+    staff_in(county.culture_office, county.culture, [90, 80])
+    grades_propose(period=period("2026"), by=county.orgadmin)
+    opened = client.post(reverse("appraisal:procedure_open"), data)
+    procedure = AnnualProcedure.objects.get()
+    assert opened["Location"] == reverse("appraisal:procedure_detail", args=[procedure.pk])
+    assert client.post(reverse("appraisal:procedure_open"), data)["Location"] == opened["Location"]
+
+
+def test_htmx_gets_the_first_result_as_a_client_redirect(county, client_for, django_capture_on_commit_callbacks):
+    """The export form is htmx: its answer is the progress bar (a 2xx), its refusals 422; a repeat reloads the
+    exports page instead of starting a second export."""
+    from tests.factories import period
+
+    staff_in(county.culture_office, county.culture, [90, 80])
+    period("2026-10")
+    client = client_for(county.orgadmin)
+    url = reverse("appraisal:export_start")
+    token = token_of(client, reverse("appraisal:exports"))
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/appraisal/grades/exports/"}
+    refused = client.post(url, {"period": "2026-10", FORM_FIELD: token}, **htmx)  # no scorecards that month
+    assert refused.status_code == 422 and not ExportJob.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url, {"period": "2026", FORM_FIELD: token}, **htmx)
+    assert started.status_code == 200 and b'data-testid="export-progress"' in started.content
+    again = client.post(url, {"period": "2026", FORM_FIELD: token}, **htmx)
+    assert again.status_code == 200 and again["HX-Redirect"] == "/appraisal/grades/exports/"
+    assert ExportJob.objects.count() == 1
+
+
+def test_tokens_are_per_user_and_forgotten_after_the_ttl(county, client_for):
+    url = reverse("tasks:letter_create")
+    token = "x" * 32
+    head = client_for(county.head)
+    assert head.post(url, {**_letter(county), FORM_FIELD: token}).status_code == 302
+    # Someone else's form with the same token is theirs.
+    assert client_for(county.orgadmin).post(url, {**_letter(county), FORM_FIELD: token}).status_code == 302
+    assert SupervisionLetter.objects.count() == 2
+    # A day later the token is forgotten (and purged when its user next submits).
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS,
+                                                                        minutes=1))
+    assert head.post(url, {**_letter(county), FORM_FIELD: token}).status_code == 302
+    assert SupervisionLetter.objects.count() == 3
+    assert IdempotencyKey.objects.filter(user=county.head).count() == 1  # the old one went
+    assert IdempotencyKey.objects.filter(user=county.orgadmin).count() == 1  # not its user's: kept till then
+
+
+def test_a_form_without_a_token_is_served_as_before(county, client_for):
+    """A page rendered before an upgrade has no token: its submission still goes through, unprotected."""
+    client = client_for(county.head)
+    for _twice in (1, 2):
+        assert client.post(reverse("tasks:letter_create"), _letter(county)).status_code == 302
+    assert SupervisionLetter.objects.count() == 2 and not IdempotencyKey.objects.exists()
+
+
+# -- the API -----------------------------------------------------------------------------------------------------
+
+def api(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def entry_body(county: Any, **changes: Any) -> dict[str, Any]:
+    from tests.factories import period
+
+    key = period_key_for(MONTH, TODAY)
+    period(key)
+    return {"official": county.staff_official.pk, "period": key, "rule": "innovation", "points": "2",
+            "reason": "提出创新建议", **changes}
+
+
+def test_an_api_create_repeated_with_its_key_answers_the_first_response(county):
+    client = api(county.head)
+    key = str(uuid.uuid4())
+    first = client.post("/api/v1/score-entries/", entry_body(county), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first
+    again = client.post("/api/v1/score-entries/", entry_body(county), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.content == first.content and ScoreEntry.objects.count() == 1
+    # Without a key, or with a new one, it is a new entry.
+    assert client.post("/api/v1/score-entries/", entry_body(county), format="json").status_code == 201
+    assert client.post("/api/v1/score-entries/", entry_body(county), format="json",
+                       HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())).status_code == 201
+    assert ScoreEntry.objects.count() == 3
+    # The key is the caller's: another user's same key is another request.
+    assert api(county.orgadmin).post("/api/v1/score-entries/", entry_body(county), format="json",
+                                     HTTP_IDEMPOTENCY_KEY=key).status_code == 201
+    assert ScoreEntry.objects.count() == 4
+
+
+def test_the_same_key_with_another_request_is_a_422(county):
+    client = api(county.head)
+    key = "order-2026-0001"
+    assert client.post("/api/v1/score-entries/", entry_body(county), format="json",
+                       HTTP_IDEMPOTENCY_KEY=key).status_code == 201
+    other = client.post("/api/v1/score-entries/", entry_body(county, points="3"), format="json",
+                        HTTP_IDEMPOTENCY_KEY=key)
+    assert other.status_code == 422
+    assert other.json() == {"code": "idempotency_key_reused", "message": other.json()["message"]}
+    assert other.json()["message"]
+    elsewhere = client.post("/api/v1/tasks/", {"title": "x"}, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert elsewhere.status_code == 422 and ScoreEntry.objects.count() == 1 and not Task.objects.exists()
+    # The same body with its fields in another order is the same request.
+    reordered = dict(reversed(list(entry_body(county).items())))
+    assert client.post("/api/v1/score-entries/", reordered, format="json",
+                       HTTP_IDEMPOTENCY_KEY=key)["Idempotent-Replayed"] == "true"
+
+
+def test_a_refused_api_request_keeps_no_answer(county):
+    client = api(county.head)
+    key = str(uuid.uuid4())
+    refused = client.post("/api/v1/score-entries/", entry_body(county, points="9"), format="json",
+                          HTTP_IDEMPOTENCY_KEY=key)  # outside the rule's range
+    assert refused.status_code == 400 and not IdempotencyKey.objects.exists()
+    done = client.post("/api/v1/score-entries/", entry_body(county), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert done.status_code == 201 and ScoreEntry.objects.count() == 1
+
+
+def test_keys_expire_and_must_be_well_formed(county):
+    client = api(county.head)
+    key = str(uuid.uuid4())
+    client.post("/api/v1/score-entries/", entry_body(county), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS,
+                                                                        minutes=1))
+    later = client.post("/api/v1/score-entries/", entry_body(county), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert later.status_code == 201 and "Idempotent-Replayed" not in later and ScoreEntry.objects.count() == 2
+    for bad in ("k" * 256, "中文键", "two words"):
+        answer = client.post("/api/v1/score-entries/", entry_body(county), format="json", HTTP_IDEMPOTENCY_KEY=bad)
+        assert answer.status_code == 400 and answer.json()["fields"] == {HEADER: [answer.json()["message"]]}
+    assert ScoreEntry.objects.count() == 2
+
+
+def test_a_multipart_create_is_the_same_request_only_with_the_same_file(county, client_for):
+    client = client_for(county.staff)
+    url = reverse("external-training-list")
+    fields = {"title": "党校", "provider": "市委党校", "started_on": "2025-06-01", "ended_on": "2025-06-05",
+              "hours": "20"}
+    key = str(uuid.uuid4())
+
+    def send(content: bytes, name: str = "c.pdf") -> Any:
+        return client.post(url, {**fields, "certificate": SimpleUploadedFile(name, content)},
+                           HTTP_IDEMPOTENCY_KEY=key)
+
+    first = send(pdf_bytes())
+    assert first.status_code == 201, first.content
+    assert send(pdf_bytes())["Idempotent-Replayed"] == "true"
+    assert send(png_bytes(), "c.png").status_code == 422
+    assert ExternalTraining.objects.count() == 1
+
+
+# -- nothing forgets it -----------------------------------------------------------------------------------------
+
+METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
+# The page views that answer a POST without making a record a repeat would make again: each changes a record in
+# place, moves it on (a repeat is refused by its new status), removes one, starts a job refused while it runs, or
+# signs in. A new POST view goes either here, with its reason, or behind @idempotent_form.
+NOT_CREATES = {
+    "org:calendar": "sets a day or imports the year: upserts by date",
+    "org:calendar_day_delete": "removes",
+    "tasks:task_edit": "edits in place",
+    "tasks:task_weekly_update": "one update per task and week (upsert)",
+    "tasks:task_progress": "edits in place",
+    "tasks:task_loop_advance": "moves on",
+    "tasks:task_cancel": "moves on",
+    "tasks:milestone_done": "moves on",
+    "tasks:report_edit": "the month's one report (upsert)",
+    "tasks:report_autosave": "the month's one report (upsert)",
+    "tasks:report_return": "moves on",
+    "tasks:report_approve": "moves on",
+    "tasks:report_publish": "moves on",
+    "tasks:letter_reply": "moves on",
+    "tasks:letter_sign": "moves on",
+    "appraisal:entry_delete": "removes",
+    "appraisal:period_rollup": "starts a job, refused while one runs",
+    "appraisal:period_close": "moves on",
+    "appraisal:period_publish": "moves on",
+    "appraisal:period_reopen": "moves on",
+    "appraisal:summaries_close": "moves on",
+    "appraisal:proposals_submit": "moves on",
+    "appraisal:procedure_finalize": "moves on",
+    "appraisal:comment_edit": "edits in place",
+    "appraisal:summary_mine": "the year's one summary (upsert)",
+    "appraisal:summary_autosave": "the year's one summary (upsert)",
+    "appraisal:summary_return": "moves on",
+    "appraisal:summary_oral": "moves on",
+    "appraisal:objection_detail": "moves on (the finding)",
+    "appraisal:grade_notice_sign": "moves on",
+    "appraisal:review_detail": "moves on (the decision)",
+    "appraisal:appeal_record": "moves on (the outcome)",
+    "appraisal:checkup_rate": "the rater's one rating (moves on)",
+    "appraisal:checkup_excuse": "moves on",
+    "appraisal:checkup_compute": "recomputes in place",
+    "appraisal:checkup_close": "moves on",
+    "appraisal:grades_propose": "proposes in place (upsert per official)",
+    "appraisal:grades_confirm": "moves on",
+    "appraisal:scheme_edit": "edits in place",
+    "appraisal:scheme_delete": "removes",
+    "appraisal:rule_edit": "edits in place",
+    "training:session_edit": "edits in place",
+    "training:attendance_set": "one attendance per official (upsert)",
+    "training:attendance_import": "one attendance per official (upsert)",
+    "training:external_approve": "moves on",
+    "training:external_return": "moves on",
+    "training:targets": "one target per rank level (upsert)",
+    "training:criticism_confirm": "moves on",
+    "training:criticism_dismiss": "moves on",
+    "discipline:case_edit": "edits in place",
+    "discipline:case_transition": "moves on",
+    "discipline:appeal_decide": "moves on",
+    "discipline:tolerance_review": "moves on",
+    "discipline:tolerance_decide": "moves on",
+    "discipline:rectification_done": "moves on",
+    "discipline:talk_detail": "edits the follow-up in place",
+    "discipline:kind_edit": "edits in place",
+    "common:notification_read": "moves on",
+    "common:notification_read_all": "moves on",
+    "login": "signs in",
+    "logout": "signs out",
+    "password_change": "edits in place",
+}
+# Where each create form is: the template whose form posts to the view (action="{% url … %}", or the page's own).
+FORM_TEMPLATES = {
+    "org:official_post_change": "org/official_detail.html",
+    "org:roster_upload": "common/_import_upload.html",
+    "tasks:task_create": "tasks/tasks/task_form.html",
+    "tasks:task_import": "common/_import_upload.html",
+    "tasks:letter_create": "tasks/letters/form.html",
+    "appraisal:entry_add": "appraisal/scores/entry_form.html",
+    "appraisal:period_list": "appraisal/periods/period_list.html",
+    "appraisal:procedure_open": "appraisal/annual/procedure_list.html",
+    "appraisal:notice_open": "appraisal/annual/procedure_detail.html",
+    "appraisal:objection_file": "appraisal/annual/notice_detail.html",
+    "appraisal:review_request": "appraisal/annual/grade_notice.html",
+    "appraisal:appeal_file": "appraisal/annual/grade_notice.html",
+    "appraisal:checkup_round_create": "appraisal/checkup/round_form.html",
+    "appraisal:checkup_assign_defaults": "appraisal/checkup/round_detail.html",
+    "appraisal:checkup_assign": "appraisal/checkup/round_detail.html",
+    "appraisal:grades_quota": "appraisal/grades/grades.html",
+    "appraisal:export_start": "appraisal/grades/_export_form.html",
+    "appraisal:scheme_create": "appraisal/schemes/scheme_form.html",
+    "appraisal:rule_create": "appraisal/schemes/rule_form.html",
+    "training:session_create": "training/sessions/form.html",
+    "training:mine": "training/external/mine.html",
+    "training:plan_create": "training/plans/form.html",
+    "discipline:case_create": "discipline/cases/form.html",
+    "discipline:attachment_upload": "discipline/cases/detail.html",
+    "discipline:decision_create": "discipline/cases/detail.html",
+    "discipline:appeal_create": "discipline/record/appeal_form.html",
+    "discipline:tolerance_create": "discipline/tolerance/form.html",
+    "discipline:talk_create": "discipline/talks/form.html",
+    "discipline:rule_create": "discipline/catalogue/rule_form.html",
+    "discipline:rule_edit": "discipline/catalogue/rule_form.html",
+}
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
+
+
+def page_views(resolver: URLResolver | None = None, namespace: str = "", prefix: str = "") -> Iterator[
+        tuple[str, Callable[..., Any]]]:
+    """Every page view of the URL conf by its name (the API, the admin and the schema are not pages)."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith(("api/", "admin/")):
+            continue
+        if isinstance(entry, URLResolver):
+            inner = ":".join(n for n in (namespace, entry.namespace or "") if n) if entry.namespace else namespace
+            yield from page_views(entry, inner, route)
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}:{entry.name}" if namespace else str(entry.name)), entry.callback
+
+
+def answers_post(view: Callable[..., Any]) -> bool:
+    """Whether a view serves a POST: its method decorator says so, or (without one) its code reads one."""
+    if hasattr(view, "view_class"):
+        return hasattr(view.view_class, "post")
+    layer: Any = view
+    while layer is not None:
+        for cell in getattr(layer, "__closure__", None) or ():
+            allowed = cell.cell_contents
+            if isinstance(allowed, list | tuple | set) and allowed and set(allowed) <= METHODS:
+                return "POST" in allowed
+        layer = getattr(layer, "__wrapped__", None)
+    return "POST" in inspect.getsource(inspect.unwrap(view))
+
+
+def test_every_page_view_that_answers_a_post_is_a_guarded_create_or_says_why_not():
+    views = dict(page_views())
+    assert len(views) > 100
+    posts = {name for name, view in views.items() if answers_post(view)}
+    guarded = {name for name, view in views.items() if getattr(view, "idempotent_form", False)}
+    unexplained = posts - guarded - set(NOT_CREATES)
+    assert not unexplained, f"a POST view that creates needs @idempotent_form (or a reason in NOT_CREATES): " \
+                            f"{sorted(unexplained)}"
+    assert not guarded & set(NOT_CREATES)
+    assert set(NOT_CREATES) <= posts, sorted(set(NOT_CREATES) - posts)  # no stale entries
+    assert guarded == set(FORM_TEMPLATES), "name the template of each create form in FORM_TEMPLATES"
+    for name in ("appraisal:entry_add", "tasks:letter_create", "tasks:task_create", "training:mine"):
+        assert name in guarded
+
+
+@pytest.mark.parametrize("name", sorted(FORM_TEMPLATES))
+def test_every_create_form_carries_the_token(name):
+    source = _template(FORM_TEMPLATES[name])
+    forms = [(attrs, body) for attrs, body in FORM.findall(source) if 'method="post"' in attrs.lower()]
+    url_tag = re.compile(rf"""url ['"]{re.escape(name)}['"]""")
+    posting = [body for attrs, body in forms if url_tag.search(attrs) or "action=" not in attrs]
+    assert posting, f"no form in {FORM_TEMPLATES[name]} posts to {name}"
+    assert all("{% form_token %}" in body for body in posting), f"{FORM_TEMPLATES[name]}: add {{% form_token %}}"
+
+
+def _template(name: str) -> str:
+    path = Path(settings.BASE_DIR) / "templates" / name
+    assert path.exists(), f"no template {name}"
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_api_create_honours_the_idempotency_key():
+    generator = SchemaGenerator()
+    schema = generator.get_schema(request=None, public=True)
+    creates = []
+    for path, _regex, method, view in generator._get_paths_and_endpoints():
+        if method != "POST":
+            continue
+        operation = schema["paths"][path]["post"]
+        if "201" not in operation["responses"]:
+            continue  # a POST that answers 200 changes or moves on a record that exists
+        creates.append(path)
+        handler = getattr(view, view.action)
+        assert getattr(handler, "idempotent_create", False), f"{path}: put @idempotent_create on {view.action}"
+        headers = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+        assert HEADER in headers and "422" in operation["responses"], path
+    assert len(creates) >= 20
+    assert {"/api/v1/score-entries/", "/api/v1/supervision-letters/", "/api/v1/tasks/",
+            "/api/v1/external-training/"} <= set(creates)
+
+
+def test_the_token_costs_the_same_few_statements_however_many_keys_a_user_has(county, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(county.head)
+    url = reverse("tasks:letter_create")
+
+    def statements(token: str | None) -> int:
+        data = _letter(county) if token is None else {**_letter(county), FORM_FIELD: token}
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, data).status_code == 302
+        return len(queries.captured_queries)
+
+    statements(None)  # warm up (the unit tree, the number sequence)
+    plain = statements(None)
+    first = statements("a" * 32)
+    old = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS + 1)
+    IdempotencyKey.objects.bulk_create(IdempotencyKey(user=county.head, kind="form", key=f"{n:032d}", location="/")
+                                       for n in range(60))
+    IdempotencyKey.objects.filter(key__endswith="0").update(created_at=old)
+    many = statements("b" * 32)
+    # The outer atomic (a savepoint in a test) and its release; the purge; a savepoint, the insert and its release;
+    # where it led. However many keys the user has: the purge is one statement.
+    assert first == many == plain + 7
+    assert IdempotencyKey.objects.filter(user=county.head).count() == 60 - 6 + 2
