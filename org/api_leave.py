@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from common.filters import IdFilter, YearFilter
+from common.idempotency import idempotent_create
 from org.models import LeaveKind, LeaveRecord, OrgUnit, User
 from org.selectors import officials_visible_to
 from org.selectors_leave import LEAVE_ROLES, leave_in_year, leave_records_visible_to
@@ -97,6 +98,7 @@ class LeaveRecordViewSet(viewsets.ModelViewSet):
     def _answer(self, record: LeaveRecord, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data, status=code)
 
+    @idempotent_create
     @extend_schema(request=LeaveRecordInputSerializer, responses={201: LeaveRecordSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = LeaveRecordInputSerializer(data=request.data)

@@ -27,6 +27,7 @@ from common.errors import ApplicationError
 from common.filters import as_int
 from common.forms import show_error
 from common.http import AuthedRequest
+from common.idempotency import idempotent_form
 from org.forms_leave import LeaveRecordForm
 from org.models import LeaveKind, LeaveRecord, Official
 from org.selectors import officials_visible_to, require_role, units_visible_to
@@ -53,7 +54,7 @@ def _card(request: AuthedRequest, official: Official, *, form: LeaveRecordForm |
     context = {"official": official, "records": records, "can_manage": can_manage, "form": form if can_manage
                else None, "editing": editing, "notice": notice, "more": len(records) == CARD_ROWS}
     template = "org/leave/_card.html" if request.htmx else "org/leave/official_leave.html"
-    return render(request, template, context, status=status if not request.htmx else 200)
+    return render(request, template, context, status=status)
 
 
 def _done(request: AuthedRequest, official: Official, message: str) -> HttpResponse:
@@ -65,6 +66,7 @@ def _done(request: AuthedRequest, official: Official, message: str) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def official_leave(request: AuthedRequest, pk: int) -> HttpResponse:
     """An official's leave card (GET); ``POST`` records a leave."""
     official = _official(request, pk)

@@ -294,6 +294,21 @@ METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 # place, moves it on (a repeat is refused by its new status), removes one, starts a job refused while it runs, or
 # signs in. A new POST view goes either here, with its reason, or behind @idempotent_form.
 NOT_CREATES = {
+    "appraisal:ballot": "anonymous: each one-time code accepts one ballot (its own once-only rule)",
+    "appraisal:ballot_slash": "the same ballot page, reached from the printed short link",
+    "appraisal:ballot_batch_issue": "answers with the slips (the clear codes exist only in this answer, so it cannot "
+                                    "lead to a stored first result); a second batch shows on the batches page and "
+                                    "can be revoked",
+    "appraisal:ballot_batch_revoke": "a status change",
+    "appraisal:quarterly_answer": "answers an existing request (once: a second answer is refused)",
+    "appraisal:quarterly_confirm": "a status change",
+    "appraisal:quarterly_confirm_unit": "a status change for the unit",
+    "appraisal:quarterly_propose": "upserts the quarter's proposals",
+    "appraisal:quarterly_reconsider": "asks once on an existing grade (a second request is refused)",
+    "appraisal:quarterly_rule": "sets a per-unit switch (upsert)",
+    "appraisal:quarterly_save": "edits a grade in place",
+    "org:leave_delete": "removes",
+    "org:leave_edit": "edits in place",
     "org:calendar": "sets a day or imports the year: upserts by date",
     "org:calendar_day_delete": "removes",
     "tasks:task_edit": "edits in place",
@@ -359,6 +374,7 @@ NOT_CREATES = {
 }
 # Where each create form is: the template whose form posts to the view (action="{% url … %}", or the page's own).
 FORM_TEMPLATES = {
+    "org:official_leave": "org/leave/_card.html",
     "org:official_post_change": "org/official_detail.html",
     "org:roster_upload": "common/_import_upload.html",
     "tasks:task_create": "tasks/tasks/task_form.html",
