@@ -270,6 +270,15 @@ SPECTACULAR_SETTINGS = {
         "SignStatusEnum": "appraisal.models.SignStatus",
         "ReviewOutcomeEnum": "appraisal.models.ReviewOutcome",
         "AppealOutcomeEnum": "appraisal.models.AppealOutcome",
+        # One name for each choice set used under several field names or colliding with another set's name
+        # (drf_spectacular.W001 in ``check --deploy``; tests/api/test_schema_truth.py keeps it clear).
+        "RankLevelEnum": "org.models.RankLevel",
+        "GradeCapEnum": "discipline.models.GradeCap",
+        "DisciplineAppealOutcomeEnum": "discipline.models.AppealOutcome",
+        "TaskKindEnum": "tasks.models.TaskKind",
+        "SessionKindEnum": "training.models.SessionKind",
+        "AttendanceStatusEnum": "training.models.AttendanceStatus",
+        "ExportJobKindEnum": "appraisal.models.ExportJob.Kind",
     },
 }
 

@@ -94,6 +94,8 @@ class KindSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "group", "severity", "months_in_force", "points", "grade_cap", "cap_years",
                   "later_cap", "promotion_bar_months", "is_active"]
         read_only_fields = fields
+        # DRF drops allow_blank from read-only fields; "" (no cap; the same cap later) stays in the enums.
+        extra_kwargs = {"grade_cap": {"allow_blank": True}, "later_cap": {"allow_blank": True}}
 
 
 class KindInputSerializer(serializers.Serializer):

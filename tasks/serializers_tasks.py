@@ -93,7 +93,7 @@ class ProgressInputSerializer(serializers.Serializer):
 class WeeklyUpdateSerializer(serializers.ModelSerializer):
     task_title = serializers.CharField(source="task.title", read_only=True)
     iso_week = serializers.CharField(read_only=True)
-    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    author = serializers.CharField(source="author.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = WeeklyUpdate

@@ -36,7 +36,7 @@ class GradeSerializer(serializers.ModelSerializer):
     official_name = serializers.CharField(source="official.name", read_only=True)
     staff_number = serializers.CharField(source="official.staff_number", read_only=True)
     grade = serializers.ChoiceField(source="current", choices=Grade.choices, read_only=True)
-    confirmed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    confirmed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = GradeDecision
@@ -44,6 +44,8 @@ class GradeSerializer(serializers.ModelSerializer):
                   "score", "proposed", "constraints", "flags", "comment", "head_grade", "head_reason", "final",
                   "override_reason", "confirmed_by", "confirmed_at"]
         read_only_fields = fields
+        # DRF drops allow_blank from read-only fields; "" (none yet) stays in the schema's enum.
+        extra_kwargs = {"head_grade": {"allow_blank": True}, "final": {"allow_blank": True}}
 
 
 class GradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -92,8 +94,8 @@ class GradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 class ExportJobSerializer(serializers.ModelSerializer):
     period = serializers.CharField(source="period.key", read_only=True)
-    unit = serializers.CharField(source="unit.code", read_only=True, default=None)
-    created_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    unit = serializers.CharField(source="unit.code", read_only=True, allow_null=True, default=None)
+    created_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -11,7 +11,6 @@ from typing import Any, cast
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -46,13 +45,14 @@ class ScoreRuleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_field(OpenApiTypes.DECIMAL)
+# A decimal string like the card's other points ("12.50", as DRF writes decimals), or null.
+@extend_schema_field(serializers.DecimalField(max_digits=6, decimal_places=2))
 class ComponentPointsField(serializers.Field):
     """A component's points from ``Scorecard.components``; null when the component had no facts."""
 
     def __init__(self, code: str, **kwargs: Any) -> None:
         self.code = code
-        kwargs.update(source="*", read_only=True)
+        kwargs.update(source="*", read_only=True, allow_null=True)
         super().__init__(**kwargs)
 
     def to_representation(self, value: Scorecard) -> str | None:

@@ -26,7 +26,7 @@ from training.services.external import external_approve, external_return, extern
 
 class ExternalSerializer(serializers.ModelSerializer):
     official_name = serializers.CharField(source="official.name", read_only=True)
-    reviewed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    reviewed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
     certificate_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import DateTimeField
 from common.filters import IdFilter
 from org.models import Official, RankLevel, User
 from org.selectors import units_visible_to
@@ -43,8 +44,8 @@ class SessionSerializer(serializers.ModelSerializer):
 class SessionWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SessionKind.choices)
     title = serializers.CharField(max_length=200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
     hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0)
     place = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
     organiser = serializers.IntegerField()

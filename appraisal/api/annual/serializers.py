@@ -21,6 +21,7 @@ from appraisal.models import (
     ReviewOutcome,
 )
 from appraisal.selectors_annual import procedure_figures
+from common.api import DateTimeField
 from org.models import OrgUnit
 
 # -- procedures ----------------------------------------------------------------------------------------
@@ -99,7 +100,7 @@ class SummaryReturnSerializer(serializers.Serializer):
 
 
 class SummaryOralSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(allow_null=True, help_text="When; null clears the arrangement.")
+    at = DateTimeField(allow_null=True, help_text="When; null clears the arrangement.")
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -204,6 +205,8 @@ class GradeReviewSerializer(serializers.ModelSerializer):
         fields = ["id", "decision", "year", "unit", "official", "official_name", "notice", "reason", "requested_at",
                   "decide_by", "outcome", "previous_grade", "new_grade", "decision_reason", "decided_at"]
         read_only_fields = fields
+        # DRF drops allow_blank from read-only fields; "" (not decided yet) stays in the schema's enums.
+        extra_kwargs = {"outcome": {"allow_blank": True}, "new_grade": {"allow_blank": True}}
 
 
 class GradeReviewRequestSerializer(serializers.Serializer):
@@ -229,6 +232,7 @@ class GradeAppealSerializer(serializers.ModelSerializer):
         fields = ["id", "decision", "year", "unit", "official", "official_name", "review", "filed_on", "body",
                   "reason", "outcome", "outcome_text", "document_number", "decided_on", "recorded_at"]
         read_only_fields = fields
+        extra_kwargs = {"outcome": {"allow_blank": True}}  # "" until the outcome is recorded
 
 
 class GradeAppealFileSerializer(serializers.Serializer):
