@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import ApplicationError
-from common.filters import YEAR_MAX, YEAR_MIN
+from common.filters import ID_MAX, YEAR_MAX, YEAR_MIN
 
 
 class StandardPagination(PageNumberPagination):
@@ -24,6 +24,16 @@ class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class IdField(serializers.IntegerField):
+    """The id of an object in a request body: 1 … 2⁶³−1, as the schema says. A larger number used to reach the
+    database and answer 500 (neither SQLite's integer nor PostgreSQL's bigint holds it)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
 
 
 class DateTimeField(serializers.DateTimeField):

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from common.api import IdField
 from org.models import Official, OrgUnit
 from org.selectors import officials_visible_to, units_visible_to
 from org.serializers import UnitBriefSerializer
@@ -102,7 +103,7 @@ class WeeklyUpdateSerializer(serializers.ModelSerializer):
 
 
 class WeeklyUpdateInputSerializer(serializers.Serializer):
-    task = serializers.IntegerField()
+    task = IdField()
     progress = serializers.IntegerField(min_value=0, max_value=100)
     done = serializers.CharField()
     problems = serializers.CharField(required=False, allow_blank=True, default="")

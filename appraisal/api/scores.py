@@ -23,6 +23,7 @@ from appraisal.models import AppraisalPeriod, Component, Scorecard, ScoreEntry, 
 from appraisal.periods import parse_period_key
 from appraisal.services.entries import entry_add, entry_delete
 from appraisal.services.periods import period_existing
+from common.api import IdField
 from common.errors import ApplicationError
 from common.filters import IdFilter
 from org.models import User
@@ -102,7 +103,7 @@ class ScoreEntrySerializer(serializers.ModelSerializer):
 
 
 class ScoreEntryCreateSerializer(serializers.Serializer):
-    official = serializers.IntegerField(help_text="The official's id.")
+    official = IdField(help_text="The official's id.")
     period = serializers.CharField(max_length=10, help_text="A period key such as 2026-10.")
     rule = serializers.CharField(max_length=40, help_text="A manual rule's code, e.g. innovation.")
     points = serializers.DecimalField(max_digits=6, decimal_places=2)

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import IdField
 from common.errors import ApplicationError
 from common.filters import IdFilter
 from org.models import Official, User
@@ -47,7 +48,7 @@ class MonthField(serializers.Field):
 
 
 class ReportItemSerializer(serializers.ModelSerializer):
-    task = serializers.IntegerField(source="task_id", allow_null=True, required=False)
+    task = IdField(source="task_id", allow_null=True, required=False)
     indicator = serializers.CharField(allow_blank=True, required=False, max_length=200)
 
     class Meta:

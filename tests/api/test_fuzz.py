@@ -190,3 +190,16 @@ def test_a_training_session_in_the_year_380_is_refused(api_world: ApiWorld, db: 
         "ends_at": "2026-03-07T11:00:00+08:00", "hours": "2.0", "organiser": 1, "audience_units": [1]}, format="json")
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["starts_at"]
+
+
+def test_an_id_too_large_for_the_database_is_a_400(api_world: ApiWorld, db: None) -> None:
+    """``PATCH /cases/{id}/`` with ``subjects: [2**70]`` reached the database and answered 500 (SQLite: "Python
+    int too large to convert to SQLite INTEGER"); every id in a request body is now 1 … 2⁶³−1, as the schema says."""
+    client = api_world.client("discipline")
+    case = list_values(client, "/api/v1/cases/", "id")[0]
+    for field in ("subjects", "rules"):
+        response = client.patch(f"/api/v1/cases/{case}/", {field: [2**70]}, format="json")
+        assert response.status_code == 400, response.content
+        assert list(response.json()["fields"]) == [field]
+    subjects = SCHEMA_DICT["components"]["schemas"]["PatchedCaseEdit"]["properties"]["subjects"]["items"]
+    assert (subjects["minimum"], subjects["maximum"]) == (1, 2**63 - 1)

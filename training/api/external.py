@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import IdField
 from common.filters import as_int
 from org.models import Official, User
 from org.selectors import access_for, officials_visible_to
@@ -108,7 +109,7 @@ class ExternalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 
 class ProgressSerializer(serializers.Serializer):
-    official = serializers.IntegerField()
+    official = IdField()
     name = serializers.CharField()
     hours = serializers.DecimalField(max_digits=9, decimal_places=1)
     target = serializers.DecimalField(max_digits=9, decimal_places=1)

@@ -21,7 +21,7 @@ from appraisal.models import (
     ReviewOutcome,
 )
 from appraisal.selectors_annual import procedure_figures
-from common.api import DateTimeField
+from common.api import DateTimeField, IdField
 from org.models import OrgUnit
 
 # -- procedures ----------------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ class PublicNoticeSerializer(serializers.ModelSerializer):
 
 
 class ObjectionFileSerializer(serializers.Serializer):
-    candidate = serializers.IntegerField(help_text="The candidate's id on this notice.")
+    candidate = IdField(help_text="The candidate's id on this notice.")
     reason = serializers.CharField(allow_blank=True)
     attachment = serializers.FileField(required=False, allow_null=True,
                                        help_text="Optional (multipart): PDF, image, Word or Excel.")
@@ -210,7 +210,7 @@ class GradeReviewSerializer(serializers.ModelSerializer):
 
 
 class GradeReviewRequestSerializer(serializers.Serializer):
-    grade = serializers.IntegerField(help_text="The grade's id (its current written notice is reviewed).")
+    grade = IdField(help_text="The grade's id (its current written notice is reviewed).")
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -236,7 +236,7 @@ class GradeAppealSerializer(serializers.ModelSerializer):
 
 
 class GradeAppealFileSerializer(serializers.Serializer):
-    grade = serializers.IntegerField(help_text="The grade's id.")
+    grade = IdField(help_text="The grade's id.")
     body = serializers.CharField(allow_blank=True, help_text="The authority the appeal goes to.")
     reason = serializers.CharField(allow_blank=True)
 
