@@ -203,3 +203,13 @@ def test_an_id_too_large_for_the_database_is_a_400(api_world: ApiWorld, db: None
         assert list(response.json()["fields"]) == [field]
     subjects = SCHEMA_DICT["components"]["schemas"]["PatchedCaseEdit"]["properties"]["subjects"]["items"]
     assert (subjects["minimum"], subjects["maximum"]) == (1, 2**63 - 1)
+
+
+def test_a_nul_character_in_the_query_string_is_a_400(api_world: ApiWorld, db: None) -> None:
+    """On PostgreSQL ``/api/v1/annual-summaries/?unit=%00`` answered 500 ("A string literal cannot contain NUL");
+    a NUL in a query string is refused before any view, in the API with its usual body."""
+    response = api_world.client("staff").get("/api/v1/annual-summaries/?year=2026&unit=W%00L")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert api_world.client("staff").get("/api/v1/annual-summaries/?year=2026&unit=WL").status_code == 200
+    assert api_world.client(None).get("/tasks/?q=%00").status_code == 400
