@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "common.middleware.RefuseNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -276,6 +277,15 @@ SPECTACULAR_SETTINGS = {
         "QuarterGradeEnum": "appraisal.models.QuarterGrade",
         "QuarterlyStatusEnum": "appraisal.models.QuarterlyStatus",
         "ReconsiderOutcomeEnum": "appraisal.models.ReconsiderOutcome",
+        # One name for each choice set used under several field names or colliding with another set's name
+        # (drf_spectacular.W001 in ``check --deploy``; tests/api/test_schema_truth.py keeps it clear).
+        "RankLevelEnum": "org.models.RankLevel",
+        "GradeCapEnum": "discipline.models.GradeCap",
+        "DisciplineAppealOutcomeEnum": "discipline.models.AppealOutcome",
+        "TaskKindEnum": "tasks.models.TaskKind",
+        "SessionKindEnum": "training.models.SessionKind",
+        "AttendanceStatusEnum": "training.models.AttendanceStatus",
+        "ExportJobKindEnum": "appraisal.models.ExportJob.Kind",
     },
 }
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import ApplicationError
+from common.filters import ID_MAX, YEAR_MAX, YEAR_MIN
 
 
 class StandardPagination(PageNumberPagination):
@@ -21,6 +24,28 @@ class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class IdField(serializers.IntegerField):
+    """The id of an object in a request body: 1 … 2⁶³−1, as the schema says. A larger number used to reach the
+    database and answer 500 (neither SQLite's integer nor PostgreSQL's bigint holds it)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A date and time in the years the product deals with (those of ``common.filters``). Year 380 used to be
+    stored, and came back with Beijing's local mean time offset (``+08:05:43``), which is no valid date-time."""
+
+    def to_internal_value(self, value: Any) -> datetime:
+        result = super().to_internal_value(value)
+        if not YEAR_MIN <= result.year <= YEAR_MAX:
+            message = _("Enter a date and time between the years %(low)s and %(high)s.")
+            raise serializers.ValidationError(message % {"low": YEAR_MIN, "high": YEAR_MAX}, code="year")
+        return result
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -11,6 +11,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api import IdField
 from discipline.models import (
     Appeal,
     AppealOutcome,
@@ -94,6 +95,8 @@ class KindSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "group", "severity", "months_in_force", "points", "grade_cap", "cap_years",
                   "later_cap", "cap_in_force", "promotion_bar_months", "is_active"]
         read_only_fields = fields
+        # DRF drops allow_blank from read-only fields; "" (no cap; the same cap later) stays in the enums.
+        extra_kwargs = {"grade_cap": {"allow_blank": True}, "later_cap": {"allow_blank": True}}
 
 
 class KindInputSerializer(serializers.Serializer):
@@ -163,19 +166,19 @@ class CaseEditSerializer(serializers.Serializer):
     """Edit an open case (the unit and registration date stay); ids are resolved and scoped by the view."""
 
     title = serializers.CharField(max_length=200, allow_blank=True)
-    subjects = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    subjects = serializers.ListField(child=IdField(), allow_empty=False)
     # Declared fields are collected by DRF's metaclass, so ``source`` does not clash with Field.source.
     source = serializers.ChoiceField(choices=CaseSource.choices)  # type: ignore[assignment]
     source_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    rules = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    rules = serializers.ListField(child=IdField(), required=False, default=list)
     facts = serializers.CharField(allow_blank=True)
-    investigator = serializers.IntegerField(required=False, allow_null=True, default=None)
+    investigator = IdField(required=False, allow_null=True, default=None)
 
 
 class CaseInputSerializer(CaseEditSerializer):
     """Register a case under a unit (discipline inspection over it)."""
 
-    unit = serializers.IntegerField()
+    unit = IdField()
     registered_on = serializers.DateField(required=False, allow_null=True, default=None)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -219,9 +222,9 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    case = serializers.IntegerField()
-    official = serializers.IntegerField()
-    kind = serializers.IntegerField()
+    case = IdField()
+    official = IdField()
+    kind = IdField()
     effective_date = serializers.DateField()
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     points = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0,
@@ -260,8 +263,8 @@ class ToleranceSerializer(serializers.ModelSerializer):
 
 
 class ToleranceInputSerializer(serializers.Serializer):
-    case = serializers.IntegerField()
-    official = serializers.IntegerField()
+    case = IdField()
+    official = IdField()
     statement = serializers.CharField(allow_blank=True)
     for_public_good = serializers.BooleanField(required=False, default=False)
     followed_procedure = serializers.BooleanField(required=False, default=False)
@@ -305,14 +308,14 @@ class AppealSerializer(serializers.ModelSerializer):
 
 
 class AppealInputSerializer(serializers.Serializer):
-    decision = serializers.IntegerField()
+    decision = IdField()
     grounds = serializers.CharField(allow_blank=True)
 
 
 class AppealDecideSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=AppealOutcome.choices)
     note = serializers.CharField(allow_blank=True)
-    new_kind = serializers.IntegerField(required=False, allow_null=True, default=None)
+    new_kind = IdField(required=False, allow_null=True, default=None)
 
 
 # --- talks -----------------------------------------------------------------------------------------
@@ -330,15 +333,15 @@ class TalkSerializer(serializers.ModelSerializer):
 
 
 class TalkInputSerializer(serializers.Serializer):
-    official = serializers.IntegerField()
+    official = IdField()
     kind = serializers.ChoiceField(choices=TalkKind.choices)
     occasion = serializers.ChoiceField(choices=TalkOccasion.choices, required=False, default=TalkOccasion.OTHER)
     held_on = serializers.DateField()
     topic = serializers.CharField(allow_blank=True)
-    talker = serializers.IntegerField(required=False, allow_null=True, default=None)
+    talker = IdField(required=False, allow_null=True, default=None)
     talker_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     follow_up = serializers.CharField(required=False, allow_blank=True, default="")
-    case = serializers.IntegerField(required=False, allow_null=True, default=None)
+    case = IdField(required=False, allow_null=True, default=None)
 
 
 class TalkFollowUpSerializer(serializers.Serializer):

@@ -5,9 +5,11 @@ from org.models import CalendarDay, Official, OrgUnit, UnitCategory
 
 class UnitSerializer(serializers.ModelSerializer):
     # Declared fields are collected by DRF's metaclass, so ``parent`` does not clash with Field.parent.
-    parent = serializers.SlugRelatedField[OrgUnit](slug_field="code", read_only=True)  # type: ignore[assignment]
-    category = serializers.SlugRelatedField[UnitCategory](slug_field="code", read_only=True)
-    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
+    # null for the root (no parent) and for a unit without a category.
+    parent = serializers.SlugRelatedField[OrgUnit](  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True)
+    category = serializers.SlugRelatedField[UnitCategory](slug_field="code", read_only=True, allow_null=True)
+    category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = OrgUnit

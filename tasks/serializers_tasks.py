@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from common.api import IdField
 from org.models import Official, OrgUnit
 from org.selectors import officials_visible_to, units_visible_to
 from org.serializers import UnitBriefSerializer
@@ -93,7 +94,7 @@ class ProgressInputSerializer(serializers.Serializer):
 class WeeklyUpdateSerializer(serializers.ModelSerializer):
     task_title = serializers.CharField(source="task.title", read_only=True)
     iso_week = serializers.CharField(read_only=True)
-    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    author = serializers.CharField(source="author.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = WeeklyUpdate
@@ -102,7 +103,7 @@ class WeeklyUpdateSerializer(serializers.ModelSerializer):
 
 
 class WeeklyUpdateInputSerializer(serializers.Serializer):
-    task = serializers.IntegerField()
+    task = IdField()
     progress = serializers.IntegerField(min_value=0, max_value=100)
     done = serializers.CharField()
     problems = serializers.CharField(required=False, allow_blank=True, default="")

@@ -43,7 +43,7 @@ class GradeSerializer(serializers.ModelSerializer):
                                                               "category, e.g. 称职 or (事业单位) 合格.")
     proposed_label = serializers.SerializerMethodField()
     final_label = serializers.SerializerMethodField()
-    confirmed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    confirmed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = GradeDecision
@@ -52,6 +52,8 @@ class GradeSerializer(serializers.ModelSerializer):
                   "comment", "head_grade", "head_reason", "final", "final_label", "override_reason", "confirmed_by",
                   "confirmed_at"]
         read_only_fields = fields
+        # DRF drops allow_blank from read-only fields; "" (none yet) stays in the schema's enum.
+        extra_kwargs = {"head_grade": {"allow_blank": True}, "final": {"allow_blank": True}}
 
     def get_grade_label(self, grade: GradeDecision) -> str:
         return grade_label(grade.current, grade.official.personnel_category)
@@ -109,8 +111,8 @@ class GradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 class ExportJobSerializer(serializers.ModelSerializer):
     period = serializers.CharField(source="period.key", read_only=True)
-    unit = serializers.CharField(source="unit.code", read_only=True, default=None)
-    created_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    unit = serializers.CharField(source="unit.code", read_only=True, allow_null=True, default=None)
+    created_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:

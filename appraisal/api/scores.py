@@ -11,7 +11,6 @@ from typing import Any, cast
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -25,6 +24,7 @@ from appraisal.models import AppraisalPeriod, Component, Scorecard, ScoreEntry, 
 from appraisal.periods import parse_period_key
 from appraisal.services.entries import entry_add, entry_delete
 from appraisal.services.periods import period_existing
+from common.api import IdField
 from common.errors import ApplicationError
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
@@ -48,13 +48,14 @@ class ScoreRuleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_field(OpenApiTypes.DECIMAL)
+# A decimal string like the card's other points ("12.50", as DRF writes decimals), or null.
+@extend_schema_field(serializers.DecimalField(max_digits=6, decimal_places=2))
 class ComponentPointsField(serializers.Field):
     """A component's points from ``Scorecard.components``; null when the component had no facts."""
 
     def __init__(self, code: str, **kwargs: Any) -> None:
         self.code = code
-        kwargs.update(source="*", read_only=True)
+        kwargs.update(source="*", read_only=True, allow_null=True)
         super().__init__(**kwargs)
 
     def to_representation(self, value: Scorecard) -> str | None:
@@ -109,7 +110,7 @@ class ScoreEntrySerializer(serializers.ModelSerializer):
 
 
 class ScoreEntryCreateSerializer(serializers.Serializer):
-    official = serializers.IntegerField(help_text="The official's id.")
+    official = IdField(help_text="The official's id.")
     period = serializers.CharField(max_length=10, help_text="A period key such as 2026-10.")
     rule = serializers.CharField(max_length=40, help_text="A manual rule's code, e.g. innovation.")
     points = serializers.DecimalField(max_digits=6, decimal_places=2)

@@ -36,11 +36,11 @@ class _OfficialSerializer(serializers.ModelSerializer):
 class LetterSerializer(serializers.ModelSerializer):
     issuer_unit = _UnitSerializer(read_only=True)
     recipient_unit = _UnitSerializer(read_only=True)
-    recipient_official = _OfficialSerializer(read_only=True)
-    issued_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
-    replied_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
-    issuer_signed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
-    recipient_signed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    recipient_official = _OfficialSerializer(read_only=True, allow_null=True)
+    issued_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
+    replied_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
+    issuer_signed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
+    recipient_signed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
 
     class Meta:

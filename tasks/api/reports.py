@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import IdField
 from common.errors import ApplicationError
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
@@ -48,7 +49,7 @@ class MonthField(serializers.Field):
 
 
 class ReportItemSerializer(serializers.ModelSerializer):
-    task = serializers.IntegerField(source="task_id", allow_null=True, required=False)
+    task = IdField(source="task_id", allow_null=True, required=False)
     indicator = serializers.CharField(allow_blank=True, required=False, max_length=200)
 
     class Meta:
@@ -68,6 +69,8 @@ class ReportSerializer(serializers.ModelSerializer):
                   "self_assessment", "submitted_at", "is_late", "is_missing", "rating", "review_comment",
                   "return_reason", "reviewed_at", "published_at"]
         read_only_fields = fields
+        # DRF drops allow_blank from read-only fields; an unrated report's rating is "" (kept in the schema's enum).
+        extra_kwargs = {"rating": {"allow_blank": True}}
 
 
 class ReportWriteSerializer(serializers.Serializer):

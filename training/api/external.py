@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import IdField
 from common.filters import as_int
 from common.idempotency import idempotent_create
 from org.models import Official, User
@@ -27,7 +28,7 @@ from training.services.external import external_approve, external_return, extern
 
 class ExternalSerializer(serializers.ModelSerializer):
     official_name = serializers.CharField(source="official.name", read_only=True)
-    reviewed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    reviewed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
     certificate_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -110,7 +111,7 @@ class ExternalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 
 class ProgressSerializer(serializers.Serializer):
-    official = serializers.IntegerField()
+    official = IdField()
     name = serializers.CharField()
     hours = serializers.DecimalField(max_digits=9, decimal_places=1)
     target = serializers.DecimalField(max_digits=9, decimal_places=1)

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import DateTimeField, IdField
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
 from org.models import RankLevel, User
@@ -44,16 +45,16 @@ class SessionSerializer(serializers.ModelSerializer):
 class SessionWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SessionKind.choices)
     title = serializers.CharField(max_length=200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
     hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0)
     place = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
-    organiser = serializers.IntegerField()
-    audience_units = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    organiser = IdField()
+    audience_units = serializers.ListField(child=IdField(), allow_empty=False)
     include_subunits = serializers.BooleanField(required=False, default=True)
     audience_rank_levels = serializers.ListField(child=serializers.ChoiceField(choices=RankLevel.choices),
                                                  required=False, default=list)
-    lecturer = serializers.IntegerField(required=False, allow_null=True, default=None)
+    lecturer = IdField(required=False, allow_null=True, default=None)
     lecturer_name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
     is_required = serializers.BooleanField(required=False, default=True)
 
@@ -70,7 +71,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 
 class BulkRowSerializer(serializers.Serializer):
-    official = serializers.IntegerField()
+    official = IdField()
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
     hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, required=False, allow_null=True,
                                      default=None)
@@ -80,7 +81,7 @@ class BulkRowSerializer(serializers.Serializer):
 
 
 class BulkSerializer(serializers.Serializer):
-    session = serializers.IntegerField()
+    session = IdField()
     rows = BulkRowSerializer(many=True, allow_empty=False)
 
 

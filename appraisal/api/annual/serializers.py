@@ -22,6 +22,7 @@ from appraisal.models import (
     ReviewOutcome,
 )
 from appraisal.selectors_annual import procedure_figures
+from common.api import DateTimeField, IdField
 from org.models import OrgUnit
 
 # -- procedures ----------------------------------------------------------------------------------------
@@ -100,7 +101,7 @@ class SummaryReturnSerializer(serializers.Serializer):
 
 
 class SummaryOralSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(allow_null=True, help_text="When; null clears the arrangement.")
+    at = DateTimeField(allow_null=True, help_text="When; null clears the arrangement.")
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -146,7 +147,7 @@ class PublicNoticeSerializer(serializers.ModelSerializer):
 
 
 class ObjectionFileSerializer(serializers.Serializer):
-    candidate = serializers.IntegerField(help_text="The candidate's id on this notice.")
+    candidate = IdField(help_text="The candidate's id on this notice.")
     reason = serializers.CharField(allow_blank=True)
     attachment = serializers.FileField(required=False, allow_null=True,
                                        help_text="Optional (multipart): PDF, image, Word or Excel.")
@@ -213,6 +214,8 @@ class GradeReviewSerializer(serializers.ModelSerializer):
                   "decide_by", "outcome", "previous_grade", "previous_grade_label", "new_grade", "new_grade_label",
                   "decision_reason", "decided_at"]
         read_only_fields = fields
+        # DRF drops allow_blank from read-only fields; "" (not decided yet) stays in the schema's enums.
+        extra_kwargs = {"outcome": {"allow_blank": True}, "new_grade": {"allow_blank": True}}
 
     def get_previous_grade_label(self, review: GradeReview) -> str:
         return grade_label(review.previous_grade, review.official.personnel_category)
@@ -222,7 +225,7 @@ class GradeReviewSerializer(serializers.ModelSerializer):
 
 
 class GradeReviewRequestSerializer(serializers.Serializer):
-    grade = serializers.IntegerField(help_text="The grade's id (its current written notice is reviewed).")
+    grade = IdField(help_text="The grade's id (its current written notice is reviewed).")
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -244,10 +247,11 @@ class GradeAppealSerializer(serializers.ModelSerializer):
         fields = ["id", "decision", "year", "unit", "official", "official_name", "review", "filed_on", "body",
                   "reason", "outcome", "outcome_text", "document_number", "decided_on", "recorded_at"]
         read_only_fields = fields
+        extra_kwargs = {"outcome": {"allow_blank": True}}  # "" until the outcome is recorded
 
 
 class GradeAppealFileSerializer(serializers.Serializer):
-    grade = serializers.IntegerField(help_text="The grade's id.")
+    grade = IdField(help_text="The grade's id.")
     body = serializers.CharField(allow_blank=True, help_text="The authority the appeal goes to.")
     reason = serializers.CharField(allow_blank=True)
 
