@@ -33,9 +33,9 @@ class QuarterlyGradeSerializer(serializers.ModelSerializer):
     official_name = serializers.CharField(source="official.name", read_only=True)
     unit = serializers.CharField(source="unit.code", read_only=True, help_text="The top-level unit's code.")
     grade = serializers.ChoiceField(source="current", choices=QuarterGrade.choices, read_only=True)
-    graded_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
-    confirmed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
-    answered_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    graded_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
+    confirmed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
+    answered_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = QuarterlyGrade
@@ -44,6 +44,8 @@ class QuarterlyGradeSerializer(serializers.ModelSerializer):
                   "reconsider_reason", "reconsider_asked_at", "answer_outcome", "answer_grade", "answer_text",
                   "answered_by", "answered_at"]
         read_only_fields = fields
+        # DRF drops allow_blank from read-only fields; unanswered rows send "" (kept in the schema's enum).
+        extra_kwargs = {"answer_outcome": {"allow_blank": True}, "answer_grade": {"allow_blank": True}}
 
 
 class WriteSerializer(serializers.Serializer):
