@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from appraisal.models import (
     AnnualSummary,
@@ -375,7 +376,7 @@ def test_review_within_thirty_days_changed_grade_is_renotified(county, culture):
     with refused("invalid_transition"):
         review_decide(review=review, by=county.orgadmin, outcome="upheld", reason="维持")
     # 申诉 within 15 days of the decision.
-    decided_on = decided.decided_at.date()
+    decided_on = timezone.localdate(decided.decided_at)  # the day in the product's time zone, as the service counts
     with refused("deadline_passed"):
         appeal_file(grade=grade, by=county.staff, body="县公务员局", reason="不服复核",
                     filed_on=decided_on + timedelta(days=16))
@@ -395,7 +396,7 @@ def test_review_within_thirty_days_changed_grade_is_renotified(county, culture):
 def test_a_direct_appeal_within_thirty_days_of_the_notice(county, culture):
     to_stage(county, culture, Stage.FINAL)
     notice = GradeNotice.objects.get(official=county.staff_official, is_current=True)
-    issued = notice.issued_at.date()
+    issued = timezone.localdate(notice.issued_at)
     with refused("deadline_passed"):
         appeal_file(grade=notice.grade, by=county.staff, body="县公务员局", reason="不服",
                     filed_on=issued + timedelta(days=31))
