@@ -9,6 +9,8 @@ savepoint of it (pytest-django's ``db``), so what one test writes is gone before
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import StringIO
@@ -31,10 +33,9 @@ ROLES = {"staff": "staff", "head": "head", "org": "orgadmin", "discipline": "ins
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
+@functools.cache
 def openapi_schema() -> dict[str, Any]:
-    """The OpenAPI schema as served at /api/schema/ (plain JSON types)."""
-    import json
-
+    """The OpenAPI schema as served at /api/schema/ (plain JSON types); callers must not change it."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
     return json.loads(OpenApiJsonRenderer().render(schema, renderer_context={}))
 

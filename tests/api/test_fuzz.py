@@ -166,22 +166,13 @@ def test_an_oral_report_in_the_year_380_is_refused(api_world: ApiWorld, db: None
     """``POST /annual-summaries/{id}/oral/`` took ``at=0380-03-07T21:44:46Z`` and answered it back as
     ``0380-03-08T05:50:29+08:05:43`` (Beijing's local mean time before 1901), which is no valid date-time."""
     client = api_world.client("head")
-    arranged = None
-    for pk in list_values(client, "/api/v1/annual-summaries/", "id"):
-        response = client.post(f"/api/v1/annual-summaries/{pk}/oral/",
-                               {"at": "2026-12-20T09:00:00+08:00", "place": "三楼会议室"}, format="json")
-        if response.status_code == 200:
-            arranged = pk
-            break
-    assert arranged is not None, "the head can arrange no oral report in the demo"
-
-    response = client.post(f"/api/v1/annual-summaries/{arranged}/oral/",
+    summary = list_values(client, "/api/v1/annual-summaries/", "id")[0]
+    response = client.post(f"/api/v1/annual-summaries/{summary}/oral/",
                            {"at": "0380-03-07T21:44:46Z", "place": "三楼会议室"}, format="json")
     assert response.status_code == 400
     with translation.override(django_settings.LANGUAGE_CODE):  # 请输入 1949 年至 2100 年之间的日期和时间。
         expected = translation.gettext("Enter a date and time between the years %(low)s and %(high)s.")
-    assert response.json()["fields"]["at"] == [expected % {"low": 1949, "high": 2100}]
-    assert client.get(f"/api/v1/annual-summaries/{arranged}/").json()["oral_at"] == "2026-12-20T09:00:00+08:00"
+    assert response.json()["fields"] == {"at": [expected % {"low": 1949, "high": 2100}]}
 
 
 def test_a_training_session_in_the_year_380_is_refused(api_world: ApiWorld, db: None) -> None:
