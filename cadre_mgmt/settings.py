@@ -219,6 +219,11 @@ CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(
 # --- Discipline -----------------------------------------------------------------------------------
 # Days after a decision takes effect within which its subject may appeal (申诉).
 DISCIPLINE_APPEAL_DAYS = int(os.environ.get("DISCIPLINE_APPEAL_DAYS", "30"))
+# Time limits of an open case, in calendar days, past which it is flagged on the home page and the case list:
+# a registered case should be taken up (investigated or not pursued) within the first; an investigation should
+# conclude within the second from the day it began (监督执纪工作规则: 审查调查 90 日; local practice, confirm).
+DISCIPLINE_REGISTERED_DAYS = int(os.environ.get("DISCIPLINE_REGISTERED_DAYS", "30"))
+DISCIPLINE_INVESTIGATION_DAYS = int(os.environ.get("DISCIPLINE_INVESTIGATION_DAYS", "90"))
 
 # --- Email ----------------------------------------------------------------------------------------
 # Notifications also go out by e-mail only when a real e-mail backend is configured.

@@ -5,6 +5,7 @@ from org import views, views_leave
 app_name = "org"
 
 urlpatterns = [
+    path("statistics/", views.statistics, name="statistics"),
     path("officials/", views.official_list, name="official_list"),
     path("officials/<int:pk>/", views.official_detail, name="official_detail"),
     path("officials/<int:pk>/posts/", views.official_post_change, name="official_post_change"),

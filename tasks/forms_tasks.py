@@ -15,7 +15,8 @@ from common.excel import cell_date
 from common.filters import as_id
 from org.forms import UnitChoiceField
 from org.models import Official, OrgUnit
-from tasks.models import OPEN_STATUSES, LoopStage, Task, TaskKind, TaskSource, TaskStatus
+from tasks.models import LoopStage, Task, TaskKind, TaskSource, TaskStatus
+from tasks.selectors import overdue_q
 
 
 class OfficialChoiceField(forms.ModelChoiceField):
@@ -205,7 +206,7 @@ class TaskFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         if not value:
             return queryset
-        return queryset.filter(Q(status=TaskStatus.OVERDUE) | Q(status__in=OPEN_STATUSES, deadline__lt=self.today))
+        return queryset.filter(overdue_q(self.today))
 
     def filter_key(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         return queryset.filter(is_key_project=True) if value else queryset

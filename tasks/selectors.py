@@ -24,6 +24,7 @@ from tasks.models import (
     ReportTransition,
     SupervisionLetter,
     Task,
+    TaskStatus,
     WeeklyUpdate,
 )
 
@@ -96,6 +97,39 @@ def letters_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL
     return qs.filter(q)
 
 
+def tasks_of_official(user: User | AnonymousUser) -> QuerySet[Task]:
+    """Return "my tasks": those the user's official is responsible for, leads or works on in the task group."""
+    official_id = access_for(user).official_id
+    if official_id is None:
+        return Task.objects.none()
+    mine = Task.objects.filter(Q(responsible_id=official_id) | Q(leading_leader_id=official_id)
+                               | Q(members__id=official_id)).values("pk")
+    return tasks_visible_to(user).filter(pk__in=mine)
+
+
+DUE_SOON_DAYS = 7  # "due soon" on the home page and ``?due=week`` on my tasks
+
+
+def overdue_q(today: date) -> Q:
+    """Open tasks past their deadline (flagged by the weekly job or not yet)."""
+    return Q(status=TaskStatus.OVERDUE) | Q(status__in=OPEN_STATUSES, deadline__lt=today)
+
+
+def due_soon_q(today: date) -> Q:
+    """Open tasks due within ``DUE_SOON_DAYS`` days, or overdue."""
+    return Q(status__in=OPEN_STATUSES, deadline__lte=today + timedelta(days=DUE_SOON_DAYS)) | overdue_q(today)
+
+
+def my_missing_weekly_q(user: User | AnonymousUser, today: date) -> Q:
+    """My open tasks (as the responsible official, who posts the update) with no update this week."""
+    return Q(responsible_id=access_for(user).official_id, pk__in=tasks_missing_weekly_update(today).values("pk"))
+
+
+def tasks_missing_update_managed_by(user: User | AnonymousUser, week: date) -> QuerySet[Task]:
+    """The tasks of the units the user manages that miss the update of ``week`` (the "who has not updated" list)."""
+    return tasks_managed_by(user).filter(pk__in=tasks_missing_weekly_update(week).values("pk"))
+
+
 def week_monday(day: date) -> date:
     """Return the Monday of the ISO week containing ``day`` (weekly updates are keyed by it)."""
     return day - timedelta(days=day.weekday())
@@ -140,13 +174,34 @@ def reports_mine(user: User) -> QuerySet[MonthlyReport]:
             .order_by("-month"))
 
 
-def reports_to_review(user: User, *, status: str = ReportStatus.SUBMITTED) -> QuerySet[MonthlyReport]:
-    """Reports of officials under the user's head roles in ``status``, oldest submission first; never one's own."""
-    qs = reports_visible_to(user, roles=("head",)).filter(status=status)
+def reports_for_head(user: User) -> QuerySet[MonthlyReport]:
+    """Reports of officials under the user's head roles, never one's own (the review queue's scope)."""
+    qs = reports_visible_to(user, roles=("head",))
     official_id = access_for(user).official_id
-    if official_id is not None:
-        qs = qs.exclude(official_id=official_id)
+    return qs.exclude(official_id=official_id) if official_id is not None else qs
+
+
+def reports_to_review(user: User, *, status: str = ReportStatus.SUBMITTED, late: bool = False
+                      ) -> QuerySet[MonthlyReport]:
+    """Reports of officials under the user's head roles in ``status`` (only the late ones with ``late``), oldest
+    submission first; never one's own."""
+    qs = reports_for_head(user).filter(status=status)
+    if late:
+        qs = qs.filter(is_late=True)
     return qs.annotate(item_count=Count("items")).order_by("submitted_at", "id")
+
+
+def report_due(official_id: int, today: date) -> tuple[date, MonthlyReport | None]:
+    """The report the official should be working on, and the row if it exists (one query): last month's until it
+    is submitted (it is due in this month), then this month's."""
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    rows = {r.month: r for r in MonthlyReport.objects.filter(official_id=official_id,
+                                                             month__in=[last_month, this_month])}
+    last = rows.get(last_month)
+    if last is None or last.is_editable:
+        return last_month, last
+    return this_month, rows.get(this_month)
 
 
 def reports_published(user: User, *, month: date | None = None) -> QuerySet[MonthlyReport]:

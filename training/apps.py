@@ -9,3 +9,5 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         # Register the training component of the score and its grade constraint with the appraisal.
         from training import components  # noqa: F401
+        # Its lines on the home page (org.home is the registry; org imports no app above it).
+        from training import home_todo  # noqa: F401

@@ -41,7 +41,15 @@ from discipline.models import (
     DisciplineRule,
     RuleCategory,
 )
-from discipline.selectors import CASE_ROLES, can_handle, case_timeline, cases_visible_to
+from discipline.selectors import (
+    CASE_ROLES,
+    can_handle,
+    case_timeline,
+    cases_visible_to,
+    cases_with_pending_appeal_q,
+    past_time_limit_q,
+    with_time_limits,
+)
 from discipline.services.appeals import appeal_deadline
 from discipline.services.cases import (
     TRANSITIONS,
@@ -83,7 +91,7 @@ def filtered_cases(request: AuthedRequest) -> tuple[QuerySet[Case], QuerySet[Cas
     access = access_for(request.user)
     units = case_units(None if access.is_superuser else access.paths(CASE_ROLES))
     filters: dict[str, Any] = {key: request.GET.get(key, "").strip() for key in ("status", "source", "year", "unit",
-                                                                                "q")}
+                                                                                "q", "overdue", "appeal")}
     unit = units.filter(code=filters["unit"]).first() if filters["unit"] else None
     if unit is not None:
         cases = cases.filter(unit__path__startswith=unit.path)
@@ -97,6 +105,13 @@ def filtered_cases(request: AuthedRequest) -> tuple[QuerySet[Case], QuerySet[Cas
         named = Case.subjects.through.objects.filter(official__name__icontains=text).values("case_id")
         cases = cases.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(pk__in=named))
     with_status = cases.filter(status=filters["status"]) if filters["status"] in CaseStatus.values else cases
+    # The home page's links: the cases past their time limit, those with an appeal to decide. The counts per
+    # status above the list stay those of the other filters; a note says the list is narrowed.
+    with_status = with_time_limits(with_status)
+    if filters["overdue"] == "1":
+        with_status = with_status.filter(past_time_limit_q(timezone.localdate()))
+    if filters["appeal"] == "pending":
+        with_status = with_status.filter(cases_with_pending_appeal_q())
     filters["unit_obj"] = unit
     filters["units"] = units
     return cases, with_status, filters

@@ -237,13 +237,15 @@ def report_review_queue(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "head")
     tab = "approved" if request.GET.get("tab") == "approved" else "submitted"
     status = ReportStatus.APPROVED if tab == "approved" else ReportStatus.SUBMITTED
-    page = _page(request, selectors.reports_to_review(request.user, status=status))
+    late = request.GET.get("late") == "1"  # only the reports submitted after the deadline (the home page's link)
+    page = _page(request, selectors.reports_to_review(request.user, status=status, late=late))
     counts = {
         "submitted": selectors.reports_to_review(request.user).count() if tab == "approved" else page.paginator.count,
         "approved": page.paginator.count if tab == "approved" else selectors.reports_to_review(
             request.user, status=ReportStatus.APPROVED).count(),
     }
-    context = {"page": page, "tab": tab, "counts": counts, "query": f"tab={tab}"}
+    context = {"page": page, "tab": tab, "counts": counts, "late": late,
+               "query": f"tab={tab}" + ("&late=1" if late else "")}
     return render(request, "tasks/reports/review_queue.html", context)
 
 

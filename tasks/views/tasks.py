@@ -28,7 +28,18 @@ from org.selectors import access_for, officials_visible_to, require_role, units_
 from tasks import excel
 from tasks.forms_tasks import LoopAdvanceForm, ProgressForm, TaskFilter, TaskForm, TaskImportForm, WeeklyUpdateForm
 from tasks.models import OPEN_STATUSES, LoopStage, Milestone, Task, TaskStatus, WeeklyUpdate
-from tasks.selectors import MANAGER_ROLES, tasks_managed_by, tasks_missing_weekly_update, tasks_visible_to, week_monday
+from tasks.selectors import (
+    DUE_SOON_DAYS,
+    MANAGER_ROLES,
+    due_soon_q,
+    my_missing_weekly_q,
+    overdue_q,
+    tasks_managed_by,
+    tasks_missing_update_managed_by,
+    tasks_of_official,
+    tasks_visible_to,
+    week_monday,
+)
 from tasks.services import tasks as services
 
 PAGE_SIZE = 25
@@ -74,20 +85,22 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     official_id = access_for(request.user).official_id
     show = request.GET.get("show", "open")
-    if official_id is None:
-        qs = Task.objects.none()
-    else:
-        mine = Task.objects.filter(Q(responsible_id=official_id) | Q(leading_leader_id=official_id)
-                                   | Q(members__id=official_id)).values("pk")
-        qs = tasks_visible_to(request.user).filter(pk__in=mine)
-        if show != "all":
-            qs = qs.filter(status__in=OPEN_STATUSES)
+    qs = tasks_of_official(request.user)
+    if show != "all":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    # The home page's links: due within a week or overdue, overdue only, or missing this week's update.
+    focus = request.GET.get("due") if request.GET.get("due") in ("week", "overdue") else ""
+    if focus:
+        qs = qs.filter(due_soon_q(today) if focus == "week" else overdue_q(today))
+    weekly_missing = request.GET.get("weekly") == "missing"
+    if weekly_missing:
+        qs = qs.filter(my_missing_weekly_q(request.user, today))
     qs = _with_week_flag(qs, week_monday(today)).order_by("deadline", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page.object_list, today)
     return render(request, "tasks/tasks/my_tasks.html", {
         "page": page, "query": _query_without_page(request), "show": show, "official_id": official_id,
-        "today": today,
+        "today": today, "focus": focus, "weekly_missing": weekly_missing, "due_days": DUE_SOON_DAYS,
     })
 
 
@@ -122,9 +135,7 @@ def weekly_missing(request: AuthedRequest) -> HttpResponse:
     except ValueError:
         day = today
     monday = week_monday(day)
-    missing = tasks_managed_by(request.user).filter(
-        pk__in=tasks_missing_weekly_update(monday).values("pk")
-    ).order_by("responsible__unit__path", "responsible__name", "deadline", "id")
+    missing = tasks_missing_update_managed_by(request.user, monday).order_by("responsible__unit__path", "responsible__name", "deadline", "id")
     page = Paginator(missing, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page.object_list, today)
     return render(request, "tasks/tasks/weekly_missing.html", {

@@ -218,7 +218,7 @@ def test_annual_appraisal_from_summary_to_registration_form(county, live_server,
 
     # -- staff reads the written notice, signs "不同意" and asks for 复核 -------------------------------------------
     sign_in(page, live_server, "staff")
-    page.get_by_test_id("home-sign").wait_for()
+    page.locator("[data-testid=todo-sign][data-count=\"1\"]").wait_for()  # the home page asks for the signature
     open_menu_item(page, "nav-annual-mine")
     screenshot("annual-15-staff-my-appraisal")
     page.get_by_test_id("open-pending-notice").click()
