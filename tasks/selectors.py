@@ -175,8 +175,14 @@ def reports_mine(user: User) -> QuerySet[MonthlyReport]:
 
 
 def reports_for_head(user: User) -> QuerySet[MonthlyReport]:
-    """Reports of officials under the user's head roles, never one's own (the review queue's scope)."""
-    qs = reports_visible_to(user, roles=("head",))
+    """Reports of officials under the user's head roles, never one's own (the review queue's scope).
+
+    The subtree alone, without the OR of ``reports_visible_to`` (one's own, one's unit's published): neither can
+    be reviewed, and the OR keeps PostgreSQL from starting at the head's units (a scan of every report instead)."""
+    qs = MonthlyReport.objects.select_related("official", "official__unit")
+    everything, q = _unit_q(user, "official__unit__", ("head",))
+    if not everything:
+        qs = qs.filter(q)
     official_id = access_for(user).official_id
     return qs.exclude(official_id=official_id) if official_id is not None else qs
 
