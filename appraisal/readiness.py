@@ -121,14 +121,16 @@ class Readiness:
 
 
 def unit_figures(user: User | AnonymousUser, month: Month) -> list[UnitReadiness]:
-    """The month's report figures per top-level unit in the user's scope (two queries: figures, units)."""
+    """The month's report figures per top-level unit in the user's scope, most open work first (two queries:
+    figures, units)."""
     rows = list(expected_officials(user, month).annotate(top=Substr("unit__path", 1, TOP_LENGTH)).order_by()
                 .values("top").annotate(officials=Count("pk"),
                                         **{show: Count("pk", filter=q) for show, q in SHOWS.items()}))
     units = {u.path: u for u in OrgUnit.objects.filter(path__in=[r["top"] for r in rows])}
+    # The units with the most still open first (then in tree order): the list starts where the work is.
+    rows.sort(key=lambda r: (-(r["unreviewed"] + r["missing"]), r["top"]))
     return [UnitReadiness(unit=units[r["top"]], officials=r["officials"], unreviewed=r["unreviewed"],
-                          missing=r["missing"], to_sign=r["to_sign"])
-            for r in sorted(rows, key=lambda r: r["top"]) if r["top"] in units]
+                          missing=r["missing"], to_sign=r["to_sign"]) for r in rows if r["top"] in units]
 
 
 def rollup_stale(month: Month) -> bool:

@@ -37,6 +37,9 @@ from tasks.selectors import (
 )
 
 SOON_WORKING_DAYS = 3  # a report due within this many working days is shown in amber
+# This month's report is a line to do once its deadline is this close (about the last week of the month); before,
+# the line only says how long is left.
+TO_DO_WORKING_DAYS = 10
 
 
 def _url(name: str, **query: str) -> str:
@@ -66,7 +69,8 @@ def report_line(month: date, report: MonthlyReport | None, today: date) -> TodoI
             % {**values, "days": days} if days else _("%(status)s · due %(date)s, no working day left") % values)
     returned = report is not None and report.status == ReportStatus.RETURNED
     tone = "warning" if returned or days <= SOON_WORKING_DAYS else ""
-    return TodoItem(key="report", label=label, url=url, note=note, tone=tone, actionable=True)
+    return TodoItem(key="report", label=label, url=url, note=note, tone=tone,
+                    actionable=returned or days <= TO_DO_WORKING_DAYS)
 
 
 @home_todo(STAFF, order=10)

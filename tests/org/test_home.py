@@ -205,12 +205,23 @@ def test_once_last_months_report_is_in_the_line_turns_to_this_months(world):
     MonthlyReport.objects.filter(official=world.county.staff_official).update(status=ReportStatus.SUBMITTED)
     report = items_of(world.county.staff)["staff"]["report"]
     this_month = world.today.replace(day=1)
-    assert report.to_do and report.label == f"{this_month:%Y-%m} 月度实绩报告" and report.note.startswith("未开始")
+    assert report.label == f"{this_month:%Y-%m} 月度实绩报告" and report.note.startswith("未开始")
     submitted = MonthlyReportFactory(official=world.county.staff_official, month=this_month,
                                      status=ReportStatus.SUBMITTED)
     report = items_of(world.county.staff)["staff"]["report"]
     assert not report.to_do and report.note == "已提交" and report.tone == "success"
     assert report.url == reverse("tasks:report_detail", args=[submitted.pk])
+
+
+def test_this_months_report_is_to_do_in_the_last_ten_working_days(county):
+    from datetime import date
+
+    from tasks.home_todo import report_line
+
+    # The November report is due Saturday 2026-12-05: from Friday 11-20 eleven working days are left, from Monday
+    # 11-23 ten.
+    assert not report_line(date(2026, 11, 1), None, date(2026, 11, 20)).to_do
+    assert report_line(date(2026, 11, 1), None, date(2026, 11, 23)).to_do
 
 
 def test_the_report_deadline_is_counted_in_working_days(county):
