@@ -56,6 +56,8 @@ def _running(user: User) -> int:
 def my_appraisal(user: User) -> list[TodoItem]:
     """The latest published score and its rank (one query), notices to sign (one), 公示 running (one)."""
     official_id = access_for(user).official_id
+    if official_id is None:
+        return []
     peers = Scorecard.objects.filter(period_id=OuterRef("period_id"), unit_id=OuterRef("unit_id")).order_by(
         ).values("period_id").annotate(n=Count("pk")).values("n")
     card = (Scorecard.objects.filter(official_id=official_id, period__status=PeriodStatus.PUBLISHED)

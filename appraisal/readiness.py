@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
@@ -123,9 +124,9 @@ class Readiness:
 def unit_figures(user: User | AnonymousUser, month: Month) -> list[UnitReadiness]:
     """The month's report figures per top-level unit in the user's scope, most open work first (two queries:
     figures, units)."""
-    rows = list(expected_officials(user, month).annotate(top=Substr("unit__path", 1, TOP_LENGTH)).order_by()
-                .values("top").annotate(officials=Count("pk"),
-                                        **{show: Count("pk", filter=q) for show, q in SHOWS.items()}))
+    counts: dict[str, Any] = {show: Count("pk", filter=q) for show, q in SHOWS.items()}
+    rows: list[dict[str, Any]] = [dict(r) for r in expected_officials(user, month).annotate(
+        top=Substr("unit__path", 1, TOP_LENGTH)).order_by().values("top").annotate(officials=Count("pk"), **counts)]
     units = {u.path: u for u in OrgUnit.objects.filter(path__in=[r["top"] for r in rows])}
     # The units with the most still open first (then in tree order): the list starts where the work is.
     rows.sort(key=lambda r: (-(r["unreviewed"] + r["missing"]), r["top"]))

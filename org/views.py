@@ -1,5 +1,5 @@
-"""HTML pages of the org app: the home page (to do), roster statistics, officials, unit tree, roster import, working-day calendar. Thin by
-design."""
+"""HTML pages of the org app: the home page (to do), roster statistics, officials, unit tree, roster import,
+working-day calendar. Thin by design."""
 
 from __future__ import annotations
 

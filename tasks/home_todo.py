@@ -49,10 +49,9 @@ def _url(name: str, **query: str) -> str:
 def report_line(month: date, report: MonthlyReport | None, today: date) -> TodoItem:
     """The line of the report due: its status, and the deadline counted in working days (one query)."""
     deadline = report_deadline(month)
-    editable = report is None or report.is_editable
     status = report.get_status_display() if report else _("Not started")
     label = _("Monthly report for %(month)s") % {"month": f"{month:%Y-%m}"}
-    if not editable:
+    if report is not None and not report.is_editable:
         return TodoItem(key="report", label=label, url=reverse("tasks:report_detail", args=[report.pk]),
                         note=str(status), tone="success")
     url = reverse("tasks:report_edit", kwargs={"month": f"{month:%Y-%m}"})

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -135,7 +135,8 @@ def weekly_missing(request: AuthedRequest) -> HttpResponse:
     except ValueError:
         day = today
     monday = week_monday(day)
-    missing = tasks_missing_update_managed_by(request.user, monday).order_by("responsible__unit__path", "responsible__name", "deadline", "id")
+    missing = tasks_missing_update_managed_by(request.user, monday).order_by(
+        "responsible__unit__path", "responsible__name", "deadline", "id")
     page = Paginator(missing, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page.object_list, today)
     return render(request, "tasks/tasks/weekly_missing.html", {
