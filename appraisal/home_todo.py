@@ -61,22 +61,24 @@ def my_appraisal(user: User) -> list[TodoItem]:
     peers = Scorecard.objects.filter(period_id=OuterRef("period_id"), unit_id=OuterRef("unit_id")).order_by(
         ).values("period_id").annotate(n=Count("pk")).values("n")
     card = (Scorecard.objects.filter(official_id=official_id, period__status=PeriodStatus.PUBLISHED)
-            .select_related("period").annotate(peers=Coalesce(Subquery(peers, output_field=IntegerField()), 0))
-            .order_by("-period__end", "-period__start").first())
+            .annotate(peers=Coalesce(Subquery(peers, output_field=IntegerField()), 0))
+            .order_by("-period__end", "-period__start").values("period__key", "total", "rank_in_unit", "peers")
+            .first())
     items = []
     if card is not None:
         items.append(TodoItem(
-            key="score", label=_("Latest published score (%(period)s)") % {"period": card.period.key},
-            url=_url("appraisal:my_score", period=card.period.key),
+            key="score", label=_("Latest published score (%(period)s)") % {"period": card["period__key"]},
+            url=_url("appraisal:my_score", period=card["period__key"]),
             note=_("%(total)s points · %(rank)s in the unit") % {
-                "total": card.total, "rank": rank_text(card.rank_in_unit, card.peers)}))
+                "total": card["total"], "rank": rank_text(card["rank_in_unit"], card["peers"])}))
     to_sign = list(grade_notices_visible_to(user).filter(
-        official_id=official_id, is_current=True, status__in=[SignStatus.PENDING, SignStatus.UNSIGNED]))
+        official_id=official_id, is_current=True, status__in=[SignStatus.PENDING, SignStatus.UNSIGNED])
+        .order_by("sign_due", "pk").values_list("pk", "sign_due"))
     items.append(TodoItem(
         key="sign", label=_("Written notices of the annual appraisal to sign"),
-        url=(_url("appraisal:grade_notice_detail", to_sign[0].pk) if len(to_sign) == 1
+        url=(_url("appraisal:grade_notice_detail", to_sign[0][0]) if len(to_sign) == 1
              else _url("appraisal:annual_mine")), count=len(to_sign),
-        note=_("sign by %(date)s") % {"date": f"{to_sign[0].sign_due:%Y-%m-%d}"} if to_sign else ""))
+        note=_("sign by %(date)s") % {"date": f"{to_sign[0][1]:%Y-%m-%d}"} if to_sign else ""))
     items.append(TodoItem(key="notices-mine", label=_("Public notices (公示) running in my unit"),
                           url=_url("appraisal:notice_list"), count=_running(user)))
     return items

@@ -105,10 +105,13 @@ def plans_visible_to(user: User | AnonymousUser) -> QuerySet[StudyPlan]:
 
 def sessions_awaiting_attendance(user: User | AnonymousUser, *, now: datetime | None = None
                                  ) -> QuerySet[TrainingSession]:
-    """Sessions organised in the subtrees the user heads that have ended with no attendance recorded at all."""
+    """Sessions organised in the subtrees the user heads that have ended with no attendance recorded at all.
+
+    A session organised in one's role subtree is one the user sees (``sessions_visible_to``), so its audience
+    test is not needed here."""
     access = access_for(user)
-    qs = sessions_visible_to(user).filter(ends_at__lt=now or timezone.now()).exclude(
-        Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))
+    qs = TrainingSession.objects.select_related("organiser", "lecturer", "plan").filter(
+        ends_at__lt=now or timezone.now()).exclude(Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))
     if access.is_superuser:
         return qs
     return qs.filter(subtree_q(access.paths((HEAD,)), relation="organiser__"))

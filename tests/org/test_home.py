@@ -294,9 +294,9 @@ BASE = 5
 OWN_WORK = 8
 QUERIES = {
     "staff": BASE + OWN_WORK,
-    # reports (1), tasks (1), training (flags, external, own official for the audience, sessions: 4), quarterly
-    # grades (1), units at the 评语 step (1: none in the world, so no count)
-    "head": BASE + 8 + OWN_WORK,
+    # reports (1), tasks (1), training (flags, external, sessions: 3), quarterly grades (1), units at the 评语
+    # step (1: none in the world, so no count)
+    "head": BASE + 7 + OWN_WORK,
     # the month at hand, its figures, their units (3; a month already rolled up adds one for its freshness),
     # units to confirm, reviews, notices running (3), tolerance requests to decide (1)
     "orgadmin": BASE + 7,
