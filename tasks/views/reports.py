@@ -244,6 +244,8 @@ def report_review_queue(request: AuthedRequest) -> HttpResponse:
         "approved": page.paginator.count if tab == "approved" else selectors.reports_to_review(
             request.user, status=ReportStatus.APPROVED).count(),
     }
+    if late:  # the tabs count every report waiting, not only the late ones listed
+        counts[tab] = selectors.reports_to_review(request.user, status=status).count()
     context = {"page": page, "tab": tab, "counts": counts, "late": late,
                "query": f"tab={tab}" + ("&late=1" if late else "")}
     return render(request, "tasks/reports/review_queue.html", context)
