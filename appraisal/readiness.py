@@ -9,6 +9,7 @@ number of officials; the drill-down lists come from the same queryset, so a coun
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -21,9 +22,11 @@ from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus, ScoreEnt
 from appraisal.selectors_annual import TOP_DEPTH
 from org.models import Official, OrgUnit, User
 from org.selectors import officials_visible_to
+from tasks.forms_reports import parse_month
 from tasks.models import ReportStatus
 
 ORG = ("org",)
+MONTH_KEY = re.compile(r"[0-9]{4}-[0-9]{2}")
 TOP_LENGTH = OrgUnit.steplen * TOP_DEPTH
 
 # What a drill-down list shows, and the filter on the official's report of the month that selects it.
@@ -72,11 +75,8 @@ def month_at_hand(today: date) -> Month:
 
 def month_of_key(key: str) -> Month | None:
     """The month of a ``YYYY-MM`` key, with its period row (one query), or None when the key is not a month."""
-    try:
-        start = date(int(key[:4]), int(key[5:7]), 1)
-    except ValueError:
-        return None
-    if len(key) != 7 or key[4] != "-":
+    start = parse_month(key) if MONTH_KEY.fullmatch(key) else None
+    if start is None:
         return None
     return Month(start, AppraisalPeriod.objects.filter(kind=PeriodKind.MONTH, start=start).first())
 

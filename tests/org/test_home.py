@@ -172,7 +172,8 @@ def test_the_readiness_drill_down_lists_each_units_figure(world, client_for):
     assert head_grant.status_code == 404
     assert client.get(reverse("appraisal:readiness"), {"unit": "NOPE", "show": "missing"}).status_code == 404
     assert client.get(reverse("appraisal:readiness"), {"unit": "WL", "show": "all"}).status_code == 404
-    assert client.get(reverse("appraisal:readiness"), {"month": "2026-13"}).status_code == 404
+    for bad in ("2026-13", "+026-01", "2026-1", "²026-01"):
+        assert client.get(reverse("appraisal:readiness"), {"month": bad}).status_code == 404
 
 
 def test_the_readiness_of_a_bureaus_organization_department_is_its_own(world):
