@@ -15,6 +15,7 @@ from django.urls import resolve, reverse
 
 from org.home import TodoItem
 from org.models import User
+from org.selectors import access_for
 from tests.home_world import World, build_world, previous_month
 from tests.home_world import todo_items as items_of
 
@@ -319,6 +320,31 @@ def test_the_queries_do_not_grow_with_the_data(world, client_for, django_assert_
     client = client_for(getattr(world.county, who))
     with django_assert_num_queries(QUERIES[who]):
         assert client.get(reverse("home")).status_code == 200
+
+
+# Each block alone: (the user it is read for, its queries).
+PROVIDER_QUERIES = {
+    "my_report": ("staff", 2), "my_tasks": ("staff", 1), "my_appraisal": ("staff", 4),
+    "reports_to_review": ("head", 1), "unit_tasks": ("head", 1), "head_training": ("head", 3), "quarterly": ("head", 1),
+    "comments": ("head", 1), "month_readiness": ("orgadmin", 3), "annual": ("orgadmin", 3),
+    "tolerance_to_decide": ("orgadmin", 1), "cases": ("inspector", 2),
+}
+
+
+def test_every_block_is_pinned_and_costs_the_same_with_more_data(world, django_assert_num_queries):
+    from org.home import _TODOS
+
+    assert {provider.__name__ for _role, _order, provider in _TODOS} == set(PROVIDER_QUERIES)
+    users = {name: User.objects.get(username=name) for name in ("staff", "head", "orgadmin", "inspector")}
+    for user in users.values():
+        access_for(user)  # loaded once a request, before the blocks
+    for more in (False, True):
+        if more:
+            build_more(world)
+        for _role, _order, provider in _TODOS:
+            who, queries = PROVIDER_QUERIES[provider.__name__]
+            with django_assert_num_queries(queries, info=provider.__name__):
+                provider(users[who])
 
 
 def build_more(world: World) -> None:
