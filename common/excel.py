@@ -13,6 +13,8 @@ from io import BytesIO
 from typing import IO, Any
 
 import xlsxwriter
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -24,6 +26,13 @@ from common.errors import ApplicationError
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A workbook to download under its (Chinese) file name; the header encodes it as RFC 6266 asks."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 # A real roster is a few MB unpacked; refuse "zip bombs" that would unpack to far more.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 

@@ -99,7 +99,7 @@ def _write(cases: Iterable[Case], stream: BinaryIO) -> None:
     points_format = workbook.add_format({"num_format": "0.00"})
     sheet = workbook.add_worksheet(_("Case register"))
     headers = [
-        _("Case number"), _("Registered on"), _("Unit"), _("Subject"), _("Rank level"), _("Source"),
+        _("Case number"), _("Registered on"), _("Unit"), _("Subject"), _("Rank level"), _("Case source"),
         _("Source reference"), _("Rules broken"), _("Status"), _("Decisions"), _("Effective dates"),
         _("In force until"), _("Points deducted"), _("Exempted or revoked"), _("Error tolerance"),
         _("Appeal outcome"), _("Investigator"), _("Closed on"),

@@ -25,6 +25,20 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self) -> str:
+        """The name in Chinese order, family name first and no space (the demo and most accounts keep the whole
+        name in ``first_name``)."""
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        """How the person is shown wherever people are named: by name, never by login — the login only for an
+        account that has no name at all (a technical account made on the command line)."""
+        return self.get_full_name() or self.username
+
+    def __str__(self) -> str:
+        return self.display_name
+
 
 class UnitCategory(models.Model):
     """A group of comparable units for like-with-like ranking (同类同比)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from common.errors import ApplicationError
-from common.excel import XLSX_CONTENT_TYPE
+from common.excel import xlsx_response
 from common.filters import as_id
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
@@ -351,10 +350,6 @@ def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 # -- Excel ----------------------------------------------------------------------------------------------
-def _attachment(name: str) -> str:
-    return f"attachment; filename*=UTF-8''{quote(name)}"
-
-
 @login_required
 def task_export(request: AuthedRequest) -> HttpResponse:
     """Download the task ledger (台账) of a unit and its sub-units (default: the first unit one manages)."""
@@ -365,9 +360,8 @@ def task_export(request: AuthedRequest) -> HttpResponse:
     if unit is None:
         raise Http404
     today = timezone.localdate()
-    response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
+    response = xlsx_response(b"", f"{unit.name}工作任务台账{today:%Y%m%d}.xlsx")
     excel.ledger_workbook(request.user, unit, response, today=today)  # the write-only workbook streams into it
-    response["Content-Disposition"] = _attachment(f"{unit.name}工作任务台账{today:%Y%m%d}.xlsx")
     return response
 
 
@@ -393,6 +387,4 @@ def task_import(request: AuthedRequest) -> HttpResponse:
 @login_required
 def task_template(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, *MANAGER_ROLES)
-    response = HttpResponse(excel.task_template(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = _attachment("工作任务清单导入模板.xlsx")
-    return response
+    return xlsx_response(excel.task_template(), "工作任务清单导入模板.xlsx")

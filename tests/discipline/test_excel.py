@@ -64,7 +64,7 @@ def test_register_rows_per_case_and_subject(county, kinds, open_case):
     rows = read(Case.objects.order_by("registered_on"))
     assert rows[0][0] == _("Case register")
     assert rows[HEADER_ROW] == [_(h) for h in (
-        "Case number", "Registered on", "Unit", "Subject", "Rank level", "Source", "Source reference",
+        "Case number", "Registered on", "Unit", "Subject", "Rank level", "Case source", "Source reference",
         "Rules broken", "Status", "Decisions", "Effective dates", "In force until", "Points deducted",
         "Exempted or revoked", "Error tolerance", "Appeal outcome", "Investigator", "Closed on")]
     body = rows[HEADER_ROW + 1:]

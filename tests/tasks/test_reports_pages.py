@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -144,7 +146,10 @@ def test_autosave_does_not_touch_a_submitted_report(county, client_for):
 def test_the_form_wires_autosave_and_row_editing(county, client_for):
     body = client_for(county.staff).get(edit_url()).content.decode()
     assert f'hx-post="{reverse("tasks:report_autosave", args=[KEY])}"' in body
-    assert "every 20s" in body and "js/report_form.js" in body and 'id="report-item-template"' in body
+    assert 'hx-trigger="report-autosave"' in body and "js/report_form.js" in body
+    assert 'id="report-item-template"' in body
+    script = (Path(settings.BASE_DIR) / "static" / "js" / "report_form.js").read_text()
+    assert "setInterval" in script and "20000" in script  # every 20 s while there are unsaved keystrokes
 
 
 def test_a_returned_report_shows_the_reason_and_keeps_its_content(county, client_for):

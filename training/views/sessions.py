@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ApplicationError
-from common.excel import XLSX_CONTENT_TYPE
+from common.excel import xlsx_response
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import Official
@@ -234,6 +234,4 @@ def attendance_import(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attendance_template(request: AuthedRequest) -> HttpResponse:
-    response = HttpResponse(sign_in_template(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%AD%BE%E5%88%B0%E8%A1%A8.xlsx"
-    return response
+    return xlsx_response(sign_in_template(), "签到表.xlsx")
