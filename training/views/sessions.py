@@ -212,7 +212,7 @@ def attendance_set(request: AuthedRequest, pk: int) -> HttpResponse:
     if error:
         record = session.attendance.filter(official=official).select_related("excuse_approved_by__official").first()
     row = GridRow(official, record, access_for(request.user).covers(official.unit.path, svc.RECORDER_ROLES),
-                  error, request.POST.get("excuse_reason", "") if error else None)
+                  error, request.POST.get("excuse_reason") if error else None)  # only the leave button sends it
     context = {"session": session, "row": row, "buttons": _status_buttons()}
     if request.htmx:
         # The summary above the grid follows each click: swapped out of band with the row.
