@@ -4,7 +4,7 @@
 // left an earlier green "saved" message on the page. Here: a 400, 409 or 422 answer is the form again with
 // its errors and what was typed, and it is swapped in like any answer; any other failure (403, 404, 500, the
 // network) puts a message at the top of the page. A refused answer also removes earlier success messages, and the
-// same form sent again and going through removes its failure message (it is no longer true).
+// same request sent again and going through removes its failure message (it is no longer true).
 (function () {
   "use strict";
   htmx.config.responseHandling = [
@@ -20,6 +20,13 @@
 
   function clearSuccess() {
     main().querySelectorAll(".alert-success").forEach(function (alert) { alert.remove(); });
+  }
+
+  // What a failure is about: the method and address of its request (the element that sent it may have been
+  // swapped out by the time the retry is answered).
+  function requestOf(event) {
+    var config = event.detail.requestConfig;
+    return config ? config.verb + " " + config.path : "";
   }
 
   function clearFailures(source) {
@@ -49,17 +56,17 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (event.detail.xhr.status >= 400) { clearSuccess(); }
   });
-  // Only what failed, going through now, clears its message: another form's success says nothing about it.
+  // Only what failed, going through now, clears its message: another request's success says nothing about it.
   document.addEventListener("htmx:afterRequest", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    if (status >= 200 && status < 300) { clearFailures(event.detail.elt); }
+    if (status >= 200 && status < 300 && requestOf(event)) { clearFailures(requestOf(event)); }
   });
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
     var messages = document.body.dataset;
-    showFailure(status === 403 || status === 404 ? messages.htmxGone : messages.htmxFailed, event.detail.elt);
+    showFailure(status === 403 || status === 404 ? messages.htmxGone : messages.htmxFailed, requestOf(event));
   });
   document.addEventListener("htmx:sendError", function (event) {
-    showFailure(document.body.dataset.htmxOffline, event.detail.elt);
+    showFailure(document.body.dataset.htmxOffline, requestOf(event));
   });
 })();
