@@ -195,9 +195,10 @@ def attendance_set(request: AuthedRequest, pk: int) -> HttpResponse:
     """One click on the grid: record the status and answer with the row partial (htmx). A refusal is the row as
     recorded, with the message and the reason as typed (a 422, swapped in by static/js/htmx_setup.js)."""
     session = _session_or_404(request, pk)
-    official = selectors.audience_visible_to(request.user, session).filter(
-        pk=as_id(request.POST.get("official"))).first()
-    if official is None:
+    official_id = as_id(request.POST.get("official"))
+    official = selectors.audience_visible_to(request.user, session).filter(pk=official_id).first() \
+        if official_id is not None else None
+    if official is None:  # not an id, not in the audience, or out of reach: the same 404
         raise Http404
     form = AttendanceSetForm(request.POST)
     error = "" if form.is_valid() else errors_text(form)
