@@ -131,7 +131,8 @@ def _write(cases: Iterable[Case], stream: BinaryIO) -> None:
             tolerance[request.official_id].append(request)
         for subject in case.subjects.all():
             tolerance_text = _tolerance_text(tolerance.get(subject.pk, []))
-            for decision in decisions.get(subject.pk) or [None]:
+            mine: list[Decision | None] = list(decisions.get(subject.pk, [])) or [None]
+            for entry in mine:
                 texts = {
                     0: case.number, 2: case.unit.name, 3: subject.name,
                     4: str(rank_labels.get(subject.rank_level, subject.rank_level)),
@@ -141,15 +142,15 @@ def _write(cases: Iterable[Case], stream: BinaryIO) -> None:
                 }
                 write_date(sheet, row, 1, case.registered_on, day_format)
                 write_date(sheet, row, 17, case.closed_on, day_format)
-                if decision is not None:
+                if entry is not None:
                     appeals = [pending if a.is_pending else str(outcome_labels[a.outcome])
-                               for a in decision.appeals.all()]
-                    texts.update({9: decision.kind.name,
-                                  13: exempted if decision.exempted else revoked if decision.revoked else "",
+                               for a in entry.appeals.all()]
+                    texts.update({9: entry.kind.name,
+                                  13: exempted if entry.exempted else revoked if entry.revoked else "",
                                   15: "；".join(appeals)})
-                    write_date(sheet, row, 10, decision.effective_date, day_format)
-                    write_date(sheet, row, 11, decision.in_force_until, day_format)
-                    sheet.write_number(row, 12, float(decision.points), points_format)
+                    write_date(sheet, row, 10, entry.effective_date, day_format)
+                    write_date(sheet, row, 11, entry.in_force_until, day_format)
+                    sheet.write_number(row, 12, float(entry.points), points_format)
                 for column, text in sorted(texts.items()):
                     if text:
                         write_text(sheet, row, column, text)

@@ -122,11 +122,13 @@ def read_roster(file: IO[bytes]) -> Roster:
             roster.errors.add(FILE, 0, FILE, _("The workbook has neither a “单位” nor a “人员” sheet; "
                                                "please use the template."))
             return roster
-        for title, columns, parse, out in ((UNITS_SHEET, UNIT_COLUMNS, _parse_unit, roster.units),
-                                           (OFFICIALS_SHEET, OFFICIAL_COLUMNS, _parse_official, roster.officials)):
-            if title in wb.sheetnames:
-                for number, cells in sheet_rows(wb[title], title, columns, roster.errors, max_rows=MAX_ROWS):
-                    out.append(parse(number, cells, roster.errors.sink(title, number)))
+        if UNITS_SHEET in wb.sheetnames:
+            roster.units = [_parse_unit(number, cells, roster.errors.sink(UNITS_SHEET, number)) for number, cells
+                            in sheet_rows(wb[UNITS_SHEET], UNITS_SHEET, UNIT_COLUMNS, roster.errors, max_rows=MAX_ROWS)]
+        if OFFICIALS_SHEET in wb.sheetnames:
+            roster.officials = [
+                _parse_official(number, cells, roster.errors.sink(OFFICIALS_SHEET, number)) for number, cells
+                in sheet_rows(wb[OFFICIALS_SHEET], OFFICIALS_SHEET, OFFICIAL_COLUMNS, roster.errors, max_rows=MAX_ROWS)]
     finally:
         wb.close()
     check_duplicates(((u.row, u.code) for u in roster.units), sheet=UNITS_SHEET, column="单位编码",
