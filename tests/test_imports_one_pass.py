@@ -252,3 +252,20 @@ def test_duplicates_skip_blank_keys_and_cells_with_a_problem():
     errors.add("S", 4, "k", "too long")
     check_duplicates([(2, "a"), (3, ""), (4, "a"), (5, ""), (6, "a")], sheet="S", column="k", errors=errors)
     assert [(e.row, e.message) for e in errors][1:] == [(6, gettext("Duplicate of row %(row)s.") % {"row": 2})]
+
+
+def test_the_import_pages_cost_a_constant_number_of_queries(county, client_for, django_assert_num_queries):
+    """The history beside each import form is one query, however many uploads it shows (the rest: the session,
+    the user, their access, the bell; the sign-in page also the session)."""
+    session = make_session(county.head, county.culture)
+    pages = [(county.orgadmin, reverse("org:roster_upload"), 7), (county.head, reverse("tasks:task_import"), 6),
+             (county.head, reverse("training:attendance_import", args=[session.pk]), 8)]
+    clients = {user: client_for(user) for user, _url, _n in pages}
+    for uploads in (0, 3):
+        for user, url, _n in pages:
+            for _upload in range(uploads):
+                post_file(clients[user], url, b"not a workbook")
+        for user, url, expected in pages:
+            with django_assert_num_queries(expected):
+                page = clients[user].get(url)
+            assert len(page.context["history"]) == uploads
