@@ -127,8 +127,9 @@ def render_request(request: AuthedRequest, item: ToleranceRequest, **forms: Any)
 
 
 def _request_or_404(request: AuthedRequest, pk: int) -> ToleranceRequest:
-    return get_object_or_404(tolerance_visible_to(request.user).select_related("requested_by", "reviewed_by",
-                                                                               "decided_by"), pk=pk)
+    # People are shown by name: their official's, when the account has one.
+    return get_object_or_404(tolerance_visible_to(request.user).select_related(
+        "requested_by__official", "reviewed_by__official", "decided_by__official"), pk=pk)
 
 
 def _acting_on_or_404(request: AuthedRequest, pk: int) -> ToleranceRequest:
