@@ -26,11 +26,12 @@ from org.excel import roster_template
 from org.filters import OfficialFilter
 from org.forms import CalendarDayForm, CalendarUploadForm, PostChangeForm, RosterUploadForm
 from org.home import panels_for
-from org.models import CalendarDay, Official, PostKind, RosterImport
+from org.models import CalendarDay, Official, PostKind
 from org.services import calendar as calendar_svc
 from org.services import official_assign_post, roster_import
 
 PAGE_SIZE = 25
+HISTORY_SIZE = 10  # the latest uploads shown beside an import form
 
 
 @login_required
@@ -127,7 +128,7 @@ def roster_upload(request: AuthedRequest) -> HttpResponse:
                        "oc": result.officials_created, "ou": result.officials_updated},
                 )
                 return redirect("org:roster_upload")
-    history = RosterImport.objects.select_related("uploaded_by")[:10]
+    history = selectors.roster_imports_visible_to(request.user)[:HISTORY_SIZE]
     return render(request, "org/roster_upload.html", {"form": form, "result": result, "history": history})
 
 

@@ -27,10 +27,18 @@ from org.selectors import access_for, officials_visible_to, require_role, units_
 from tasks import excel
 from tasks.forms_tasks import LoopAdvanceForm, ProgressForm, TaskFilter, TaskForm, TaskImportForm, WeeklyUpdateForm
 from tasks.models import OPEN_STATUSES, LoopStage, Milestone, Task, TaskStatus, WeeklyUpdate
-from tasks.selectors import MANAGER_ROLES, tasks_managed_by, tasks_missing_weekly_update, tasks_visible_to, week_monday
+from tasks.selectors import (
+    MANAGER_ROLES,
+    task_imports_of,
+    tasks_managed_by,
+    tasks_missing_weekly_update,
+    tasks_visible_to,
+    week_monday,
+)
 from tasks.services import tasks as services
 
 PAGE_SIZE = 25
+IMPORT_HISTORY_SIZE = 10  # the latest uploads shown beside the import form
 LOOP_STEPS = [LoopStage.FOUND, LoopStage.ASSIGNED, LoopStage.RECTIFYING, LoopStage.REVIEWED, LoopStage.CLOSED]
 TIMELINE_FIELDS = ["status", "progress", "deadline", "loop_stage", "rectification_note", "title", "responsible",
                    "leading_leader", "start_date", "weight"]
@@ -373,15 +381,17 @@ def task_import(request: AuthedRequest) -> HttpResponse:
     form = TaskImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            result = excel.task_import(file=form.cleaned_data["file"], by=request.user)
+            result = excel.task_import(file=upload, by=request.user, filename=upload.name or "")
         except ApplicationError as error:
             form.add_error("file", error.message)
         else:
             if result.ok:
                 messages.success(request, _("%(n)s tasks were imported.") % {"n": result.created})
                 return redirect("tasks:task_board")
-    return render(request, "tasks/tasks/task_import.html", {"form": form, "result": result})
+    return render(request, "tasks/tasks/task_import.html", {
+        "form": form, "result": result, "history": task_imports_of(request.user)[:IMPORT_HISTORY_SIZE]})
 
 
 @login_required

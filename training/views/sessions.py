@@ -33,8 +33,10 @@ from training.excel import sign_in_template
 from training.forms_sessions import AttendanceSetForm, SessionForm, SignInSheetForm
 from training.models import Attendance, AttendanceStatus, TrainingSession
 from training.services import sessions as svc
+from training.services import sign_in
 
 PAGE_SIZE = 25
+IMPORT_HISTORY_SIZE = 10  # the latest uploads shown beside the import form
 
 
 def _session_or_404(request: AuthedRequest, pk: int) -> TrainingSession:
@@ -234,15 +236,19 @@ def attendance_import(request: AuthedRequest, pk: int) -> HttpResponse:
     form = SignInSheetForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            result = svc.attendance_import(by=request.user, session=session, file=form.cleaned_data["file"])
+            result = sign_in.attendance_import(by=request.user, session=session, file=upload,
+                                               filename=upload.name or "")
         except ApplicationError as error:
             form.add_error("file", error.message)
         else:
             if result.ok:
                 messages.success(request, _("Attendance imported: %(n)s officials.") % {"n": result.saved})
                 return redirect("training:session_detail", pk=session.pk)
-    return render(request, "training/sessions/import.html", {"form": form, "result": result, "session": session})
+    history = selectors.sign_in_imports_of(request.user, session)[:IMPORT_HISTORY_SIZE]
+    return render(request, "training/sessions/import.html",
+                  {"form": form, "result": result, "session": session, "history": history})
 
 
 @login_required
