@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 
@@ -24,12 +23,18 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+def plain_number(value: Decimal, places: int = 2) -> str:
+    """Return ``value`` rounded to ``places`` decimals without trailing zeros: 2, 0.5, 88.25."""
+    text = format(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def signed_points(value: Any) -> str:
     """Return "加 2 分", "扣 1 分" or "0 分" (up to two decimals, none when whole); "" for no value."""
     points = _decimal(value)
     if points is None:
         return ""
-    amount = floatformat(abs(points), -2)
+    amount = plain_number(abs(points))
     if points > 0:
         return _("%(points)s points added") % {"points": amount}
     if points < 0:

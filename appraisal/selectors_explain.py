@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalPeriod, CheckupResult, Component, PeriodKind, Scorecard, UnitScorecard
 from appraisal.periods import MONTH, QUARTER, YEAR
+from appraisal.score_text import plain_number
 from appraisal.services.checkup import results_visible_to
 from org.models import Official, User
 from tasks.models import MonthlyReport, ReportStatus, Task, TaskStatus
@@ -120,7 +121,7 @@ def _task_records(viewer: User | AnonymousUser, official: Official, period: Appr
         else:
             outcome = _("Not completed")
         note = _("due %(date)s · %(outcome)s") % {"date": f"{task.deadline:%Y-%m-%d}", "outcome": outcome}
-        url = reverse("tasks:task_detail", args=[task.pk]) if task.viewable else ""  # type: ignore[attr-defined]
+        url = reverse("tasks:task_detail", args=[task.pk]) if task.viewable else ""
         records.append(InputRecord("task", task.title, note, url))
     return records
 
@@ -147,7 +148,7 @@ def _report_records(viewer: User | AnonymousUser, official: Official,
     rated, due = [], []
     for report in reports:
         label = _("Monthly report of %(month)s") % {"month": f"{report.month:%Y-%m}"}
-        url = reverse("tasks:report_detail", args=[report.pk]) if report.viewable else ""  # type: ignore[attr-defined]
+        url = reverse("tasks:report_detail", args=[report.pk]) if report.viewable else ""
         if report.rating and report.status in (ReportStatus.APPROVED, ReportStatus.PUBLISHED):
             rated.append(InputRecord("report", label, _("rated %(rating)s") % {
                 "rating": report.get_rating_display()}, url))
@@ -175,8 +176,7 @@ def _training_records(viewer: User | AnonymousUser, official: Official,
         note = _("%(date)s · %(status)s · %(hours)s hours") % {
             "date": f"{timezone.localtime(row.session.starts_at):%Y-%m-%d}", "status": row.get_status_display(),
             "hours": floatformat(row.hours, -1)}
-        url = (reverse("training:session_detail", args=[row.session_id])
-               if row.viewable else "")  # type: ignore[attr-defined]
+        url = reverse("training:session_detail", args=[row.session_id]) if row.viewable else ""
         records.append(InputRecord("session", row.session.title, note, url))
     external = (ExternalTraining.objects.filter(official=official, status=ExternalStatus.APPROVED,
                                                 started_on__year=period.end.year, started_on__lte=period.end)
@@ -202,11 +202,10 @@ def _checkup_records(viewer: User | AnonymousUser, official: Official,
     records = []
     for result in results:
         key = result.round.period.key
-        note = _("score %(score)s") % {"score": floatformat(result.score, -2)}
+        note = _("score %(score)s") % {"score": plain_number(result.score) if result.score is not None else "—"}
         if result.is_incomplete:
             note = f"{note} · {_('Incomplete (too few ratings)')}"
-        url = (reverse("appraisal:checkup_result_detail", args=[key, official.pk])
-               if result.viewable else "")  # type: ignore[attr-defined]
+        url = reverse("appraisal:checkup_result_detail", args=[key, official.pk]) if result.viewable else ""
         records.append(InputRecord("checkup", _("Check-up of %(key)s") % {"key": key}, note, url))
     return records
 
