@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for, ancestor_paths, subtree_q
-from training.models import Attendance, CriticismFlag, StudyPlan, TrainingSession
+from training.models import Attendance, CriticismFlag, SignInImport, StudyPlan, TrainingSession
 
 # Who records attendance (training.services.sessions.RECORDER_ROLES) and decides public criticisms.
 HEAD = "head"
@@ -124,3 +124,10 @@ def flags_for_head(user: User | AnonymousUser) -> QuerySet[CriticismFlag]:
     if access.is_superuser:
         return qs
     return qs.filter(subtree_q(access.paths((HEAD,)), relation="official__unit__"))
+
+
+def sign_in_imports_of(user: User, session: TrainingSession) -> QuerySet[SignInImport]:
+    """Return the user's own sign-in sheet uploads for a session, newest first: a refused upload's problems name
+    officials of its uploader's scope, and heads of several units record the same session."""
+    return SignInImport.objects.filter(uploaded_by_id=user.pk, session=session).select_related(
+        "uploaded_by__official").order_by("-created_at", "-id")
