@@ -130,8 +130,6 @@ def _discipline(county: County, today: date) -> tuple[Case, Case, Case]:
     fresh = case_register(by=inspector, unit=county.culture, title="工作日饮酒", subjects=[county.staff_official],
                           source="inspection", facts="检查发现其工作日午间饮酒。")
     fresh = case_transition(by=inspector, case=fresh, to="investigating", comment="开始调查")
-    tolerance_request(by=county.staff, case=fresh, official=county.staff_official,
-                      statement="为抢抓项目进度，经集体研究后先行实施。", for_public_good=True, followed_procedure=True)
     # A decided case whose subject appeals.
     appealed = case_register(by=inspector, unit=county.finance, title="违规报销", subjects=[county.finance_official],
                              source="inspection", facts="审计发现违规报销差旅费。",
@@ -145,6 +143,8 @@ def _discipline(county: County, today: date) -> tuple[Case, Case, Case]:
     county.finance_official.user = subject
     county.finance_official.save(update_fields=["user"])
     appeal_file(by=subject, decision=decision, grounds="报销经单位审批，不应由本人承担。")
+    tolerance_request(by=subject, case=appealed, official=county.finance_official,
+                      statement="为抢抓项目进度，经集体研究后先行垫付。", for_public_good=True, followed_procedure=True)
     return old, long, fresh
 
 
