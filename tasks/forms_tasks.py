@@ -13,19 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from common.excel import cell_date
 from common.filters import as_id
-from org.forms import UnitChoiceField
+from org.forms import OfficialChoiceField, OfficialMultipleChoiceField, UnitChoiceField
 from org.models import Official, OrgUnit
 from tasks.models import OPEN_STATUSES, LoopStage, Task, TaskKind, TaskSource, TaskStatus
-
-
-class OfficialChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Official) -> str:
-        return f"{obj.name}（{obj.unit.name}）"
-
-
-class OfficialMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Official) -> str:
-        return f"{obj.name}（{obj.unit.name}）"
+from tasks.pickers import TASK_OFFICIALS
 
 
 def _style(form: forms.Form) -> None:
@@ -46,12 +37,13 @@ class TaskForm(forms.Form):
     goal = forms.CharField(label=_("Goal and standard"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), to_field_name="code")
-    leading_leader = OfficialChoiceField(label=_("Leading leader"), queryset=Official.objects.none(), required=False,
+    leading_leader = OfficialChoiceField(scope=TASK_OFFICIALS, label=_("Leading leader"), required=False,
                                          to_field_name="staff_number")
-    responsible = OfficialChoiceField(label=_("Responsible official"), queryset=Official.objects.none(),
+    responsible = OfficialChoiceField(scope=TASK_OFFICIALS, label=_("Responsible official"),
                                       to_field_name="staff_number")
-    members = OfficialMultipleChoiceField(label=_("Task group"), queryset=Official.objects.none(), required=False,
-                                          to_field_name="staff_number", widget=forms.SelectMultiple(attrs={"size": 4}))
+    members = OfficialMultipleChoiceField(scope=TASK_OFFICIALS, label=_("Task group"), required=False,
+                                          to_field_name="staff_number",
+                                          help_text=_("Others who work on the task with the responsible official."))
     source = forms.ChoiceField(label=_("Source"), choices=TaskSource.choices, initial=TaskSource.OWN_KEY)
     source_ref = forms.CharField(label=_("Source reference"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices, initial=TaskKind.AD_HOC)
@@ -66,8 +58,21 @@ class TaskForm(forms.Form):
         help_text=_("One per line: name and due date, e.g. 开工 2026-05-01."),
     )
 
+    # The five clarities (五明确) a task must state, in the order a head thinks them through; the form shows its
+    # fields under these headings (the task's source, kind and place in a larger task go with the task).
+    CLARITIES = (
+        (_("Task"), ("title", "description", "unit", "source", "source_ref", "kind", "is_key_project", "parent",
+                     "weight")),
+        (_("Standard"), ("goal",)),
+        (_("Time limit"), ("start_date", "deadline", "milestones")),
+        (_("Leading leader"), ("leading_leader",)),
+        (_("Responsible official"), ("responsible", "members")),
+    )
+
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], officials: QuerySet[Official],
                  parents: QuerySet[Task], with_milestones: bool = True, **kwargs: Any) -> None:
+        """``officials``: whom the head may choose, ``tasks.pickers.task_officials(user)`` (what the picker
+        searches)."""
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         for name in ("leading_leader", "responsible", "members"):
@@ -77,6 +82,11 @@ class TaskForm(forms.Form):
             del self.fields["milestones"]
         self.fields["start_date"].initial = timezone.localdate()
         _style(self)
+
+    def clarities(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The fields grouped under the five clarities, for the template."""
+        return [(str(title), [self[name] for name in names if name in self.fields])
+                for title, names in self.CLARITIES]
 
     def clean_milestones(self) -> list[dict[str, Any]]:
         items = []

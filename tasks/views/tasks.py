@@ -24,10 +24,11 @@ from common.filters import as_id
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import Official, OrgUnit
-from org.selectors import access_for, officials_visible_to, require_role, units_visible_to
+from org.selectors import access_for, require_role, units_visible_to
 from tasks import excel
 from tasks.forms_tasks import LoopAdvanceForm, ProgressForm, TaskFilter, TaskForm, TaskImportForm, WeeklyUpdateForm
 from tasks.models import OPEN_STATUSES, LoopStage, Milestone, Task, TaskStatus, WeeklyUpdate
+from tasks.pickers import task_officials
 from tasks.selectors import MANAGER_ROLES, tasks_managed_by, tasks_missing_weekly_update, tasks_visible_to, week_monday
 from tasks.services import tasks as services
 
@@ -293,8 +294,7 @@ def milestone_done(request: AuthedRequest, pk: int, milestone_pk: int) -> HttpRe
 def _task_form(request: AuthedRequest, *, data: Any = None, initial: dict[str, Any] | None = None,
                exclude_pk: int | None = None, with_milestones: bool = True) -> TaskForm:
     units = units_visible_to(request.user, roles=MANAGER_ROLES).filter(is_active=True)
-    officials = officials_visible_to(request.user, roles=MANAGER_ROLES).filter(is_active=True).order_by(
-        "unit__path", "name")
+    officials = task_officials(request.user)
     parents = tasks_managed_by(request.user).filter(status__in=OPEN_STATUSES).order_by("unit__path", "deadline")
     if exclude_pk is not None:
         parents = parents.exclude(pk=exclude_pk)
