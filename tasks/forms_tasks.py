@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -232,3 +232,43 @@ def _official_q(relation: str, value: str) -> Q:
     if official_id is not None:
         q |= Q(**{f"{relation}_id": official_id})
     return q
+
+
+# -- the board -------------------------------------------------------------------------------------------
+OPEN = "open"
+URGENCY = "urgency"
+
+
+def by_urgency(queryset: QuerySet[Task], today: date) -> QuerySet[Task]:
+    """Most urgent first: overdue tasks (the longest overdue first), then open tasks by nearest deadline, then
+    the closed ones."""
+    overdue = Q(status=TaskStatus.OVERDUE) | Q(status__in=OPEN_STATUSES, deadline__lt=today)
+    return queryset.annotate(urgency=Case(
+        When(overdue, then=Value(0)), When(status__in=OPEN_STATUSES, then=Value(1)), default=Value(2),
+        output_field=IntegerField(),
+    )).order_by("urgency", "deadline", "id")
+
+
+class BoardFilter(TaskFilter):
+    """The heads' board: the API's filters, plus "open" as a status (the board opens on it) and "most urgent
+    first" as an order (its default)."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), method="filter_status", empty_label=_("All"),
+        choices=((OPEN, _("Open (in progress, not started, overdue)")), *TaskStatus.choices))
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="filter_sort", empty_label=None,
+        choices=((URGENCY, _("Most urgent first")), *TaskFilter.base_filters["sort"].extra["choices"]))
+
+    # The board opens on the work in hand, most urgent first; "All" (status=) shows everything.
+    DEFAULTS = {"status": OPEN, "sort": URGENCY}
+
+    def filter_status(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value) if value else queryset
+
+    def filter_sort(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        if value in ("", URGENCY):
+            return by_urgency(queryset, self.today)
+        return super().filter_sort(queryset, name, value)
