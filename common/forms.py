@@ -26,7 +26,7 @@ def install_empty_label() -> None:
     assert kwdefaults is not None and "empty_label" in kwdefaults
     kwdefaults["empty_label"] = EMPTY_LABEL
     # Model fields with choices default to this list object (``Field.get_choices(blank_choice=...)``).
-    model_fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_LABEL)]
+    model_fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_LABEL)]  # type: ignore[list-item]  # lazy: translated late
 
 
 def show_error(form: forms.Form, error: ApplicationError) -> None:

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import as_id
 from org.models import Official, OrgUnit, PostKind
 from org.pickers import official_label, option_data
 
@@ -58,8 +59,10 @@ class OfficialPicker(forms.Select):
     def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> list[Any]:
         """The chosen officials only (one query for them; none when nothing is chosen)."""
         field = getattr(self.choices, "field", None)
+        if field is None:  # not bound to a model choice field: nothing to look up
+            return [(None, [], 0)]
         options = []
-        if field is not None and not self.allow_multiple_selected and field.empty_label is not None:
+        if not self.allow_multiple_selected and field.empty_label is not None:
             options.append(self.create_option(name, "", field.empty_label, False, 0, attrs=attrs))
         for index, official in enumerate(self._chosen(field, value), start=len(options)):
             option = self.create_option(name, field.prepare_value(official), official_label(official), True, index,
@@ -72,8 +75,8 @@ class OfficialPicker(forms.Select):
     def _chosen(field: Any, value: Iterable[str]) -> list[Official]:
         key = getattr(field, "to_field_name", None) or "pk"
         wanted = [str(v) for v in value if v not in (None, "")]
-        if key == "pk":
-            wanted = [v for v in wanted if v.isdigit()]
+        if key == "pk":  # whatever was typed into the query string or posted: only real ids reach the query
+            wanted = [v for v in wanted if as_id(v) is not None and str(as_id(v)) == v]
         if field is None or field.queryset is None or not wanted:
             return []
         found = {str(getattr(o, key)): o for o in field.queryset.filter(**{f"{key}__in": wanted})
@@ -94,6 +97,14 @@ class _OfficialFieldMixin:
     def label_from_instance(self, obj: Official) -> str:
         return official_label(obj)
 
+    def _refuse_non_ids(self, values: Iterable[Any]) -> None:
+        """A value that cannot be an id (``²``, 10²²) reads as not found, before it reaches the database."""
+        if getattr(self, "to_field_name", None):
+            return
+        for value in values:
+            if value not in (None, "") and as_id(value) is None:
+                raise forms.ValidationError(NOT_IN_SCOPE, code="invalid_choice")
+
 
 class OfficialChoiceField(_OfficialFieldMixin, forms.ModelChoiceField):
     """Pick one official of ``scope`` with the searchable picker. The form sets ``queryset`` (from
@@ -107,6 +118,10 @@ class OfficialChoiceField(_OfficialFieldMixin, forms.ModelChoiceField):
         super().__init__(queryset=queryset if queryset is not None else Official.objects.none(), **kwargs)
         self._setup_picker(scope, unit_field)
 
+    def to_python(self, value: Any) -> Any:
+        self._refuse_non_ids([value])
+        return super().to_python(value)
+
 
 class OfficialMultipleChoiceField(_OfficialFieldMixin, forms.ModelMultipleChoiceField):
     """Pick several officials of ``scope`` with the searchable picker (see ``OfficialChoiceField``)."""
@@ -118,6 +133,10 @@ class OfficialMultipleChoiceField(_OfficialFieldMixin, forms.ModelMultipleChoice
                  **kwargs: Any) -> None:
         super().__init__(queryset=queryset if queryset is not None else Official.objects.none(), **kwargs)
         self._setup_picker(scope, unit_field)
+
+    def _check_values(self, value: Any) -> Any:
+        self._refuse_non_ids(value)
+        return super()._check_values(value)  # type: ignore[misc]  # Django's, missing from the stubs
 
 
 class RosterUploadForm(forms.Form):

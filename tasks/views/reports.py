@@ -252,9 +252,11 @@ def report_review_queue(request: AuthedRequest) -> HttpResponse:
     status = ReportStatus.APPROVED if tab == "approved" else ReportStatus.SUBMITTED
     filters = _review_filters(request)
     valid = filters.is_valid()  # a filter that cannot be read is ignored, and said so
-    chosen = {name: filters.cleaned_data.get(name) for name in ("unit", "month", "late")} if valid else {}
-    page = _page(request, selectors.reports_to_review(request.user, status=status, **chosen))
-    counts = selectors.review_counts(request.user, unit=chosen.get("unit"), month=chosen.get("month"))
+    data = filters.cleaned_data if valid else {}
+    unit, month = data.get("unit"), data.get("month")
+    page = _page(request, selectors.reports_to_review(request.user, status=status, unit=unit, month=month,
+                                                      late=bool(data.get("late"))))
+    counts = selectors.review_counts(request.user, unit=unit, month=month)
     query = request.GET.copy()
     query.pop("page", None)
     query["tab"] = tab

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def pick_official(page, select_id: str, typed: str, label: str) -> None:  # type: ignore[no-untyped-def]
-    """Type ``typed`` into the picker of ``<select id=select_id>`` and choose the option showing ``label``."""
+    """Type ``typed`` into the picker of ``<select id=select_id>`` and choose the official named ``label``."""
     page.locator(f"#{select_id}.tomselected").wait_for(state="attached")  # the script has set it up
     control = page.locator(f"#{select_id}-ts-control")
     control.click()
@@ -16,5 +16,5 @@ def pick_official(page, select_id: str, typed: str, label: str) -> None:  # type
         control.press("ArrowDown")
         option.wait_for(state="visible")
     option.click()
-    page.locator(f"#{select_id} option:checked", has_text=label.split("（")[0]).first.wait_for(state="attached")
+    page.locator(f"#{select_id} option:checked", has_text=label).first.wait_for(state="attached")
     page.keyboard.press("Escape")  # close a multiple picker's list

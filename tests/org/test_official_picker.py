@@ -160,6 +160,18 @@ def test_the_task_form_carries_only_the_chosen_officials(county, client_for):
     assert kept.context["form"].errors["members"] == [str(NOT_IN_SCOPE)]
 
 
+@pytest.mark.parametrize("bad", ["²", "99999999999999999999999", "-1", "x"])
+def test_a_value_that_cannot_be_an_id_reads_as_not_found(county, client_for, bad):
+    data = {"kind": "collective_study", "title": "学习", "starts_at": "2026-05-01T09:00", "ends_at": "2026-05-01T11:00",
+            "hours": "2", "organiser": county.culture.pk, "audience_units": [county.culture.pk], "lecturer": bad}
+    response = client_for(county.head).post(reverse("training:session_create"), data)
+    assert response.status_code in (200, 400)
+    assert response.context["form"].errors["lecturer"] == [str(NOT_IN_SCOPE)]
+    case = {"unit": county.culture.pk, "title": "x", "subjects": [bad], "source": "report", "facts": "y"}
+    response = client_for(county.inspector).post(reverse("discipline:case_create"), case)
+    assert response.context["form"].errors["subjects"] == [str(NOT_IN_SCOPE)]
+
+
 def test_the_session_form_no_longer_lists_every_official(county, client_for):
     for _ in range(40):
         OfficialFactory(unit=county.culture_office)
