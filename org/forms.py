@@ -45,7 +45,7 @@ class OfficialPicker(forms.Select):
                                                                                        "matches."),
             "data-loading": _("Searching…"), "data-more": _("Only the first matches are listed; type more of the "
                                                           "name."),
-            "data-remove": _("Remove"), "data-clear": _("Clear"),
+            "data-remove": _("Remove this official"), "data-clear": _("Clear the choice"),
         }
         if self.unit_field:
             picker["data-unit-field"] = self.unit_field
