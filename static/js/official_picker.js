@@ -18,6 +18,7 @@
   function moreHint(select) {
     var hint = document.createElement("div");
     hint.className = "form-text official-picker-more";
+    hint.setAttribute("aria-live", "polite");
     hint.hidden = true;
     hint.textContent = select.dataset.more || "";
     return hint;
