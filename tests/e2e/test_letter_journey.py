@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tasks.models import LetterStatus, SupervisionLetter
 from tests.e2e.conftest import sign_in
@@ -85,6 +86,6 @@ def test_a_letter_goes_from_issue_to_closing(county, live_server, page, screensh
     page.goto(f"{live_server.url}/notifications/")
     assert page.get_by_test_id("unread-summary").get_attribute("data-count") != "0"
     page.get_by_test_id("mark-all-read").click()
-    page.wait_for_function("document.querySelector('[data-testid=unread-summary]').dataset.count === '0'")
+    expect(page.get_by_test_id("unread-summary")).to_have_attribute("data-count", "0")
     screenshot("letters-07-notifications-read")
     assert not county.head.notifications.filter(read_at__isnull=True).exists()
