@@ -240,6 +240,9 @@ CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(
 # --- Discipline -----------------------------------------------------------------------------------
 # Days after a decision takes effect within which its subject may appeal (申诉).
 DISCIPLINE_APPEAL_DAYS = int(os.environ.get("DISCIPLINE_APPEAL_DAYS", "30"))
+# A reader who opens the same case file again within this many minutes (a reload) adds no access-log row; 0 logs
+# every page view.
+DISCIPLINE_ACCESS_LOG_DEDUPE_MINUTES = int(os.environ.get("DISCIPLINE_ACCESS_LOG_DEDUPE_MINUTES", "5"))
 
 # --- Email ----------------------------------------------------------------------------------------
 # Notifications also go out by e-mail only when a real e-mail backend is configured.

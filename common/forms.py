@@ -1,4 +1,5 @@
-"""What every page does with a form and a service: put the service's refusal on the form, keeping what was typed."""
+"""What every page does with a form and a service: put the service's refusal on the form, keeping what was typed;
+answer a background save (htmx) with its small status."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db.models import fields as model_fields
-from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.errors import ApplicationError
 
 # The first line of a drop-down where nothing is chosen yet, everywhere (Django's own is "---------").
-EMPTY_LABEL = _("Please choose")
+EMPTY_LABEL = gettext_lazy("Please choose")
 
 
 def install_empty_label() -> None:
@@ -53,3 +57,34 @@ def form_submit(request: HttpRequest, form: forms.Form, action: Callable[[dict[s
         return False
     messages.success(request, done)
     return True
+
+
+def errors_text(form: forms.Form) -> str:
+    """The form's errors as one line for a small status (an autosave, a row of a grid): each field's message after
+    its label, the form's own messages as they are."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for error in errors:
+            parts.append(_("%(name)s: %(error)s") % {"name": field.label, "error": error}
+                         if field is not None and field.label else str(error))
+    return " ".join(parts)
+
+
+def autosave_status(request: HttpRequest, error: str = "") -> HttpResponse:
+    """The answer of a background save (htmx): "saved at HH:MM", or "not saved: why" as a 422, so that
+    static/js/htmx_setup.js also takes away an earlier green message that would no longer be true."""
+    context = {"error": error, "saved_at": None if error else timezone.localtime()}
+    return render(request, "common/_autosave_status.html", context, status=422 if error else 200)
+
+
+def autosave(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], Any]) -> HttpResponse:
+    """Save in the background: call the service ``action(cleaned_data)`` when the form is valid and answer with the
+    status; a refusal (the form's or the service's) says why, with the field's label."""
+    if not form.is_valid():
+        return autosave_status(request, errors_text(form))
+    try:
+        action(form.cleaned_data)
+    except ApplicationError as error:
+        return autosave_status(request, error.message)
+    return autosave_status(request)
