@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class DisciplineConfig(AppConfig):
     name = "discipline"
     verbose_name = _("Discipline and accountability")
+
+    def ready(self) -> None:
+        # Who may be picked on this app's forms (the official picker, org/pickers.py).
+        from discipline import pickers  # noqa: F401

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Tasks and reports")
+
+    def ready(self) -> None:
+        # Who may be picked on this app's forms (the official picker, org/pickers.py).
+        from tasks import pickers  # noqa: F401

@@ -7,5 +7,6 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
-        # Register the training component of the score and its grade constraint with the appraisal.
-        from training import components  # noqa: F401
+        # Register the training component of the score and its grade constraint with the appraisal, and who may
+        # be picked on this app's forms (the official picker, org/pickers.py).
+        from training import components, pickers  # noqa: F401
