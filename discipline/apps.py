@@ -7,5 +7,6 @@ class DisciplineConfig(AppConfig):
     verbose_name = _("Discipline and accountability")
 
     def ready(self) -> None:
-        # Its lines on the home page (org.home is the registry; org imports no app above it).
-        from discipline import home_todo  # noqa: F401
+        # Who may be picked on this app's forms (the official picker, org/pickers.py) and its lines on the home page
+        # (org.home is the registry; org imports no app above it).
+        from discipline import home_todo, pickers  # noqa: F401

@@ -29,7 +29,7 @@ from tasks.selectors import (
     overdue_q,
     report_deadline,
     report_due,
-    reports_for_head,
+    review_counts,
     tasks_managed_by,
     tasks_missing_weekly_update,
     tasks_of_official,
@@ -101,11 +101,8 @@ def my_tasks(user: User) -> list[TodoItem]:
 
 @home_todo("head", order=10)
 def reports_to_review(user: User) -> list[TodoItem]:
-    """Reports to review and to sign, with those submitted late (one query)."""
-    submitted, approved = Q(status=ReportStatus.SUBMITTED), Q(status=ReportStatus.APPROVED)
-    figures = reports_for_head(user).filter(submitted | approved).aggregate(
-        submitted=Count("pk", filter=submitted), submitted_late=Count("pk", filter=submitted & Q(is_late=True)),
-        approved=Count("pk", filter=approved), approved_late=Count("pk", filter=approved & Q(is_late=True)))
+    """Reports to review and to sign, with those submitted late: the review queue's own counts (one query)."""
+    figures = review_counts(user)
     return [
         TodoItem(key="reports-review", label=_("Monthly reports waiting for your review"),
                  url=_url("tasks:report_review_queue", tab="submitted"), count=figures["submitted"],

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from org.models import User
+from org.models import OrgUnit, User
 from org.selectors import ALL_ROLES, access_for
 from tasks.models import (
     OPEN_STATUSES,
@@ -188,14 +188,34 @@ def reports_for_head(user: User) -> QuerySet[MonthlyReport]:
     return qs.exclude(official_id=official_id) if official_id is not None else qs
 
 
-def reports_to_review(user: User, *, status: str = ReportStatus.SUBMITTED, late: bool = False
-                      ) -> QuerySet[MonthlyReport]:
-    """Reports of officials under the user's head roles in ``status`` (only the late ones with ``late``), oldest
-    submission first; never one's own."""
-    qs = reports_for_head(user).filter(status=status)
+def reports_to_review(user: User, *, status: str = ReportStatus.SUBMITTED, unit: OrgUnit | None = None,
+                      month: date | None = None, late: bool = False) -> QuerySet[MonthlyReport]:
+    """Reports of officials under the user's head roles in ``status``, oldest submission first; never one's own.
+    Narrowed to a unit's subtree, a month, or the reports submitted late."""
+    qs = _under_review(user, unit=unit, month=month).filter(status=status)
     if late:
         qs = qs.filter(is_late=True)
     return qs.annotate(item_count=Count("items")).order_by("submitted_at", "id")
+
+
+def _under_review(user: User, *, unit: OrgUnit | None, month: date | None) -> QuerySet[MonthlyReport]:
+    qs = reports_for_head(user)
+    if unit is not None:
+        qs = qs.filter(official__unit__path__startswith=unit.path)
+    if month is not None:
+        qs = qs.filter(month=month_start(month))
+    return qs
+
+
+def review_counts(user: User, *, unit: OrgUnit | None = None, month: date | None = None) -> dict[str, int]:
+    """How many reports wait for review and for signature under the same filters, and how many of each came in
+    late (one query)."""
+    qs = _under_review(user, unit=unit, month=month).order_by()
+    submitted, approved = Q(status=ReportStatus.SUBMITTED), Q(status=ReportStatus.APPROVED)
+    return qs.aggregate(
+        submitted=Count("pk", filter=submitted), submitted_late=Count("pk", filter=submitted & Q(is_late=True)),
+        approved=Count("pk", filter=approved), approved_late=Count("pk", filter=approved & Q(is_late=True)),
+    )
 
 
 def report_due(official_id: int, today: date) -> tuple[date, MonthlyReport | None]:

@@ -10,7 +10,6 @@ urlpatterns: list[URLPattern] = [
     path("ranking/", scores.ranking, name="ranking"),
     path("units/<int:pk>/", scores.unit_score, name="unit_score"),
     path("entries/new/", scores.entry_add_view, name="entry_add"),
-    path("entries/officials/", scores.entry_official_search, name="entry_official_search"),
     path("entries/<int:pk>/delete/", scores.entry_delete_view, name="entry_delete"),
     path("readiness/", readiness.readiness, name="readiness"),
     path("periods/", periods.period_list, name="period_list"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import ApplicationError
-from common.filters import YEAR_MAX, YEAR_MIN, as_id, as_int
+from common.filters import YEAR_MAX, YEAR_MIN, as_int
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
@@ -65,7 +65,7 @@ from discipline.services.cases import (
     record_access,
 )
 from discipline.views._common import discipline_paths, paginate, query_without_page
-from org.models import Official, Role
+from org.models import Role
 from org.selectors import access_for, officials_visible_to, require_role
 
 # The buttons a case offers, in the order they are shown.
@@ -84,9 +84,6 @@ def _transitions(case: Case) -> list[tuple[str, str, str]]:
     """The moves a case offers: (status, button label, button style)."""
     return [(to, str(TRANSITION_LABELS.get((CaseStatus(case.status), CaseStatus(to)), CaseStatus(to).label)),
              TRANSITION_STYLES[CaseStatus(to)]) for to in TRANSITIONS[case.status]]
-
-
-OPTIONS_SHOWN = 300  # a search narrows a large unit
 
 
 def _case_or_404(request: AuthedRequest, pk: int) -> Case:
@@ -220,32 +217,6 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "source": case.source, "source_reference": case.source_reference, "rules": list(case.rules.all()),
             "facts": case.facts, "investigator": case.investigator_id})
     return render(request, "discipline/cases/form.html", {"form": form, "case": case, **_rules_context(form)})
-
-
-@login_required
-@require_GET
-def official_options(request: AuthedRequest) -> HttpResponse:
-    """The officials of a unit's subtree as <option>s (htmx, for the case and talk forms), narrowed by ``q``
-    (name or staff number); the options already chosen (``subjects``) stay, selected, at the top."""
-    require_role(request.user, *CASE_ROLES)
-    roles = [Role.DISCIPLINE] if request.GET.get("purpose") != "talk" else list(CASE_ROLES)
-    raw = as_id(request.GET.get("unit"))
-    officials = Official.objects.none()
-    chosen: list[Official] = []
-    if raw is not None:
-        unit = case_units(None if access_for(request.user).is_superuser else access_for(request.user).paths(roles)
-                          ).filter(pk=raw).first()
-        if unit is not None:
-            in_unit = (officials_visible_to(request.user, roles=roles, include_self=False)
-                       .filter(unit__path__startswith=unit.path, is_active=True).order_by("unit__path", "name"))
-            ids = [i for i in map(as_id, request.GET.getlist("subjects")) if i is not None]
-            chosen = list(in_unit.filter(pk__in=ids)) if ids else []
-            officials = in_unit.exclude(pk__in=ids)
-            q = request.GET.get("q", "").strip()
-            if q:
-                officials = officials.filter(Q(name__icontains=q) | Q(staff_number__istartswith=q))
-    return render(request, "discipline/_official_options.html",
-                  {"chosen": chosen, "officials": officials[:OPTIONS_SHOWN], "limit": OPTIONS_SHOWN})
 
 
 def render_case(request: AuthedRequest, case: Case, *, status: int = 200, **forms: Any) -> HttpResponse:
