@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from appraisal import readiness as ready
 from appraisal.models import PeriodStatus, QuarterlyStatus, Scorecard, SignStatus, Stage
+from appraisal.score_text import rank_text
 from appraisal.selectors_annual import (
     comment_rows_for,
     grade_notices_visible_to,
@@ -38,13 +39,6 @@ COMMENT_PROCEDURES = 3  # a head over more top-level units than this sees the fi
 
 def _url(name: str, *args: object, **query: str) -> str:
     return reverse(name, args=args) + (f"?{urlencode(query)}" if query else "")
-
-
-def rank_text(rank: int | None, of: int) -> str:
-    """"第 13 名 / 共 19 人"; "共 19 人" alone when the official is not ranked."""
-    if rank is None:
-        return _("%(of)s ranked") % {"of": of}
-    return _("No. %(rank)s of %(of)s") % {"rank": rank, "of": of}
 
 
 def _running(user: User) -> int:
