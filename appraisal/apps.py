@@ -22,3 +22,8 @@ class AppraisalConfig(AppConfig):
             home_panels_quarterly,
             pickers,
         )
+        from appraisal.services.consequences import fact_changed
+        from org.facts import fact_changed as fact_changed_signal
+
+        # A changed fact moves the ledger, the flags and the scores at once (issue 15).
+        fact_changed_signal.connect(fact_changed, dispatch_uid="appraisal.facts_follow")

@@ -24,6 +24,7 @@ from appraisal.models import (
     Component,
     GradeDecision,
     PeriodKind,
+    PeriodStatus,
     RollupRun,
     Scorecard,
     ScoreEntry,
@@ -55,6 +56,14 @@ def _official_q(user: User | AnonymousUser, relation: str, roles: Iterable[str],
 def periods_visible() -> QuerySet[AppraisalPeriod]:
     """Return every period (periods are not confidential), newest first, years before their months."""
     return AppraisalPeriod.objects.order_by("-start", "-end", "key")
+
+
+def period_is_stale(period: AppraisalPeriod) -> bool:
+    """Whether an open period's scorecards may not show every fact yet: a fact dated in it changed after its
+    last rollup and the scores have not caught up (``appraisal.services.consequences``). A period never rolled
+    up is not stale, it has no scores yet; a closed one is frozen."""
+    return (period.status == PeriodStatus.OPEN and period.last_rollup_at is not None
+            and period.facts_changed_at is not None)
 
 
 def period_by_key(key: str) -> AppraisalPeriod | None:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from common.errors import ApplicationError
 from common.filters import as_id
 from common.notifications import notify
+from org.facts import facts_changed, month_span
 from org.models import Official, User
 from org.selectors import access_for, users_with_role_over
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus, ReportTransition
@@ -212,6 +213,9 @@ def _transition(
     from_status = locked.status
     _conditional_update(locked, from_status, {**fields(locked), "status": to})
     ReportTransition.objects.create(report=locked, from_status=from_status, to_status=to, by=by, comment=comment)
+    # Submitted, returned, approved with a rating: the month's timeliness and work components move.
+    facts_changed(facts={"report_timeliness": [month_span(locked.month)], "report_rating": [month_span(locked.month)]},
+                  officials=[locked.official_id])
     return locked
 
 

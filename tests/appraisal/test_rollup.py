@@ -241,10 +241,10 @@ def test_a_failing_run_is_marked_failed_with_the_error(scored, monkeypatch):
     october = period("2026-10")
     run = RollupRun.objects.create(period=october)
 
-    def broken(*, period, today=None):
+    def broken(*, start, end):
         raise RuntimeError("磁盘已满")
 
-    monkeypatch.setattr("appraisal.services.rollup.derive_entries", broken)
+    monkeypatch.setattr("appraisal.services.rollup.rederive", broken)
     result = rollup_job(run.pk)
     run.refresh_from_db()
     assert (result["status"], run.status, run.error) == ("failed", "failed", "磁盘已满")
