@@ -248,6 +248,16 @@ def ledger_page_rows(entries: list[ScoreEntry], *, private: bool = True) -> list
     return entries
 
 
+def mark_removable(entries: list[ScoreEntry], period: AppraisalPeriod) -> None:
+    """Set ``removable`` on each row: a manual entry dated in no closed or published period (removing one
+    there is refused, so the page offers no button). One query, for the frozen periods overlapping ``period``."""
+    frozen = list(AppraisalPeriod.objects.filter(start__lte=period.end, end__gte=period.start).exclude(
+        status=PeriodStatus.OPEN).values_list("start", "end"))
+    for entry in entries:
+        entry.removable = entry.origin == ScoreEntry.Origin.MANUAL and not any(  # type: ignore[attr-defined]
+            start <= entry.occurred_on <= end for start, end in frozen)
+
+
 def ledger_rows(entries: QuerySet[ScoreEntry], period: AppraisalPeriod) -> QuerySet[ScoreEntry]:
     """Return the period's rows with their sources prefetched (one query per source kind)."""
     return entries_in(entries, period).prefetch_related("source").order_by("-occurred_on", "-id")

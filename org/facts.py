@@ -17,11 +17,15 @@ A change names:
 - ``officials``: the ids of the officials whose facts changed, or ``None`` for "many or unknown" (a monthly
   job flagging every missing report): the receiver then marks the periods stale instead of recomputing scores
   one official at a time.
+
+Asked the other way, ``frozen_periods(span)`` tells a fact app which appraisal periods covering a date are
+closed, so a change there no longer moves their scores (the page approving a report of a closed month warns).
+The appraisal answers it (``register_frozen_periods``, in its ``ready``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -70,3 +74,17 @@ def facts_changed(*, facts: Mapping[str, Iterable[date | Span | None]], official
         return
     who = None if officials is None else frozenset(pk for pk in officials if pk is not None)
     fact_changed.send(sender=FactChange, change=FactChange(spans, who))
+
+
+_frozen_lookup: list[Callable[[Span], list[str]]] = []
+
+
+def register_frozen_periods(lookup: Callable[[Span], list[str]]) -> None:
+    """Set the function answering ``frozen_periods`` (the appraisal's, registered once)."""
+    _frozen_lookup[:] = [lookup]
+
+
+def frozen_periods(span: Span) -> list[str]:
+    """Return the keys of the closed or published appraisal periods overlapping ``span`` (one query), whose
+    scores a change of a fact in it no longer moves; none while no appraisal is installed."""
+    return _frozen_lookup[0](span) if _frozen_lookup else []

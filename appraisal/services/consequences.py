@@ -79,6 +79,14 @@ def facts_counted(period: AppraisalPeriod, since: datetime) -> None:
     AppraisalPeriod.objects.filter(pk=period.pk, facts_changed_at__lte=since).update(facts_changed_at=None)
 
 
+def frozen_period_keys(span: tuple[date, date]) -> list[str]:
+    """Return the keys of the closed or published periods overlapping ``span`` (answers
+    ``org.facts.frozen_periods``)."""
+    start, end = span
+    return list(AppraisalPeriod.objects.filter(start__lte=end, end__gte=start).exclude(status=PeriodStatus.OPEN)
+                .order_by("start", "end").values_list("key", flat=True))
+
+
 def fact_changed(sender: object, *, change: FactChange, **kwargs: Any) -> None:
     """Receive ``org.facts.fact_changed`` (see the module)."""
     facts_follow(change=change)

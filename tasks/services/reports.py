@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from common.errors import ApplicationError
 from common.filters import as_id
 from common.notifications import notify
-from org.facts import facts_changed, month_span
+from org.facts import facts_changed, frozen_periods, month_span
 from org.models import Official, User
 from org.selectors import access_for, users_with_role_over
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus, ReportTransition
@@ -357,6 +357,16 @@ def reports_publish(*, report_ids: Iterable[int], by: User) -> BulkPublishResult
             except ApplicationError as error:
                 refused.append(Refusal(pk, report.official.name, error.message))
     return BulkPublishResult(published=published, refused=refused)
+
+
+def report_closed_warning(report: MonthlyReport) -> str:
+    """Return why reviewing ``report`` no longer changes a score (its month's appraisal periods are closed), or
+    "" while they are open. The review still counts: it is recorded, and in the periods still open."""
+    keys = frozen_periods(month_span(report.month))
+    if not keys:
+        return ""
+    return _("The appraisal of %(periods)s is closed: reviewing this report no longer changes its score.") % {
+        "periods": _("、").join(keys)}
 
 
 def can_review(user: User, report: MonthlyReport) -> bool:

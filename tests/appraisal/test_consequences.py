@@ -201,7 +201,7 @@ def test_a_closed_period_is_untouched(rolled, django_capture_on_commit_callbacks
     entry = ScoreEntry.objects.get(official=staff, rule__code="letter_overdue")
     report = MonthlyReportFactory(official=staff, month=dt.date(2026, 10, 1), status=ReportStatus.SUBMITTED,
                                   submitted_at=timezone.now())
-    period_close(period=october, by=county.orgadmin)
+    period_close(period=october, by=county.orgadmin, reason="测试：提前关闭")
     rollup_period(period=quarter)
     frozen = list(Scorecard.objects.filter(period=october).order_by("pk").values())
 
