@@ -14,10 +14,15 @@ below receives it (connected in ``AppraisalConfig.ready``) and, for the periods 
    change yet;
 4. once the transaction commits, queues the recomputation of the officials' scorecards in the open periods
    already rolled up (``appraisal.jobs.rollup.scorecards_refresh_job`` → ``appraisal.services.rescore``),
-   which clears the stale mark when no later change came in. Eager in the embedded default, a worker's job in
-   production. A change without a list of officials (a job flagging a whole month's missing reports) or with
+   which clears the stale mark when no later change came in: one job for all the changes of a transaction (a
+   task import announces each task). Eager in the embedded default, a worker's job in production. A change
+   without a list of officials (a job flagging a whole month's missing reports) or a transaction touching
    more than ``REFRESH_MAX`` of them only marks the periods stale: the organization department's rollup
    button, or the next scheduled rollup, catches up in one set-based pass.
+
+A criticism flag already decided is the head's: a confirmed one whose absences fall below three stays, with
+its −2, and the heads are told to review it (``training.services.feed``). The staleness is read with
+``appraisal.selectors.period_is_stale``; the period pages show it.
 
 Facts counted by a component (reports, tasks, training hours, check-ups) derive no ledger row; steps 3 and 4
 are their consequences. The rollup re-derives before it computes (``rederive`` over the period) and clears

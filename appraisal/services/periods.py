@@ -147,8 +147,8 @@ def _save(period: AppraisalPeriod, by: User, reason: str = "") -> None:
 
 
 def open_items_text(items: list[Any]) -> str:
-    """Return "Monthly reports submitted but not reviewed: 9; …" in the interface's words."""
-    return _("; ").join(f"{item.label}: {item.count}" for item in items)
+    """Return "月度报告已提交未审核：9；…" (the interface is Chinese, so are its separators)."""
+    return "；".join(_("%(label)s: %(count)s") % {"label": item.label, "count": item.count} for item in items)
 
 
 def _refresh(period: AppraisalPeriod, current: AppraisalPeriod) -> None:

@@ -2,7 +2,9 @@
 
 For one period, in a fixed number of queries however many officials there are:
 
-1. the derived ledger entries of the period are regenerated (``derive_entries``) while it is open;
+1. the derived ledger entries and criticism flags of the period are regenerated while it is open
+   (``appraisal.services.consequences.rederive``: letters, decisions and the training feed), and the period's
+   stale mark is cleared if no fact changed since the run began;
 2. every registered component provider computes its ratios for the period (a few aggregate queries each);
 3. the officials, their top-level units, the schemes and the ledger sums per official and rule are read;
 4. each official's score is computed in memory:

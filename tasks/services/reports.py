@@ -366,7 +366,7 @@ def report_closed_warning(report: MonthlyReport) -> str:
     if not keys:
         return ""
     return _("The appraisal of %(periods)s is closed: reviewing this report no longer changes its score.") % {
-        "periods": _("、").join(keys)}
+        "periods": "、".join(keys)}
 
 
 def can_review(user: User, report: MonthlyReport) -> bool:

@@ -76,7 +76,7 @@ def test_orgadmin_closes_publishes_and_reopens_with_a_reason(county):
     events = list(PeriodEvent.objects.filter(period=period).values_list("action", "by__username", "reason"))
     assert [(action, who) for action, who, _reason in events] == [
         ("close", "orgadmin"), ("publish", "orgadmin"), ("reopen", "orgadmin")]
-    missing = f"{LABELS[REPORTS_MISSING]}: 4"
+    missing = gettext("%(label)s: %(count)s") % {"label": LABELS[REPORTS_MISSING], "count": 4}
     assert events[0][2] == "十月报告线下已收齐\n" + gettext("Open when closed: %(items)s") % {"items": missing}
     assert events[2][2] == "补录督办函回复"
     assert period.close_reason == ""  # re-opened: the next close gives its own
