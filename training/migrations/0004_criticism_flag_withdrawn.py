@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0002_default_hour_targets'),
+        ('training', '0003_signinimport_history'),
     ]
 
     operations = [
