@@ -26,6 +26,7 @@ from appraisal.models import (
     AppraisalPeriod,
     PeriodEvent,
     PeriodStatus,
+    RollupRun,
     Scheme,
     SchemeComponent,
     ScoreRule,
@@ -193,7 +194,9 @@ def period_close(*, period: AppraisalPeriod, by: User, reason: str = "") -> Appr
         event_reason = (f"{reason}\n{_('Open when closed: %(items)s') % {'items': open_items_text(still_open)}}"
                         if still_open else reason)
     PeriodEvent.objects.create(period=current, action="close", by=by, reason=event_reason)
-    rollup_period(period=current, final=True, derive=True)
+    # The final run is the closer's (the period's page lists who ran each rollup).
+    rollup_period(period=current, final=True, derive=True,
+                  run=RollupRun.objects.create(period=current, final=True, started_by=by))
     current.refresh_from_db()
     _refresh(period, current)
     return current

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal import selectors
 from appraisal.forms_close import CloseForm
 from appraisal.forms_scores import PeriodCreateForm, ReopenForm
-from appraisal.selectors_close import ITEMS, LABELS, REPORTS_MISSING, open_item_rows, period_months, period_open_items
 from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
+from appraisal.selectors_close import ITEMS, LABELS, REPORTS_MISSING, open_item_rows, period_months, period_open_items
 from appraisal.services.periods import period_close, period_get_or_create, period_publish, period_reopen
 from common.errors import ApplicationError
 from common.http import AuthedRequest

@@ -70,7 +70,7 @@ def rolled(county):
 
 def test_an_absence_corrected_to_leave_loses_its_deduction_and_the_criticism_flag_at_once(
         rolled, django_capture_on_commit_callbacks):
-    county, october, quarter = rolled
+    county, october, _quarter = rolled
     staff = county.staff_official
     sessions = [session_on(county, day) for day in OCT]
     with django_capture_on_commit_callbacks(execute=True):
@@ -167,8 +167,9 @@ def test_a_letter_reply_rewrites_the_deduction_at_once_and_the_daily_job_adds_it
         rolled, django_capture_on_commit_callbacks):
     county, _october, _quarter = rolled
     staff = county.staff_official
-    letter = SupervisionLetterFactory(issuer_unit=county.root, issued_by=county.orgadmin, recipient_unit=county.culture_tourism,
-                                      recipient_official=staff, reply_deadline=dt.date(2026, 10, 10))
+    letter = SupervisionLetterFactory(issuer_unit=county.root, issued_by=county.orgadmin,
+                                      recipient_unit=county.culture_tourism, recipient_official=staff,
+                                      reply_deadline=dt.date(2026, 10, 10))
     with django_capture_on_commit_callbacks(execute=True):
         letters_overdue(today=dt.date(2026, 10, 11))  # the day after its deadline
     entry = ScoreEntry.objects.get(official=staff, rule__code="letter_overdue")
@@ -195,8 +196,9 @@ def test_a_letter_to_a_unit_moves_the_heads_scores(rolled, django_capture_on_com
 def test_a_closed_period_is_untouched(rolled, django_capture_on_commit_callbacks):
     county, october, quarter = rolled
     staff = county.staff_official
-    letter = SupervisionLetterFactory(issuer_unit=county.root, issued_by=county.orgadmin, recipient_unit=county.culture_tourism,
-                                      recipient_official=staff, reply_deadline=dt.date(2026, 10, 10))
+    letter = SupervisionLetterFactory(issuer_unit=county.root, issued_by=county.orgadmin,
+                                      recipient_unit=county.culture_tourism, recipient_official=staff,
+                                      reply_deadline=dt.date(2026, 10, 10))
     rollup_period(period=october)
     entry = ScoreEntry.objects.get(official=staff, rule__code="letter_overdue")
     report = MonthlyReportFactory(official=staff, month=dt.date(2026, 10, 1), status=ReportStatus.SUBMITTED,
@@ -242,7 +244,7 @@ def test_a_refresh_gives_what_a_full_rollup_gives(rolled):
 
 
 def test_a_change_of_many_officials_marks_the_period_stale_until_the_rollup(rolled):
-    county, october, quarter = rolled
+    _county, october, quarter = rolled
     assert not period_is_stale(october)
     facts_changed(facts={"report_timeliness": [(dt.date(2026, 10, 1), dt.date(2026, 10, 31))]}, officials=None)
     october.refresh_from_db()

@@ -123,7 +123,8 @@ def test_closing_with_open_work_needs_a_reason_which_is_recorded(county, client_
     month.refresh_from_db()
     assert month.status == PeriodStatus.CLOSED and month.close_reason == "报告审核延期，经部务会同意先行关闭"
     event = PeriodEvent.objects.get(period=month, action="close")
-    assert event.reason.startswith("报告审核延期，经部务会同意先行关闭\n") and str(LABELS["reports_unreviewed"]) in event.reason
+    assert event.reason.startswith("报告审核延期，经部务会同意先行关闭\n")
+    assert str(LABELS["reports_unreviewed"]) in event.reason
     assert month.history.first().history_change_reason == "报告审核延期，经部务会同意先行关闭"
     page = client.get(reverse("appraisal:period_detail", args=[month.key])).content.decode()
     assert 'data-testid="close-reason"' in page and "报告审核延期" in page

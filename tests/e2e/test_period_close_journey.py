@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from appraisal.models import AppraisalPeriod, PeriodStatus
@@ -62,13 +63,13 @@ def test_orgadmin_closes_november_with_unreviewed_reports_and_a_reason(county, l
     # The head reviews a November report afterwards: warned, and the approval still goes through.
     report = MonthlyReport.objects.filter(month=NOV).order_by("pk").first()
     sign_in(page, live_server, "head")
-    page.goto(f"{live_server.url}/tasks/reports/{report.pk}/")
+    page.goto(live_server.url + reverse("tasks:report_detail", args=[report.pk]))
     page.get_by_test_id("closed-warning").wait_for()
     assert "2026-11" in page.get_by_test_id("closed-warning").inner_text()
     screenshot("period-close-05-approval-warning")
     page.get_by_test_id("approve-form").locator("input[name=rating][value=good]").check()
     page.get_by_test_id("approve-button").click()
-    page.wait_for_url(f"{live_server.url}/tasks/reports/review/")
+    page.wait_for_url(live_server.url + reverse("tasks:report_review_queue"))
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
     assert "2026-11" in page.locator(".alert-warning").first.inner_text()
