@@ -15,7 +15,8 @@ below receives it (connected in ``AppraisalConfig.ready``) and, for the periods 
 4. once the transaction commits, queues the recomputation of the officials' scorecards in the open periods
    already rolled up (``appraisal.jobs.rollup.scorecards_refresh_job`` → ``appraisal.services.rescore``),
    which clears the stale mark when no later change came in: one job for all the changes of a transaction (a
-   task import announces each task). Eager in the embedded default, a worker's job in production. A change
+   task import announces each task), at most ``REFRESH_PERIODS_MAX`` periods, the longest first (the others
+   stay marked stale). Eager in the embedded default, a worker's job in production. A change
    without a list of officials (a job flagging a whole month's missing reports) or a transaction touching
    more than ``REFRESH_MAX`` of them only marks the periods stale: the organization department's rollup
    button, or the next scheduled rollup, catches up in one set-based pass.
@@ -41,13 +42,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from appraisal.facts import FACTS
-from appraisal.models import AppraisalPeriod, PeriodStatus
+from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus
 from appraisal.services.derive import RULE_FACTS, derive_window
 from org.facts import FactChange
 
 logger = logging.getLogger(__name__)
 
 REFRESH_MAX = 200  # officials recomputed one change at a time; beyond this a rollup is cheaper
+REFRESH_PERIODS_MAX = 8  # periods recomputed per transaction: year, quarter, month and the first weeks
+KIND_ORDER: list[str] = [PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.WEEK]
 TRAINING_FACTS = frozenset({"study_absence", "lecture_given"})  # ``training.services.feed.RULE_FACTS``
 LETTER_AND_DECISION_FACTS = frozenset(RULE_FACTS.values())
 
@@ -122,7 +125,7 @@ def facts_follow(*, change: FactChange, today: date | None = None) -> None:
 
     changed_at = timezone.now()
     AppraisalPeriod.objects.filter(pk__in=[p.pk for p in still_open]).update(facts_changed_at=changed_at)
-    rolled_up = [p.pk for p in still_open if p.last_rollup_at is not None]
+    rolled_up = [p for p in still_open if p.last_rollup_at is not None]
     if rolled_up and touched:
         _pending().add(rolled_up, None if change.officials is None else touched, changed_at)
 
@@ -132,13 +135,13 @@ class _Pending:
     import announces each task; the job recomputes each official once)."""
 
     def __init__(self) -> None:
-        self.periods: set[int] = set()
+        self.periods: dict[int, tuple[int, date]] = {}  # pk → (kind's order, start)
         self.officials: set[int] | None = set()  # None: too many, or unknown — the periods stay stale
         self.changed_at: datetime | None = None
         self.flushed = False
 
-    def add(self, periods: list[int], officials: set[int] | None, changed_at: datetime) -> None:
-        self.periods.update(periods)
+    def add(self, periods: list[AppraisalPeriod], officials: set[int] | None, changed_at: datetime) -> None:
+        self.periods.update({p.pk: (KIND_ORDER.index(p.kind), p.start) for p in periods})
         if self.officials is not None and officials is not None and len(self.officials | officials) <= REFRESH_MAX:
             self.officials |= officials
         else:
@@ -151,7 +154,10 @@ class _Pending:
             return  # a rollup's work: the periods stay marked stale
         from appraisal.jobs.rollup import scorecards_refresh_job  # the jobs import the services
 
-        scorecards_refresh_job.delay(sorted(self.periods), sorted(self.officials), self.changed_at.isoformat())
+        # The longest periods first; weeks beyond the limit stay marked stale (an attendance record counts towards
+        # the year's hours in every later week, and weeks are seldom closed).
+        periods = sorted(self.periods, key=lambda pk: self.periods[pk])[:REFRESH_PERIODS_MAX]
+        scorecards_refresh_job.delay(periods, sorted(self.officials), self.changed_at.isoformat())
 
 
 def _pending() -> _Pending:

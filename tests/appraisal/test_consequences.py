@@ -304,3 +304,18 @@ def test_a_refresh_costs_the_same_for_a_bigger_county(rolled, added):
     with CaptureQueriesContext(connection) as captured:
         scorecards_refresh(period=october, official_ids=[county.staff_official.pk])
     assert statements(captured.captured_queries) == 25
+
+
+def test_a_change_recomputes_eight_periods_at_most_the_longest_first(rolled, django_capture_on_commit_callbacks):
+    county, october, quarter = rolled
+    periods = [period("2026"), *[period(f"2026-W{n}") for n in range(42, 53)]]
+    for target in periods:
+        rollup_period(period=target)
+    session = session_on(county, OCT[1])  # in week 42: the hours count in every later week of the year
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_record(by=county.head, session=session, official=county.staff_official,
+                          status=AttendanceStatus.PRESENT)
+    stale = {p.key for p in AppraisalPeriod.objects.all() if period_is_stale(p)}
+    assert stale == {f"2026-W{n}" for n in range(47, 53)}  # year, Q4, October and weeks 42–46 recomputed
+    assert card(county.staff_official, "2026-W46").components["training"]["inputs"]["hours"] == 2.0
+    assert card(county.staff_official, "2026-W47").components["training"]["ratio"] is None  # until the rollup
