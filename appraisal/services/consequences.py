@@ -32,7 +32,6 @@ the stale mark (``facts_counted``).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Collection
 from datetime import date, datetime
 from typing import Any
@@ -45,8 +44,6 @@ from appraisal.facts import FACTS
 from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus
 from appraisal.services.derive import RULE_FACTS, derive_window
 from org.facts import FactChange
-
-logger = logging.getLogger(__name__)
 
 REFRESH_MAX = 200  # officials recomputed one change at a time; beyond this a rollup is cheaper
 REFRESH_PERIODS_MAX = 8  # periods recomputed per transaction: year, quarter, month and the first weeks
