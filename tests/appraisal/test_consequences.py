@@ -307,7 +307,7 @@ def test_a_refresh_costs_the_same_for_a_bigger_county(rolled, added):
 
 
 def test_a_change_recomputes_eight_periods_at_most_the_longest_first(rolled, django_capture_on_commit_callbacks):
-    county, october, quarter = rolled
+    county, _october, _quarter = rolled
     periods = [period("2026"), *[period(f"2026-W{n}") for n in range(42, 53)]]
     for target in periods:
         rollup_period(period=target)
