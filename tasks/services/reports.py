@@ -213,9 +213,11 @@ def _transition(
     from_status = locked.status
     _conditional_update(locked, from_status, {**fields(locked), "status": to})
     ReportTransition.objects.create(report=locked, from_status=from_status, to_status=to, by=by, comment=comment)
-    # Submitted, returned, approved with a rating: the month's timeliness and work components move.
-    facts_changed(facts={"report_timeliness": [month_span(locked.month)], "report_rating": [month_span(locked.month)]},
-                  officials=[locked.official_id])
+    # Submitted, returned, approved with a rating: the month's timeliness and work components move (publishing
+    # an approved report counts as it did approved, so a head signing many at once moves nothing).
+    if to != ReportStatus.PUBLISHED:
+        span = month_span(locked.month)
+        facts_changed(facts={"report_timeliness": [span], "report_rating": [span]}, officials=[locked.official_id])
     return locked
 
 
