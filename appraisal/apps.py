@@ -23,3 +23,11 @@ class AppraisalConfig(AppConfig):
             home_todo,
             pickers,
         )
+        from appraisal.services.consequences import fact_changed, frozen_period_keys
+        from org.facts import fact_changed as fact_changed_signal
+        from org.facts import register_frozen_periods
+
+        # A changed fact moves the ledger, the flags and the scores at once (issue 15); a fact app asks which
+        # periods are closed to warn that a change no longer moves their scores.
+        fact_changed_signal.connect(fact_changed, dispatch_uid="appraisal.facts_follow")
+        register_frozen_periods(frozen_period_keys)

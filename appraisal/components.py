@@ -14,21 +14,36 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import QuerySet
+
+QS = TypeVar("QS", bound=QuerySet[Any])
 ComponentProvider = Callable[["PeriodWindow"], dict[int, "ComponentValue"]]
 
 
 @dataclass(frozen=True)
 class PeriodWindow:
     """What a provider needs to know of the period: its key, kind and dates, and the score parameters it is
-    computed with (``appraisal.parameters``: frozen with a closed period, live for an open one)."""
+    computed with (``appraisal.parameters``: frozen with a closed period, live for an open one).
+
+    ``officials``: when set, only these officials' values are wanted (the scores following a changed fact,
+    ``appraisal.services.rollup.rollup_officials``). A provider may narrow its queries with ``only``; one
+    that does not still gives right scores, only slower — the rollup picks the officials' values out.
+    """
 
     key: str
     kind: str
     start: date
     end: date
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    officials: frozenset[int] | None = None
+
+    def only(self, queryset: QS, field: str = "official_id") -> QS:
+        """Return ``queryset`` narrowed to the wanted officials (by ``field``), or as it is for all of them."""
+        if self.officials is None:
+            return queryset
+        return queryset.filter(**{f"{field}__in": sorted(self.officials)})
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def work_results(window: PeriodWindow) -> dict[int, ComponentValue]:
     on_time = done & Q(completed_on__lte=F("deadline"))
     late = done & Q(completed_on__gt=F("deadline"))
     tasks = (
-        Task.objects.filter(deadline__gte=window.start, deadline__lte=window.end)
+        window.only(Task.objects.filter(deadline__gte=window.start, deadline__lte=window.end), "responsible_id")
         .exclude(status=TaskStatus.CANCELLED)
         .order_by().values("responsible_id")
         .annotate(n=Count("pk"), n_on_time=Count("pk", filter=on_time), n_late=Count("pk", filter=late),
@@ -101,7 +101,8 @@ def work_results(window: PeriodWindow) -> dict[int, ComponentValue]:
         })
 
     rated = (
-        MonthlyReport.objects.filter(_months(window), status__in=(ReportStatus.APPROVED, ReportStatus.PUBLISHED))
+        window.only(MonthlyReport.objects.filter(_months(window),
+                                                 status__in=(ReportStatus.APPROVED, ReportStatus.PUBLISHED)))
         .exclude(rating="")
         .order_by().values("official_id")
         .annotate(**{f"n_{r}": Count("pk", filter=Q(rating=r)) for r in ReportRating.values})
@@ -138,7 +139,7 @@ def report_timeliness(window: PeriodWindow) -> dict[int, ComponentValue]:
     missing = Q(is_late=False, is_missing=True, status__in=unsubmitted)
     on_time = Q(is_late=False, submitted_at__isnull=False) & ~missing
     rows = (
-        MonthlyReport.objects.filter(_months(window))
+        window.only(MonthlyReport.objects.filter(_months(window)))
         .order_by().values("official_id")
         .annotate(on_time=Count("pk", filter=on_time), late=Count("pk", filter=late),
                   missing=Count("pk", filter=missing))

@@ -51,10 +51,10 @@ def _dropped(key: str, group_scores: Any) -> list[str]:
 def checkup_evaluation(window: PeriodWindow) -> dict[int, ComponentValue]:
     """Return each official's mean check-up score over the rounds within the window (one query)."""
     rows = (
-        CheckupResult.objects.filter(
+        window.only(CheckupResult.objects.filter(
             score__isnull=False, round__period__kind=PeriodKind.QUARTER,
             round__period__start__gte=window.start, round__period__end__lte=window.end,
-        )
+        ))
         .order_by("official_id", "round__period__start")
         .values_list("official_id", "round__period__key", "score", "is_incomplete", "group_scores")
     )

@@ -24,6 +24,7 @@ from appraisal.models import (
     Component,
     GradeDecision,
     PeriodKind,
+    PeriodStatus,
     RollupRun,
     Scorecard,
     ScoreEntry,
@@ -55,6 +56,14 @@ def _official_q(user: User | AnonymousUser, relation: str, roles: Iterable[str],
 def periods_visible() -> QuerySet[AppraisalPeriod]:
     """Return every period (periods are not confidential), newest first, years before their months."""
     return AppraisalPeriod.objects.order_by("-start", "-end", "key")
+
+
+def period_is_stale(period: AppraisalPeriod) -> bool:
+    """Whether an open period's scorecards may not show every fact yet: a fact dated in it changed after its
+    last rollup and the scores have not caught up (``appraisal.services.consequences``). A period never rolled
+    up is not stale, it has no scores yet; a closed one is frozen."""
+    return (period.status == PeriodStatus.OPEN and period.last_rollup_at is not None
+            and period.facts_changed_at is not None)
 
 
 def period_by_key(key: str) -> AppraisalPeriod | None:
@@ -237,6 +246,16 @@ def ledger_page_rows(entries: list[ScoreEntry], *, private: bool = True) -> list
     for entry in entries:
         entry.source_url, entry.source_label = source_link(entry, private=private)  # type: ignore[attr-defined]
     return entries
+
+
+def mark_removable(entries: list[ScoreEntry], period: AppraisalPeriod) -> None:
+    """Set ``removable`` on each row: a manual entry dated in no closed or published period (removing one
+    there is refused, so the page offers no button). One query, for the frozen periods overlapping ``period``."""
+    frozen = list(AppraisalPeriod.objects.filter(start__lte=period.end, end__gte=period.start).exclude(
+        status=PeriodStatus.OPEN).values_list("start", "end"))
+    for entry in entries:
+        entry.removable = entry.origin == ScoreEntry.Origin.MANUAL and not any(  # type: ignore[attr-defined]
+            start <= entry.occurred_on <= end for start, end in frozen)
 
 
 def ledger_rows(entries: QuerySet[ScoreEntry], period: AppraisalPeriod) -> QuerySet[ScoreEntry]:

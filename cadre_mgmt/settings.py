@@ -315,6 +315,7 @@ SPECTACULAR_SETTINGS = {
         "SessionKindEnum": "training.models.SessionKind",
         "AttendanceStatusEnum": "training.models.AttendanceStatus",
         "ExportJobKindEnum": "appraisal.models.ExportJob.Kind",
+        "ReportStatusEnum": "tasks.models.ReportStatus",  # the report and the approved report's answer
     },
 }
 

@@ -53,7 +53,8 @@ class AppraisalBuilder:
         ))
 
     def _close_and_publish(self, period: Any) -> None:
-        period_close(period=period, by=self.orgadmin)
+        # Seeded history: whatever the demo leaves open in a past period is closed as it stands.
+        period_close(period=period, by=self.orgadmin, reason="演示数据：往期按现有数据归档")
         period.refresh_from_db()
         period_publish(period=period, by=self.orgadmin)
 

@@ -54,7 +54,9 @@ def training_component(window: PeriodWindow) -> dict[int, ComponentValue]:
     frozen = window.parameters.get("training.hour_targets")
     targets = {level: Decimal(hours) for level, hours in frozen.items()} if frozen else None
     values: dict[int, ComponentValue] = {}
-    for official_id, progress in training_progress(year=window.end.year, as_of=window.end, targets=targets).items():
+    wanted = sorted(window.officials) if window.officials is not None else None
+    for official_id, progress in training_progress(year=window.end.year, official_ids=wanted, as_of=window.end,
+                                                   targets=targets).items():
         if not progress.target:
             continue  # no training target: the component is left out for this official
         prorata = Decimal(progress.prorata_target)

@@ -212,6 +212,8 @@ class CriticismFlag(models.Model):
         PENDING = "pending", _("Waiting for the head")
         CONFIRMED = "confirmed", _("Confirmed")
         DISMISSED = "dismissed", _("Dismissed")
+        # The absences fell below three before a head decided (an absence corrected to leave, say).
+        WITHDRAWN = "withdrawn", _("Withdrawn (absences corrected)")
 
     official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE,
                                  related_name="criticism_flags")

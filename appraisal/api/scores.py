@@ -37,7 +37,10 @@ from org.selectors import access_for
 class PeriodSerializer(serializers.ModelSerializer):
     class Meta:
         model = AppraisalPeriod
-        fields = ["key", "kind", "start", "end", "status", "closed_at", "published_at", "last_rollup_at"]
+        # facts_changed_at: set while facts changed since the last rollup are not in every score yet;
+        # close_reason: why it was closed with work still open (both issue 15).
+        fields = ["key", "kind", "start", "end", "status", "closed_at", "published_at", "last_rollup_at",
+                  "facts_changed_at", "close_reason"]
         read_only_fields = fields
 
 

@@ -8,18 +8,19 @@ run again when the broker delivers it twice (``CELERY_TASK_ACKS_LATE``).
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from celery import shared_task
 from django.utils import timezone
 
-from appraisal.models import PeriodStatus, RollupRun
+from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
 from appraisal.periods import MONTH, QUARTER, WEEK, YEAR, period_key_for
 from appraisal.services.periods import period_get_or_create
+from appraisal.services.rescore import scorecards_refresh
 from appraisal.services.rollup import rollup_period
 
-__all__ = ["due_period_key", "rollup_due", "rollup_job"]
+__all__ = ["due_period_key", "rollup_due", "rollup_job", "scorecards_refresh_job"]
 
 logger = logging.getLogger(__name__)
 KINDS = (WEEK, MONTH, QUARTER, YEAR)
@@ -68,3 +69,15 @@ def rollup_due(kind: str, date_iso: str | None = None) -> dict[str, Any]:
         return {"period": period.key, "skipped": period.status}
     run = rollup_period(period=period)
     return {"period": period.key, "status": run.status, "officials": run.officials}
+
+
+@shared_task
+def scorecards_refresh_job(period_ids: list[int], official_ids: list[int], changed_at: str) -> dict[str, Any]:
+    """Recompute the scorecards of officials whose facts changed, in the open periods already rolled up
+    (queued by ``appraisal.services.consequences`` when the change commits). A period closed meanwhile is
+    skipped; running it twice writes nothing the second time."""
+    at = datetime.fromisoformat(changed_at)
+    done = {}
+    for period in AppraisalPeriod.objects.filter(pk__in=period_ids).order_by("start", "pk"):
+        done[period.key] = scorecards_refresh(period=period, official_ids=official_ids, changed_at=at)
+    return {"periods": done}

@@ -133,6 +133,12 @@ class AppraisalPeriod(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     last_rollup_at = models.DateTimeField(_("last rollup"), null=True, blank=True)
+    # When a fact dated in the open period last changed and the scores may not show it yet (a change touching
+    # many officials, or whose scores are still being recomputed); cleared by a rollup or the recomputation
+    # that covers it (``appraisal.consequences``). Set: the rollup is stale.
+    facts_changed_at = models.DateTimeField(_("facts changed at"), null=True, blank=True, editable=False)
+    # Why the organization department closed the period with work still open (the close page, issue 15).
+    close_reason = models.TextField(_("reason for closing with open items"), blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

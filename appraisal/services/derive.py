@@ -78,8 +78,14 @@ def report_months_due_in(start: date, end: date) -> list[date]:
 
 def derive_entries(*, period: AppraisalPeriod, today: date | None = None) -> dict[str, int]:
     """Regenerate the derived entries dated in ``period``; return counts created, updated, deleted, unchanged."""
+    return derive_window(start=period.start, end=period.end, today=today)
+
+
+def derive_window(*, start: date, end: date, today: date | None = None,
+                  touched: set[int] | None = None) -> dict[str, int]:
+    """Regenerate the derived entries dated between ``start`` and ``end`` (a period, or the day of a changed
+    fact); add the officials whose entries changed to ``touched``. Return the counts as ``derive_entries``."""
     today = today or timezone.localdate()
-    start, end = period.start, period.end
     rules = {code: (pk, low) for pk, code, low in ScoreRule.objects.filter(
         code__in=DERIVED_RULES, is_active=True).values_list("pk", "code", "min_points")}
     all_rule_ids = list(ScoreRule.objects.filter(code__in=DERIVED_RULES + RETIRED_RULES).values_list("pk", flat=True))
@@ -108,10 +114,13 @@ def derive_entries(*, period: AppraisalPeriod, today: date | None = None) -> dic
             )
             .order_by("pk")
         )
-        return apply_derived(desired, existing)
+        return apply_derived(desired, existing, touched=touched)
 
 
-def apply_derived(desired: dict[Key, Derived], existing: list[ScoreEntry]) -> dict[str, int]:
+def apply_derived(desired: dict[Key, Derived], existing: list[ScoreEntry], *,
+                  touched: set[int] | None = None) -> dict[str, int]:
+    """Write the difference between the ``desired`` entries and the ``existing`` ones (see the module); add the
+    officials of every entry created, changed or deleted to ``touched``."""
     stored = {(e.rule_id, e.source_type_id or 0, e.source_id or 0, e.official_id): e for e in existing}
     gone = [e for key, e in stored.items() if key not in desired]
     changed = []
@@ -127,6 +136,9 @@ def apply_derived(desired: dict[Key, Derived], existing: list[ScoreEntry]) -> di
         for (rule_id, ct, source_id, official_id), d in sorted(desired.items())
         if (rule_id, ct, source_id, official_id) not in stored
     ]
+    if touched is not None:
+        touched.update(e.official_id for e in gone + changed)
+        touched.update(e.official_id for e in new)
     history: Any = ScoreEntry.history.model
     now = timezone.now()
     if gone:

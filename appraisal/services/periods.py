@@ -17,14 +17,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appraisal.models import (
     AppraisalPeriod,
     PeriodEvent,
     PeriodStatus,
+    RollupRun,
     Scheme,
     SchemeComponent,
     ScoreRule,
@@ -145,27 +147,56 @@ def _save(period: AppraisalPeriod, by: User, reason: str = "") -> None:
     period.save()
 
 
+def open_items_text(items: list[Any]) -> str:
+    """Return "月度报告已提交未审核：9；…" (the interface is Chinese, so are its separators)."""
+    return "；".join(_("%(label)s: %(count)s") % {"label": item.label, "count": item.count} for item in items)
+
+
 def _refresh(period: AppraisalPeriod, current: AppraisalPeriod) -> None:
     """Copy the saved state onto the caller's object so it sees the change."""
-    for field in ("status", "scheme_snapshot", "closed_at", "published_at", "last_rollup_at"):
+    for field in ("status", "scheme_snapshot", "closed_at", "published_at", "last_rollup_at", "close_reason",
+                  "facts_changed_at"):
         setattr(period, field, getattr(current, field))
 
 
 @transaction.atomic
-def period_close(*, period: AppraisalPeriod, by: User) -> AppraisalPeriod:
-    """Close an open period: freeze the scheme, run the final rollup with it, record the event."""
+def period_close(*, period: AppraisalPeriod, by: User, reason: str = "") -> AppraisalPeriod:
+    """Close an open period: freeze the scheme, run the final rollup with it, record the event.
+
+    Work still open in the period (``appraisal.selectors_close``: unreviewed or missing reports, sessions
+    without attendance, criticism flags to decide) needs a ``reason``, refused with code ``reason_required``
+    and ``extra["open_items"]`` (code → count) without one; the reason is kept on the period
+    (``close_reason``) and, with the counts, on the close event.
+    """
+    from appraisal.selectors_close import period_open_items
     from appraisal.services.rollup import rollup_period  # the rollup imports this module
 
     _require_org(by)
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise ApplicationError(_("The reason is too long (at most %(max)s characters).") % {"max": REASON_MAX},
+                               code="invalid")
     current = _lock(period)
     _check_status(period, current, (PeriodStatus.OPEN,), _("Only an open period can be closed."))
+    still_open = [item for item in period_open_items(current) if item.count]
+    if still_open and not reason:
+        raise ApplicationError(
+            _("Work is still open in this period (%(items)s): give the reason for closing it now.")
+            % {"items": open_items_text(still_open)}, code="reason_required",
+            extra={"open_items": {item.code: item.count for item in still_open}})
     current.status = PeriodStatus.CLOSED
     current.scheme_snapshot = {**scheme_snapshot(), "parameters": live_parameters(current)}
     current.closed_at = timezone.now()
+    current.close_reason = reason if still_open else ""
     current.full_clean()
-    _save(current, by)
-    PeriodEvent.objects.create(period=current, action="close", by=by)
-    rollup_period(period=current, final=True, derive=True)
+    _save(current, by, reason)
+    with translation.override(settings.LANGUAGE_CODE):  # the trail is read in the interface's language
+        event_reason = (f"{reason}\n{_('Open when closed: %(items)s') % {'items': open_items_text(still_open)}}"
+                        if still_open else reason)
+    PeriodEvent.objects.create(period=current, action="close", by=by, reason=event_reason)
+    # The final run is the closer's (the period's page lists who ran each rollup).
+    rollup_period(period=current, final=True, derive=True,
+                  run=RollupRun.objects.create(period=current, final=True, started_by=by))
     current.refresh_from_db()
     _refresh(period, current)
     return current
@@ -201,6 +232,7 @@ def period_reopen(*, period: AppraisalPeriod, by: User, reason: str) -> Appraisa
                   _("The period is already open."))
     current.status = PeriodStatus.OPEN
     current.closed_at = None
+    current.close_reason = ""  # the next close gives its own; the history keeps this one
     current.published_at = None
     current.full_clean()
     _save(current, by, reason)

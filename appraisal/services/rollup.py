@@ -2,7 +2,9 @@
 
 For one period, in a fixed number of queries however many officials there are:
 
-1. the derived ledger entries of the period are regenerated (``derive_entries``) while it is open;
+1. the derived ledger entries and criticism flags of the period are regenerated while it is open
+   (``appraisal.services.consequences.rederive``: letters, decisions and the training feed), and the period's
+   stale mark is cleared if no fact changed since the run began;
 2. every registered component provider computes its ratios for the period (a few aggregate queries each);
 3. the officials, their top-level units, the schemes and the ledger sums per official and rule are read;
 4. each official's score is computed in memory:
@@ -38,7 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
@@ -62,7 +64,7 @@ from appraisal.models import (
     UnitScorecard,
 )
 from appraisal.parameters import parameters_for
-from appraisal.services.derive import derive_entries
+from appraisal.services.consequences import facts_counted, rederive
 from appraisal.services.periods import scheme_key, snapshot_caps, snapshot_weights
 from appraisal.transfers import period_unit_paths
 from common.errors import ApplicationError
@@ -174,10 +176,12 @@ def rollup_period(
     if run is None:
         run = RollupRun.objects.create(period=period, final=final)
     step = _stepper(run)
+    started = timezone.now()  # facts changed before this are in the scores of this run
     try:
         step(5, gettext_lazy("Deriving ledger entries"), status=RollupRun.Status.RUNNING)
         if derive:
-            derive_entries(period=period)
+            # Every derivation, the training feed's included: the button counts the facts as they are now.
+            rederive(start=period.start, end=period.end)
 
         step(30, gettext_lazy("Computing components"))
         window = PeriodWindow(key=period.key, kind=period.kind, start=period.start, end=period.end,
@@ -206,6 +210,7 @@ def rollup_period(
                                        code="conflict")
             _save(period, cards, computed_at=counted_at, final=final)
             AppraisalPeriod.objects.filter(pk=period.pk).update(last_rollup_at=counted_at)
+            facts_counted(period, started)
         period.last_rollup_at = counted_at
         RollupRun.objects.filter(pk=run.pk).update(
             status=RollupRun.Status.DONE, progress=100, step=_label(gettext_lazy("Done")), finished_at=timezone.now(),
@@ -236,16 +241,18 @@ def _stepper(run: RollupRun) -> Callable[..., None]:
     return step
 
 
-def _officials(period: AppraisalPeriod) -> list[_Official]:
-    """Return the active officials with their top-level unit for the period and its category (3 queries)."""
+def _officials(period: AppraisalPeriod, only: frozenset[int] | None = None) -> list[_Official]:
+    """Return the active officials (of ``only``) with their top-level unit for the period and its category
+    (3 queries)."""
     step = OrgUnit.steplen
     tops = {path: (pk, category_id) for pk, path, category_id in
             OrgUnit.objects.filter(depth__lte=TOP_DEPTH).values_list("pk", "path", "category_id")}
     elsewhere = period_unit_paths(period)  # officials who were in another unit for (most of) the period
     officials = []
-    for pk, rank_level, path in Official.objects.filter(is_active=True).order_by("pk").values_list(
-        "pk", "rank_level", "unit__path"
-    ):
+    active = Official.objects.filter(is_active=True)
+    if only is not None:
+        active = active.filter(pk__in=sorted(only))
+    for pk, rank_level, path in active.order_by("pk").values_list("pk", "rank_level", "unit__path"):
         path = elsewhere.get(pk, path)
         top = tops.get(path[: step * TOP_DEPTH]) or tops.get(path[:step])
         if top is None:  # cannot happen in a well-formed tree
@@ -273,12 +280,15 @@ def _caps(period: AppraisalPeriod) -> dict[int, Decimal | None]:
     return live
 
 
-def _ledger(period: AppraisalPeriod) -> dict[int, tuple[Decimal, Decimal]]:
-    """Return ``{official id: (bonus, deduction)}``: each rule's sum clamped to its cap (2 queries)."""
+def _ledger(period: AppraisalPeriod, only: frozenset[int] | None = None) -> dict[int, tuple[Decimal, Decimal]]:
+    """Return ``{official id: (bonus, deduction)}`` (of ``only``): each rule's sum clamped to its cap
+    (2 queries)."""
     caps = _caps(period)
     result: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    rows = (ScoreEntry.objects.filter(occurred_on__gte=period.start, occurred_on__lte=period.end)
-            .order_by().values_list("official_id", "rule_id").annotate(points=Sum("points")))
+    entries = ScoreEntry.objects.filter(occurred_on__gte=period.start, occurred_on__lte=period.end)
+    if only is not None:
+        entries = entries.filter(official_id__in=sorted(only))
+    rows = entries.order_by().values_list("official_id", "rule_id").annotate(points=Sum("points"))
     for official_id, rule_id, points in rows:
         cap = caps.get(rule_id)
         if cap is not None:
@@ -351,7 +361,14 @@ def _card(official: _Official, schemes: _Schemes, values: dict[str, dict[int, Co
                  deduction=deduction, total=component_total + bonus + deduction)
 
 
-R = TypeVar("R", "_Card", "_UnitCard")
+class _Rankable(Protocol):
+    @property
+    def pk(self) -> int: ...
+
+    total: Decimal
+
+
+R = TypeVar("R", bound=_Rankable)
 
 
 def _rank(items: Iterable[R], group: Callable[[R], K], attribute: str) -> None:

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("periods/<str:key>/rollup/", periods.period_rollup, name="period_rollup"),
     path("periods/<str:key>/rollups/<int:run_id>/", periods.rollup_progress, name="rollup_progress"),
     path("periods/<str:key>/close/", periods.period_close_view, name="period_close"),
+    path("periods/<str:key>/open/<str:item>/", periods.period_open_items_view, name="period_open_items"),
     path("periods/<str:key>/publish/", periods.period_publish_view, name="period_publish"),
     path("periods/<str:key>/reopen/", periods.period_reopen_view, name="period_reopen"),
 ]

@@ -1,5 +1,6 @@
 """Period administration for the organization department: create a period, run a rollup with a progress
-bar, close (the final rollup), publish, re-open with a reason; the events trail."""
+bar, close (the final rollup) from a page listing what is still open, publish, re-open with a reason; the
+events trail."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import selectors
+from appraisal.forms_close import CloseForm
 from appraisal.forms_scores import PeriodCreateForm, ReopenForm
 from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
+from appraisal.selectors_close import ITEMS, LABELS, REPORTS_MISSING, open_item_rows, period_months, period_open_items
 from appraisal.services.periods import period_close, period_get_or_create, period_publish, period_reopen
 from common.errors import ApplicationError
 from common.http import AuthedRequest
@@ -23,7 +26,6 @@ from org.selectors import require_role
 
 PAGE_SIZE = 25
 FINISHED = (RollupRun.Status.DONE, RollupRun.Status.FAILED)
-
 
 
 def _period(request: AuthedRequest, key: str) -> AppraisalPeriod:
@@ -68,6 +70,7 @@ def _render_detail(request: AuthedRequest, period: AppraisalPeriod, *, reopen_fo
         "unit_count": period.unit_scorecards.count(),
         "reopen_form": reopen_form or ReopenForm(),
         "Status": PeriodStatus,
+        "stale": selectors.period_is_stale(period),
     }
     return render(request, "appraisal/periods/period_detail.html", context, status=status)
 
@@ -113,30 +116,71 @@ def rollup_progress(request: AuthedRequest, key: str, run_id: int) -> HttpRespon
     return response
 
 
-def _act(request: AuthedRequest, key: str, action: str) -> HttpResponse:
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_close_view(request: AuthedRequest, key: str) -> HttpResponse:
+    """The close page: what is still open in the period, each count linking to its list, and the confirmation;
+    with anything open, a reason is required (kept as typed when it is missing or the close is refused)."""
     period = _period(request, key)
-    try:
-        if action == "close":
-            period_close(period=period, by=request.user)
-            messages.success(request, _("The period was closed and its final scores computed."))
-        else:
-            period_publish(period=period, by=request.user)
-            messages.success(request, _("The period was published."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect("appraisal:period_detail", key=period.key)
+    if period.status != PeriodStatus.OPEN:
+        messages.info(request, _("This period is not open; there is nothing to close."))
+        return redirect("appraisal:period_detail", key=period.key)
+    form = CloseForm(request.POST or None)
+    items = period_open_items(period)
+    still_open = [item for item in items if item.count]
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            reason = form.cleaned_data["reason"].strip()
+            if still_open and not reason:
+                form.add_error("reason", _("Work is still open in this period: give the reason for closing it now."))
+            else:
+                try:
+                    period_close(period=period, by=request.user, reason=reason)
+                except ApplicationError as error:
+                    form.add_error("reason" if error.code == "reason_required" else None, error.message)
+                else:
+                    messages.success(request, _("The period was closed and its final scores computed."))
+                    return redirect("appraisal:period_detail", key=period.key)
+        status = 400
+    return render(request, "appraisal/periods/period_close.html",
+                  {"period": period, "items": items, "open_total": sum(i.count for i in items), "form": form},
+                  status=status)
 
 
 @login_required
-@require_POST
-def period_close_view(request: AuthedRequest, key: str) -> HttpResponse:
-    return _act(request, key, "close")
+def period_open_items_view(request: AuthedRequest, key: str, item: str) -> HttpResponse:
+    """The records behind one open item of the close page (``?month=`` picks the month of missing reports)."""
+    period = _period(request, key)
+    if item not in ITEMS:
+        raise Http404
+    months = period_months(period)
+    month = None
+    if item == REPORTS_MISSING:
+        chosen = request.GET.get("month", "")
+        month = next((m for m in months if f"{m:%Y-%m}" == chosen), months[0] if months else None)
+        if month is None:
+            raise Http404
+    page = Paginator(open_item_rows(request.user, period, item, month=month), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "appraisal/periods/open_items.html", {
+        "period": period, "item": item, "label": LABELS[item], "page": page, "months": months, "month": month,
+        "query": query.urlencode(),
+    })
 
 
 @login_required
 @require_POST
 def period_publish_view(request: AuthedRequest, key: str) -> HttpResponse:
-    return _act(request, key, "publish")
+    period = _period(request, key)
+    try:
+        period_publish(period=period, by=request.user)
+        messages.success(request, _("The period was published."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("appraisal:period_detail", key=period.key)
 
 
 @login_required

@@ -100,6 +100,9 @@ def _score_page(request: AuthedRequest, official: Official, *, own: bool,
     # A discipline decision's page is the official's own (and case readers'); others see the row unlinked.
     private = own or access_for(request.user).has_role("discipline", "org")
     rows = selectors.ledger_page_rows(list(page.object_list), private=private)
+    can_manage = can_manage_entries(request.user, official)
+    if can_manage:
+        selectors.mark_removable(rows, period)
     trend_year = period.start.year
     trend = selectors.monthly_trend(official, trend_year)
     totals = [t["total"] for t in trend]
@@ -111,7 +114,7 @@ def _score_page(request: AuthedRequest, official: Official, *, own: bool,
                   "provisional": [t["provisional"] for t in trend], "year": trend_year,
                   "axis": score_axis(totals)},
         "period_keys": sorted({*(key for key, _kind in scored), *current.values(), period.key}, reverse=True),
-        "can_manage": can_manage_entries(request.user, official),
+        "can_manage": can_manage,
         "query": _query_without(request, "page"),
         "delete_form": EntryDeleteForm(),
         "eligibility": eligibility,

@@ -15,7 +15,7 @@ from common.notifications import notify
 from discipline.models import Appeal, AppealOutcome, Decision, DecisionKind
 from discipline.selectors import can_handle
 from discipline.services._common import forbidden, required, save_as
-from discipline.services.decisions import apply_kind
+from discipline.services.decisions import apply_kind, decision_changed
 from org.models import Role, User
 from org.selectors import access_for, users_with_role_over
 
@@ -70,9 +70,11 @@ def appeal_decide(*, by: User, appeal: Appeal, outcome: str, note: str,
         appeal.new_kind = new_kind
         apply_kind(decision, new_kind)
         save_as(decision, by)
+        decision_changed(decision)
     elif outcome == AppealOutcome.REVOKED:
         decision.revoked = True
         save_as(decision, by)
+        decision_changed(decision)
     save_as(appeal, by)
     if decision.official.user_id:
         notify(users=[decision.official.user], kind="appeal_decided", title=_("Your appeal has been decided"),

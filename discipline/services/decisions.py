@@ -29,6 +29,7 @@ from discipline.models import (
 )
 from discipline.selectors import can_handle
 from discipline.services._common import forbidden, save_as
+from org.facts import facts_changed
 from org.models import Official, PersonnelCategory, User
 
 SANCTION_GROUPS = (DecisionGroup.GOVERNMENT, DecisionGroup.PARTY, DecisionGroup.INSTITUTION)
@@ -58,6 +59,11 @@ def default_promotion_bar(kind: DecisionKind, effective: date) -> date | None:
 def years_touched(start: date, end: date | None) -> int:
     """The appraisal (calendar) years a period from ``start`` to ``end`` touches: 1 without an end."""
     return 1 if end is None else max(end.year - start.year + 1, 1)
+
+
+def decision_changed(decision: Decision) -> None:
+    """Tell the appraisal: a decision's points are a ledger row on its effective date (call after saving)."""
+    facts_changed(facts={"discipline_decision": [decision.effective_date]}, officials=[decision.official_id])
 
 
 def apply_kind(decision: Decision, kind: DecisionKind) -> None:
@@ -121,6 +127,7 @@ def decision_record(
         except IntegrityError:
             raise ApplicationError(_("This official already has a decision of this kind in the case."),
                                    code="duplicate") from None
+        decision_changed(decision)
     if official.user_id:
         notify(users=[official.user], kind="discipline_decision", title=_("A decision about you was recorded"),
                url=reverse("discipline:my_record"), dedupe_key=f"decision:{decision.pk}")

@@ -26,6 +26,7 @@ from discipline.models import (
 )
 from discipline.selectors import can_decide_tolerance, can_handle, tolerance_conflict
 from discipline.services._common import forbidden, required, save_as
+from discipline.services.decisions import decision_changed
 from org.models import Official, Role, User
 from org.selectors import access_for, users_with_role_over
 
@@ -125,6 +126,7 @@ def tolerance_decide(
         for decision in Decision.objects.select_for_update().filter(case=request.case, official=request.official):
             decision.exempted = True
             save_as(decision, by)
+            decision_changed(decision)  # exempted: its deduction goes
     if request.requested_by_id:
         notify(users=[request.requested_by], kind="tolerance_decided",
                title=_("Error tolerance approved") if approve else _("Error tolerance rejected"),

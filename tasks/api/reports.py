@@ -73,6 +73,22 @@ class ReportSerializer(serializers.ModelSerializer):
         extra_kwargs = {"rating": {"allow_blank": True}}
 
 
+class ApprovedReportSerializer(ReportSerializer):
+    """The approved report, and why the approval no longer changes a score when its month is closed."""
+
+    warning = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Set when the report's month is closed in the appraisal: the approval is recorded "
+                               "but no longer changes that period's score."))
+
+    class Meta(ReportSerializer.Meta):
+        fields = [*ReportSerializer.Meta.fields, "warning"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_warning(self, report: MonthlyReport) -> str | None:
+        return svc.report_closed_warning(report) or None
+
+
 class ReportWriteSerializer(serializers.Serializer):
     """What the official writes; on PATCH, a missing field keeps its saved value."""
 
@@ -191,14 +207,14 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                                    reason=data.validated_data["reason"])
         return self._answer(report)
 
-    @extend_schema(request=ApproveSerializer, responses=ReportSerializer)
+    @extend_schema(request=ApproveSerializer, responses=ApprovedReportSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         data = ApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = svc.report_approve(report=self.get_object(), by=_user(request),
                                     rating=data.validated_data["rating"], comment=data.validated_data["comment"])
-        return self._answer(report)
+        return Response(ApprovedReportSerializer(self.get_queryset().get(pk=report.pk)).data)
 
     @extend_schema(request=None, responses=ReportSerializer)
     @action(detail=True, methods=["post"])

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError, from_validation_error
 from common.notifications import notify
+from org.facts import facts_changed
 from org.models import Official, OrgUnit, User
 from org.selectors import Access, access_for, subtree_q, users_with_role_over
 from tasks.models import LetterStatus, SupervisionLetter, Task
@@ -190,6 +191,10 @@ def letter_reply(*, letter: SupervisionLetter, by: User, reply: str) -> Supervis
     locked.replied_at = timezone.now()
     locked.status = LetterStatus.REPLIED
     _save(locked, by)
+    # Replied by the deadline: no deduction; after it: "replied late". The appraisal finds the heads' officials
+    # of a letter addressed to a unit itself.
+    facts_changed(facts={"letter_reply_deadline": [locked.reply_deadline]},
+                  officials=[locked.recipient_official_id])
     if locked.issued_by is not None and locked.issued_by != by:
         notify(users=[locked.issued_by], kind="letter_replied", url=_url(locked),
                title=_("Supervision letter %(number)s was replied to") % {"number": locked.number})

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from common.notifications import Notice, notify_many
+from org.facts import facts_changed, month_span
 from org.models import Official, RoleGrant
 from org.selectors import ancestor_paths
 from tasks.models import LetterStatus, MonthlyReport, ReportStatus, SupervisionLetter, Task, TaskStatus
@@ -131,6 +132,9 @@ def reports_flag_missing_and_late(*, month: date, today: date) -> dict[str, int]
         counts["late"] = MonthlyReport.objects.filter(pk__in=late.values("pk")).update(
             is_late=True, updated_at=timezone.now())
         counts["notified"] = _notify_reports(month, deadline)
+        if counts["created"] or counts["missing"] or counts["late"]:
+            # Many officials at once: the month's periods are marked stale for the rollup that follows.
+            facts_changed(facts={"report_timeliness": [month_span(month)]}, officials=None)
     return counts
 
 
@@ -186,6 +190,11 @@ def letters_overdue(*, today: date) -> int:
         .values_list("pk", "number", "title", "reply_deadline", "issued_by_id", "recipient_unit__path",
                      "recipient_official__user_id")
     )
+    # A letter whose deadline was yesterday has just become a deduction (the rollup finds older ones).
+    yesterday = today - timedelta(days=1)
+    if any(deadline == yesterday for _pk, _n, _t, deadline, *_rest in rows):
+        with transaction.atomic():
+            facts_changed(facts={"letter_reply_deadline": [yesterday]}, officials=[])
     heads_at: dict[str, set[int]] = defaultdict(set)
     for user_id, path in _head_grants():
         heads_at[path].add(user_id)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from common.errors import ApplicationError
 from common.filters import as_id
 from common.notifications import notify
+from org.facts import facts_changed, frozen_periods, month_span
 from org.models import Official, User
 from org.selectors import access_for, users_with_role_over
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus, ReportTransition
@@ -212,6 +213,11 @@ def _transition(
     from_status = locked.status
     _conditional_update(locked, from_status, {**fields(locked), "status": to})
     ReportTransition.objects.create(report=locked, from_status=from_status, to_status=to, by=by, comment=comment)
+    # Submitted, returned, approved with a rating: the month's timeliness and work components move (publishing
+    # an approved report counts as it did approved, so a head signing many at once moves nothing).
+    if to != ReportStatus.PUBLISHED:
+        span = month_span(locked.month)
+        facts_changed(facts={"report_timeliness": [span], "report_rating": [span]}, officials=[locked.official_id])
     return locked
 
 
@@ -353,6 +359,16 @@ def reports_publish(*, report_ids: Iterable[int], by: User) -> BulkPublishResult
             except ApplicationError as error:
                 refused.append(Refusal(pk, report.official.name, error.message))
     return BulkPublishResult(published=published, refused=refused)
+
+
+def report_closed_warning(report: MonthlyReport) -> str:
+    """Return why reviewing ``report`` no longer changes a score (its month's appraisal periods are closed), or
+    "" while they are open. The review still counts: it is recorded, and in the periods still open."""
+    keys = frozen_periods(month_span(report.month))
+    if not keys:
+        return ""
+    return _("The appraisal of %(periods)s is closed: reviewing this report no longer changes its score.") % {
+        "periods": "、".join(keys)}
 
 
 def can_review(user: User, report: MonthlyReport) -> bool:

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError
 from common.notifications import notify
+from org.facts import facts_changed
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for, officials_visible_to
 from tasks.models import (
@@ -113,7 +114,9 @@ def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
 
 def _lock(task: Task) -> Task:
     """Return the task's row locked for this transaction, freshly read."""
-    return Task.objects.select_for_update().select_related("unit").get(pk=task.pk)
+    locked = Task.objects.select_for_update().select_related("unit").get(pk=task.pk)
+    locked._scored_as = _scored(locked)  # type: ignore[attr-defined]  # what ``_announce`` compares
+    return locked
 
 
 def _task_url(task: Task) -> str:
@@ -133,6 +136,25 @@ def _save(task: Task, by: User | None, reason: str = "", update_fields: list[str
     task._history_user = by  # type: ignore[attr-defined]  # read by simple_history
     task._change_reason = reason[:100]  # type: ignore[attr-defined]
     task.save(update_fields=update_fields)
+    _announce(task)
+
+
+def _scored(task: Task) -> tuple[Any, ...]:
+    """What of a task the work component counts (``appraisal.components_builtin``)."""
+    return task.status, task.completed_on, task.deadline, task.weight, task.responsible_id
+
+
+def _announce(task: Task) -> None:
+    """Tell the appraisal when what it counts of the task changed (the responsible official's work component
+    in the periods of the deadline): for the old deadline and official as well as the new ones."""
+    before = getattr(task, "_scored_as", None)
+    now = _scored(task)
+    if before == now:
+        return  # progress, notes, milestones: no score moves
+    old_deadline, old_responsible = (before[2], before[4]) if before else (None, None)
+    facts_changed(facts={"task_completion": [old_deadline, task.deadline]},
+                  officials=[old_responsible, task.responsible_id])
+    task._scored_as = now  # type: ignore[attr-defined]
 
 
 # -- create and update ---------------------------------------------------------------------------------
@@ -285,6 +307,7 @@ def _recompute_ancestors(parent_id: int, by: User | None, *, today: date | None 
         totals = Task.objects.filter(parent_id=current).exclude(status=TaskStatus.CANCELLED).aggregate(
             weighted=Sum(F("progress") * F("weight")), weight=Sum("weight"))
         parent = Task.objects.select_for_update().get(pk=current)
+        parent._scored_as = _scored(parent)  # type: ignore[attr-defined]
         progress = _weighted_mean(totals["weighted"], totals["weight"], default=parent.progress)
         if progress != parent.progress and parent.is_open:
             parent.progress = progress

@@ -164,6 +164,8 @@ def _render_detail(request: AuthedRequest, report: MonthlyReport, *, return_form
         "return_form": return_form or ReturnForm(),
         "approve_form": approve_form or ApproveForm(),
         "error": error,
+        "closed_warning": svc.report_closed_warning(report) if reviewer and report.status == ReportStatus.SUBMITTED
+        else "",
     }
     return render(request, "tasks/reports/detail.html", context, status=status)
 
@@ -210,6 +212,9 @@ def report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
                                comment=form.cleaned_data["comment"])
         except ApplicationError as error:
             return _refused(request, pk, error, approve_form=form)
+        warning = svc.report_closed_warning(report)
+        if warning:
+            messages.warning(request, warning)
         return _after_review(request, _("The report of %(name)s was approved.") % {"name": report.official.name})
     return _refused(request, pk, None, approve_form=form)
 

@@ -6,8 +6,10 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils.translation import gettext
 
 from appraisal.models import AppraisalPeriod, PeriodEvent, PeriodStatus, SchemeComponent, Scorecard
+from appraisal.selectors_close import LABELS, REPORTS_MISSING
 from appraisal.services.periods import (
     period_close,
     period_get_or_create,
@@ -49,8 +51,13 @@ def test_scheme_snapshot_holds_every_scheme_and_rule_as_json(db):
 
 def test_orgadmin_closes_publishes_and_reopens_with_a_reason(county):
     period = period_get_or_create("2026-10")
-    period_close(period=period, by=county.orgadmin)
+    with pytest.raises(ApplicationError) as refused:
+        period_close(period=period, by=county.orgadmin, reason="  ")  # four officials without a report
+    assert (refused.value.code, refused.value.extra["open_items"]) == ("reason_required", {"reports_missing": 4})
+    assert AppraisalPeriod.objects.get(pk=period.pk).status == PeriodStatus.OPEN
+    period_close(period=period, by=county.orgadmin, reason="十月报告线下已收齐")
     assert period.status == PeriodStatus.CLOSED and period.closed_at is not None
+    assert period.close_reason == "十月报告线下已收齐"
     assert period.scheme_snapshot["schemes"]["*/*"]["weights"]["work"] == "40.00"
     cards = Scorecard.objects.filter(period=period)
     assert cards.count() == 4 and not cards.filter(is_provisional=True).exists()  # the final rollup ran
@@ -67,7 +74,12 @@ def test_orgadmin_closes_publishes_and_reopens_with_a_reason(county):
     assert period.status == PeriodStatus.OPEN and period.published_at is None
     assert period.scheme_snapshot is not None  # kept until the next close
     events = list(PeriodEvent.objects.filter(period=period).values_list("action", "by__username", "reason"))
-    assert events == [("close", "orgadmin", ""), ("publish", "orgadmin", ""), ("reopen", "orgadmin", "补录督办函回复")]
+    assert [(action, who) for action, who, _reason in events] == [
+        ("close", "orgadmin"), ("publish", "orgadmin"), ("reopen", "orgadmin")]
+    missing = gettext("%(label)s: %(count)s") % {"label": LABELS[REPORTS_MISSING], "count": 4}
+    assert events[0][2] == "十月报告线下已收齐\n" + gettext("Open when closed: %(items)s") % {"items": missing}
+    assert events[2][2] == "补录督办函回复"
+    assert period.close_reason == ""  # re-opened: the next close gives its own
     last = period.history.first()
     assert last.history_user == county.orgadmin and last.history_change_reason == "补录督办函回复"
 
@@ -95,11 +107,11 @@ def test_wrong_transitions_are_refused_and_a_stale_copy_gets_conflict(county):
     assert refused.value.code == "invalid_transition"
 
     stale = AppraisalPeriod.objects.get(pk=period.pk)
-    period_close(period=period, by=county.orgadmin)
+    period_close(period=period, by=county.orgadmin, reason="报告线下收齐")
     with pytest.raises(ApplicationError) as refused:
-        period_close(period=stale, by=county.orgadmin)  # someone else closed it meanwhile
+        period_close(period=stale, by=county.orgadmin, reason="报告线下收齐")  # someone else closed it meanwhile
     assert refused.value.code == "conflict"
     with pytest.raises(ApplicationError) as refused:
-        period_close(period=period, by=county.orgadmin)
+        period_close(period=period, by=county.orgadmin, reason="报告线下收齐")
     assert refused.value.code == "invalid_transition"
     assert PeriodEvent.objects.filter(action="close").count() == 1

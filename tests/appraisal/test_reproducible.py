@@ -67,7 +67,7 @@ def test_a_late_report_and_a_late_task_lower_their_component_and_leave_the_ledge
 
 def _close_october(county) -> dict[int, tuple[Decimal, dict]]:
     _october_facts(county)
-    period_close(period=period("2026-10"), by=county.orgadmin)
+    period_close(period=period("2026-10"), by=county.orgadmin, reason="测试：提前关闭")
     frozen = scores("2026-10")
     assert frozen[county.staff_official.pk][0] > 0
     return frozen

@@ -153,7 +153,7 @@ def test_the_most_specific_scheme_applies(scored):
 def test_editing_the_scheme_after_closing_leaves_the_closed_period_unchanged(scored):
     county, _category = scored
     october = period("2026-10")
-    period_close(period=october, by=county.orgadmin)
+    period_close(period=october, by=county.orgadmin, reason="测试：提前关闭")
     before = card(county.staff_official)
     assert not before.is_provisional and before.total == D("94.00")
 
@@ -176,7 +176,7 @@ def test_published_periods_are_frozen_and_final_needs_a_closed_period(scored):
     with pytest.raises(ApplicationError) as refused:
         rollup_period(period=october, final=True)
     assert refused.value.code == "invalid_transition"
-    period_close(period=october, by=county.orgadmin)
+    period_close(period=october, by=county.orgadmin, reason="测试：提前关闭")
     period_publish(period=october, by=county.orgadmin)
     with pytest.raises(ApplicationError) as refused:
         rollup_period(period=october)
@@ -241,10 +241,10 @@ def test_a_failing_run_is_marked_failed_with_the_error(scored, monkeypatch):
     october = period("2026-10")
     run = RollupRun.objects.create(period=october)
 
-    def broken(*, period, today=None):
+    def broken(*, start, end):
         raise RuntimeError("磁盘已满")
 
-    monkeypatch.setattr("appraisal.services.rollup.derive_entries", broken)
+    monkeypatch.setattr("appraisal.services.rollup.rederive", broken)
     result = rollup_job(run.pk)
     run.refresh_from_db()
     assert (result["status"], run.status, run.error) == ("failed", "failed", "磁盘已满")
@@ -259,7 +259,7 @@ def test_beat_rolls_up_the_period_just_ended_and_leaves_closed_ones_alone(scored
     assert due_period_key("year", dt.date(2027, 1, 6)) == "2026"
     assert rollup_due("month", "2026-11-06") == {"period": "2026-10", "status": "done", "officials": 4}
     assert Scorecard.objects.filter(period__key="2026-10", is_provisional=True).count() == 4
-    period_close(period=period("2026-10"), by=county.orgadmin)
+    period_close(period=period("2026-10"), by=county.orgadmin, reason="测试：提前关闭")
     assert rollup_due("month", "2026-11-06") == {"period": "2026-10", "skipped": PeriodStatus.CLOSED}
 
 

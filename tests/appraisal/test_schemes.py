@@ -227,7 +227,7 @@ def test_changing_a_weight_after_closing_leaves_the_closed_period_unchanged(coun
                                   rule=ScoreRule.objects.get(code="innovation"), points=D(points), reason="测试")
     MonthlyReportFactory(official=staff, month="2026-10-01", status=ReportStatus.SUBMITTED, is_late=True)
     october, november = period("2026-10"), period("2026-11")
-    period_close(period=october, by=county.orgadmin)
+    period_close(period=october, by=county.orgadmin, reason="测试：提前关闭")
     before = Scorecard.objects.get(period=october, official=staff)
     assert not before.is_provisional
 

@@ -27,7 +27,8 @@ from tests.training.test_feed import attend, make_session
 from training.models import AttendanceStatus
 
 OCT = "2026-10"
-PAGE_QUERIES = 23  # a head reading an official's score, however many records and ledger rows
+# A head reading an official's score, however many records and ledger rows (one query: the closed periods, for 撤销).
+PAGE_QUERIES = 24
 
 
 # --- the helpers: signed points, ranks out of how many, the score axis ---------------------------------------

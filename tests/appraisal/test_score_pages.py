@@ -349,7 +349,7 @@ def test_a_running_rollup_polls_every_second(county, client_for):
 def test_close_publish_and_reopen_through_the_page(county, client_for):
     client = client_for(county.orgadmin)
     p = period("2026-09")
-    client.post(reverse("appraisal:period_close", args=["2026-09"]))
+    client.post(reverse("appraisal:period_close", args=["2026-09"]), {"reason": "九月报告线下收齐"})
     p.refresh_from_db()
     assert p.status == PeriodStatus.CLOSED
     client.post(reverse("appraisal:period_publish", args=["2026-09"]))

@@ -55,7 +55,8 @@ def test_periods_are_listed_and_fetched_by_key(county, api):
     assert [p["key"] for p in listed["results"]] == ["2026-10", "2026-Q3"]
     one = client.get("/api/v1/periods/2026-Q3/").json()
     assert one == {"key": "2026-Q3", "kind": "quarter", "start": "2026-07-01", "end": "2026-09-30", "status": "open",
-                   "closed_at": None, "published_at": None, "last_rollup_at": None}
+                   "closed_at": None, "published_at": None, "last_rollup_at": None, "facts_changed_at": None,
+                   "close_reason": ""}
     assert client.get("/api/v1/periods/2001-01/").status_code == 404
 
 

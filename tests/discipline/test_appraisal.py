@@ -151,13 +151,14 @@ def test_the_deduction_is_derived_once_and_names_no_kind(county, open_case, kind
     assert source_link(entry, private=False) == ("", "纪律处分")  # a head reading the ledger: no dead link
 
 
-def test_an_exemption_removes_cap_and_deduction_at_the_next_rollup_while_the_case_stays(county, open_case, kinds):
+def test_an_exemption_removes_cap_and_deduction_at_once_while_the_case_stays(county, open_case, kinds):
     decision = _demerit(county, open_case, kinds)
     case_transition(by=county.inspector, case=open_case, to="decided")
     derive_entries(period=period("2026-05"))
     assert ScoreEntry.objects.filter(rule__code="discipline_decision").exists()
-    _exempt(county, open_case)
-    assert derive_entries(period=period("2026-05"))["deleted"] == 1
+    _exempt(county, open_case)  # the consequence follows the exemption (issue 15), not the next rollup
+    assert not ScoreEntry.objects.filter(rule__code="discipline_decision").exists()
+    assert derive_entries(period=period("2026-05"))["deleted"] == 0
     assert not ScoreEntry.objects.filter(rule__code="discipline_decision").exists()
     assert constraints_for(2026, [county.staff_official.pk]).get(county.staff_official.pk) is None
     decision.refresh_from_db()

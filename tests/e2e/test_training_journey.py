@@ -56,7 +56,7 @@ def test_absence_reaches_why_is_my_score_and_closing_locks_attendance(county, li
     screenshot("training-03-my-training")
 
     # Closing the month locks the attendance: the head's change is refused with a message.
-    period_close(period=month, by=county.orgadmin)
+    period_close(period=month, by=county.orgadmin, reason="测试：提前关闭")
     sign_in(page, live_server, "head")
     page.goto(f"{live_server.url}/training/sessions/{session.pk}/")
     page.get_by_test_id("period-closed").wait_for()  # the grid says why it no longer offers changes

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from common.errors import ApplicationError
 from common.notifications import notify
 from common.uploads import check_upload
+from org.facts import facts_changed, rest_of_year
 from org.models import Official, User
 from org.selectors import access_for, officials_visible_to, users_with_role_over
 from training.models import ExternalStatus, ExternalTraining
@@ -96,6 +97,8 @@ def _review(*, by: User, record: ExternalTraining, status: str, reason: str = ""
     locked.reviewed_by, locked.reviewed_at = by, timezone.now()
     locked.full_clean()
     locked.save()
+    if status == ExternalStatus.APPROVED:  # approved hours count towards the year's target from then on
+        facts_changed(facts={"training_hours": [rest_of_year(locked.started_on)]}, officials=[official.pk])
     record.status, record.return_reason = locked.status, locked.return_reason
     record.reviewed_by, record.reviewed_at = locked.reviewed_by, locked.reviewed_at
     if official.user is not None:

@@ -14,6 +14,12 @@ nothing the second time. The rules' caps per period are applied by the rollup, a
 It then flags a public criticism (通报批评) for officials with three or more unexcused absences from
 required sessions in a quarter touched by the window, for a head over their unit to confirm
 (``criticism_confirm``, which records the deduction by hand) or dismiss (``criticism_dismiss``).
+
+Flags follow the facts too (the appraisal re-runs the feed for the day of a changed attendance record,
+``appraisal.consequences``): a flag waiting for the head whose absences fall below three is withdrawn (status
+``withdrawn``, with a note; it comes back to the head if the absences reach three again), and the heads over an
+official whose criticism was already confirmed are told the absences it rests on have changed — the decision is
+theirs, so the −2 they recorded stays until they remove it from the ledger. A dismissed flag stays dismissed.
 """
 
 from __future__ import annotations
@@ -62,10 +68,11 @@ def required_absences(start: date, end: date) -> QuerySet[Attendance]:
                                      session__is_required=True)
 
 
-def training_feed(*, start: date, end: date) -> dict[str, int]:
+def training_feed(*, start: date, end: date, touched: set[int] | None = None) -> dict[str, int]:
     """Regenerate the training entries of sessions held in [start, end] and flag public criticisms.
 
-    Return the counts created, updated, deleted and unchanged, and ``flags`` (new criticism flags).
+    Return the counts created, updated, deleted and unchanged, and ``flags`` (new criticism flags); add the
+    officials whose entries changed to ``touched``.
     """
     rules = {code: (pk, points) for pk, code, points in ScoreRule.objects.filter(
         code__in=FEED_RULES, is_active=True).values_list("pk", "code", "max_points")}
@@ -101,7 +108,7 @@ def training_feed(*, start: date, end: date) -> dict[str, int]:
                     | Q(source_type_id=session_ct, source_id__in=lectures.values("pk")))
             .order_by("pk")
         )
-        counts = apply_derived(desired, existing)
+        counts = apply_derived(desired, existing, touched=touched)
         counts["flags"] = criticism_flag_quarters(start=start, end=end)
     return counts
 
@@ -120,51 +127,93 @@ def quarters_between(start: date, end: date) -> list[str]:
 def criticism_flag_quarters(*, start: date, end: date) -> int:
     """Flag officials with three or more unexcused required absences in each quarter touching the window.
 
-    Set-based: a count per quarter, the flags already there, one insert, and the heads told in one go.
-    Return how many flags were created. A pending flag's absence count follows the facts.
+    Set-based: a count per quarter, the quarter's flags, one insert, one update, and the heads told in one go.
+    Return how many flags were created. A pending flag's absence count follows the facts, and so does the flag
+    itself (see the module: withdrawn below three, back to the head at three again).
     """
     created: list[CriticismFlag] = []
+    again: list[CriticismFlag] = []
+    basis_changed: dict[CriticismFlag, int] = {}  # confirmed flags below three now, with the count now
     for key in quarters_between(start, end):
         span = parse_period_key(key)
-        counts = dict(required_absences(span.start, span.end).order_by().values("official_id")
-                      .annotate(n=Count("pk")).filter(n__gte=CRITICISM_THRESHOLD).values_list("official_id", "n"))
-        if not counts:
-            continue
-        stored = {f.official_id: f for f in CriticismFlag.objects.select_for_update().filter(
-            quarter=key, official_id__in=list(counts))}
-        changed = [f for oid, f in stored.items()
-                   if f.status == CriticismFlag.Status.PENDING and f.absences != counts[oid]]
-        for flag in changed:
-            flag.absences = counts[flag.official_id]
+        per_official = required_absences(span.start, span.end).order_by().values("official_id").annotate(
+            n=Count("pk"))
+        counts = dict(per_official.filter(n__gte=CRITICISM_THRESHOLD).values_list("official_id", "n"))
+        stored = {f.official_id: f for f in CriticismFlag.objects.select_for_update().filter(quarter=key)}
+        below_ids = [oid for oid, f in stored.items()
+                     if oid not in counts and f.status != CriticismFlag.Status.DISMISSED]
+        below = (dict(per_official.filter(official_id__in=below_ids).values_list("official_id", "n"))
+                 if below_ids else {})
+        changed = []
+        for official_id, flag in stored.items():
+            was = flag.status
+            if _follow(flag, counts.get(official_id, below.get(official_id, 0))):
+                changed.append(flag)
+                if was == CriticismFlag.Status.WITHDRAWN and flag.status == CriticismFlag.Status.PENDING:
+                    again.append(flag)
+            elif flag.status == CriticismFlag.Status.CONFIRMED and official_id not in counts:
+                basis_changed[flag] = below.get(official_id, 0)
         if changed:
-            bulk_update_with_history(changed, CriticismFlag, ["absences"], batch_size=BATCH)
+            bulk_update_with_history(changed, CriticismFlag, ["absences", "status", "note", "decided_at"],
+                                     batch_size=BATCH)
         new = [CriticismFlag(official_id=oid, quarter=key, absences=n)
                for oid, n in sorted(counts.items()) if oid not in stored]
         if new:
             created.extend(bulk_create_with_history(new, CriticismFlag, batch_size=BATCH))
-    if created:
-        _notify_heads(created)
+    if created or again or basis_changed:
+        _notify_heads(created, again, basis_changed)
     return len(created)
 
 
-def _notify_heads(flags: list[CriticismFlag]) -> None:
-    by_official = {flag.official_id: flag for flag in flags}
-    officials = list(Official.objects.filter(pk__in=list(by_official)).values_list("pk", "name", "unit__path"))
-    paths = sorted({p for _pk, _name, path in officials for p in ancestor_paths(path)})
+def _follow(flag: CriticismFlag, absences: int) -> bool:
+    """Bring a pending or withdrawn flag in line with the official's absences now; return whether it changed."""
+    Status = CriticismFlag.Status
+    if flag.status == Status.PENDING and absences < CRITICISM_THRESHOLD:
+        with translation.override(settings.LANGUAGE_CODE):  # stored, and shown to heads in the interface's language
+            flag.note = _("Withdrawn: the unexcused absences were corrected to %(count)s.") % {"count": absences}
+        flag.status, flag.absences, flag.decided_at = Status.WITHDRAWN, absences, timezone.now()
+        return True
+    if flag.status == Status.WITHDRAWN and absences >= CRITICISM_THRESHOLD:
+        flag.status, flag.absences, flag.note, flag.decided_at = Status.PENDING, absences, "", None
+        return True
+    if flag.status in (Status.PENDING, Status.WITHDRAWN) and flag.absences != absences:
+        flag.absences = absences
+        return True
+    return False
+
+
+def _notify_heads(created: list[CriticismFlag], again: list[CriticismFlag] | None = None,
+                  basis_changed: dict[CriticismFlag, int] | None = None) -> None:
+    """Tell the heads over each official: a new flag, a flag back after a withdrawal, or a confirmed criticism
+    whose absences fell below three (``basis_changed``: the count now; told once per flag and count)."""
+    again, basis_changed = again or [], basis_changed or {}
+    flags = [*created, *again, *basis_changed]
+    officials = {pk: (name, path) for pk, name, path in Official.objects.filter(
+        pk__in=sorted({f.official_id for f in flags})).values_list("pk", "name", "unit__path")}
+    paths = sorted({p for _name, path in officials.values() for p in ancestor_paths(path)})
     grants = list(RoleGrant.objects.filter(role="head", unit__path__in=paths, unit__is_active=True,
                                            user__is_active=True).values_list("user_id", "unit__path"))
     notices = []
     url = reverse("training:criticism_flags")
     with translation.override(settings.LANGUAGE_CODE):
-        for official_id, name, path in officials:
-            flag = by_official[official_id]
-            title = _("%(name)s missed %(count)s required sessions without leave in %(quarter)s: "
-                      "confirm or dismiss a public criticism") % {
-                "name": name, "count": flag.absences, "quarter": flag.quarter}
-            for user_id, unit_path in grants:
-                if path.startswith(unit_path):
-                    notices.append(Notice(user_id=user_id, kind="training", title=title, url=url,
-                                          dedupe_key=f"training-criticism-{flag.pk}"))
+        for kind, group in (("new", created), ("again", again), ("basis", list(basis_changed))):
+            for flag in group:
+                name, path = officials[flag.official_id]
+                values = {"name": name, "count": flag.absences, "quarter": flag.quarter}
+                if kind == "basis":
+                    values["count"] = basis_changed[flag]
+                    title = _("The public criticism of %(name)s in %(quarter)s was confirmed, but the unexcused "
+                              "absences are now %(count)s: review the deduction in the ledger") % values
+                    dedupe, link = f"training-criticism-{flag.pk}-basis-{values['count']}", f"{url}?status=decided"
+                else:
+                    title = _("%(name)s missed %(count)s required sessions without leave in %(quarter)s: "
+                              "confirm or dismiss a public criticism") % values
+                    dedupe = f"training-criticism-{flag.pk}" + (f"-again-{flag.absences}" if kind == "again" else "")
+                    link = url
+                for user_id, unit_path in grants:
+                    if path.startswith(unit_path):
+                        notices.append(Notice(user_id=user_id, kind="training", title=title, url=link,
+                                              dedupe_key=dedupe))
     notify_many(notices)
 
 

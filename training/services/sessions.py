@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, TypedDict
 
@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from appraisal.periods import frozen_period_on
 from common.errors import ApplicationError
+from org.facts import facts_changed, rest_of_year
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for
 from training.models import Attendance, AttendanceStatus, SessionKind, StudyPlan, TrainingSession
@@ -95,7 +96,20 @@ def session_create(
         raise ApplicationError(_validation_message(exc), code="invalid") from exc
     session.save()
     session.audience_units.set(audience_units)
+    if session.lecturer_id:
+        facts_changed(facts={"lecture_given": [_day(session)]}, officials=[session.lecturer_id])
     return session
+
+
+def _day(session: TrainingSession) -> date:
+    return timezone.localtime(session.starts_at).date()
+
+
+def _attendance_changed(session: TrainingSession, official_ids: Iterable[int]) -> None:
+    """Tell the appraisal: an absence moves the ledger (and a criticism flag), credited hours the training
+    component of every period of the year from the session on."""
+    day = _day(session)
+    facts_changed(facts={"study_absence": [day], "training_hours": [rest_of_year(day)]}, officials=official_ids)
 
 
 @transaction.atomic
@@ -116,6 +130,7 @@ def session_update(
     if session_is_frozen(locked, lock=True) and locked.attendance.exists():
         raise ApplicationError(_("The month of this session is closed in the appraisal; it can no longer be "
                                  "changed."), code="period_closed")
+    old_day, old_lecturer = _day(locked), locked.lecturer_id
     for name, value in {
         "kind": kind, "title": title, "starts_at": starts_at, "ends_at": ends_at, "hours": hours, "place": place,
         "organiser": organiser, "plan": plan, "lecturer": lecturer, "lecturer_name": lecturer_name.strip(),
@@ -129,6 +144,12 @@ def session_update(
         raise ApplicationError(_validation_message(exc), code="invalid") from exc
     locked.save()
     locked.audience_units.set(audience_units)
+    # Its day, kind, requirement, hours or lecturer may have changed: every attendee's facts and the lecturers'.
+    attendees = list(locked.attendance.values_list("official_id", flat=True))
+    first = min(old_day, _day(locked))
+    facts_changed(facts={"study_absence": [old_day, _day(locked)], "lecture_given": [old_day, _day(locked)],
+                         "training_hours": [rest_of_year(first)]},
+                  officials=[*attendees, old_lecturer, locked.lecturer_id])
     return locked
 
 
@@ -229,6 +250,7 @@ def attendance_record(
     except IntegrityError as exc:
         raise ApplicationError(_("Someone else recorded this attendance at the same time; reload and retry."),
                                code="conflict") from exc
+    _attendance_changed(session, [official.pk])
     record.official = row.official  # with its unit loaded, for the grid row
     return record
 
@@ -290,6 +312,7 @@ def attendance_bulk(*, by: User, session: TrainingSession, rows: Sequence[Attend
         bulk_update_with_history(to_update, Attendance, ["status", "hours", "excuse_reason", "excuse_approved_by",
                                                          "exam_score", "recorded_by", "recorded_at"],
                                  default_user=by)
+    _attendance_changed(session, [row.official.pk for row in checked])
     return to_create + to_update
 
 
