@@ -3,6 +3,7 @@
 Every free text the product accepts has a maximum, counted in characters (one Chinese character is one):
 
 - ``LINE`` — a line typed in a form or an API body that is no model text: a code, a number, a choice's value;
+- ``SHORT_NOTE`` — a short comment written in a table row: the quarterly 写实;
 - ``NOTE`` — a comment, a reason, an opinion, a note (a long paragraph);
 - ``LONG`` — a piece of writing: a monthly plan and self-assessment, a part of the annual summary (德能勤绩廉),
   the facts of a case, a decision's text, a letter and its reply. A whole 述职 report of the kind in the
@@ -19,19 +20,19 @@ export never has to cut a text.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy
 
-from common.errors import from_validation_error
+from common.errors import ApplicationError
 
 LINE = 200
+SHORT_NOTE = 500
 NOTE = 2_000
 LONG = 10_000
 STORED_RESPONSE = 1_000_000
@@ -101,27 +102,34 @@ def bounded_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
                  if isinstance(field, models.CharField | models.TextField) and field.max_length)
 
 
-def _refuse(model: type[models.Model], values: Iterable[tuple[models.Field, Any]]) -> None:
-    errors = {
-        field.name: [ValidationError(TOO_LONG, code="max_length",
-                                     params={"limit_value": field.max_length, "show_value": len(value)})]
-        for field, value in values if isinstance(value, str) and len(value) > field.max_length  # type: ignore[operator]
-    }
-    if errors:
-        raise from_validation_error(model, ValidationError(errors))
+def _refuse(values: Iterable[tuple[str, models.Field, Any]]) -> None:
+    """Raise ``ApplicationError`` (code ``too_long``) for each ``(key, column, value)`` whose value is longer than
+    the column's maximum: the message names the column ("回复：最多 10000 个字（当前 10001 个字）。"), and
+    ``extra["fields"]`` holds each message under its key, where forms and the API put field errors."""
+    fields: dict[str, list[str]] = {}
+    parts: list[str] = []
+    for key, column, value in values:
+        message = too_long(value, column.max_length or 0) if isinstance(value, str) else None
+        if message:
+            fields[key] = [message]
+            parts.append(f"{column.verbose_name}：{message}")
+    if fields:
+        raise ApplicationError("；".join(parts), code="too_long", extra={"fields": fields})
 
 
-def check_values(model: type[models.Model], **values: Any) -> None:
-    """Refuse (``ApplicationError``, per field, labelled) values too long for ``model``'s columns, before a
-    service writes anything; ``check_values(Case, facts=facts, number=number)``."""
-    fields = {field.name: field for field in bounded_fields(model)}
-    _refuse(model, ((fields[name], value) for name, value in values.items() if name in fields))
+def check_values(model: type[models.Model], *, names: Mapping[str, str] | None = None, **values: Any) -> None:
+    """Refuse values too long for ``model``'s columns before a service writes anything:
+    ``check_values(Case, facts=facts, number=number)``. ``names`` maps a column to the name the caller knows the
+    value by (the form's or the API's field), for the error's ``fields``."""
+    columns = {field.name: field for field in bounded_fields(model)}
+    names = names or {}
+    _refuse((names.get(name, name), columns[name], value) for name, value in values.items())
 
 
 def check_instance(instance: models.Model, *, fields: Collection[str] | None = None) -> None:
     """Refuse an instance holding a text longer than its column's maximum (only ``fields`` when given)."""
-    _refuse(type(instance), ((field, getattr(instance, field.attname)) for field in bounded_fields(type(instance))
-                             if fields is None or field.name in fields or field.attname in fields))
+    _refuse((field.name, field, getattr(instance, field.attname)) for field in bounded_fields(type(instance))
+            if fields is None or field.name in fields or field.attname in fields)
 
 
 def refuse_too_long(sender: type[models.Model], instance: models.Model, raw: bool = False,

@@ -24,6 +24,7 @@ from common.excel import (
     template_workbook,
 )
 from common.filters import as_int
+from common.text_limits import too_long
 from org.models import Gender, PersonnelCategory, RankLevel, StaffingType, UnitKind
 
 ErrorSink = Callable[[str, str], None]
@@ -178,15 +179,15 @@ def _required_text(cells: dict[str, Any], column: str, error: ErrorSink, max_len
     text = cell_text(cells.get(column))
     if not text:
         error(column, _("This column is required."))
-    elif len(text) > max_length:
-        error(column, _("Too long: at most %(n)s characters.") % {"n": max_length})
+    elif problem := too_long(text, max_length):
+        error(column, problem)
     return text
 
 
 def _optional_text(cells: dict[str, Any], column: str, error: ErrorSink, max_length: int) -> str:
     text = cell_text(cells.get(column))
-    if len(text) > max_length:
-        error(column, _("Too long: at most %(n)s characters.") % {"n": max_length})
+    if problem := too_long(text, max_length):
+        error(column, problem)
     return text
 
 

@@ -10,6 +10,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from common.text_limits import LINE, LONG, NOTE, LimitedFormField
 from tasks.models import MonthlyReportItem, ReportRating
 
 
@@ -17,12 +18,12 @@ class ReportForm(forms.Form):
     """Plan and self-assessment; the item rows are posted as the lists ``item_content``, ``item_indicator``,
     ``item_task`` (one entry per row, in order), so rows can be added and removed in the browser freely."""
 
-    next_month_plan = forms.CharField(
-        label=_("Next month's plan"), required=False,
+    next_month_plan = LimitedFormField(
+        max_length=LONG, label=_("Next month's plan"), required=False,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control", "data-testid": "next-month-plan"}),
     )
-    self_assessment = forms.CharField(
-        label=_("Self-assessment"), required=False,
+    self_assessment = LimitedFormField(
+        max_length=LONG, label=_("Self-assessment"), required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-testid": "self-assessment"}),
     )
 
@@ -66,8 +67,8 @@ def parse_month(value: str) -> date | None:
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for return"),
+    reason = LimitedFormField(
+        max_length=NOTE, label=_("Reason for return"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-testid": "return-reason-input"}),
     )
 
@@ -77,15 +78,15 @@ class ApproveForm(forms.Form):
         label=_("Quality rating"), choices=ReportRating.choices, initial=ReportRating.GOOD,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    comment = forms.CharField(
-        label=_("Review comment"), required=False,
+    comment = LimitedFormField(
+        max_length=NOTE, label=_("Review comment"), required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-testid": "review-comment-input"}),
     )
 
 
 class BoardFilterForm(forms.Form):
-    month = forms.CharField(
-        label=_("Month"), required=False,
+    month = LimitedFormField(
+        max_length=LINE, label=_("Month"), required=False,
         widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm",
                                       "data-testid": "board-month"}),
     )

@@ -128,6 +128,11 @@ class Task(TimeStampedModel):
         return (self.deadline - (today or timezone.localdate())).days
 
 
+# A task's milestones, written one after the other, always fit one cell of the exported ledger (Excel holds 32,767
+# characters): 100 milestones of 100 characters with their dates take about 13,000.
+MAX_MILESTONES = 100
+
+
 class Milestone(models.Model):
     """A dated step of a task, such as 交地, 施工许可, 开工, 竣工 for a key project."""
 

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from common.excel import CellError, cell_text, iter_data_rows, open_xlsx, template_workbook
-from training.models import AttendanceStatus
+from common.text_limits import limit_of, too_long
+from training.models import Attendance, AttendanceStatus
 
 SIGN_IN_SHEET = "签到表"
 MAX_ROWS = 5_000
@@ -120,6 +121,9 @@ def _parse_row(number: int, values: tuple[Any, ...], errors: list[CellError]) ->
     reason = cell_text(values[4])
     if status == AttendanceStatus.EXCUSED and not reason:
         error("请假事由", _("Give the reason for the leave."))
+    problem = too_long(reason, limit_of(Attendance, "excuse_reason"))
+    if problem:
+        error("请假事由", problem)
     if len(errors) > before or status is None:
         return None
-    return SignInRow(number, staff_number, cell_text(values[1]), status, hours, reason[:200], score)
+    return SignInRow(number, staff_number, cell_text(values[1]), status, hours, reason, score)

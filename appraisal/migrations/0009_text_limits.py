@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
             migrations.AlterField(
                 model_name='gradedecision',
                 name='override_reason',
-                field=common.text_limits.LimitedTextField(blank=True, max_length=2000, verbose_name='reason for override'),
+                field=common.text_limits.LimitedTextField(blank=True, max_length=10000, verbose_name='reason for override'),
             ),
             migrations.AlterField(
                 model_name='gradedecision',
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
             migrations.AlterField(
                 model_name='gradereview',
                 name='reason',
-                field=common.text_limits.LimitedTextField(max_length=10000, verbose_name='reasons'),
+                field=common.text_limits.LimitedTextField(max_length=2000, verbose_name='reasons'),
             ),
             migrations.AlterField(
                 model_name='historicalannualsummary',
@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
             migrations.AlterField(
                 model_name='historicalgradedecision',
                 name='override_reason',
-                field=common.text_limits.LimitedTextField(blank=True, max_length=2000, verbose_name='reason for override'),
+                field=common.text_limits.LimitedTextField(blank=True, max_length=10000, verbose_name='reason for override'),
             ),
             migrations.AlterField(
                 model_name='historicalgradedecision',
@@ -175,7 +175,7 @@ class Migration(migrations.Migration):
             migrations.AlterField(
                 model_name='historicalgradereview',
                 name='reason',
-                field=common.text_limits.LimitedTextField(max_length=10000, verbose_name='reasons'),
+                field=common.text_limits.LimitedTextField(max_length=2000, verbose_name='reasons'),
             ),
             migrations.AlterField(
                 model_name='historicalobjection',
@@ -195,7 +195,7 @@ class Migration(migrations.Migration):
             migrations.AlterField(
                 model_name='historicalquarterlygrade',
                 name='comment',
-                field=common.text_limits.LimitedTextField(blank=True, max_length=2000, verbose_name='comment (写实)'),
+                field=common.text_limits.LimitedTextField(blank=True, max_length=500, verbose_name='comment (写实)'),
             ),
             migrations.AlterField(
                 model_name='historicalquarterlygrade',
@@ -245,7 +245,7 @@ class Migration(migrations.Migration):
             migrations.AlterField(
                 model_name='quarterlygrade',
                 name='comment',
-                field=common.text_limits.LimitedTextField(blank=True, max_length=2000, verbose_name='comment (写实)'),
+                field=common.text_limits.LimitedTextField(blank=True, max_length=500, verbose_name='comment (写实)'),
             ),
             migrations.AlterField(
                 model_name='quarterlygrade',

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.text_limits import NOTE, LimitedTextField
+from common.text_limits import LONG, NOTE, LimitedTextField
 from org.models import Official, OrgUnit, RankLevel, UnitCategory
 
 # -- schemes and rules --------------------------------------------------------------------------------
@@ -470,7 +470,8 @@ class GradeDecision(models.Model):
     proposed = models.CharField(_("proposed grade"), max_length=16, choices=Grade.choices)
     constraints = models.JSONField(_("constraints"), default=list)  # [{"max_grade", "reason", "source"}]
     final = models.CharField(_("final grade"), max_length=16, choices=Grade.choices, blank=True)
-    override_reason = LimitedTextField(_("reason for override"), blank=True, max_length=NOTE)
+    # LONG: a change on review writes "复核变更：" before the review's reasons (a NOTE).
+    override_reason = LimitedTextField(_("reason for override"), blank=True, max_length=LONG)
     flags = models.JSONField(_("flags"), default=list)  # e.g. ["commendation", "dismissal_review"]
     # Where the grade stands in the year's procedure (see ``appraisal.models.annual``).
     status = models.CharField(_("status"), max_length=12, choices=GradeStatus.choices, default=GradeStatus.PROPOSED)

@@ -319,7 +319,7 @@ class GradeReview(models.Model):
     notice = models.ForeignKey(GradeNotice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="+")
     official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE,
                                  related_name="grade_reviews")
-    reason = LimitedTextField(_("reasons"), max_length=LONG)
+    reason = LimitedTextField(_("reasons"), max_length=NOTE)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decide_by = models.DateField(_("decide by"))
     outcome = models.CharField(_("outcome"), max_length=8, choices=ReviewOutcome.choices, blank=True)

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from appraisal.models import AppraisalPeriod
 from common.models import TimeStampedModel
-from common.text_limits import NOTE, LimitedTextField
+from common.text_limits import NOTE, SHORT_NOTE, LimitedTextField
 from org.models import Official, OrgUnit
 
 __all__ = ["QUARTER_GRADE_ORDER", "QuarterGrade", "QuarterlyGrade", "QuarterlyRule", "QuarterlyStatus",
@@ -66,7 +66,7 @@ class QuarterlyGrade(TimeStampedModel):
     proposed_at = models.DateTimeField(_("proposed at"))
     # The head over the official: the grade and the 写实 comment.
     grade = models.CharField(_("grade"), max_length=12, choices=QuarterGrade.choices, blank=True)
-    comment = LimitedTextField(_("comment (写实)"), blank=True, max_length=NOTE)
+    comment = LimitedTextField(_("comment (写实)"), blank=True, max_length=SHORT_NOTE)
     graded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("graded by"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+", db_index=False)
     graded_at = models.DateTimeField(_("graded at"), null=True, blank=True)
