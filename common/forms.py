@@ -24,6 +24,16 @@ def show_error(form: forms.Form, error: ApplicationError) -> None:
         form.add_error(None, error.message)
 
 
+def errors_text(form: forms.Form) -> str:
+    """A bound form's errors as one line, each after its field's label ("德：最多 10000 个字（当前 10001 个字）。"):
+    for a status line that has no room for the form, such as an autosave's."""
+    parts: list[str] = []
+    for name, field_errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.extend(f"{label}：{error}" if label else error for error in field_errors)
+    return "；".join(parts)
+
+
 def form_submit(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], Any], done: str) -> bool:
     """Call the service ``action(cleaned_data)`` when the form is valid and say ``done``; on a refusal put the
     service's message on the form. Return whether the action went through."""

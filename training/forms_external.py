@@ -16,6 +16,7 @@ class ExternalForm(forms.ModelForm):
     class Meta:
         model = ExternalTraining
         fields = ["title", "provider", "started_on", "ended_on", "hours", "certificate"]
+        field_classes = {"title": LimitedFormField, "provider": LimitedFormField}  # the product's message
         widgets = {"started_on": forms.DateInput(attrs={"type": "date"}),
                    "ended_on": forms.DateInput(attrs={"type": "date"})}
 

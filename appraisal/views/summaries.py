@@ -22,7 +22,7 @@ from appraisal.services import summaries as svc
 from appraisal.transfers import year_transfers
 from appraisal.views.annual import procedure_of
 from common.errors import ApplicationError
-from common.forms import form_submit, show_error
+from common.forms import errors_text, form_submit, show_error
 from common.http import AuthedRequest
 from org.models import Official
 from org.selectors import access_for, require_role
@@ -94,7 +94,7 @@ def summary_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             context["saved_at"] = timezone.localtime()
     else:
-        context["error"] = _("The form could not be read.")
+        context["error"] = errors_text(form) or _("The form could not be read.")
     return render(request, "tasks/reports/_autosave_status.html", context)
 
 

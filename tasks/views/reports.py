@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ApplicationError
+from common.forms import errors_text
 from common.http import AuthedRequest
 from org.models import Official
 from org.selectors import access_for, require_role
@@ -154,7 +155,7 @@ def report_autosave(request: AuthedRequest, month: str) -> HttpResponse:
         else:
             context["saved_at"] = timezone.localtime()
     else:
-        context["error"] = _("The form could not be read.")
+        context["error"] = errors_text(form) or _("The form could not be read.")
     return render(request, "tasks/reports/_autosave_status.html", context)
 
 
