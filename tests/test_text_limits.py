@@ -153,7 +153,7 @@ def _unbounded(where: str, field: serializers.Field) -> list[str]:
     if isinstance(field, serializers.Serializer):
         return [problem for name, child in field.fields.items() for problem in _unbounded(f"{where}.{name}", child)]
     if isinstance(field, serializers.CharField):
-        plain = isinstance(field, LimitedCharField) or isinstance(field, serializers.RegexField)
+        plain = isinstance(field, LimitedCharField | serializers.RegexField)
         return [] if field.max_length and plain else [where]
     return []
 
@@ -210,7 +210,8 @@ def test_a_service_checks_before_it_writes_under_the_callers_names(county):
     MonthlyReportItemFactory(report=report)
     with pytest.raises(ApplicationError) as refused:
         report_return(report=report, by=county.head, reason=over(NOTE))
-    assert refused.value.extra["fields"] == {"reason": [too_long(over(NOTE), NOTE)]}  # the form's name, not the column's
+    # Under the name the form and the API use, not the column's (return_reason).
+    assert refused.value.extra["fields"] == {"reason": [too_long(over(NOTE), NOTE)]}
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and not ReportTransition.objects.exists()
 
