@@ -12,6 +12,7 @@ import datetime as dt
 import importlib
 import pkgutil
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django import forms
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.settings import spectacular_settings
+from openpyxl import Workbook
 from rest_framework import serializers
 
 from appraisal.models import AnnualSummary
@@ -38,7 +40,9 @@ from common.text_limits import (
     too_long,
 )
 from discipline.models import Case
+from org.excel import read_roster
 from org.models import LeaveRecord
+from tasks.excel import read_task_rows
 from tasks.models import LetterStatus, MonthlyReport, ReportStatus, ReportTransition, SupervisionLetter, WeeklyUpdate
 from tasks.services.letters import letter_reply
 from tasks.services.reports import report_return
@@ -47,7 +51,11 @@ from tests.appraisal.annual_helpers import open_procedure
 from tests.appraisal.conftest_grades import ScorecardFactory
 from tests.discipline.conftest import kinds  # noqa: F401  (fixture: the decision kinds)
 from tests.factories import MonthlyReportFactory, MonthlyReportItemFactory
+from tests.org.roster_files import workbook as roster_book
 from tests.tasks.conftest_letters import issue
+from tests.tasks.test_tasks_excel import row as task_row
+from tests.tasks.test_tasks_excel import workbook as task_book
+from training.excel import SIGN_IN_COLUMNS, SIGN_IN_SHEET, read_sign_in_sheet
 from training.models import StudyPlan
 
 MEGABYTE = "x" * 1_000_000
@@ -297,3 +305,34 @@ def test_the_report_autosave_names_the_field(county, client_for):
                                              {"next_month_plan": over(LONG)}, HTTP_HX_REQUEST="true")
     assert too_long(over(LONG), LONG) in response.content.decode()
     assert not MonthlyReport.objects.filter(next_month_plan__startswith="长").exists()
+
+
+# --- imports: a cell too long is a row error with its column, never cut --------------------------------------
+
+
+def test_the_task_import_reports_a_long_goal(county):
+    rows, errors = read_task_rows(task_book([task_row(county, **{"标准要求": over(LONG)})]))
+    assert rows == []
+    assert [(e.row, e.column, e.message) for e in errors] == [(2, "标准要求", too_long(over(LONG), LONG))]
+
+
+def test_the_sign_in_sheet_reports_a_long_reason_rather_than_cut_it():
+    """The reason for leave used to be cut to 200 characters without a word."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SIGN_IN_SHEET
+    sheet.append([name for name, _required, _width in SIGN_IN_COLUMNS])
+    sheet.append(["S0001", "李科员", "请假", None, over(200), None])
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    read = read_sign_in_sheet(buffer)
+    assert read.rows == []
+    assert [(e.row, e.column, e.message) for e in read.errors] == [(2, "请假事由", too_long(over(200), 200))]
+
+
+def test_the_roster_import_reports_a_long_name_with_its_length():
+    officials = [["A0001", over(50), "男", "", "QH", "", "一般干部", "在编", "否", "", "", "", "在职"]]
+    roster = read_roster(roster_book(units=[["QH", "清河县", "", "其他", "", 0, "是"]], officials=officials))
+    assert [(e.sheet, e.row, e.column, e.message) for e in roster.errors] == [
+        ("人员", 2, "姓名", too_long(over(50), 50))]
