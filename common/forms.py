@@ -30,7 +30,7 @@ def errors_text(form: forms.Form) -> str:
     parts: list[str] = []
     for name, field_errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
-        parts.extend(f"{label}：{error}" if label else error for error in field_errors)
+        parts.extend(f"{label}：{error}" if label else str(error) for error in field_errors)
     return "；".join(parts)
 
 

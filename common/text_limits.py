@@ -71,7 +71,8 @@ class LimitedTextField(models.TextField):
     def __init__(self, *args: Any, max_length: int | None = None, **kwargs: Any) -> None:
         if max_length is None:
             raise TypeError("LimitedTextField needs a max_length (common.text_limits: NOTE, LONG …)")
-        super().__init__(*args, max_length=max_length, **kwargs)
+        kwargs["max_length"] = max_length
+        super().__init__(*args, **kwargs)
         self.validators.append(TextLengthValidator(max_length))
 
     def formfield(self, **kwargs: Any) -> Any:
