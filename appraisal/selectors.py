@@ -287,6 +287,9 @@ INPUT_LABELS = {
     "incomplete": _("Incomplete (too few ratings)"),
     "left_out": _("Left out as incomplete"),
     "groups_left_out": _("Rater groups left out (response rate too low)"),
+    "hours": _("Training hours credited"),
+    "target": _("Annual training hour target"),
+    "prorata_target": _("Hours expected by the period's end"),
 }
 
 

@@ -1,8 +1,9 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
@@ -45,6 +46,9 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     # The schema and its browser need a signed-in user: they map every endpoint.
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
-    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
+    # Swagger UI adds <style> elements as it renders; on this signed-in developer page only, inline styles are
+    # allowed. Its script stays a file (the split view serves the init script at ?script).
+    path("api/docs/", login_required(csp_update({"style-src": ["'unsafe-inline'"]})(
+        SpectacularSwaggerSplitView.as_view(url_name="schema"))), name="api-docs"),
     path("healthz", healthz, name="healthz"),
 ]

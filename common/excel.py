@@ -1,6 +1,7 @@
 """Small Excel helpers shared by every import and export: safe opening, cell parsing, and the one writer every
 workbook the product writes goes through — exports and import templates alike (``streaming_workbook`` with
-``safe_text``/``write_text``; openpyxl only reads)."""
+``safe_text``/``write_text`` for text and ``date_format``/``write_date`` for real Excel dates; openpyxl only
+reads). Collecting an import's problems is ``common.imports``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from io import BytesIO
 from typing import IO, Any
 
 import xlsxwriter
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -26,6 +29,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CELL_MAX = 32_767
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A workbook to download under its (Chinese) file name; the header encodes it as RFC 6266 asks."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 # A real roster is a few MB unpacked; refuse "zip bombs" that would unpack to far more.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
@@ -188,3 +198,22 @@ def streaming_workbook(target: Any, **options: Any) -> xlsxwriter.Workbook:
 def write_text(sheet: Any, row: int, column: int, value: Any, cell_format: Any = None) -> None:
     """Write ``value`` as a text cell that is never a formula."""
     sheet.write_string(row, column, safe_text(value), cell_format)
+
+
+DATE_FORMAT = {"num_format": "yyyy-mm-dd"}
+
+
+def date_format(workbook: xlsxwriter.Workbook, **properties: Any) -> Any:
+    """Return a cell format that shows a date as 2026-01-31 (add it once per workbook, pass it to
+    ``write_date``)."""
+    return workbook.add_format({**DATE_FORMAT, **properties})
+
+
+def write_date(sheet: Any, row: int, column: int, value: date | None, cell_format: Any) -> None:
+    """Write ``value`` as a real Excel date (a serial number shown through ``cell_format``, see ``date_format``),
+    so the column sorts, filters and computes as dates; ``None`` leaves the cell empty."""
+    if value is None:
+        return
+    if isinstance(value, datetime):
+        value = value.date()  # a day, never a time: aware datetimes cannot be written at all
+    sheet.write_datetime(row, column, datetime(value.year, value.month, value.day), cell_format)

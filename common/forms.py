@@ -1,4 +1,5 @@
-"""What every page does with a form and a service: put the service's refusal on the form, keeping what was typed."""
+"""What every page does with a form and a service: put the service's refusal on the form, keeping what was typed;
+answer a background save (htmx) with its small status."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError
 
@@ -24,16 +28,6 @@ def show_error(form: forms.Form, error: ApplicationError) -> None:
         form.add_error(None, error.message)
 
 
-def errors_text(form: forms.Form) -> str:
-    """A bound form's errors as one line, each after its field's label ("德：最多 10000 个字（当前 10001 个字）。"):
-    for a status line that has no room for the form, such as an autosave's."""
-    parts: list[str] = []
-    for name, field_errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        parts.extend(f"{label}：{error}" if label else str(error) for error in field_errors)
-    return "；".join(parts)
-
-
 def form_submit(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], Any], done: str) -> bool:
     """Call the service ``action(cleaned_data)`` when the form is valid and say ``done``; on a refusal put the
     service's message on the form. Return whether the action went through."""
@@ -46,3 +40,34 @@ def form_submit(request: HttpRequest, form: forms.Form, action: Callable[[dict[s
         return False
     messages.success(request, done)
     return True
+
+
+def errors_text(form: forms.Form) -> str:
+    """The form's errors as one line for a small status (an autosave, a row of a grid): each field's message after
+    its label, the form's own messages as they are."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for error in errors:
+            parts.append(_("%(name)s: %(error)s") % {"name": field.label, "error": error}
+                         if field is not None and field.label else str(error))
+    return " ".join(parts)
+
+
+def autosave_status(request: HttpRequest, error: str = "") -> HttpResponse:
+    """The answer of a background save (htmx): "saved at HH:MM", or "not saved: why" as a 422, so that
+    static/js/htmx_setup.js also takes away an earlier green message that would no longer be true."""
+    context = {"error": error, "saved_at": None if error else timezone.localtime()}
+    return render(request, "common/_autosave_status.html", context, status=422 if error else 200)
+
+
+def autosave(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], Any]) -> HttpResponse:
+    """Save in the background: call the service ``action(cleaned_data)`` when the form is valid and answer with the
+    status; a refusal (the form's or the service's) says why, with the field's label."""
+    if not form.is_valid():
+        return autosave_status(request, errors_text(form))
+    try:
+        action(form.cleaned_data)
+    except ApplicationError as error:
+        return autosave_status(request, error.message)
+    return autosave_status(request)

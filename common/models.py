@@ -73,3 +73,27 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+class ImportRecord(models.Model):
+    """Abstract base of an import's history row (the roster, the task list, the sign-in sheet): who uploaded which
+    file when, and whether it was applied or refused, with its problems — kept either way (``common.imports``)."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    succeeded = models.BooleanField(_("succeeded"), default=False)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # The problems of a refused upload as {sheet, row, column, message}, the first MAX_RECORDED_ERRORS of them.
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def summary(self) -> str:
+        """What an applied upload did, in a few words (each import says it its way)."""
+        return ""

@@ -1,27 +1,27 @@
 """The case register (案件台账) as an Excel workbook, written as a stream with xlsxwriter.
 
-One row per case and subject: the case (number, date, unit, source, rules, status, investigator, closing date),
-the subject (name, rank level), and what became of them in it (decision kinds, dates, period, points, exempted
-or revoked, error tolerance, appeal). The register is a case file: whoever exports it must log the read
+One row per decision (a subject without one: one row): the case (number, date, unit, source, rules, status,
+investigator, closing date), the subject (name, rank level), and the decision (kind, date it takes effect, in
+force until, points, exempted or revoked, appeal) with the subject's error tolerance. Dates are real Excel dates
+(``common.excel.write_date``), so the register sorts and filters by them; hence a row per decision, as one cell
+holds one date. The register is a case file: whoever exports it must log the read
 (``case_register_export`` does both). It reads everything in a fixed number of queries (one per relation,
 however many cases) and writes in xlsxwriter's constant-memory mode, rows strictly in order.
 
-User text goes through ``common.excel.safe_text``, so no cell is ever read as a formula.
+User text goes through ``common.excel.write_text``, so no cell is ever read as a formula.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import BinaryIO
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from common.excel import safe_text, streaming_workbook
+from common.excel import date_format, streaming_workbook, write_date, write_text
 from discipline.models import (
     Appeal,
     AppealOutcome,
@@ -39,13 +39,13 @@ from org.models import Official, RankLevel, User
 
 TITLE_ROWS = 2  # the title, then the time of export
 HEADER_ROW = TITLE_ROWS
-WIDTHS = [12, 11, 18, 10, 12, 12, 18, 16, 10, 20, 22, 22, 9, 14, 14, 14, 10, 11]
+WIDTHS = [12, 11, 18, 10, 12, 12, 18, 16, 10, 16, 11, 11, 9, 14, 14, 14, 10, 11]
 
 
 def register_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
     """``cases`` with everything the register shows loaded (replacing any earlier prefetch): six queries in all,
     whatever the number of cases."""
-    return cases.prefetch_related(None).select_related("unit", "investigator").prefetch_related(
+    return cases.prefetch_related(None).select_related("unit", "investigator__official").prefetch_related(
         Prefetch("subjects", queryset=Official.objects.order_by("name", "id")),
         Prefetch("rules", queryset=DisciplineRule.objects.order_by("code")),
         Prefetch("decisions", queryset=Decision.objects.select_related("kind").prefetch_related(
@@ -55,12 +55,12 @@ def register_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _day(value: object) -> str:
-    return value.isoformat() if value is not None and hasattr(value, "isoformat") else ""
-
-
 def _person(user: User | None) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
+    """A person by name: their official's, else the account's full name (the login only when it has neither)."""
+    if user is None:
+        return ""
+    official = getattr(user, "official", None)
+    return official.name if official is not None else (user.get_full_name() or user.username)
 
 
 def _tolerance_text(requests: Iterable[ToleranceRequest]) -> str:
@@ -97,10 +97,11 @@ def _write(cases: Iterable[Case], stream: BinaryIO) -> None:
     header_format = workbook.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79",
                                          "border": 1, "text_wrap": True, "valign": "vcenter"})
     points_format = workbook.add_format({"num_format": "0.00"})
+    day_format = date_format(workbook)
     sheet = workbook.add_worksheet(_("Case register"))
     headers = [
-        _("Case number"), _("Registered on"), _("Unit"), _("Subject"), _("Rank level"), _("Source"),
-        _("Source reference"), _("Rules broken"), _("Status"), _("Decisions"), _("Effective dates"),
+        _("Case number"), _("Registered on"), _("Unit"), _("Subject"), _("Rank level"), _("Case source"),
+        _("Source reference"), _("Rules broken"), _("Status"), _("Decisions"), _("Effective date"),
         _("In force until"), _("Points deducted"), _("Exempted or revoked"), _("Error tolerance"),
         _("Appeal outcome"), _("Investigator"), _("Closed on"),
     ]
@@ -109,7 +110,7 @@ def _write(cases: Iterable[Case], stream: BinaryIO) -> None:
     sheet.freeze_panes(HEADER_ROW + 1, 1)
     sheet.write_string(0, 0, _("Case register"), title_format)
     sheet.write_string(1, 0, _("Exported at %(time)s") % {
-        "time": date_format(timezone.localtime(), "Y-m-d H:i")})
+        "time": formats.date_format(timezone.localtime(), "Y-m-d H:i")})
     for column, header in enumerate(headers):
         sheet.write_string(HEADER_ROW, column, header, header_format)
 
@@ -129,28 +130,29 @@ def _write(cases: Iterable[Case], stream: BinaryIO) -> None:
         for request in case.tolerance_requests.all():
             tolerance[request.official_id].append(request)
         for subject in case.subjects.all():
-            mine = decisions.get(subject.pk, [])
-            states = [exempted if d.exempted else revoked if d.revoked else "" for d in mine]
-            appeals = [pending if a.is_pending else str(outcome_labels[a.outcome])
-                       for d in mine for a in d.appeals.all()]
-            texts = [
-                case.number, _day(case.registered_on), case.unit.name, subject.name,
-                str(rank_labels.get(subject.rank_level, subject.rank_level)),
-                str(source_labels.get(case.source, case.source)), case.source_reference, rules,
-                str(status_labels.get(case.status, case.status)),
-                "；".join(d.kind.name for d in mine),
-                "；".join(_day(d.effective_date) for d in mine),
-                "；".join(_day(d.in_force_until) or "—" for d in mine) if any(d.in_force_until for d in mine) else "",
-            ]
-            for column, text in enumerate(texts):
-                if text:
-                    sheet.write_string(row, column, safe_text(text))
-            if mine:
-                sheet.write_number(row, 12, float(sum((d.points for d in mine), Decimal(0))), points_format)
-            tail = ["；".join(s for s in states if s), _tolerance_text(tolerance.get(subject.pk, [])),
-                    "；".join(appeals), _person(case.investigator), _day(case.closed_on)]
-            for column, text in enumerate(tail, start=13):
-                if text:
-                    sheet.write_string(row, column, safe_text(text))
-            row += 1
+            tolerance_text = _tolerance_text(tolerance.get(subject.pk, []))
+            mine: list[Decision | None] = list(decisions.get(subject.pk, [])) or [None]
+            for entry in mine:
+                texts = {
+                    0: case.number, 2: case.unit.name, 3: subject.name,
+                    4: str(rank_labels.get(subject.rank_level, subject.rank_level)),
+                    5: str(source_labels.get(case.source, case.source)), 6: case.source_reference, 7: rules,
+                    8: str(status_labels.get(case.status, case.status)), 14: tolerance_text,
+                    16: _person(case.investigator),
+                }
+                write_date(sheet, row, 1, case.registered_on, day_format)
+                write_date(sheet, row, 17, case.closed_on, day_format)
+                if entry is not None:
+                    appeals = [pending if a.is_pending else str(outcome_labels[a.outcome])
+                               for a in entry.appeals.all()]
+                    texts.update({9: entry.kind.name,
+                                  13: exempted if entry.exempted else revoked if entry.revoked else "",
+                                  15: "；".join(appeals)})
+                    write_date(sheet, row, 10, entry.effective_date, day_format)
+                    write_date(sheet, row, 11, entry.in_force_until, day_format)
+                    sheet.write_number(row, 12, float(entry.points), points_format)
+                for column, text in sorted(texts.items()):
+                    if text:
+                        write_text(sheet, row, column, text)
+                row += 1
     workbook.close()

@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from discipline.models import (
     OPEN_CASE_STATUSES,
@@ -73,6 +74,16 @@ def may_act_on_tolerance(user: User | AnonymousUser, request: ToleranceRequest) 
     wrong one of the two roles with a message."""
     unit = request.case.unit
     return can_handle(user, unit) or can_decide_tolerance(user, unit)
+
+
+def tolerance_conflict(user: User | AnonymousUser, request: ToleranceRequest) -> str | None:
+    """Why ``user`` may not review or decide ``request`` — they filed it, or it is about them (separation of
+    duties) — or None. The services refuse with it; the pages show it instead of the form."""
+    if request.requested_by_id is not None and request.requested_by_id == user.pk:
+        return _("You filed this request: someone else must review and decide it.")
+    if request.official_id == access_for(user).official_id:
+        return _("This request is about you: someone else must review and decide it.")
+    return None
 
 
 def can_decide_tolerance(user: User | AnonymousUser, unit: OrgUnit) -> bool:

@@ -6,7 +6,6 @@ departments fill in, not interface text, so they do not change with the interfac
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
@@ -14,20 +13,11 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from common.excel import (
-    CellError,
-    cell_bool,
-    cell_date,
-    cell_text,
-    iter_data_rows,
-    open_xlsx,
-    template_workbook,
-)
+from common.excel import CellError, cell_bool, cell_date, cell_text, open_xlsx, template_workbook
 from common.filters import as_int
+from common.imports import FILE, ErrorSink, RowErrors, check_duplicates, sheet_rows
 from common.text_limits import too_long
 from org.models import Gender, PersonnelCategory, RankLevel, StaffingType, UnitKind
-
-ErrorSink = Callable[[str, str], None]
 
 UNITS_SHEET = "单位"
 OFFICIALS_SHEET = "人员"
@@ -94,7 +84,7 @@ class OfficialRow:
 class Roster:
     units: list[UnitRow] = field(default_factory=list)
     officials: list[OfficialRow] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
+    errors: RowErrors = field(default_factory=RowErrors)
 
 
 ROSTER_GUIDE = [
@@ -121,58 +111,44 @@ def roster_template() -> bytes:
 
 
 def read_roster(file: IO[bytes]) -> Roster:
-    """Parse a roster workbook into rows, collecting every problem rather than stopping at the first."""
+    """Parse a roster workbook into rows and check it for duplicates, collecting every problem in one pass.
+
+    Every row becomes a record, even one with problems (its unreadable cells left blank), so that the later
+    checks — duplicates here, references and scope in ``roster_import`` — still look at the cells it has; a file
+    with any problem is never applied."""
     wb = open_xlsx(file, max_bytes=settings.ROSTER_MAX_UPLOAD_BYTES)
     roster = Roster()
     try:
         if UNITS_SHEET not in wb.sheetnames and OFFICIALS_SHEET not in wb.sheetnames:
-            roster.errors.append(CellError("-", 0, "-", _("The workbook has neither a “单位” nor a “人员” sheet; "
-                                                          "please use the template.")))
+            roster.errors.add(FILE, 0, FILE, _("The workbook has neither a “单位” nor a “人员” sheet; "
+                                               "please use the template."))
             return roster
         if UNITS_SHEET in wb.sheetnames:
-            _read_sheet(wb[UNITS_SHEET], UNITS_SHEET, UNIT_COLUMNS, _parse_unit, roster.units, roster.errors)
+            roster.units = [_parse_unit(number, cells, roster.errors.sink(UNITS_SHEET, number)) for number, cells
+                            in sheet_rows(wb[UNITS_SHEET], UNITS_SHEET, UNIT_COLUMNS, roster.errors, max_rows=MAX_ROWS)]
         if OFFICIALS_SHEET in wb.sheetnames:
-            _read_sheet(wb[OFFICIALS_SHEET], OFFICIALS_SHEET, OFFICIAL_COLUMNS, _parse_official,
-                        roster.officials, roster.errors)
+            roster.officials = [
+                _parse_official(number, cells, roster.errors.sink(OFFICIALS_SHEET, number)) for number, cells
+                in sheet_rows(wb[OFFICIALS_SHEET], OFFICIALS_SHEET, OFFICIAL_COLUMNS, roster.errors, max_rows=MAX_ROWS)]
     finally:
         wb.close()
-    _check_duplicates(roster)
+    check_duplicates(((u.row, u.code) for u in roster.units), sheet=UNITS_SHEET, column="单位编码",
+                     errors=roster.errors)
+    check_duplicates(((o.row, o.staff_number) for o in roster.officials), sheet=OFFICIALS_SHEET, column="工号",
+                     errors=roster.errors)
     return roster
 
 
 def _read_sheet(ws: Any, title: str, columns: list[tuple[str, bool, int]], parse: Any,
                 out: list[Any], errors: list[CellError]) -> None:
-    header = [cell_text(v).rstrip("*").strip() for v in next(ws.iter_rows(max_row=1, values_only=True), ())]
-    positions: dict[str, int] = {}
-    for name, required, _width in columns:
-        if name in header:
-            positions[name] = header.index(name)
-        elif required:
-            errors.append(CellError(title, 1, name, _("Required column is missing from the header row.")))
-    if len(positions) < sum(1 for _n, required, _w in columns if required):
-        return
-    width = max(positions.values()) + 1
-    for count, (number, values) in enumerate(iter_data_rows(ws, width), start=1):
-        if count > MAX_ROWS:
-            errors.append(CellError(title, number, "-", _("Too many rows; the limit is %(n)s.") % {"n": MAX_ROWS}))
-            return
-        cells = {name: values[pos] for name, pos in positions.items()}
-        row_errors = _RowErrors(title, number)
-        record = parse(number, cells, row_errors)
-        errors.extend(row_errors)
-        if not row_errors:
+    """Parse a sheet's rows into ``out`` (rows with a problem left out) and their problems into ``errors``."""
+    found = RowErrors()
+    for number, cells in sheet_rows(ws, title, columns, found, max_rows=MAX_ROWS):
+        before = len(found)
+        record = parse(number, cells, found.sink(title, number))
+        if len(found) == before:
             out.append(record)
-
-
-class _RowErrors(list[CellError]):
-    """Collects one row's problems; called as ``error(column, message)`` by the cell parsers."""
-
-    def __init__(self, sheet: str, row: int) -> None:
-        super().__init__()
-        self.sheet, self.row = sheet, row
-
-    def __call__(self, column: str, message: str) -> None:
-        self.append(CellError(self.sheet, self.row, column, message))
+    errors.extend(found)
 
 
 def _required_text(cells: dict[str, Any], column: str, error: ErrorSink, max_length: int) -> str:
@@ -269,18 +245,3 @@ def _parse_official(number: int, cells: dict[str, Any], error: ErrorSink) -> Off
     if row.birth_date and row.joined_on and row.joined_on <= row.birth_date:
         error("参加工作日期", _("Must be after the birth date."))
     return row
-
-
-def _check_duplicates(roster: Roster) -> None:
-    seen: dict[str, int] = {}
-    for unit in roster.units:
-        if unit.code in seen:
-            roster.errors.append(CellError(UNITS_SHEET, unit.row, "单位编码",
-                                           _("Duplicate of row %(row)s.") % {"row": seen[unit.code]}))
-        seen.setdefault(unit.code, unit.row)
-    seen = {}
-    for official in roster.officials:
-        if official.staff_number in seen:
-            roster.errors.append(CellError(OFFICIALS_SHEET, official.row, "工号",
-                                           _("Duplicate of row %(row)s.") % {"row": seen[official.staff_number]}))
-        seen.setdefault(official.staff_number, official.row)

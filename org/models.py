@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
-from common.models import TimeStampedModel
+from common.models import ImportRecord, TimeStampedModel
 
 
 class User(AbstractUser):
@@ -24,6 +25,20 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def get_full_name(self) -> str:
+        """The name in Chinese order, family name first and no space (the demo and most accounts keep the whole
+        name in ``first_name``)."""
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        """How the person is shown wherever people are named: by name, never by login — the login only for an
+        account that has no name at all (a technical account made on the command line)."""
+        return self.get_full_name() or self.username
+
+    def __str__(self) -> str:
+        return self.display_name
 
 
 class UnitCategory(models.Model):
@@ -266,29 +281,25 @@ class RoleGrant(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
 
-class RosterImport(models.Model):
+class RosterImport(ImportRecord):
     """A record of each roster upload, kept whether it was applied or refused."""
 
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    filename = models.CharField(_("file name"), max_length=255, blank=True)
-    succeeded = models.BooleanField(_("succeeded"), default=False)
-    error_count = models.PositiveIntegerField(_("errors"), default=0)
     units_created = models.PositiveIntegerField(_("units created"), default=0)
     units_updated = models.PositiveIntegerField(_("units updated"), default=0)
     officials_created = models.PositiveIntegerField(_("officials created"), default=0)
     officials_updated = models.PositiveIntegerField(_("officials updated"), default=0)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(ImportRecord.Meta):
         verbose_name = _("roster import")
         verbose_name_plural = _("roster imports")
 
     def __str__(self) -> str:
         return f"{self.filename} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def summary(self) -> str:
+        return gettext("units +%(uc)s/~%(uu)s, officials +%(oc)s/~%(ou)s") % {
+            "uc": self.units_created, "uu": self.units_updated, "oc": self.officials_created,
+            "ou": self.officials_updated}
 
 
 class CalendarDay(models.Model):

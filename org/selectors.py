@@ -18,7 +18,17 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from org.models import Official, OrgUnit, PostAssignment, RankLevel, Role, RoleGrant, User, rotation_cutoff
+from org.models import (
+    Official,
+    OrgUnit,
+    PostAssignment,
+    RankLevel,
+    Role,
+    RoleGrant,
+    RosterImport,
+    User,
+    rotation_cutoff,
+)
 
 ALL_ROLES: tuple[str, ...] = tuple(Role.values)
 
@@ -185,6 +195,18 @@ def unknown_official_message() -> str:
     """The one answer for a staff number that does not exist, lies outside the user's scope, or (where only
     serving officials count) belongs to someone who has left."""
     return _("No active official with this staff number in your scope.")
+
+
+def roster_imports_visible_to(user: User | AnonymousUser) -> QuerySet[RosterImport]:
+    """Return the roster uploads in the user's import history: their own, or every one for the organization
+    department over the whole organisation. A refused upload's problems name the units and officials of its
+    uploader's scope, so another scope's uploads are not shown."""
+    access = access_for(user)
+    uploads = RosterImport.objects.select_related("uploaded_by__official").order_by("-created_at", "-id")
+    roots = OrgUnit.get_root_nodes().values_list("path", flat=True)
+    if access.is_superuser or all(access.covers(path, [Role.ORG_DEPARTMENT]) for path in roots):
+        return uploads
+    return uploads.filter(uploaded_by_id=user.pk)
 
 
 def official_posts(official: Official) -> QuerySet[PostAssignment]:

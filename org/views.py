@@ -4,7 +4,6 @@ design."""
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from common.errors import ApplicationError
-from common.excel import XLSX_CONTENT_TYPE
+from common.excel import xlsx_response
 from common.filters import as_int
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
@@ -27,11 +26,12 @@ from org.excel import roster_template
 from org.filters import OfficialFilter
 from org.forms import CalendarDayForm, CalendarUploadForm, PostChangeForm, RosterUploadForm
 from org.home import panels_for
-from org.models import CalendarDay, Official, PostKind, RosterImport
+from org.models import CalendarDay, Official, PostKind
 from org.services import calendar as calendar_svc
 from org.services import official_assign_post, roster_import
 
 PAGE_SIZE = 25
+HISTORY_SIZE = 10  # the latest uploads shown beside an import form
 
 
 @login_required
@@ -128,16 +128,14 @@ def roster_upload(request: AuthedRequest) -> HttpResponse:
                        "oc": result.officials_created, "ou": result.officials_updated},
                 )
                 return redirect("org:roster_upload")
-    history = RosterImport.objects.select_related("uploaded_by")[:10]
+    history = selectors.roster_imports_visible_to(request.user)[:HISTORY_SIZE]
     return render(request, "org/roster_upload.html", {"form": form, "result": result, "history": history})
 
 
 @login_required
 def roster_template_download(request: AuthedRequest) -> HttpResponse:
     selectors.require_role(request.user, "org")
-    response = HttpResponse(roster_template(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
-    return response
+    return xlsx_response(roster_template(), "花名册模板.xlsx")
 
 
 # -- working-day calendar ---------------------------------------------------------------------------------------
@@ -241,6 +239,4 @@ def calendar_day_delete(request: AuthedRequest, day: str) -> HttpResponse:
 @login_required
 def calendar_template_download(request: AuthedRequest) -> HttpResponse:
     selectors.require_role(request.user, "org")
-    response = HttpResponse(calendar_svc.calendar_template(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('工作日历导入模板.xlsx')}"
-    return response
+    return xlsx_response(calendar_svc.calendar_template(), "工作日历导入模板.xlsx")

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +24,21 @@ from common.excel import (
     cell_bool,
     cell_date,
     cell_text,
-    iter_data_rows,
+    date_format,
     open_xlsx,
     streaming_workbook,
     template_workbook,
+    write_date,
     write_text,
+)
+from common.imports import (
+    ErrorSink,
+    RowErrors,
+    apply_all_or_nothing,
+    check_duplicates,
+    file_error,
+    history_fields,
+    sheet_rows,
 )
 from common.text_limits import limit_of, too_long
 from org.models import OrgUnit, User
@@ -40,7 +49,7 @@ from org.selectors import (
     unknown_official_message,
     unknown_unit_message,
 )
-from tasks.models import Task, TaskKind, TaskSource, WeeklyUpdate
+from tasks.models import Task, TaskImport, TaskKind, TaskSource, WeeklyUpdate
 from tasks.selectors import MANAGER_ROLES, tasks_managed_by
 
 SHEET = "任务清单"
@@ -104,14 +113,14 @@ def ledger_workbook(user: User, unit: OrgUnit, out: Any, *, today: date | None =
     header = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79"})
     for index, (name, _width) in enumerate(LEDGER_COLUMNS):
         ws.write_string(1, index, name, header)
-    day = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
+    day = date_format(wb, valign="top")
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     for row_index, row in enumerate(ledger_rows(ledger_queryset(user, unit)), start=2):
         for column, value in enumerate(row):
             if value is None or value == "":
                 continue
             if isinstance(value, date):
-                ws.write_datetime(row_index, column, datetime.combine(value, datetime.min.time()), day)
+                write_date(ws, row_index, column, value, day)
             elif isinstance(value, int | float | Decimal):
                 ws.write_number(row_index, column, float(value))
             else:
@@ -167,45 +176,29 @@ class TaskImportResult:
         return not self.errors
 
 
-class _Refused(Exception):
-    """Raised inside the transaction to roll every change back."""
+ERROR_ORDER = {SHEET: [name for name, _r, _w in IMPORT_COLUMNS]}
+# Where a refusal of ``task_create`` (a business rule, found only by the write) is shown in the file.
+FIELD_COLUMNS = {"title": "任务名称", "goal": "标准要求", "source": "来源", "source_ref": "来源编号", "kind": "类型",
+                 "is_key_project": "重点项目", "unit": "单位编码", "leading_leader": "牵头领导工号",
+                 "responsible": "责任人工号", "start_date": "开始日期", "deadline": "完成时限", "weight": "权重",
+                 "parent": "上级任务名称"}
+CODE_COLUMNS = {"forbidden": "单位编码", "official_out_of_scope": "责任人工号", "parent_out_of_scope": "上级任务名称",
+                "deadline_before_start": "完成时限"}
 
 
-def read_task_rows(file: IO[bytes]) -> tuple[list[TaskRow], list[CellError]]:
-    """Parse the task list, collecting every problem rather than stopping at the first."""
+def read_task_rows(file: IO[bytes], errors: RowErrors) -> list[TaskRow]:
+    """Parse the task list into rows, one per non-blank row even when some of its cells are wrong (those are
+    reported in ``errors`` and left blank), so that the later checks still see the cells it has."""
     wb = open_xlsx(file, max_bytes=settings.ROSTER_MAX_UPLOAD_BYTES)
-    rows: list[TaskRow] = []
-    errors: list[CellError] = []
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[-1]
-        header = [cell_text(v).rstrip("*").strip() for v in next(ws.iter_rows(max_row=1, values_only=True), ())]
-        positions: dict[str, int] = {}
-        for name, required, _width in IMPORT_COLUMNS:
-            if name in header:
-                positions[name] = header.index(name)
-            elif required:
-                errors.append(CellError(SHEET, 1, name, _("Required column is missing from the header row.")))
-        if errors:
-            return rows, errors
-        width = max(positions.values()) + 1
-        for count, (number, values) in enumerate(iter_data_rows(ws, width), start=1):
-            if count > MAX_ROWS:
-                errors.append(CellError(SHEET, number, "-", _("Too many rows; the limit is %(n)s.") % {"n": MAX_ROWS}))
-                break
-            row_errors: list[CellError] = []
-            row = _parse_row(number, {n: values[p] for n, p in positions.items()}, row_errors)
-            errors.extend(row_errors)
-            if not row_errors:
-                rows.append(row)
+        return [_parse_row(number, cells, errors.sink(SHEET, number))
+                for number, cells in sheet_rows(ws, SHEET, IMPORT_COLUMNS, errors, max_rows=MAX_ROWS)]
     finally:
         wb.close()
-    return rows, errors
 
 
-def _parse_row(number: int, cells: dict[str, Any], errors: list[CellError]) -> TaskRow:
-    def error(column: str, message: str) -> None:
-        errors.append(CellError(SHEET, number, column, message))
-
+def _parse_row(number: int, cells: dict[str, Any], error: ErrorSink) -> TaskRow:
     def text(column: str, max_length: int, *, required: bool = False) -> str:
         value = cell_text(cells.get(column))
         if required and not value:
@@ -243,7 +236,7 @@ def _parse_row(number: int, cells: dict[str, Any], errors: list[CellError]) -> T
     if weight_text:
         try:
             weight = Decimal(weight_text)
-            if weight < 0 or weight >= 1000:
+            if not weight.is_finite() or weight < 0 or weight >= 1000:
                 raise InvalidOperation
         except InvalidOperation:
             error("权重", _("Must be a number from 0 to 999."))
@@ -263,81 +256,113 @@ def _parse_row(number: int, cells: dict[str, Any], errors: list[CellError]) -> T
     return row
 
 
-def task_import(*, file: IO[bytes], by: User, today: date | None = None) -> TaskImportResult:
-    """Import a task list, all or nothing, creating each task through ``task_create``.
+def task_import(*, file: IO[bytes], by: User, filename: str = "", today: date | None = None) -> TaskImportResult:
+    """Import a task list, all or nothing, creating each task through ``task_create``, and record the upload in
+    the import history either way.
 
-    Units and officials must lie in the importer's scope (head or organization department).
-    File-level problems (not an .xlsx, too large, malformed) raise ``ApplicationError``.
+    Every problem of the file is reported in one pass: its cells, titles repeated within the file, units,
+    officials and parent tasks (which must lie in the importer's scope, as head or organization department), and
+    the business rules of ``task_create`` — which runs over every good row in a transaction rolled back unless
+    the whole file is good. File-level problems (not an .xlsx, too large, malformed) are recorded too, then raise
+    ``ApplicationError``.
     """
-    from tasks.services.tasks import task_create
-
     if not access_for(by).has_role(*MANAGER_ROLES):
         raise ApplicationError(_("Only a head of this unit may manage its tasks."), code="forbidden")
-    rows, errors = read_task_rows(file)
-    result = TaskImportResult(errors=errors)
-    if not result.ok:
-        return result
-    # Only units and officials in the importer's scope are found: one outside it reads exactly like one that
-    # does not exist.
-    units = units_by_code(by, {r.unit_code for r in rows}, roles=MANAGER_ROLES)
-    numbers = {r.responsible_number for r in rows} | {r.leader_number for r in rows if r.leader_number}
-    officials = officials_by_staff_number(by, numbers, roles=MANAGER_ROLES)
-    in_file: dict[str, TaskRow] = {}
-    for row in rows:
-        if row.title in in_file:
-            result.errors.append(CellError(SHEET, row.row, "任务名称",
-                                           _("Duplicate of row %(row)s.") % {"row": in_file[row.title].row}))
-        in_file.setdefault(row.title, row)
-    outside_titles = {r.parent_title for r in rows if r.parent_title and r.parent_title not in in_file}
-    existing: dict[str, list[Task]] = {}
-    for task in tasks_managed_by(by).filter(title__in=outside_titles):
-        existing.setdefault(task.title, []).append(task)
-
-    def error(row: TaskRow, column: str, message: str) -> None:
-        result.errors.append(CellError(SHEET, row.row, column, message))
-
-    for row in rows:
-        if row.unit_code not in units:
-            error(row, "单位编码", unknown_unit_message(row.unit_code))
-        for column, number in (("责任人工号", row.responsible_number), ("牵头领导工号", row.leader_number)):
-            if number and number not in officials:
-                error(row, column, unknown_official_message())
-        if row.parent_title and row.parent_title not in in_file:
-            matches = existing.get(row.parent_title, [])
-            if not matches:
-                error(row, "上级任务名称", _("No task named “%(t)s” in this file or within your scope.")
-                      % {"t": row.parent_title})
-            elif len(matches) > 1:
-                error(row, "上级任务名称", _("Several tasks are named “%(t)s”; rename one to make it unique.")
-                      % {"t": row.parent_title})
-        if row.parent_title == row.title or _loops(row, in_file):
-            error(row, "上级任务名称", _("The parent chain loops back to this task."))
-    if not result.ok:
-        return result
+    errors = RowErrors()
     try:
-        with transaction.atomic():
-            created: dict[str, Task] = {}
-            for row in _parents_first(rows, in_file):
-                parent = created.get(row.parent_title) if row.parent_title in in_file else (
-                    existing[row.parent_title][0] if row.parent_title else None)
-                try:
-                    task = task_create(
-                        by=by, unit=units[row.unit_code], title=row.title, goal=row.goal, source=row.source,
-                        source_ref=row.source_ref, kind=row.kind, is_key_project=row.is_key_project,
-                        leading_leader=officials.get(row.leader_number) if row.leader_number else None,
-                        responsible=officials[row.responsible_number], start_date=row.start_date,
-                        deadline=row.deadline or date.max, weight=row.weight, parent=parent, today=today,
-                    )
-                except ApplicationError as exc:
-                    error(row, "-", exc.message)
-                    continue
-                created[row.title] = task
-            if not result.ok:
-                raise _Refused
-            result.created = len(created)
-    except _Refused:
-        result.created = 0
+        rows = read_task_rows(file, errors)
+    except ApplicationError as error:
+        TaskImport.objects.create(uploaded_by=by, filename=filename[:255], **history_fields(file_error(error)))
+        raise
+    check_duplicates(((r.row, r.title) for r in rows), sheet=SHEET, column="任务名称", errors=errors)
+    importer = _TaskImporter(by, rows, errors, today)
+    importer.check_references()
+    kept = apply_all_or_nothing(errors, importer.create)
+    result = TaskImportResult(errors=errors.sorted(ERROR_ORDER), created=len(importer.created) if kept else 0)
+    TaskImport.objects.create(uploaded_by=by, filename=filename[:255], created=result.created,
+                              **history_fields(result.errors))
     return result
+
+
+class _TaskImporter:
+    """The reference and business-rule stages of a task-list import, over rows already parsed."""
+
+    def __init__(self, by: User, rows: list[TaskRow], errors: RowErrors, today: date | None) -> None:
+        self.by, self.rows, self.errors, self.today = by, rows, errors, today
+        # Only units and officials in the importer's scope are found: one outside it reads exactly like one that
+        # does not exist.
+        self.units = units_by_code(by, {r.unit_code for r in rows}, roles=MANAGER_ROLES)
+        numbers = {r.responsible_number for r in rows} | {r.leader_number for r in rows}
+        self.officials = officials_by_staff_number(by, numbers, roles=MANAGER_ROLES)
+        self.in_file: dict[str, TaskRow] = {}
+        for row in rows:
+            if row.title:
+                self.in_file.setdefault(row.title, row)
+        outside = {r.parent_title for r in rows if r.parent_title and r.parent_title not in self.in_file}
+        self.existing: dict[str, list[Task]] = {}
+        for task in tasks_managed_by(by).filter(title__in=outside):
+            self.existing.setdefault(task.title, []).append(task)
+        self.created: dict[str, Task] = {}
+
+    def error(self, row: TaskRow, column: str, message: str) -> None:
+        self.errors.add(SHEET, row.row, column, message)
+
+    def readable(self, row: TaskRow, column: str, value: str) -> bool:
+        return bool(value) and not self.errors.has(SHEET, row.row, column)
+
+    def check_references(self) -> None:
+        for row in self.rows:
+            if self.readable(row, "单位编码", row.unit_code) and row.unit_code not in self.units:
+                self.error(row, "单位编码", unknown_unit_message(row.unit_code))
+            for column, number in (("责任人工号", row.responsible_number), ("牵头领导工号", row.leader_number)):
+                if self.readable(row, column, number) and number not in self.officials:
+                    self.error(row, column, unknown_official_message())
+            if not self.readable(row, "上级任务名称", row.parent_title):
+                continue
+            if row.parent_title not in self.in_file:
+                matches = self.existing.get(row.parent_title, [])
+                if not matches:
+                    self.error(row, "上级任务名称", _("No task named “%(t)s” in this file or within your scope.")
+                               % {"t": row.parent_title})
+                elif len(matches) > 1:
+                    self.error(row, "上级任务名称", _("Several tasks are named “%(t)s”; rename one to make it "
+                                                  "unique.") % {"t": row.parent_title})
+            if row.parent_title == row.title or _loops(row, self.in_file):
+                self.error(row, "上级任务名称", _("The parent chain loops back to this task."))
+
+    def create(self) -> None:
+        """Create the task of every row without a problem, parents first, reporting what ``task_create`` refuses
+        (a row whose parent in the file could not be created is left: the problem is the parent's)."""
+        from tasks.services.tasks import task_create
+
+        for row in _parents_first(self.rows, self.in_file):
+            if self.errors.has(SHEET, row.row) or row.deadline is None:
+                continue
+            if row.parent_title in self.in_file:
+                parent: Task | None = self.created.get(row.parent_title)
+                if parent is None:
+                    continue
+            else:
+                parent = self.existing[row.parent_title][0] if row.parent_title else None
+            try:
+                self.created[row.title] = task_create(
+                    by=self.by, unit=self.units[row.unit_code], title=row.title, goal=row.goal, source=row.source,
+                    source_ref=row.source_ref, kind=row.kind, is_key_project=row.is_key_project,
+                    leading_leader=self.officials.get(row.leader_number) if row.leader_number else None,
+                    responsible=self.officials[row.responsible_number], start_date=row.start_date,
+                    deadline=row.deadline, weight=row.weight, parent=parent, today=self.today,
+                )
+            except ApplicationError as exc:
+                self.refused(row, exc)
+
+    def refused(self, row: TaskRow, exc: ApplicationError) -> None:
+        """Report a refusal of ``task_create`` at the cells it is about."""
+        fields = exc.extra.get("fields") or {}
+        located = {FIELD_COLUMNS[name]: messages for name, messages in fields.items() if name in FIELD_COLUMNS}
+        if not located:
+            located = {CODE_COLUMNS.get(exc.code, "-"): [exc.message]}
+        for column, messages in located.items():
+            self.error(row, column, "；".join(str(m) for m in messages))
 
 
 def _loops(row: TaskRow, in_file: dict[str, TaskRow]) -> bool:

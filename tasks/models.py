@@ -10,9 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
-from common.models import TimeStampedModel
+from common.models import ImportRecord, TimeStampedModel
 from common.text_limits import LONG, NOTE, LimitedTextField
 from org.models import Official, OrgUnit
 
@@ -183,6 +184,22 @@ class WeeklyUpdate(TimeStampedModel):
     def iso_week(self) -> str:
         year, week, _day = self.week.isocalendar()
         return f"{year}-W{week:02d}"
+
+
+class TaskImport(ImportRecord):
+    """A record of each task-list upload (工作任务清单导入), kept whether it was applied or refused."""
+
+    created = models.PositiveIntegerField(_("tasks created"), default=0)
+
+    class Meta(ImportRecord.Meta):
+        verbose_name = _("task import")
+        verbose_name_plural = _("task imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def summary(self) -> str:
+        return ngettext("%(n)s task created", "%(n)s tasks created", self.created) % {"n": self.created}
 
 
 class ReportStatus(models.TextChoices):

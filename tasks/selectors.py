@@ -24,6 +24,7 @@ from tasks.models import (
     ReportTransition,
     SupervisionLetter,
     Task,
+    TaskImport,
     WeeklyUpdate,
 )
 
@@ -176,3 +177,10 @@ def linkable_tasks(user: User) -> QuerySet[Task]:
     return tasks_visible_to(user).filter(pk__in=Task.objects.filter(own).values("pk")).order_by("-deadline", "id")
 
 
+
+
+def task_imports_of(user: User) -> QuerySet[TaskImport]:
+    """Return the user's own task-list uploads, newest first: a refused upload's problems name the units and
+    officials of its uploader's scope, so nobody else's are shown."""
+    return TaskImport.objects.filter(uploaded_by_id=user.pk).select_related("uploaded_by__official").order_by(
+        "-created_at", "-id")

@@ -69,11 +69,13 @@ def test_sign_in_sheet_reads_out_of_scope_like_missing(county, client_for):
     # but outside the culture head's scope.
     session = make_session(county.orgadmin, county.root)
     outside = county.finance_official.staff_number
+    # A second number of each kind: a number repeated within the sheet is reported as a duplicate first.
+    outside_2, missing_2 = OfficialFactory(name="孙科员", unit=county.finance_office).staff_number, "NOPE0002"
     sheet = xlsx(SIGN_IN_SHEET, [h for h, _r, _w in SIGN_IN_COLUMNS], [
         [outside, None, "出席", None, None, None],             # 2: staff number outside the scope
         [MISSING_NUMBER, None, "出席", None, None, None],      # 3: staff number that does not exist
-        [outside, "张三", "出席", None, None, None],           # 4: outside, with a name that does not match
-        [MISSING_NUMBER, "张三", "出席", None, None, None],    # 5: missing, with a name
+        [outside_2, "张三", "出席", None, None, None],         # 4: outside, with a name that does not match
+        [missing_2, "张三", "出席", None, None, None],         # 5: missing, with a name
         [county.staff_official.staff_number, "张三", "出席", None, None, None],  # 6: in scope, wrong name
     ])
     response = client_for(county.head).post(reverse("training:attendance_import", args=[session.pk]),
@@ -81,11 +83,11 @@ def test_sign_in_sheet_reads_out_of_scope_like_missing(county, client_for):
     assert response.status_code == 200
     rows = by_row(response.context["result"].errors)
     assert [masked(e, outside) for e in rows[2]] == [masked(e, MISSING_NUMBER) for e in rows[3]]
-    assert [masked(e, outside) for e in rows[4]] == [masked(e, MISSING_NUMBER) for e in rows[5]]
+    assert [masked(e, outside_2) for e in rows[4]] == [masked(e, missing_2) for e in rows[5]]
     assert rows[2][0].column == "工号"
     # In the scope, a name mismatch still says whose number it is: the head sees that official anyway.
     assert rows[6][0].column == "姓名" and "李科员" in rows[6][0].message
-    assert_reveals_nothing(response.content.decode(), "钱科员", "财政局")
+    assert_reveals_nothing(response.content.decode(), "钱科员", "孙科员", "财政局")
     assert not Attendance.objects.exists()
 
 

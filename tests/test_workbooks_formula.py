@@ -82,7 +82,20 @@ def read_back(source: str | Path | io.BytesIO) -> list[str]:
     return strings
 
 
+# Words a header or title may hold in Latin letters; anything else not planted is English reaching the user.
+ALLOWED_WORDS = {"Excel", "PDF", "ID"}
+LATIN_WORD = re.compile(r"(?<![\w.@/-])[A-Za-z][A-Za-z_']+(?![\w@/-])")
+
+
+def assert_chinese(strings: list[str], planted: Planted) -> None:
+    """The workbook's own text (headers, titles, labels, choices) is Chinese (issue 15, item 4)."""
+    own = [s for s in strings if not any(text in s for text in planted.texts)]
+    english = sorted({s for s in own if set(LATIN_WORD.findall(s)) - ALLOWED_WORDS})
+    assert not english, f"English in the workbook: {english}"
+
+
 def assert_exported(strings: list[str], planted: Planted) -> None:
+    assert_chinese(strings, planted)
     missing = [text for text in planted.texts if not any(text in s for s in strings)]
     assert not missing, f"planted texts missing from the workbook (is the column exported?): {missing}"
     escaped = [s for s in strings if s.startswith("'") and s[1:].startswith(FORMULA_STARTS)]

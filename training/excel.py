@@ -5,14 +5,15 @@ The column headers are Chinese on purpose: they are the file format units fill i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from common.excel import CellError, cell_text, iter_data_rows, open_xlsx, template_workbook
+from common.excel import cell_text, open_xlsx, template_workbook
+from common.imports import FILE, ErrorSink, RowErrors, sheet_rows
 from common.text_limits import limit_of, too_long
 from training.models import Attendance, AttendanceStatus
 
@@ -44,12 +45,6 @@ class SignInRow:
     exam_score: Decimal | None
 
 
-@dataclass
-class SignInSheet:
-    rows: list[SignInRow] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
-
-
 def sign_in_template() -> bytes:
     """Return the empty sign-in sheet with instructions and the status drop-down."""
     return template_workbook(SIGN_IN_GUIDE, [(SIGN_IN_SHEET, SIGN_IN_COLUMNS, {2: list(STATUS_LABELS)})],
@@ -69,61 +64,48 @@ def _decimal(value: Any) -> Decimal | None:
     return number
 
 
-def read_sign_in_sheet(file: IO[bytes]) -> SignInSheet:
-    """Parse a sign-in sheet into rows, collecting every problem rather than stopping at the first."""
+def read_sign_in_sheet(file: IO[bytes], errors: RowErrors) -> list[SignInRow]:
+    """Parse a sign-in sheet into rows, one per non-blank row even when some of its cells are wrong (those are
+    reported in ``errors`` and left blank), so that the later checks still see the cells it has."""
     wb = open_xlsx(file, max_bytes=settings.ROSTER_MAX_UPLOAD_BYTES)
-    sheet = SignInSheet()
     try:
-        ws = wb[SIGN_IN_SHEET] if SIGN_IN_SHEET in wb.sheetnames else None
-        if ws is None:
-            sheet.errors.append(CellError("-", 0, "-", _("The workbook has no “签到表” sheet; please use the "
-                                                          "template.")))
-            return sheet
-        for number, values in iter_data_rows(ws, len(SIGN_IN_COLUMNS)):
-            if len(sheet.rows) + len(sheet.errors) >= MAX_ROWS:
-                sheet.errors.append(CellError(SIGN_IN_SHEET, number, "-", _("Too many rows.")))
-                break
-            sheet_row = _parse_row(number, values, sheet.errors)
-            if sheet_row is not None:
-                sheet.rows.append(sheet_row)
+        if SIGN_IN_SHEET not in wb.sheetnames:
+            errors.add(FILE, 0, FILE, _("The workbook has no “签到表” sheet; please use the template."))
+            return []
+        return [_parse_row(number, cells, errors.sink(SIGN_IN_SHEET, number)) for number, cells in
+                sheet_rows(wb[SIGN_IN_SHEET], SIGN_IN_SHEET, SIGN_IN_COLUMNS, errors, max_rows=MAX_ROWS)]
     finally:
         wb.close()
-    return sheet
 
 
-def _parse_row(number: int, values: tuple[Any, ...], errors: list[CellError]) -> SignInRow | None:
-    before = len(errors)
-
-    def error(column: str, message: str) -> None:
-        errors.append(CellError(SIGN_IN_SHEET, number, column, message))
-
-    staff_number = cell_text(values[0])
+def _parse_row(number: int, cells: dict[str, Any], error: ErrorSink) -> SignInRow:
+    staff_number = cell_text(cells.get("工号"))
     if not staff_number:
         error("工号", _("Required."))
-    status_label = cell_text(values[2])
-    status = STATUS_LABELS.get(status_label)
-    if status is None:
+    status_label = cell_text(cells.get("状态"))
+    status = STATUS_LABELS.get(status_label, "")
+    if not status:
         error("状态", _("Use one of: %(values)s.") % {"values": "、".join(STATUS_LABELS)} if status_label
               else _("Required."))
     hours = score = None
     try:
-        hours = _decimal(values[3])
+        hours = _decimal(cells.get("学时"))
         if hours is not None and hours < 0:
             raise ValueError
     except ValueError:
         error("学时", _("Not a valid number of hours."))
+        hours = None
     try:
-        score = _decimal(values[5])
+        score = _decimal(cells.get("考试成绩"))
         if score is not None and not (0 <= score <= 100):
             raise ValueError
     except ValueError:
         error("考试成绩", _("The exam score must be between 0 and 100."))
-    reason = cell_text(values[4])
+        score = None
+    reason = cell_text(cells.get("请假事由"))
     if status == AttendanceStatus.EXCUSED and not reason:
         error("请假事由", _("Give the reason for the leave."))
     problem = too_long(reason, limit_of(Attendance, "excuse_reason"))
-    if problem:
+    if problem:  # reported, never cut
         error("请假事由", problem)
-    if len(errors) > before or status is None:
-        return None
-    return SignInRow(number, staff_number, cell_text(values[1]), status, hours, reason, score)
+    return SignInRow(number, staff_number, cell_text(cells.get("姓名")), status, hours, reason, score)

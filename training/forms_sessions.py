@@ -96,10 +96,12 @@ class SessionForm(forms.Form):
 class AttendanceSetForm(forms.Form):
     """One click on the grid: the official, the status, and for leave its reason."""
 
-    official = forms.IntegerField()
-    status = forms.ChoiceField(choices=AttendanceStatus.choices)
-    excuse_reason = LimitedFormField(max_length=200, required=False)
-    hours = forms.DecimalField(min_value=0, max_digits=5, decimal_places=1, required=False)
+    # Labelled: a refusal names the field it is about (common.forms.errors_text).
+    official = forms.IntegerField(label=_("Official"))
+    status = forms.ChoiceField(label=_("Status"), choices=AttendanceStatus.choices)
+    excuse_reason = LimitedFormField(label=_("Reason for leave"), max_length=200, required=False)
+    hours = forms.DecimalField(label=_("Credited hours"), min_value=0, max_digits=5, decimal_places=1,
+                               required=False)
 
 
 class SignInSheetForm(forms.Form):

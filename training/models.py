@@ -9,9 +9,10 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
-from common.models import TimeStampedModel
+from common.models import ImportRecord, TimeStampedModel
 from common.text_limits import NOTE, LimitedTextField
 from org.models import Official, OrgUnit, RankLevel
 
@@ -122,6 +123,24 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id} {self.official_id} {self.status}"
+
+
+class SignInImport(ImportRecord):
+    """A record of each sign-in sheet uploaded for a session (签到表导入), kept whether it was applied or refused."""
+
+    session = models.ForeignKey(TrainingSession, verbose_name=_("session"), on_delete=models.CASCADE,
+                                related_name="sign_in_imports")
+    saved = models.PositiveIntegerField(_("attendance saved"), default=0)
+
+    class Meta(ImportRecord.Meta):
+        verbose_name = _("sign-in sheet import")
+        verbose_name_plural = _("sign-in sheet imports")
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.filename} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def summary(self) -> str:
+        return ngettext("%(n)s official recorded", "%(n)s officials recorded", self.saved) % {"n": self.saved}
 
 
 class ExternalStatus(models.TextChoices):

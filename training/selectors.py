@@ -8,7 +8,7 @@ from django.db.models.functions import Length, Substr
 
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for, ancestor_paths, subtree_q
-from training.models import Attendance, StudyPlan, TrainingSession
+from training.models import Attendance, SignInImport, StudyPlan, TrainingSession
 
 
 def _sessions_for_audience_q(official_unit_path: str) -> Q:
@@ -95,3 +95,10 @@ def plans_visible_to(user: User | AnonymousUser) -> QuerySet[StudyPlan]:
         if own:
             q |= Q(unit__path__in=ancestor_paths(own))
     return qs.filter(q)
+
+
+def sign_in_imports_of(user: User, session: TrainingSession) -> QuerySet[SignInImport]:
+    """Return the user's own sign-in sheet uploads for a session, newest first: a refused upload's problems name
+    officials of its uploader's scope, and heads of several units record the same session."""
+    return SignInImport.objects.filter(uploaded_by_id=user.pk, session=session).select_related(
+        "uploaded_by__official").order_by("-created_at", "-id")

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from common.text_limits import LONG, NOTE, LimitedTextField
@@ -108,10 +109,11 @@ class ScoreRule(models.Model):
 
 
 class PeriodKind(models.TextChoices):
-    WEEK = "week", _("Week")
-    MONTH = "month", _("Month")
-    QUARTER = "quarter", _("Quarter")
-    YEAR = "year", _("Year")
+    # A kind of period reads 周/月度/季度/年度 (a context of its own: "Month" elsewhere is 月份).
+    WEEK = "week", pgettext_lazy("period kind", "Week")
+    MONTH = "month", pgettext_lazy("period kind", "Month")
+    QUARTER = "quarter", pgettext_lazy("period kind", "Quarter")
+    YEAR = "year", pgettext_lazy("period kind", "Year")
 
 
 class PeriodStatus(models.TextChoices):

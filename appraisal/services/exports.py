@@ -114,7 +114,7 @@ def register_write(
     writer = RegisterWriter(
         target,
         title=_("Appraisal register · %(period)s") % {"period": period.key},
-        scope=f"{scope}    {_('Exported at')} {timezone.localtime():%Y-%m-%d %H:%M}",
+        scope=f"{scope}    " + _("Exported at %(time)s") % {"time": f"{timezone.localtime():%Y-%m-%d %H:%M}"},
         with_grades=period.kind == PeriodKind.YEAR,
     )
     rows = (cards.select_related("official", "unit")

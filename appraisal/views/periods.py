@@ -88,9 +88,9 @@ def period_rollup(request: AuthedRequest, key: str) -> HttpResponse:
     try:
         run = rollup_start(period=period, by=request.user)
     except ApplicationError as error:
-        if request.htmx:
+        if request.htmx:  # a 422: swapped in all the same (static/js/htmx_setup.js), earlier green messages go
             return render(request, "appraisal/periods/_rollup_progress.html",
-                          {"period": period, "run": None, "error": error.message})
+                          {"period": period, "run": None, "error": error.message}, status=422)
         messages.error(request, error.message)
         return redirect("appraisal:period_detail", key=period.key)
     if request.htmx:

@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +23,7 @@ from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, Quar
 from appraisal.services import quarterly as svc
 from appraisal.services.procedure import is_head_over
 from common.errors import ApplicationError
-from common.forms import show_error
+from common.forms import autosave, errors_text, show_error
 from common.http import AuthedRequest
 from org.models import OrgUnit
 from org.selectors import access_for, require_role, units_visible_to
@@ -106,19 +105,9 @@ def quarterly_unit(request: AuthedRequest) -> HttpResponse:
 def quarterly_save(request: AuthedRequest, pk: int) -> HttpResponse:
     """Save a row's grade and comment in the background (htmx): answer with "saved at HH:MM" or the refusal."""
     row = _grade(request, pk, include_own=False)
-    form = QuarterlyRowForm(request.POST, prefix=f"q{row.pk}")
-    context: dict[str, Any] = {"saved_at": None, "error": ""}
-    if form.is_valid():
-        try:
-            svc.quarterly_grade_write(grade=row, by=request.user, value=form.cleaned_data["grade"],
-                                      comment=form.cleaned_data["comment"])
-        except ApplicationError as error:
-            context["error"] = error.message
-        else:
-            context["saved_at"] = timezone.localtime()
-    else:
-        context["error"] = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    return render(request, "tasks/reports/_autosave_status.html", context)
+    return autosave(request, QuarterlyRowForm(request.POST, prefix=f"q{row.pk}"),
+                    lambda data: svc.quarterly_grade_write(grade=row, by=request.user, value=data["grade"],
+                                                           comment=data["comment"]))
 
 
 @login_required
@@ -137,11 +126,11 @@ def quarterly_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
             show_error(form, error_)
             error = error_.message
     else:
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    if request.htmx:
+        error = errors_text(form)
+    if request.htmx:  # the row as it is now, with the refusal (a 422, swapped in by static/js/htmx_setup.js)
         fresh = _grade(request, pk, include_own=False)
         return render(request, "appraisal/quarterly/_row.html",
-                      _row_context(request, fresh, form if error else None, error))
+                      _row_context(request, fresh, form if error else None, error), status=422 if error else 200)
     if error:
         messages.error(request, _("%(name)s: %(error)s") % {"name": row.official.name, "error": error})
     else:

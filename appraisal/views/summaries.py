@@ -3,8 +3,6 @@ and the unit's list of who has not submitted."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -22,7 +20,7 @@ from appraisal.services import summaries as svc
 from appraisal.transfers import year_transfers
 from appraisal.views.annual import procedure_of
 from common.errors import ApplicationError
-from common.forms import errors_text, form_submit, show_error
+from common.forms import autosave, form_submit, show_error
 from common.http import AuthedRequest
 from org.models import Official
 from org.selectors import access_for, require_role
@@ -82,20 +80,10 @@ def _summary(request: AuthedRequest, pk: int) -> AnnualSummary:
 @login_required
 @require_POST
 def summary_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Save the draft in the background (htmx): answer with a small "saved at HH:MM" status."""
+    """Save the draft in the background (htmx): answer with a small "saved at HH:MM" status, or why not."""
     summary = _summary(request, pk)
-    form = SummaryForm(request.POST)
-    context: dict[str, Any] = {"saved_at": None, "error": ""}
-    if form.is_valid():
-        try:
-            svc.summary_save(summary=summary, by=request.user, sections=form.cleaned_data)
-        except ApplicationError as error:
-            context["error"] = error.message
-        else:
-            context["saved_at"] = timezone.localtime()
-    else:
-        context["error"] = errors_text(form) or _("The form could not be read.")
-    return render(request, "tasks/reports/_autosave_status.html", context)
+    return autosave(request, SummaryForm(request.POST),
+                    lambda sections: svc.summary_save(summary=summary, by=request.user, sections=sections))
 
 
 def _render_detail(request: AuthedRequest, summary: AnnualSummary, *, return_form: ReasonForm | None = None,

@@ -1,14 +1,19 @@
 """Cases: register, edit while open, move through the workflow, attach files, log every read of a file.
 
-Workflow: registered (立案) → investigating → decided → closed; registered or investigating → not pursued
-(不予立案, with a reason). "Decided" needs a decision for every subject; every step is a ``CaseTransition``.
+Workflow: registered (立案) → investigating → decided → closed; registered → not pursued (不予立案, with a
+reason): a case under investigation is already pursued, so when it finds nothing to sanction it is closed with no
+sanction (investigating → closed, with a reason, only while no decision is recorded). "Decided" needs a decision
+for every subject; every step is a ``CaseTransition``.
+
+Every read of a case file is logged (``record_access``); a reload of the case page by the same reader within
+``DISCIPLINE_ACCESS_LOG_DEDUPE_MINUTES`` adds no row.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -36,7 +41,7 @@ from org.selectors import officials_visible_to
 NUMBER_ATTEMPTS = 5
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     CaseStatus.REGISTERED: (CaseStatus.INVESTIGATING, CaseStatus.NOT_PURSUED),
-    CaseStatus.INVESTIGATING: (CaseStatus.DECIDED, CaseStatus.NOT_PURSUED),
+    CaseStatus.INVESTIGATING: (CaseStatus.DECIDED, CaseStatus.CLOSED),
     CaseStatus.DECIDED: (CaseStatus.CLOSED,),
     CaseStatus.CLOSED: (),
     CaseStatus.NOT_PURSUED: (),
@@ -154,6 +159,11 @@ def case_transition(*, by: User, case: Case, to: str, comment: str = "", today: 
                                    code="undecided_subjects")
         case.decided_on = today
     elif to == CaseStatus.CLOSED:
+        if case.status == CaseStatus.INVESTIGATING:  # closed with no sanction
+            if case.decisions.exists():
+                raise ApplicationError(_("Decisions are recorded: mark the case decided, then close it."),
+                                       code="has_decision")
+            required(comment, _("Give the reason the case is closed with no sanction."), "comment")
         case.closed_on = today
     previous, case.status = case.status, to
     save_as(case, by)
@@ -179,7 +189,20 @@ def attachment_add(*, by: User, case: Case, upload: UploadedFile) -> CaseAttachm
     return attachment
 
 
+# Reads that a reload repeats: logged once per reader and case within the window. An attachment download, an
+# export and an API answer each take the file away, so each of them is always logged.
+DEDUPED_ACTIONS = frozenset({CaseAccess.Action.VIEW})
+
+
 def record_access(*, user: User, cases: Iterable[Case] | Case, action: str) -> None:
-    """Write the access-log rows of a read of case files (one insert, however many cases)."""
+    """Write the access-log rows of a read of case files (one insert, however many cases); a page view the same
+    reader logged within ``DISCIPLINE_ACCESS_LOG_DEDUPE_MINUTES`` is not logged again."""
     items = [cases] if isinstance(cases, Case) else list(cases)
-    CaseAccess.objects.bulk_create([CaseAccess(case_id=c.pk, user=user, action=action) for c in items])
+    minutes = settings.DISCIPLINE_ACCESS_LOG_DEDUPE_MINUTES
+    if action in DEDUPED_ACTIONS and minutes > 0 and items:
+        since = timezone.now() - timedelta(minutes=minutes)
+        recent = set(CaseAccess.objects.filter(user=user, action=action, at__gte=since,
+                                               case_id__in=[c.pk for c in items]).values_list("case_id", flat=True))
+        items = [c for c in items if c.pk not in recent]
+    if items:
+        CaseAccess.objects.bulk_create([CaseAccess(case_id=c.pk, user=user, action=action) for c in items])

@@ -1,6 +1,9 @@
 """Error tolerance (容错免责): request, review by discipline inspection, decision by the organization department,
 and rectification (纠错) tracked to completion. Approval exempts the subject's decisions in the case: the
-records stay, their effects on the appraisal go at the next rollup."""
+records stay, their effects on the appraisal go at the next rollup.
+
+A request exempts a decision, so it needs one about its official in the case. Separation of duties: whoever
+filed a request, and its subject, neither review nor decide it (``selectors.tolerance_conflict``)."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from discipline.models import (
     ToleranceRequest,
     ToleranceStatus,
 )
-from discipline.selectors import can_decide_tolerance, can_handle
+from discipline.selectors import can_decide_tolerance, can_handle, tolerance_conflict
 from discipline.services._common import forbidden, required, save_as
 from org.models import Official, Role, User
 from org.selectors import access_for, users_with_role_over
@@ -42,6 +45,10 @@ def tolerance_request(
         raise ApplicationError(_("You may not request error tolerance for this official."), code="forbidden")
     if case.status == CaseStatus.NOT_PURSUED:
         raise ApplicationError(_("The case was not pursued; there is nothing to exempt."), code="not_open")
+    if not Decision.objects.effective().filter(case=case, official=official).exists():
+        raise ApplicationError(_("There is no decision about this official in the case yet: error tolerance "
+                                 "exempts a decision, so it can be requested once one is recorded."),
+                               code="no_decision")
     if not any((for_public_good, followed_procedure, no_personal_gain, corrected_promptly)):
         raise ApplicationError(_("Tick the grounds that apply (the three distinctions)."), code="no_grounds")
     request = ToleranceRequest(
@@ -62,6 +69,13 @@ def tolerance_request(
     return request
 
 
+def _check_separation(by: User, request: ToleranceRequest) -> None:
+    """Separation of duties: whoever filed a request, or is its subject, neither reviews nor decides it."""
+    conflict = tolerance_conflict(by, request)
+    if conflict is not None:
+        raise ApplicationError(conflict, code="separation_of_duties")
+
+
 def _locked(request: ToleranceRequest) -> ToleranceRequest:
     return ToleranceRequest.objects.select_for_update(of=("self",)).select_related("case", "case__unit").get(
         pk=request.pk)
@@ -73,6 +87,7 @@ def tolerance_review(*, by: User, request: ToleranceRequest, supports: bool, opi
     request = _locked(request)
     if not can_handle(by, request.case.unit):
         raise forbidden()
+    _check_separation(by, request)
     if request.status != ToleranceStatus.SUBMITTED:
         raise ApplicationError(_("This request has already been reviewed; reload the page."), code="conflict")
     request.review_supports = supports
@@ -95,6 +110,7 @@ def tolerance_decide(
     request = _locked(request)
     if not can_decide_tolerance(by, request.case.unit):
         raise forbidden()
+    _check_separation(by, request)
     if request.status != ToleranceStatus.REVIEWED:
         raise ApplicationError(_("Only a reviewed request can be decided."), code="conflict")
     request.decision_note = required(note, _("Write the reasons for the decision."), "note")

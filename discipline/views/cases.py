@@ -15,6 +15,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import ApplicationError
@@ -38,8 +39,11 @@ from discipline.models import (
     CaseAttachment,
     CaseSource,
     CaseStatus,
+    Decision,
     DisciplineRule,
     RuleCategory,
+    ToleranceRequest,
+    ToleranceStatus,
 )
 from discipline.selectors import CASE_ROLES, can_handle, case_timeline, cases_visible_to
 from discipline.services.appeals import appeal_deadline
@@ -63,6 +67,15 @@ TRANSITION_STYLES = {
     CaseStatus.CLOSED: "btn-secondary",
     CaseStatus.NOT_PURSUED: "btn-outline-danger",
 }
+# A button that says more than the status it leads to: an investigation that finds nothing to sanction is closed
+# (a case under investigation is pursued already: 不予立案 is not offered there).
+TRANSITION_LABELS = {(CaseStatus.INVESTIGATING, CaseStatus.CLOSED): gettext_lazy("Close with no sanction")}
+
+
+def _transitions(case: Case) -> list[tuple[str, str, str]]:
+    """The moves a case offers: (status, button label, button style)."""
+    return [(to, str(TRANSITION_LABELS.get((CaseStatus(case.status), CaseStatus(to)), CaseStatus(to).label)),
+             TRANSITION_STYLES[CaseStatus(to)]) for to in TRANSITIONS[case.status]]
 
 
 OPTIONS_SHOWN = 300  # a search narrows a large unit
@@ -236,24 +249,32 @@ def render_case(request: AuthedRequest, case: Case, *, status: int = 200, **form
     decision_form = forms.pop("decision_form", None)
     if decision_form is None and deciding:
         decision_form = DecisionForm(subjects=case.subjects.all(), initial={"effective_date": timezone.localdate()})
+    tolerance_requests = list(case.tolerance_requests.select_related("official"))
     context = {
         "case": case, "handles": handles, "subjects": subjects, "rules": list(case.rules.all()),
         "attachments": list(case.attachments.select_related("uploaded_by")),
         "timeline": case_timeline(case), "decisions": decisions, "appeal_rows": appeal_rows,
         "deadlines": {d.pk: appeal_deadline(d) for d in decisions},
-        "tolerance_requests": list(case.tolerance_requests.select_related("official")),
+        "tolerance_requests": tolerance_requests,
         "accesses": list(case.accesses.select_related("user")[:15]),
-        "transitions": [(to, CaseStatus(to).label, TRANSITION_STYLES[CaseStatus(to)])
-                        for to in TRANSITIONS[case.status]]
-        if handles else [],
+        "transitions": _transitions(case) if handles else [],
         "transition_form": forms.pop("transition_form", None) or TransitionForm(),
         "upload_form": forms.pop("upload_form", None) or (AttachmentForm() if handles else None),
         "decision_form": decision_form,
         "max_mb": round(attachment_max_bytes() / 1024 / 1024, 1),
-        "can_request_tolerance": handles and case.status != CaseStatus.NOT_PURSUED,
+        "tolerance_for": _tolerance_for(case, decisions, tolerance_requests) if handles else set(),
     }
     context.update(forms)
     return render(request, "discipline/cases/detail.html", context, status=status)
+
+
+def _tolerance_for(case: Case, decisions: list[Decision], requests: list[ToleranceRequest]) -> set[int]:
+    """The subjects for whom error tolerance may be requested: those with a decision in effect (a request exempts
+    a decision) and no request under way or approved."""
+    if case.status == CaseStatus.NOT_PURSUED:
+        return set()
+    live = {r.official_id for r in requests if r.status != ToleranceStatus.REJECTED}
+    return {d.official_id for d in decisions if not d.exempted and not d.revoked} - live
 
 
 @login_required

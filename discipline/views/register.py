@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from common.excel import xlsx_response
 from common.http import AuthedRequest
 from discipline.excel import case_register_export
 from discipline.views.cases import filtered_cases
@@ -27,7 +28,4 @@ def case_export(request: AuthedRequest) -> HttpResponse:
     stream = io.BytesIO()
     # Logs an EXPORT row per case in the file, then writes the register (discipline/excel.py).
     case_register_export(user=request.user, cases=cases.order_by("-registered_on", "-id"), stream=stream)
-    response = HttpResponse(stream.getvalue(), content_type=XLSX)
-    name = f"case-register-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(stream.getvalue(), f"案件登记簿{timezone.localdate():%Y%m%d}.xlsx")

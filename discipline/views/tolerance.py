@@ -27,6 +27,7 @@ from discipline.selectors import (
     cases_visible_to,
     effect_officials_for,
     may_act_on_tolerance,
+    tolerance_conflict,
     tolerance_visible_to,
 )
 from discipline.services.tolerance import (
@@ -96,7 +97,7 @@ def tolerance_list(request: AuthedRequest) -> HttpResponse:
     for r in page.object_list:
         waiting = ((r.status == ToleranceStatus.SUBMITTED and can_handle(request.user, r.case.unit))
                    or (r.status == ToleranceStatus.REVIEWED and can_decide_tolerance(request.user, r.case.unit)))
-        rows.append((r, r.case_id in readable, waiting))
+        rows.append((r, r.case_id in readable, waiting and tolerance_conflict(request.user, r) is None))
     context = {"page": page, "rows": rows, "show": show, "statuses": ToleranceStatus.choices,
                "query": query_without_page(request), "has_roles": bool(access.grants) or access.is_superuser}
     return render(request, "discipline/tolerance/list.html", context)
@@ -106,13 +107,17 @@ def render_request(request: AuthedRequest, item: ToleranceRequest, **forms: Any)
     unit = item.case.unit
     reviewing = item.status == ToleranceStatus.SUBMITTED and can_handle(request.user, unit)
     deciding = item.status == ToleranceStatus.REVIEWED and can_decide_tolerance(request.user, unit)
+    # Separation of duties: who filed the request, or is its subject, is told why there is no form.
+    conflict = tolerance_conflict(request.user, item) if reviewing or deciding else None
+    if conflict is not None:
+        reviewing = deciding = False
     rectifying = item.rectification_status == RectificationStatus.PENDING and (
         can_handle(request.user, unit) or can_decide_tolerance(request.user, unit))
     reads_case = cases_visible_to(request.user).filter(pk=item.case_id).exists()
     decisions = list(Decision.objects.filter(case_id=item.case_id, official_id=item.official_id)
                      .select_related("kind")) if reads_case else []
     context = {
-        "item": item, "reads_case": reads_case, "decisions": decisions,
+        "item": item, "reads_case": reads_case, "decisions": decisions, "conflict": conflict,
         "review_form": forms.get("review_form") or (ToleranceReviewForm() if reviewing else None),
         "decide_form": forms.get("decide_form") or (ToleranceDecideForm() if deciding else None),
         "rectify_form": forms.get("rectify_form") or (
@@ -122,8 +127,9 @@ def render_request(request: AuthedRequest, item: ToleranceRequest, **forms: Any)
 
 
 def _request_or_404(request: AuthedRequest, pk: int) -> ToleranceRequest:
-    return get_object_or_404(tolerance_visible_to(request.user).select_related("requested_by", "reviewed_by",
-                                                                               "decided_by"), pk=pk)
+    # People are shown by name: their official's, when the account has one.
+    return get_object_or_404(tolerance_visible_to(request.user).select_related(
+        "requested_by__official", "reviewed_by__official", "decided_by__official"), pk=pk)
 
 
 def _acting_on_or_404(request: AuthedRequest, pk: int) -> ToleranceRequest:

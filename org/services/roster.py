@@ -6,14 +6,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from common.errors import ApplicationError
 from common.excel import CellError
-from org.excel import OFFICIALS_SHEET, UNITS_SHEET, OfficialRow, Roster, UnitRow, read_roster
+from common.imports import apply_all_or_nothing, file_error, history_fields
+from org.excel import (
+    OFFICIAL_COLUMNS,
+    OFFICIALS_SHEET,
+    UNIT_COLUMNS,
+    UNITS_SHEET,
+    OfficialRow,
+    Roster,
+    UnitRow,
+    read_roster,
+)
 from org.models import (
     Official,
     OrgUnit,
@@ -47,33 +56,34 @@ class RosterResult:
         return not self.errors
 
 
-class _Refused(Exception):
-    """Raised inside the transaction to roll every change back."""
+# The order problems are listed in: sheet by sheet, left to right.
+ERROR_ORDER = {UNITS_SHEET: [c for c, _r, _w in UNIT_COLUMNS], OFFICIALS_SHEET: [c for c, _r, _w in OFFICIAL_COLUMNS]}
 
 
 def roster_import(*, file: IO[bytes], by: User | None, filename: str = "") -> RosterResult:
-    """Import a roster workbook, all or nothing.
+    """Import a roster workbook, all or nothing, and record the upload in the import history either way.
 
-    ``by`` is the uploading user (organization department; ``None`` for the management command,
-    which acts for the whole organisation). Every bad row is reported; if there is any, nothing
-    changes. Re-importing updates units by code and officials by staff number.
-    File-level problems (not an .xlsx, too large, malformed) raise ``ApplicationError``.
+    ``by`` is the uploading user (organization department; ``None`` for the management command, which acts for
+    the whole organisation). Every problem of the file is reported in one pass — cells, duplicates within the
+    file, unknown units, scope — and if there is any, nothing changes. Re-importing updates units by code and
+    officials by staff number. File-level problems (not an .xlsx, too large, malformed) are recorded too, then
+    raise ``ApplicationError``.
     """
     if by is not None and not access_for(by).has_role("org"):
         raise ApplicationError(_("Only the organization department may import the roster."), code="forbidden")
-    roster = read_roster(file)
-    result = RosterResult(errors=list(roster.errors))
-    if result.ok:
-        try:
-            with transaction.atomic():
-                _Importer(roster, by, result).run()
-                if not result.ok:
-                    raise _Refused
-        except _Refused:
-            result.units_created = result.units_updated = 0
-            result.officials_created = result.officials_updated = 0
+    try:
+        roster = read_roster(file)
+    except ApplicationError as error:
+        RosterImport.objects.create(uploaded_by=by, filename=filename[:255], **history_fields(file_error(error)))
+        raise
+    result = RosterResult()
+    importer = _Importer(roster, by, result)
+    importer.validate()
+    if roster.errors or not apply_all_or_nothing(roster.errors, importer.apply):
+        result.units_created = result.units_updated = result.officials_created = result.officials_updated = 0
+    result.errors = roster.errors.sorted(ERROR_ORDER)
     RosterImport.objects.create(
-        uploaded_by=by, filename=filename[:255], succeeded=result.ok, error_count=len(result.errors),
+        uploaded_by=by, filename=filename[:255], **history_fields(result.errors),
         units_created=result.units_created, units_updated=result.units_updated,
         officials_created=result.officials_created, officials_updated=result.officials_updated,
     )
@@ -88,7 +98,7 @@ class _Importer:
         access = access_for(by) if by is not None else None
         # None means unrestricted (command line or superuser).
         self.scope: list[str] | None = None if access is None or access.is_superuser else access.paths(["org"])
-        self.file_units = {u.code: u for u in roster.units}
+        self.file_units = {u.code: u for u in roster.units if u.code}
         codes = set(self.file_units) | {u.parent_code for u in roster.units if u.parent_code} | {
             o.unit_code for o in roster.officials}
         # Units are found only inside the importer's scope: a parent or unit code outside it reads exactly like
@@ -97,27 +107,32 @@ class _Importer:
         self.existing = units_by_code(by, codes, roles=["org"])
         self.taken = set(OrgUnit.objects.filter(code__in=set(self.file_units) - set(self.existing))
                          .values_list("code", flat=True))
+        numbers = [r.staff_number for r in roster.officials]
+        self.existing_officials = officials_by_staff_number(by, numbers, roles=["org"], include_self=False,
+                                                            active=None)
+        self.taken_numbers = set(Official.objects.filter(
+            staff_number__in=set(numbers) - set(self.existing_officials)).values_list("staff_number", flat=True))
 
     def error(self, sheet: str, row: int, column: str, message: str) -> None:
-        self.result.errors.append(CellError(sheet, row, column, message))
+        self.roster.errors.add(sheet, row, column, message)
+
+    def readable(self, sheet: str, row: int, column: str, value: str) -> bool:
+        """Whether a cell holds a value the earlier checks could read (otherwise it is reported already)."""
+        return bool(value) and not self.roster.errors.has(sheet, row, column)
+
+    def validate(self) -> None:
+        """Check every row's references and scope, whatever else is wrong with the file."""
+        self.validate_units()
+        self.validate_officials()
+
+    def apply(self) -> None:
+        self.apply_units()
+        self.apply_officials(self.existing_officials)
 
     def in_scope(self, path: str) -> bool:
         return self.scope is None or any(path.startswith(p) for p in self.scope)
 
     # -- validation ------------------------------------------------------------------------------
-    def run(self) -> None:
-        self.validate_units()
-        numbers = [r.staff_number for r in self.roster.officials]
-        existing_officials = officials_by_staff_number(self.by, numbers, roles=["org"], include_self=False,
-                                                       active=None)
-        self.taken_numbers = set(Official.objects.filter(staff_number__in=set(numbers) - set(existing_officials))
-                                 .values_list("staff_number", flat=True))
-        self.validate_officials(existing_officials)
-        if not self.result.ok:
-            return
-        self.apply_units()
-        self.apply_officials(existing_officials)
-
     def unit_in_scope_after_import(self, code: str, seen: frozenset[str] = frozenset()) -> bool:
         """Whether ``code`` will sit inside the importer's scope once the file is applied."""
         if self.scope is None:
@@ -132,13 +147,33 @@ class _Importer:
             return self.unit_in_scope_after_import(parent, seen | {code})
         return existing is not None and self.in_scope(existing.path)
 
+    def placed(self, code: str) -> bool:
+        """Whether the place of ``code`` in the tree after the import is known: every unit of the file on its way
+        up has a readable code and parent that is in the file or in scope. Where it is not, the problem is
+        reported on that unit's row, and checks that depend on the place are skipped rather than reported twice."""
+        seen: set[str] = set()
+        while code in self.file_units and code not in seen:
+            seen.add(code)
+            row = self.file_units[code]
+            if any(self.roster.errors.has(UNITS_SHEET, row.row, c) for c in ("单位编码", "上级单位编码")):
+                return False
+            if not row.parent_code:
+                return True
+            code = row.parent_code
+        return code in seen or code in self.existing
+
     def validate_units(self) -> None:
         for row in self.roster.units:
-            existing = self.existing.get(row.code)
+            if self.roster.errors.has(UNITS_SHEET, row.row, "上级单位编码"):
+                continue  # the parent cell is unreadable (reported): nothing below can be checked
             if row.parent_code and row.parent_code not in self.file_units and row.parent_code not in self.existing:
+                # Only this, even when the code is taken outside the scope too: a row placed outside the scope
+                # reads exactly like one placed under a unit that does not exist (issue 14).
                 self.error(UNITS_SHEET, row.row, "上级单位编码",
                            _("Parent unit “%(code)s” is neither in this file nor in your scope.")
                            % {"code": row.parent_code})
+                continue
+            if not self.readable(UNITS_SHEET, row.row, "单位编码", row.code):
                 continue
             if row.code in self.taken:
                 self.error(UNITS_SHEET, row.row, "单位编码", _("This unit code is already used outside your scope."))
@@ -146,11 +181,13 @@ class _Importer:
             if self._cycles(row):
                 self.error(UNITS_SHEET, row.row, "上级单位编码", _("The parent chain loops back to this unit."))
                 continue
+            existing = self.existing.get(row.code)
             becomes_top_level = not row.parent_code and (existing is None or existing.parent_id is not None)
             if becomes_top_level and self.scope is not None:
                 self.error(UNITS_SHEET, row.row, "上级单位编码",
                            _("Only the system administrator may add or move top-level units."))
-            elif not self.unit_in_scope_after_import(row.code):
+            elif (not row.parent_code or self.placed(row.parent_code)) and not self.unit_in_scope_after_import(
+                    row.code):
                 self.error(UNITS_SHEET, row.row, "上级单位编码", _("The parent unit is outside your scope."))
 
     def _cycles(self, row: UnitRow) -> bool:
@@ -164,22 +201,23 @@ class _Importer:
                 code = self.file_units[code].parent_code
                 continue
             # An existing parent outside the file: a loop if it sits under the unit being moved.
-            parent = self.existing[code]
+            parent = self.existing.get(code)
             moved = self.existing.get(row.code)
-            return moved is not None and parent.path.startswith(moved.path)
+            return parent is not None and moved is not None and parent.path.startswith(moved.path)
         return False
 
-    def validate_officials(self, existing: dict[str, Official]) -> None:
+    def validate_officials(self) -> None:
         for row in self.roster.officials:
+            if self.readable(OFFICIALS_SHEET, row.row, "工号", row.staff_number) and (
+                    row.staff_number in self.taken_numbers):
+                self.error(OFFICIALS_SHEET, row.row, "工号", _("This staff number is already used outside your scope."))
+            if not self.readable(OFFICIALS_SHEET, row.row, "单位编码", row.unit_code):
+                continue
             if row.unit_code not in self.file_units and row.unit_code not in self.existing:
                 self.error(OFFICIALS_SHEET, row.row, "单位编码",
                            _("Unit “%(code)s” is neither in this file nor in your scope.") % {"code": row.unit_code})
-                continue
-            if not self.unit_in_scope_after_import(row.unit_code):
+            elif self.placed(row.unit_code) and not self.unit_in_scope_after_import(row.unit_code):
                 self.error(OFFICIALS_SHEET, row.row, "单位编码", _("The unit is outside your scope."))
-                continue
-            if row.staff_number in self.taken_numbers:
-                self.error(OFFICIALS_SHEET, row.row, "工号", _("This staff number is already used outside your scope."))
 
     # -- applying --------------------------------------------------------------------------------
     def apply_units(self) -> None:

@@ -48,5 +48,8 @@
   form.addEventListener("htmx:beforeRequest", function () { window.reportFormDirty = false; });
   // A normal submit (save draft / submit) supersedes any pending autosave.
   form.addEventListener("submit", function () { window.reportFormDirty = false; });
+  // Every 20 s, only while there are unsaved keystrokes (a timer here, not an htmx trigger filter: the
+  // Content-Security-Policy forbids the eval such a filter needs).
+  window.setInterval(function () { if (window.reportFormDirty) { autosave(); } }, 20000);
   renumber();
 })();

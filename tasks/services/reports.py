@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError
+from common.filters import as_id
 from common.notifications import notify
 from common.text_limits import check_values, limit_of, too_long
 from org.models import Official, User
@@ -105,13 +106,12 @@ def _clean_items(items: list[dict[str, Any]], *, by: User) -> list[ItemInput]:
         if task_value in (None, ""):
             task_id = None
         else:
-            try:
-                task_id = int(str(task_value))
-            except ValueError:
+            task_id = as_id(task_value)  # not int(): a number past the database's ids answered 500
+            if task_id is None:
                 raise ApplicationError(
                     _("Item %(n)s: the linked task is not valid.") % {"n": number}, code="invalid_item",
                     extra={"row": number},
-                ) from None
+                )
         if not content and not indicator and task_id is None:
             continue  # an empty row the form added: nothing typed, nothing to keep
         if not content:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ApplicationError
-from common.forms import errors_text
+from common.forms import autosave
 from common.http import AuthedRequest
 from org.models import Official
 from org.selectors import access_for, require_role
@@ -142,21 +142,12 @@ def report_edit(request: AuthedRequest, month: str) -> HttpResponse:
 @login_required
 @require_POST
 def report_autosave(request: AuthedRequest, month: str) -> HttpResponse:
-    """Save the draft in the background (htmx): answer with a small "saved at HH:MM" status."""
+    """Save the draft in the background (htmx): answer with a small "saved at HH:MM" status, or why not."""
     official = _own_official(request)
     month_date = _month_or_404(month)
     form = ReportForm(request.POST)
-    context: dict[str, Any] = {"saved_at": None, "error": ""}
-    if form.is_valid():
-        try:
-            _save(request, official, month_date, item_rows_from_post(request.POST), form)
-        except ApplicationError as error:
-            context["error"] = error.message
-        else:
-            context["saved_at"] = timezone.localtime()
-    else:
-        context["error"] = errors_text(form) or _("The form could not be read.")
-    return render(request, "tasks/reports/_autosave_status.html", context)
+    return autosave(request, form,
+                    lambda _data: _save(request, official, month_date, item_rows_from_post(request.POST), form))
 
 
 def _render_detail(request: AuthedRequest, report: MonthlyReport, *, return_form: ReturnForm | None = None,

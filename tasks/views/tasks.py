@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from common.errors import ApplicationError
-from common.excel import XLSX_CONTENT_TYPE
+from common.excel import xlsx_response
 from common.filters import as_id
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
@@ -28,10 +27,18 @@ from org.selectors import access_for, officials_visible_to, require_role, units_
 from tasks import excel
 from tasks.forms_tasks import LoopAdvanceForm, ProgressForm, TaskFilter, TaskForm, TaskImportForm, WeeklyUpdateForm
 from tasks.models import OPEN_STATUSES, LoopStage, Milestone, Task, TaskStatus, WeeklyUpdate
-from tasks.selectors import MANAGER_ROLES, tasks_managed_by, tasks_missing_weekly_update, tasks_visible_to, week_monday
+from tasks.selectors import (
+    MANAGER_ROLES,
+    task_imports_of,
+    tasks_managed_by,
+    tasks_missing_weekly_update,
+    tasks_visible_to,
+    week_monday,
+)
 from tasks.services import tasks as services
 
 PAGE_SIZE = 25
+IMPORT_HISTORY_SIZE = 10  # the latest uploads shown beside the import form
 LOOP_STEPS = [LoopStage.FOUND, LoopStage.ASSIGNED, LoopStage.RECTIFYING, LoopStage.REVIEWED, LoopStage.CLOSED]
 TIMELINE_FIELDS = ["status", "progress", "deadline", "loop_stage", "rectification_note", "title", "responsible",
                    "leading_leader", "start_date", "weight"]
@@ -351,10 +358,6 @@ def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 # -- Excel ----------------------------------------------------------------------------------------------
-def _attachment(name: str) -> str:
-    return f"attachment; filename*=UTF-8''{quote(name)}"
-
-
 @login_required
 def task_export(request: AuthedRequest) -> HttpResponse:
     """Download the task ledger (台账) of a unit and its sub-units (default: the first unit one manages)."""
@@ -365,9 +368,8 @@ def task_export(request: AuthedRequest) -> HttpResponse:
     if unit is None:
         raise Http404
     today = timezone.localdate()
-    response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
+    response = xlsx_response(b"", f"{unit.name}工作任务台账{today:%Y%m%d}.xlsx")
     excel.ledger_workbook(request.user, unit, response, today=today)  # the write-only workbook streams into it
-    response["Content-Disposition"] = _attachment(f"{unit.name}工作任务台账{today:%Y%m%d}.xlsx")
     return response
 
 
@@ -379,20 +381,20 @@ def task_import(request: AuthedRequest) -> HttpResponse:
     form = TaskImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            result = excel.task_import(file=form.cleaned_data["file"], by=request.user)
+            result = excel.task_import(file=upload, by=request.user, filename=upload.name or "")
         except ApplicationError as error:
             form.add_error("file", error.message)
         else:
             if result.ok:
                 messages.success(request, _("%(n)s tasks were imported.") % {"n": result.created})
                 return redirect("tasks:task_board")
-    return render(request, "tasks/tasks/task_import.html", {"form": form, "result": result})
+    return render(request, "tasks/tasks/task_import.html", {
+        "form": form, "result": result, "history": task_imports_of(request.user)[:IMPORT_HISTORY_SIZE]})
 
 
 @login_required
 def task_template(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, *MANAGER_ROLES)
-    response = HttpResponse(excel.task_template(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = _attachment("工作任务清单导入模板.xlsx")
-    return response
+    return xlsx_response(excel.task_template(), "工作任务清单导入模板.xlsx")

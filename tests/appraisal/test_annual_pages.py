@@ -87,6 +87,13 @@ def test_staff_writes_autosaves_and_submits_the_summary(county, culture, client_
     assert 'data-testid="autosave-saved"' in saved.content.decode()
     summary.refresh_from_db()
     assert summary.morality == "自动保存的内容"
+    # A section past its 5000 characters: a 422 naming the section; nothing of it is written.
+    too_long = client.post(reverse("appraisal:summary_autosave", args=[summary.pk]),
+                           {"morality": "改过的内容", "achievement": "绩" * 5001}, HTTP_HX_REQUEST="true")
+    assert too_long.status_code == 422 and 'data-testid="autosave-error"' in too_long.content.decode()
+    assert "绩" in too_long.content.decode() and "5000" in too_long.content.decode()
+    summary.refresh_from_db()
+    assert (summary.morality, summary.achievement) == ("自动保存的内容", "")
     # Submitting with empty sections is refused; what was typed stays on the page.
     refused = client.post(url, {"year": "2026", "morality": "坚定", "achievement": "完成", "action": "submit"})
     assert refused.status_code == 400 and "完成" in refused.content.decode()

@@ -70,10 +70,12 @@ def test_autosave_saves_and_shows_the_refusal(graded, client_for):
     assert (grade_of(county.staff_official).grade, grade_of(county.staff_official).comment) == ("average", "按时完成")
     # Both 好 places are taken by the proposal: a third is refused and the refusal reaches the screen.
     refused = head.post(reverse("appraisal:quarterly_save", args=[staff.pk]), row_data(staff, "good", "很好"), **HTMX)
-    assert refused.status_code == 200 and 'data-testid="autosave-error"' in refused.content.decode()
+    # A 422: static/js/htmx_setup.js swaps it in and takes away an earlier green message.
+    assert refused.status_code == 422 and 'data-testid="autosave-error"' in refused.content.decode()
     assert grade_of(county.staff_official).grade == "average"
     bad = head.post(reverse("appraisal:quarterly_save", args=[staff.pk]), row_data(staff, "excellent", ""), **HTMX)
-    assert 'data-testid="autosave-error"' in bad.content.decode()
+    assert bad.status_code == 422 and 'data-testid="autosave-error"' in bad.content.decode()
+    assert "等次：" in bad.content.decode()  # the message names the field it is about
 
 
 def test_confirming_a_row_with_htmx(graded, client_for):
@@ -89,6 +91,11 @@ def test_confirming_a_row_with_htmx(graded, client_for):
     assert 'data-status="confirmed"' in done and "牵头完成景区检查" in done and 'data-testid="row-confirmed"' in done
     row = grade_of(county.staff_official)
     assert (row.status, row.grade, row.comment) == ("confirmed", "average", "牵头完成景区检查")
+    # Sent again from a stale page: the row shows it confirmed, and says why this was refused.
+    again = head.post(url, row_data(staff, "good", "另写的写实"), **HTMX)
+    body = again.content.decode()
+    assert again.status_code == 422 and 'data-testid="row-error"' in body and 'data-status="confirmed"' in body
+    assert grade_of(county.staff_official).comment == "牵头完成景区检查"
 
 
 def test_confirming_without_htmx_goes_back_with_a_message(graded, client_for):

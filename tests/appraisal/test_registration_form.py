@@ -9,8 +9,10 @@ import io
 import zipfile
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -323,10 +325,12 @@ def test_the_print_page_for_the_official_their_head_and_the_organization_departm
         assert response.status_code == 200, user
         page = response.content.decode()
         assert form_title("2026") in page and "李科员" in page and DISAGREE in page
-        assert "@media print" in page and "size: A4 portrait" in page
+        assert "css/registration_form.css" in page
         assert page.count('data-testid="summary-section"') == 5 and LONG in page
     colleague = GradeDecision.objects.get(official=county.culture_official).official.user
     assert client_for(colleague).get(url).status_code == 404  # another official of the unit
+    printed = (Path(settings.BASE_DIR) / "static" / "css" / "registration_form.css").read_text()
+    assert "@media print" in printed and "size: A4 portrait" in printed
     assert client_for(county.outsider).get(url).status_code == 404
     assert client_for(county.staff).get(reverse("appraisal:registration_form", args=[999999])).status_code == 404
     unsigned = GradeDecision.objects.get(official=county.culture_official)

@@ -333,7 +333,7 @@ def test_a_running_rollup_polls_every_second(county, client_for):
     response = client_for(county.orgadmin).get(reverse("appraisal:rollup_progress", args=[MONTH_KEY, run.pk]),
                                                HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert 'hx-trigger="every 1s"' in html and "width: 40%" in html and "HX-Refresh" not in response.headers
+    assert 'hx-trigger="every 1s"' in html and 'data-width="40"' in html and "HX-Refresh" not in response.headers
     assert client_for(county.head).get(
         reverse("appraisal:rollup_progress", args=[MONTH_KEY, run.pk])).status_code == 404
 

@@ -27,7 +27,7 @@ from discipline.services.cases import case_register, case_transition
 from discipline.services.decisions import decision_record
 from discipline.services.talks import talk_record
 from tests.conftest import statements
-from tests.factories import OfficialFactory
+from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory
 from tests.files import pdf_bytes
 
 JSON = "application/json"
@@ -374,15 +374,47 @@ def test_tolerance_request_review_decide_and_rectify(county, client_for, kinds, 
     assert inspector.get("/api/v1/tolerance-requests/", {"status": "submitted"}).json()["count"] == 0
 
 
-def test_a_head_may_request_tolerance_for_an_official_in_scope(county, client_for, open_case):
+def test_a_head_may_request_tolerance_for_an_official_in_scope(county, client_for, kinds, open_case):
     head = client_for(county.head)
-    response = head.post("/api/v1/tolerance-requests/", {
-        "case": open_case.pk, "official": county.staff_official.pk, "statement": "单位申请", "no_personal_gain": True,
-    }, content_type=JSON)
+    payload = {"case": open_case.pk, "official": county.staff_official.pk, "statement": "单位申请",
+               "no_personal_gain": True}
+    early = head.post("/api/v1/tolerance-requests/", payload, content_type=JSON)
+    assert early.status_code == 400 and early.json()["code"] == "no_decision"  # nothing to exempt yet
+    decision_record(by=county.inspector, case=open_case, official=county.staff_official,
+                    kind=kinds["gov_warning"], effective_date=timezone.localdate())
+    response = head.post("/api/v1/tolerance-requests/", payload, content_type=JSON)
     assert response.status_code == 201 and response.json()["by_unit"] is True
     # The head sees the request they filed, still not the case file.
     assert head.get("/api/v1/tolerance-requests/").json()["count"] == 1
     assert head.get(f"/api/v1/cases/{open_case.pk}/").status_code == 404
+
+
+def test_whoever_filed_a_request_or_is_its_subject_neither_reviews_nor_decides_it(county, client_for, kinds,
+                                                                                  open_case):
+    decision_record(by=county.inspector, case=open_case, official=county.staff_official,
+                    kind=kinds["gov_warning"], effective_date=timezone.localdate())
+    inspector = client_for(county.inspector)
+    filed = inspector.post("/api/v1/tolerance-requests/", {
+        "case": open_case.pk, "official": county.staff_official.pk, "statement": "先行先试", "for_public_good": True,
+    }, content_type=JSON)
+    assert filed.status_code == 201
+    request_id = filed.json()["id"]
+    refused = inspector.post(f"/api/v1/tolerance-requests/{request_id}/review/",
+                             {"supports": True, "opinion": "符合容错情形"}, content_type=JSON)
+    assert refused.status_code == 400
+    assert refused.json() == {"code": "separation_of_duties", "message": refused.json()["message"]}
+    assert refused.json()["message"]
+    assert ToleranceRequest.objects.get(pk=request_id).status == "submitted"
+    # The subject, holding discipline inspection as well, may not review the request about them either.
+    RoleGrantFactory(user=county.staff, unit=county.culture, role="discipline")
+    as_subject = client_for(county.staff).post(f"/api/v1/tolerance-requests/{request_id}/review/",
+                                               {"supports": True, "opinion": "x"}, content_type=JSON)
+    assert as_subject.status_code == 400 and as_subject.json()["code"] == "separation_of_duties"
+    colleague = UserFactory()
+    RoleGrantFactory(user=colleague, unit=county.culture, role="discipline")
+    reviewed = client_for(colleague).post(f"/api/v1/tolerance-requests/{request_id}/review/",
+                                          {"supports": True, "opinion": "符合容错情形"}, content_type=JSON)
+    assert reviewed.status_code == 200 and reviewed.json()["status"] == "reviewed"
 
 
 # --- appeals ---------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The case register (案件台账): one row per case and subject, safe text, a constant number of queries."""
+"""The case register (案件台账): one row per decision (or subject without one), real Excel dates, safe text, a
+constant number of queries."""
 
 from __future__ import annotations
 
@@ -39,7 +40,12 @@ def read(cases) -> list[list[object]]:
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
-def test_register_rows_per_case_and_subject(county, kinds, open_case):
+def day(value: dt.date) -> dt.datetime:
+    """A date as openpyxl reads back a cell holding a real Excel date (a number shown with a date format)."""
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def test_register_rows_per_decision_with_excel_dates(county, kinds, open_case):
     case = case_register(by=county.inspector, unit=county.culture_office, title="=HYPERLINK(\"x\")",
                          subjects=[county.culture_official, county.head_official], source="complaint",
                          source_reference="=1+1", facts="事实", registered_on=dt.date(2026, 1, 5),
@@ -64,22 +70,26 @@ def test_register_rows_per_case_and_subject(county, kinds, open_case):
     rows = read(Case.objects.order_by("registered_on"))
     assert rows[0][0] == _("Case register")
     assert rows[HEADER_ROW] == [_(h) for h in (
-        "Case number", "Registered on", "Unit", "Subject", "Rank level", "Source", "Source reference",
-        "Rules broken", "Status", "Decisions", "Effective dates", "In force until", "Points deducted",
+        "Case number", "Registered on", "Unit", "Subject", "Rank level", "Case source", "Source reference",
+        "Rules broken", "Status", "Decisions", "Effective date", "In force until", "Points deducted",
         "Exempted or revoked", "Error tolerance", "Appeal outcome", "Investigator", "Closed on")]
     body = rows[HEADER_ROW + 1:]
-    assert len(body) == 3  # two subjects of the first case, one of the open case
-    wang, zhao, li = body  # subjects by name
-    assert zhao[:9] == [case.number, "2026-01-05", "文旅局办公室", "赵主任", RankLevel.MIDDLE.label,
-                        CaseSource.COMPLAINT.label, "'=1+1", "BZ-1、BZ-2", CaseStatus.CLOSED.label]
-    assert zhao[9:13] == ["警告；党内警告", "2026-02-01；2026-02-01", "2026-07-31；2027-01-31", 10]
-    assert zhao[13] is None and zhao[14] is None and zhao[15] == AppealOutcome.UPHELD.label
-    assert zhao[16] == "inspector" and zhao[17] == case.closed_on.isoformat()
+    assert len(body) == 4  # the first case: one subject's decision, the other's two; the open case: its subject
+    wang, zhao_1, zhao_2, li = body  # subjects by name, decisions by date
+    assert zhao_1[:9] == [case.number, day(dt.date(2026, 1, 5)), "文旅局办公室", "赵主任", RankLevel.MIDDLE.label,
+                          CaseSource.COMPLAINT.label, "'=1+1", "BZ-1、BZ-2", CaseStatus.CLOSED.label]
+    assert zhao_1[9:13] == ["警告", day(dt.date(2026, 2, 1)), day(dt.date(2026, 7, 31)), 5]
+    assert zhao_2[:9] == zhao_1[:9]
+    assert zhao_2[9:13] == ["党内警告", day(dt.date(2026, 2, 1)), day(dt.date(2027, 1, 31)), 5]
+    assert zhao_1[13] is None and zhao_1[14] is None and zhao_1[15] == AppealOutcome.UPHELD.label
+    assert zhao_2[15] is None  # the appeal was against the warning only
+    assert zhao_1[16] == "inspector" and zhao_1[17] == day(case.closed_on)
     assert wang[3] == "王局长" and wang[9] == "诫勉" and wang[12] == 5
     assert wang[13] == _("Exempted") and wang[15] is None
     assert wang[14] == f"{ToleranceStatus.APPROVED.label}（{RectificationStatus.PENDING.label}）"
     assert li[0] == open_case.number and li[3] == "李科员" and li[8] == CaseStatus.INVESTIGATING.label
-    assert li[9] is None and li[12] is None and li[17] is None
+    assert li[1] == day(open_case.registered_on)
+    assert li[9] is None and li[10] is None and li[12] is None and li[17] is None
     # Nothing written is a formula, and the case title (with its facts) is not in the register at all.
     assert all(not (isinstance(v, str) and v.startswith("=")) for row in rows for v in row)
 

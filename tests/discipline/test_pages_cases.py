@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from discipline.models import Case, CaseAccess, CaseStatus, Decision, DecisionKind
@@ -126,8 +127,27 @@ def test_case_page_logs_each_read_and_is_404_for_others(county, client_for, open
     assert CaseAccess.objects.count() == 2
     # The page shows the reads and the timeline.
     response = client_for(county.inspector).get(reverse("discipline:case_detail", args=[open_case.pk]))
-    assert len(response.context["accesses"]) == 3
+    assert len(response.context["accesses"]) == 2  # a reload within the window is not another row
     assert [t.to_status for t in response.context["timeline"]] == ["registered", "investigating"]
+
+
+def test_a_reload_within_the_window_adds_no_access_log_row(county, client_for, open_case, settings):
+    url = reverse("discipline:case_detail", args=[open_case.pk])
+    inspector = client_for(county.inspector)
+    for _reload in range(3):
+        assert inspector.get(url).status_code == 200
+    assert list(CaseAccess.objects.values_list("user__username", "action")) == [("inspector", "view")]
+    client_for(county.orgadmin).get(url)  # another reader is another row
+    assert CaseAccess.objects.count() == 2
+    # Once the window has passed, the same reader's read is logged again.
+    CaseAccess.objects.update(at=timezone.now() - timedelta(minutes=settings.DISCIPLINE_ACCESS_LOG_DEDUPE_MINUTES,
+                                                            seconds=1))
+    inspector.get(url)
+    assert CaseAccess.objects.filter(user=county.inspector).count() == 2
+    # A window of 0 logs every page view.
+    settings.DISCIPLINE_ACCESS_LOG_DEDUPE_MINUTES = 0
+    inspector.get(url)
+    assert CaseAccess.objects.filter(user=county.inspector, action="view").count() == 3
 
 
 def test_org_department_sees_no_buttons(county, client_for, open_case):
@@ -135,7 +155,7 @@ def test_org_department_sees_no_buttons(county, client_for, open_case):
     assert not response.context["transitions"] and response.context["decision_form"] is None
     assert b"transition-form" not in response.content and b"decision-form" not in response.content
     refused = client_for(county.orgadmin).post(reverse("discipline:case_transition", args=[open_case.pk]),
-                                               {"to": "not_pursued", "comment": "x"})
+                                               {"to": "closed", "comment": "x"})
     assert refused.status_code == 200 and refused.context["transition_form"].errors
     open_case.refresh_from_db()
     assert open_case.status == CaseStatus.INVESTIGATING
@@ -164,14 +184,35 @@ def test_transitions_and_decision_on_the_case_page(county, client_for, open_case
     assert [to for to, _label, _style in response.context["transitions"]] == ["closed"]
 
 
-def test_not_pursued_needs_a_reason(county, client_for, open_case):
+def test_not_pursued_needs_a_reason(county, client_for):
+    case = another_case(county, county.culture_official)  # registered, not yet investigated
     client = client_for(county.inspector)
-    url = reverse("discipline:case_transition", args=[open_case.pk])
+    url = reverse("discipline:case_transition", args=[case.pk])
+    page = client.get(reverse("discipline:case_detail", args=[case.pk]))
+    assert [to for to, _label, _style in page.context["transitions"]] == ["investigating", "not_pursued"]
     refused = client.post(url, {"to": "not_pursued", "comment": ""})
     assert refused.status_code == 200 and b'data-testid="form-error"' in refused.content
     assert client.post(url, {"to": "not_pursued", "comment": "查无实据"}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NOT_PURSUED and case.not_pursued_reason == "查无实据"
+
+
+def test_a_case_under_investigation_offers_no_not_pursued_but_closing_with_no_sanction(county, client_for,
+                                                                                      open_case, kinds):
+    client = client_for(county.inspector)
+    page = client.get(reverse("discipline:case_detail", args=[open_case.pk]))
+    assert [(to, label) for to, label, _style in page.context["transitions"]] == [
+        ("decided", CaseStatus.DECIDED.label), ("closed", gettext("Close with no sanction"))]
+    body = page.content.decode()
+    assert 'data-testid="to-not_pursued"' not in body and str(CaseStatus.NOT_PURSUED.label) not in body
+    url = reverse("discipline:case_transition", args=[open_case.pk])
+    refused = client.post(url, {"to": "not_pursued", "comment": "查无实据"})  # a form sent by hand
+    assert refused.status_code == 200 and refused.context["transition_form"].non_field_errors()
+    assert client.post(url, {"to": "closed", "comment": ""}).context["transition_form"].errors  # needs a reason
+    assert client.post(url, {"to": "closed", "comment": "经调查，反映问题不属实"}).status_code == 302
     open_case.refresh_from_db()
-    assert open_case.status == CaseStatus.NOT_PURSUED and open_case.not_pursued_reason == "查无实据"
+    assert open_case.status == CaseStatus.CLOSED and open_case.closed_on == timezone.localdate()
+    assert open_case.transitions.last().comment == "经调查，反映问题不属实"
 
 
 def test_edit_an_open_case(county, client_for, open_case):

@@ -90,7 +90,7 @@ def test_effects_show_an_open_case_as_under_investigation(county, client_for, op
     response = client_for(county.head).get(reverse("discipline:effects"), {"unit": "WL"})
     assert [e.under_investigation for e, _o, _r in response.context["rows"]] == [True]
     assert b'data-testid="under-investigation"' in response.content
-    case_transition(by=county.inspector, case=open_case, to="not_pursued", comment="查无实据")
+    case_transition(by=county.inspector, case=open_case, to="closed", comment="查无实据")  # with no sanction
     assert client_for(county.head).get(reverse("discipline:effects")).context["rows"] == []
 
 

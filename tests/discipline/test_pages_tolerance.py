@@ -15,7 +15,7 @@ from discipline.services.cases import case_transition
 from discipline.services.tolerance import tolerance_request
 from tests.conftest import statements
 from tests.discipline.test_pages_cases import another_case, decide
-from tests.factories import OfficialFactory
+from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 GROUNDS = {"for_public_good": "on", "followed_procedure": "on", "statement": "为推进项目，经集体研究决定。"}
@@ -88,6 +88,9 @@ def test_subject_requests_from_my_record_and_inspection_from_the_case_page(count
     case = another_case(county, other, investigate=True)
     inspector = client_for(county.inspector)
     page = inspector.get(reverse("discipline:case_detail", args=[case.pk])).content.decode()
+    assert f'data-testid="request-tolerance-{other.pk}"' not in page  # no decision yet: nothing to exempt
+    decide(county, case, kinds["gov_warning"], official=other)
+    page = inspector.get(reverse("discipline:case_detail", args=[case.pk])).content.decode()
     assert f'data-testid="request-tolerance-{other.pk}"' in page
     params = {"case": case.pk, "official": other.pk}
     assert inspector.get(reverse("discipline:tolerance_create"), params).context["reads_case"]
@@ -119,13 +122,57 @@ def _queue_queries(client) -> int:  # type: ignore[no-untyped-def]
     return statements(captured.captured_queries)
 
 
-def test_queue_costs_a_constant_number_of_queries(county, client_for, open_case):
+def test_queue_costs_a_constant_number_of_queries(county, client_for, open_case, kinds):
+    decide(county, open_case, kinds["gov_warning"])
     tolerance_request(by=county.staff, case=open_case, official=county.staff_official, statement="为公",
                       for_public_good=True)
     client = client_for(county.inspector)
     small = _queue_queries(client)
     for i in range(10):
         official = OfficialFactory(unit=county.culture_office, name=f"甲{i}")
-        case = another_case(county, official, title=f"案{i}")
+        case = another_case(county, official, title=f"案{i}", investigate=True)
+        decide(county, case, kinds["gov_warning"], official=official)
         tolerance_request(by=county.inspector, case=case, official=official, statement="为公", for_public_good=True)
     assert _queue_queries(client) == small
+
+
+def test_the_inspector_who_filed_a_request_does_not_review_it(county, client_for, open_case, kinds):
+    """Separation of duties: the page shows no review form to whoever filed the request (and says why), the queue
+    does not count it as waiting for them, and a review sent anyway is refused; another inspector reviews it."""
+    decide(county, open_case, kinds["gov_demerit"])
+    item = tolerance_request(by=county.inspector, case=open_case, official=county.staff_official,
+                             statement="为推进项目，集体决策", for_public_good=True)
+    filer = client_for(county.inspector)
+    page = filer.get(reverse("discipline:tolerance_detail", args=[item.pk]))
+    assert page.context["review_form"] is None and page.context["conflict"]
+    body = page.content.decode()
+    assert 'data-testid="review-form"' not in body and 'data-testid="separation-of-duties"' in body
+    queue = filer.get(reverse("discipline:tolerance_list"))
+    assert [(r.pk, waiting) for r, _reads, waiting in queue.context["rows"]] == [(item.pk, False)]
+    refused = filer.post(reverse("discipline:tolerance_review", args=[item.pk]),
+                         {"supports": "yes", "opinion": "符合容错情形"})
+    assert refused.status_code == 200 and refused.context["review_form"].non_field_errors() == [
+        page.context["conflict"]]
+    item.refresh_from_db()
+    assert item.status == "submitted" and item.reviewed_by is None
+
+    colleague = UserFactory(username="inspector2")
+    RoleGrantFactory(user=colleague, unit=county.culture, role="discipline")
+    other = client_for(colleague)
+    assert other.get(reverse("discipline:tolerance_detail", args=[item.pk])).context["review_form"] is not None
+    assert other.post(reverse("discipline:tolerance_review", args=[item.pk]),
+                      {"supports": "yes", "opinion": "符合容错情形"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == "reviewed" and item.reviewed_by == colleague
+
+
+def test_the_case_page_offers_tolerance_only_for_a_subject_with_a_decision(county, client_for, open_case, kinds):
+    inspector = client_for(county.inspector)
+    url = reverse("discipline:case_detail", args=[open_case.pk])
+    button = f'data-testid="request-tolerance-{county.staff_official.pk}"'
+    assert button not in inspector.get(url).content.decode()
+    decide(county, open_case, kinds["gov_demerit"])
+    assert button in inspector.get(url).content.decode()
+    tolerance_request(by=county.staff, case=open_case, official=county.staff_official, statement="为公",
+                      for_public_good=True)
+    assert button not in inspector.get(url).content.decode()  # a request is under way

@@ -99,27 +99,42 @@ def test_only_discipline_inspection_over_the_unit_registers_and_only_subjects_in
 
 
 def test_the_workflow_refuses_skips_and_needs_a_reason_or_decisions(county, open_case, kinds):
-    with pytest.raises(ApplicationError) as error:
-        case_transition(by=county.inspector, case=open_case, to="closed")
+    with pytest.raises(ApplicationError) as error:  # under investigation: pursued already
+        case_transition(by=county.inspector, case=open_case, to="not_pursued", comment="查无实据")
     assert error.value.code == "invalid_transition"
     with pytest.raises(ApplicationError) as error:
         case_transition(by=county.inspector, case=open_case, to="decided")
     assert error.value.code == "undecided_subjects"
-    with pytest.raises(ApplicationError) as error:
-        case_transition(by=county.inspector, case=open_case, to="not_pursued", comment=" ")
+    with pytest.raises(ApplicationError) as error:  # closing with no sanction says why
+        case_transition(by=county.inspector, case=open_case, to="closed", comment=" ")
     assert error.value.code == "required"
     with pytest.raises(ApplicationError):
-        case_transition(by=county.head, case=open_case, to="not_pursued", comment="x")
+        case_transition(by=county.head, case=open_case, to="closed", comment="x")
     _decide(county, open_case, kinds)
+    with pytest.raises(ApplicationError) as error:  # with a decision recorded it is decided, then closed
+        case_transition(by=county.inspector, case=open_case, to="closed", comment="x")
+    assert error.value.code == "has_decision"
     case = case_transition(by=county.inspector, case=open_case, to="decided", today=date(2026, 5, 1))
     case = case_transition(by=county.inspector, case=case, to="closed", today=date(2026, 6, 1))
     assert (case.status, case.decided_on, case.closed_on) == ("closed", date(2026, 5, 1), date(2026, 6, 1))
     assert case.transitions.count() == 4
 
 
-def test_not_pursued_keeps_the_reason(county, open_case):
-    case = case_transition(by=county.inspector, case=open_case, to="not_pursued", comment="查无实据")
+def test_not_pursued_keeps_the_reason(county):
+    case = case_register(by=county.inspector, unit=county.culture, title="举报", subjects=[county.staff_official],
+                         source="report", facts="匿名举报。", registered_on=date(2026, 3, 2))
+    with pytest.raises(ApplicationError) as error:  # only an investigation closes
+        case_transition(by=county.inspector, case=case, to="closed", comment="x")
+    assert error.value.code == "invalid_transition"
+    case = case_transition(by=county.inspector, case=case, to="not_pursued", comment="查无实据")
     assert case.not_pursued_reason == "查无实据" and case.closed_on is not None
+
+
+def test_an_investigation_that_finds_nothing_closes_with_no_sanction(county, open_case):
+    case = case_transition(by=county.inspector, case=open_case, to="closed", comment="经调查，问题不属实",
+                           today=date(2026, 4, 1))
+    assert (case.status, case.closed_on, case.not_pursued_reason) == ("closed", date(2026, 4, 1), "")
+    assert case.transitions.last().comment == "经调查，问题不属实"
 
 
 def test_editing_is_for_open_cases_and_keeps_decided_subjects(county, open_case, kinds):

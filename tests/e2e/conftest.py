@@ -23,6 +23,31 @@ CHROMIUM_ARGS = [
 ]
 
 
+# What the browser refused under the Content-Security-Policy during the current test: every journey doubles as a
+# check that no page relies on inline script or inline style.
+CSP_VIOLATIONS: list[str] = []
+
+
+def _record_csp_violation(message) -> None:  # type: ignore[no-untyped-def]
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(f"{message.location.get('url', '?')}: {message.text}")
+
+
+class WatchedBrowser:
+    """The Playwright browser, whose every new context reports CSP violations to ``CSP_VIOLATIONS``."""
+
+    def __init__(self, browser) -> None:  # type: ignore[no-untyped-def]
+        self._browser = browser
+
+    def new_context(self, **options):  # type: ignore[no-untyped-def]
+        context = self._browser.new_context(**options)
+        context.on("console", _record_csp_violation)
+        return context
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     require_service(os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
@@ -30,8 +55,16 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations() -> Iterator[None]:
+    """Fail a browser test whose pages broke the Content-Security-Policy (set up first, so checked last)."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, "the Content-Security-Policy refused:\n" + "\n".join(CSP_VIOLATIONS)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def test_a_double_click_and_the_back_button_issue_one_letter(county, live_server
     page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
     page.goto(f"{live_server.url}/letters/new/")
     page.get_by_test_id("letter-recipient-unit").select_option(label="　旅游发展科")
-    page.wait_for_function("document.querySelectorAll('[data-testid=letter-recipient-official] option').length > 1")
+    page.locator("[data-testid=letter-recipient-official] option").nth(1).wait_for(state="attached")
     page.get_by_test_id("letter-recipient-official").select_option(label="李科员（旅游发展科）")
     page.get_by_test_id("letter-title").fill("关于加快项目进度的督办函")
     page.get_by_test_id("letter-content").fill("请加快进度，按期回复。")

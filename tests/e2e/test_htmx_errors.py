@@ -40,6 +40,12 @@ def test_weekly_progress_and_loop_forms_show_their_errors(county, live_server, p
     assert "100" in box.inner_text()  # "ensure this value is less than or equal to 100", in Chinese
     assert box.locator("[name=done]").input_value() == "已排查线路"  # kept
     screenshot("htmx-01-weekly-error")
+    # Corrected and sent again: saved, the page says so, and the refusal does not linger.
+    box.locator("[name=progress]").fill("50")
+    page.get_by_test_id("weekly-submit").click()
+    page.locator(".alert-success").wait_for()
+    assert page.locator("#weekly-form-box").locator(".invalid-feedback, .text-danger, .alert-danger").count() == 0
+    assert task.weekly_updates.get().progress == 50
 
     progress = page.get_by_test_id("progress-form")
     progress.locator("[name=progress]").fill("-5")

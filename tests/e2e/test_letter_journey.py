@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tasks.models import LetterStatus, SupervisionLetter
 from tests.e2e.conftest import sign_in
@@ -38,7 +39,7 @@ def test_a_letter_goes_from_issue_to_closing(county, live_server, page, screensh
     sign_in(page, live_server, "orgadmin")
     page.goto(f"{live_server.url}/letters/new/")
     page.get_by_test_id("letter-recipient-unit").select_option(label="　旅游发展科")
-    page.wait_for_function("document.querySelectorAll('[data-testid=letter-recipient-official] option').length > 1")
+    page.locator("[data-testid=letter-recipient-official] option").nth(1).wait_for(state="attached")
     page.get_by_test_id("letter-recipient-official").select_option(label="李科员（旅游发展科）")
     page.get_by_test_id("letter-title").fill("关于景区安全隐患整改的督办函")
     page.get_by_test_id("letter-content").fill("经督导发现，景区消防通道堵塞，请于期限内完成整改并书面回复。")
@@ -84,6 +85,6 @@ def test_a_letter_goes_from_issue_to_closing(county, live_server, page, screensh
     page.goto(f"{live_server.url}/notifications/")
     assert page.get_by_test_id("unread-summary").get_attribute("data-count") != "0"
     page.get_by_test_id("mark-all-read").click()
-    page.wait_for_function("document.querySelector('[data-testid=unread-summary]').dataset.count === '0'")
+    expect(page.get_by_test_id("unread-summary")).to_have_attribute("data-count", "0")
     screenshot("letters-07-notifications-read")
     assert not county.head.notifications.filter(read_at__isnull=True).exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
 from tests.factories import OfficialFactory
@@ -20,7 +21,7 @@ def test_head_filters_officials_and_opens_one(county, live_server, page, screens
 
     sign_in(page, live_server, "head")
     assert page.get_by_test_id("officials-count").inner_text() == "34"
-    page.wait_for_function("document.querySelector('#rankChart').width > 0")
+    expect(page.locator("#rankChart")).not_to_have_js_property("width", 0)
     screenshot("01-dashboard-head")
 
     page.get_by_role("link", name="干部", exact=True).click()
@@ -30,9 +31,9 @@ def test_head_filters_officials_and_opens_one(county, live_server, page, screens
     screenshot("02-officials-list")
 
     page.get_by_label("单位（含下级）").select_option(label="　旅游发展科")
-    page.wait_for_function("document.querySelector('[data-testid=result-count]').innerText.includes('共 2 名')")
+    expect(page.get_by_test_id("result-count")).to_contain_text("共 2 名")
     page.get_by_label("姓名或工号").fill("张")
-    page.wait_for_function("document.querySelector('[data-testid=result-count]').innerText.includes('共 1 名')")
+    expect(page.get_by_test_id("result-count")).to_contain_text("共 1 名")
     assert "unit=WL02" in page.url and "q=" in page.url  # the filter is in the address, shareable
     screenshot("03-officials-filtered")
 

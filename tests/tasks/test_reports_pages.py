@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -128,9 +130,14 @@ def test_autosave_saves_the_draft_and_answers_a_partial(county, client_for):
     assert report.next_month_plan == "半句话" and report.items.get().content == "正在写的一项"
 
     response = post_form(client, items=[("正在写的一项", ""), ("", "孤立的指标")], plan="改了", url=url)
-    assert 'data-testid="autosave-error"' in response.content.decode()
+    # A 422: static/js/htmx_setup.js swaps it in and takes away the green "Draft saved." of an earlier save.
+    assert response.status_code == 422 and 'data-testid="autosave-error"' in response.content.decode()
     report.refresh_from_db()
     assert report.next_month_plan == "半句话"  # nothing half-valid is written
+    # A linked task past any id (a forged choice) is refused in words; it reached the database and answered 500.
+    response = client.post(url, {"item_content": ["正在写的一项"], "item_indicator": [""],
+                                 "item_task": ["99999999999999999999999"]}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422 and "第 1 项" in response.content.decode()
 
 
 def test_autosave_does_not_touch_a_submitted_report(county, client_for):
@@ -144,7 +151,10 @@ def test_autosave_does_not_touch_a_submitted_report(county, client_for):
 def test_the_form_wires_autosave_and_row_editing(county, client_for):
     body = client_for(county.staff).get(edit_url()).content.decode()
     assert f'hx-post="{reverse("tasks:report_autosave", args=[KEY])}"' in body
-    assert "every 20s" in body and "js/report_form.js" in body and 'id="report-item-template"' in body
+    assert 'hx-trigger="report-autosave"' in body and "js/report_form.js" in body
+    assert 'id="report-item-template"' in body
+    script = (Path(settings.BASE_DIR) / "static" / "js" / "report_form.js").read_text()
+    assert "setInterval" in script and "20000" in script  # every 20 s while there are unsaved keystrokes
 
 
 def test_a_returned_report_shows_the_reason_and_keeps_its_content(county, client_for):

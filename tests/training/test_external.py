@@ -151,8 +151,17 @@ def test_review_page_actions(county, client_for):
     assert response.status_code == 200 and b'data-testid="review-status"' in response.content
     again = client.post(reverse("training:external_return", args=[record.pk]), {"reason": "x"},
                         HTTP_HX_REQUEST="true")
-    assert b'data-testid="review-error"' in again.content
+    assert again.status_code == 422 and b'data-testid="review-error"' in again.content
+    # A reason past its length: the row says so, naming the field, and keeps what was typed.
     other = submit(county)
+    long = "缺" * 1001
+    refused = client.post(reverse("training:external_return", args=[other.pk]), {"reason": long},
+                          HTTP_HX_REQUEST="true")
+    body = refused.content.decode()
+    assert refused.status_code == 422 and 'data-testid="review-error"' in body and "1000" in body
+    assert f'value="{long}"' in body and "退回原因" in body
+    other.refresh_from_db()
+    assert other.status == "submitted"
     finance_head = UserFactory()
     RoleGrantFactory(user=finance_head, unit=county.finance, role="head")
     assert client_for(finance_head).post(reverse("training:external_approve", args=[other.pk])).status_code == 404

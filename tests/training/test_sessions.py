@@ -132,7 +132,18 @@ def test_attendance_set_htmx(county, client_for):
     assert Attendance.objects.get().status == "absent"
 
     response = client.post(url, {"official": county.staff_official.pk, "status": "excused"}, HTTP_HX_REQUEST="true")
-    assert 'data-testid="row-error"' in response.content.decode()
+    assert response.status_code == 422 and 'data-testid="row-error"' in response.content.decode()
+    assert Attendance.objects.get().status == "absent"
+    # What the grid cannot send (a forged status, a reason past its 200 characters) is the row again with the
+    # message (not a bare "Invalid request." in place of the row) and the reason as typed.
+    long = "差" * 201
+    response = client.post(url, {"official": county.staff_official.pk, "status": "excused", "excuse_reason": long},
+                           HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 422 and "<tr" in body and 'data-testid="row-error"' in body
+    assert "请假事由" in body and "200" in body and f'value="{long}"' in body
+    response = client.post(url, {"official": county.staff_official.pk, "status": "asleep"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422 and 'data-testid="row-error"' in response.content.decode()
     assert Attendance.objects.get().status == "absent"
     client.post(url, {"official": county.staff_official.pk, "status": "excused", "excuse_reason": "出差"},
                 HTTP_HX_REQUEST="true")

@@ -8,10 +8,10 @@ Attendance is editable until the appraisal month that contains the session is cl
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
-from typing import IO, Any, TypedDict
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,10 +21,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from appraisal.periods import frozen_period_on
 from common.errors import ApplicationError
-from common.excel import CellError
 from org.models import Official, OrgUnit, User
-from org.selectors import access_for, officials_by_staff_number, unknown_official_message
-from training.excel import SIGN_IN_SHEET, read_sign_in_sheet
+from org.selectors import access_for
 from training.models import Attendance, AttendanceStatus, SessionKind, StudyPlan, TrainingSession
 from training.selectors import audience_visible_to
 
@@ -143,7 +141,7 @@ def session_is_frozen(session: TrainingSession, *, lock: bool = False) -> bool:
     return frozen_period_on(timezone.localtime(session.starts_at).date(), lock=lock) is not None
 
 
-def _check_open(session: TrainingSession, *, lock: bool = True) -> None:
+def check_open(session: TrainingSession, *, lock: bool = True) -> None:
     if session_is_frozen(session, lock=lock):
         raise ApplicationError(_("The appraisal month of this session is closed; its attendance can no longer "
                                  "be changed."), code="period_closed")
@@ -163,6 +161,11 @@ class AttendanceRow(TypedDict, total=False):
     exam_score: Decimal | None
 
 
+def _refused(field: str, message: str, code: str) -> ApplicationError:
+    """A refused attendance value, naming its field (a form or a sheet shows it at that field)."""
+    return ApplicationError(message, code=code, extra={"fields": {field: [message]}})
+
+
 @dataclass
 class _Checked:
     official: Official
@@ -180,15 +183,15 @@ def _check_row(by: User, session: TrainingSession, official: Official | None, st
         raise ApplicationError(_("Only a head over the official's unit may record their attendance."),
                                code="forbidden")
     if status not in AttendanceStatus.values:
-        raise ApplicationError(_("Unknown attendance status."), code="invalid")
+        raise _refused("status", _("Unknown attendance status."), "invalid")
     reason = (excuse_reason or "").strip()
     if status == AttendanceStatus.EXCUSED and not reason:
-        raise ApplicationError(_("Give the reason for the leave."), code="reason_required")
+        raise _refused("excuse_reason", _("Give the reason for the leave."), "reason_required")
     credited = default_hours(session, status) if hours is None else Decimal(hours)
     if credited < 0 or credited > Decimal(session.hours):
-        raise ApplicationError(_("Credited hours must be between 0 and the session's hours."), code="invalid")
+        raise _refused("hours", _("Credited hours must be between 0 and the session's hours."), "invalid")
     if exam_score is not None and not (Decimal(0) <= Decimal(exam_score) <= Decimal(100)):
-        raise ApplicationError(_("The exam score must be between 0 and 100."), code="invalid")
+        raise _refused("exam_score", _("The exam score must be between 0 and 100."), "invalid")
     return _Checked(official, status, credited,
                     reason if status == AttendanceStatus.EXCUSED else "", exam_score)
 
@@ -209,7 +212,7 @@ def attendance_record(
     excuse_reason: str = "", exam_score: Decimal | None = None,
 ) -> Attendance:
     """Record (or change) one official's attendance at a session."""
-    _check_open(session)
+    check_open(session)
     member = audience_visible_to(by, session).filter(pk=official.pk).first()
     row = _check_row(by, session, member, status, hours, excuse_reason, exam_score)
     record = Attendance.objects.select_for_update().filter(session=session, official=official).first()
@@ -230,19 +233,15 @@ def attendance_record(
     return record
 
 
-class _Refused(Exception):
-    """Raised inside the import's transaction to roll every change back."""
-
-
 class BulkRefused(ApplicationError):
-    """A bulk write refused: ``errors`` lists ``(row index, official, message)``."""
+    """A bulk write refused: ``extra["rows"]`` lists each bad row's index, official, field, code and message."""
 
 
 @transaction.atomic
 def attendance_bulk(*, by: User, session: TrainingSession, rows: Sequence[AttendanceRow]) -> list[Attendance]:
     """Record a session's attendance for many officials at once: every row is checked, then all are written
     in a few set-based queries; any bad row refuses the whole list (``extra["rows"]`` lists the errors)."""
-    _check_open(session)
+    check_open(session)
     members = {o.pk: o for o in audience_visible_to(by, session)}
     errors: list[dict[str, Any]] = []
     checked: list[_Checked] = []
@@ -259,7 +258,9 @@ def attendance_bulk(*, by: User, session: TrainingSession, rows: Sequence[Attend
             if isinstance(official_id, int):
                 seen.add(official_id)
         except ApplicationError as exc:
-            errors.append({"row": index, "official": official_id, "code": exc.code, "message": exc.message})
+            field = next(iter(exc.extra.get("fields") or {}), "official")
+            errors.append({"row": index, "official": official_id, "field": field, "code": exc.code,
+                           "message": exc.message})
     if errors:
         first = errors[0]
         raise BulkRefused(
@@ -290,61 +291,6 @@ def attendance_bulk(*, by: User, session: TrainingSession, rows: Sequence[Attend
                                                          "exam_score", "recorded_by", "recorded_at"],
                                  default_user=by)
     return to_create + to_update
-
-
-# --- sign-in sheet import ----------------------------------------------------------------------------
-
-
-@dataclass
-class SignInResult:
-    errors: list[CellError] = field(default_factory=list)
-    saved: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def attendance_import(*, by: User, session: TrainingSession, file: IO[bytes]) -> SignInResult:
-    """Import a sign-in sheet for a session, all or nothing: every bad row is reported with its row
-    number; if there is any, nothing changes. File-level problems raise ``ApplicationError``."""
-    if not can_record(by, session):
-        raise ApplicationError(_("Only a head may record attendance."), code="forbidden")
-    _check_open(session, lock=False)  # early, for a clear message; attendance_bulk checks again under lock
-    sheet = read_sign_in_sheet(file)
-    result = SignInResult(errors=list(sheet.errors))
-    # Only officials the head may see are found: a staff number outside their scope reads exactly like one
-    # that does not exist, and its name is never shown.
-    officials = officials_by_staff_number(by, [r.staff_number for r in sheet.rows])
-    rows: list[AttendanceRow] = []
-    row_numbers: list[int] = []
-    for parsed in sheet.rows:
-        official = officials.get(parsed.staff_number)
-        if official is None:
-            result.errors.append(CellError(SIGN_IN_SHEET, parsed.row, "工号", unknown_official_message()))
-            continue
-        if parsed.name and parsed.name != official.name:
-            result.errors.append(CellError(SIGN_IN_SHEET, parsed.row, "姓名", _(
-                "The name does not match the staff number (%(name)s).") % {"name": official.name}))
-            continue
-        rows.append({"official": official.pk, "status": parsed.status, "hours": parsed.hours,
-                     "excuse_reason": parsed.excuse_reason, "exam_score": parsed.exam_score})
-        row_numbers.append(parsed.row)
-    if not rows and not result.errors:
-        result.errors.append(CellError(SIGN_IN_SHEET, 0, "-", _("The sheet has no rows.")))
-    try:
-        with transaction.atomic():
-            saved = attendance_bulk(by=by, session=session, rows=rows)
-            if not result.ok:
-                raise _Refused  # rows of the file were wrong: undo what the good rows wrote
-        result.saved = len(saved)
-    except BulkRefused as exc:
-        for problem in exc.extra["rows"]:
-            result.errors.append(CellError(SIGN_IN_SHEET, row_numbers[problem["row"]], "工号", problem["message"]))
-    except _Refused:
-        pass
-    result.errors.sort(key=lambda e: e.row)
-    return result
 
 
 __all__ = ["SessionKind", "attendance_bulk", "attendance_record", "session_create", "session_update"]

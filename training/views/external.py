@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ApplicationError
 from common.filters import as_int
+from common.forms import errors_text
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import Official, OrgUnit, RankLevel
@@ -110,10 +111,14 @@ def external_review(request: AuthedRequest) -> HttpResponse:
                   {"page": page, "return_form": ReturnForm(), "query": ""})
 
 
-def _review_answer(request: AuthedRequest, record: ExternalTraining, error: str = "") -> HttpResponse:
+def _review_answer(request: AuthedRequest, record: ExternalTraining, error: str = "", reason: str = "") -> HttpResponse:
+    """htmx: the record's row; a refusal is the row as the record is now, with the message and the reason as typed
+    (a 422, swapped in by static/js/htmx_setup.js). A plain form goes back to the queue with a message."""
     if request.htmx:
+        if error:
+            record = get_object_or_404(external_reviewable_by(request.user), pk=record.pk)
         return render(request, "training/external/_review_row.html",
-                      {"record": record, "error": error, "return_form": ReturnForm()})
+                      {"record": record, "error": error, "reason": reason}, status=422 if error else 200)
     if error:
         messages.error(request, error)
     else:
@@ -137,12 +142,13 @@ def external_approve_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def external_return_view(request: AuthedRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(external_reviewable_by(request.user), pk=pk)
     form = ReturnForm(request.POST)
+    typed = request.POST.get("reason", "")
     if not form.is_valid():
-        return _review_answer(request, record, _("Give a reason for the return."))
+        return _review_answer(request, record, errors_text(form), typed)
     try:
         record = external_return(by=request.user, record=record, reason=form.cleaned_data["reason"])
     except ApplicationError as error:
-        return _review_answer(request, record, error.message)
+        return _review_answer(request, record, error.message, typed)
     return _review_answer(request, record)
 
 

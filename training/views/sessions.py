@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ApplicationError
-from common.excel import XLSX_CONTENT_TYPE
+from common.excel import xlsx_response
+from common.filters import as_id
+from common.forms import errors_text
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import Official
@@ -31,8 +33,10 @@ from training.excel import sign_in_template
 from training.forms_sessions import AttendanceSetForm, SessionForm, SignInSheetForm
 from training.models import Attendance, AttendanceStatus, TrainingSession
 from training.services import sessions as svc
+from training.services import sign_in
 
 PAGE_SIZE = 25
+IMPORT_HISTORY_SIZE = 10  # the latest uploads shown beside the import form
 
 
 def _session_or_404(request: AuthedRequest, pk: int) -> TrainingSession:
@@ -123,6 +127,13 @@ class GridRow:
     record: Attendance | None
     can_edit: bool
     error: str = ""
+    typed_reason: str | None = None  # the reason for leave as sent with a refused click: shown again
+
+    @property
+    def reason(self) -> str:
+        if self.typed_reason is not None:
+            return self.typed_reason
+        return self.record.excuse_reason if self.record else ""
 
     @property
     def status_label(self) -> str:
@@ -166,7 +177,7 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     frozen = svc.session_is_frozen(session)
     access = access_for(request.user)
     audience = list(selectors.session_audience(session))
-    records = {a.official_id: a for a in session.attendance.select_related("excuse_approved_by")}
+    records = {a.official_id: a for a in session.attendance.select_related("excuse_approved_by__official")}
     editable = not frozen and access.has_role(*svc.RECORDER_ROLES)
     visible_all = access.is_superuser or access.covers(session.organiser.path)
     rows = [GridRow(o, records.get(o.pk), editable and access.covers(o.unit.path, svc.RECORDER_ROLES))
@@ -183,30 +194,34 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attendance_set(request: AuthedRequest, pk: int) -> HttpResponse:
-    """One click on the grid: record the status and answer with the row partial (htmx)."""
+    """One click on the grid: record the status and answer with the row partial (htmx). A refusal is the row as
+    recorded, with the message and the reason as typed (a 422, swapped in by static/js/htmx_setup.js)."""
     session = _session_or_404(request, pk)
-    form = AttendanceSetForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(_("Invalid request."), status=400)
-    official = selectors.audience_visible_to(request.user, session).filter(pk=form.cleaned_data["official"]).first()
-    if official is None:
+    official_id = as_id(request.POST.get("official"))
+    official = selectors.audience_visible_to(request.user, session).filter(pk=official_id).first() \
+        if official_id is not None else None
+    if official is None:  # not an id, not in the audience, or out of reach: the same 404
         raise Http404
-    error = ""
-    try:
-        record: Attendance | None = svc.attendance_record(
-            by=request.user, session=session, official=official, status=form.cleaned_data["status"],
-            hours=form.cleaned_data["hours"], excuse_reason=form.cleaned_data["excuse_reason"])
-    except ApplicationError as exc:
-        error = exc.message
-        record = session.attendance.filter(official=official).first()
+    form = AttendanceSetForm(request.POST)
+    error = "" if form.is_valid() else errors_text(form)
+    record: Attendance | None = None
+    if not error:
+        try:
+            record = svc.attendance_record(
+                by=request.user, session=session, official=official, status=form.cleaned_data["status"],
+                hours=form.cleaned_data["hours"], excuse_reason=form.cleaned_data["excuse_reason"])
+        except ApplicationError as exc:
+            error = exc.message
+    if error:
+        record = session.attendance.filter(official=official).select_related("excuse_approved_by__official").first()
     row = GridRow(official, record, access_for(request.user).covers(official.unit.path, svc.RECORDER_ROLES),
-                  error)
+                  error, request.POST.get("excuse_reason") if error else None)  # only the leave button sends it
     context = {"session": session, "row": row, "buttons": _status_buttons()}
     if request.htmx:
         # The summary above the grid follows each click: swapped out of band with the row.
         statuses = list(session.attendance.values_list("status", flat=True))
         context.update(_summary(statuses, selectors.session_audience(session).count()), summary_oob=True)
-        return render(request, "training/sessions/_attendance_row.html", context)
+        return render(request, "training/sessions/_attendance_row.html", context, status=422 if error else 200)
     if error:
         messages.error(request, error)
     return redirect("training:session_detail", pk=session.pk)
@@ -221,19 +236,21 @@ def attendance_import(request: AuthedRequest, pk: int) -> HttpResponse:
     form = SignInSheetForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            result = svc.attendance_import(by=request.user, session=session, file=form.cleaned_data["file"])
+            result = sign_in.attendance_import(by=request.user, session=session, file=upload,
+                                               filename=upload.name or "")
         except ApplicationError as error:
             form.add_error("file", error.message)
         else:
             if result.ok:
                 messages.success(request, _("Attendance imported: %(n)s officials.") % {"n": result.saved})
                 return redirect("training:session_detail", pk=session.pk)
-    return render(request, "training/sessions/import.html", {"form": form, "result": result, "session": session})
+    history = selectors.sign_in_imports_of(request.user, session)[:IMPORT_HISTORY_SIZE]
+    return render(request, "training/sessions/import.html",
+                  {"form": form, "result": result, "session": session, "history": history})
 
 
 @login_required
 def attendance_template(request: AuthedRequest) -> HttpResponse:
-    response = HttpResponse(sign_in_template(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%AD%BE%E5%88%B0%E8%A1%A8.xlsx"
-    return response
+    return xlsx_response(sign_in_template(), "签到表.xlsx")

@@ -5,7 +5,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0001_initial'),
+        ('tasks', '0002_taskimport_history'),
     ]
 
     # The columns stay ``text``: a maximum is checked by the application (common.text_limits), not the database.

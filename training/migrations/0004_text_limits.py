@@ -5,7 +5,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0002_default_hour_targets'),
+        ('training', '0003_signinimport_history'),
     ]
 
     # The columns stay ``text``: a maximum is checked by the application (common.text_limits), not the database.
