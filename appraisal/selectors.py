@@ -257,10 +257,27 @@ class ComponentLine:
     code: str
     label: str
     ratio: Any
-    weight: Any
+    weight: Any  # the scheme's (nominal) weight
     points: Any
     inputs: list[tuple[str, Any]] = field(default_factory=list)
     incomplete: bool = False  # the check-up behind it is incomplete: left out (points None) or counted as it is
+    effective_weight: Any = None  # the weight it counted with: scaled up when another component was left out
+    records: list[Any] = field(default_factory=list)  # the records behind the inputs (selectors_explain)
+
+    @property
+    def scaled(self) -> bool:
+        """Whether the component counted with more than its nominal weight (another one was left out)."""
+        return (self.points is not None and self.effective_weight is not None and self.weight is not None
+                and abs(float(self.effective_weight) - float(self.weight)) >= 0.005)
+
+
+@dataclass
+class WeightScaling:
+    """Why the weights were scaled up: the components left out, and the factor total ÷ present weight."""
+
+    left_out: list[str]
+    total: float
+    present: float
 
 
 COMPONENT_LABELS = dict(Component.choices)
@@ -302,22 +319,42 @@ def _input_value(value: Any) -> Any:
 
 
 def component_lines(scorecard: Scorecard | None) -> list[ComponentLine]:
-    """Return each component of a scorecard in the scheme's order, with its inputs as (key, value) pairs."""
+    """Return each component of a scorecard in the scheme's order, with its inputs as (key, value) pairs and
+    the weight it counted with (``effective_weight``, stored by the rollup; computed the same way for a card
+    stored before it was: a left-out component's weight is shared out in proportion among the others)."""
     if scorecard is None or not isinstance(scorecard.components, dict):
         return []
     order = {code: i for i, code in enumerate(Component.values)}
+    items = [(code, data if isinstance(data, dict) else {}) for code, data in
+             sorted(scorecard.components.items(), key=lambda item: (order.get(item[0], 99), item[0]))]
+    total = sum(float(d.get("weight") or 0) for _c, d in items)
+    present = sum(float(d.get("weight") or 0) for _c, d in items if d.get("points") is not None)
+    scale = total / present if present else 0.0
     lines = []
-    for code, data in sorted(scorecard.components.items(), key=lambda item: (order.get(item[0], 99), item[0])):
-        data = data if isinstance(data, dict) else {}
+    for code, data in items:
         inputs = data.get("inputs") or {}
+        effective = data.get("effective_weight")
+        if effective is None:
+            effective = float(data.get("weight") or 0) * scale if data.get("points") is not None else 0.0
         lines.append(ComponentLine(
             code=code, label=str(COMPONENT_LABELS.get(code, code)), ratio=data.get("ratio"),
             weight=data.get("weight"), points=data.get("points"),
             inputs=[(str(INPUT_LABELS.get(k, k)), _input_value(v)) for k, v in inputs.items()]
             if isinstance(inputs, dict) else [],
             incomplete=isinstance(inputs, dict) and bool(inputs.get("incomplete") or inputs.get("left_out")),
+            effective_weight=effective,
         ))
     return lines
+
+
+def weight_scaling(lines: list[ComponentLine]) -> WeightScaling | None:
+    """Return why the weights were scaled up, or None when every component counted with its own weight."""
+    left_out = [line.label for line in lines if line.points is None and line.weight]
+    if not left_out or not any(line.scaled for line in lines):
+        return None
+    total = sum(float(line.weight or 0) for line in lines)
+    present = sum(float(line.weight or 0) for line in lines if line.points is not None)
+    return WeightScaling(left_out=left_out, total=total, present=present)
 
 
 def current_keys(today: date) -> dict[str, str]:
@@ -327,7 +364,8 @@ def current_keys(today: date) -> dict[str, str]:
 
 def official_scorecards(official: Official, keys: Iterable[str]) -> dict[str, Scorecard]:
     """Return the official's scorecards of the given period keys, by key (one query)."""
-    cards = Scorecard.objects.filter(official=official, period__key__in=list(keys)).select_related("period")
+    cards = (Scorecard.objects.filter(official=official, period__key__in=list(keys))
+             .select_related("period", "category"))
     return {card.period.key: card for card in cards}
 
 

@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from appraisal import api as appraisal_api
-from common.views import healthz
+from common.views import favicon, healthz
 from discipline import api as discipline_api
 from org import api as org_api
 from org import api_leave as org_api_leave
@@ -51,4 +51,5 @@ urlpatterns = [
     path("api/docs/", login_required(csp_update({"style-src": ["'unsafe-inline'"]})(
         SpectacularSwaggerSplitView.as_view(url_name="schema"))), name="api-docs"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

@@ -6,7 +6,9 @@ import time
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -46,3 +48,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": status, "database": database, "broker": broker},
         status=200 if database["ok"] else 503,
     )
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Send ``/favicon.ico`` to the static icon: browsers ask for it whatever a page links, and some pages (the
+    admin, the API browser, a downloaded file's tab) link none."""
+    response = HttpResponseRedirect(static("img/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=86400)  # not for ever: the static name changes on deploy
+    return response

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from common.models import Notification
@@ -398,10 +399,13 @@ class TasksBuilder:
     def _notifications(self) -> None:
         head, staff = self.users.get("head"), self.users.get("staff")
         rows = []
+        # Links by URL name, so a moved page cannot leave a notification pointing at a 404 (it once said /tasks/mine/).
         if head is not None:
             rows.append(Notification(user=head, kind="report_submitted", title="有月度实绩报告待您审核",
-                                     url="/reports/review/"))
-            rows.append(Notification(user=head, kind="letter_issued", title="收到新的督办函", url="/letters/"))
+                                     url=reverse("tasks:report_review_queue")))
+            rows.append(Notification(user=head, kind="letter_issued", title="收到新的督办函",
+                                     url=reverse("tasks:letter_list")))
         if staff is not None:
-            rows.append(Notification(user=staff, kind="task_assigned", title="您有新的工作任务", url="/tasks/mine/"))
+            rows.append(Notification(user=staff, kind="task_assigned", title="您有新的工作任务",
+                                     url=reverse("tasks:my_tasks")))
         Notification.objects.bulk_create(rows)

@@ -97,3 +97,11 @@ def test_no_htmx_trigger_needs_eval():
     found = [str(path.relative_to(TEMPLATES)) for path in _templates()
              for trigger in TRIGGER.findall(path.read_text(encoding="utf-8")) if _has_trigger_filter(trigger)]
     assert not found, f"htmx trigger filters need eval, which the policy forbids: {found}"
+
+
+def test_no_browser_test_waits_on_code_the_policy_refuses():
+    # Playwright's wait_for_function evaluates its text in the page, which the policy refuses (no eval):
+    # browser tests wait with locators and expect() instead.
+    e2e = Path(settings.BASE_DIR) / "tests" / "e2e"
+    found = [path.name for path in e2e.glob("*.py") if "wait_for_function(" in path.read_text(encoding="utf-8")]
+    assert not found, found

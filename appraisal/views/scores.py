@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import selectors
+from appraisal import selectors_explain as explain
 from appraisal.forms_scores import EntryDeleteForm, EntryForm, RankingFilterForm
 from appraisal.grade_labels import grade_label
 from appraisal.models import AppraisalPeriod, PeriodKind, Scorecard
 from appraisal.periods import MONTH, parse_period_key, period_key_for
+from appraisal.score_text import score_axis, signed_points
 from appraisal.selectors_results import PromotionEligibility, promotion_eligibility
 from appraisal.services.entries import can_manage_entries, entry_add, entry_delete
 from appraisal.services.periods import period_existing
@@ -80,10 +82,19 @@ def _score_page(request: AuthedRequest, official: Official, *, own: bool,
                 eligibility: PromotionEligibility | None = None) -> HttpResponse:
     today = timezone.localdate()
     current = selectors.current_keys(today)
-    period = _period_for(request.GET.get("period"), current[MONTH])
-    cards = selectors.official_scorecards(official, {*current.values(), period.key})
-    summary = [(kind, key, cards.get(key)) for kind, key in current.items()]
+    scored = explain.scored_periods(official)
+    # Opens on the latest scored month (the current month is empty until its rollup runs).
+    period = _period_for(request.GET.get("period"), explain.default_period_key(scored, current[MONTH]))
+    shown = explain.summary_keys(scored, current)
+    cards = selectors.official_scorecards(official, {*(key for _k, key, _c in shown), period.key})
+    explain.attach_rank_sizes(cards.values())
+    summary = [(kind, key, is_current, cards.get(key)) for kind, key, is_current in shown]
     card = cards.get(period.key)
+    components = selectors.component_lines(card)
+    if card is not None:
+        records = explain.component_records(request.user, official, period)
+        for line in components:
+            line.records = records.get(line.code, [])
     entries = selectors.entries_visible_to(request.user).filter(official=official)
     page = _page(request, selectors.ledger_rows(entries, period))
     # A discipline decision's page is the official's own (and case readers'); others see the row unlinked.
@@ -91,15 +102,15 @@ def _score_page(request: AuthedRequest, official: Official, *, own: bool,
     rows = selectors.ledger_page_rows(list(page.object_list), private=private)
     trend_year = period.start.year
     trend = selectors.monthly_trend(official, trend_year)
-    other_periods = (Scorecard.objects.filter(official=official).order_by("-period__start", "period__kind")
-                     .values_list("period__key", flat=True)[:60])
+    totals = [t["total"] for t in trend]
     context = {
         "official": official, "own": own, "period": period, "summary": summary, "card": card,
-        "components": selectors.component_lines(card), "page": page, "rows": rows,
+        "components": components, "scaling": selectors.weight_scaling(components), "page": page, "rows": rows,
         "rule_totals": selectors.rule_totals(entries, period),
-        "trend": {"labels": [t["key"] for t in trend], "totals": [t["total"] for t in trend],
-                  "provisional": [t["provisional"] for t in trend], "year": trend_year},
-        "period_keys": sorted({*other_periods, *current.values(), period.key}, reverse=True),
+        "trend": {"labels": [t["key"] for t in trend], "totals": totals,
+                  "provisional": [t["provisional"] for t in trend], "year": trend_year,
+                  "axis": score_axis(totals)},
+        "period_keys": sorted({*(key for key, _kind in scored), *current.values(), period.key}, reverse=True),
         "can_manage": can_manage_entries(request.user, official),
         "query": _query_without(request, "page"),
         "delete_form": EntryDeleteForm(),
@@ -143,12 +154,26 @@ def ranking(request: AuthedRequest) -> HttpResponse:
     page = _page(request, selectors.with_grade(cards))
     for card in page.object_list:
         card.grade_label = grade_label(card.grade, card.official.personnel_category)
-    chart = {"labels": [uc.unit.name for uc in unit_cards], "averages": [float(uc.average_total) for uc in unit_cards]}
-    context = {"period": period, "form": form, "page": page, "unit_cards": unit_cards, "chart": chart,
-               "query": _query_without(request, "page"), "filtered": bool(filters)}
+    explain.attach_rank_sizes(page.object_list)
+    explain.attach_unit_category_sizes(unit_cards)
+    context = {"period": period, "form": form, "page": page, "unit_cards": unit_cards,
+               "chart": _unit_chart(unit_cards), "query": _query_without(request, "page"), "filtered": bool(filters)}
     template = "appraisal/scores/_ranking_table.html" if request.htmx and not request.htmx.boosted \
         else "appraisal/scores/ranking.html"
     return render(request, template, context)
+
+
+def _unit_chart(unit_cards: list[Any]) -> dict[str, Any]:
+    """The unit averages chart: one bar series per unit category (units are compared within their category, so
+    the legend names it), on a score axis from just under the lowest average to 100."""
+    categories: dict[str, list[float | None]] = {}
+    labels = [uc.unit.name for uc in unit_cards]
+    for i, uc in enumerate(unit_cards):
+        name = uc.category.name if uc.category else _("No category")
+        categories.setdefault(name, [None] * len(unit_cards))[i] = float(uc.average_total)
+    return {"labels": labels, "averages": [float(uc.average_total) for uc in unit_cards],
+            "series": [{"label": name, "data": data} for name, data in categories.items()],
+            "axis": score_axis(float(uc.average_total) for uc in unit_cards)}
 
 
 @login_required
@@ -166,10 +191,14 @@ def unit_score(request: AuthedRequest, pk: int) -> HttpResponse:
              .filter(period=period, unit_id=pk).order_by("rank_in_unit", "-total", "official__name"))
     history = list(unit_cards.filter(period__kind=period.kind).order_by("period__start")
                    .values_list("period__key", "average_total"))
+    page = _page(request, cards)
+    explain.attach_rank_sizes(page.object_list)
+    explain.attach_unit_category_sizes([unit_card])
     context = {
-        "unit_card": unit_card, "unit": unit_card.unit, "period": period, "page": _page(request, cards),
+        "unit_card": unit_card, "unit": unit_card.unit, "period": period, "page": page,
         "query": _query_without(request, "page"),
-        "chart": {"labels": [k for k, _v in history], "averages": [float(v) for _k, v in history]},
+        "chart": {"labels": [k for k, _v in history], "averages": [float(v) for _k, v in history],
+                  "axis": score_axis(float(v) for _k, v in history)},
         "period_keys": [k for k, _v in reversed(history)],
     }
     return render(request, "appraisal/scores/unit_score.html", context)
@@ -210,8 +239,8 @@ def entry_add_view(request: AuthedRequest) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("%(points)s points recorded for %(name)s.")
-                             % {"points": entry.points, "name": data["official"].name})
+            messages.success(request, _("Recorded for %(name)s: %(points)s.")
+                             % {"points": signed_points(entry.points), "name": data["official"].name})
             return redirect(f"{_official_url(entry.official_id)}?{urlencode({'period': period.key})}")
     return _render_entry_form(request, form, chosen, status=400)
 

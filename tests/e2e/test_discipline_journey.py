@@ -145,7 +145,7 @@ def test_case_decision_grade_cap_and_error_tolerance(county, live_server, page, 
     sign_in(page, live_server, "staff")
     page.goto(f"{live_server.url}/appraisal/me/?period={year}")
     ledger = page.get_by_test_id("ledger-row").filter(has_text="纪律处分")
-    assert ledger.count() == 1 and ledger.get_by_test_id("ledger-points").inner_text() == "-10"
+    assert ledger.count() == 1 and ledger.get_by_test_id("ledger-points").inner_text() == "扣 10 分"
     screenshot("discipline-05-why-is-my-score")
     ledger.get_by_role("link").click()  # the row's source: the decision's page, without the case's facts
     page.get_by_test_id("decision-title").wait_for()

@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from appraisal.services.checkup import round_compute
 from common.models import Notification
@@ -89,7 +90,7 @@ def test_a_failed_notification_click_is_said_and_cleared_when_the_retry_goes_thr
     # The server out of reach: said at the top; sent again once it answers, the message goes.
     page.route("**/notifications/read-all/**", lambda route: route.abort())
     page.get_by_test_id("mark-all-read").click()
-    page.wait_for_function("() => !document.querySelector('[data-testid=htmx-failure]')?.textContent.includes('刷新')")
+    expect(page.get_by_test_id("htmx-failure")).not_to_contain_text("刷新")
     assert_said_in_chinese(failure.inner_text())
     assert Notification.objects.get(pk=first.pk).read_at is None
     screenshot("htmx-forms-18-notification-offline")

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from appraisal.services.periods import period_close, period_get_or_create
 from org.models import Official
@@ -53,7 +54,7 @@ def test_the_attendance_grid_says_why_a_click_was_refused(county, live_server, p
     # A reason past its 200 characters: named in the row, and kept in the box to shorten.
     force_value(row.locator("[name=excuse_reason]"), "差" * 201)
     row.get_by_test_id("set-excused").click()
-    page.wait_for_function("() => document.querySelector('[data-testid=row-error]')?.textContent.includes('200')")
+    expect(page.get_by_test_id("row-error")).to_contain_text("200")
     assert_said_in_chinese(error.inner_text(), "200")
     assert row.locator("[name=excuse_reason]").input_value() == "差" * 201
     assert recorded() == ("present", "")

@@ -58,10 +58,10 @@ def test_head_records_a_bonus_and_staff_sees_why(county, live_server, page, scre
     page.goto(f"{live_server.url}/appraisal/me/")
     row = page.get_by_test_id("ledger-row").filter(has_text=REASON)
     assert row.count() == 1
-    assert row.get_by_test_id("ledger-points").inner_text() == "+2"
+    assert row.get_by_test_id("ledger-points").inner_text() == "加 2 分"
     assert page.get_by_test_id("summary-month").get_by_test_id("provisional").count() == 1
     counted = page.locator("[data-testid=rule-total][data-rule=innovation] [data-testid=rule-counted]")
-    assert counted.inner_text().strip() == "2"
+    assert counted.inner_text().strip() == "加 2 分"
     assert page.get_by_test_id("card-total").count() == 1  # the rollup computed the month's scorecard
     screenshot("scores-03-staff-sees-why")
 
