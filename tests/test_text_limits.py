@@ -29,6 +29,7 @@ from appraisal.models import AnnualSummary
 from common.api import LimitedCharField
 from common.errors import ApplicationError
 from common.excel import CELL_MAX
+from common.imports import RowErrors
 from common.text_limits import (
     CHECKED_APPS,
     LONG,
@@ -311,8 +312,8 @@ def test_the_report_autosave_names_the_field(county, client_for):
 
 
 def test_the_task_import_reports_a_long_goal(county):
-    rows, errors = read_task_rows(task_book([task_row(county, **{"标准要求": over(LONG)})]))
-    assert rows == []
+    errors = RowErrors()
+    read_task_rows(task_book([task_row(county, **{"标准要求": over(LONG)})]), errors)
     assert [(e.row, e.column, e.message) for e in errors] == [(2, "标准要求", too_long(over(LONG), LONG))]
 
 
@@ -326,9 +327,10 @@ def test_the_sign_in_sheet_reports_a_long_reason_rather_than_cut_it():
     buffer = BytesIO()
     book.save(buffer)
     buffer.seek(0)
-    read = read_sign_in_sheet(buffer)
-    assert read.rows == []
-    assert [(e.row, e.column, e.message) for e in read.errors] == [(2, "请假事由", too_long(over(200), 200))]
+    errors = RowErrors()
+    [row] = read_sign_in_sheet(buffer, errors)
+    assert row.excuse_reason == over(200)  # whole, and refused
+    assert [(e.row, e.column, e.message) for e in errors] == [(2, "请假事由", too_long(over(200), 200))]
 
 
 def test_the_roster_import_reports_a_long_name_with_its_length():
