@@ -3,7 +3,7 @@
 Every free text the product accepts has a maximum, counted in characters (one Chinese character is one):
 
 - ``LINE`` — a line typed in a form or an API body that is no model text: a code, a number, a choice's value;
-- ``SHORT_NOTE`` — a short comment written in a table row: the quarterly 写实;
+- ``SHORT_NOTE`` — a short comment written in a table row: the quarterly 写实, the reason beside a changed grade;
 - ``NOTE`` — a comment, a reason, an opinion, a note (a long paragraph);
 - ``LONG`` — a piece of writing: a monthly plan and self-assessment, a part of the annual summary (德能勤绩廉),
   the facts of a case, a decision's text, a letter and its reply. A whole 述职 report of the kind in the
@@ -13,8 +13,8 @@ Every free text the product accepts has a maximum, counted in characters (one Ch
 The limits hold in every way in: a model ``LimitedTextField`` validates in ``full_clean`` and gives forms a
 ``maxlength``; ``LimitedFormField`` (forms) and ``common.api.LimitedCharField`` (the API) check with the same
 message; every save of a product model is checked (``refuse_too_long``, connected in ``common.apps``), so a
-service, an import or a job cannot store what a form would refuse. All of them fit an Excel cell (32,767), so an
-export never has to cut a text.
+service, an import or a job cannot store what a form would refuse. Every limit of a text a person writes fits a
+spreadsheet cell (32,767), so an export never has to cut one.
 """
 
 from __future__ import annotations
@@ -118,13 +118,14 @@ def _refuse(values: Iterable[tuple[str, models.Field, Any]]) -> None:
         raise ApplicationError("；".join(parts), code="too_long", extra={"fields": fields})
 
 
-def check_values(model: type[models.Model], *, names: Mapping[str, str] | None = None, **values: Any) -> None:
+def check_values(model: type[models.Model], values: Mapping[str, Any] | None = None, *,
+                 names: Mapping[str, str] | None = None, **more: Any) -> None:
     """Refuse values too long for ``model``'s columns before a service writes anything:
-    ``check_values(Case, facts=facts, number=number)``. ``names`` maps a column to the name the caller knows the
-    value by (the form's or the API's field), for the error's ``fields``."""
+    ``check_values(Case, facts=facts, number=number)`` (or the values as a mapping). ``names`` maps a column to
+    the name the caller knows the value by (the form's or the API's field), for the error's ``fields``."""
     columns = {field.name: field for field in bounded_fields(model)}
     names = names or {}
-    _refuse((names.get(name, name), columns[name], value) for name, value in values.items())
+    _refuse((names.get(name, name), columns[name], value) for name, value in {**(values or {}), **more}.items())
 
 
 def check_instance(instance: models.Model, *, fields: Collection[str] | None = None) -> None:

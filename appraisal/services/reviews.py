@@ -51,7 +51,7 @@ def _text(value: str, field: str, *, model: type[models.Model], column: str = ""
     value = (value or "").strip()
     if not value:
         raise ApplicationError(message, code="reason_required", extra={"fields": {field: [_("Required.")]}})
-    check_values(model, names={column or field: field}, **{column or field: value})
+    check_values(model, {column or field: value}, names={column or field: field})
     return value
 
 
