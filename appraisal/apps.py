@@ -9,7 +9,8 @@ class AppraisalConfig(AppConfig):
     def ready(self) -> None:
         # Register the component providers and grade constraints this app ships; the training app registers
         # its own in its ready(); discipline's are read here (constraints_discipline, services.derive), and the
-        # leave records of org (constraints_leave).
+        # leave records of org (constraints_leave); who may be picked on its forms (pickers, org/pickers.py); its
+        # lines and panels on the home page (org.home).
         from appraisal import (  # noqa: F401
             components_builtin,
             components_checkup,
@@ -18,6 +19,7 @@ class AppraisalConfig(AppConfig):
             constraints_discipline,
             constraints_leave,
             constraints_quarterly,
-            home_panels,
             home_panels_quarterly,
+            home_todo,
+            pickers,
         )

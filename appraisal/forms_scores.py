@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import AppraisalPeriod, ScoreRule
+from appraisal.pickers import SCORE_ENTRY_OFFICIALS
 from common.text_limits import NOTE, LimitedFormField
+from org.forms import OfficialChoiceField
 from org.models import Official, RankLevel, UnitCategory
 
 
@@ -32,12 +34,10 @@ class RuleChoiceField(forms.ModelChoiceField):
 
 
 class EntryForm(forms.Form):
-    """A manual bonus or deduction. The official is picked from a search (radio buttons), not a dropdown."""
+    """A manual bonus or deduction. The official is picked with the official picker (officials_for_entries)."""
 
-    official = forms.ModelChoiceField(
-        label=_("Official"), queryset=Official.objects.none(), widget=forms.RadioSelect,
-        error_messages={"required": _("Search for the official and pick one."),
-                        "invalid_choice": _("Search for the official and pick one.")})
+    official = OfficialChoiceField(scope=SCORE_ENTRY_OFFICIALS, label=_("Official"),
+                                   error_messages={"required": _("Search for the official and pick one.")})
     rule = RuleChoiceField(label=_("Rule"), queryset=ScoreRule.objects.none(), to_field_name="code",
                            empty_label=None)
     points = forms.DecimalField(label=_("Points"), max_digits=6, decimal_places=2,

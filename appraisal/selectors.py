@@ -132,14 +132,6 @@ def officials_for_entries(user: User | AnonymousUser) -> QuerySet[Official]:
     return qs.order_by("unit__path", "name", "staff_number")
 
 
-def search_officials(qs: QuerySet[Official], text: str, limit: int = 20) -> list[Official]:
-    """Return up to ``limit`` officials whose name or staff number contains ``text``."""
-    text = text.strip()
-    if not text:
-        return []
-    return list(qs.filter(Q(name__icontains=text) | Q(staff_number__icontains=text))[:limit])
-
-
 # -- "why is my score X" -----------------------------------------------------------------------------
 
 

@@ -240,6 +240,11 @@ CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(
 # --- Discipline -----------------------------------------------------------------------------------
 # Days after a decision takes effect within which its subject may appeal (申诉).
 DISCIPLINE_APPEAL_DAYS = int(os.environ.get("DISCIPLINE_APPEAL_DAYS", "30"))
+# Time limits of an open case, in calendar days, past which it is flagged on the home page and the case list:
+# a registered case should be taken up (investigated or not pursued) within the first; an investigation should
+# conclude within the second from the day it began (监督执纪工作规则: 审查调查 90 日; local practice, confirm).
+DISCIPLINE_REGISTERED_DAYS = int(os.environ.get("DISCIPLINE_REGISTERED_DAYS", "30"))
+DISCIPLINE_INVESTIGATION_DAYS = int(os.environ.get("DISCIPLINE_INVESTIGATION_DAYS", "90"))
 # A reader who opens the same case file again within this many minutes (a reload) adds no access-log row; 0 logs
 # every page view.
 DISCIPLINE_ACCESS_LOG_DEDUPE_MINUTES = int(os.environ.get("DISCIPLINE_ACCESS_LOG_DEDUPE_MINUTES", "5"))

@@ -8,12 +8,29 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import fields as model_fields
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.errors import ApplicationError
+
+# The first line of a drop-down where nothing is chosen yet, everywhere (Django's own is "---------").
+EMPTY_LABEL = gettext_lazy("Please choose")
+
+
+def install_empty_label() -> None:
+    """Make ``EMPTY_LABEL`` the default empty choice of every model choice field and model field's form field.
+
+    Called once from ``CommonConfig.ready()``: the one place, so no form needs to repeat it (a form may still
+    give its own, such as "All units" on a filter)."""
+    kwdefaults = forms.ModelChoiceField.__init__.__kwdefaults__
+    assert kwdefaults is not None and "empty_label" in kwdefaults
+    kwdefaults["empty_label"] = EMPTY_LABEL
+    # Model fields with choices default to this list object (``Field.get_choices(blank_choice=...)``).
+    model_fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_LABEL)]  # type: ignore[list-item]  # lazy: translated late
 
 
 def show_error(form: forms.Form, error: ApplicationError) -> None:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from common.filters import as_id
 from common.text_limits import LINE, LONG, NOTE, LimitedFormField
 from discipline.models import AppealOutcome, CaseSource, DecisionKind, DisciplineRule, GradeCap
+from discipline.pickers import CASE_SUBJECTS
+from org.forms import OfficialMultiPicker, OfficialMultipleChoiceField
 from org.models import Official, OrgUnit, Role, User
 
 SMALL = {"class": "form-control form-control-sm"}
@@ -51,9 +53,8 @@ class CaseForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(),
                                   widget=forms.Select(attrs=SELECT))
     title = LimitedFormField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=SMALL))
-    subjects = forms.ModelMultipleChoiceField(
-        label=_("Officials concerned"), queryset=Official.objects.none(),
-        widget=forms.SelectMultiple(attrs={**SELECT, "size": 6}))
+    subjects = OfficialMultipleChoiceField(scope=CASE_SUBJECTS, unit_field="id_unit", label=_("Officials concerned"),
+                                           widget=OfficialMultiPicker(attrs=SELECT))
     source = forms.ChoiceField(label=_("Case source"), choices=CaseSource.choices, widget=forms.Select(attrs=SELECT))
     source_reference = LimitedFormField(label=_("Source reference"), max_length=200, required=False,
                                        widget=forms.TextInput(attrs=SMALL))
@@ -66,6 +67,8 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], officials: QuerySet[Official],
                  investigators: QuerySet[User], editing: bool = False, **kwargs: Any) -> None:
+        """``officials``: everyone discipline inspection may name (``discipline.pickers.case_subjects`` is the
+        active ones of them, what the picker searches); a case names officials of its unit's subtree."""
         super().__init__(*args, **kwargs)
         self.officials = officials
         unit_field = self.fields["unit"]
@@ -94,7 +97,7 @@ class CaseForm(forms.Form):
         return units.filter(pk=unit_id).first() if units is not None and unit_id is not None else None
 
     def _limit_subjects(self) -> None:
-        """Offer the officials in the chosen unit's subtree (plus those the case already names)."""
+        """Accept the active officials in the chosen unit's subtree (plus those the case already names)."""
         unit = self.selected_unit()
         field = self.fields["subjects"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
@@ -104,7 +107,7 @@ class CaseForm(forms.Form):
         # Subjects already named on a case stay choosable (the service allows any official in scope).
         chosen = [getattr(o, "pk", o) for o in self.initial.get("subjects", [])]
         in_unit = self.officials.filter(unit__path__startswith=unit.path, is_active=True)
-        field.queryset = (in_unit | self.officials.filter(pk__in=chosen)).distinct().order_by("unit__path", "name")
+        field.queryset = (in_unit | self.officials.filter(pk__in=chosen)).distinct()
 
 
 class TransitionForm(forms.Form):

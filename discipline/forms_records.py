@@ -9,10 +9,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from common.filters import as_id
 from common.text_limits import LONG, NOTE, LimitedFormField
 from discipline.forms_cases import SELECT, SMALL, date_input
 from discipline.models import GradeCap, RuleCategory, TalkKind, TalkOccasion
+from discipline.pickers import TALK_OFFICIALS
+from org.forms import OfficialChoiceField, OfficialPicker
 from org.models import Official, OrgUnit
 
 CHECK = {"class": "form-check-input"}
@@ -62,8 +63,8 @@ class AppealForm(forms.Form):
 class TalkForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False,
                                   widget=forms.Select(attrs=SELECT))
-    official = forms.ModelChoiceField(label=_("Talked to"), queryset=Official.objects.none(),
-                                      widget=forms.Select(attrs=SELECT))
+    official = OfficialChoiceField(scope=TALK_OFFICIALS, unit_field="id_unit", label=_("Talked to"),
+                                   widget=OfficialPicker(attrs=SELECT))
     kind = forms.ChoiceField(label=_("Kind"), choices=TalkKind.choices, widget=forms.Select(attrs=SELECT))
     occasion = forms.ChoiceField(label=_("Occasion"), choices=TalkOccasion.choices, initial=TalkOccasion.OTHER,
                                  widget=forms.Select(attrs=SELECT))
@@ -77,19 +78,14 @@ class TalkForm(forms.Form):
                                   max_length=20, widget=forms.TextInput(attrs=SMALL))
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], officials: QuerySet[Official], **kwargs: Any) -> None:
+        """``officials``: whom the talk may be with, ``discipline.pickers.talk_officials(user)`` (what the picker
+        searches). The unit only narrows the picker's search."""
         super().__init__(*args, **kwargs)
         unit_field, official_field = self.fields["unit"], self.fields["official"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         assert isinstance(official_field, forms.ModelChoiceField)
         unit_field.queryset = units
-        raw = self.data.get("unit") if self.is_bound else self.initial.get("unit")
-        unit_id = as_id(raw)
-        unit = units.filter(pk=unit_id).first() if unit_id is not None else None
-        chosen = as_id(self.data.get("official")) if self.is_bound else None
-        in_unit = officials.filter(unit__path__startswith=unit.path, is_active=True) if unit else officials.none()
-        if chosen is not None:
-            in_unit = in_unit | officials.filter(pk=chosen)
-        official_field.queryset = in_unit.distinct().order_by("unit__path", "name")
+        official_field.queryset = officials
 
 
 class FollowUpForm(forms.Form):

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ from discipline.models import (
     OPEN_CASE_STATUSES,
     Appeal,
     Case,
+    CaseStatus,
+    CaseTransition,
     Decision,
     GradeCap,
     Talk,
@@ -105,6 +108,32 @@ def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
 def cases_handled_by(user: User | AnonymousUser) -> QuerySet[Case]:
     """Cases the user may work on: discipline inspection over the case's unit."""
     return _scoped(Case.objects.select_related("unit", "investigator"), user, "unit__", roles=[Role.DISCIPLINE])
+
+
+def past_time_limit_q(today: date) -> Q:
+    """Open cases past their time limit (settings ``DISCIPLINE_REGISTERED_DAYS``, ``DISCIPLINE_INVESTIGATION_DAYS``):
+    registered too long ago and not taken up, or investigated for too long since the investigation began (the
+    case's registration day when no step records it). Needs the ``investigating_since`` of
+    ``with_time_limits``."""
+    registered_by = today - timedelta(days=settings.DISCIPLINE_REGISTERED_DAYS)
+    investigating_by = today - timedelta(days=settings.DISCIPLINE_INVESTIGATION_DAYS)
+    began_by = timezone.make_aware(datetime.combine(investigating_by, time.min))
+    return (Q(status=CaseStatus.REGISTERED, registered_on__lt=registered_by)
+            | Q(status=CaseStatus.INVESTIGATING, investigating_since__lt=began_by)
+            | Q(status=CaseStatus.INVESTIGATING, investigating_since__isnull=True, registered_on__lt=investigating_by))
+
+
+def with_time_limits(cases: QuerySet[Case], today: date | None = None) -> QuerySet[Case]:
+    """Annotate ``investigating_since`` (when the investigation began) and ``past_limit``."""
+    began = CaseTransition.objects.filter(case_id=OuterRef("pk"), to_status=CaseStatus.INVESTIGATING).order_by(
+        "-at", "-id").values("at")[:1]
+    return cases.annotate(investigating_since=Subquery(began)).annotate(past_limit=ExpressionWrapper(
+        past_time_limit_q(today or timezone.localdate()), output_field=BooleanField()))
+
+
+def cases_with_pending_appeal_q() -> Q:
+    """Cases with an appeal (申诉) against one of their decisions still to decide."""
+    return Q(pk__in=Appeal.objects.filter(outcome="").values("decision__case_id"))
 
 
 def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:

@@ -9,7 +9,6 @@ urlpatterns = [
     path("discipline/cases/", cases.case_list, name="case_list"),
     path("discipline/cases/new/", cases.case_create, name="case_create"),
     path("discipline/cases/export/", register.case_export, name="case_export"),
-    path("discipline/cases/officials/", cases.official_options, name="official_options"),
     path("discipline/cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("discipline/cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("discipline/cases/<int:pk>/transition/", cases.case_transition_view, name="case_transition"),

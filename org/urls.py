@@ -1,11 +1,13 @@
 from django.urls import path
 
-from org import views, views_leave
+from org import views, views_leave, views_picker
 
 app_name = "org"
 
 urlpatterns = [
+    path("statistics/", views.statistics, name="statistics"),
     path("officials/", views.official_list, name="official_list"),
+    path("officials/search/", views_picker.official_search, name="official_search"),
     path("officials/<int:pk>/", views.official_detail, name="official_detail"),
     path("officials/<int:pk>/posts/", views.official_post_change, name="official_post_change"),
     path("units/", views.unit_tree, name="unit_tree"),

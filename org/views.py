@@ -1,5 +1,5 @@
-"""HTML pages of the org app: dashboard, officials, unit tree, roster import, working-day calendar. Thin by
-design."""
+"""HTML pages of the org app: the home page (to do), roster statistics, officials, unit tree, roster import,
+working-day calendar. Thin by design."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from org import selectors, workdays
 from org.excel import roster_template
 from org.filters import OfficialFilter
 from org.forms import CalendarDayForm, CalendarUploadForm, PostChangeForm, RosterUploadForm
-from org.home import panels_for
+from org.home import panels_for, todos_for
 from org.models import CalendarDay, Official, PostKind
 from org.services import calendar as calendar_svc
 from org.services import official_assign_post, roster_import
@@ -36,14 +36,22 @@ HISTORY_SIZE = 10  # the latest uploads shown beside an import form
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
+    """The home page: what is to do (待办), one block per role the user holds, each line a count that opens the
+    list of exactly those records; the apps above ``org`` contribute the lines (``org.home``)."""
+    return render(request, "org/home.html", {"blocks": todos_for(request.user), "panels": panels_for(request.user),
+                                             "today": timezone.localdate()})
+
+
+@login_required
+def statistics(request: AuthedRequest) -> HttpResponse:
+    """The roster statistics of the user's scope: officials by rank level, units, who is due for rotation."""
     figures = selectors.dashboard_figures(request.user)
     chart = {
         "labels": [label for _value, label, _count in figures.by_rank_level],
         "counts": [count for _value, _label, count in figures.by_rank_level],
     }
-    return render(request, "org/home.html",
-                  {"figures": figures, "chart": chart, "rotation_years": settings.ROTATION_DUE_YEARS,
-                   "panels": panels_for(request.user)})
+    return render(request, "org/statistics.html",
+                  {"figures": figures, "chart": chart, "rotation_years": settings.ROTATION_DUE_YEARS})
 
 
 @login_required

@@ -11,17 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.text_limits import LONG, LimitedFormField
-from org.forms import UnitChoiceField
-from org.models import Official, OrgUnit, User
-from org.selectors import access_for, officials_visible_to
+from org.forms import OfficialChoiceField, UnitChoiceField
+from org.models import OrgUnit, User
+from org.selectors import access_for
 from tasks.models import OPEN_STATUSES, Task
+from tasks.pickers import LETTER_RECIPIENTS, letter_recipients
 from tasks.selectors import tasks_visible_to
 from tasks.services.letters import ISSUING_ROLES
-
-
-class OfficialChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Official) -> str:
-        return f"{obj.name}（{obj.unit.name}）"
 
 
 def units_issuable_by(user: User) -> QuerySet[OrgUnit]:
@@ -41,7 +37,7 @@ class LetterIssueForm(forms.Form):
 
     recipient_unit = UnitChoiceField(label=_("Recipient unit"), queryset=OrgUnit.objects.none())
     recipient_official = OfficialChoiceField(
-        label=_("Recipient official"), queryset=Official.objects.none(), required=False,
+        scope=LETTER_RECIPIENTS, unit_field="id_recipient_unit", label=_("Recipient official"), required=False,
         help_text=_("Optional: an official of the recipient unit who must also reply."),
     )
     task = forms.ModelChoiceField(label=_("About the task"), queryset=Task.objects.none(), required=False)
@@ -60,9 +56,7 @@ class LetterIssueForm(forms.Form):
         unit = self._chosen_unit(units)
         if unit is not None:
             self.fields["recipient_official"].queryset = (  # type: ignore[attr-defined]
-                officials_visible_to(user, roles=ISSUING_ROLES, include_self=False)
-                .filter(is_active=True, unit__path__startswith=unit.path).order_by("unit__path", "name")
-            )
+                letter_recipients(user).filter(unit__path__startswith=unit.path))
             self.fields["task"].queryset = (  # type: ignore[attr-defined]
                 tasks_visible_to(user).filter(status__in=OPEN_STATUSES, unit__path__startswith=unit.path)
                 .order_by("deadline", "pk")

@@ -7,10 +7,13 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from common.text_limits import LINE, LONG, NOTE, LimitedFormField
+from org.forms import UnitChoiceField
+from org.models import OrgUnit
 from tasks.models import MonthlyReportItem, ReportRating
 
 
@@ -74,8 +77,10 @@ class ReturnForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
+    # No rating is ticked in advance: the head decides each one (a preselected 良好 was approved unread).
     rating = forms.ChoiceField(
-        label=_("Quality rating"), choices=ReportRating.choices, initial=ReportRating.GOOD,
+        label=_("Quality rating"), choices=ReportRating.choices,
+        error_messages={"required": _("Choose a rating: excellent, good, fair or poor.")},
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     comment = LimitedFormField(
@@ -90,6 +95,36 @@ class BoardFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm",
                                       "data-testid": "board-month"}),
     )
+
+    def clean_month(self) -> date | None:
+        value = self.cleaned_data.get("month") or ""
+        if not value:
+            return None
+        month = parse_month(value)
+        if month is None:
+            raise forms.ValidationError(_("Enter a month such as 2026-03."))
+        return month
+
+
+class ReviewFilterForm(forms.Form):
+    """The review queue's filters: a unit (with its sub-units, among those one heads), a month, late only."""
+
+    unit = UnitChoiceField(label=_("Unit (with sub-units)"), queryset=OrgUnit.objects.none(), required=False,
+                           to_field_name="code", empty_label=_("All units"),
+                           widget=forms.Select(attrs={"class": "form-select form-select-sm",
+                                                      "data-testid": "queue-unit"}))
+    month = LimitedFormField(
+        max_length=LINE, label=_("Month"), required=False,
+        widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm",
+                                      "data-testid": "queue-month"}),
+    )
+    late = forms.BooleanField(label=_("Late only"), required=False,
+                              widget=forms.CheckboxInput(attrs={"class": "form-check-input",
+                                                                "data-testid": "queue-late"}))
+
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
     def clean_month(self) -> date | None:
         value = self.cleaned_data.get("month") or ""

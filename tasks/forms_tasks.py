@@ -7,26 +7,18 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.excel import cell_date
 from common.filters import as_id
 from common.text_limits import LONG, NOTE, LimitedFormField, limit_of, too_long
-from org.forms import UnitChoiceField
+from org.forms import OfficialChoiceField, OfficialMultipleChoiceField, UnitChoiceField
 from org.models import Official, OrgUnit
 from tasks.models import MAX_MILESTONES, OPEN_STATUSES, LoopStage, Milestone, Task, TaskKind, TaskSource, TaskStatus
-
-
-class OfficialChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Official) -> str:
-        return f"{obj.name}（{obj.unit.name}）"
-
-
-class OfficialMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Official) -> str:
-        return f"{obj.name}（{obj.unit.name}）"
+from tasks.pickers import TASK_OFFICIALS
+from tasks.selectors import overdue_q
 
 
 def _style(form: forms.Form) -> None:
@@ -49,12 +41,13 @@ class TaskForm(forms.Form):
     description = LimitedFormField(label=_("Description"), required=False, max_length=LONG,
                                    widget=forms.Textarea(attrs={"rows": 2}))
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), to_field_name="code")
-    leading_leader = OfficialChoiceField(label=_("Leading leader"), queryset=Official.objects.none(), required=False,
+    leading_leader = OfficialChoiceField(scope=TASK_OFFICIALS, label=_("Leading leader"), required=False,
                                          to_field_name="staff_number")
-    responsible = OfficialChoiceField(label=_("Responsible official"), queryset=Official.objects.none(),
+    responsible = OfficialChoiceField(scope=TASK_OFFICIALS, label=_("Responsible official"),
                                       to_field_name="staff_number")
-    members = OfficialMultipleChoiceField(label=_("Task group"), queryset=Official.objects.none(), required=False,
-                                          to_field_name="staff_number", widget=forms.SelectMultiple(attrs={"size": 4}))
+    members = OfficialMultipleChoiceField(scope=TASK_OFFICIALS, label=_("Task group"), required=False,
+                                          to_field_name="staff_number",
+                                          help_text=_("Others who work on the task with the responsible official."))
     source = forms.ChoiceField(label=_("Source"), choices=TaskSource.choices, initial=TaskSource.OWN_KEY)
     source_ref = LimitedFormField(label=_("Source reference"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices, initial=TaskKind.AD_HOC)
@@ -69,8 +62,21 @@ class TaskForm(forms.Form):
         help_text=_("One per line: name and due date, e.g. 开工 2026-05-01."),
     )
 
+    # The five clarities (五明确) a task must state, in the order a head thinks them through; the form shows its
+    # fields under these headings (the task's source, kind and place in a larger task go with the task).
+    CLARITIES = (
+        (_("Task"), ("title", "description", "unit", "source", "source_ref", "kind", "is_key_project", "parent",
+                     "weight")),
+        (_("Standard"), ("goal",)),
+        (_("Time limit"), ("start_date", "deadline", "milestones")),
+        (_("Leading leader"), ("leading_leader",)),
+        (_("Responsible official"), ("responsible", "members")),
+    )
+
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], officials: QuerySet[Official],
                  parents: QuerySet[Task], with_milestones: bool = True, **kwargs: Any) -> None:
+        """``officials``: whom the head may choose, ``tasks.pickers.task_officials(user)`` (what the picker
+        searches)."""
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         for name in ("leading_leader", "responsible", "members"):
@@ -80,6 +86,11 @@ class TaskForm(forms.Form):
             del self.fields["milestones"]
         self.fields["start_date"].initial = timezone.localdate()
         _style(self)
+
+    def clarities(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The fields grouped under the five clarities, for the template."""
+        return [(str(title), [self[name] for name in names if name in self.fields])
+                for title, names in self.CLARITIES]
 
     def clean_milestones(self) -> list[dict[str, Any]]:
         items = []
@@ -216,7 +227,7 @@ class TaskFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         if not value:
             return queryset
-        return queryset.filter(Q(status=TaskStatus.OVERDUE) | Q(status__in=OPEN_STATUSES, deadline__lt=self.today))
+        return queryset.filter(overdue_q(self.today))
 
     def filter_key(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         return queryset.filter(is_key_project=True) if value else queryset
@@ -233,3 +244,43 @@ def _official_q(relation: str, value: str) -> Q:
     if official_id is not None:
         q |= Q(**{f"{relation}_id": official_id})
     return q
+
+
+# -- the board -------------------------------------------------------------------------------------------
+OPEN = "open"
+URGENCY = "urgency"
+
+
+def by_urgency(queryset: QuerySet[Task], today: date) -> QuerySet[Task]:
+    """Most urgent first: overdue tasks (the longest overdue first), then open tasks by nearest deadline, then
+    the closed ones."""
+    overdue = Q(status=TaskStatus.OVERDUE) | Q(status__in=OPEN_STATUSES, deadline__lt=today)
+    return queryset.annotate(urgency=Case(
+        When(overdue, then=Value(0)), When(status__in=OPEN_STATUSES, then=Value(1)), default=Value(2),
+        output_field=IntegerField(),
+    )).order_by("urgency", "deadline", "id")
+
+
+class BoardFilter(TaskFilter):
+    """The heads' board: the API's filters, plus "open" as a status (the board opens on it) and "most urgent
+    first" as an order (its default)."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), method="filter_status", empty_label=_("All"),
+        choices=((OPEN, _("Open (in progress, not started, overdue)")), *TaskStatus.choices))
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="filter_sort", empty_label=None,
+        choices=((URGENCY, _("Most urgent first")), *TaskFilter.base_filters["sort"].extra["choices"]))
+
+    # The board opens on the work in hand, most urgent first; "All" (status=) shows everything.
+    DEFAULTS = {"status": OPEN, "sort": URGENCY}
+
+    def filter_status(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value) if value else queryset
+
+    def filter_sort(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        if value in ("", URGENCY):
+            return by_urgency(queryset, self.today)
+        return super().filter_sort(queryset, name, value)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from org.models import User
+from org.models import OrgUnit, User
 from org.selectors import ALL_ROLES, access_for
 from tasks.models import (
     OPEN_STATUSES,
@@ -25,6 +25,7 @@ from tasks.models import (
     SupervisionLetter,
     Task,
     TaskImport,
+    TaskStatus,
     WeeklyUpdate,
 )
 
@@ -97,6 +98,39 @@ def letters_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL
     return qs.filter(q)
 
 
+def tasks_of_official(user: User | AnonymousUser) -> QuerySet[Task]:
+    """Return "my tasks": those the user's official is responsible for, leads or works on in the task group."""
+    official_id = access_for(user).official_id
+    if official_id is None:
+        return Task.objects.none()
+    mine = Task.objects.filter(Q(responsible_id=official_id) | Q(leading_leader_id=official_id)
+                               | Q(members__id=official_id)).values("pk")
+    return tasks_visible_to(user).filter(pk__in=mine)
+
+
+DUE_SOON_DAYS = 7  # "due soon" on the home page and ``?due=week`` on my tasks
+
+
+def overdue_q(today: date) -> Q:
+    """Open tasks past their deadline (flagged by the weekly job or not yet)."""
+    return Q(status=TaskStatus.OVERDUE) | Q(status__in=OPEN_STATUSES, deadline__lt=today)
+
+
+def due_soon_q(today: date) -> Q:
+    """Open tasks due within ``DUE_SOON_DAYS`` days, or overdue."""
+    return Q(status__in=OPEN_STATUSES, deadline__lte=today + timedelta(days=DUE_SOON_DAYS)) | overdue_q(today)
+
+
+def my_missing_weekly_q(user: User | AnonymousUser, today: date) -> Q:
+    """My open tasks (as the responsible official, who posts the update) with no update this week."""
+    return Q(responsible_id=access_for(user).official_id, pk__in=tasks_missing_weekly_update(today).values("pk"))
+
+
+def tasks_missing_update_managed_by(user: User | AnonymousUser, week: date) -> QuerySet[Task]:
+    """The tasks of the units the user manages that miss the update of ``week`` (the "who has not updated" list)."""
+    return tasks_managed_by(user).filter(pk__in=tasks_missing_weekly_update(week).values("pk"))
+
+
 def week_monday(day: date) -> date:
     """Return the Monday of the ISO week containing ``day`` (weekly updates are keyed by it)."""
     return day - timedelta(days=day.weekday())
@@ -141,13 +175,60 @@ def reports_mine(user: User) -> QuerySet[MonthlyReport]:
             .order_by("-month"))
 
 
-def reports_to_review(user: User, *, status: str = ReportStatus.SUBMITTED) -> QuerySet[MonthlyReport]:
-    """Reports of officials under the user's head roles in ``status``, oldest submission first; never one's own."""
-    qs = reports_visible_to(user, roles=("head",)).filter(status=status)
+def reports_for_head(user: User) -> QuerySet[MonthlyReport]:
+    """Reports of officials under the user's head roles, never one's own (the review queue's scope).
+
+    The subtree alone, without the OR of ``reports_visible_to`` (one's own, one's unit's published): neither can
+    be reviewed, and the OR keeps PostgreSQL from starting at the head's units (a scan of every report instead)."""
+    qs = MonthlyReport.objects.select_related("official", "official__unit")
+    everything, q = _unit_q(user, "official__unit__", ("head",))
+    if not everything:
+        qs = qs.filter(q)
     official_id = access_for(user).official_id
-    if official_id is not None:
-        qs = qs.exclude(official_id=official_id)
+    return qs.exclude(official_id=official_id) if official_id is not None else qs
+
+
+def reports_to_review(user: User, *, status: str = ReportStatus.SUBMITTED, unit: OrgUnit | None = None,
+                      month: date | None = None, late: bool = False) -> QuerySet[MonthlyReport]:
+    """Reports of officials under the user's head roles in ``status``, oldest submission first; never one's own.
+    Narrowed to a unit's subtree, a month, or the reports submitted late."""
+    qs = _under_review(user, unit=unit, month=month).filter(status=status)
+    if late:
+        qs = qs.filter(is_late=True)
     return qs.annotate(item_count=Count("items")).order_by("submitted_at", "id")
+
+
+def _under_review(user: User, *, unit: OrgUnit | None, month: date | None) -> QuerySet[MonthlyReport]:
+    qs = reports_for_head(user)
+    if unit is not None:
+        qs = qs.filter(official__unit__path__startswith=unit.path)
+    if month is not None:
+        qs = qs.filter(month=month_start(month))
+    return qs
+
+
+def review_counts(user: User, *, unit: OrgUnit | None = None, month: date | None = None) -> dict[str, int]:
+    """How many reports wait for review and for signature under the same filters, and how many of each came in
+    late (one query)."""
+    qs = _under_review(user, unit=unit, month=month).order_by()
+    submitted, approved = Q(status=ReportStatus.SUBMITTED), Q(status=ReportStatus.APPROVED)
+    return qs.aggregate(
+        submitted=Count("pk", filter=submitted), submitted_late=Count("pk", filter=submitted & Q(is_late=True)),
+        approved=Count("pk", filter=approved), approved_late=Count("pk", filter=approved & Q(is_late=True)),
+    )
+
+
+def report_due(official_id: int, today: date) -> tuple[date, MonthlyReport | None]:
+    """The report the official should be working on, and the row if it exists (one query): last month's until it
+    is submitted (it is due in this month), then this month's."""
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    rows = {r.month: r for r in MonthlyReport.objects.filter(official_id=official_id,
+                                                             month__in=[last_month, this_month])}
+    last = rows.get(last_month)
+    if last is None or last.is_editable:
+        return last_month, last
+    return this_month, rows.get(this_month)
 
 
 def reports_published(user: User, *, month: date | None = None) -> QuerySet[MonthlyReport]:

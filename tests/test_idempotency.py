@@ -322,6 +322,7 @@ NOT_CREATES = {
     "tasks:report_return": "moves on",
     "tasks:report_approve": "moves on",
     "tasks:report_publish": "moves on",
+    "tasks:report_publish_bulk": "moves on (each report is signed once; a repeat is refused report by report)",
     "tasks:letter_reply": "moves on",
     "tasks:letter_sign": "moves on",
     "appraisal:entry_delete": "removes",

@@ -7,5 +7,7 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
-        # Register the training component of the score and its grade constraint with the appraisal.
-        from training import components  # noqa: F401
+        # Register the training component of the score and its grade constraint with the appraisal, who may be
+        # picked on this app's forms (the official picker, org/pickers.py) and the training's lines on the home
+        # page (org.home is the registry; org imports no app above it).
+        from training import components, home_todo, pickers  # noqa: F401

@@ -9,21 +9,17 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.text_limits import LimitedFormField
-from org.forms import UnitChoiceField
-from org.models import Official, OrgUnit, RankLevel, User
-from org.selectors import access_for, officials_visible_to
+from org.forms import OfficialChoiceField, UnitChoiceField
+from org.models import OrgUnit, RankLevel, User
+from org.selectors import access_for
 from training.models import AttendanceStatus, SessionKind, StudyPlan, TrainingSession
+from training.pickers import LECTURERS, lecturers
 from training.services.sessions import ORGANISER_ROLES
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: OrgUnit) -> str:
         return "　" * (obj.depth - 1) + obj.name
-
-
-class OfficialChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Official) -> str:
-        return f"{obj.name}（{obj.unit.name}）"
 
 
 def units_organisable_by(user: User) -> QuerySet[OrgUnit]:
@@ -50,8 +46,7 @@ class SessionForm(forms.Form):
     place = LimitedFormField(label=_("Place"), max_length=200, required=False)
     organiser = UnitChoiceField(label=_("Organising unit"), queryset=OrgUnit.objects.none())
     plan = forms.ModelChoiceField(label=_("Study plan"), queryset=StudyPlan.objects.none(), required=False)
-    lecturer = OfficialChoiceField(label=_("Lecturer (an official)"), queryset=Official.objects.none(),
-                                   required=False)
+    lecturer = OfficialChoiceField(scope=LECTURERS, label=_("Lecturer (an official)"), required=False)
     lecturer_name = LimitedFormField(label=_("Lecturer (external)"), max_length=100, required=False)
     audience_units = UnitMultipleChoiceField(label=_("Audience units"), queryset=OrgUnit.objects.none(),
                                              widget=forms.SelectMultiple(attrs={"size": 8}))
@@ -68,8 +63,7 @@ class SessionForm(forms.Form):
         self.fields["audience_units"].queryset = units  # type: ignore[attr-defined]
         self.fields["plan"].queryset = StudyPlan.objects.filter(  # type: ignore[attr-defined]
             unit__in=units).select_related("unit")
-        self.fields["lecturer"].queryset = officials_visible_to(user).filter(  # type: ignore[attr-defined]
-            is_active=True).order_by("unit__path", "name")
+        self.fields["lecturer"].queryset = lecturers(user)  # type: ignore[attr-defined]
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):

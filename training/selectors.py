@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
+from django.utils import timezone
 
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for, ancestor_paths, subtree_q
-from training.models import Attendance, SignInImport, StudyPlan, TrainingSession
+from training.models import Attendance, CriticismFlag, SignInImport, StudyPlan, TrainingSession
+
+# Who records attendance (training.services.sessions.RECORDER_ROLES) and decides public criticisms.
+HEAD = "head"
 
 
 def _sessions_for_audience_q(official_unit_path: str) -> Q:
@@ -95,6 +101,29 @@ def plans_visible_to(user: User | AnonymousUser) -> QuerySet[StudyPlan]:
         if own:
             q |= Q(unit__path__in=ancestor_paths(own))
     return qs.filter(q)
+
+
+def sessions_awaiting_attendance(user: User | AnonymousUser, *, now: datetime | None = None
+                                 ) -> QuerySet[TrainingSession]:
+    """Sessions organised in the subtrees the user heads that have ended with no attendance recorded at all.
+
+    A session organised in one's role subtree is one the user sees (``sessions_visible_to``), so its audience
+    test is not needed here."""
+    access = access_for(user)
+    qs = TrainingSession.objects.select_related("organiser", "lecturer", "plan").filter(
+        ends_at__lt=now or timezone.now()).exclude(Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))
+    if access.is_superuser:
+        return qs
+    return qs.filter(subtree_q(access.paths((HEAD,)), relation="organiser__"))
+
+
+def flags_for_head(user: User | AnonymousUser) -> QuerySet[CriticismFlag]:
+    """Public criticism flags (通报批评) of officials in the subtrees the user heads."""
+    access = access_for(user)
+    qs = CriticismFlag.objects.select_related("official", "official__unit", "decided_by")
+    if access.is_superuser:
+        return qs
+    return qs.filter(subtree_q(access.paths((HEAD,)), relation="official__unit__"))
 
 
 def sign_in_imports_of(user: User, session: TrainingSession) -> QuerySet[SignInImport]:

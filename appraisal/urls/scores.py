@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from appraisal.views import periods, scores
+from appraisal.views import periods, readiness, scores
 
 urlpatterns: list[URLPattern] = [
     path("me/", scores.my_score, name="my_score"),
@@ -10,8 +10,8 @@ urlpatterns: list[URLPattern] = [
     path("ranking/", scores.ranking, name="ranking"),
     path("units/<int:pk>/", scores.unit_score, name="unit_score"),
     path("entries/new/", scores.entry_add_view, name="entry_add"),
-    path("entries/officials/", scores.entry_official_search, name="entry_official_search"),
     path("entries/<int:pk>/delete/", scores.entry_delete_view, name="entry_delete"),
+    path("readiness/", readiness.readiness, name="readiness"),
     path("periods/", periods.period_list, name="period_list"),
     path("periods/<str:key>/", periods.period_detail, name="period_detail"),
     path("periods/<str:key>/rollup/", periods.period_rollup, name="period_rollup"),

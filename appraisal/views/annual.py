@@ -73,8 +73,13 @@ def procedure_list(request: AuthedRequest) -> HttpResponse:
         procedures = reads.procedures_visible_to(request.user).filter(period=period).annotate(
             summaries_total=Count("summaries"),
             summaries_submitted=Count("summaries", filter=Q(summaries__status="submitted")))
+        # ``?stage=`` (the home page's link to the units whose grades wait for confirmation)
+        stage = request.GET.get("stage", "")
+        if stage in Stage.values:
+            procedures = procedures.filter(stage=stage)
+        context["stage"] = stage if stage in Stage.values else ""
         context["page"] = _page(request, procedures)
-        context["query"] = f"period={period.key}"
+        context["query"] = f"period={period.key}" + (f"&stage={stage}" if stage in Stage.values else "")
         if access_for(request.user).has_role("org"):
             context["unopened"] = list(reads.unopened_units(request.user, period))
     return render(request, "appraisal/annual/procedure_list.html", context)

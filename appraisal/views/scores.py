@@ -207,13 +207,6 @@ def unit_score(request: AuthedRequest, pk: int) -> HttpResponse:
 # -- manual entries -----------------------------------------------------------------------------------
 
 
-def _chosen_official(officials: Any, value: Any) -> Official | None:
-    try:
-        return officials.filter(pk=int(value)).first() if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @idempotent_form
@@ -223,13 +216,10 @@ def entry_add_view(request: AuthedRequest) -> HttpResponse:
     officials = selectors.officials_for_entries(request.user)
     rules = selectors.manual_rules()
     if request.method != "POST":
-        preset = request.GET.get("official")
-        form = EntryForm(officials=officials, rules=rules, initial={"official": preset})
-        chosen = _chosen_official(officials, preset)
-        return _render_entry_form(request, form, chosen)
+        form = EntryForm(officials=officials, rules=rules, initial={"official": request.GET.get("official")})
+        return _render_entry_form(request, form)
 
     form = EntryForm(request.POST, officials=officials, rules=rules)
-    chosen = _chosen_official(officials, request.POST.get("official"))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -242,31 +232,17 @@ def entry_add_view(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Recorded for %(name)s: %(points)s.")
                              % {"points": signed_points(entry.points), "name": data["official"].name})
             return redirect(f"{_official_url(entry.official_id)}?{urlencode({'period': period.key})}")
-    return _render_entry_form(request, form, chosen, status=400)
+    return _render_entry_form(request, form, status=400)
 
 
 def _official_url(official_id: int) -> str:
     return reverse("appraisal:official_score", args=[official_id])
 
 
-def _render_entry_form(request: AuthedRequest, form: EntryForm, chosen: Official | None,
-                       status: int = 200) -> HttpResponse:
+def _render_entry_form(request: AuthedRequest, form: EntryForm, status: int = 200) -> HttpResponse:
     rules = list(selectors.manual_rules())
-    context = {"form": form, "chosen": chosen, "rules": rules}
+    context = {"form": form, "rules": rules}
     return render(request, "appraisal/scores/entry_form.html", context, status=status)
-
-
-@login_required
-def entry_official_search(request: AuthedRequest) -> HttpResponse:
-    """htmx: the officials in scope matching the search box, as radio buttons for the entry form."""
-    require_role(request.user, *selectors.MANAGER_ROLES)
-    text = request.GET.get("q", "")
-    officials = selectors.officials_for_entries(request.user)
-    found = selectors.search_officials(officials, text)
-    # Keep the official already picked (sent along by hx-include) at the top, still checked.
-    chosen = _chosen_official(officials, request.GET.get("official"))
-    return render(request, "appraisal/scores/_official_options.html",
-                  {"found": found, "searched": bool(text.strip()), "chosen": chosen})
 
 
 @login_required

@@ -150,9 +150,18 @@ def review_list(request: AuthedRequest) -> HttpResponse:
             Prefetch("grade__notices", queryset=GradeNotice.objects.filter(is_current=True)))
     else:
         rows = reads.reviews_visible_to(request.user).order_by("outcome", "decide_by", "-id")
+    # ``?open=1`` (the home page's link): only those still to decide; ``&late=1`` only those past their date.
+    only_open = request.GET.get("open") == "1"
+    late = only_open and request.GET.get("late") == "1"
+    if only_open:
+        rows = rows.filter(outcome="")
+        if late and tab == "reviews":
+            rows = rows.filter(decide_by__lt=timezone.localdate())
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = f"tab={tab}" + ("&open=1" if only_open else "") + ("&late=1" if late else "")
     return render(request, "appraisal/annual/review_list.html", {
-        "tab": tab, "page": page, "query": f"tab={tab}", "today": timezone.localdate()})
+        "tab": tab, "page": page, "query": query, "today": timezone.localdate(), "only_open": only_open,
+        "late": late})
 
 
 def _render_review(request: AuthedRequest, review: GradeReview, *, form: ReviewDecideForm | None = None,

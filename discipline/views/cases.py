@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import ApplicationError
-from common.filters import YEAR_MAX, YEAR_MIN, as_id, as_int
+from common.filters import YEAR_MAX, YEAR_MIN, as_int
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
@@ -45,7 +45,15 @@ from discipline.models import (
     ToleranceRequest,
     ToleranceStatus,
 )
-from discipline.selectors import CASE_ROLES, can_handle, case_timeline, cases_visible_to
+from discipline.selectors import (
+    CASE_ROLES,
+    can_handle,
+    case_timeline,
+    cases_visible_to,
+    cases_with_pending_appeal_q,
+    past_time_limit_q,
+    with_time_limits,
+)
 from discipline.services.appeals import appeal_deadline
 from discipline.services.cases import (
     TRANSITIONS,
@@ -57,7 +65,7 @@ from discipline.services.cases import (
     record_access,
 )
 from discipline.views._common import discipline_paths, paginate, query_without_page
-from org.models import Official, Role
+from org.models import Role
 from org.selectors import access_for, officials_visible_to, require_role
 
 # The buttons a case offers, in the order they are shown.
@@ -78,9 +86,6 @@ def _transitions(case: Case) -> list[tuple[str, str, str]]:
              TRANSITION_STYLES[CaseStatus(to)]) for to in TRANSITIONS[case.status]]
 
 
-OPTIONS_SHOWN = 300  # a search narrows a large unit
-
-
 def _case_or_404(request: AuthedRequest, pk: int) -> Case:
     return get_object_or_404(cases_visible_to(request.user), pk=pk)
 
@@ -96,7 +101,7 @@ def filtered_cases(request: AuthedRequest) -> tuple[QuerySet[Case], QuerySet[Cas
     access = access_for(request.user)
     units = case_units(None if access.is_superuser else access.paths(CASE_ROLES))
     filters: dict[str, Any] = {key: request.GET.get(key, "").strip() for key in ("status", "source", "year", "unit",
-                                                                                "q")}
+                                                                                "q", "overdue", "appeal")}
     unit = units.filter(code=filters["unit"]).first() if filters["unit"] else None
     if unit is not None:
         cases = cases.filter(unit__path__startswith=unit.path)
@@ -110,6 +115,13 @@ def filtered_cases(request: AuthedRequest) -> tuple[QuerySet[Case], QuerySet[Cas
         named = Case.subjects.through.objects.filter(official__name__icontains=text).values("case_id")
         cases = cases.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(pk__in=named))
     with_status = cases.filter(status=filters["status"]) if filters["status"] in CaseStatus.values else cases
+    # The home page's links: the cases past their time limit, those with an appeal to decide. The counts per
+    # status above the list stay those of the other filters; a note says the list is narrowed.
+    with_status = with_time_limits(with_status)
+    if filters["overdue"] == "1":
+        with_status = with_status.filter(past_time_limit_q(timezone.localdate()))
+    if filters["appeal"] == "pending":
+        with_status = with_status.filter(cases_with_pending_appeal_q())
     filters["unit_obj"] = unit
     filters["units"] = units
     return cases, with_status, filters
@@ -205,32 +217,6 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "source": case.source, "source_reference": case.source_reference, "rules": list(case.rules.all()),
             "facts": case.facts, "investigator": case.investigator_id})
     return render(request, "discipline/cases/form.html", {"form": form, "case": case, **_rules_context(form)})
-
-
-@login_required
-@require_GET
-def official_options(request: AuthedRequest) -> HttpResponse:
-    """The officials of a unit's subtree as <option>s (htmx, for the case and talk forms), narrowed by ``q``
-    (name or staff number); the options already chosen (``subjects``) stay, selected, at the top."""
-    require_role(request.user, *CASE_ROLES)
-    roles = [Role.DISCIPLINE] if request.GET.get("purpose") != "talk" else list(CASE_ROLES)
-    raw = as_id(request.GET.get("unit"))
-    officials = Official.objects.none()
-    chosen: list[Official] = []
-    if raw is not None:
-        unit = case_units(None if access_for(request.user).is_superuser else access_for(request.user).paths(roles)
-                          ).filter(pk=raw).first()
-        if unit is not None:
-            in_unit = (officials_visible_to(request.user, roles=roles, include_self=False)
-                       .filter(unit__path__startswith=unit.path, is_active=True).order_by("unit__path", "name"))
-            ids = [i for i in map(as_id, request.GET.getlist("subjects")) if i is not None]
-            chosen = list(in_unit.filter(pk__in=ids)) if ids else []
-            officials = in_unit.exclude(pk__in=ids)
-            q = request.GET.get("q", "").strip()
-            if q:
-                officials = officials.filter(Q(name__icontains=q) | Q(staff_number__istartswith=q))
-    return render(request, "discipline/_official_options.html",
-                  {"chosen": chosen, "officials": officials[:OPTIONS_SHOWN], "limit": OPTIONS_SHOWN})
 
 
 def render_case(request: AuthedRequest, case: Case, *, status: int = 200, **forms: Any) -> HttpResponse:

@@ -20,10 +20,11 @@ from common.idempotency import idempotent_form
 from discipline.forms_cases import case_units
 from discipline.forms_records import FollowUpForm, TalkForm
 from discipline.models import TalkKind, TalkOccasion
+from discipline.pickers import talk_officials
 from discipline.selectors import CASE_ROLES, cases_visible_to, talks_visible_to
 from discipline.services.talks import talk_follow_up, talk_record
 from discipline.views._common import paginate, query_without_page
-from org.selectors import access_for, officials_visible_to, require_role
+from org.selectors import access_for, require_role
 
 
 @login_required
@@ -45,7 +46,7 @@ def talk_list(request: AuthedRequest) -> HttpResponse:
 def _talk_form(request: AuthedRequest, *args: Any, **kwargs: Any) -> TalkForm:
     access = access_for(request.user)
     return TalkForm(*args, units=case_units(None if access.is_superuser else access.paths(CASE_ROLES)),
-                    officials=officials_visible_to(request.user, roles=CASE_ROLES, include_self=False), **kwargs)
+                    officials=talk_officials(request.user), **kwargs)
 
 
 @login_required

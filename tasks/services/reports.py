@@ -11,7 +11,7 @@ built on ``tasks.selectors.reports_visible_to`` so they inherit its scoping.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -29,7 +29,7 @@ from common.text_limits import check_values, limit_of, too_long
 from org.models import Official, User
 from org.selectors import access_for, users_with_role_over
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus, ReportTransition
-from tasks.selectors import month_start, report_deadline, tasks_visible_to
+from tasks.selectors import month_start, report_deadline, reports_visible_to, tasks_visible_to
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 MAX_ITEMS = 50
@@ -318,6 +318,49 @@ def report_publish(*, report: MonthlyReport, by: User) -> MonthlyReport:
         )
     report.refresh_from_db()
     return report
+
+
+BULK_MAX = 200  # reports signed in one go; the queue shows 25 a page
+
+
+@dataclass(frozen=True)
+class Refusal:
+    report_id: int
+    name: str  # the official's name; empty when the report is not one the head may see
+    message: str
+
+
+@dataclass(frozen=True)
+class BulkPublishResult:
+    published: list[MonthlyReport]
+    refused: list[Refusal]
+
+
+def reports_publish(*, report_ids: Iterable[int], by: User) -> BulkPublishResult:
+    """Sign and publish several approved reports at once (the head's review queue).
+
+    Each report goes through ``report_publish`` — its own lock, state and reviewer checks, its notification —
+    in its own savepoint, so one refused (not approved any more, one's own, not under one's head role) leaves
+    the others signed and is reported with its reason; a report one may not see is refused like a missing one.
+    All of it is one transaction: anything unexpected signs nothing.
+    """
+    ids = list(dict.fromkeys(report_ids))
+    if len(ids) > BULK_MAX:
+        raise ApplicationError(_("Sign at most %(n)s reports at once.") % {"n": BULK_MAX}, code="too_many")
+    found = {r.pk: r for r in reports_visible_to(by, roles=("head",)).filter(pk__in=ids)}
+    published: list[MonthlyReport] = []
+    refused: list[Refusal] = []
+    with transaction.atomic():
+        for pk in ids:
+            report = found.get(pk)
+            if report is None:
+                refused.append(Refusal(pk, "", _("This report is not in your queue.")))
+                continue
+            try:
+                published.append(report_publish(report=report, by=by))
+            except ApplicationError as error:
+                refused.append(Refusal(pk, report.official.name, error.message))
+    return BulkPublishResult(published=published, refused=refused)
 
 
 def can_review(user: User, report: MonthlyReport) -> bool:

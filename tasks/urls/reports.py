@@ -15,5 +15,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("<int:pk>/publish/", views.report_publish, name="report_publish"),
     path("review/", views.report_review_queue, name="report_review_queue"),
+    path("review/sign/", views.report_publish_bulk, name="report_publish_bulk"),
     path("board/", views.report_board, name="report_board"),
 ]

@@ -9,18 +9,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ApplicationError
+from common.filters import as_id
 from common.forms import autosave
 from common.http import AuthedRequest
-from org.models import Official
-from org.selectors import access_for, require_role
+from org.models import Official, OrgUnit
+from org.selectors import access_for, require_role, subtree_q
 from tasks import selectors
 from tasks.forms_reports import (
     ApproveForm,
@@ -28,6 +30,7 @@ from tasks.forms_reports import (
     ItemRow,
     ReportForm,
     ReturnForm,
+    ReviewFilterForm,
     item_rows_from_items,
     item_rows_from_post,
     parse_month,
@@ -223,20 +226,73 @@ def report_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('tasks:report_review_queue')}?tab=approved")
 
 
+def _review_filters(request: AuthedRequest) -> ReviewFilterForm:
+    """The filters, offering the units under the user's head roles (the queue's scope)."""
+    access = access_for(request.user)
+    units = OrgUnit.objects.filter(is_active=True).order_by("path")
+    if not access.is_superuser:
+        units = units.filter(subtree_q(access.paths(("head",))))
+    return ReviewFilterForm(request.GET, units=units)
+
+
 @login_required
 def report_review_queue(request: AuthedRequest) -> HttpResponse:
-    """Reports waiting for the head: submitted ones to review (oldest first), approved ones to sign."""
+    """Reports waiting for the head: submitted ones to review (oldest first), approved ones to sign (several at
+    once), filtered by unit, month and lateness."""
     require_role(request.user, "head")
     tab = "approved" if request.GET.get("tab") == "approved" else "submitted"
     status = ReportStatus.APPROVED if tab == "approved" else ReportStatus.SUBMITTED
-    page = _page(request, selectors.reports_to_review(request.user, status=status))
-    counts = {
-        "submitted": selectors.reports_to_review(request.user).count() if tab == "approved" else page.paginator.count,
-        "approved": page.paginator.count if tab == "approved" else selectors.reports_to_review(
-            request.user, status=ReportStatus.APPROVED).count(),
-    }
-    context = {"page": page, "tab": tab, "counts": counts, "query": f"tab={tab}"}
+    filters = _review_filters(request)
+    valid = filters.is_valid()  # a filter that cannot be read is ignored, and said so
+    data = filters.cleaned_data if valid else {}
+    unit, month = data.get("unit"), data.get("month")
+    page = _page(request, selectors.reports_to_review(request.user, status=status, unit=unit, month=month,
+                                                      late=bool(data.get("late"))))
+    counts = selectors.review_counts(request.user, unit=unit, month=month)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["tab"] = tab
+    filter_query = query.copy()
+    filter_query.pop("tab", None)
+    context = {"page": page, "tab": tab, "counts": counts, "query": query.urlencode(), "filters": filters,
+               "filter_query": filter_query.urlencode(), "filters_ignored": not valid}
     return render(request, "tasks/reports/review_queue.html", context)
+
+
+@login_required
+@require_POST
+def report_publish_bulk(request: AuthedRequest) -> HttpResponse:
+    """Sign and publish the approved reports ticked in the queue; say which were signed and which were not."""
+    require_role(request.user, "head")
+    ids = [i for i in (as_id(v) for v in request.POST.getlist("report")) if i is not None]
+    back = f"{reverse('tasks:report_review_queue')}?{_back_query(request.POST.get('filters', ''))}"
+    if not ids:
+        messages.error(request, _("Tick the reports to sign first."))
+        return redirect(back)
+    try:
+        result = svc.reports_publish(report_ids=ids, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    if result.published:
+        messages.success(request, ngettext(
+            "%(n)s report was signed and published.", "%(n)s reports were signed and published.",
+            len(result.published)) % {"n": len(result.published)})
+    for refusal in result.refused:
+        messages.error(request, _("Not signed: %(who)s — %(why)s") % {
+            "who": refusal.name or _("a report not in your queue"), "why": refusal.message})
+    return redirect(back)
+
+
+def _back_query(filters: str) -> str:
+    """The queue's filters as they were (only the known ones), on the signature tab."""
+    sent = QueryDict(filters)
+    kept = QueryDict(mutable=True)
+    for name in ("unit", "month", "late"):
+        if sent.get(name):
+            kept[name] = sent[name]
+    kept["tab"] = "approved"
+    return kept.urlencode()
 
 
 @login_required

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,15 +23,28 @@ from common.filters import as_id
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import Official, OrgUnit
-from org.selectors import access_for, officials_visible_to, require_role, units_visible_to
+from org.selectors import access_for, require_role, units_visible_to
 from tasks import excel
-from tasks.forms_tasks import LoopAdvanceForm, ProgressForm, TaskFilter, TaskForm, TaskImportForm, WeeklyUpdateForm
+from tasks.forms_tasks import (
+    BoardFilter,
+    LoopAdvanceForm,
+    ProgressForm,
+    TaskForm,
+    TaskImportForm,
+    WeeklyUpdateForm,
+)
 from tasks.models import OPEN_STATUSES, LoopStage, Milestone, Task, TaskStatus, WeeklyUpdate
+from tasks.pickers import task_officials
 from tasks.selectors import (
+    DUE_SOON_DAYS,
     MANAGER_ROLES,
+    due_soon_q,
+    my_missing_weekly_q,
+    overdue_q,
     task_imports_of,
     tasks_managed_by,
-    tasks_missing_weekly_update,
+    tasks_missing_update_managed_by,
+    tasks_of_official,
     tasks_visible_to,
     week_monday,
 )
@@ -81,20 +94,22 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     official_id = access_for(request.user).official_id
     show = request.GET.get("show", "open")
-    if official_id is None:
-        qs = Task.objects.none()
-    else:
-        mine = Task.objects.filter(Q(responsible_id=official_id) | Q(leading_leader_id=official_id)
-                                   | Q(members__id=official_id)).values("pk")
-        qs = tasks_visible_to(request.user).filter(pk__in=mine)
-        if show != "all":
-            qs = qs.filter(status__in=OPEN_STATUSES)
+    qs = tasks_of_official(request.user)
+    if show != "all":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    # The home page's links: due within a week or overdue, overdue only, or missing this week's update.
+    focus = request.GET.get("due") if request.GET.get("due") in ("week", "overdue") else ""
+    if focus:
+        qs = qs.filter(due_soon_q(today) if focus == "week" else overdue_q(today))
+    weekly_missing = request.GET.get("weekly") == "missing"
+    if weekly_missing:
+        qs = qs.filter(my_missing_weekly_q(request.user, today))
     qs = _with_week_flag(qs, week_monday(today)).order_by("deadline", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page.object_list, today)
     return render(request, "tasks/tasks/my_tasks.html", {
         "page": page, "query": _query_without_page(request), "show": show, "official_id": official_id,
-        "today": today,
+        "today": today, "focus": focus, "weekly_missing": weekly_missing, "due_days": DUE_SOON_DAYS,
     })
 
 
@@ -104,8 +119,9 @@ def task_board(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     managed = tasks_managed_by(request.user)
     data = request.GET.copy()
-    data.setdefault("sort", "deadline")
-    filterset = TaskFilter(data, queryset=_with_week_flag(managed, week_monday(today)), today=today)
+    for name, value in BoardFilter.DEFAULTS.items():
+        data.setdefault(name, value)
+    filterset = BoardFilter(data, queryset=_with_week_flag(managed, week_monday(today)), today=today)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page.object_list, today)
     context = {
@@ -113,7 +129,7 @@ def task_board(request: AuthedRequest) -> HttpResponse:
         "units": units_visible_to(request.user, roles=MANAGER_ROLES).filter(is_active=True),
         "leaders": Official.objects.filter(pk__in=managed.order_by().values("leading_leader_id"))
         .order_by("name"),
-        "statuses": TaskStatus.choices,
+        "statuses": filterset.filters["status"].extra["choices"],
     }
     template = "tasks/tasks/_board_table.html" if request.htmx and not request.htmx.boosted else \
         "tasks/tasks/task_board.html"
@@ -129,9 +145,8 @@ def weekly_missing(request: AuthedRequest) -> HttpResponse:
     except ValueError:
         day = today
     monday = week_monday(day)
-    missing = tasks_managed_by(request.user).filter(
-        pk__in=tasks_missing_weekly_update(monday).values("pk")
-    ).order_by("responsible__unit__path", "responsible__name", "deadline", "id")
+    missing = tasks_missing_update_managed_by(request.user, monday).order_by(
+        "responsible__unit__path", "responsible__name", "deadline", "id")
     page = Paginator(missing, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page.object_list, today)
     return render(request, "tasks/tasks/weekly_missing.html", {
@@ -181,11 +196,18 @@ def _detail_context(request: AuthedRequest, task: Task, **forms: Any) -> dict[st
     can_progress = services.can_update_progress(request.user, task) and task.is_open
     this_week = task.weekly_updates.filter(week=week_monday(today)).first()
     if can_progress and "weekly_form" not in forms:
-        initial = ({"progress": this_week.progress, "done": this_week.done, "problems": this_week.problems,
-                    "help_needed": this_week.help_needed} if this_week else {"progress": task.progress})
+        # What was saved this week comes back in the form, so a typo is corrected by saving again (the week's
+        # one update is replaced, never duplicated).
+        initial: dict[str, Any] = ({"progress": this_week.progress, "done": this_week.done,
+                                    "problems": this_week.problems, "help_needed": this_week.help_needed}
+                                   if this_week else {"progress": task.progress})
+        if task.has_loop:
+            initial["rectification_note"] = task.rectification_note
         forms["weekly_form"] = WeeklyUpdateForm(initial=initial, with_rectification=task.has_loop)
     if can_progress and "progress_form" not in forms:
-        forms["progress_form"] = ProgressForm(initial={"progress": task.progress}, with_rectification=task.has_loop)
+        forms["progress_form"] = ProgressForm(initial={"progress": task.progress,
+                                                       "rectification_note": task.rectification_note},
+                                              with_rectification=task.has_loop)
     if task.has_loop and "loop_form" not in forms:
         forms["loop_form"] = LoopAdvanceForm(initial={"note": task.rectification_note})
     current = LOOP_STEPS.index(LoopStage(task.loop_stage)) if task.loop_stage else 0
@@ -300,8 +322,7 @@ def milestone_done(request: AuthedRequest, pk: int, milestone_pk: int) -> HttpRe
 def _task_form(request: AuthedRequest, *, data: Any = None, initial: dict[str, Any] | None = None,
                exclude_pk: int | None = None, with_milestones: bool = True) -> TaskForm:
     units = units_visible_to(request.user, roles=MANAGER_ROLES).filter(is_active=True)
-    officials = officials_visible_to(request.user, roles=MANAGER_ROLES).filter(is_active=True).order_by(
-        "unit__path", "name")
+    officials = task_officials(request.user)
     parents = tasks_managed_by(request.user).filter(status__in=OPEN_STATUSES).order_by("unit__path", "deadline")
     if exclude_pk is not None:
         parents = parents.exclude(pk=exclude_pk)

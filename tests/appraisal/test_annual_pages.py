@@ -202,8 +202,9 @@ def test_home_shows_the_running_notice_to_the_unit(county, culture, client_for, 
     notice = latest_notice(procedure)
     notice.starts_on, notice.ends_on = timezone.localdate(), timezone.localdate() + timedelta(days=7)
     notice.save()
-    assert 'data-testid="home-public-notice"' in client_for(county.staff).get("/").content.decode()
-    assert 'data-testid="home-public-notice"' not in client_for(finance_staff).get("/").content.decode()
+    assert 'data-testid="todo-notices-mine" data-count="1"' in client_for(county.staff).get("/").content.decode()
+    assert 'data-testid="todo-notices-mine" data-count="0"' in client_for(finance_staff).get("/").content.decode()
+    assert 'data-testid="todo-notices-running" data-count="1"' in client_for(county.orgadmin).get("/").content.decode()
 
 
 def test_written_notice_sign_review_and_decision_pages(county, culture, client_for):

@@ -201,13 +201,14 @@ def test_the_distribution_and_the_units_rule(graded, client_for):
 def test_home_panels(graded, client_for):
     county = graded
     home = client_for(county.head).get("/").content.decode()
-    assert 'data-testid="home-quarterly-head"' in home and QUARTER in home
+    assert f'data-testid="todo-quarterly-{QUARTER}" data-count="4"' in home
+    assert f'{UNIT_PAGE}?period={QUARTER}&amp;status=proposed' in home
     assert 'data-testid="home-quarterly-mine"' not in client_for(county.staff).get("/").content.decode()
     grade = confirm(county.staff_official, county.head)
     staff_home = client_for(county.staff).get("/").content.decode()
     assert 'data-testid="home-quarterly-mine"' in staff_home
     quarterly_reconsider_request(grade=grade, by=county.staff, reason="理由")
-    assert 'data-testid="home-requests-link"' in client_for(county.head).get("/").content.decode()
+    assert 'data-testid="todo-quarterly-requests" data-count="1"' in client_for(county.head).get("/").content.decode()
 
 
 def _more(county, n: int) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,9 @@ from appraisal.models import (
 )
 from appraisal.periods import MONTH, QUARTER, YEAR, period_key_for
 from appraisal.services.entries import entry_add
+from common.forms import EMPTY_LABEL
 from tests.factories import OfficialFactory, TaskFactory, period
+from tests.pickers import picker, picker_values
 
 TODAY = timezone.localdate()
 MONTH_KEY = period_key_for(MONTH, TODAY)
@@ -223,7 +225,8 @@ def test_a_head_records_a_bonus_through_the_form(county, client_for):
     client = client_for(county.head)
     period(MONTH_KEY)
     form = client.get(reverse("appraisal:entry_add"), {"official": county.staff_official.pk})
-    assert form.status_code == 200 and form.context["chosen"] == county.staff_official
+    assert form.status_code == 200
+    assert picker_values(form.content.decode(), "official") == [str(county.staff_official.pk)]
     response = client.post(reverse("appraisal:entry_add"), {
         "official": county.staff_official.pk, "rule": "innovation", "points": "2", "reason": "提出创新建议",
         "occurred_on": TODAY.isoformat()})
@@ -241,7 +244,8 @@ def test_a_refused_entry_keeps_what_was_typed(county, client_for):
     assert response.status_code == 400 and not ScoreEntry.objects.exists()
     html = response.content.decode()
     assert 'data-testid="form-error"' in html and "提出创新建议" in html
-    assert response.context["chosen"] == county.staff_official and 'data-testid="official-chosen"' in html
+    assert picker(html, "official").options == [("", str(EMPTY_LABEL), False),
+                                                (str(county.staff_official.pk), "李科员（旅游发展科）", True)]
 
 
 def test_an_official_out_of_scope_cannot_be_picked(county, client_for):
@@ -254,11 +258,15 @@ def test_an_official_out_of_scope_cannot_be_picked(county, client_for):
 
 def test_the_official_search_finds_only_officials_in_scope(county, client_for):
     client = client_for(county.head)
-    url = reverse("appraisal:entry_official_search")
-    assert [o.pk for o in client.get(url, {"q": "李"}).context["found"]] == [county.staff_official.pk]
-    assert client.get(url, {"q": "钱"}).context["found"] == []  # finance, out of scope
-    assert client.get(url, {"q": "王"}).context["found"] == []  # the head themself
-    assert client_for(county.staff).get(url, {"q": "李"}).status_code == 404
+    url = reverse("org:official_search")
+
+    def names(user_client, q):
+        return [o["name"] for o in user_client.get(url, {"scope": "score_entries", "q": q}).json()["results"]]
+
+    assert names(client, "李") == ["李科员"]
+    assert names(client, "钱") == []  # finance, out of scope
+    assert names(client, "王") == []  # the head themself
+    assert names(client_for(county.staff), "李") == []  # no role: nobody to record for
 
 
 def test_staff_cannot_open_the_entry_form(county, client_for):

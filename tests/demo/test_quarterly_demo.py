@@ -100,7 +100,7 @@ def test_the_pages_show_the_demo(seeded: str) -> None:
     _past, current = quarters()
     head = client_for("head").get(reverse("appraisal:quarterly_unit"), {"period": current}).content.decode()
     assert 'data-testid="quarterly-row"' in head and 'data-testid="grade-select"' in head
-    assert 'data-testid="home-quarterly-head"' in client_for("head").get("/").content.decode()
+    assert f'data-testid="todo-quarterly-{current}"' in client_for("head").get("/").content.decode()
     mine = client_for("staff").get(reverse("appraisal:quarterly_mine")).content.decode()
     assert mine.count('data-testid="my-quarter"') == int(current[-1])
     assert 'data-testid="home-quarterly-mine"' in client_for("staff").get("/").content.decode()

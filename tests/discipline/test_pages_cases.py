@@ -23,6 +23,7 @@ from org.models import Official
 from tests.conftest import County, statements
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory
 from tests.files import pdf_bytes
+from tests.pickers import picker_values
 
 pytestmark = pytest.mark.django_db
 PDF = pdf_bytes()
@@ -86,15 +87,17 @@ def test_register_a_case_and_keep_input_on_error(county, client_for, kinds):
     client = client_for(county.inspector)
     form = client.get(reverse("discipline:case_create"))
     assert form.status_code == 200 and b"rule-checkboxes" in form.content
-    options = client.get(reverse("discipline:official_options"), {"unit": county.culture.pk})
-    assert county.staff_official.name in options.content.decode()
-    assert county.finance_official.name not in options.content.decode()
+    assert picker_values(form.content.decode(), "subjects") == []  # no <option> per official in scope
+    found = client.get(reverse("org:official_search"), {"scope": "case_subjects", "unit": county.culture.pk}).json()
+    assert county.staff_official.name in {o["name"] for o in found["results"]}
+    assert county.finance_official.name not in {o["name"] for o in found["results"]}
     rule = form.context["rule_groups"][0][1][0]
     data = {"unit": county.culture.pk, "title": "违规收受礼品", "subjects": [county.staff_official.pk],
             "source": "report", "source_reference": "举报〔2026〕9号", "rules": [rule.pk], "facts": " "}
     kept = client.post(reverse("discipline:case_create"), data)
     assert kept.status_code == 200 and not Case.objects.exists()
     assert "违规收受礼品" in kept.content.decode() and "举报〔2026〕9号" in kept.content.decode()
+    assert picker_values(kept.content.decode(), "subjects") == [str(county.staff_official.pk)]
     assert f'value="{rule.pk}" id="rule-{rule.pk}" checked' in kept.content.decode()
     data["facts"] = "收受礼品价值两千元。"
     done = client.post(reverse("discipline:case_create"), data)
@@ -104,7 +107,8 @@ def test_register_a_case_and_keep_input_on_error(county, client_for, kinds):
     assert case.investigator == county.inspector
     # The organization department reads cases but does not register them; others do not see the form.
     assert client_for(county.orgadmin).get(reverse("discipline:case_create")).status_code == 404
-    assert client_for(county.head).get(reverse("discipline:official_options")).status_code == 404
+    head_search = client_for(county.head).get(reverse("org:official_search"), {"scope": "case_subjects"})
+    assert head_search.json()["results"] == []  # a head is not discipline inspection: nobody to name
 
 
 def test_register_refuses_an_official_outside_the_unit(county, client_for, kinds):
@@ -290,15 +294,14 @@ def test_inspection_of_another_bureau_sees_only_its_cases(county, client_for, op
     assert list(CaseAccess.objects.filter(action="export").values_list("case_id", flat=True)) == [other.pk]
 
 
-def test_the_subject_picker_searches_by_name_or_number_and_keeps_the_chosen(county, client_for):
+def test_the_subject_picker_searches_by_name_or_number_within_the_unit(county, client_for):
     client = client_for(county.inspector)
-    url = reverse("discipline:official_options")
-    found = client.get(url, {"unit": county.culture.pk, "q": "李"}).content.decode()
-    assert "李科员" in found and "赵主任" not in found
-    by_number = client.get(url, {"unit": county.culture.pk, "q": county.culture_official.staff_number}).content.decode()
-    assert "赵主任" in by_number and "李科员" not in by_number
-    chosen = {"unit": county.culture.pk, "q": "赵", "subjects": [county.staff_official.pk]}
-    kept = client.get(url, chosen).content.decode()
-    assert f'value="{county.staff_official.pk}" selected' in kept and "赵主任" in kept
-    outside = client.get(url, {"unit": county.culture.pk, "q": "钱"}).content.decode()
-    assert "钱科员" not in outside  # another bureau's official is never offered under this unit
+    url = reverse("org:official_search")
+
+    def names(**params):
+        return [o["name"] for o in client.get(url, {"scope": "case_subjects", **params}).json()["results"]]
+
+    assert names(unit=county.culture.pk, q="李") == ["李科员"]
+    assert names(unit=county.culture.pk, q=county.culture_official.staff_number) == ["赵主任"]
+    assert names(unit=county.culture.pk, q="钱") == []  # another bureau's official is never offered under this unit
+    assert names(q="钱") == ["钱科员"]  # without a unit, anyone in discipline inspection's scope

@@ -13,6 +13,7 @@ from discipline.models import DecisionKind, DisciplineRule, Talk
 from discipline.services.talks import talk_record
 from tests.conftest import statements
 from tests.factories import OfficialFactory
+from tests.pickers import picker_values
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +21,13 @@ pytestmark = pytest.mark.django_db
 def test_record_a_talk_and_follow_up(county, client_for):
     client = client_for(county.orgadmin)
     assert client.get(reverse("discipline:talk_create")).status_code == 200
-    options = client.get(reverse("discipline:official_options"), {"unit": county.culture.pk, "purpose": "talk"})
-    assert county.staff_official.name in options.content.decode()
+    found = client.get(reverse("org:official_search"), {"scope": "talks", "unit": county.culture.pk}).json()
+    assert county.staff_official.name in {o["name"] for o in found["results"]}
     data = {"unit": county.culture.pk, "official": county.staff_official.pk, "kind": "care", "occasion": "family",
             "held_on": "2026-11-10", "talker_name": "", "topic": "家中老人住院，了解困难"}
     kept = client.post(reverse("discipline:talk_create"), data)
     assert kept.status_code == 200 and "家中老人住院" in kept.content.decode() and not Talk.objects.exists()
+    assert picker_values(kept.content.decode(), "official") == [str(county.staff_official.pk)]  # kept, chosen
     data["talker_name"] = "组织部 张部长"
     done = client.post(reverse("discipline:talk_create"), data)
     talk = Talk.objects.get()

@@ -175,10 +175,13 @@ def test_annual_appraisal_from_summary_to_registration_form(county, live_server,
 
     # -- another official of the bureau sees the notice on the home page and objects to staff ---------------------
     sign_in(page, live_server, "colleague")
-    home_notice = page.get_by_test_id("home-public-notice")
-    assert "文化和旅游局" in home_notice.inner_text()
+    home_notice = page.get_by_test_id("todo-notices-mine")
+    assert home_notice.get_attribute("data-count") == "1"
     screenshot("annual-09-colleague-home-notice")
-    home_notice.get_by_role("link").first.click()
+    home_notice.get_by_test_id("todo-link").click()
+    running = page.get_by_test_id("running-notices")
+    assert "文化和旅游局" in running.inner_text()
+    running.get_by_role("link").first.click()
     page.wait_for_url(f"{live_server.url}/appraisal/notices/{notice.pk}/")
     assert page.locator("[data-candidate=李科员]").count() == 1
     page.locator("#id_candidate").select_option(label="李科员（旅游发展科）")
@@ -218,7 +221,7 @@ def test_annual_appraisal_from_summary_to_registration_form(county, live_server,
 
     # -- staff reads the written notice, signs "不同意" and asks for 复核 -------------------------------------------
     sign_in(page, live_server, "staff")
-    page.get_by_test_id("home-sign").wait_for()
+    page.locator("[data-testid=todo-sign][data-count=\"1\"]").wait_for()  # the home page asks for the signature
     open_menu_item(page, "nav-annual-mine")
     screenshot("annual-15-staff-my-appraisal")
     page.get_by_test_id("open-pending-notice").click()

@@ -22,6 +22,7 @@ from discipline.models import Case, CaseAccess, Decision, DecisionKind, Toleranc
 from discipline.services.cases import case_register, case_transition
 from discipline.services.decisions import decision_record
 from tests.e2e.conftest import run_rollup, sign_in
+from tests.e2e.picker import pick_official
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -69,8 +70,7 @@ def test_case_decision_grade_cap_and_error_tolerance(county, live_server, page, 
     sign_in(page, live_server, "inspector")
     page.goto(f"{live_server.url}/discipline/cases/new/")
     page.locator("select[name=unit]").select_option(str(county.culture.pk))
-    page.locator(f"#id_subjects option[value='{county.staff_official.pk}']").wait_for(state="attached")
-    page.locator("#id_subjects").select_option([str(county.staff_official.pk)])
+    pick_official(page, "id_subjects", "李", "李科员")
     page.locator("input[name=title]").fill("违规收受管理服务对象购物卡")
     page.locator("select[name=source]").select_option("report")
     page.locator("input[name=source_reference]").fill("举报〔2026〕12号")
@@ -227,8 +227,7 @@ def test_inspector_pages_fit_the_screen(county, live_server, page, screenshot):
 
     page.goto(f"{live_server.url}/discipline/talks/new/")
     page.locator("select[name=unit]").select_option(str(county.culture.pk))
-    page.locator(f"#id_official option[value='{county.culture_official.pk}']").wait_for(state="attached")
-    page.locator("#id_official").select_option(str(county.culture_official.pk))
+    pick_official(page, "id_official", "赵", "赵主任")
     page.locator("select[name=kind]").select_option("care")
     page.locator("select[name=occasion]").select_option("retirement")
     page.locator("input[name=held_on]").fill("2026-11-02")

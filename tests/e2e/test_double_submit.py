@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from tasks.models import SupervisionLetter
 from tests.e2e.conftest import sign_in
+from tests.e2e.picker import pick_official
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,9 +24,9 @@ def test_a_double_click_and_the_back_button_issue_one_letter(county, live_server
     posts: list[str] = []
     page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
     page.goto(f"{live_server.url}/letters/new/")
-    page.get_by_test_id("letter-recipient-unit").select_option(label="　旅游发展科")
-    page.locator("[data-testid=letter-recipient-official] option").nth(1).wait_for(state="attached")
-    page.get_by_test_id("letter-recipient-official").select_option(label="李科员（旅游发展科）")
+    with page.expect_response(lambda response: "/letters/new/?" in response.url):
+        page.get_by_test_id("letter-recipient-unit").select_option(label="　旅游发展科")
+    pick_official(page, "id_recipient_official", "李", "李科员")
     page.get_by_test_id("letter-title").fill("关于加快项目进度的督办函")
     page.get_by_test_id("letter-content").fill("请加快进度，按期回复。")
     page.get_by_test_id("letter-reply-deadline").fill((timezone.localdate() + dt.timedelta(days=10)).isoformat())

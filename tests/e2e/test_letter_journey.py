@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tasks.models import LetterStatus, SupervisionLetter
 from tests.e2e.conftest import sign_in
+from tests.e2e.picker import pick_official
 from tests.factories import SupervisionLetterFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -38,9 +39,9 @@ def test_a_letter_goes_from_issue_to_closing(county, live_server, page, screensh
 
     sign_in(page, live_server, "orgadmin")
     page.goto(f"{live_server.url}/letters/new/")
-    page.get_by_test_id("letter-recipient-unit").select_option(label="　旅游发展科")
-    page.locator("[data-testid=letter-recipient-official] option").nth(1).wait_for(state="attached")
-    page.get_by_test_id("letter-recipient-official").select_option(label="李科员（旅游发展科）")
+    with page.expect_response(lambda response: "/letters/new/?" in response.url):
+        page.get_by_test_id("letter-recipient-unit").select_option(label="　旅游发展科")
+    pick_official(page, "id_recipient_official", "李", "李科员")
     page.get_by_test_id("letter-title").fill("关于景区安全隐患整改的督办函")
     page.get_by_test_id("letter-content").fill("经督导发现，景区消防通道堵塞，请于期限内完成整改并书面回复。")
     page.get_by_test_id("letter-reply-deadline").fill(deadline)

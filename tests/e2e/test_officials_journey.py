@@ -1,4 +1,5 @@
-"""Journey: a head signs in, opens the officials list, filters it and opens an official."""
+"""Journey: a head signs in, reads the roster statistics, opens the officials list, filters it and opens an
+official."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ def test_head_filters_officials_and_opens_one(county, live_server, page, screens
     OfficialFactory(unit=county.culture_tourism, name="张旅游", rank_level="middle", position_title="科长")
 
     sign_in(page, live_server, "head")
+    page.get_by_test_id("nav-statistics").click()  # the roster statistics moved off the home page
+    page.wait_for_url(re.compile(r"/statistics/$"))
     assert page.get_by_test_id("officials-count").inner_text() == "34"
     expect(page.locator("#rankChart")).not_to_have_js_property("width", 0)
-    screenshot("01-dashboard-head")
+    screenshot("01-statistics-head")
 
     page.get_by_role("link", name="干部", exact=True).click()
     page.wait_for_url(re.compile(r"/officials/"))

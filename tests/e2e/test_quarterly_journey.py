@@ -59,8 +59,8 @@ def test_the_head_grades_the_quarter_staff_asks_once_the_head_answers(county, li
 
     # -- the head opens the quarter page from the home panel's link -------------------------------------------------
     sign_in(page, live_server, "head")
-    panel = page.get_by_test_id("home-quarterly-head")
-    assert QUARTER in panel.inner_text()
+    panel = page.get_by_test_id(f"todo-quarterly-{QUARTER}")
+    assert QUARTER in panel.inner_text() and panel.get_attribute("data-count") != "0"
     screenshot("quarterly-01-head-home")
     open_menu_item(page, "nav-quarterly")
     page.get_by_test_id("quarterly-table").wait_for()
@@ -152,7 +152,7 @@ def test_the_head_grades_the_quarter_staff_asks_once_the_head_answers(county, li
     # -- the head answers: the grade is changed to 较好 -------------------------------------------------------------
     page.set_viewport_size(DESKTOP)
     sign_in(page, live_server, "head")
-    page.get_by_test_id("home-requests-link").click()
+    page.get_by_test_id("todo-quarterly-requests").get_by_test_id("todo-link").click()
     request = page.locator("[data-testid=request][data-official='李科员']")
     assert request.get_by_test_id("request-reason").inner_text() == REASON
     request.locator("input[value=changed]").check()

@@ -27,10 +27,13 @@ def test_head_records_a_bonus_and_staff_sees_why(county, live_server, page, scre
     # the head finds 李科员 with the search box and records the bonus
     sign_in(page, live_server, "head")
     page.goto(f"{live_server.url}/appraisal/entries/new/")
-    page.get_by_test_id("official-search").fill("李")
-    page.get_by_test_id("official-option").first.wait_for()
-    assert page.get_by_test_id("official-option").count() == 1  # only officials in the head's scope
-    page.get_by_test_id("official-option").locator("input").check()
+    page.locator("#id_official-ts-control").click()
+    page.locator("#id_official-ts-control").press_sequentially("科员", delay=30)
+    page.locator("#id_official-ts-dropdown .option", has_text="李科员").wait_for()
+    # only officials in the head's scope: 钱科员 of the finance bureau is not offered
+    assert page.locator("#id_official-ts-dropdown .option").all_inner_texts() == [
+        f"李科员 {county.staff_official.staff_number} · 旅游发展科"]
+    page.locator("#id_official-ts-dropdown .option", has_text="李科员").click()
     page.locator("select[name=rule]").select_option("innovation")
     page.locator("input[name=points]").fill("5")  # out of the rule's range first
     page.locator("textarea[name=reason]").fill(REASON)
@@ -38,7 +41,7 @@ def test_head_records_a_bonus_and_staff_sees_why(county, live_server, page, scre
     page.get_by_test_id("form-error").wait_for()
     # refused, and nothing typed is lost
     assert page.locator("textarea[name=reason]").input_value() == REASON
-    assert page.get_by_test_id("official-chosen").locator("input").is_checked()
+    assert page.locator("#id_official").input_value() == str(county.staff_official.pk)  # still chosen
     assert not ScoreEntry.objects.exists()
     screenshot("scores-01-head-entry-refused")
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tasks.models import Task, WeeklyUpdate
 from tests.e2e.conftest import sign_in
+from tests.e2e.picker import pick_official
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +26,8 @@ def test_head_assigns_staff_updates_head_sees_progress(county, live_server, page
     page.locator("#id_title").fill("乡村旅游节筹办")
     page.locator("#id_goal").fill("10月底前举办，接待游客不少于2万人次")
     page.locator("#id_unit").select_option("WL02")
-    page.locator("#id_leading_leader").select_option(county.head_official.staff_number)
-    page.locator("#id_responsible").select_option(county.staff_official.staff_number)
+    pick_official(page, "id_leading_leader", "王", "王局长")
+    pick_official(page, "id_responsible", "李科", "李科员")
     page.locator("#id_is_key_project").check()
     page.locator("#id_deadline").fill((today + dt.timedelta(days=2)).isoformat())
     page.locator("#id_milestones").fill(f"方案定稿 {(today + dt.timedelta(days=1)).isoformat()}")

@@ -1,4 +1,4 @@
-"""Pages: dashboard figures, the officials list (filters, pagination, constant query count), detail, tree."""
+"""Pages: roster statistics, the officials list (filters, pagination, constant query count), detail, tree."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from org.models import RankLevel, rotation_cutoff
 from tests.factories import OfficialFactory, PostAssignmentFactory
 
 
-def test_dashboard_counts_the_users_scope(county, client_for):
+def test_roster_statistics_count_the_users_scope(county, client_for):
     OfficialFactory(unit=county.culture_office, post_since=rotation_cutoff() - dt.timedelta(days=1), name="老岗位")
-    response = client_for(county.head).get("/")
+    response = client_for(county.head).get(reverse("org:statistics"))
     figures = response.context["figures"]
     assert figures.officials == 4
     assert figures.units == 3
@@ -83,7 +83,7 @@ def _query_count(client, url, params=None):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url", ["/officials/", "/", "/units/", "/api/v1/officials/", "/api/v1/units/"])
+@pytest.mark.parametrize("url", ["/officials/", "/statistics/", "/units/", "/api/v1/officials/", "/api/v1/units/"])
 def test_list_pages_cost_the_same_queries_for_10_and_100_officials(county, client_for, django_assert_num_queries, url):
     OfficialFactory.create_batch(6, unit=county.culture_office)
     client = client_for(county.head)

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,25 +14,13 @@ from django.views.decorators.http import require_POST
 
 from common.errors import ApplicationError
 from common.http import AuthedRequest
-from org.models import User
-from org.selectors import access_for, require_role
+from org.selectors import require_role
 from training.models import CriticismFlag
+from training.selectors import flags_for_head
 from training.services.feed import criticism_confirm, criticism_dismiss
 
 PAGE_SIZE = 25
 HEAD = "head"
-
-
-def flags_for_head(user: User | AnonymousUser) -> QuerySet[CriticismFlag]:
-    """Flags of officials in the subtrees the user heads."""
-    access = access_for(user)
-    qs = CriticismFlag.objects.select_related("official", "official__unit", "decided_by")
-    if access.is_superuser:
-        return qs
-    q = Q(pk__in=[])
-    for path in access.paths((HEAD,)):
-        q |= Q(official__unit__path__startswith=path)
-    return qs.filter(q)
 
 
 @login_required

@@ -64,11 +64,16 @@ def session_calendar(request: AuthedRequest) -> HttpResponse:
         by_day.setdefault(timezone.localtime(session.starts_at).date(), []).append(session)
     weeks = [[(day, day.month == month.month, by_day.get(day, [])) for day in week]
              for week in calendar.Calendar().monthdatescalendar(month.year, month.month)]
-    page = Paginator(in_month.order_by("starts_at", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # ``?attendance=missing`` (the home page's link): the past sessions still without attendance, in every month.
+    awaiting = request.GET.get("attendance") == "missing"
+    listed = (selectors.sessions_awaiting_attendance(request.user).order_by("starts_at", "id") if awaiting
+              else in_month.order_by("starts_at", "id"))
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
     following = _month_bounds(month)[1].date()
     return render(request, "training/sessions/calendar.html", {
-        "month": month, "weeks": weeks, "page": page, "today": today, "query": f"month={month:%Y-%m}",
+        "month": month, "weeks": weeks, "page": page, "today": today, "awaiting": awaiting,
+        "query": "attendance=missing" if awaiting else f"month={month:%Y-%m}",
         "previous": f"{previous:%Y-%m}", "next": f"{following:%Y-%m}",
         "can_organise": svc.can_organise_any(request.user),
     })
