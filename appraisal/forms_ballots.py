@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.forms_checkup import _style, units_managed_by
 from appraisal.models import BallotChoice, RaterGroup
+from common.text_limits import LimitedFormField
 from org.forms import UnitChoiceField
 from org.models import Official, OrgUnit, RankLevel, User
 
@@ -23,7 +24,7 @@ class BatchIssueForm(forms.Form):
         label=_("Rater group"), choices=[(g.value, g.label) for g in BALLOT_GROUPS],
         help_text=_("Service recipients (服务对象); the public and grass-roots cadres (群众, 基层干部) rate as "
                     "colleagues and public."))
-    audience = forms.CharField(label=_("Who the slips are for"), max_length=100, required=False,
+    audience = LimitedFormField(label=_("Who the slips are for"), max_length=100, required=False,
                                help_text=_("For example: people served at the bureau's service window."))
     unit = UnitChoiceField(label=_("Unit whose officials are rated"), queryset=OrgUnit.objects.none())
     rank_levels = forms.MultipleChoiceField(
@@ -43,7 +44,7 @@ class BatchIssueForm(forms.Form):
 
 
 class BatchRevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for revoking"), max_length=200)
+    reason = LimitedFormField(label=_("Reason for revoking"), max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

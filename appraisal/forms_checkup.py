@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.models import DEFAULT_GROUP_WEIGHTS, CheckupRound, Dimension, RaterGroup
 from appraisal.periods import QUARTER, period_key_for
 from appraisal.services.checkup import DEFAULT_COLLEAGUES, ORG
+from common.text_limits import NOTE, LimitedFormField
 from org.forms import UnitChoiceField
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for, officials_by_staff_number, unknown_official_message
@@ -104,9 +105,9 @@ class AssignDefaultsForm(forms.Form):
 class AssignRaterForm(forms.Form):
     """Add raters for one official: the official by staff number, the raters by user name."""
 
-    official = forms.CharField(label=_("Official's staff number"), max_length=32)
+    official = LimitedFormField(label=_("Official's staff number"), max_length=32)
     group = forms.ChoiceField(label=_("Rater group"), choices=RaterGroup.choices)
-    raters = forms.CharField(label=_("Raters' user names"), max_length=2000,
+    raters = LimitedFormField(label=_("Raters' user names"), max_length=2000,
                              help_text=_("Separate several user names with spaces or commas."))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -138,8 +139,8 @@ class RatingForm(forms.Form):
     discipline = forms.IntegerField(label=Dimension.DISCIPLINE.label, min_value=0, max_value=100)
     law = forms.IntegerField(label=Dimension.LAW.label, min_value=0, max_value=100)
     style = forms.IntegerField(label=Dimension.STYLE.label, min_value=0, max_value=100)
-    comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+    comment = LimitedFormField(
+        label=_("Comment"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Comments on low scores go, without your name, on the official's problem list."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -150,7 +151,7 @@ class RatingForm(forms.Form):
 
 
 class ExcuseForm(forms.Form):
-    reason = forms.CharField(label=_("Conflict of interest"), max_length=200,
+    reason = LimitedFormField(label=_("Conflict of interest"), max_length=200,
                              help_text=_("For example: a close relative, or a direct business interest."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.services.periods import REASON_MAX
+from common.text_limits import NOTE, LimitedFormField
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for closing with work still open"), required=False, max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control form-control-sm", "maxlength": REASON_MAX}),
+    reason = LimitedFormField(
+        label=_("Reason for closing with work still open"), required=False, max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control form-control-sm"}),
         help_text=_("Required while anything above is still open; it is recorded with the period."),
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from appraisal.grade_labels import grade_choices
 from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKind
+from common.text_limits import NOTE, SHORT_NOTE, LimitedFormField
 from org.models import OrgUnit
 
 
@@ -26,8 +27,8 @@ class GradeConfirmForm(forms.Form):
             self.fields[f"grade_{row.official_id}"] = forms.ChoiceField(
                 choices=grade_choices(row.official.personnel_category), initial=current, label=row.official.name,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-            self.fields[f"reason_{row.official_id}"] = forms.CharField(
-                required=False, max_length=500, initial=row.override_reason, label=_("Reason"),
+            self.fields[f"reason_{row.official_id}"] = LimitedFormField(
+                required=False, max_length=SHORT_NOTE, initial=row.override_reason, label=_("Reason"),
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
 
     def clean(self) -> dict[str, Any]:
@@ -57,7 +58,7 @@ class QuotaApprovalForm(forms.Form):
     share = forms.DecimalField(
         label=gettext_lazy("Approved share of 优秀 (%)"), min_value=Decimal(0), max_value=Decimal(100),
         decimal_places=1, widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "0.1"}))
-    reason = forms.CharField(label=gettext_lazy("Reason and approval reference"), max_length=1000,
+    reason = LimitedFormField(label=gettext_lazy("Reason and approval reference"), max_length=NOTE,
                              widget=forms.Textarea(attrs={"class": "form-control form-control-sm", "rows": 2}))
 
 

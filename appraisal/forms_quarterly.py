@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import QuarterGrade, ReconsiderOutcome
-from appraisal.services.quarterly import COMMENT_MAX, TEXT_MAX
+from common.text_limits import NOTE, SHORT_NOTE, LimitedFormField
 
 SMALL = {"class": "form-control form-control-sm"}
 SELECT = {"class": "form-select form-select-sm"}
@@ -16,12 +16,12 @@ class QuarterlyRowForm(forms.Form):
     """One official's row on the head's page: the grade and the 写实 comment."""
 
     grade = forms.ChoiceField(label=_("Grade"), choices=QuarterGrade.choices, widget=forms.Select(attrs=SELECT))
-    comment = forms.CharField(label=_("Comment (写实)"), required=False, max_length=COMMENT_MAX,
+    comment = LimitedFormField(label=_("Comment (写实)"), required=False, max_length=SHORT_NOTE,
                               widget=forms.Textarea(attrs={**SMALL, "rows": 2}))
 
 
 class ReconsiderForm(forms.Form):
-    reason = forms.CharField(label=_("Why the grade should be reconsidered"), required=False, max_length=TEXT_MAX,
+    reason = LimitedFormField(label=_("Why the grade should be reconsidered"), required=False, max_length=NOTE,
                              widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
 
 
@@ -30,5 +30,5 @@ class AnswerForm(forms.Form):
                                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     grade = forms.ChoiceField(label=_("New grade"), required=False, choices=[("", "—"), *QuarterGrade.choices],
                               widget=forms.Select(attrs=SELECT))
-    text = forms.CharField(label=_("Answer"), required=False, max_length=TEXT_MAX,
+    text = LimitedFormField(label=_("Answer"), required=False, max_length=NOTE,
                            widget=forms.Textarea(attrs={**SMALL, "rows": 3}))

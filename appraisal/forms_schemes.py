@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from appraisal.models import DEFAULT_WEIGHTS, Component, Scheme, ScoreRule
+from common.text_limits import NOTE, LimitedFormField
 from org.models import RankLevel, UnitCategory
 
 SMALL_INPUT = {"class": "form-control form-control-sm"}
@@ -16,7 +17,7 @@ SMALL_SELECT = {"class": "form-select form-select-sm"}
 
 
 class SchemeForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Scheme name"), max_length=100,
+    name = LimitedFormField(label=gettext_lazy("Scheme name"), max_length=100,
                            widget=forms.TextInput(attrs=SMALL_INPUT))
     category = forms.ModelChoiceField(
         label=gettext_lazy("Unit category"), queryset=UnitCategory.objects.none(), required=False,
@@ -51,9 +52,9 @@ class SchemeForm(forms.Form):
 
 
 class RuleForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Code"), max_length=40, widget=forms.TextInput(attrs=SMALL_INPUT))
-    name = forms.CharField(label=gettext_lazy("Rule name"), max_length=100, widget=forms.TextInput(attrs=SMALL_INPUT))
-    description = forms.CharField(label=gettext_lazy("Rule description"), required=False,
+    code = LimitedFormField(label=gettext_lazy("Code"), max_length=40, widget=forms.TextInput(attrs=SMALL_INPUT))
+    name = LimitedFormField(label=gettext_lazy("Rule name"), max_length=100, widget=forms.TextInput(attrs=SMALL_INPUT))
+    description = LimitedFormField(label=gettext_lazy("Rule description"), required=False, max_length=NOTE,
                                   widget=forms.Textarea(attrs={**SMALL_INPUT, "rows": 2}))
     min_points = forms.DecimalField(label=gettext_lazy("Minimum points"), max_digits=6, decimal_places=2,
                                     widget=forms.NumberInput(attrs={**SMALL_INPUT, "step": "0.01"}))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import AppraisalPeriod, ScoreRule
 from appraisal.pickers import SCORE_ENTRY_OFFICIALS
+from common.text_limits import NOTE, LimitedFormField
 from org.forms import OfficialChoiceField
 from org.models import Official, RankLevel, UnitCategory
 
@@ -41,7 +42,7 @@ class EntryForm(forms.Form):
                            empty_label=None)
     points = forms.DecimalField(label=_("Points"), max_digits=6, decimal_places=2,
                                 widget=forms.NumberInput(attrs={"step": "0.5"}))
-    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = LimitedFormField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
     occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
                                   help_text=_("The entry counts in the week, month, quarter and year of this date."))
 
@@ -55,7 +56,7 @@ class EntryForm(forms.Form):
 
 
 class EntryDeleteForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for removal"), max_length=300)
+    reason = LimitedFormField(label=_("Reason for removal"), max_length=300)
 
 
 class RankingFilterForm(forms.Form):
@@ -76,7 +77,7 @@ class RankingFilterForm(forms.Form):
 
 
 class PeriodCreateForm(forms.Form):
-    key = forms.CharField(label=_("Period"), max_length=10,
+    key = LimitedFormField(label=_("Period"), max_length=10,
                           help_text=_("2026-W43 (week), 2026-10 (month), 2026-Q3 (quarter) or 2026 (year)."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -85,7 +86,8 @@ class PeriodCreateForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for re-opening"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = LimitedFormField(label=_("Reason for re-opening"), max_length=NOTE,
+                              widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

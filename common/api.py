@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
@@ -16,6 +17,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import ApplicationError
 from common.filters import ID_MAX, YEAR_MAX, YEAR_MIN
+from common.text_limits import TOO_LONG
 
 
 class StandardPagination(PageNumberPagination):
@@ -34,6 +36,26 @@ class IdField(serializers.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", ID_MAX)
         super().__init__(**kwargs)
+
+
+class LimitedCharField(serializers.CharField):
+    """A text in a request body, with a maximum (``common.text_limits``; required unless read-only) and the
+    product's message, "最多 2000 个字（当前 2345 个字）。" — DRF's own does not say how long the text is."""
+
+    default_error_messages = {"max_length": TOO_LONG}
+
+    def __init__(self, **kwargs: Any) -> None:
+        if kwargs.get("max_length") is None and not kwargs.get("read_only"):
+            raise TypeError("LimitedCharField needs a max_length (common.text_limits: LINE, NOTE, LONG …)")
+        super().__init__(**kwargs)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The API's model serializer: a model's text column becomes a ``LimitedCharField`` with the column's
+    maximum."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.CharField: LimitedCharField, models.TextField: LimitedCharField}
 
 
 class DateTimeField(serializers.DateTimeField):

@@ -27,4 +27,6 @@ def from_validation_error(instance: Any, error: Any) -> ApplicationError:
     for name, messages in error.message_dict.items():
         label = str(getattr(instance._meta.get_field(name), "verbose_name", "")) if name != "__all__" else ""
         parts.extend(f"{label}：{m}" if label else m for m in messages)
-    return ApplicationError("；".join(parts), code="invalid", extra={"fields": error.message_dict})
+    codes = {e.code for errors in error.error_dict.values() for e in errors}
+    code = "too_long" if codes == {"max_length"} else "invalid"  # as common.text_limits says it
+    return ApplicationError("；".join(parts), code=code, extra={"fields": error.message_dict})

@@ -25,6 +25,8 @@ from common.errors import ApplicationError
 
 # A cell starting with one of these is read as a formula by a spreadsheet once it is edited or re-imported.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The most characters a spreadsheet cell holds; xlsxwriter would cut a longer string and say nothing.
+CELL_MAX = 32_767
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -168,9 +170,19 @@ def template_workbook(
 
 
 def safe_text(value: Any) -> str:
-    """Return ``value`` as text that no spreadsheet will read as a formula (a leading quote where needed)."""
+    """Return ``value`` as text that no spreadsheet will read as a formula (a leading quote where needed).
+
+    A text too long for a cell stops the export (``ApplicationError``) rather than being cut: every text the
+    product stores fits (``common.text_limits``), so only a column joining many texts could get there, and each
+    such column bounds what it joins (a task's milestones, for one)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    text = "'" + text if text.startswith(FORMULA_STARTS) else text
+    if len(text) > CELL_MAX:
+        raise ApplicationError(
+            _("A cell of this export would hold %(n)s characters, more than the %(max)s a spreadsheet cell holds; "
+              "the export was stopped rather than cut the text.") % {"n": len(text), "max": CELL_MAX},
+            code="cell_too_long")
+    return text
 
 
 def streaming_workbook(target: Any, **options: Any) -> xlsxwriter.Workbook:

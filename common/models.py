@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.text_limits import LONG, STORED_RESPONSE, LimitedTextField
+
 
 class TimeStampedModel(models.Model):
     """Abstract base: when a row was created and last changed."""
@@ -21,7 +23,7 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=32)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("body"), blank=True)
+    body = LimitedTextField(_("body"), blank=True, max_length=LONG)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -59,7 +61,8 @@ class IdempotencyKey(models.Model):
     fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
     location = models.CharField(_("led to"), max_length=1000, blank=True)
     status = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
-    body = models.TextField(_("body"), blank=True)  # as rendered, so a repeat gets the same bytes
+    # As rendered, so a repeat gets the same bytes.
+    body = LimitedTextField(_("body"), blank=True, max_length=STORED_RESPONSE)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

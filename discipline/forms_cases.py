@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.filters import as_id
+from common.text_limits import LINE, LONG, NOTE, LimitedFormField
 from discipline.models import AppealOutcome, CaseSource, DecisionKind, DisciplineRule, GradeCap
 from discipline.pickers import CASE_SUBJECTS
 from org.forms import OfficialMultiPicker, OfficialMultipleChoiceField
@@ -51,15 +52,15 @@ class KindChoiceField(forms.ModelChoiceField):
 class CaseForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(),
                                   widget=forms.Select(attrs=SELECT))
-    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=SMALL))
+    title = LimitedFormField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=SMALL))
     subjects = OfficialMultipleChoiceField(scope=CASE_SUBJECTS, unit_field="id_unit", label=_("Officials concerned"),
                                            widget=OfficialMultiPicker(attrs=SELECT))
     source = forms.ChoiceField(label=_("Case source"), choices=CaseSource.choices, widget=forms.Select(attrs=SELECT))
-    source_reference = forms.CharField(label=_("Source reference"), max_length=200, required=False,
+    source_reference = LimitedFormField(label=_("Source reference"), max_length=200, required=False,
                                        widget=forms.TextInput(attrs=SMALL))
     rules = forms.ModelMultipleChoiceField(label=_("Rules broken"), required=False,
                                            queryset=DisciplineRule.objects.filter(is_active=True))
-    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={**SMALL, "rows": 5}))
+    facts = LimitedFormField(label=_("Facts"), max_length=LONG, widget=forms.Textarea(attrs={**SMALL, "rows": 5}))
     investigator = forms.ModelChoiceField(label=_("Investigator"), required=False, queryset=User.objects.none(),
                                           widget=forms.Select(attrs=SELECT))
     registered_on = forms.DateField(label=_("Registered on"), required=False, widget=date_input())
@@ -110,8 +111,8 @@ class CaseForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    to = forms.CharField(widget=forms.HiddenInput)
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
+    to = LimitedFormField(max_length=LINE, widget=forms.HiddenInput)
+    comment = LimitedFormField(label=_("Comment"), required=False, max_length=NOTE,
                               widget=forms.TextInput(attrs=SMALL))
 
 
@@ -126,7 +127,7 @@ class DecisionForm(forms.Form):
     kind = KindChoiceField(label=_("Kind of decision"), queryset=DecisionKind.objects.filter(is_active=True),
                            widget=forms.Select(attrs=SELECT))
     effective_date = forms.DateField(label=_("Effective date"), widget=date_input())
-    summary = forms.CharField(label=_("Decision text"), required=False, widget=forms.Textarea(attrs={
+    summary = LimitedFormField(label=_("Decision text"), required=False, max_length=LONG, widget=forms.Textarea(attrs={
         **SMALL, "rows": 2}))
     points = forms.DecimalField(label=_("Points deducted"), required=False, min_value=Decimal(0), max_digits=5,
                                 decimal_places=2, widget=forms.NumberInput(attrs={**SMALL, "step": "0.5"}))
@@ -155,7 +156,7 @@ class AppealDecideForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=AppealOutcome.choices, widget=forms.Select(attrs=SELECT))
     new_kind = KindChoiceField(label=_("Changed to"), required=False,
                                queryset=DecisionKind.objects.filter(is_active=True), widget=forms.Select(attrs=SELECT))
-    note = forms.CharField(label=_("Reasons for the outcome"), max_length=4000,
+    note = LimitedFormField(label=_("Reasons for the outcome"), max_length=NOTE,
                            widget=forms.Textarea(attrs={**SMALL, "rows": 2}))
 
 

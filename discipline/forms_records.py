@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.text_limits import LONG, NOTE, LimitedFormField
 from discipline.forms_cases import SELECT, SMALL, date_input
 from discipline.models import GradeCap, RuleCategory, TalkKind, TalkOccasion
 from discipline.pickers import TALK_OFFICIALS
@@ -27,7 +28,7 @@ class ToleranceForm(forms.Form):
                                           widget=forms.CheckboxInput(attrs=CHECK))
     corrected_promptly = forms.BooleanField(label=_("Corrected the error promptly"), required=False,
                                             widget=forms.CheckboxInput(attrs=CHECK))
-    statement = forms.CharField(label=_("Statement of grounds"), max_length=4000,
+    statement = LimitedFormField(label=_("Statement of grounds"), max_length=LONG,
                                 widget=forms.Textarea(attrs={**SMALL, "rows": 4}))
 
 
@@ -35,27 +36,27 @@ class ToleranceReviewForm(forms.Form):
     supports = forms.TypedChoiceField(label=_("Review opinion"), coerce=lambda v: v == "yes",
                                       choices=[("yes", _("Supports exemption")), ("no", _("Does not support"))],
                                       widget=forms.RadioSelect(attrs=CHECK))
-    opinion = forms.CharField(label=_("Opinion"), max_length=4000, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
+    opinion = LimitedFormField(label=_("Opinion"), max_length=NOTE, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
 
 
 class ToleranceDecideForm(forms.Form):
     approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "yes",
                                      choices=[("yes", _("Approve the exemption")), ("no", _("Reject"))],
                                      widget=forms.RadioSelect(attrs=CHECK))
-    note = forms.CharField(label=_("Reasons"), max_length=4000, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
-    rectification = forms.CharField(label=_("Rectification required (optional)"), required=False, max_length=4000,
+    note = LimitedFormField(label=_("Reasons"), max_length=NOTE, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
+    rectification = LimitedFormField(label=_("Rectification required (optional)"), required=False, max_length=NOTE,
                                     widget=forms.Textarea(attrs={**SMALL, "rows": 2}))
     rectification_due = forms.DateField(label=_("Rectify by"), required=False, widget=date_input())
 
 
 class RectificationForm(forms.Form):
     done_on = forms.DateField(label=_("Rectified on"), widget=date_input())
-    note = forms.CharField(label=_("What was rectified"), max_length=4000,
+    note = LimitedFormField(label=_("What was rectified"), max_length=NOTE,
                            widget=forms.Textarea(attrs={**SMALL, "rows": 2}))
 
 
 class AppealForm(forms.Form):
-    grounds = forms.CharField(label=_("Grounds of the appeal"), max_length=4000,
+    grounds = LimitedFormField(label=_("Grounds of the appeal"), max_length=LONG,
                               widget=forms.Textarea(attrs={**SMALL, "rows": 5}))
 
 
@@ -68,12 +69,12 @@ class TalkForm(forms.Form):
     occasion = forms.ChoiceField(label=_("Occasion"), choices=TalkOccasion.choices, initial=TalkOccasion.OTHER,
                                  widget=forms.Select(attrs=SELECT))
     held_on = forms.DateField(label=_("Date"), widget=date_input())
-    talker_name = forms.CharField(label=_("Talked by (name and post)"), max_length=100,
+    talker_name = LimitedFormField(label=_("Talked by (name and post)"), max_length=100,
                                   widget=forms.TextInput(attrs=SMALL))
-    topic = forms.CharField(label=_("Topic"), max_length=4000, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
-    follow_up = forms.CharField(label=_("Follow-up"), required=False, max_length=4000,
+    topic = LimitedFormField(label=_("Topic"), max_length=NOTE, widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
+    follow_up = LimitedFormField(label=_("Follow-up"), required=False, max_length=NOTE,
                                 widget=forms.Textarea(attrs={**SMALL, "rows": 2}))
-    case_number = forms.CharField(label=_("Case number (if the talk belongs to a case)"), required=False,
+    case_number = LimitedFormField(label=_("Case number (if the talk belongs to a case)"), required=False,
                                   max_length=20, widget=forms.TextInput(attrs=SMALL))
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], officials: QuerySet[Official], **kwargs: Any) -> None:
@@ -88,15 +89,15 @@ class TalkForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    follow_up = forms.CharField(label=_("Follow-up"), required=False, max_length=4000,
+    follow_up = LimitedFormField(label=_("Follow-up"), required=False, max_length=NOTE,
                                 widget=forms.Textarea(attrs={**SMALL, "rows": 3}))
     done = forms.BooleanField(label=_("Follow-up done"), required=False, widget=forms.CheckboxInput(attrs=CHECK))
 
 
 class RuleForm(forms.Form):
-    code = forms.CharField(label=_("Code"), max_length=20, widget=forms.TextInput(attrs=SMALL))
+    code = LimitedFormField(label=_("Code"), max_length=20, widget=forms.TextInput(attrs=SMALL))
     category = forms.ChoiceField(label=_("Category"), choices=RuleCategory.choices, widget=forms.Select(attrs=SELECT))
-    text = forms.CharField(label=_("Text"), max_length=300, widget=forms.TextInput(attrs=SMALL))
+    text = LimitedFormField(label=_("Text"), max_length=300, widget=forms.TextInput(attrs=SMALL))
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True,
                                    widget=forms.CheckboxInput(attrs=CHECK))
 

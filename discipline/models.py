@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.models import TimeStampedModel
+from common.text_limits import LONG, NOTE, LimitedTextField
 from org.models import QUALIFIED_GRADE_CATEGORIES, Official, OrgUnit, PersonnelCategory
 
 ATTACHMENT_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "doc", "docx", "xls", "xlsx"]
@@ -210,7 +211,7 @@ class Case(TimeStampedModel):
     source = models.CharField(_("source"), max_length=20, choices=CaseSource.choices)
     source_reference = models.CharField(_("source reference"), max_length=200, blank=True)
     rules = models.ManyToManyField(DisciplineRule, verbose_name=_("rules broken"), blank=True, related_name="+")
-    facts = models.TextField(_("facts"))
+    facts = LimitedTextField(_("facts"), max_length=LONG)
     investigator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("investigator"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices,
@@ -218,7 +219,7 @@ class Case(TimeStampedModel):
     registered_on = models.DateField(_("registered on"))
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    not_pursued_reason = models.TextField(_("reason not pursued"), blank=True)
+    not_pursued_reason = LimitedTextField(_("reason not pursued"), blank=True, max_length=NOTE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -250,7 +251,7 @@ class CaseTransition(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
                            related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = LimitedTextField(_("comment"), blank=True, max_length=NOTE)
 
     class Meta:
         ordering = ["at", "id"]
@@ -342,7 +343,7 @@ class Decision(TimeStampedModel):
     cap_years = cap_years_field()
     later_cap = later_cap_field()
     no_promotion_until = models.DateField(_("no promotion until"), null=True, blank=True)
-    summary = models.TextField(_("decision text"), blank=True)
+    summary = LimitedTextField(_("decision text"), blank=True, max_length=LONG)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     exempted = models.BooleanField(_("exempted (error tolerance)"), default=False)
@@ -428,24 +429,24 @@ class ToleranceRequest(TimeStampedModel):
     followed_procedure = models.BooleanField(_("followed procedure and decided collectively"), default=False)
     no_personal_gain = models.BooleanField(_("sought no personal or improper gain"), default=False)
     corrected_promptly = models.BooleanField(_("corrected the error promptly"), default=False)
-    statement = models.TextField(_("statement of grounds"))
+    statement = LimitedTextField(_("statement of grounds"), max_length=LONG)
     status = models.CharField(_("status"), max_length=10, choices=ToleranceStatus.choices,
                               default=ToleranceStatus.SUBMITTED)
     review_supports = models.BooleanField(_("review supports exemption"), null=True, blank=True)
-    review_opinion = models.TextField(_("review opinion"), blank=True)
+    review_opinion = LimitedTextField(_("review opinion"), blank=True, max_length=NOTE)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
+    decision_note = LimitedTextField(_("decision note"), blank=True, max_length=NOTE)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    rectification = models.TextField(_("rectification required"), blank=True)
+    rectification = LimitedTextField(_("rectification required"), blank=True, max_length=NOTE)
     rectification_due = models.DateField(_("rectify by"), null=True, blank=True)
     rectification_status = models.CharField(_("rectification"), max_length=8, choices=RectificationStatus.choices,
                                              blank=True, default=RectificationStatus.NONE)
     rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
-    rectification_note = models.TextField(_("rectification note"), blank=True)
+    rectification_note = LimitedTextField(_("rectification note"), blank=True, max_length=NOTE)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -478,9 +479,9 @@ class Appeal(TimeStampedModel):
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), null=True,
                                  on_delete=models.SET_NULL, related_name="+")
     filed_on = models.DateField(_("filed on"))
-    grounds = models.TextField(_("grounds"))
+    grounds = LimitedTextField(_("grounds"), max_length=LONG)
     outcome = models.CharField(_("outcome"), max_length=10, choices=AppealOutcome.choices, blank=True)
-    outcome_note = models.TextField(_("reasons for the outcome"), blank=True)
+    outcome_note = LimitedTextField(_("reasons for the outcome"), blank=True, max_length=NOTE)
     previous_kind = models.ForeignKey(DecisionKind, verbose_name=_("kind before the appeal"), null=True,
                                       blank=True, on_delete=models.PROTECT, related_name="+")
     new_kind = models.ForeignKey(DecisionKind, verbose_name=_("kind after the appeal"), null=True, blank=True,
@@ -535,8 +536,8 @@ class Talk(TimeStampedModel):
     talker = models.ForeignKey(Official, verbose_name=_("talked by"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
     talker_name = models.CharField(_("talked by (name and post)"), max_length=100, blank=True)
-    topic = models.TextField(_("topic"))
-    follow_up = models.TextField(_("follow-up"), blank=True)
+    topic = LimitedTextField(_("topic"), max_length=NOTE)
+    follow_up = LimitedTextField(_("follow-up"), blank=True, max_length=NOTE)
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
     case = models.ForeignKey(Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="talks")

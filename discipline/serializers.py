@@ -11,7 +11,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from common.api import IdField
+from common.api import IdField, LimitedCharField, ModelSerializer
+from common.text_limits import LONG, NOTE
 from discipline.models import (
     Appeal,
     AppealOutcome,
@@ -39,7 +40,7 @@ from org.serializers import UnitBriefSerializer
 # --- shared pieces ---------------------------------------------------------------------------------
 
 
-class SubjectBriefSerializer(serializers.ModelSerializer):
+class SubjectBriefSerializer(ModelSerializer):
     unit = UnitBriefSerializer(read_only=True)
 
     class Meta:
@@ -47,7 +48,7 @@ class SubjectBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "staff_number", "name", "unit"]
 
 
-class UserBriefSerializer(serializers.ModelSerializer):
+class UserBriefSerializer(ModelSerializer):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -58,7 +59,7 @@ class UserBriefSerializer(serializers.ModelSerializer):
         return obj.get_full_name() or obj.username
 
 
-class CaseRefSerializer(serializers.ModelSerializer):
+class CaseRefSerializer(ModelSerializer):
     """A case named without its content: what the subject of a decision may see."""
 
     class Meta:
@@ -66,7 +67,7 @@ class CaseRefSerializer(serializers.ModelSerializer):
         fields = ["id", "number"]
 
 
-class KindBriefSerializer(serializers.ModelSerializer):
+class KindBriefSerializer(ModelSerializer):
     class Meta:
         model = DecisionKind
         fields = ["id", "code", "name", "group"]
@@ -75,7 +76,7 @@ class KindBriefSerializer(serializers.ModelSerializer):
 # --- the catalogue ---------------------------------------------------------------------------------
 
 
-class RuleSerializer(serializers.ModelSerializer):
+class RuleSerializer(ModelSerializer):
     class Meta:
         model = DisciplineRule
         fields = ["id", "code", "category", "text", "is_active"]
@@ -83,13 +84,13 @@ class RuleSerializer(serializers.ModelSerializer):
 
 
 class RuleInputSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=20, allow_blank=True)
+    code = LimitedCharField(max_length=20, allow_blank=True)
     category = serializers.ChoiceField(choices=RuleCategory.choices)
-    text = serializers.CharField(max_length=300, allow_blank=True)
+    text = LimitedCharField(max_length=300, allow_blank=True)
     is_active = serializers.BooleanField(required=False, default=True)
 
 
-class KindSerializer(serializers.ModelSerializer):
+class KindSerializer(ModelSerializer):
     class Meta:
         model = DecisionKind
         fields = ["id", "code", "name", "group", "severity", "months_in_force", "points", "grade_cap", "cap_years",
@@ -118,7 +119,7 @@ class KindInputSerializer(serializers.Serializer):
 # --- cases -----------------------------------------------------------------------------------------
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class TransitionSerializer(ModelSerializer):
     by = UserBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -126,7 +127,7 @@ class TransitionSerializer(serializers.ModelSerializer):
         fields = ["id", "from_status", "to_status", "by", "at", "comment"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     """An attachment's name and size; the file itself is served only by the permission-checked page."""
 
     class Meta:
@@ -134,7 +135,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "size", "uploaded_by", "uploaded_at"]
 
 
-class CaseListSerializer(serializers.ModelSerializer):
+class CaseListSerializer(ModelSerializer):
     """A case in a list: no facts (reading those is a logged read of the case file, see the detail)."""
 
     unit = UnitBriefSerializer(read_only=True)
@@ -165,13 +166,13 @@ class CaseDetailSerializer(CaseListSerializer):
 class CaseEditSerializer(serializers.Serializer):
     """Edit an open case (the unit and registration date stay); ids are resolved and scoped by the view."""
 
-    title = serializers.CharField(max_length=200, allow_blank=True)
+    title = LimitedCharField(max_length=200, allow_blank=True)
     subjects = serializers.ListField(child=IdField(), allow_empty=False)
     # Declared fields are collected by DRF's metaclass, so ``source`` does not clash with Field.source.
     source = serializers.ChoiceField(choices=CaseSource.choices)  # type: ignore[assignment]
-    source_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    source_reference = LimitedCharField(max_length=200, required=False, allow_blank=True, default="")
     rules = serializers.ListField(child=IdField(), required=False, default=list)
-    facts = serializers.CharField(allow_blank=True)
+    facts = LimitedCharField(max_length=LONG, allow_blank=True)
     investigator = IdField(required=False, allow_null=True, default=None)
 
 
@@ -180,12 +181,12 @@ class CaseInputSerializer(CaseEditSerializer):
 
     unit = IdField()
     registered_on = serializers.DateField(required=False, allow_null=True, default=None)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = LimitedCharField(max_length=NOTE, required=False, allow_blank=True, default="")
 
 
 class TransitionInputSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=CaseStatus.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = LimitedCharField(max_length=NOTE, required=False, allow_blank=True, default="")
 
 
 class AttachmentInputSerializer(serializers.Serializer):
@@ -195,7 +196,7 @@ class AttachmentInputSerializer(serializers.Serializer):
 # --- decisions -------------------------------------------------------------------------------------
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ModelSerializer):
     """A decision and its effects. The decision text (``summary``) is part of the case file: it is given to
     case readers only, ``null`` for the subject."""
 
@@ -226,7 +227,7 @@ class DecisionInputSerializer(serializers.Serializer):
     official = IdField()
     kind = IdField()
     effective_date = serializers.DateField()
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = LimitedCharField(max_length=LONG, required=False, allow_blank=True, default="")
     points = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0,
                                       required=False, allow_null=True, default=None)
     grade_cap = serializers.ChoiceField(choices=GradeCap.choices, allow_blank=True, required=False,
@@ -238,7 +239,7 @@ class DecisionInputSerializer(serializers.Serializer):
 # --- error tolerance -------------------------------------------------------------------------------
 
 
-class ToleranceSerializer(serializers.ModelSerializer):
+class ToleranceSerializer(ModelSerializer):
     # The case is named only to those who may read it (``case_readable``, annotated by the API's queryset), as
     # on the page: a head who filed a request for an official sees the request, not the case file.
     case = serializers.SerializerMethodField()
@@ -265,7 +266,7 @@ class ToleranceSerializer(serializers.ModelSerializer):
 class ToleranceInputSerializer(serializers.Serializer):
     case = IdField()
     official = IdField()
-    statement = serializers.CharField(allow_blank=True)
+    statement = LimitedCharField(max_length=LONG, allow_blank=True)
     for_public_good = serializers.BooleanField(required=False, default=False)
     followed_procedure = serializers.BooleanField(required=False, default=False)
     no_personal_gain = serializers.BooleanField(required=False, default=False)
@@ -274,25 +275,25 @@ class ToleranceInputSerializer(serializers.Serializer):
 
 class ToleranceReviewSerializer(serializers.Serializer):
     supports = serializers.BooleanField()
-    opinion = serializers.CharField(allow_blank=True)
+    opinion = LimitedCharField(max_length=NOTE, allow_blank=True)
 
 
 class ToleranceDecideSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
-    note = serializers.CharField(allow_blank=True)
-    rectification = serializers.CharField(required=False, allow_blank=True, default="")
+    note = LimitedCharField(max_length=NOTE, allow_blank=True)
+    rectification = LimitedCharField(max_length=NOTE, required=False, allow_blank=True, default="")
     rectification_due = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class RectifiedSerializer(serializers.Serializer):
     done_on = serializers.DateField()
-    note = serializers.CharField(allow_blank=True)
+    note = LimitedCharField(max_length=NOTE, allow_blank=True)
 
 
 # --- appeals ---------------------------------------------------------------------------------------
 
 
-class AppealSerializer(serializers.ModelSerializer):
+class AppealSerializer(ModelSerializer):
     official = SubjectBriefSerializer(source="decision.official", read_only=True)
     case = CaseRefSerializer(source="decision.case", read_only=True)
     kind = KindBriefSerializer(source="decision.kind", read_only=True)
@@ -309,19 +310,19 @@ class AppealSerializer(serializers.ModelSerializer):
 
 class AppealInputSerializer(serializers.Serializer):
     decision = IdField()
-    grounds = serializers.CharField(allow_blank=True)
+    grounds = LimitedCharField(max_length=LONG, allow_blank=True)
 
 
 class AppealDecideSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=AppealOutcome.choices)
-    note = serializers.CharField(allow_blank=True)
+    note = LimitedCharField(max_length=NOTE, allow_blank=True)
     new_kind = IdField(required=False, allow_null=True, default=None)
 
 
 # --- talks -----------------------------------------------------------------------------------------
 
 
-class TalkSerializer(serializers.ModelSerializer):
+class TalkSerializer(ModelSerializer):
     official = SubjectBriefSerializer(read_only=True)
     talker = SubjectBriefSerializer(read_only=True, allow_null=True)
     case = CaseRefSerializer(read_only=True, allow_null=True)
@@ -337,13 +338,13 @@ class TalkInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=TalkKind.choices)
     occasion = serializers.ChoiceField(choices=TalkOccasion.choices, required=False, default=TalkOccasion.OTHER)
     held_on = serializers.DateField()
-    topic = serializers.CharField(allow_blank=True)
+    topic = LimitedCharField(max_length=NOTE, allow_blank=True)
     talker = IdField(required=False, allow_null=True, default=None)
-    talker_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    follow_up = serializers.CharField(required=False, allow_blank=True, default="")
+    talker_name = LimitedCharField(max_length=100, required=False, allow_blank=True, default="")
+    follow_up = LimitedCharField(max_length=NOTE, required=False, allow_blank=True, default="")
     case = IdField(required=False, allow_null=True, default=None)
 
 
 class TalkFollowUpSerializer(serializers.Serializer):
-    follow_up = serializers.CharField(allow_blank=True)
+    follow_up = LimitedCharField(max_length=NOTE, allow_blank=True)
     done = serializers.BooleanField()

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import LimitedCharField, ModelSerializer
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
 from org.models import LeaveKind, LeaveRecord, OrgUnit, User
@@ -30,16 +31,16 @@ from org.services import leave as leave_svc
 
 class LeaveOfficialSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    staff_number = serializers.CharField(read_only=True)
+    name = LimitedCharField(read_only=True)
+    staff_number = LimitedCharField(read_only=True)
     unit = UnitBriefSerializer(read_only=True)
 
 
-class LeaveRecordSerializer(serializers.ModelSerializer):
+class LeaveRecordSerializer(ModelSerializer):
     official = LeaveOfficialSerializer(read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = LimitedCharField(source="get_kind_display", read_only=True)
     days = serializers.IntegerField(read_only=True, help_text="Calendar days, both ends included.")
-    recorded_by_name = serializers.CharField(read_only=True, help_text="Who recorded it, by name.")
+    recorded_by_name = LimitedCharField(read_only=True, help_text="Who recorded it, by name.")
 
     class Meta:
         model = LeaveRecord
@@ -53,7 +54,7 @@ class LeaveRecordChangeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LeaveKind.choices)
     start_date = serializers.DateField(help_text="First day of the leave.")
     end_date = serializers.DateField(help_text="Last day of the leave (included).")
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = LimitedCharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class LeaveRecordInputSerializer(LeaveRecordChangeSerializer):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from common.excel import CellError, cell_bool, cell_date, cell_text, open_xlsx, template_workbook
 from common.filters import as_int
 from common.imports import FILE, ErrorSink, RowErrors, check_duplicates, sheet_rows
+from common.text_limits import too_long
 from org.models import Gender, PersonnelCategory, RankLevel, StaffingType, UnitKind
 
 UNITS_SHEET = "单位"
@@ -154,15 +155,15 @@ def _required_text(cells: dict[str, Any], column: str, error: ErrorSink, max_len
     text = cell_text(cells.get(column))
     if not text:
         error(column, _("This column is required."))
-    elif len(text) > max_length:
-        error(column, _("Too long: at most %(n)s characters.") % {"n": max_length})
+    elif problem := too_long(text, max_length):
+        error(column, problem)
     return text
 
 
 def _optional_text(cells: dict[str, Any], column: str, error: ErrorSink, max_length: int) -> str:
     text = cell_text(cells.get(column))
-    if len(text) > max_length:
-        error(column, _("Too long: at most %(n)s characters.") % {"n": max_length})
+    if problem := too_long(text, max_length):
+        error(column, problem)
     return text
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.filters import as_id
+from common.text_limits import LimitedFormField
 from org.models import Official, OrgUnit, PostKind
 from org.pickers import official_label, option_data
 
@@ -150,10 +151,10 @@ class PostChangeForm(forms.Form):
     """Record a new post for an official (appointment, rotation, exchange, secondment)."""
 
     unit = UnitChoiceField(label=_("New unit"), queryset=OrgUnit.objects.none(), to_field_name="code")
-    position_title = forms.CharField(label=_("New position"), max_length=100)
+    position_title = LimitedFormField(label=_("New position"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=PostKind.choices)
     start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = LimitedFormField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -171,9 +172,9 @@ class CalendarDayForm(forms.Form):
     # ISO in the value, whatever the language's date format: <input type="date"> reads nothing else.
     date = forms.DateField(label=_("Date"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"))
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES)
-    name = forms.CharField(label=_("Name of the day"), max_length=50, required=False,
+    name = LimitedFormField(label=_("Name of the day"), max_length=50, required=False,
                            widget=forms.TextInput(attrs={"placeholder": _("e.g. 春节, 国庆节调休上班")}))
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = LimitedFormField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

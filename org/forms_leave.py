@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text_limits import LimitedFormField
 from org.models import LeaveKind
 
 ISO = "%Y-%m-%d"  # <input type="date"> reads nothing else, whatever the language's date format
@@ -19,7 +20,7 @@ class LeaveRecordForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of leave"), choices=LeaveKind.choices)
     start_date = forms.DateField(label=_("First day"), widget=forms.DateInput({"type": "date"}, format=ISO))
     end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput({"type": "date"}, format=ISO))
-    note = forms.CharField(label=_("Note"), max_length=200, required=False,
+    note = LimitedFormField(label=_("Note"), max_length=200, required=False,
                            widget=forms.TextInput(attrs={"placeholder": _("e.g. hospitalised, approved by …")}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -1,15 +1,16 @@
 from rest_framework import serializers
 
+from common.api import LimitedCharField, ModelSerializer
 from org.models import CalendarDay, Official, OrgUnit, UnitCategory
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ModelSerializer):
     # Declared fields are collected by DRF's metaclass, so ``parent`` does not clash with Field.parent.
     # null for the root (no parent) and for a unit without a category.
     parent = serializers.SlugRelatedField[OrgUnit](  # type: ignore[assignment]
         slug_field="code", read_only=True, allow_null=True)
     category = serializers.SlugRelatedField[UnitCategory](slug_field="code", read_only=True, allow_null=True)
-    category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True, default=None)
+    category_name = LimitedCharField(source="category.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = OrgUnit
@@ -17,13 +18,13 @@ class UnitSerializer(serializers.ModelSerializer):
                   "is_active"]
 
 
-class UnitBriefSerializer(serializers.ModelSerializer):
+class UnitBriefSerializer(ModelSerializer):
     class Meta:
         model = OrgUnit
         fields = ["id", "code", "name"]
 
 
-class OfficialSerializer(serializers.ModelSerializer):
+class OfficialSerializer(ModelSerializer):
     unit = UnitBriefSerializer(read_only=True)
     rotation_due = serializers.BooleanField(read_only=True)
 
@@ -34,7 +35,7 @@ class OfficialSerializer(serializers.ModelSerializer):
                   "is_active", "left_on", "rotation_due"]
 
 
-class CalendarDaySerializer(serializers.ModelSerializer):
+class CalendarDaySerializer(ModelSerializer):
     class Meta:
         model = CalendarDay
         fields = ["date", "is_working_day", "name", "note", "updated_at"]
@@ -44,8 +45,8 @@ class CalendarDayChangeSerializer(serializers.Serializer):
     """The input of ``PUT``/``PATCH /api/v1/calendar-days/<date>/``: the date is in the URL."""
 
     is_working_day = serializers.BooleanField(help_text="true: a weekend day worked (调休上班); false: a weekday off.")
-    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    name = LimitedCharField(max_length=50, required=False, allow_blank=True, default="")
+    note = LimitedCharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class CalendarDayInputSerializer(CalendarDayChangeSerializer):

@@ -40,6 +40,7 @@ from common.imports import (
     history_fields,
     sheet_rows,
 )
+from common.text_limits import limit_of, too_long
 from org.models import OrgUnit, User
 from org.selectors import (
     access_for,
@@ -202,8 +203,8 @@ def _parse_row(number: int, cells: dict[str, Any], error: ErrorSink) -> TaskRow:
         value = cell_text(cells.get(column))
         if required and not value:
             error(column, _("This column is required."))
-        elif len(value) > max_length:
-            error(column, _("Too long: at most %(n)s characters.") % {"n": max_length})
+        elif problem := too_long(value, max_length):
+            error(column, problem)
         return value
 
     def choice(column: str, labels: Mapping[str, str], default: str) -> str:
@@ -241,12 +242,14 @@ def _parse_row(number: int, cells: dict[str, Any], error: ErrorSink) -> TaskRow:
             error("权重", _("Must be a number from 0 to 999."))
             weight = Decimal(1)
     row = TaskRow(
-        row=number, title=text("任务名称", 200, required=True), goal=text("标准要求", 5000),
-        source=choice("来源", SOURCE_LABELS, TaskSource.OWN_KEY), source_ref=text("来源编号", 100),
+        row=number, title=text("任务名称", limit_of(Task, "title"), required=True),
+        goal=text("标准要求", limit_of(Task, "goal")), source=choice("来源", SOURCE_LABELS, TaskSource.OWN_KEY),
+        source_ref=text("来源编号", limit_of(Task, "source_ref")),
         kind=choice("类型", KIND_LABELS, TaskKind.AD_HOC), is_key_project=key,
         unit_code=text("单位编码", 32, required=True), leader_number=text("牵头领导工号", 32),
         responsible_number=text("责任人工号", 32, required=True), start_date=day("开始日期"),
-        deadline=day("完成时限", required=True), weight=weight, parent_title=text("上级任务名称", 200),
+        deadline=day("完成时限", required=True), weight=weight,
+        parent_title=text("上级任务名称", limit_of(Task, "title")),
     )
     if row.start_date and row.deadline and row.deadline < row.start_date:
         error("完成时限", _("The deadline cannot be before the start date."))

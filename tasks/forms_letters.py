@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.text_limits import LONG, LimitedFormField
 from org.forms import OfficialChoiceField, UnitChoiceField
 from org.models import OrgUnit, User
 from org.selectors import access_for
@@ -40,10 +41,10 @@ class LetterIssueForm(forms.Form):
         help_text=_("Optional: an official of the recipient unit who must also reply."),
     )
     task = forms.ModelChoiceField(label=_("About the task"), queryset=Task.objects.none(), required=False)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}))
+    title = LimitedFormField(label=_("Title"), max_length=200)
+    content = LimitedFormField(label=_("Content"), max_length=LONG, widget=forms.Textarea(attrs={"rows": 6}))
     reply_deadline = forms.DateField(label=_("Reply deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    number = forms.CharField(
+    number = LimitedFormField(
         label=_("Letter number"), max_length=40, required=False,
         help_text=_("Leave empty to number it automatically, e.g. 督办〔2026〕12号."),
     )
@@ -82,7 +83,7 @@ class LetterIssueForm(forms.Form):
 
 
 class LetterReplyForm(forms.Form):
-    reply = forms.CharField(
-        label=_("Reply"), max_length=5000,
+    reply = LimitedFormField(
+        label=_("Reply"), max_length=LONG,
         widget=forms.Textarea(attrs={"rows": 5, "class": "form-control", "data-testid": "letter-reply-text"}),
     )

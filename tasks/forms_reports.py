@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from common.text_limits import LINE, LONG, NOTE, LimitedFormField
 from org.forms import UnitChoiceField
 from org.models import OrgUnit
 from tasks.models import MonthlyReportItem, ReportRating
@@ -20,12 +21,12 @@ class ReportForm(forms.Form):
     """Plan and self-assessment; the item rows are posted as the lists ``item_content``, ``item_indicator``,
     ``item_task`` (one entry per row, in order), so rows can be added and removed in the browser freely."""
 
-    next_month_plan = forms.CharField(
-        label=_("Next month's plan"), required=False,
+    next_month_plan = LimitedFormField(
+        max_length=LONG, label=_("Next month's plan"), required=False,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control", "data-testid": "next-month-plan"}),
     )
-    self_assessment = forms.CharField(
-        label=_("Self-assessment"), required=False,
+    self_assessment = LimitedFormField(
+        max_length=LONG, label=_("Self-assessment"), required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-testid": "self-assessment"}),
     )
 
@@ -69,8 +70,8 @@ def parse_month(value: str) -> date | None:
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for return"),
+    reason = LimitedFormField(
+        max_length=NOTE, label=_("Reason for return"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-testid": "return-reason-input"}),
     )
 
@@ -82,15 +83,15 @@ class ApproveForm(forms.Form):
         error_messages={"required": _("Choose a rating: excellent, good, fair or poor.")},
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    comment = forms.CharField(
-        label=_("Review comment"), required=False,
+    comment = LimitedFormField(
+        max_length=NOTE, label=_("Review comment"), required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-testid": "review-comment-input"}),
     )
 
 
 class BoardFilterForm(forms.Form):
-    month = forms.CharField(
-        label=_("Month"), required=False,
+    month = LimitedFormField(
+        max_length=LINE, label=_("Month"), required=False,
         widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm",
                                       "data-testid": "board-month"}),
     )
@@ -112,8 +113,8 @@ class ReviewFilterForm(forms.Form):
                            to_field_name="code", empty_label=_("All units"),
                            widget=forms.Select(attrs={"class": "form-select form-select-sm",
                                                       "data-testid": "queue-unit"}))
-    month = forms.CharField(
-        label=_("Month"), required=False,
+    month = LimitedFormField(
+        max_length=LINE, label=_("Month"), required=False,
         widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm",
                                       "data-testid": "queue-month"}),
     )

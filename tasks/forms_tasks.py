@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from common.excel import cell_date
 from common.filters import as_id
+from common.text_limits import LONG, NOTE, LimitedFormField, limit_of, too_long
 from org.forms import OfficialChoiceField, OfficialMultipleChoiceField, UnitChoiceField
 from org.models import Official, OrgUnit
-from tasks.models import OPEN_STATUSES, LoopStage, Task, TaskKind, TaskSource, TaskStatus
+from tasks.models import MAX_MILESTONES, OPEN_STATUSES, LoopStage, Milestone, Task, TaskKind, TaskSource, TaskStatus
 from tasks.pickers import TASK_OFFICIALS
 from tasks.selectors import overdue_q
 
@@ -34,9 +35,11 @@ def _style(form: forms.Form) -> None:
 class TaskForm(forms.Form):
     """Create or edit a task (heads). Choices are limited to the head's scope by the view."""
 
-    title = forms.CharField(label=_("Task"), max_length=200)
-    goal = forms.CharField(label=_("Goal and standard"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    title = LimitedFormField(label=_("Task"), max_length=200)
+    goal = LimitedFormField(label=_("Goal and standard"), required=False, max_length=LONG,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    description = LimitedFormField(label=_("Description"), required=False, max_length=LONG,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), to_field_name="code")
     leading_leader = OfficialChoiceField(scope=TASK_OFFICIALS, label=_("Leading leader"), required=False,
                                          to_field_name="staff_number")
@@ -46,7 +49,7 @@ class TaskForm(forms.Form):
                                           to_field_name="staff_number",
                                           help_text=_("Others who work on the task with the responsible official."))
     source = forms.ChoiceField(label=_("Source"), choices=TaskSource.choices, initial=TaskSource.OWN_KEY)
-    source_ref = forms.CharField(label=_("Source reference"), max_length=100, required=False)
+    source_ref = LimitedFormField(label=_("Source reference"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices, initial=TaskKind.AD_HOC)
     is_key_project = forms.BooleanField(label=_("Key project"), required=False)
     # ``<input type=date>`` only takes ISO dates, whatever the locale's display format.
@@ -54,8 +57,8 @@ class TaskForm(forms.Form):
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"))
     weight = forms.DecimalField(label=_("Weight"), min_value=0, max_digits=5, decimal_places=2, initial=1)
     parent = forms.ModelChoiceField(label=_("Parent task"), queryset=Task.objects.none(), required=False)
-    milestones = forms.CharField(
-        label=_("Milestones"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    milestones = LimitedFormField(
+        label=_("Milestones"), required=False, max_length=LONG, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: name and due date, e.g. 开工 2026-05-01."),
     )
 
@@ -103,7 +106,12 @@ class TaskForm(forms.Form):
             if not name.strip() or due is None:
                 raise forms.ValidationError(_("Line %(n)s: write a name and a date such as 开工 2026-05-01.")
                                             % {"n": number})
-            items.append({"name": name.strip()[:100], "due_date": due})
+            problem = too_long(name.strip(), limit_of(Milestone, "name"))
+            if problem:
+                raise forms.ValidationError(_("Line %(n)s: %(problem)s") % {"n": number, "problem": problem})
+            items.append({"name": name.strip(), "due_date": due})
+        if len(items) > MAX_MILESTONES:
+            raise forms.ValidationError(_("A task may have at most %(n)s milestones.") % {"n": MAX_MILESTONES})
         return items
 
     def clean(self) -> dict[str, Any]:
@@ -116,8 +124,8 @@ class TaskForm(forms.Form):
 
 class ProgressForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
-    note = forms.CharField(label=_("Note"), max_length=100, required=False)
-    rectification_note = forms.CharField(label=_("Rectification note"), required=False,
+    note = LimitedFormField(label=_("Note"), max_length=100, required=False)
+    rectification_note = LimitedFormField(label=_("Rectification note"), required=False, max_length=NOTE,
                                          widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, with_rectification: bool = False, **kwargs: Any) -> None:
@@ -129,10 +137,12 @@ class ProgressForm(forms.Form):
 
 class WeeklyUpdateForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
-    done = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
-    problems = forms.CharField(label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    help_needed = forms.CharField(label=_("Help needed"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    rectification_note = forms.CharField(label=_("Rectification note"), required=False,
+    done = LimitedFormField(label=_("What was done"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3}))
+    problems = LimitedFormField(label=_("Problems"), required=False, max_length=NOTE,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    help_needed = LimitedFormField(label=_("Help needed"), required=False, max_length=NOTE,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+    rectification_note = LimitedFormField(label=_("Rectification note"), required=False, max_length=NOTE,
                                          widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, with_rectification: bool = False, **kwargs: Any) -> None:
@@ -144,7 +154,8 @@ class WeeklyUpdateForm(forms.Form):
 
 class LoopAdvanceForm(forms.Form):
     stage = forms.ChoiceField(choices=LoopStage.choices)
-    note = forms.CharField(label=_("Rectification note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = LimitedFormField(label=_("Rectification note"), required=False, max_length=NOTE,
+                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

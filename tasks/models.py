@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from common.models import ImportRecord, TimeStampedModel
+from common.text_limits import LONG, NOTE, LimitedTextField
 from org.models import Official, OrgUnit
 
 
@@ -59,8 +60,8 @@ class Task(TimeStampedModel):
     """A work task (工作任务) with the five clarities: task, standard, deadline, leading leader, responsible."""
 
     title = models.CharField(_("task"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    goal = models.TextField(_("goal and standard"), blank=True)
+    description = LimitedTextField(_("description"), blank=True, max_length=LONG)
+    goal = LimitedTextField(_("goal and standard"), blank=True, max_length=LONG)
     source = models.CharField(_("source"), max_length=16, choices=TaskSource.choices, default=TaskSource.OWN_KEY)
     source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=TaskKind.choices, default=TaskKind.AD_HOC)
@@ -89,7 +90,7 @@ class Task(TimeStampedModel):
         related_name="children",
     )
     loop_stage = models.CharField(_("closed-loop stage"), max_length=16, choices=LoopStage.choices, blank=True)
-    rectification_note = models.TextField(_("rectification note"), blank=True)
+    rectification_note = LimitedTextField(_("rectification note"), blank=True, max_length=NOTE)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -128,6 +129,11 @@ class Task(TimeStampedModel):
         return (self.deadline - (today or timezone.localdate())).days
 
 
+# A task's milestones, written one after the other, always fit one cell of the exported ledger (Excel holds 32,767
+# characters): 100 milestones of 100 characters with their dates take about 13,000.
+MAX_MILESTONES = 100
+
+
 class Milestone(models.Model):
     """A dated step of a task, such as 交地, 施工许可, 开工, 竣工 for a key project."""
 
@@ -157,9 +163,9 @@ class WeeklyUpdate(TimeStampedModel):
     progress = models.PositiveSmallIntegerField(
         _("progress %"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    done = models.TextField(_("what was done"))
-    problems = models.TextField(_("problems"), blank=True)
-    help_needed = models.TextField(_("help needed"), blank=True)
+    done = LimitedTextField(_("what was done"), max_length=NOTE)
+    problems = LimitedTextField(_("problems"), blank=True, max_length=NOTE)
+    help_needed = LimitedTextField(_("help needed"), blank=True, max_length=NOTE)
 
     class Meta:
         ordering = ["task", "-week"]
@@ -219,16 +225,16 @@ class MonthlyReport(TimeStampedModel):
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
     status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
-    next_month_plan = models.TextField(_("next month's plan"), blank=True)
-    self_assessment = models.TextField(_("self-assessment"), blank=True)
+    next_month_plan = LimitedTextField(_("next month's plan"), blank=True, max_length=LONG)
+    self_assessment = LimitedTextField(_("self-assessment"), blank=True, max_length=LONG)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
     is_missing = models.BooleanField(
         _("missing at the deadline"), default=False, help_text=_("Set by the monthly job when not submitted in time.")
     )
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    return_reason = LimitedTextField(_("reason for return"), blank=True, max_length=NOTE)
     rating = models.CharField(_("quality rating"), max_length=16, choices=ReportRating.choices, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = LimitedTextField(_("review comment"), blank=True, max_length=NOTE)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -266,7 +272,7 @@ class MonthlyReportItem(models.Model):
     """One result in a monthly report, optionally tied to a task, with a quantified indicator."""
 
     report = models.ForeignKey(MonthlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="items")
-    content = models.TextField(_("result"))
+    content = LimitedTextField(_("result"), max_length=NOTE)
     indicator = models.CharField(_("quantified indicator"), max_length=200, blank=True)
     task = models.ForeignKey(
         Task, verbose_name=_("task"), null=True, blank=True, on_delete=models.SET_NULL, related_name="report_items"
@@ -294,7 +300,7 @@ class ReportTransition(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = LimitedTextField(_("comment"), blank=True, max_length=NOTE)
 
     class Meta:
         ordering = ["report", "at", "id"]
@@ -316,7 +322,7 @@ class SupervisionLetter(TimeStampedModel):
 
     number = models.CharField(_("letter number"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=200)
-    content = models.TextField(_("content"))
+    content = LimitedTextField(_("content"), max_length=LONG)
     issuer_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="letters_issued"
     )
@@ -335,7 +341,7 @@ class SupervisionLetter(TimeStampedModel):
     )
     reply_deadline = models.DateField(_("reply deadline"))
     status = models.CharField(_("status"), max_length=16, choices=LetterStatus.choices, default=LetterStatus.ISSUED)
-    reply = models.TextField(_("reply"), blank=True)
+    reply = LimitedTextField(_("reply"), blank=True, max_length=LONG)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("replied by"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",

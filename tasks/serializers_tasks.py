@@ -6,7 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from common.api import IdField
+from common.api import IdField, LimitedCharField, ModelSerializer
+from common.text_limits import LONG, NOTE
 from org.models import Official, OrgUnit
 from org.selectors import officials_visible_to, units_visible_to
 from org.serializers import UnitBriefSerializer
@@ -14,19 +15,19 @@ from tasks.models import Milestone, Task, TaskKind, TaskSource, WeeklyUpdate
 from tasks.selectors import MANAGER_ROLES, tasks_managed_by
 
 
-class OfficialBriefSerializer(serializers.ModelSerializer):
+class OfficialBriefSerializer(ModelSerializer):
     class Meta:
         model = Official
         fields = ["id", "staff_number", "name"]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ModelSerializer):
     class Meta:
         model = Milestone
         fields = ["id", "name", "due_date", "done_on"]
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ModelSerializer):
     unit = UnitBriefSerializer(read_only=True)
     leading_leader = OfficialBriefSerializer(read_only=True, allow_null=True)
     responsible = OfficialBriefSerializer(read_only=True)
@@ -42,19 +43,19 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class MilestoneInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = LimitedCharField(max_length=100)
     due_date = serializers.DateField()
 
 
 class TaskInputSerializer(serializers.Serializer):
     """Create or change a task. Units are given by code, officials by staff number, the parent by id."""
 
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
-    goal = serializers.CharField(required=False, allow_blank=True)
+    title = LimitedCharField(max_length=200)
+    description = LimitedCharField(max_length=LONG, required=False, allow_blank=True)
+    goal = LimitedCharField(max_length=LONG, required=False, allow_blank=True)
     # Declared fields are collected by DRF's metaclass, so ``source``/``parent`` do not clash with Field's.
     source = serializers.ChoiceField(choices=TaskSource.choices, required=False)  # type: ignore[assignment]
-    source_ref = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    source_ref = LimitedCharField(max_length=100, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=TaskKind.choices, required=False)
     is_key_project = serializers.BooleanField(required=False)
     unit = serializers.SlugRelatedField[OrgUnit](slug_field="code", queryset=OrgUnit.objects.none())
@@ -87,14 +88,14 @@ class TaskInputSerializer(serializers.Serializer):
 
 class ProgressInputSerializer(serializers.Serializer):
     progress = serializers.IntegerField(min_value=0, max_value=100)
-    note = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    rectification_note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = LimitedCharField(max_length=100, required=False, allow_blank=True, default="")
+    rectification_note = LimitedCharField(max_length=NOTE, required=False, allow_blank=True, default="")
 
 
-class WeeklyUpdateSerializer(serializers.ModelSerializer):
-    task_title = serializers.CharField(source="task.title", read_only=True)
-    iso_week = serializers.CharField(read_only=True)
-    author = serializers.CharField(source="author.username", read_only=True, allow_null=True, default=None)
+class WeeklyUpdateSerializer(ModelSerializer):
+    task_title = LimitedCharField(source="task.title", read_only=True)
+    iso_week = LimitedCharField(read_only=True)
+    author = LimitedCharField(source="author.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = WeeklyUpdate
@@ -105,7 +106,7 @@ class WeeklyUpdateSerializer(serializers.ModelSerializer):
 class WeeklyUpdateInputSerializer(serializers.Serializer):
     task = IdField()
     progress = serializers.IntegerField(min_value=0, max_value=100)
-    done = serializers.CharField()
-    problems = serializers.CharField(required=False, allow_blank=True, default="")
-    help_needed = serializers.CharField(required=False, allow_blank=True, default="")
-    rectification_note = serializers.CharField(required=False, allow_blank=True, default="")
+    done = LimitedCharField(max_length=NOTE, )
+    problems = LimitedCharField(max_length=NOTE, required=False, allow_blank=True, default="")
+    help_needed = LimitedCharField(max_length=NOTE, required=False, allow_blank=True, default="")
+    rectification_note = LimitedCharField(max_length=NOTE, required=False, allow_blank=True, default="")

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from common.excel import cell_text, open_xlsx, template_workbook
 from common.imports import FILE, ErrorSink, RowErrors, sheet_rows
-from training.models import AttendanceStatus
+from common.text_limits import limit_of, too_long
+from training.models import Attendance, AttendanceStatus
 
 SIGN_IN_SHEET = "签到表"
 MAX_ROWS = 5_000
@@ -104,4 +105,7 @@ def _parse_row(number: int, cells: dict[str, Any], error: ErrorSink) -> SignInRo
     reason = cell_text(cells.get("请假事由"))
     if status == AttendanceStatus.EXCUSED and not reason:
         error("请假事由", _("Give the reason for the leave."))
-    return SignInRow(number, staff_number, cell_text(cells.get("姓名")), status, hours, reason[:200], score)
+    problem = too_long(reason, limit_of(Attendance, "excuse_reason"))
+    if problem:  # reported, never cut
+        error("请假事由", problem)
+    return SignInRow(number, staff_number, cell_text(cells.get("姓名")), status, hours, reason, score)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text_limits import NOTE, LimitedFormField
 from org.models import RankLevel
 from training.models import ExternalTraining
 
@@ -15,6 +16,7 @@ class ExternalForm(forms.ModelForm):
     class Meta:
         model = ExternalTraining
         fields = ["title", "provider", "started_on", "ended_on", "hours", "certificate"]
+        field_classes = {"title": LimitedFormField, "provider": LimitedFormField}  # the product's message
         widgets = {"started_on": forms.DateInput(attrs={"type": "date"}),
                    "ended_on": forms.DateInput(attrs={"type": "date"})}
 
@@ -37,7 +39,7 @@ class ExternalForm(forms.ModelForm):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for return"), max_length=1000,
+    reason = LimitedFormField(label=_("Reason for return"), max_length=NOTE,
                              widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
 
 

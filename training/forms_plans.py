@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text_limits import NOTE, LimitedFormField
 from org.forms import UnitChoiceField
 from org.models import OrgUnit, User
 from training.forms_sessions import units_organisable_by
@@ -16,8 +17,9 @@ from training.services.plans import MAX_YEAR, MIN_YEAR
 class StudyPlanForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    title = LimitedFormField(label=_("Title"), max_length=200)
+    notes = LimitedFormField(label=_("Notes"), required=False, max_length=NOTE,
+                             widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

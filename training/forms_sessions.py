@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.text_limits import LimitedFormField
 from org.forms import OfficialChoiceField, UnitChoiceField
 from org.models import OrgUnit, RankLevel, User
 from org.selectors import access_for
@@ -38,15 +39,15 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 
 class SessionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = LimitedFormField(label=_("Title"), max_length=200)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME_WIDGET)
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME_WIDGET)
     hours = forms.DecimalField(label=_("Credited hours"), min_value=0, max_digits=5, decimal_places=1)
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = LimitedFormField(label=_("Place"), max_length=200, required=False)
     organiser = UnitChoiceField(label=_("Organising unit"), queryset=OrgUnit.objects.none())
     plan = forms.ModelChoiceField(label=_("Study plan"), queryset=StudyPlan.objects.none(), required=False)
     lecturer = OfficialChoiceField(scope=LECTURERS, label=_("Lecturer (an official)"), required=False)
-    lecturer_name = forms.CharField(label=_("Lecturer (external)"), max_length=100, required=False)
+    lecturer_name = LimitedFormField(label=_("Lecturer (external)"), max_length=100, required=False)
     audience_units = UnitMultipleChoiceField(label=_("Audience units"), queryset=OrgUnit.objects.none(),
                                              widget=forms.SelectMultiple(attrs={"size": 8}))
     include_subunits = forms.BooleanField(label=_("Include sub-units"), required=False, initial=True)
@@ -92,7 +93,7 @@ class AttendanceSetForm(forms.Form):
     # Labelled: a refusal names the field it is about (common.forms.errors_text).
     official = forms.IntegerField(label=_("Official"))
     status = forms.ChoiceField(label=_("Status"), choices=AttendanceStatus.choices)
-    excuse_reason = forms.CharField(label=_("Reason for leave"), max_length=200, required=False)
+    excuse_reason = LimitedFormField(label=_("Reason for leave"), max_length=200, required=False)
     hours = forms.DecimalField(label=_("Credited hours"), min_value=0, max_digits=5, decimal_places=1,
                                required=False)
 

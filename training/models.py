@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from common.models import ImportRecord, TimeStampedModel
+from common.text_limits import NOTE, LimitedTextField
 from org.models import Official, OrgUnit, RankLevel
 
 
@@ -32,7 +33,7 @@ class StudyPlan(models.Model):
     unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="study_plans")
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=200)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), blank=True, max_length=NOTE)
 
     class Meta:
         ordering = ["-year", "unit__path"]
@@ -165,7 +166,7 @@ class ExternalTraining(TimeStampedModel):
     )
     status = models.CharField(_("status"), max_length=10, choices=ExternalStatus.choices,
                               default=ExternalStatus.SUBMITTED)
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    return_reason = LimitedTextField(_("reason for return"), blank=True, max_length=NOTE)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
@@ -223,7 +224,7 @@ class CriticismFlag(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), blank=True, max_length=NOTE)
     history = HistoricalRecords()
 
     class Meta:

@@ -22,16 +22,18 @@ from rest_framework.routers import BaseRouter
 from appraisal.forms_checkup import units_managed_by
 from appraisal.models import CheckupResult, CheckupRound, RaterAssignment, RaterGroup
 from appraisal.services import checkup as svc
+from common.api import LimitedCharField, ModelSerializer
 from common.errors import ApplicationError
 from common.idempotency import idempotent_create
 from org.models import Official, OrgUnit, User
 from org.selectors import officials_visible_to
 
 KEY_REGEX = r"\d{4}-[Qq][1-4]"
+KEY_LENGTH = len("2026-Q3")  # with the pattern, the whole key
 
 
-class RoundSerializer(serializers.ModelSerializer):
-    key = serializers.CharField(source="period.key", read_only=True)
+class RoundSerializer(ModelSerializer):
+    key = LimitedCharField(source="period.key", read_only=True)
     progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -44,7 +46,7 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class RoundOpenSerializer(serializers.Serializer):
-    period = serializers.RegexField(KEY_REGEX, help_text="The quarter, e.g. 2026-Q3.")
+    period = serializers.RegexField(KEY_REGEX, max_length=KEY_LENGTH, help_text="The quarter, e.g. 2026-Q3.")
     group_weights = serializers.DictField(child=serializers.DecimalField(max_digits=7, decimal_places=2),
                                           required=False, help_text="Weight by rater group; defaults when empty.")
     min_responses = serializers.IntegerField(min_value=1, max_value=50, default=1)
@@ -65,18 +67,18 @@ class AssignDefaultsSerializer(serializers.Serializer):
             self.fields["unit"].queryset = units_managed_by(request.user)  # type: ignore[attr-defined]
 
 
-class _CheckupOfficialSerializer(serializers.ModelSerializer):
-    unit = serializers.CharField(source="unit.name", read_only=True)
+class _CheckupOfficialSerializer(ModelSerializer):
+    unit = LimitedCharField(source="unit.name", read_only=True)
 
     class Meta:
         model = Official
         fields = ["id", "staff_number", "name", "unit"]
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(ModelSerializer):
     """One of the caller's own assignments (the scores are their own)."""
 
-    round = serializers.CharField(source="round.period.key", read_only=True)
+    round = LimitedCharField(source="round.period.key", read_only=True)
     official = _CheckupOfficialSerializer(read_only=True)
 
     class Meta:
@@ -85,11 +87,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
                   "comment", "excuse_reason", "submitted_at"]
 
 
-class AssignedSerializer(serializers.ModelSerializer):
+class AssignedSerializer(ModelSerializer):
     """An assignment as the organization department made it: who rates whom, never the scores."""
 
-    round = serializers.CharField(source="round.period.key", read_only=True)
-    rater = serializers.CharField(source="rater.username", read_only=True)
+    round = LimitedCharField(source="round.period.key", read_only=True)
+    rater = LimitedCharField(source="rater.username", read_only=True)
 
     class Meta:
         model = RaterAssignment
@@ -97,7 +99,7 @@ class AssignedSerializer(serializers.ModelSerializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    round = serializers.RegexField(KEY_REGEX)
+    round = serializers.RegexField(KEY_REGEX, max_length=KEY_LENGTH)
     official = serializers.PrimaryKeyRelatedField[Official](queryset=Official.objects.none())
     group = serializers.ChoiceField(choices=RaterGroup.choices)
     raters = serializers.ListField(child=serializers.SlugRelatedField[User](
@@ -117,16 +119,16 @@ class RateSerializer(serializers.Serializer):
     discipline = serializers.IntegerField(min_value=0, max_value=100)
     law = serializers.IntegerField(min_value=0, max_value=100)
     style = serializers.IntegerField(min_value=0, max_value=100)  # type: ignore[assignment]  # Field.style: a name
-    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    comment = LimitedCharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ExcuseSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    reason = LimitedCharField(max_length=200)
 
 
-class ResultSerializer(serializers.ModelSerializer):
-    round = serializers.CharField(source="round.period.key", read_only=True)
-    round_status = serializers.CharField(source="round.status", read_only=True)
+class ResultSerializer(ModelSerializer):
+    round = LimitedCharField(source="round.period.key", read_only=True)
+    round_status = LimitedCharField(source="round.status", read_only=True)
     official = _CheckupOfficialSerializer(read_only=True)
     problem_count = serializers.SerializerMethodField()
 

@@ -24,21 +24,22 @@ from appraisal.services import exports as export_svc
 from appraisal.services.comments import comment_write
 from appraisal.services.grades import grades_visible_to
 from appraisal.services.registration import registration_export_start
+from common.api import LimitedCharField, ModelSerializer
 from common.idempotency import idempotent_create
 from org.models import OrgUnit, User
 
 
-class GradeSerializer(serializers.ModelSerializer):
+class GradeSerializer(ModelSerializer):
     """An annual grade. ``grade`` is where it stands (final, else the head's proposal, else the scores');
     ``status`` where it is in the year's procedure; ``comment`` the 评语."""
 
-    period = serializers.CharField(source="period.key", read_only=True)
-    year = serializers.CharField(source="period.key", read_only=True)
-    unit = serializers.CharField(source="unit.code", read_only=True)
-    official_name = serializers.CharField(source="official.name", read_only=True)
-    staff_number = serializers.CharField(source="official.staff_number", read_only=True)
+    period = LimitedCharField(source="period.key", read_only=True)
+    year = LimitedCharField(source="period.key", read_only=True)
+    unit = LimitedCharField(source="unit.code", read_only=True)
+    official_name = LimitedCharField(source="official.name", read_only=True)
+    staff_number = LimitedCharField(source="official.staff_number", read_only=True)
     grade = serializers.ChoiceField(source="current", choices=Grade.choices, read_only=True)
-    personnel_category = serializers.CharField(source="official.personnel_category", read_only=True)
+    personnel_category = LimitedCharField(source="official.personnel_category", read_only=True)
     grade_label = serializers.SerializerMethodField(help_text="The grade's name for the official's personnel "
                                                               "category, e.g. 称职 or (事业单位) 合格.")
     proposed_label = serializers.SerializerMethodField()
@@ -109,9 +110,9 @@ class GradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(GradeSerializer(self.get_queryset().get(pk=written.pk)).data)
 
 
-class ExportJobSerializer(serializers.ModelSerializer):
-    period = serializers.CharField(source="period.key", read_only=True)
-    unit = serializers.CharField(source="unit.code", read_only=True, allow_null=True, default=None)
+class ExportJobSerializer(ModelSerializer):
+    period = LimitedCharField(source="period.key", read_only=True)
+    unit = LimitedCharField(source="unit.code", read_only=True, allow_null=True, default=None)
     created_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
 
@@ -131,7 +132,7 @@ class ExportStartSerializer(VisibleUnitMixin, serializers.Serializer):
     ``period`` a key (``2026-10``; a year for forms), ``unit`` an optional unit code."""
 
     kind = serializers.ChoiceField(choices=ExportJob.Kind.choices, default=ExportJob.Kind.REGISTER)
-    period = serializers.CharField(max_length=10)
+    period = LimitedCharField(max_length=10)
     unit = serializers.SlugRelatedField[OrgUnit](slug_field="code", queryset=OrgUnit.objects.none(), required=False,
                                                  allow_null=True)
 

@@ -18,20 +18,22 @@ from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, Quar
 from appraisal.periods import parse_period_key
 from appraisal.selectors_quarterly import quarterly_grades_visible_to
 from appraisal.services import quarterly as svc
+from common.api import LimitedCharField, ModelSerializer
 from common.filters import query_id
+from common.text_limits import NOTE, SHORT_NOTE
 from org.models import OrgUnit, User
 
 REFUSED = OpenApiResponse(description="Refused by the rules: `{code, message, fields?}`, e.g. `share_exceeded`.")
 
 
-class QuarterlyGradeSerializer(serializers.ModelSerializer):
+class QuarterlyGradeSerializer(ModelSerializer):
     """A quarterly grade. ``grade`` is where it stands (the head's grade, else the proposal of the scores; once
     confirmed, the grade the official sees); ``proposed`` what the scores propose; ``status`` proposed or
     confirmed; then the official's one request to reconsider and the head's answer."""
 
-    period = serializers.CharField(source="period.key", read_only=True, help_text="The quarter, e.g. 2026-Q3.")
-    official_name = serializers.CharField(source="official.name", read_only=True)
-    unit = serializers.CharField(source="unit.code", read_only=True, help_text="The top-level unit's code.")
+    period = LimitedCharField(source="period.key", read_only=True, help_text="The quarter, e.g. 2026-Q3.")
+    official_name = LimitedCharField(source="official.name", read_only=True)
+    unit = LimitedCharField(source="unit.code", read_only=True, help_text="The top-level unit's code.")
     grade = serializers.ChoiceField(source="current", choices=QuarterGrade.choices, read_only=True)
     graded_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
     confirmed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
@@ -50,30 +52,31 @@ class QuarterlyGradeSerializer(serializers.ModelSerializer):
 
 class WriteSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=QuarterGrade.choices)
-    comment = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False,
-                                    help_text="The short 写实 comment; required to confirm.")
+    comment = LimitedCharField(max_length=SHORT_NOTE, allow_blank=True, required=False, default="",
+                               trim_whitespace=False, help_text="The short 写实 comment; required to confirm.")
 
 
 class ConfirmSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=QuarterGrade.choices, required=False,
                                     help_text="Written first when given; else the grade as it stands.")
-    comment = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False,
-                                    help_text="Written first when given; a confirmed grade needs one.")
+    comment = LimitedCharField(max_length=SHORT_NOTE, allow_blank=True, required=False, trim_whitespace=False,
+                               help_text="Written first when given; a confirmed grade needs one.")
 
 
 class ReconsiderSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    reason = LimitedCharField(max_length=NOTE, allow_blank=True, trim_whitespace=False)
 
 
 class AnswerSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ReconsiderOutcome.choices)
     grade = serializers.ChoiceField(choices=QuarterGrade.choices, required=False, allow_blank=True, default="",
                                     help_text="The new grade when the outcome is `changed`.")
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="The answer in writing.")
+    text = LimitedCharField(max_length=NOTE, allow_blank=True, trim_whitespace=False,
+                            help_text="The answer in writing.")
 
 
 class PeriodUnitSerializer(VisibleUnitMixin, serializers.Serializer):
-    period = serializers.CharField(max_length=7, help_text="The quarter, e.g. 2026-Q3.")
+    period = LimitedCharField(max_length=7, help_text="The quarter, e.g. 2026-Q3.")
     unit = serializers.SlugRelatedField[OrgUnit](slug_field="code", queryset=OrgUnit.objects.none(), required=False,
                                                  allow_null=True, help_text="A top-level unit's code.")
 

@@ -24,7 +24,7 @@ from appraisal.models import AppraisalPeriod, Component, Scorecard, ScoreEntry, 
 from appraisal.periods import parse_period_key
 from appraisal.services.entries import entry_add, entry_delete
 from appraisal.services.periods import period_existing
-from common.api import IdField
+from common.api import IdField, LimitedCharField, ModelSerializer
 from common.errors import ApplicationError
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
@@ -34,7 +34,7 @@ from org.selectors import access_for
 # --- serializers -----------------------------------------------------------------------------------
 
 
-class PeriodSerializer(serializers.ModelSerializer):
+class PeriodSerializer(ModelSerializer):
     class Meta:
         model = AppraisalPeriod
         # facts_changed_at: set while facts changed since the last rollup are not in every score yet;
@@ -44,7 +44,7 @@ class PeriodSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScoreRuleSerializer(serializers.ModelSerializer):
+class ScoreRuleSerializer(ModelSerializer):
     class Meta:
         model = ScoreRule
         fields = ["code", "name", "description", "min_points", "max_points", "cap", "is_manual", "is_active"]
@@ -67,18 +67,18 @@ class ComponentPointsField(serializers.Field):
         return None if points is None else f"{points:.2f}"
 
 
-class ScorecardSerializer(serializers.ModelSerializer):
-    period = serializers.CharField(source="period.key", read_only=True)
-    official_name = serializers.CharField(source="official.name", read_only=True)
-    staff_number = serializers.CharField(source="official.staff_number", read_only=True)
-    unit = serializers.CharField(source="unit.code", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    category = serializers.CharField(source="category.code", read_only=True, allow_null=True, default=None)
+class ScorecardSerializer(ModelSerializer):
+    period = LimitedCharField(source="period.key", read_only=True)
+    official_name = LimitedCharField(source="official.name", read_only=True)
+    staff_number = LimitedCharField(source="official.staff_number", read_only=True)
+    unit = LimitedCharField(source="unit.code", read_only=True)
+    unit_name = LimitedCharField(source="unit.name", read_only=True)
+    category = LimitedCharField(source="category.code", read_only=True, allow_null=True, default=None)
     work = ComponentPointsField(Component.WORK)
     timeliness = ComponentPointsField(Component.TIMELINESS)
     evaluation = ComponentPointsField(Component.EVALUATION)
     training = ComponentPointsField(Component.TRAINING)
-    grade = serializers.CharField(read_only=True, allow_null=True)
+    grade = LimitedCharField(read_only=True, allow_null=True)
     grade_label = serializers.SerializerMethodField(help_text="The year's grade named for the official's personnel "
                                                               "category (称职, or 合格 for 事业单位 staff).")
 
@@ -94,12 +94,12 @@ class ScorecardSerializer(serializers.ModelSerializer):
         return grade_label(getattr(card, "grade", None), card.official.personnel_category)
 
 
-class ScoreEntrySerializer(serializers.ModelSerializer):
-    official_name = serializers.CharField(source="official.name", read_only=True)
-    rule = serializers.CharField(source="rule.code", read_only=True)
-    rule_name = serializers.CharField(source="rule.name", read_only=True)
+class ScoreEntrySerializer(ModelSerializer):
+    official_name = LimitedCharField(source="official.name", read_only=True)
+    rule = LimitedCharField(source="rule.code", read_only=True)
+    rule_name = LimitedCharField(source="rule.name", read_only=True)
     source_type = serializers.SerializerMethodField()
-    created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True, default=None)
+    created_by = LimitedCharField(source="created_by.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = ScoreEntry
@@ -114,16 +114,16 @@ class ScoreEntrySerializer(serializers.ModelSerializer):
 
 class ScoreEntryCreateSerializer(serializers.Serializer):
     official = IdField(help_text="The official's id.")
-    period = serializers.CharField(max_length=10, help_text="A period key such as 2026-10.")
-    rule = serializers.CharField(max_length=40, help_text="A manual rule's code, e.g. innovation.")
+    period = LimitedCharField(max_length=10, help_text="A period key such as 2026-10.")
+    rule = LimitedCharField(max_length=40, help_text="A manual rule's code, e.g. innovation.")
     points = serializers.DecimalField(max_digits=6, decimal_places=2)
-    reason = serializers.CharField(max_length=300)
+    reason = LimitedCharField(max_length=300)
     occurred_on = serializers.DateField(required=False, allow_null=True,
                                         help_text="Defaults to the period's last day, or today while it runs.")
 
 
 class ScoreEntryDeleteSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
+    reason = LimitedCharField(max_length=300)
 
 
 # --- filters ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.text_limits import LONG, NOTE, LimitedTextField
 from org.models import Official, OrgUnit, RankLevel, UnitCategory
 
 # -- schemes and rules --------------------------------------------------------------------------------
@@ -79,7 +80,7 @@ class ScoreRule(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), blank=True, max_length=NOTE)
     min_points = models.DecimalField(_("minimum points"), max_digits=6, decimal_places=2)
     max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
     cap = models.DecimalField(
@@ -138,7 +139,8 @@ class AppraisalPeriod(models.Model):
     # that covers it (``appraisal.consequences``). Set: the rollup is stale.
     facts_changed_at = models.DateTimeField(_("facts changed at"), null=True, blank=True, editable=False)
     # Why the organization department closed the period with work still open (the close page, issue 15).
-    close_reason = models.TextField(_("reason for closing with open items"), blank=True, editable=False)
+    close_reason = LimitedTextField(_("reason for closing with open items"), blank=True, editable=False,
+                                    max_length=NOTE)
     history = HistoricalRecords()
 
     class Meta:
@@ -165,7 +167,8 @@ class PeriodEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
                            related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    reason = models.TextField(_("reason"), blank=True)
+    # The reason as typed (at most NOTE) and, on a close with work open, the counts of what was open.
+    reason = LimitedTextField(_("reason"), blank=True, max_length=LONG)
 
     class Meta:
         ordering = ["period", "at", "id"]
@@ -195,7 +198,7 @@ class RollupRun(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
+    error = LimitedTextField(_("error"), blank=True, max_length=NOTE)
     officials = models.PositiveIntegerField(_("officials"), default=0)
 
     class Meta:
@@ -333,7 +336,7 @@ class RaterAssignment(models.Model):
                                            validators=[MaxValueValidator(100)])
     style = models.PositiveSmallIntegerField(_("work style"), null=True, blank=True,
                                              validators=[MaxValueValidator(100)])
-    comment = models.TextField(_("comment"), blank=True)
+    comment = LimitedTextField(_("comment"), blank=True, max_length=NOTE)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
@@ -477,20 +480,21 @@ class GradeDecision(models.Model):
     proposed = models.CharField(_("proposed grade"), max_length=16, choices=Grade.choices)
     constraints = models.JSONField(_("constraints"), default=list)  # [{"max_grade", "reason", "source"}]
     final = models.CharField(_("final grade"), max_length=16, choices=Grade.choices, blank=True)
-    override_reason = models.TextField(_("reason for override"), blank=True)
+    # LONG: a change on review writes "复核变更：" before the review's reasons (a NOTE).
+    override_reason = LimitedTextField(_("reason for override"), blank=True, max_length=LONG)
     flags = models.JSONField(_("flags"), default=list)  # e.g. ["commendation", "dismissal_review"]
     # Where the grade stands in the year's procedure (see ``appraisal.models.annual``).
     status = models.CharField(_("status"), max_length=12, choices=GradeStatus.choices, default=GradeStatus.PROPOSED)
     # The head over the official (主管领导): the 评语 and the head's proposed grade, with a reason when it differs
     # from the proposal of the scores.
-    comment = models.TextField(_("comment (评语)"), blank=True)
+    comment = LimitedTextField(_("comment (评语)"), blank=True, max_length=NOTE)
     head_grade = models.CharField(_("head's proposed grade"), max_length=16, choices=Grade.choices, blank=True)
-    head_reason = models.TextField(_("reason for the head's proposal"), blank=True)
+    head_reason = LimitedTextField(_("reason for the head's proposal"), blank=True, max_length=NOTE)
     commented_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("comment by"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     commented_at = models.DateTimeField(_("comment at"), null=True, blank=True)
     # An upheld objection sends a 优秀 candidate's grade back to proposal; the finding is kept here.
-    withdrawn_reason = models.TextField(_("reason sent back"), blank=True)
+    withdrawn_reason = LimitedTextField(_("reason sent back"), blank=True, max_length=NOTE)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -524,7 +528,7 @@ class QuotaApproval(models.Model):
     unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
     share = models.DecimalField(_("share of 优秀"), max_digits=4, decimal_places=3,
                                 validators=[MinValueValidator(0), MaxValueValidator(1)])
-    reason = models.TextField(_("reason"))
+    reason = LimitedTextField(_("reason"), max_length=NOTE)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
@@ -564,7 +568,7 @@ class ExportJob(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
-    error = models.TextField(_("error"), blank=True)
+    error = LimitedTextField(_("error"), blank=True, max_length=NOTE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from appraisal.models import AppraisalPeriod, Grade, GradeDecision
 from common.models import TimeStampedModel
+from common.text_limits import LONG, NOTE, LimitedTextField
 from discipline.models import ATTACHMENT_EXTENSIONS, private_storage
 from org.models import Official, OrgUnit
 
@@ -99,7 +100,7 @@ class ProcedureEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
                            on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), blank=True, max_length=LONG)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
     class Meta:
@@ -131,14 +132,14 @@ class AnnualSummary(TimeStampedModel):
                                   related_name="summaries")
     official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE,
                                  related_name="annual_summaries")
-    morality = models.TextField(_("morality (德)"), blank=True)
-    ability = models.TextField(_("ability (能)"), blank=True)
-    diligence = models.TextField(_("diligence (勤)"), blank=True)
-    achievement = models.TextField(_("achievements (绩)"), blank=True)
-    integrity = models.TextField(_("integrity (廉)"), blank=True)
+    morality = LimitedTextField(_("morality (德)"), blank=True, max_length=LONG)
+    ability = LimitedTextField(_("ability (能)"), blank=True, max_length=LONG)
+    diligence = LimitedTextField(_("diligence (勤)"), blank=True, max_length=LONG)
+    achievement = LimitedTextField(_("achievements (绩)"), blank=True, max_length=LONG)
+    integrity = LimitedTextField(_("integrity (廉)"), blank=True, max_length=LONG)
     status = models.CharField(_("status"), max_length=10, choices=SummaryStatus.choices, default=SummaryStatus.DRAFT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    return_reason = LimitedTextField(_("reason for return"), blank=True, max_length=NOTE)
     returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("returned by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
@@ -203,7 +204,7 @@ class NoticeCandidate(models.Model):
     unit_name = models.CharField(_("unit"), max_length=100)
     post = models.CharField(_("post"), max_length=100, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_reason = models.TextField(_("reason withdrawn"), blank=True)
+    withdrawn_reason = LimitedTextField(_("reason withdrawn"), blank=True, max_length=NOTE)
 
     class Meta:
         ordering = ["notice", "unit_name", "name", "id"]
@@ -235,14 +236,14 @@ class Objection(models.Model):
     filed_by = models.ForeignKey(Official, verbose_name=_("filed by"), on_delete=models.CASCADE, related_name="+")
     filed_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by user"), null=True,
                                       on_delete=models.SET_NULL, related_name="+")
-    reason = models.TextField(_("reasons"))
+    reason = LimitedTextField(_("reasons"), max_length=NOTE)
     attachment = models.FileField(_("attachment"), upload_to=objection_path, storage=private_storage, blank=True,
                                   max_length=300, validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)])
     attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=10, choices=ObjectionStatus.choices,
                               default=ObjectionStatus.OPEN)
-    finding = models.TextField(_("finding"), blank=True)
+    finding = LimitedTextField(_("finding"), blank=True, max_length=NOTE)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -279,7 +280,7 @@ class GradeNotice(models.Model):
     official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE,
                                  related_name="grade_notices")
     grade_value = models.CharField(_("grade"), max_length=16, choices=Grade.choices)
-    comment = models.TextField(_("comment (评语)"), blank=True)
+    comment = LimitedTextField(_("comment (评语)"), blank=True, max_length=NOTE)
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True,
                                   on_delete=models.SET_NULL, related_name="+")
@@ -287,7 +288,7 @@ class GradeNotice(models.Model):
     review_due = models.DateField(_("review may be asked until"))
     is_current = models.BooleanField(_("current"), default=True)
     status = models.CharField(_("signature"), max_length=10, choices=SignStatus.choices, default=SignStatus.PENDING)
-    opinion = models.TextField(_("own opinion (本人意见)"), blank=True)
+    opinion = LimitedTextField(_("own opinion (本人意见)"), blank=True, max_length=NOTE)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -318,13 +319,13 @@ class GradeReview(models.Model):
     notice = models.ForeignKey(GradeNotice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="+")
     official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE,
                                  related_name="grade_reviews")
-    reason = models.TextField(_("reasons"))
+    reason = LimitedTextField(_("reasons"), max_length=NOTE)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decide_by = models.DateField(_("decide by"))
     outcome = models.CharField(_("outcome"), max_length=8, choices=ReviewOutcome.choices, blank=True)
     previous_grade = models.CharField(_("grade before"), max_length=16, choices=Grade.choices)
     new_grade = models.CharField(_("new grade"), max_length=16, choices=Grade.choices, blank=True)
-    decision_reason = models.TextField(_("reasons for the decision"), blank=True)
+    decision_reason = LimitedTextField(_("reasons for the decision"), blank=True, max_length=NOTE)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -356,11 +357,11 @@ class GradeAppeal(models.Model):
                                  related_name="grade_appeals")
     filed_on = models.DateField(_("filed on"))
     body = models.CharField(_("appealed to"), max_length=200)
-    reason = models.TextField(_("reasons"))
+    reason = LimitedTextField(_("reasons"), max_length=LONG)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
                                  on_delete=models.SET_NULL, related_name="+")
     outcome = models.CharField(_("outcome"), max_length=10, choices=AppealOutcome.choices, blank=True)
-    outcome_text = models.TextField(_("decision"), blank=True)
+    outcome_text = LimitedTextField(_("decision"), blank=True, max_length=NOTE)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("outcome recorded by"), null=True,

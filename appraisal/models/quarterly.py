@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from appraisal.models import AppraisalPeriod
 from common.models import TimeStampedModel
+from common.text_limits import NOTE, SHORT_NOTE, LimitedTextField
 from org.models import Official, OrgUnit
 
 __all__ = ["QUARTER_GRADE_ORDER", "QuarterGrade", "QuarterlyGrade", "QuarterlyRule", "QuarterlyStatus",
@@ -65,7 +66,7 @@ class QuarterlyGrade(TimeStampedModel):
     proposed_at = models.DateTimeField(_("proposed at"))
     # The head over the official: the grade and the 写实 comment.
     grade = models.CharField(_("grade"), max_length=12, choices=QuarterGrade.choices, blank=True)
-    comment = models.TextField(_("comment (写实)"), blank=True)
+    comment = LimitedTextField(_("comment (写实)"), blank=True, max_length=SHORT_NOTE)
     graded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("graded by"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+", db_index=False)
     graded_at = models.DateTimeField(_("graded at"), null=True, blank=True)
@@ -75,9 +76,9 @@ class QuarterlyGrade(TimeStampedModel):
                                      blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # The official's one request to reconsider, and the head's answer.
-    reconsider_reason = models.TextField(_("reason to reconsider"), blank=True)
+    reconsider_reason = LimitedTextField(_("reason to reconsider"), blank=True, max_length=NOTE)
     reconsider_asked_at = models.DateTimeField(_("reconsideration asked at"), null=True, blank=True)
-    answer_text = models.TextField(_("answer"), blank=True)
+    answer_text = LimitedTextField(_("answer"), blank=True, max_length=NOTE)
     answer_outcome = models.CharField(_("outcome"), max_length=8, choices=ReconsiderOutcome.choices, blank=True)
     answer_grade = models.CharField(_("grade after the answer"), max_length=12, choices=QuarterGrade.choices,
                                     blank=True)

@@ -41,6 +41,7 @@ from appraisal.models import (
 )
 from appraisal.services.checkup import ORG, _full_clean, _lock_open, min_response_rate
 from common.errors import ApplicationError
+from common.text_limits import check_values
 from org.models import Official, OrgUnit, RankLevel, User
 from org.selectors import access_for
 
@@ -246,13 +247,14 @@ def batch_revoke(*, by: User, batch: BallotBatch, reason: str) -> BallotBatch:
     if not reason:
         raise ApplicationError(_("Say why the batch is revoked."), code="reason_required",
                                extra={"fields": {"reason": [_("Required.")]}})
+    check_values(BallotBatch, names={"revoke_reason": "reason"}, revoke_reason=reason)
     locked = BallotBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.status == Status.REVOKED:
         raise ApplicationError(_("This batch has already been revoked."), code="conflict")
     locked.status = Status.REVOKED
     locked.revoked_by = by
     locked.revoked_at = timezone.now()
-    locked.revoke_reason = reason[:200]
+    locked.revoke_reason = reason
     _full_clean(locked)
     locked._history_user = by  # type: ignore[attr-defined]
     locked.save()

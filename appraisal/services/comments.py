@@ -34,9 +34,8 @@ from appraisal.services.procedure import (
 )
 from appraisal.transfers import grading_unit_path
 from common.errors import ApplicationError
+from common.text_limits import check_values
 from org.models import User
-
-COMMENT_MAX = 3000
 
 
 class CommentRule(StrEnum):
@@ -81,9 +80,7 @@ def comment_write(
         if not comment:
             raise ApplicationError(_("Write the comment."), code="comment_required",
                                    extra={"fields": {"comment": [_("Required.")]}})
-        if len(comment) > COMMENT_MAX:
-            raise ApplicationError(_("The comment may hold at most %(n)s characters.") % {"n": COMMENT_MAX},
-                                   code="too_long", extra={"fields": {"comment": [_("Too long.")]}})
+        check_values(GradeDecision, comment=comment, head_reason=head_reason)
         if rule is CommentRule.ONLY:
             head_grade, head_reason = "", ""  # the rules leave the grade undetermined
         else:

@@ -48,10 +48,9 @@ from appraisal.services.procedure import (
 )
 from common.errors import ApplicationError
 from common.notifications import Notice, notify_many
+from common.text_limits import check_values
 from org.models import User
 from org.selectors import access_for
-
-OPINION_MAX = 2000
 
 
 def sign_days() -> int:
@@ -137,9 +136,7 @@ def grade_notice_sign(*, notice: GradeNotice, by: User, agree: bool, opinion: st
     if not agree and not opinion:
         raise ApplicationError(_("Say why you disagree."), code="opinion_required",
                                extra={"fields": {"opinion": [_("Required.")]}})
-    if len(opinion) > OPINION_MAX:
-        raise ApplicationError(_("The opinion may hold at most %(n)s characters.") % {"n": OPINION_MAX},
-                               code="too_long", extra={"fields": {"opinion": [_("Too long.")]}})
+    check_values(GradeNotice, opinion=opinion)
     with transaction.atomic():
         locked = GradeNotice.objects.select_for_update().select_related("grade").get(pk=notice.pk)
         if not locked.is_current:

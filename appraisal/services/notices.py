@@ -46,13 +46,12 @@ from appraisal.services.procedure import (
 )
 from common.errors import ApplicationError
 from common.notifications import Notice, notify, notify_many
+from common.text_limits import check_values
 from common.uploads import check_upload
 from discipline.models import ATTACHMENT_EXTENSIONS
 from org.models import Official, User
 from org.selectors import access_for, users_with_role_over
 from org.workdays import add_working_days
-
-REASON_MAX = 3000
 
 
 def notice_days() -> int:
@@ -152,9 +151,7 @@ def objection_file(
     if not reason:
         raise ApplicationError(_("Give the reasons for the objection."), code="reason_required",
                                extra={"fields": {"reason": [_("Required.")]}})
-    if len(reason) > REASON_MAX:
-        raise ApplicationError(_("The reasons may hold at most %(n)s characters.") % {"n": REASON_MAX},
-                               code="too_long", extra={"fields": {"reason": [_("Too long.")]}})
+    check_values(Objection, reason=reason)
     if attachment is not None:
         check_upload(attachment, max_bytes=settings.CASE_ATTACHMENT_MAX_BYTES, kinds=ATTACHMENT_EXTENSIONS,
                      too_large=_("The attachment is larger than %(mb)s MB."),

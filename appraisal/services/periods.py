@@ -34,10 +34,9 @@ from appraisal.models import (
 from appraisal.parameters import live_parameters
 from appraisal.periods import parse_period_key
 from common.errors import ApplicationError
+from common.text_limits import check_values
 from org.models import User
 from org.selectors import access_for
-
-REASON_MAX = 1000
 
 
 def scheme_key(category_id: int | None, rank_level: str) -> str:
@@ -173,9 +172,7 @@ def period_close(*, period: AppraisalPeriod, by: User, reason: str = "") -> Appr
 
     _require_org(by)
     reason = (reason or "").strip()
-    if len(reason) > REASON_MAX:
-        raise ApplicationError(_("The reason is too long (at most %(max)s characters).") % {"max": REASON_MAX},
-                               code="invalid")
+    check_values(AppraisalPeriod, close_reason=reason)
     current = _lock(period)
     _check_status(period, current, (PeriodStatus.OPEN,), _("Only an open period can be closed."))
     still_open = [item for item in period_open_items(current) if item.count]
@@ -224,9 +221,7 @@ def period_reopen(*, period: AppraisalPeriod, by: User, reason: str) -> Appraisa
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for re-opening the period."), code="reason_required")
-    if len(reason) > REASON_MAX:
-        raise ApplicationError(_("The reason is too long (at most %(max)s characters).") % {"max": REASON_MAX},
-                               code="invalid")
+    check_values(PeriodEvent, reason=reason)
     current = _lock(period)
     _check_status(period, current, (PeriodStatus.CLOSED, PeriodStatus.PUBLISHED),
                   _("The period is already open."))

@@ -57,14 +57,13 @@ from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import is_head_over, is_org_over
 from common.errors import ApplicationError
 from common.notifications import Notice, notify, notify_many
+from common.text_limits import check_values
 from org.models import OrgUnit, User
 from org.selectors import access_for, users_with_role_over
 
 G = QuarterGrade
 DEFAULT_THRESHOLDS: dict[str, Decimal] = {G.GOOD: Decimal(85), G.FAIRLY_GOOD: Decimal(70), G.AVERAGE: Decimal(60)}
 DEFAULT_GOOD_SHARE = Decimal("0.40")
-COMMENT_MAX = 500  # a short 写实 comment
-TEXT_MAX = 2000
 NAMES_SHOWN = 10
 BATCH = 1000
 
@@ -331,9 +330,7 @@ def _clean_grade(value: str) -> str:
 
 def _clean_comment(comment: str) -> str:
     comment = (comment or "").strip()
-    if len(comment) > COMMENT_MAX:
-        raise ApplicationError(_("The comment may hold at most %(n)s characters.") % {"n": COMMENT_MAX},
-                               code="too_long", extra={"fields": {"comment": [_("Too long.")]}})
+    check_values(QuarterlyGrade, comment=comment)
     return comment
 
 
@@ -459,9 +456,7 @@ def quarterly_reconsider_request(*, grade: QuarterlyGrade, by: User, reason: str
         if not reason:
             raise ApplicationError(_("Give the reason for asking."), code="reason_required",
                                    extra={"fields": {"reason": [_("Required.")]}})
-        if len(reason) > TEXT_MAX:
-            raise ApplicationError(_("The reason may hold at most %(n)s characters.") % {"n": TEXT_MAX},
-                                   code="too_long", extra={"fields": {"reason": [_("Too long.")]}})
+        check_values(QuarterlyGrade, names={"reconsider_reason": "reason"}, reconsider_reason=reason)
         row.reconsider_reason, row.reconsider_asked_at = reason, timezone.now()
         row._history_user = by  # type: ignore[attr-defined]
         row.save(update_fields=["reconsider_reason", "reconsider_asked_at", "updated_at"])
@@ -491,9 +486,7 @@ def quarterly_reconsider_answer(
         if not text:
             raise ApplicationError(_("Write the answer."), code="answer_required",
                                    extra={"fields": {"text": [_("Required.")]}})
-        if len(text) > TEXT_MAX:
-            raise ApplicationError(_("The answer may hold at most %(n)s characters.") % {"n": TEXT_MAX},
-                                   code="too_long", extra={"fields": {"text": [_("Too long.")]}})
+        check_values(QuarterlyGrade, names={"answer_text": "text"}, answer_text=text)
         if outcome == ReconsiderOutcome.CHANGED:
             if value not in G.values or value == row.grade:
                 raise ApplicationError(_("Choose the new grade: it must differ from the present one."),

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,20 +39,19 @@ from appraisal.services.grades import quota_size, unit_quota_share
 from appraisal.services.procedure import is_org_over, procedure_event, require, set_stage
 from common.errors import ApplicationError
 from common.notifications import notify
+from common.text_limits import check_values
 from org.models import User
 from org.selectors import access_for, users_with_role_over
 
-TEXT_MAX = 3000
 REVIEW_GRADES = (Grade.EXCELLENT, Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT, Grade.UNDETERMINED)
 
 
-def _text(value: str, field: str, *, message: str) -> str:
+def _text(value: str, field: str, *, model: type[models.Model], column: str = "", message: str) -> str:
+    """The text, trimmed: required, and no longer than ``model.column`` (``field`` by default) holds."""
     value = (value or "").strip()
     if not value:
         raise ApplicationError(message, code="reason_required", extra={"fields": {field: [_("Required.")]}})
-    if len(value) > TEXT_MAX:
-        raise ApplicationError(_("The text may hold at most %(n)s characters.") % {"n": TEXT_MAX}, code="too_long",
-                               extra={"fields": {field: [_("Too long.")]}})
+    check_values(model, {column or field: value}, names={column or field: field})
     return value
 
 
@@ -73,7 +72,7 @@ def reviewable_grades() -> list[str]:
 def review_request(*, notice: GradeNotice, by: User, reason: str, today: date | None = None) -> GradeReview:
     """Ask for 复核 of the grade on one's current written notice, within the deadline."""
     _own(by, notice.official_id)
-    reason = _text(reason, "reason", message=_("Give the reasons for the review."))
+    reason = _text(reason, "reason", model=GradeReview, message=_("Give the reasons for the review."))
     today = today or timezone.localdate()
     if not notice.is_current:
         raise ApplicationError(_("This notice was replaced by a newer one."), code="superseded")
@@ -109,7 +108,8 @@ def review_decide(*, review: GradeReview, by: User, outcome: str, reason: str, g
     """Decide a 复核: keep the grade (维持) or change it (变更, with the new grade); notify the official."""
     decision = GradeDecision.objects.select_related("unit", "official").get(pk=review.grade_id)
     require(is_org_over(by, decision.unit), _("Only the organization department over this unit may decide."))
-    reason = _text(reason, "reason", message=_("Give the reasons for the decision."))
+    reason = _text(reason, "reason", model=GradeReview, column="decision_reason",
+                   message=_("Give the reasons for the decision."))
     if outcome not in ReviewOutcome.values:
         raise ApplicationError(_("Choose upheld or changed."), code="bad_outcome",
                                extra={"fields": {"outcome": [_("Invalid.")]}})
@@ -164,8 +164,8 @@ def appeal_file(
 ) -> GradeAppeal:
     """Record a 申诉 to the higher authority, within 15 days of the 复核 decision or 30 days of the notice."""
     _own(by, grade.official_id)
-    body = _text(body, "body", message=_("Name the authority the appeal goes to."))[:200]
-    reason = _text(reason, "reason", message=_("Give the reasons for the appeal."))
+    body = _text(body, "body", model=GradeAppeal, message=_("Name the authority the appeal goes to."))
+    reason = _text(reason, "reason", model=GradeAppeal, message=_("Give the reasons for the appeal."))
     filed_on = filed_on or timezone.localdate()
     review = GradeReview.objects.filter(grade=grade).first()
     if review is not None and not review.outcome:
@@ -212,8 +212,9 @@ def appeal_record(
     if outcome not in AppealOutcome.values:
         raise ApplicationError(_("Choose the outcome."), code="bad_outcome",
                                extra={"fields": {"outcome": [_("Invalid.")]}})
-    outcome_text = _text(outcome_text, "outcome_text", message=_("Write the decision."))
-    document_number = (document_number or "").strip()[:100]
+    outcome_text = _text(outcome_text, "outcome_text", model=GradeAppeal, message=_("Write the decision."))
+    document_number = (document_number or "").strip()
+    check_values(GradeAppeal, document_number=document_number)
     if outcome != AppealOutcome.WITHDRAWN and not document_number:
         raise ApplicationError(_("Give the document number of the decision."), code="reason_required",
                                extra={"fields": {"document_number": [_("Required.")]}})

@@ -33,10 +33,10 @@ from appraisal.services.procedure import (
 from appraisal.transfers import grading_unit_path
 from common.errors import ApplicationError
 from common.notifications import notify
+from common.text_limits import check_values
 from org.models import Official, RankLevel, User
 from org.selectors import access_for
 
-SECTION_MAX = 5000
 ORAL_RANKS = (RankLevel.LEADERSHIP, RankLevel.MIDDLE)
 
 
@@ -88,10 +88,7 @@ def summary_save(*, summary: AnnualSummary, by: User, sections: dict[str, str]) 
     if unknown:
         raise ApplicationError(_("Unknown sections: %(names)s.") % {"names": ", ".join(sorted(unknown))},
                                code="invalid")
-    for name, text in sections.items():
-        if len(text or "") > SECTION_MAX:
-            raise ApplicationError(_("A section may hold at most %(n)s characters.") % {"n": SECTION_MAX},
-                                   code="too_long", extra={"fields": {name: [_("Too long.")]}})
+    check_values(AnnualSummary, {name: text or "" for name, text in sections.items()})
     with transaction.atomic():
         locked = _lock(summary)
         require_stage(locked.procedure, Stage.SUMMARIES, action=_("Writing the summary"))

@@ -12,7 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import LimitedCharField, ModelSerializer
 from common.idempotency import idempotent_create
+from common.text_limits import LONG
 from org.models import Official, OrgUnit, User
 from org.selectors import officials_visible_to
 from tasks.forms_letters import units_issuable_by
@@ -21,19 +23,19 @@ from tasks.selectors import tasks_visible_to
 from tasks.services import letters as svc
 
 
-class _UnitSerializer(serializers.ModelSerializer):
+class _UnitSerializer(ModelSerializer):
     class Meta:
         model = OrgUnit
         fields = ["id", "code", "name"]
 
 
-class _OfficialSerializer(serializers.ModelSerializer):
+class _OfficialSerializer(ModelSerializer):
     class Meta:
         model = Official
         fields = ["id", "staff_number", "name"]
 
 
-class LetterSerializer(serializers.ModelSerializer):
+class LetterSerializer(ModelSerializer):
     issuer_unit = _UnitSerializer(read_only=True)
     recipient_unit = _UnitSerializer(read_only=True)
     recipient_official = _OfficialSerializer(read_only=True, allow_null=True)
@@ -63,10 +65,10 @@ class LetterIssueSerializer(serializers.Serializer):
     recipient_official = serializers.PrimaryKeyRelatedField[Official](
         queryset=Official.objects.none(), required=False, allow_null=True)
     task = serializers.PrimaryKeyRelatedField[Task](queryset=Task.objects.none(), required=False, allow_null=True)
-    title = serializers.CharField(max_length=200)
-    content = serializers.CharField()
+    title = LimitedCharField(max_length=200)
+    content = LimitedCharField(max_length=LONG, )
     reply_deadline = serializers.DateField()
-    number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    number = LimitedCharField(max_length=40, required=False, allow_blank=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,7 +82,7 @@ class LetterIssueSerializer(serializers.Serializer):
 
 
 class LetterReplySerializer(serializers.Serializer):
-    reply = serializers.CharField(max_length=5000)
+    reply = LimitedCharField(max_length=5000)
 
 
 class LetterSignSerializer(serializers.Serializer):

@@ -17,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import IdField
+from common.api import IdField, LimitedCharField, ModelSerializer
 from common.errors import ApplicationError
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
+from common.text_limits import LONG, NOTE
 from org.models import Official, User
 from org.selectors import access_for
 from tasks import selectors
@@ -48,19 +49,19 @@ class MonthField(serializers.Field):
         return month
 
 
-class ReportItemSerializer(serializers.ModelSerializer):
+class ReportItemSerializer(ModelSerializer):
     task = IdField(source="task_id", allow_null=True, required=False)
-    indicator = serializers.CharField(allow_blank=True, required=False, max_length=200)
+    indicator = LimitedCharField(allow_blank=True, required=False, max_length=200)
 
     class Meta:
         model = MonthlyReportItem
         fields = ["content", "indicator", "task"]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ModelSerializer):
     month = MonthField(read_only=True)
-    official_name = serializers.CharField(source="official.name", read_only=True)
-    unit = serializers.CharField(source="official.unit.code", read_only=True)
+    official_name = LimitedCharField(source="official.name", read_only=True)
+    unit = LimitedCharField(source="official.unit.code", read_only=True)
     items = ReportItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -94,17 +95,17 @@ class ReportWriteSerializer(serializers.Serializer):
 
     month = MonthField(required=False)
     items = ReportItemSerializer(many=True, required=False)
-    next_month_plan = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
-    self_assessment = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+    next_month_plan = LimitedCharField(max_length=LONG, allow_blank=True, required=False, trim_whitespace=False)
+    self_assessment = LimitedCharField(max_length=LONG, allow_blank=True, required=False, trim_whitespace=False)
 
 
 class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = LimitedCharField(max_length=NOTE, )
 
 
 class ApproveSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=ReportRating.choices)
-    comment = serializers.CharField(allow_blank=True, required=False, default="")
+    comment = LimitedCharField(max_length=NOTE, allow_blank=True, required=False, default="")
 
 
 # --- filters ---------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from common.errors import ApplicationError
 from common.filters import as_id
 from common.notifications import notify
+from common.text_limits import check_values, limit_of, too_long
 from org.facts import facts_changed, frozen_periods, month_span
 from org.models import Official, User
 from org.selectors import access_for, users_with_role_over
@@ -118,6 +119,10 @@ def _clean_items(items: list[dict[str, Any]], *, by: User) -> list[ItemInput]:
             raise ApplicationError(
                 _("Item %(n)s: describe the result.") % {"n": number}, code="invalid_item", extra={"row": number}
             )
+        problem = too_long(content, limit_of(MonthlyReportItem, "content"))
+        if problem:
+            raise ApplicationError(_("Item %(n)s, the result: %(problem)s") % {"n": number, "problem": problem},
+                                   code="too_long", extra={"row": number})
         if len(indicator) > INDICATOR_MAX:
             raise ApplicationError(
                 _("Item %(n)s: the indicator is too long (at most %(max)s characters).")
@@ -176,6 +181,7 @@ def report_save(
     Only the official's own user may write it. A validation error raises before anything is written.
     """
     _require_author(by, report)
+    check_values(MonthlyReport, next_month_plan=next_month_plan.strip(), self_assessment=self_assessment.strip())
     rows = _clean_items(items, by=by)
     with transaction.atomic():
         locked = _lock(report)
@@ -263,6 +269,7 @@ def report_return(*, report: MonthlyReport, by: User, reason: str) -> MonthlyRep
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for returning the report."), code="reason_required")
+    check_values(MonthlyReport, names={"return_reason": "reason"}, return_reason=reason)
     with transaction.atomic():
         locked = _transition(
             report=report, by=by, allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.RETURNED,
@@ -284,6 +291,7 @@ def report_approve(*, report: MonthlyReport, by: User, rating: str, comment: str
     if rating not in ReportRating.values:
         raise ApplicationError(_("Choose a rating: excellent, good, fair or poor."), code="invalid_rating")
     comment = (comment or "").strip()
+    check_values(MonthlyReport, names={"review_comment": "comment"}, review_comment=comment)
     with transaction.atomic():
         locked = _transition(
             report=report, by=by, allowed_from=(ReportStatus.SUBMITTED,), to=ReportStatus.APPROVED,

@@ -34,10 +34,12 @@ from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError
 from common.notifications import notify
+from common.text_limits import too_long
 from org.facts import facts_changed
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for, officials_visible_to
 from tasks.models import (
+    MAX_MILESTONES,
     OPEN_STATUSES,
     LoopStage,
     Milestone,
@@ -49,6 +51,7 @@ from tasks.models import (
 )
 from tasks.selectors import MANAGER_ROLES, tasks_managed_by, week_monday
 
+CHANGE_REASON_MAX = 100  # simple-history's history_change_reason
 LOOP_ORDER = [LoopStage.FOUND, LoopStage.ASSIGNED, LoopStage.RECTIFYING, LoopStage.REVIEWED, LoopStage.CLOSED]
 EDITABLE_FIELDS = frozenset({
     "title", "description", "goal", "source", "source_ref", "kind", "is_key_project", "unit", "leading_leader",
@@ -134,7 +137,8 @@ def _notify_assignment(task: Task) -> None:
 
 def _save(task: Task, by: User | None, reason: str = "", update_fields: list[str] | None = None) -> None:
     task._history_user = by  # type: ignore[attr-defined]  # read by simple_history
-    task._change_reason = reason[:100]  # type: ignore[attr-defined]
+    # The history's one-line label of the change (a rectification note is kept whole on the task itself).
+    task._change_reason = reason[:CHANGE_REASON_MAX]  # type: ignore[attr-defined]
     task.save(update_fields=update_fields)
     _announce(task)
 
@@ -195,7 +199,15 @@ def _check_dates(task: Task) -> None:
         raise ApplicationError(_("The deadline cannot be before the start date."), code="deadline_before_start")
 
 
+def _check_milestone_count(count: int) -> None:
+    if count > MAX_MILESTONES:
+        message = _("A task may have at most %(n)s milestones.") % {"n": MAX_MILESTONES}
+        raise ApplicationError(message, code="too_many_milestones", extra={"fields": {"milestones": [message]}})
+
+
 def _add_milestones(task: Task, milestones: Iterable[Mapping[str, Any]]) -> None:
+    milestones = list(milestones)
+    _check_milestone_count(len(milestones))
     rows = []
     for order, item in enumerate(milestones):
         milestone = Milestone(task=task, name=item["name"], due_date=item["due_date"],
@@ -246,6 +258,9 @@ def task_update(*, task: Task, by: User, **fields: Any) -> Task:
 @transaction.atomic
 def task_cancel(*, task: Task, by: User, reason: str = "") -> Task:
     """Cancel an open task (heads in scope); it no longer counts towards its parent's progress."""
+    problem = too_long(reason, CHANGE_REASON_MAX)
+    if problem:  # the reason is kept only in the task's history: it must fit whole
+        raise ApplicationError(problem, code="too_long", extra={"fields": {"reason": [problem]}})
     locked = _lock(task)
     _require_manager_of(by, locked.unit)
     if not locked.is_open:
@@ -368,6 +383,7 @@ def milestone_add(*, task: Task, by: User, name: str, due_date: date) -> Milesto
     """Add a milestone to a task (heads in scope)."""
     _require_manager_of(by, task.unit)
     order = task.milestones.count()
+    _check_milestone_count(order + 1)
     milestone = Milestone(task=task, name=name, due_date=due_date, sort_order=order)
     _full_clean(milestone)
     milestone.save()

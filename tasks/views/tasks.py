@@ -298,7 +298,7 @@ def task_loop_advance(request: AuthedRequest, pk: int) -> HttpResponse:
 def task_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     task = _get_task(request, pk)
     try:
-        services.task_cancel(task=task, by=request.user, reason=request.POST.get("reason", "")[:100])
+        services.task_cancel(task=task, by=request.user, reason=request.POST.get("reason", ""))
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("tasks:task_detail", pk=task.pk)

@@ -23,6 +23,7 @@ from appraisal.models import (
     SummaryStatus,
 )
 from appraisal.services.reviews import review_request
+from common.text_limits import LONG
 from tests.appraisal.annual_helpers import NOTICE_START, SECTIONS, latest_notice, open_procedure, to_stage
 from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, UserFactory
@@ -87,11 +88,11 @@ def test_staff_writes_autosaves_and_submits_the_summary(county, culture, client_
     assert 'data-testid="autosave-saved"' in saved.content.decode()
     summary.refresh_from_db()
     assert summary.morality == "自动保存的内容"
-    # A section past its 5000 characters: a 422 naming the section; nothing of it is written.
+    # A section past its maximum (a LONG text): a 422 naming the section; nothing of it is written.
     too_long = client.post(reverse("appraisal:summary_autosave", args=[summary.pk]),
-                           {"morality": "改过的内容", "achievement": "绩" * 5001}, HTTP_HX_REQUEST="true")
+                           {"morality": "改过的内容", "achievement": "绩" * (LONG + 1)}, HTTP_HX_REQUEST="true")
     assert too_long.status_code == 422 and 'data-testid="autosave-error"' in too_long.content.decode()
-    assert "绩" in too_long.content.decode() and "5000" in too_long.content.decode()
+    assert "绩" in too_long.content.decode() and str(LONG) in too_long.content.decode()
     summary.refresh_from_db()
     assert (summary.morality, summary.achievement) == ("自动保存的内容", "")
     # Submitting with empty sections is refused; what was typed stays on the page.

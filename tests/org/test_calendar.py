@@ -206,7 +206,7 @@ def test_marks_that_change_nothing_are_refused(county):
 def test_a_name_too_long_is_refused(county):
     with pytest.raises(ApplicationError) as refused:
         calendar_day_set(day=D(2026, 3, 3), is_working_day=False, name="长" * 51, by=county.orgadmin)
-    assert refused.value.code == "invalid" and "name" in refused.value.extra["fields"]
+    assert refused.value.code == "too_long" and "name" in refused.value.extra["fields"]
 
 
 def test_unmarking_a_day_without_a_mark_is_refused(county):

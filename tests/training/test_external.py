@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from common.errors import ApplicationError
 from common.models import Notification
+from common.text_limits import NOTE
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory
 from tests.files import pdf_bytes, png_bytes
 from tests.training.test_progress import YEAR, attend, make_session
@@ -154,11 +155,11 @@ def test_review_page_actions(county, client_for):
     assert again.status_code == 422 and b'data-testid="review-error"' in again.content
     # A reason past its length: the row says so, naming the field, and keeps what was typed.
     other = submit(county)
-    long = "缺" * 1001
+    long = "缺" * (NOTE + 1)  # a reason is a note (common.text_limits)
     refused = client.post(reverse("training:external_return", args=[other.pk]), {"reason": long},
                           HTTP_HX_REQUEST="true")
     body = refused.content.decode()
-    assert refused.status_code == 422 and 'data-testid="review-error"' in body and "1000" in body
+    assert refused.status_code == 422 and 'data-testid="review-error"' in body and str(NOTE) in body
     assert f'value="{long}"' in body and "退回原因" in body
     other.refresh_from_db()
     assert other.status == "submitted"

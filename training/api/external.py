@@ -16,9 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import IdField
+from common.api import IdField, LimitedCharField, ModelSerializer
 from common.filters import as_int
 from common.idempotency import idempotent_create
+from common.text_limits import LINE
 from org.models import Official, User
 from org.selectors import access_for, officials_visible_to
 from training.models import ExternalTraining
@@ -26,8 +27,8 @@ from training.progress import progress_of, with_progress
 from training.services.external import external_approve, external_return, external_submit, external_visible_to
 
 
-class ExternalSerializer(serializers.ModelSerializer):
-    official_name = serializers.CharField(source="official.name", read_only=True)
+class ExternalSerializer(ModelSerializer):
+    official_name = LimitedCharField(source="official.name", read_only=True)
     reviewed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
     certificate_url = serializers.SerializerMethodField()
 
@@ -46,8 +47,8 @@ class ExternalSubmitSerializer(serializers.Serializer):
 
     official = serializers.PrimaryKeyRelatedField[Official](
         queryset=Official.objects.none(), required=False, allow_null=True)
-    title = serializers.CharField(max_length=200)
-    provider = serializers.CharField(max_length=200)
+    title = LimitedCharField(max_length=200)
+    provider = LimitedCharField(max_length=200)
     started_on = serializers.DateField()
     ended_on = serializers.DateField()
     hours = serializers.DecimalField(max_digits=5, decimal_places=1)
@@ -61,7 +62,7 @@ class ExternalSubmitSerializer(serializers.Serializer):
 
 
 class ExternalReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = LimitedCharField(max_length=1000)
 
 
 class ExternalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -112,7 +113,7 @@ class ExternalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 class ProgressSerializer(serializers.Serializer):
     official = IdField()
-    name = serializers.CharField()
+    name = LimitedCharField(max_length=LINE, )
     hours = serializers.DecimalField(max_digits=9, decimal_places=1)
     target = serializers.DecimalField(max_digits=9, decimal_places=1)
     prorata_target = serializers.DecimalField(max_digits=9, decimal_places=1)

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import DateTimeField, IdField
+from common.api import DateTimeField, IdField, LimitedCharField, ModelSerializer
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
 from org.models import RankLevel, User
@@ -27,8 +27,8 @@ from training.services import sessions as svc
 # --- serializers -----------------------------------------------------------------------------------
 
 
-class SessionSerializer(serializers.ModelSerializer):
-    organiser_name = serializers.CharField(source="organiser.name", read_only=True)
+class SessionSerializer(ModelSerializer):
+    organiser_name = LimitedCharField(source="organiser.name", read_only=True)
     lecturer_display = serializers.SerializerMethodField()
 
     class Meta:
@@ -44,24 +44,24 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class SessionWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SessionKind.choices)
-    title = serializers.CharField(max_length=200)
+    title = LimitedCharField(max_length=200)
     starts_at = DateTimeField()
     ends_at = DateTimeField()
     hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0)
-    place = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    place = LimitedCharField(max_length=200, allow_blank=True, required=False, default="")
     organiser = IdField()
     audience_units = serializers.ListField(child=IdField(), allow_empty=False)
     include_subunits = serializers.BooleanField(required=False, default=True)
     audience_rank_levels = serializers.ListField(child=serializers.ChoiceField(choices=RankLevel.choices),
                                                  required=False, default=list)
     lecturer = IdField(required=False, allow_null=True, default=None)
-    lecturer_name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    lecturer_name = LimitedCharField(max_length=100, allow_blank=True, required=False, default="")
     is_required = serializers.BooleanField(required=False, default=True)
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
-    official_name = serializers.CharField(source="official.name", read_only=True)
-    unit = serializers.CharField(source="official.unit.code", read_only=True)
+class AttendanceSerializer(ModelSerializer):
+    official_name = LimitedCharField(source="official.name", read_only=True)
+    unit = LimitedCharField(source="official.unit.code", read_only=True)
 
     class Meta:
         model = Attendance
@@ -75,7 +75,7 @@ class BulkRowSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
     hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, required=False, allow_null=True,
                                      default=None)
-    excuse_reason = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    excuse_reason = LimitedCharField(max_length=200, allow_blank=True, required=False, default="")
     exam_score = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, allow_null=True,
                                           default=None)
 

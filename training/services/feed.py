@@ -43,6 +43,7 @@ from appraisal.services.entries import entry_add
 from appraisal.services.periods import period_existing
 from common.errors import ApplicationError
 from common.notifications import Notice, notify_many
+from common.text_limits import check_values
 from org.models import Official, RoleGrant, User
 from org.selectors import access_for, ancestor_paths
 from training.models import Attendance, AttendanceStatus, CriticismFlag, SessionKind, TrainingSession
@@ -247,6 +248,7 @@ def criticism_dismiss(*, by: User, flag: CriticismFlag, note: str) -> CriticismF
     note = (note or "").strip()
     if not note:
         raise ApplicationError(_("Give the reason for dismissing the public criticism."), code="note_required")
+    check_values(CriticismFlag, note=note)
     locked = _locked_pending(by, flag)
     return _decide(locked, by, CriticismFlag.Status.DISMISSED, note)
 

@@ -65,7 +65,7 @@ def flag_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
     require_role(request.user, HEAD)
     flag = get_object_or_404(flags_for_head(request.user), pk=pk)
     try:
-        criticism_dismiss(by=request.user, flag=flag, note=request.POST.get("note", "")[:2000])
+        criticism_dismiss(by=request.user, flag=flag, note=request.POST.get("note", ""))
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

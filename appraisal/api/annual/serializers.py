@@ -22,16 +22,17 @@ from appraisal.models import (
     ReviewOutcome,
 )
 from appraisal.selectors_annual import procedure_figures
-from common.api import DateTimeField, IdField
+from common.api import DateTimeField, IdField, LimitedCharField, ModelSerializer
+from common.text_limits import LINE, LONG, NOTE
 from org.models import OrgUnit
 
 # -- procedures ----------------------------------------------------------------------------------------
 
 
-class AnnualProcedureSerializer(serializers.ModelSerializer):
-    year = serializers.CharField(source="period.key", read_only=True)
-    unit = serializers.CharField(source="unit.code", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
+class AnnualProcedureSerializer(ModelSerializer):
+    year = LimitedCharField(source="period.key", read_only=True)
+    unit = LimitedCharField(source="unit.code", read_only=True)
+    unit_name = LimitedCharField(source="unit.name", read_only=True)
 
     class Meta:
         model = AnnualProcedure
@@ -53,7 +54,7 @@ class AnnualProcedureDetailSerializer(AnnualProcedureSerializer):
 
 
 class AnnualProcedureOpenSerializer(VisibleUnitMixin, serializers.Serializer):
-    year = serializers.CharField(max_length=4, help_text="The year's period key, e.g. 2025.")
+    year = LimitedCharField(max_length=4, help_text="The year's period key, e.g. 2025.")
     unit = serializers.SlugRelatedField[OrgUnit](slug_field="code", queryset=OrgUnit.objects.none(),
                                                  help_text="The top-level unit's code.")
 
@@ -72,17 +73,17 @@ class NoticeOpenSerializer(serializers.Serializer):
 class SummarySectionsSerializer(serializers.Serializer):
     """The five sections 德、能、勤、绩、廉; on input a section left out keeps its saved text."""
 
-    morality = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    ability = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    diligence = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    achievement = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    integrity = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    morality = LimitedCharField(max_length=LONG, required=False, allow_blank=True, trim_whitespace=False)
+    ability = LimitedCharField(max_length=LONG, required=False, allow_blank=True, trim_whitespace=False)
+    diligence = LimitedCharField(max_length=LONG, required=False, allow_blank=True, trim_whitespace=False)
+    achievement = LimitedCharField(max_length=LONG, required=False, allow_blank=True, trim_whitespace=False)
+    integrity = LimitedCharField(max_length=LONG, required=False, allow_blank=True, trim_whitespace=False)
 
 
-class AnnualSummarySerializer(serializers.ModelSerializer):
-    year = serializers.CharField(source="procedure.period.key", read_only=True)
-    unit = serializers.CharField(source="procedure.unit.code", read_only=True)
-    official_name = serializers.CharField(source="official.name", read_only=True)
+class AnnualSummarySerializer(ModelSerializer):
+    year = LimitedCharField(source="procedure.period.key", read_only=True)
+    unit = LimitedCharField(source="procedure.unit.code", read_only=True)
+    official_name = LimitedCharField(source="official.name", read_only=True)
     sections = SummarySectionsSerializer(read_only=True)
 
     class Meta:
@@ -97,32 +98,32 @@ class AnnualSummaryWriteSerializer(serializers.Serializer):
 
 
 class SummaryReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    reason = LimitedCharField(max_length=NOTE, allow_blank=True, trim_whitespace=False)
 
 
 class SummaryOralSerializer(serializers.Serializer):
     at = DateTimeField(allow_null=True, help_text="When; null clears the arrangement.")
-    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    place = LimitedCharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 # -- 评语 ------------------------------------------------------------------------------------------------
 
 
 class GradeCommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(allow_blank=True, help_text="The 评语.")
+    comment = LimitedCharField(max_length=NOTE, allow_blank=True, help_text="The 评语.")
     head_grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_blank=True, default="",
                                          help_text="The head's proposal; the scores' proposal when left out.")
-    head_reason = serializers.CharField(required=False, allow_blank=True, default="",
-                                        help_text="Required when head_grade differs from the scores' proposal.")
+    head_reason = LimitedCharField(max_length=NOTE, required=False, allow_blank=True, default="",
+                                   help_text="Required when head_grade differs from the scores' proposal.")
 
 
 # -- public notices and objections ---------------------------------------------------------------------
 
 
-class NoticeCandidateSerializer(serializers.ModelSerializer):
+class NoticeCandidateSerializer(ModelSerializer):
     """A candidate as the notice published them (never a score)."""
 
-    unit = serializers.CharField(source="unit_name", read_only=True)
+    unit = LimitedCharField(source="unit_name", read_only=True)
     withdrawn = serializers.SerializerMethodField()
 
     class Meta:
@@ -134,10 +135,10 @@ class NoticeCandidateSerializer(serializers.ModelSerializer):
         return candidate.withdrawn_at is not None
 
 
-class PublicNoticeSerializer(serializers.ModelSerializer):
-    year = serializers.CharField(source="procedure.period.key", read_only=True)
-    unit = serializers.CharField(source="procedure.unit.code", read_only=True)
-    unit_name = serializers.CharField(source="procedure.unit.name", read_only=True)
+class PublicNoticeSerializer(ModelSerializer):
+    year = LimitedCharField(source="procedure.period.key", read_only=True)
+    unit = LimitedCharField(source="procedure.unit.code", read_only=True)
+    unit_name = LimitedCharField(source="procedure.unit.name", read_only=True)
     candidates = NoticeCandidateSerializer(many=True, read_only=True)
 
     class Meta:
@@ -148,18 +149,18 @@ class PublicNoticeSerializer(serializers.ModelSerializer):
 
 class ObjectionFileSerializer(serializers.Serializer):
     candidate = IdField(help_text="The candidate's id on this notice.")
-    reason = serializers.CharField(allow_blank=True)
+    reason = LimitedCharField(max_length=NOTE, allow_blank=True)
     attachment = serializers.FileField(required=False, allow_null=True,
                                        help_text="Optional (multipart): PDF, image, Word or Excel.")
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class ObjectionSerializer(ModelSerializer):
     """An objection as the organization department, or its own objector, sees it."""
 
-    year = serializers.CharField(source="notice.procedure.period.key", read_only=True)
-    unit = serializers.CharField(source="notice.procedure.unit.code", read_only=True)
-    candidate_name = serializers.CharField(source="candidate.name", read_only=True)
-    filed_by_name = serializers.CharField(source="filed_by.name", read_only=True)
+    year = LimitedCharField(source="notice.procedure.period.key", read_only=True)
+    unit = LimitedCharField(source="notice.procedure.unit.code", read_only=True)
+    candidate_name = LimitedCharField(source="candidate.name", read_only=True)
+    filed_by_name = LimitedCharField(source="filed_by.name", read_only=True)
 
     class Meta:
         model = Objection
@@ -170,17 +171,17 @@ class ObjectionSerializer(serializers.ModelSerializer):
 
 class ObjectionDecideSerializer(serializers.Serializer):
     upheld = serializers.BooleanField(help_text="true: 成立 (the candidate is withdrawn); false: 不成立.")
-    note = serializers.CharField(allow_blank=True, help_text="The finding.")
+    note = LimitedCharField(max_length=NOTE, allow_blank=True, help_text="The finding.")
 
 
 # -- written notices, reviews and appeals --------------------------------------------------------------
 
 
-class GradeNoticeSerializer(serializers.ModelSerializer):
+class GradeNoticeSerializer(ModelSerializer):
     decision = serializers.IntegerField(source="grade_id", read_only=True, help_text="The grade's id.")
-    year = serializers.CharField(source="grade.period.key", read_only=True)
-    unit = serializers.CharField(source="grade.unit.code", read_only=True)
-    official_name = serializers.CharField(source="official.name", read_only=True)
+    year = LimitedCharField(source="grade.period.key", read_only=True)
+    unit = LimitedCharField(source="grade.unit.code", read_only=True)
+    official_name = LimitedCharField(source="official.name", read_only=True)
     grade = serializers.ChoiceField(source="grade_value", choices=Grade.choices, read_only=True)
     grade_label = serializers.SerializerMethodField(help_text="The grade's name for the official's personnel "
                                                               "category, e.g. 称职 or (事业单位) 合格.")
@@ -197,14 +198,14 @@ class GradeNoticeSerializer(serializers.ModelSerializer):
 
 class GradeNoticeSignSerializer(serializers.Serializer):
     agree = serializers.BooleanField(help_text="true: 同意; false: 不同意 (then the opinion is required).")
-    opinion = serializers.CharField(required=False, allow_blank=True, default="", help_text="本人意见.")
+    opinion = LimitedCharField(max_length=NOTE, required=False, allow_blank=True, default="", help_text="本人意见.")
 
 
-class GradeReviewSerializer(serializers.ModelSerializer):
+class GradeReviewSerializer(ModelSerializer):
     decision = serializers.IntegerField(source="grade_id", read_only=True, help_text="The grade's id.")
-    year = serializers.CharField(source="grade.period.key", read_only=True)
-    unit = serializers.CharField(source="grade.unit.code", read_only=True)
-    official_name = serializers.CharField(source="official.name", read_only=True)
+    year = LimitedCharField(source="grade.period.key", read_only=True)
+    unit = LimitedCharField(source="grade.unit.code", read_only=True)
+    official_name = LimitedCharField(source="official.name", read_only=True)
     previous_grade_label = serializers.SerializerMethodField()
     new_grade_label = serializers.SerializerMethodField()
 
@@ -226,21 +227,21 @@ class GradeReviewSerializer(serializers.ModelSerializer):
 
 class GradeReviewRequestSerializer(serializers.Serializer):
     grade = IdField(help_text="The grade's id (its current written notice is reviewed).")
-    reason = serializers.CharField(allow_blank=True)
+    reason = LimitedCharField(max_length=NOTE, allow_blank=True)
 
 
 class GradeReviewDecideSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
     grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_blank=True, default="",
                                     help_text="The new grade, for outcome `changed`.")
-    reason = serializers.CharField(allow_blank=True)
+    reason = LimitedCharField(max_length=NOTE, allow_blank=True)
 
 
-class GradeAppealSerializer(serializers.ModelSerializer):
+class GradeAppealSerializer(ModelSerializer):
     decision = serializers.IntegerField(source="grade_id", read_only=True, help_text="The grade's id.")
-    year = serializers.CharField(source="grade.period.key", read_only=True)
-    unit = serializers.CharField(source="grade.unit.code", read_only=True)
-    official_name = serializers.CharField(source="official.name", read_only=True)
+    year = LimitedCharField(source="grade.period.key", read_only=True)
+    unit = LimitedCharField(source="grade.unit.code", read_only=True)
+    official_name = LimitedCharField(source="official.name", read_only=True)
 
     class Meta:
         model = GradeAppeal
@@ -252,12 +253,12 @@ class GradeAppealSerializer(serializers.ModelSerializer):
 
 class GradeAppealFileSerializer(serializers.Serializer):
     grade = IdField(help_text="The grade's id.")
-    body = serializers.CharField(allow_blank=True, help_text="The authority the appeal goes to.")
-    reason = serializers.CharField(allow_blank=True)
+    body = LimitedCharField(max_length=LINE, allow_blank=True, help_text="The authority the appeal goes to.")
+    reason = LimitedCharField(max_length=LONG, allow_blank=True)
 
 
 class GradeAppealRecordSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=AppealOutcome.choices)
-    outcome_text = serializers.CharField(allow_blank=True)
-    document_number = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome_text = LimitedCharField(max_length=NOTE, allow_blank=True)
+    document_number = LimitedCharField(max_length=100, required=False, allow_blank=True, default="")
     decided_on = serializers.DateField(required=False, allow_null=True, default=None)
