@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from appraisal.models import PeriodEvent, PeriodStatus, ScoreEntry, ScoreRule
 from appraisal.selectors_close import LABELS, period_months, period_open_items, period_quarters
 from appraisal.services.periods import period_close
+from common.text_limits import NOTE
 from tasks.models import ReportStatus
 from tests.factories import MonthlyReportFactory, OfficialFactory, period
 from training.models import Attendance, CriticismFlag, SessionKind, TrainingSession
@@ -114,7 +115,7 @@ def test_closing_with_open_work_needs_a_reason_which_is_recorded(county, client_
     month.refresh_from_db()
     assert month.status == PeriodStatus.OPEN and not PeriodEvent.objects.exists()
 
-    too_long = "理由" * 600
+    too_long = "理" * (NOTE + 1)  # one character over the limit of a reason
     kept = client.post(url, {"reason": too_long})
     assert kept.status_code == 400 and too_long in kept.content.decode()  # what was typed is kept
 
