@@ -204,7 +204,8 @@ def _checkup_records(viewer: User | AnonymousUser, official: Official,
         key = result.round.period.key
         note = _("score %(score)s") % {"score": plain_number(result.score) if result.score is not None else "—"}
         if result.is_incomplete:
-            note = f"{note} · {_('Incomplete (too few ratings)')}"
+            incomplete = _("Incomplete (too few ratings)")
+            note = f"{note} · {incomplete}"
         url = reverse("appraisal:checkup_result_detail", args=[key, official.pk]) if result.viewable else ""
         records.append(InputRecord("checkup", _("Check-up of %(key)s") % {"key": key}, note, url))
     return records

@@ -188,8 +188,9 @@ def period_close(*, period: AppraisalPeriod, by: User, reason: str = "") -> Appr
     current.full_clean()
     _save(current, by, reason)
     with translation.override(settings.LANGUAGE_CODE):  # the trail is read in the interface's language
-        event_reason = (f"{reason}\n{_('Open when closed: %(items)s') % {'items': open_items_text(still_open)}}"
-                        if still_open else reason)
+        # (Not in an f-string: xgettext does not look inside one, and the text would stay English.)
+        open_when_closed = _("Open when closed: %(items)s") % {"items": open_items_text(still_open)}
+        event_reason = f"{reason}\n{open_when_closed}" if still_open else reason
     PeriodEvent.objects.create(period=current, action="close", by=by, reason=event_reason)
     # The final run is the closer's (the period's page lists who ran each rollup).
     rollup_period(period=current, final=True, derive=True,

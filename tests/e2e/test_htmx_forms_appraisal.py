@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from appraisal.models import AnnualSummary, AppraisalPeriod, ExportJob, PeriodStatus, QuarterlyGrade, RollupRun
 from appraisal.services.summaries import summary_save, summary_submit
+from common.text_limits import LONG
 from tests.appraisal.annual_helpers import SECTIONS, open_procedure
 from tests.appraisal.conftest_grades import ScorecardFactory
 from tests.appraisal.quarterly_helpers import QUARTER, confirm, grade_of, propose, score, scored
@@ -48,14 +49,14 @@ def test_the_summary_autosave_says_what_it_did_not_save(county, live_server, pag
     summary.refresh_from_db()
     assert summary.morality == MORALITY
 
-    # Past the section's 5000 characters: the autosave says so, beside the buttons; the green "Draft saved." of the
-    # earlier save goes (it no longer tells the truth); the text stays; nothing saved is lost.
-    force_value(form.locator("[name=achievement]"), "绩" * 5001)
+    # Past the section's LONG (10,000) characters: the autosave says so, beside the buttons; the green
+    # "Draft saved." of the earlier save goes (it no longer tells the truth); the text stays; nothing saved is lost.
+    force_value(form.locator("[name=achievement]"), "绩" * (LONG + 1))
     error = page.get_by_test_id("autosave-error")
     error.wait_for()
-    assert_said_in_chinese(error.inner_text(), "5000")
+    assert_said_in_chinese(error.inner_text(), str(LONG))
     assert page.locator(".alert-success").count() == 0
-    assert len(form.locator("[name=achievement]").input_value()) == 5001
+    assert len(form.locator("[name=achievement]").input_value()) == LONG + 1
     summary.refresh_from_db()
     assert (summary.morality, summary.achievement) == (MORALITY, "")
     screenshot("htmx-forms-01-summary-too-long")

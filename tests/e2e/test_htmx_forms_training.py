@@ -12,6 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from appraisal.services.periods import period_close, period_get_or_create
+from common.text_limits import NOTE
 from org.models import Official
 from tests.e2e.conftest import sign_in
 from tests.e2e.htmx_forms import assert_said_in_chinese, force_value
@@ -78,7 +79,7 @@ def test_the_attendance_grid_says_why_a_click_was_refused(county, live_server, p
     assert not Attendance.objects.filter(official=county.culture_official).exists()
 
     # The month closed meanwhile: the row says why nothing changed.
-    period_close(period=period_get_or_create("2026-10"), by=county.orgadmin)
+    period_close(period=period_get_or_create("2026-10"), by=county.orgadmin, reason="测试：先行关闭")
     row.get_by_test_id("set-absent").click()
     error.wait_for()
     assert_said_in_chinese(error.inner_text())
@@ -97,14 +98,14 @@ def test_the_review_queue_says_why_a_review_was_refused(county, live_server, pag
     sign_in(page, live_server, "head")
     page.goto(live_server.url + reverse("training:external_review"))
 
-    # A reason past its 1000 characters: named in the row, kept in the box; the record is still to review.
+    # A reason past its NOTE (2,000) characters: named in the row, kept in the box; the record is still to review.
     row = page.get_by_test_id(f"review-row-{returned.pk}")
-    force_value(row.locator("[name=reason]"), "缺" * 1001)
+    force_value(row.locator("[name=reason]"), "缺" * (NOTE + 1))
     row.get_by_role("button", name="退回").click()
     error = row.get_by_test_id("review-error")
     error.wait_for()
-    assert_said_in_chinese(error.inner_text(), "1000")
-    assert row.locator("[name=reason]").input_value() == "缺" * 1001
+    assert_said_in_chinese(error.inner_text(), str(NOTE))
+    assert row.locator("[name=reason]").input_value() == "缺" * (NOTE + 1)
     assert ExternalTraining.objects.get(pk=returned.pk).status == ExternalStatus.SUBMITTED
     screenshot("htmx-forms-13-external-reason-too-long")
 
