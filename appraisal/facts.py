@@ -4,9 +4,9 @@ A component measures how an official keeps a recurring duty over the period (a r
 single events and measures (points under a rule). A fact is never both: a report submitted late lowers the
 timeliness component and is not also a −1 row, a task done late lowers the work component and is not also a
 −1 row. Components declare the facts they count (``component_provider(..., facts=...)``); the derivations
-declare theirs (``RULE_FACTS`` in ``appraisal.services.derive`` and ``training.services.feed``); manual rules
-are events a head records with a reason. ``fact_places`` puts them side by side, and a test keeps every fact
-in one place. The README's "Where each fact counts" table is this one.
+declare theirs (``RULE_FACTS`` in ``appraisal.services.derive`` and ``appraisal.services.derive_training``);
+manual rules are events a head records with a reason. ``fact_places`` puts them side by side, and a test keeps
+every fact in one place. The README's "Where each fact counts" table is this one.
 """
 
 from __future__ import annotations
@@ -29,10 +29,11 @@ FACTS = {
 def fact_places() -> dict[str, list[str]]:
     """Return ``{fact: the places that count it}``, a place being ``component:<code>`` or ``rule:<code>``."""
     import appraisal.components_builtin  # registers the providers
-    import appraisal.components_checkup  # noqa: F401
+    import appraisal.components_checkup
+    import appraisal.components_training  # noqa: F401
     from appraisal.components import component_facts
     from appraisal.services.derive import RULE_FACTS
-    from training.services.feed import RULE_FACTS as TRAINING_RULE_FACTS
+    from appraisal.services.derive_training import RULE_FACTS as TRAINING_RULE_FACTS
 
     places: dict[str, list[str]] = {fact: [] for fact in FACTS}
     for code, facts in sorted(component_facts().items()):

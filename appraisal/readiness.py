@@ -20,9 +20,9 @@ from django.db.models.functions import Substr
 
 from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus, ScoreEntry
 from appraisal.selectors_annual import TOP_DEPTH
+from common.dates import parse_month
 from org.models import Official, OrgUnit, User
 from org.selectors import officials_visible_to
-from tasks.forms_reports import parse_month
 from tasks.models import ReportStatus
 
 ORG = ("org",)

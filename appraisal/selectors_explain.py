@@ -6,7 +6,7 @@
   each linked only when the reader may open it — a fixed number of queries however many records.
 
 The records are read as the component providers count them (``appraisal.components_builtin``,
-``components_checkup``, ``training.components``), so the list under a component matches its counts.
+``components_checkup``, ``components_training``), so the list under a component matches its counts.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def beat_schedule(sender: Celery, **kwargs: Any) -> None:
         "training-remind": {"task": "training.jobs.remind_required_sessions", "schedule": crontab(hour=7, minute=0)},
         # 07:45 the day after the report deadline, before the monthly rollup: feed last month's training facts.
         "training-feed-monthly": {
-            "task": "training.jobs.monthly_feed",
+            "task": "appraisal.jobs.training.monthly_feed",
             "schedule": crontab(hour=7, minute=45, day_of_month=day_after_deadline),
         },
         # 06:40 every day: remind officials of written notices to sign, record the overdue ones as 未签署.

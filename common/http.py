@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 if TYPE_CHECKING:
-    from org.models import User
+    # ``settings.AUTH_USER_MODEL`` (django-stubs resolves this alias to it): ``common`` imports no app.
+    from django.contrib.auth.models import _User as User
 
 
 class AuthedRequest(HttpRequest):

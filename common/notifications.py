@@ -17,7 +17,8 @@ from common.models import Notification
 BATCH = 500
 
 if TYPE_CHECKING:
-    from org.models import User
+    # Typed as ``settings.AUTH_USER_MODEL`` without importing it: ``common`` imports no app.
+    from django.contrib.auth.models import _User as User  # django-stubs: resolves to AUTH_USER_MODEL
 
 
 def notify(

@@ -24,6 +24,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from appraisal.services.derive_training import training_feed
 from demo.org_data import HEAD_UNIT_CODE
 from demo.training_data import (
     EXTERNAL_COURSES,
@@ -44,7 +45,6 @@ from training.models import (
     StudyPlan,
     TrainingSession,
 )
-from training.services.feed import training_feed
 from training.services.sessions import default_hours
 
 BATCH = 5000

@@ -19,15 +19,16 @@ A change names:
   one official at a time.
 
 Asked the other way, ``frozen_periods(span)`` tells a fact app which appraisal periods covering a date are
-closed, so a change there no longer moves their scores (the page approving a report of a closed month warns).
-The appraisal answers it (``register_frozen_periods``, in its ``ready``).
+closed, so a change there no longer moves their scores (the page approving a report of a closed month warns,
+a session's attendance is refused). The appraisal answers it (``register_frozen_periods``, in its ``ready``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from django.dispatch import Signal
 
@@ -76,15 +77,23 @@ def facts_changed(*, facts: Mapping[str, Iterable[date | Span | None]], official
     fact_changed.send(sender=FactChange, change=FactChange(spans, who))
 
 
-_frozen_lookup: list[Callable[[Span], list[str]]] = []
+class FrozenLookup(Protocol):
+    def __call__(self, span: Span, *, lock: bool = False) -> list[str]: ...
 
 
-def register_frozen_periods(lookup: Callable[[Span], list[str]]) -> None:
+_frozen_lookup: list[FrozenLookup] = []
+
+
+def register_frozen_periods(lookup: FrozenLookup) -> None:
     """Set the function answering ``frozen_periods`` (the appraisal's, registered once)."""
     _frozen_lookup[:] = [lookup]
 
 
-def frozen_periods(span: Span) -> list[str]:
+def frozen_periods(span: Span, *, lock: bool = False) -> list[str]:
     """Return the keys of the closed or published appraisal periods overlapping ``span`` (one query), whose
-    scores a change of a fact in it no longer moves; none while no appraisal is installed."""
-    return _frozen_lookup[0](span) if _frozen_lookup else []
+    scores a change of a fact in it no longer moves; none while no appraisal is installed.
+
+    With ``lock`` (inside a transaction) every period row covering the span is locked, open or not, so a close
+    running at the same time waits for the caller, or the caller for it and then sees it closed.
+    """
+    return _frozen_lookup[0](span, lock=lock) if _frozen_lookup else []

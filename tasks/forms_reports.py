@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import parse_month
 from common.text_limits import LINE, LONG, NOTE, LimitedFormField
 from org.forms import UnitChoiceField
 from org.models import OrgUnit
@@ -56,17 +57,6 @@ def item_rows_from_post(data: QueryDict) -> list[ItemRow]:
 
 def item_rows_from_items(items: list[MonthlyReportItem]) -> list[ItemRow]:
     return [ItemRow(i.content, i.indicator, str(i.task_id or "")) for i in items]
-
-
-def parse_month(value: str) -> date | None:
-    """Parse ``YYYY-MM`` into the first day of that month; ``None`` when it is not one."""
-    try:
-        year, month = value.split("-")
-        if len(year) != 4 or len(month) != 2:
-            return None
-        return date(int(year), int(month), 1)
-    except ValueError:
-        return None
 
 
 class ReturnForm(forms.Form):

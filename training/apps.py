@@ -7,7 +7,7 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
-        # Register the training component of the score and its grade constraint with the appraisal, who may be
-        # picked on this app's forms (the official picker, org/pickers.py) and the training's lines on the home
-        # page (org.home is the registry; org imports no app above it).
-        from training import components, home_todo, pickers  # noqa: F401
+        # Register who may be picked on this app's forms (the official picker, org/pickers.py) and the training's
+        # lines on the home page (org.home is the registry; org imports no app above it). The appraisal reads
+        # this app's facts itself (appraisal.components_training, appraisal.services.derive_training).
+        from training import home_todo, pickers  # noqa: F401

@@ -1,8 +1,8 @@
 """Celery jobs of the training app: thin wrappers that turn a date into a window and call the services.
 
 Each job takes an ISO date (default: today) so a run can be replayed for any day; re-running one is
-harmless (reminders carry a dedupe key, the feed is idempotent). Beat schedules them in
-``cadre_mgmt/celery_app.py``.
+harmless (reminders carry a dedupe key). Beat schedules them in ``cadre_mgmt/celery_app.py``. The monthly feed
+of the training facts into the ledger is the appraisal's (``appraisal.jobs.training.monthly_feed``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from common.notifications import Notice, notify_many
 from training.models import TrainingSession
-from training.services.feed import training_feed
 
 RETRY: dict[str, Any] = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 3}
 REMIND_DAYS_AHEAD = 2
@@ -62,10 +61,3 @@ def remind_required_sessions(date_iso: str | None = None) -> dict[str, int]:
                                   dedupe_key=f"training-remind-{session.pk}")
                            for user_id in user_ids)
     return {"sessions": len(sessions), "notified": notify_many(notices)}
-
-
-@shared_task(**RETRY)
-def monthly_feed(date_iso: str | None = None) -> dict[str, int]:
-    """Feed the training facts of the month before ``date_iso`` into the ledger (before the monthly rollup)."""
-    start, end = previous_month(parse_day(date_iso))
-    return training_feed(start=start, end=end)

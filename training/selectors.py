@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for, ancestor_paths, subtree_q
-from training.models import Attendance, CriticismFlag, SignInImport, StudyPlan, TrainingSession
+from training.models import (
+    Attendance,
+    AttendanceStatus,
+    CriticismFlag,
+    SessionKind,
+    SignInImport,
+    StudyPlan,
+    TrainingSession,
+)
 
 # Who records attendance (training.services.sessions.RECORDER_ROLES) and decides public criticisms.
 HEAD = "head"
@@ -131,3 +139,25 @@ def sign_in_imports_of(user: User, session: TrainingSession) -> QuerySet[SignInI
     officials of its uploader's scope, and heads of several units record the same session."""
     return SignInImport.objects.filter(uploaded_by_id=user.pk, session=session).select_related(
         "uploaded_by__official").order_by("-created_at", "-id")
+
+
+# -- facts the appraisal derives its entries from (``appraisal.services.derive_training``) -----------------------
+
+def _held_between(start: date, end: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}starts_at__date__gte": start, f"{prefix}starts_at__date__lte": end})
+
+
+def required_absences(start: date, end: date) -> QuerySet[Attendance]:
+    """Unexcused absences from required sessions (any kind) held between ``start`` and ``end``."""
+    return Attendance.objects.filter(_held_between(start, end, "session__"), status=AttendanceStatus.ABSENT,
+                                     session__is_required=True)
+
+
+def study_absences(start: date, end: date) -> QuerySet[Attendance]:
+    """Unexcused absences from required collective studies held between ``start`` and ``end`` (each one −1)."""
+    return required_absences(start, end).filter(session__kind=SessionKind.COLLECTIVE_STUDY)
+
+
+def lectures_given(start: date, end: date) -> QuerySet[TrainingSession]:
+    """Sessions held between ``start`` and ``end`` given by an official lecturer (each one a bonus)."""
+    return TrainingSession.objects.filter(_held_between(start, end), lecturer__isnull=False)

@@ -8,8 +8,8 @@ below receives it (connected in ``AppraisalConfig.ready``) and, for the periods 
 2. re-derives, in the same transaction, the ledger rows and criticism flags of the changed dates when the
    fact is one that derives some (``rederive``: the letters, decisions and training feed, set-based over the
    day of the fact — a fixed number of queries, whichever and however many officials it concerns). An absence
-   corrected to leave loses its −1 and, below three, the 通报批评 flag waiting for the head (``training.services
-   .feed``);
+   corrected to leave loses its −1 and, below three, the 通报批评 flag waiting for the head (``appraisal.services
+   .derive_training``, ``training.services.criticism``);
 3. marks the open periods stale (``AppraisalPeriod.facts_changed_at``): their scorecards do not show the
    change yet;
 4. once the transaction commits, queues the recomputation of the officials' scorecards in the open periods
@@ -22,7 +22,7 @@ below receives it (connected in ``AppraisalConfig.ready``) and, for the periods 
    button, or the next scheduled rollup, catches up in one set-based pass.
 
 A criticism flag already decided is the head's: a confirmed one whose absences fall below three stays, with
-its −2, and the heads are told to review it (``training.services.feed``). The staleness is read with
+its −2, and the heads are told to review it (``training.services.criticism``). The staleness is read with
 ``appraisal.selectors.period_is_stale``; the period pages show it.
 
 Facts counted by a component (reports, tasks, training hours, check-ups) derive no ledger row; steps 3 and 4
@@ -43,21 +43,20 @@ from django.utils import timezone
 from appraisal.facts import FACTS
 from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus
 from appraisal.services.derive import RULE_FACTS, derive_window
+from appraisal.services.derive_training import RULE_FACTS as TRAINING_RULE_FACTS
+from appraisal.services.derive_training import training_feed
 from org.facts import FactChange
 
 REFRESH_MAX = 200  # officials recomputed one change at a time; beyond this a rollup is cheaper
 REFRESH_PERIODS_MAX = 8  # periods recomputed per transaction: year, quarter, month and the first weeks
 KIND_ORDER: list[str] = [PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.WEEK]
-TRAINING_FACTS = frozenset({"study_absence", "lecture_given"})  # ``training.services.feed.RULE_FACTS``
+TRAINING_FACTS = frozenset(TRAINING_RULE_FACTS.values())
 LETTER_AND_DECISION_FACTS = frozenset(RULE_FACTS.values())
 
 Derivation = Callable[..., dict[str, int]]
 
 
 def _training_feed(**kwargs: Any) -> dict[str, int]:
-    # Imported when used: the feed imports this app's services (until issue 16 moves it here).
-    from training.services.feed import training_feed
-
     return training_feed(**{k: v for k, v in kwargs.items() if k != "today"})
 
 
@@ -84,12 +83,15 @@ def facts_counted(period: AppraisalPeriod, since: datetime) -> None:
     AppraisalPeriod.objects.filter(pk=period.pk, facts_changed_at__lte=since).update(facts_changed_at=None)
 
 
-def frozen_period_keys(span: tuple[date, date]) -> list[str]:
+def frozen_period_keys(span: tuple[date, date], *, lock: bool = False) -> list[str]:
     """Return the keys of the closed or published periods overlapping ``span`` (answers
-    ``org.facts.frozen_periods``)."""
+    ``org.facts.frozen_periods``); with ``lock``, every covering period row is locked (open ones too)."""
     start, end = span
-    return list(AppraisalPeriod.objects.filter(start__lte=end, end__gte=start).exclude(status=PeriodStatus.OPEN)
-                .order_by("start", "end").values_list("key", flat=True))
+    covering = AppraisalPeriod.objects.filter(start__lte=end, end__gte=start).order_by("start", "end")
+    if lock:
+        statuses = covering.select_for_update().values_list("key", "status")
+        return [key for key, status in statuses if status != PeriodStatus.OPEN]
+    return list(covering.exclude(status=PeriodStatus.OPEN).values_list("key", flat=True))
 
 
 def fact_changed(sender: object, *, change: FactChange, **kwargs: Any) -> None:

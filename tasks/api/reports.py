@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from common.api import IdField, LimitedCharField, ModelSerializer
+from common.dates import parse_month
 from common.errors import ApplicationError
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
@@ -25,7 +26,6 @@ from common.text_limits import LONG, NOTE
 from org.models import Official, User
 from org.selectors import access_for
 from tasks import selectors
-from tasks.forms_reports import parse_month
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus
 from tasks.services import reports as svc
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.dates import parse_month
 from common.errors import ApplicationError
 from common.filters import as_id
 from common.forms import autosave
@@ -33,7 +34,6 @@ from tasks.forms_reports import (
     ReviewFilterForm,
     item_rows_from_items,
     item_rows_from_post,
-    parse_month,
 )
 from tasks.models import MonthlyReport, ReportStatus
 from tasks.selectors import report_deadline

@@ -106,7 +106,7 @@ def test_an_absence_corrected_to_leave_loses_its_deduction_and_the_criticism_fla
 
 
 def test_a_confirmed_criticism_stays_but_the_heads_are_told_its_basis_changed(rolled):
-    from training.services.feed import criticism_confirm
+    from training.services.criticism import criticism_confirm
 
     county, _october, _quarter = rolled
     staff = county.staff_official

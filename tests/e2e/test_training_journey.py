@@ -10,11 +10,11 @@ import datetime as dt
 import pytest
 
 from appraisal.models import ScoreEntry
+from appraisal.services.derive_training import training_feed
 from appraisal.services.periods import period_close, period_get_or_create
 from appraisal.services.rollup import rollup_period
 from tests.e2e.conftest import sign_in
 from training.models import Attendance, SessionKind, TrainingSession
-from training.services.feed import training_feed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 MONTH = "2026-10"

@@ -6,9 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from appraisal.components import PeriodWindow, registered_providers
+from appraisal.components_training import special_class_not_completed, training_component
 from appraisal.constraints import constraints_for
 from appraisal.models import Component, Grade
-from training.components import special_class_not_completed, training_component
 from training.models import AttendanceStatus, SessionKind
 from training.progress import training_progress
 

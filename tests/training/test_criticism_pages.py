@@ -17,7 +17,7 @@ from tests.conftest import statements
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory, period
 from tests.training.conftest_sessions import make_session
 from training.models import Attendance, AttendanceStatus, CriticismFlag
-from training.services.feed import criticism_flag_quarters
+from training.services.criticism import criticism_flag_quarters
 
 URL = "training:criticism_flags"
 

@@ -13,14 +13,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from appraisal.jobs.training import monthly_feed
 from appraisal.models import ScoreEntry
+from appraisal.services.derive_training import training_feed
 from common.errors import ApplicationError
 from common.models import Notification
 from org.models import Official, OrgUnit
 from tests.factories import OfficialFactory, period
-from training.jobs import monthly_feed, remind_required_sessions
+from training.jobs import remind_required_sessions
 from training.models import Attendance, AttendanceStatus, CriticismFlag, SessionKind, TrainingSession
-from training.services.feed import criticism_confirm, criticism_dismiss, training_feed
+from training.services.criticism import criticism_confirm, criticism_dismiss
 
 OCT = (date(2026, 10, 1), date(2026, 10, 31))
 

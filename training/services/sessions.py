@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from appraisal.periods import frozen_period_on
 from common.errors import ApplicationError
-from org.facts import facts_changed, rest_of_year
+from org.facts import facts_changed, frozen_periods, rest_of_year
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for
 from training.models import Attendance, AttendanceStatus, SessionKind, StudyPlan, TrainingSession
@@ -158,8 +157,10 @@ def session_update(
 
 
 def session_is_frozen(session: TrainingSession, *, lock: bool = False) -> bool:
-    """Whether an appraisal period containing the session's day (its month, quarter, year) is closed."""
-    return frozen_period_on(timezone.localtime(session.starts_at).date(), lock=lock) is not None
+    """Whether an appraisal period containing the session's day (its month, quarter, year) is closed (asked
+    through ``org.facts``: this app sits below the appraisal)."""
+    day = timezone.localtime(session.starts_at).date()
+    return bool(frozen_periods((day, day), lock=lock))
 
 
 def check_open(session: TrainingSession, *, lock: bool = True) -> None:

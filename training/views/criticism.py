@@ -1,6 +1,6 @@
 """Public criticism flags (通报批评) for heads: three or more unexcused absences in a quarter, flagged by the
 training feed, waiting for a head over the official's unit to confirm (a −2 in the ledger) or dismiss (with
-a note). Thin: scope, call ``training.services.feed``, render."""
+a note). Thin: scope, call ``training.services.criticism``, render."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from common.http import AuthedRequest
 from org.selectors import require_role
 from training.models import CriticismFlag
 from training.selectors import flags_for_head
-from training.services.feed import criticism_confirm, criticism_dismiss
+from training.services.criticism import criticism_confirm, criticism_dismiss
 
 PAGE_SIZE = 25
 HEAD = "head"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.dates import parse_month
 from common.errors import ApplicationError
 from common.excel import xlsx_response
 from common.filters import as_id
@@ -27,7 +28,6 @@ from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import Official
 from org.selectors import access_for
-from tasks.forms_reports import parse_month
 from training import selectors
 from training.excel import sign_in_template
 from training.forms_sessions import AttendanceSetForm, SessionForm, SignInSheetForm

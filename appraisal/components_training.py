@@ -1,8 +1,9 @@
 """Training in the appraisal: the training component of the score and the "did not complete" grade cap.
 
 Both plug into the appraisal's registries (``appraisal.components`` and ``appraisal.constraints``) and are
-imported by ``TrainingConfig.ready``; the rollup and the grading do not change. Both are set-based: they
-read ``training.progress.training_progress``, one aggregate for all officials.
+imported by ``AppraisalConfig.ready`` — the appraisal reads the training facts, the training app imports nothing
+of it (DESIGN §3). Both are set-based: they read ``training.progress.training_progress``, one aggregate for all
+officials.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from appraisal.constraints import GradeConstraint, grade_constraint_provider
 from appraisal.models import AppraisalPeriod, Component, Grade
 from appraisal.parameters import score_parameter
 from training.models import ExternalStatus, ExternalTraining, TrainingSession
+from training.progress import hour_targets, training_progress, year_bounds
 
 ONE = Decimal(1)
 PLACES = Decimal("0.0001")
@@ -31,8 +33,6 @@ def _hours(value: Decimal) -> float:
 @score_parameter("training.hour_targets")
 def _hour_targets_parameter(period: AppraisalPeriod) -> dict[str, str]:
     """The annual hours per rank level, frozen with a closed period (an edited target changes open periods only)."""
-    from training.progress import hour_targets
-
     return {level: str(hours) for level, hours in sorted(hour_targets().items())}
 
 
@@ -43,8 +43,6 @@ def training_component(window: PeriodWindow) -> dict[int, ComponentValue]:
     Every official with a target gets a value (0 without hours) once any training is recorded in the year;
     before that (the app not in use yet) the component is left out and the other weights scale up.
     """
-    from training.progress import training_progress, year_bounds
-
     start, _end = year_bounds(window.end.year)
     recorded = (TrainingSession.objects.filter(starts_at__gte=start, starts_at__date__lte=window.end).exists()
                 or ExternalTraining.objects.filter(status=ExternalStatus.APPROVED, started_on__year=window.end.year,
@@ -72,8 +70,6 @@ def training_component(window: PeriodWindow) -> dict[int, ComponentValue]:
 @grade_constraint_provider
 def special_class_not_completed(year: int, official_ids: Collection[int] | None) -> Iterator[GradeConstraint]:
     """An official who missed more than a seventh of a special training class that year: at best 称职."""
-    from training.progress import training_progress
-
     ids = list(official_ids) if official_ids is not None else None
     for official_id, progress in training_progress(year=year, official_ids=ids).items():
         if progress.special_class_incomplete:

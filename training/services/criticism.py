@@ -1,128 +1,39 @@
-"""The monthly feed of training facts into the appraisal ledger, and the public criticism flags.
+"""Public criticism flags (通报批评): officials with three or more unexcused absences from required sessions in a
+quarter, flagged for a head over their unit to confirm (``criticism_confirm``: the appraisal records the −2, see
+``training.signals``) or dismiss (``criticism_dismiss``).
 
-``training_feed(start=..., end=...)`` regenerates, idempotently and set-based, the derived ``ScoreEntry``
-rows of the sessions held in the window:
-
-- ``study_absence`` (−1 each): an unexcused absence (status absent) from a required collective study;
-  source the attendance row, dated the session's day.
-- ``lecture_given`` (the rule's points): a session given by an official lecturer; source the session.
-
-Stored rows are compared with the wanted ones (``appraisal.services.derive``'s diff): new facts are
-inserted, changed ones updated, rows whose fact no longer qualifies deleted. Running it twice changes
-nothing the second time. The rules' caps per period are applied by the rollup, as for every rule.
-
-It then flags a public criticism (通报批评) for officials with three or more unexcused absences from
-required sessions in a quarter touched by the window, for a head over their unit to confirm
-(``criticism_confirm``, which records the deduction by hand) or dismiss (``criticism_dismiss``).
-
-Flags follow the facts too (the appraisal re-runs the feed for the day of a changed attendance record,
-``appraisal.consequences``): a flag waiting for the head whose absences fall below three is withdrawn (status
-``withdrawn``, with a note; it comes back to the head if the absences reach three again), and the heads over an
-official whose criticism was already confirmed are told the absences it rests on have changed — the decision is
-theirs, so the −2 they recorded stays until they remove it from the ledger. A dismissed flag stays dismissed.
+The flags are raised by the training feed (``appraisal.services.derive_training.training_feed``, which calls
+``criticism_flag_quarters``) and follow the facts: a flag waiting for the head whose absences fall below three is
+withdrawn (status ``withdrawn``, with a note; it comes back to the head if the absences reach three again), and the
+heads over an official whose criticism was already confirmed are told the absences it rests on have changed — the
+decision is theirs, so the −2 they recorded stays until they remove it from the ledger. A dismissed flag stays
+dismissed.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from appraisal.models import ScoreEntry, ScoreRule
-from appraisal.periods import QUARTER, parse_period_key, period_key_for
-from appraisal.services.derive import Derived, Key, apply_derived, clip_reason
-from appraisal.services.entries import entry_add
-from appraisal.services.periods import period_existing
+from common.dates import quarters_between
 from common.errors import ApplicationError
 from common.notifications import Notice, notify_many
 from common.text_limits import check_values
 from org.models import Official, RoleGrant, User
 from org.selectors import access_for, ancestor_paths
-from training.models import Attendance, AttendanceStatus, CriticismFlag, SessionKind, TrainingSession
+from training.models import CriticismFlag
+from training.selectors import required_absences
+from training.signals import criticism_confirmed
 
-STUDY_ABSENCE, LECTURE_GIVEN, PUBLIC_CRITICISM = "study_absence", "lecture_given", "public_criticism"
-FEED_RULES = (STUDY_ABSENCE, LECTURE_GIVEN)
-# The fact each rule records (``appraisal.facts``). An unexcused absence is a breach of study discipline
-# (the seed practice: 不参加集中学习…扣1-3分), a different fact from the hours the training component counts.
-RULE_FACTS = {STUDY_ABSENCE: "study_absence", LECTURE_GIVEN: "lecture_given"}
-ABSENCE_POINTS = Decimal(-1)  # "−1 each": the rule allows −1 to −3, the feed records −1
-CRITICISM_POINTS = Decimal(-2)
 CRITICISM_THRESHOLD = 3
 BATCH = 1000
-
-
-def _held_between(start: date, end: date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}starts_at__date__gte": start, f"{prefix}starts_at__date__lte": end})
-
-
-def required_absences(start: date, end: date) -> QuerySet[Attendance]:
-    """Unexcused absences from required sessions (any kind) held between ``start`` and ``end``."""
-    return Attendance.objects.filter(_held_between(start, end, "session__"), status=AttendanceStatus.ABSENT,
-                                     session__is_required=True)
-
-
-def training_feed(*, start: date, end: date, touched: set[int] | None = None) -> dict[str, int]:
-    """Regenerate the training entries of sessions held in [start, end] and flag public criticisms.
-
-    Return the counts created, updated, deleted and unchanged, and ``flags`` (new criticism flags); add the
-    officials whose entries changed to ``touched``.
-    """
-    rules = {code: (pk, points) for pk, code, points in ScoreRule.objects.filter(
-        code__in=FEED_RULES, is_active=True).values_list("pk", "code", "max_points")}
-    all_rule_ids = list(ScoreRule.objects.filter(code__in=FEED_RULES).values_list("pk", flat=True))
-    types = ContentType.objects.get_for_models(Attendance, TrainingSession)
-    attendance_ct, session_ct = types[Attendance].pk, types[TrainingSession].pk
-
-    absences = required_absences(start, end).filter(session__kind=SessionKind.COLLECTIVE_STUDY)
-    lectures = TrainingSession.objects.filter(_held_between(start, end), lecturer__isnull=False)
-    desired: dict[Key, Derived] = {}
-    with translation.override(settings.LANGUAGE_CODE):  # reasons are stored in the interface's language
-        if STUDY_ABSENCE in rules:
-            rule_id = rules[STUDY_ABSENCE][0]
-            for pk, official_id, title, starts_at in absences.order_by().values_list(
-                    "pk", "official_id", "session__title", "session__starts_at"):
-                day = timezone.localtime(starts_at).date()
-                reason = _("Absent without leave from the collective study “%(title)s” on %(date)s") % {
-                    "title": title, "date": day.isoformat()}
-                desired[(rule_id, attendance_ct, pk, official_id)] = Derived(ABSENCE_POINTS, day, clip_reason(reason))
-        if LECTURE_GIVEN in rules:
-            rule_id, points = rules[LECTURE_GIVEN]
-            for pk, official_id, title, starts_at in lectures.order_by().values_list(
-                    "pk", "lecturer_id", "title", "starts_at"):
-                day = timezone.localtime(starts_at).date()
-                reason = _("Gave the lecture “%(title)s” on %(date)s") % {"title": title, "date": day.isoformat()}
-                desired[(rule_id, session_ct, pk, official_id)] = Derived(points, day, clip_reason(reason))
-
-    with transaction.atomic():
-        existing = list(
-            ScoreEntry.objects.select_for_update().filter(origin=ScoreEntry.Origin.DERIVED, rule_id__in=all_rule_ids)
-            .filter(Q(occurred_on__gte=start, occurred_on__lte=end)
-                    | Q(source_type_id=attendance_ct, source_id__in=absences.values("pk"))
-                    | Q(source_type_id=session_ct, source_id__in=lectures.values("pk")))
-            .order_by("pk")
-        )
-        counts = apply_derived(desired, existing, touched=touched)
-        counts["flags"] = criticism_flag_quarters(start=start, end=end)
-    return counts
-
-
-def quarters_between(start: date, end: date) -> list[str]:
-    keys = []
-    day = start
-    while day <= end:
-        key = period_key_for(QUARTER, day)
-        keys.append(key)
-        day = parse_period_key(key).end.replace(day=1)
-        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return keys
 
 
 def criticism_flag_quarters(*, start: date, end: date) -> int:
@@ -135,9 +46,8 @@ def criticism_flag_quarters(*, start: date, end: date) -> int:
     created: list[CriticismFlag] = []
     again: list[CriticismFlag] = []
     basis_changed: dict[CriticismFlag, int] = {}  # confirmed flags below three now, with the count now
-    for key in quarters_between(start, end):
-        span = parse_period_key(key)
-        per_official = required_absences(span.start, span.end).order_by().values("official_id").annotate(
+    for key, first, last in quarters_between(start, end):
+        per_official = required_absences(first, last).order_by().values("official_id").annotate(
             n=Count("pk"))
         counts = dict(per_official.filter(n__gte=CRITICISM_THRESHOLD).values_list("official_id", "n"))
         stored = {f.official_id: f for f in CriticismFlag.objects.select_for_update().filter(quarter=key)}
@@ -230,15 +140,11 @@ def _locked_pending(by: User, flag: CriticismFlag) -> CriticismFlag:
 
 @transaction.atomic
 def criticism_confirm(*, by: User, flag: CriticismFlag, today: date | None = None) -> CriticismFlag:
-    """Confirm a flagged public criticism: record the manual −2 (``public_criticism``) in the quarter."""
+    """Confirm a flagged public criticism: the appraisal records the manual −2 (``public_criticism``) in the
+    quarter on ``training.signals.criticism_confirmed``, in this transaction."""
     today = today or timezone.localdate()
     locked = _locked_pending(by, flag)
-    period = period_existing(locked.quarter)
-    rule = ScoreRule.objects.get(code=PUBLIC_CRITICISM)
-    entry_add(by=by, official=locked.official, period=period, rule=rule, points=CRITICISM_POINTS,
-              occurred_on=min(period.end, today), today=today,
-              reason=_("Public criticism: %(count)s unexcused absences from required sessions in %(quarter)s") % {
-                  "count": locked.absences, "quarter": locked.quarter})
+    criticism_confirmed.send(sender=CriticismFlag, by=by, flag=locked, today=today)
     return _decide(locked, by, CriticismFlag.Status.CONFIRMED, "")
 
 

@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from appraisal.periods import parse_period_key
+from appraisal.services.derive_training import training_feed
 from common.errors import ApplicationError
-from training.services.feed import training_feed
 
 
 class Command(BaseCommand):

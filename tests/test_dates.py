@@ -1,0 +1,30 @@
+"""``common.dates``: the quarters the training's criticism flags are keyed by are the appraisal's quarter periods
+(a confirmed flag's −2 goes into the period of that key)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from appraisal.periods import QUARTER, parse_period_key, period_key_for
+from common.dates import parse_month, quarter_of, quarters_between
+
+
+def test_every_day_falls_in_the_appraisal_quarter_of_the_same_key():
+    day = date(2025, 1, 1)
+    while day < date(2027, 1, 1):
+        key, first, last = quarter_of(day)
+        span = parse_period_key(key)
+        assert (key, first, last) == (period_key_for(QUARTER, day), span.start, span.end)
+        day += timedelta(days=1)
+
+
+def test_the_quarters_touching_a_window():
+    assert [key for key, _first, _last in quarters_between(date(2026, 9, 1), date(2026, 10, 31))] == [
+        "2026-Q3", "2026-Q4"]
+    assert [key for key, _f, _l in quarters_between(date(2026, 11, 30), date(2027, 1, 1))] == ["2026-Q4", "2027-Q1"]
+    assert quarters_between(date(2026, 5, 2), date(2026, 5, 1)) == []
+
+
+def test_parse_month():
+    assert parse_month("2026-03") == date(2026, 3, 1)
+    assert [parse_month(bad) for bad in ("2026-3", "26-03", "2026-13", "x", "")] == [None] * 5
