@@ -79,21 +79,26 @@ class ApproveForm(forms.Form):
     )
 
 
-class BoardFilterForm(forms.Form):
-    month = LimitedFormField(
-        max_length=LINE, label=_("Month"), required=False,
-        widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm",
-                                      "data-testid": "board-month"}),
-    )
+class MonthFilterField(LimitedFormField):
+    """An optional month typed in the browser's month input (YYYY-MM); cleans to the month's first day."""
 
-    def clean_month(self) -> date | None:
-        value = self.cleaned_data.get("month") or ""
-        if not value:
+    def __init__(self, *, testid: str) -> None:
+        super().__init__(max_length=LINE, label=_("Month"), required=False,
+                         widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm",
+                                                       "data-testid": testid}))
+
+    def clean(self, value: Any) -> date | None:
+        text = super().clean(value)
+        if not text:
             return None
-        month = parse_month(value)
+        month = parse_month(text)
         if month is None:
             raise forms.ValidationError(_("Enter a month such as 2026-03."))
         return month
+
+
+class BoardFilterForm(forms.Form):
+    month = MonthFilterField(testid="board-month")
 
 
 class ReviewFilterForm(forms.Form):
@@ -103,11 +108,7 @@ class ReviewFilterForm(forms.Form):
                            to_field_name="code", empty_label=_("All units"),
                            widget=forms.Select(attrs={"class": "form-select form-select-sm",
                                                       "data-testid": "queue-unit"}))
-    month = LimitedFormField(
-        max_length=LINE, label=_("Month"), required=False,
-        widget=forms.DateInput(attrs={"type": "month", "class": "form-control form-control-sm",
-                                      "data-testid": "queue-month"}),
-    )
+    month = MonthFilterField(testid="queue-month")
     late = forms.BooleanField(label=_("Late only"), required=False,
                               widget=forms.CheckboxInput(attrs={"class": "form-check-input",
                                                                 "data-testid": "queue-late"}))
@@ -115,12 +116,3 @@ class ReviewFilterForm(forms.Form):
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-
-    def clean_month(self) -> date | None:
-        value = self.cleaned_data.get("month") or ""
-        if not value:
-            return None
-        month = parse_month(value)
-        if month is None:
-            raise forms.ValidationError(_("Enter a month such as 2026-03."))
-        return month
