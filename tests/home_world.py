@@ -25,7 +25,7 @@ from org.home import TodoItem, todos_for
 from org.models import Official, User
 from tasks.models import ReportStatus, Task, TaskStatus, WeeklyUpdate
 from tasks.selectors import week_monday
-from tests.appraisal.conftest_grades import ScorecardFactory
+from tests.appraisal.factories import ScorecardFactory
 from tests.conftest import County
 from tests.factories import (
     MonthlyReportFactory,
@@ -36,7 +36,7 @@ from tests.factories import (
     UserFactory,
     period,
 )
-from tests.training.conftest_sessions import make_session
+from tests.training.factories import make_session
 from training.models import Attendance, AttendanceStatus, CriticismFlag, ExternalStatus, ExternalTraining
 
 

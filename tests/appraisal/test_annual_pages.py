@@ -25,7 +25,7 @@ from appraisal.models import (
 from appraisal.services.reviews import review_request
 from common.text_limits import LONG
 from tests.appraisal.annual_helpers import NOTICE_START, SECTIONS, latest_notice, open_procedure, to_stage
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, UserFactory
 from tests.files import pdf_bytes
 

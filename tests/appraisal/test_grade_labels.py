@@ -39,7 +39,7 @@ from appraisal.services.reviews import review_decide, review_request
 from common.models import Notification
 from org.models import PersonnelCategory
 from tests.appraisal.annual_helpers import ready_to_confirm, to_stage
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, UserFactory, period
 
 C, B, I = Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT  # noqa: E741

@@ -19,7 +19,6 @@ from tasks.models import LetterStatus, MonthlyReport, ReportStatus, ReportTransi
 from tasks.services import periodic
 from tests.conftest import statements
 from tests.factories import MonthlyReportFactory, OfficialFactory, SupervisionLetterFactory, TaskFactory, UserFactory
-from tests.tasks.conftest_letters import finance_head_fixture  # noqa: F401
 
 TODAY = dt.date(2026, 11, 6)  # a Friday; October's reports were due on the 5th
 OCTOBER = dt.date(2026, 10, 1)

@@ -15,7 +15,7 @@ from common.models import Notification
 from org.models import Official
 from tests.conftest import statements
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory, period
-from tests.training.conftest_sessions import make_session
+from tests.training.factories import make_session
 from training.models import Attendance, AttendanceStatus, CriticismFlag
 from training.services.criticism import criticism_flag_quarters
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from common.errors import ApplicationError
 from tests.conftest import statements
 from tests.factories import OfficialFactory, OrgUnitFactory
-from tests.training.conftest_sessions import make_session
+from tests.training.factories import make_session
 from training.models import SessionKind, StudyPlan
 from training.services.plans import plan_create
 

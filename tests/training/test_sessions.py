@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from tests.factories import OfficialFactory, period
-from tests.training.conftest_sessions import make_session
+from tests.training.factories import make_session
 from training.excel import SIGN_IN_COLUMNS, SIGN_IN_SHEET
 from training.models import Attendance, TrainingSession
 

@@ -1,4 +1,4 @@
-"""Helpers for the session and attendance tests: a session factory through the service."""
+"""factory_boy factories of training's models, and ``make_session``: a session made through the service."""
 
 from __future__ import annotations
 

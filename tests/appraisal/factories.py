@@ -1,4 +1,6 @@
-"""Factories and helpers of the grades and register tests: scorecards made directly (not by the rollup)."""
+"""factory_boy factories of appraisal's models, and helpers that build people with scorecards or final grades.
+
+Scorecards and grades are made directly (not by the rollup or the procedure): the tests using them only read them."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from appraisal.models import Scorecard
+from appraisal.models import Grade, GradeDecision, GradeStatus, Scorecard
 from org.models import Official, OrgUnit
 from tests.factories import OfficialFactory, period
 
@@ -51,3 +53,27 @@ def staff_in(unit: OrgUnit, top: OrgUnit, totals: list[float | str], key: str = 
         ScorecardFactory(official=person, unit=top, period=period(key), total=Decimal(str(total)))
         people.append(person)
     return people
+
+
+class FinalGradeFactory(DjangoModelFactory):
+    """A grade as it stands at the end of the procedure (final), made directly: the lists only read them."""
+
+    class Meta:
+        model = GradeDecision
+
+    period = factory.LazyFunction(lambda: period("2026"))
+    official = factory.SubFactory(OfficialFactory)
+    unit = factory.LazyAttribute(lambda o: o.official.unit)
+    proposed = Grade.COMPETENT
+    final = factory.LazyAttribute(lambda o: o.proposed)
+    status = GradeStatus.FINAL
+
+
+def graded(unit: OrgUnit, top: OrgUnit, grades: dict[str, str], status: str = GradeStatus.FINAL,
+           **official: object) -> Official:
+    """An official of ``unit`` with a grade per year key ({"2024": E, ...}), ranked in the top-level unit."""
+    person = OfficialFactory(unit=unit, **official)
+    for key, grade in grades.items():
+        FinalGradeFactory(official=person, unit=top, period=period(key), proposed=grade,
+                          status=GradeStatus.FINAL if key != "2026" else status)
+    return person
