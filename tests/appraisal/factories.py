@@ -4,15 +4,27 @@ Scorecards and grades are made directly (not by the rollup or the procedure): th
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from appraisal.models import Grade, GradeDecision, GradeStatus, Scorecard
+from appraisal.models import (
+    Grade,
+    GradeDecision,
+    GradeStatus,
+    RollupRun,
+    Scheme,
+    SchemeComponent,
+    Scorecard,
+    ScoreEntry,
+    ScoreRule,
+    UnitScorecard,
+)
 from org.models import Official, OrgUnit
-from tests.factories import OfficialFactory, period
+from tests.factories import OfficialFactory, OrgUnitFactory, period
 
 
 def components_for(total: Decimal) -> dict:
@@ -77,3 +89,53 @@ def graded(unit: OrgUnit, top: OrgUnit, grades: dict[str, str], status: str = Gr
         FinalGradeFactory(official=person, unit=top, period=period(key), proposed=grade,
                           status=GradeStatus.FINAL if key != "2026" else status)
     return person
+
+
+class ScoreEntryFactory(DjangoModelFactory):
+    """A ledger entry written straight to the table under a seeded rule (``rule_code``); the rules' limits and the
+    audit are tested through ``appraisal.services``."""
+
+    class Meta:
+        model = ScoreEntry
+        exclude = ("rule_code",)
+
+    rule_code = "innovation"
+    official = factory.SubFactory(OfficialFactory)
+    occurred_on = dt.date(2026, 10, 10)
+    rule = factory.LazyAttribute(lambda o: ScoreRule.objects.get(code=o.rule_code))
+    points = Decimal("1")
+    reason = "测试"
+
+
+class SchemeFactory(DjangoModelFactory):
+    class Meta:
+        model = Scheme
+
+    name = factory.Sequence(lambda n: f"考核方案{n}")
+
+
+class SchemeComponentFactory(DjangoModelFactory):
+    class Meta:
+        model = SchemeComponent
+
+    scheme = factory.SubFactory(SchemeFactory)
+    component = "work"
+    weight = Decimal("100")
+
+
+class UnitScorecardFactory(DjangoModelFactory):
+    class Meta:
+        model = UnitScorecard
+
+    period = factory.LazyFunction(lambda: period("2026-10"))
+    unit = factory.SubFactory(OrgUnitFactory)
+    headcount = 1
+    average_total = Decimal("88.5")
+    computed_at = factory.LazyFunction(timezone.now)
+
+
+class RollupRunFactory(DjangoModelFactory):
+    class Meta:
+        model = RollupRun
+
+    period = factory.LazyFunction(lambda: period("2026-10"))

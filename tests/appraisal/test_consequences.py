@@ -32,6 +32,7 @@ from tests.factories import (
     TaskFactory,
     period,
 )
+from tests.training.factories import AttendanceFactory, TrainingSessionFactory
 from training.models import AttendanceStatus, CriticismFlag, SessionKind, TrainingSession
 from training.services.sessions import attendance_record
 
@@ -41,7 +42,7 @@ OCT = [dt.date(2026, 10, day) for day in (9, 16, 23)]
 
 def session_on(county, day: dt.date) -> TrainingSession:
     starts = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
-    session = TrainingSession.objects.create(
+    session = TrainingSessionFactory(
         kind=SessionKind.COLLECTIVE_STUDY, title=f"集中学习 {day}", starts_at=starts,
         ends_at=starts + dt.timedelta(hours=2), hours=D(2), organiser=county.culture, is_required=True)
     session.audience_units.add(county.culture)
@@ -258,10 +259,9 @@ def test_a_change_of_many_officials_marks_the_period_stale_until_the_rollup(roll
 
 def test_the_rollup_re_derives_the_training_feed_before_it_computes(rolled):
     county, october, _quarter = rolled
-    from training.models import Attendance
 
     session = session_on(county, OCT[0])
-    Attendance.objects.create(session=session, official=county.staff_official, status=AttendanceStatus.ABSENT,
+    AttendanceFactory(session=session, official=county.staff_official, status=AttendanceStatus.ABSENT,
                               hours=0)  # written behind the services' back: only the rollup sees it
     assert absences(county.staff_official) == []
     rollup_period(period=october)
@@ -277,12 +277,11 @@ def test_an_unknown_fact_is_a_programming_error(rolled):
 def test_following_one_attendance_change_costs_a_fixed_number_of_queries(rolled, django_assert_num_queries):
     county, _october, _quarter = rolled
     session = session_on(county, OCT[0])
-    from training.models import Attendance
 
     change = FactChange({"study_absence": ((OCT[0], OCT[0]),)}, frozenset({county.staff_official.pk}))
     facts_follow(change=change)  # content types cached
     for official in [county.staff_official, *[OfficialFactory(unit=county.culture_office) for _ in range(5)]]:
-        Attendance.objects.create(session=session, official=official, status=AttendanceStatus.ABSENT, hours=0)
+        AttendanceFactory(session=session, official=official, status=AttendanceStatus.ABSENT, hours=0)
     # 2 savepoints · periods (locked) · the feed: rules, rule ids, absences, lectures, savepoint, stored rows,
     # insert + history, quarter count, stored flags, release · the stale mark · release
     with django_assert_num_queries(15):

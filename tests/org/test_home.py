@@ -18,6 +18,7 @@ from org.models import User
 from org.selectors import access_for
 from tests.home_world import World, build_world, previous_month
 from tests.home_world import todo_items as items_of
+from tests.training.factories import CriticismFlagFactory
 
 
 @pytest.fixture
@@ -350,7 +351,6 @@ def test_every_block_is_pinned_and_costs_the_same_with_more_data(world, django_a
 def build_more(world: World) -> None:
     """Ten times as many of everything that is counted."""
     from tests.factories import MonthlyReportFactory, OfficialFactory, TaskFactory
-    from training.models import CriticismFlag
 
     county = world.county
     for i in range(10):
@@ -358,7 +358,7 @@ def build_more(world: World) -> None:
         MonthlyReportFactory(official=person, month=world.last_month, status="submitted", is_late=bool(i % 3))
         TaskFactory(unit=person.unit, responsible=person, start_date=world.today - timedelta(days=40),
                     deadline=world.today, status="in_progress")
-        CriticismFlag.objects.create(official=person, quarter="2026-Q4", absences=3)
+        CriticismFlagFactory(official=person, quarter="2026-Q4", absences=3)
 
 
 def test_the_roster_statistics_have_their_own_page_in_the_menu(county, client_for):
