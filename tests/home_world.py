@@ -70,7 +70,7 @@ def _tasks(county: County, today: date) -> tuple[Task, Task]:
     later = TaskFactory(unit=county.culture_tourism, responsible=staff, title="冰雪旅游季筹备", start_date=started,
                         deadline=today + timedelta(days=40), status=TaskStatus.IN_PROGRESS)
     WeeklyUpdateFactory(task=later, week=week_monday(today), progress=20, done="完成方案初稿",
-                                author=county.staff)
+                        author=county.staff)
     TaskFactory(unit=county.culture_office, responsible=county.culture_official, title="办公室档案整理",
                 start_date=started, deadline=today - timedelta(days=5), status=TaskStatus.OVERDUE)
     TaskFactory(unit=county.finance_office, responsible=county.finance_official, title="预算执行分析",
@@ -99,13 +99,13 @@ def _training(county: County, today: date) -> None:
     CriticismFlagFactory(official=county.finance_official, quarter=quarter, absences=4)
     for official in (county.staff_official, county.finance_official):
         ExternalTrainingFactory(official=official, title="县委党校专题培训", provider="县委党校",
-                                        started_on=today - timedelta(days=20), ended_on=today - timedelta(days=18),
-                                        hours=Decimal("16"), status=ExternalStatus.SUBMITTED)
+                                started_on=today - timedelta(days=20), ended_on=today - timedelta(days=18),
+                                hours=Decimal("16"), status=ExternalStatus.SUBMITTED)
     past = timezone.make_aware(datetime.combine(today - timedelta(days=3), time(9)))
     make_session(county.head, county.culture, when=past, title="文旅局周五集中学习")
     recorded = make_session(county.head, county.culture, when=past - timedelta(days=7), title="文旅局专题党课")
     AttendanceFactory(session=recorded, official=county.staff_official, status=AttendanceStatus.PRESENT,
-                              hours=Decimal("2"))
+                      hours=Decimal("2"))
     make_session(county.orgadmin, county.finance, when=past, title="财政局周五集中学习")
     make_session(county.head, county.culture, when=past + timedelta(days=30), title="下月集中学习")  # not yet held
 

@@ -262,7 +262,7 @@ def test_the_rollup_re_derives_the_training_feed_before_it_computes(rolled):
 
     session = session_on(county, OCT[0])
     AttendanceFactory(session=session, official=county.staff_official, status=AttendanceStatus.ABSENT,
-                              hours=0)  # written behind the services' back: only the rollup sees it
+                      hours=0)  # written behind the services' back: only the rollup sees it
     assert absences(county.staff_official) == []
     rollup_period(period=october)
     assert absences(county.staff_official) == [D(-1)]

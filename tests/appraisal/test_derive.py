@@ -66,7 +66,7 @@ def test_retired_rows_leave_open_periods_and_stay_in_closed_ones(county):
     for rule, source, ct, day in ((retired["task_overdue"], task, types[Task], dt.date(2026, 10, 10)),
                                   (retired["report_late"], report, types[type(report)], dt.date(2026, 9, 5))):
         ScoreEntryFactory(official=county.staff_official, occurred_on=day, rule=rule, points=-1,
-                                  reason="旧规则", origin="derived", source_type=ct, source_id=source.pk)
+                          reason="旧规则", origin="derived", source_type=ct, source_id=source.pk)
     type(september).objects.filter(pk=september.pk).update(status="closed")
     september.refresh_from_db()
     assert derive_entries(period=october, today=TODAY)["deleted"] == 1

@@ -241,7 +241,7 @@ def test_the_remove_button_shows_only_for_entries_in_open_periods(county, client
     rule = ScoreRule.objects.get(code="innovation")
     for day, reason in ((dt.date(2026, 10, 20), "十月加分"), (dt.date(2026, 11, 3), "十一月加分")):
         ScoreEntryFactory(official=county.staff_official, occurred_on=day, rule=rule, points=2,
-                                  reason=reason, created_by=county.head)
+                          reason=reason, created_by=county.head)
     period_close(period=october, by=county.orgadmin, reason="测试")
     client = client_for(county.head)
     url = reverse("appraisal:official_score", args=[county.staff_official.pk])

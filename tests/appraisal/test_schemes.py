@@ -156,7 +156,7 @@ def test_the_list_costs_the_same_queries_for_10_or_100_rows(county, client_for):
         for i in range(made, made + n):
             category = UnitCategoryFactory(code=f"C{i // 3:03d}")
             scheme = SchemeFactory(name=f"方案{i}", category=category,
-                                           rank_level=("leadership", "middle", "ordinary")[i % 3])
+                                   rank_level=("leadership", "middle", "ordinary")[i % 3])
             for component, weight in WEIGHTS.items():
                 SchemeComponentFactory(scheme=scheme, component=component, weight=weight)
 
@@ -214,7 +214,7 @@ def test_services_refuse_bad_input(county):
     rule_save(by=org, rule=rule, code="innovation_proposal", **kw)  # no entries yet: allowed
     rule.refresh_from_db()
     ScoreEntryFactory(official=county.staff_official, occurred_on="2026-10-08", rule=rule, points=D(1),
-                              reason="测试")
+                      reason="测试")
     with pytest.raises(ApplicationError) as refused:
         rule_save(by=org, rule=rule, code="innovation", **kw)
     assert refused.value.code == "code_locked"
@@ -225,7 +225,7 @@ def test_changing_a_weight_after_closing_leaves_the_closed_period_unchanged(coun
     staff = county.staff_official
     for points in (3, 2):
         ScoreEntryFactory(official=staff, occurred_on="2026-10-08",
-                                  rule=ScoreRule.objects.get(code="innovation"), points=D(points), reason="测试")
+                          rule=ScoreRule.objects.get(code="innovation"), points=D(points), reason="测试")
     MonthlyReportFactory(official=staff, month="2026-10-01", status=ReportStatus.SUBMITTED, is_late=True)
     october, november = period("2026-10"), period("2026-11")
     period_close(period=october, by=county.orgadmin, reason="测试：提前关闭")

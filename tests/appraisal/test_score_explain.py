@@ -321,8 +321,8 @@ def test_the_ranking_leads_with_the_rank_in_the_unit_and_explains_the_category_r
     for unit, category, average, rank in ((county.culture, government, "90", 2), (county.finance, government, "95", 1),
                                           (county.root, towns, "84.5", 1)):
         UnitScorecardFactory(period=period(OCT), unit=unit, category=category, headcount=2,
-                                     average_total=Decimal(average), rank_in_category=rank,
-                                     computed_at=timezone.now())
+                             average_total=Decimal(average), rank_in_category=rank,
+                             computed_at=timezone.now())
     response = client_for(county.head).get(reverse("appraisal:ranking"), {"period": OCT})
     rows = list(response.context["page"].object_list)
     assert [c.official_id for c in rows] == [county.culture_official.pk, county.staff_official.pk]
@@ -347,7 +347,7 @@ def test_the_ranking_board_query_count_is_pinned(county, client_for, django_asse
     for i in range(30):
         _card(OfficialFactory(unit=county.culture_tourism), OCT, str(70 + i), unit=county.culture)
     UnitScorecardFactory(period=period(OCT), unit=county.culture, headcount=30,
-                                 average_total=Decimal("84.5"), rank_in_category=1, computed_at=timezone.now())
+                         average_total=Decimal("84.5"), rank_in_category=1, computed_at=timezone.now())
     client = client_for(county.orgadmin)
     with django_assert_num_queries(15):
         response = client.get(reverse("appraisal:ranking"), {"period": OCT})

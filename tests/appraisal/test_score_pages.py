@@ -160,7 +160,7 @@ def test_the_ranking_board_is_for_heads_and_the_organization_department(county, 
     card(county.staff_official, unit=county.culture)
     card(county.finance_official, unit=county.finance, total="90")
     UnitScorecardFactory(period=period(MONTH_KEY), unit=county.culture, headcount=1,
-                                 average_total=Decimal("88.5"), computed_at=timezone.now())
+                         average_total=Decimal("88.5"), computed_at=timezone.now())
     url = reverse("appraisal:ranking")
     head = client_for(county.head).get(url, {"period": MONTH_KEY})
     assert head.status_code == 200
@@ -179,7 +179,7 @@ def test_the_ranking_filters_by_rank_level_and_unit(county, client_for):
     card(county.culture_official, unit=county.culture)
     card(county.finance_official, unit=county.finance)
     UnitScorecardFactory(period=period(MONTH_KEY), unit=county.finance, headcount=1,
-                                 average_total=Decimal("88.5"), computed_at=timezone.now())
+                         average_total=Decimal("88.5"), computed_at=timezone.now())
     client = client_for(county.orgadmin)
     url = reverse("appraisal:ranking")
     middle = client.get(url, {"period": MONTH_KEY, "rank_level": "middle"})
@@ -193,7 +193,7 @@ def test_the_ranking_filters_by_rank_level_and_unit(county, client_for):
 @pytest.mark.parametrize("path", ["ranking", "unit"])
 def test_ranking_pages_paginate_with_a_constant_query_count(county, client_for, django_assert_num_queries, path):
     UnitScorecardFactory(period=period(MONTH_KEY), unit=county.culture, headcount=1,
-                                 average_total=Decimal("88.5"), computed_at=timezone.now())
+                         average_total=Decimal("88.5"), computed_at=timezone.now())
     client = client_for(county.orgadmin)
     url = reverse("appraisal:ranking") if path == "ranking" else reverse("appraisal:unit_score",
                                                                           args=[county.culture.pk])
@@ -211,7 +211,7 @@ def test_ranking_pages_paginate_with_a_constant_query_count(county, client_for, 
 
 def test_a_units_scorecard_is_404_out_of_scope(county, client_for):
     UnitScorecardFactory(period=period(MONTH_KEY), unit=county.finance, headcount=1,
-                                 average_total=Decimal("88.5"), computed_at=timezone.now())
+                         average_total=Decimal("88.5"), computed_at=timezone.now())
     url = reverse("appraisal:unit_score", args=[county.finance.pk])
     assert client_for(county.orgadmin).get(url).status_code == 200
     assert client_for(county.head).get(url).status_code == 404

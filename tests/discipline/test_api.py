@@ -49,7 +49,7 @@ def build_cases(county, kinds: dict[str, DecisionKind], n: int) -> list[Case]:
                         effective_date=dt.date(2026, 4, 1))
         AppealFactory(decision=first, filed_on=dt.date(2026, 4, 5), grounds="不服")
         ToleranceRequestFactory(case=case, official=subjects[1], requested_by=county.inspector,
-                                        by_unit=True, for_public_good=True, statement="为公")
+                                by_unit=True, for_public_good=True, statement="为公")
         talk_record(by=county.inspector, official=subjects[0], kind="reminder", held_on=dt.date(2026, 3, 1),
                     topic="提醒", talker=county.head_official, case=case)
         if i % 2:

@@ -58,7 +58,7 @@ def test_register_rows_per_decision_with_excel_dates(county, kinds, open_case):
                     effective_date=dt.date(2026, 2, 3))
     AppealFactory(decision=warning, filed_on=dt.date(2026, 2, 10), grounds="不服", outcome="upheld")
     request = ToleranceRequestFactory(case=case, official=county.head_official, requested_by=county.head,
-                                              statement="为公", for_public_good=True)
+                                      statement="为公", for_public_good=True)
     request = tolerance_review(by=county.inspector, request=request, supports=True, opinion="同意")
     tolerance_decide(by=county.orgadmin, request=request, approve=True, note="免责", rectification="整改",
                      rectification_due=dt.date(2026, 6, 30))

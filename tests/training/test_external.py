@@ -136,7 +136,7 @@ def test_mine_page_submit_and_keep_input(county, client_for):
 def test_review_queue_constant_queries(county, client_for, django_assert_num_queries, count):
     for official in OfficialFactory.create_batch(count, unit=county.culture_office):
         ExternalTrainingFactory(official=official, title="t", provider="p", started_on=date(YEAR, 1, 1),
-                                        ended_on=date(YEAR, 1, 1), hours=Decimal(2))
+                                ended_on=date(YEAR, 1, 1), hours=Decimal(2))
     client = client_for(county.head)
     client.get(reverse("training:external_review"))
     with django_assert_num_queries(7):

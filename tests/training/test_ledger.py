@@ -29,10 +29,10 @@ def _data(county) -> None:
     later = make_session(county.culture_tourism, date(2026, 4, 10), kind=SessionKind.PARTY_CLASS, hours="3")
     attend(later, county.staff_official, AttendanceStatus.PRESENT, hours="3")
     ExternalTrainingFactory(official=county.staff_official, title="网络学院", provider="干部网络学院",
-                                    started_on=date(2026, 5, 1), ended_on=date(2026, 5, 3), hours=Decimal("10"),
-                                    status=ExternalStatus.APPROVED)
+                            started_on=date(2026, 5, 1), ended_on=date(2026, 5, 3), hours=Decimal("10"),
+                            status=ExternalStatus.APPROVED)
     ExternalTrainingFactory(official=county.staff_official, title="待审", provider="党校",
-                                    started_on=date(2026, 6, 1), ended_on=date(2026, 6, 2), hours=Decimal("8"))
+                            started_on=date(2026, 6, 1), ended_on=date(2026, 6, 2), hours=Decimal("8"))
     make_session(county.finance, date(2026, 3, 6))  # another bureau's session: not in this ledger
 
 

@@ -100,14 +100,14 @@ def test_grid_constant_queries(county, client_for, django_assert_num_queries):
     for i in range(7):
         official = OfficialFactory(unit=county.culture_office, name=f"甲{i}")
         AttendanceFactory(session=session, official=official, status="present", hours=2,
-                                  excuse_approved_by=county.head)
+                          excuse_approved_by=county.head)
     small = _grid_queries(client, url)
     assert len(client.get(url).context["rows"]) == 10
     for i in range(90):
         official = OfficialFactory(unit=county.culture_tourism, name=f"乙{i}")
         if i % 2:
             AttendanceFactory(session=session, official=official, status="excused", hours=0,
-                                      excuse_reason="病假", excuse_approved_by=county.head)
+                              excuse_reason="病假", excuse_approved_by=county.head)
     with django_assert_num_queries(small):
         client.get(url)
     assert len(client.get(url).context["rows"]) == 100
