@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from appraisal.models import AppraisalPeriod, Scorecard, ScoreEntry, ScoreRule, UnitScorecard
+from appraisal.models import AppraisalPeriod, Scorecard, ScoreEntry, UnitScorecard
 from appraisal.selectors import period_is_stale
 from appraisal.services.consequences import facts_follow
 from appraisal.services.periods import period_close
@@ -23,6 +23,7 @@ from tasks.services.letters import letter_reply
 from tasks.services.periodic import letters_overdue
 from tasks.services.reports import report_approve, report_submit
 from tasks.services.tasks import task_set_progress
+from tests.appraisal.factories import ScoreEntryFactory
 from tests.conftest import statements
 from tests.factories import (
     MonthlyReportFactory,
@@ -230,8 +231,7 @@ def test_a_refresh_gives_what_a_full_rollup_gives(rolled):
     rollup_period(period=october)
     TaskFactory(unit=county.culture_tourism, responsible=staff, deadline=dt.date(2026, 10, 20),
                 status=TaskStatus.COMPLETED, completed_on=dt.date(2026, 10, 1))
-    ScoreEntry.objects.create(official=others[0], occurred_on=dt.date(2026, 10, 8),
-                              rule=ScoreRule.objects.get(code="innovation"), points=D(2), reason="创新")
+    ScoreEntryFactory(official=others[0], occurred_on=dt.date(2026, 10, 8), points=D(2), reason="创新")
     scorecards_refresh(period=october, official_ids=[staff.pk, others[0].pk])
     refreshed = list(Scorecard.objects.filter(period=october).order_by("official_id").values(
         "official_id", "total", "rank_in_unit", "rank_in_category", "components", "unit_id"))

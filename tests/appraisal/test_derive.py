@@ -102,8 +102,8 @@ def test_rederiving_changes_nothing_and_withdraws_entries_whose_fact_no_longer_q
     letter = _letter(county, dt.date(2026, 10, 10))
     other = _letter(county, dt.date(2026, 10, 11))
     rule = ScoreRule.objects.get(code="innovation")
-    manual = ScoreEntry.objects.create(official=county.staff_official, occurred_on=dt.date(2026, 10, 3), rule=rule,
-                                       points=Decimal(2), reason="提出创新建议")
+    manual = ScoreEntryFactory(official=county.staff_official, occurred_on=dt.date(2026, 10, 3), rule=rule,
+                               points=Decimal(2), reason="提出创新建议")
     october = period("2026-10")
     derive_entries(period=october, today=TODAY)
     first = entries()

@@ -16,6 +16,7 @@ from django.urls import resolve, reverse
 from org.home import TodoItem
 from org.models import User
 from org.selectors import access_for
+from tests.appraisal.factories import ScoreEntryFactory
 from tests.home_world import World, build_world, previous_month
 from tests.home_world import todo_items as items_of
 from tests.training.factories import CriticismFlagFactory
@@ -245,15 +246,15 @@ def test_the_rollup_line_is_fresh_after_a_rollup_and_stale_after_a_new_entry(wor
     from django.utils import timezone
 
     from appraisal import readiness as ready
-    from appraisal.models import AppraisalPeriod, ScoreEntry, ScoreRule
+    from appraisal.models import AppraisalPeriod, ScoreRule
 
     month = ready.month_at_hand(world.today)
     assert ready.rollup_stale(month)
     AppraisalPeriod.objects.filter(pk=month.period.pk).update(last_rollup_at=timezone.now())
     month = ready.month_at_hand(world.today)
     assert not ready.rollup_stale(month)
-    ScoreEntry.objects.create(official=world.county.staff_official, occurred_on=month.start + timedelta(days=3),
-                              rule=ScoreRule.objects.first(), points=1, reason="创新项目", created_by=world.county.head)
+    ScoreEntryFactory(official=world.county.staff_official, occurred_on=month.start + timedelta(days=3),
+                      rule=ScoreRule.objects.first(), points=1, reason="创新项目", created_by=world.county.head)
     assert ready.rollup_stale(month)
 
 
