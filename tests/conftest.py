@@ -8,7 +8,10 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from appraisal.models import AppraisalPeriod
+from discipline.models import DecisionKind
 from org.models import Official, OrgUnit, RankLevel, User
+from tests.appraisal.worlds import final_year, graded_people
 from tests.factories import OfficialFactory, OrgUnitFactory, RoleGrantFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -96,3 +99,25 @@ def client_for():
         return client
 
     return make
+
+
+# -- fixtures shared across directories (the Excel export tests read the discipline and appraisal worlds) ------------
+@pytest.fixture
+def kinds(db: None) -> dict[str, DecisionKind]:
+    """The decision kinds by code (seeded by migration; put back if a test flushed them)."""
+    from discipline.defaults import ensure_defaults
+
+    ensure_defaults()
+    return {k.code: k for k in DecisionKind.objects.all()}
+
+
+@pytest.fixture
+def year(county: County) -> AppraisalPeriod:
+    """2026 taken to final grades in culture and finance (see ``tests.appraisal.worlds.final_year``)."""
+    return final_year(county)
+
+
+@pytest.fixture
+def people(county: County) -> dict[str, Official]:
+    """Officials on the results lists by role in the test (see ``tests.appraisal.worlds.graded_people``)."""
+    return graded_people(county)

@@ -142,6 +142,17 @@ class SupervisionLetterFactory(DjangoModelFactory):
     reply_deadline = dt.date(2026, 12, 1)
 
 
+class WeeklyUpdateFactory(DjangoModelFactory):
+    class Meta:
+        model = "tasks.WeeklyUpdate"
+
+    task = factory.SubFactory(TaskFactory)
+    week = dt.date(2026, 10, 12)  # a Monday
+    progress = 20
+    done = "完成方案初稿"
+    author = None  # the weekly job and imports post without one
+
+
 # -- appraisal ----------------------------------------------------------------------------------------
 def period(key: str):  # type: ignore[no-untyped-def]
     """Return the appraisal period for a key such as 2026-10, creating it if needed."""

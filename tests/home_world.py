@@ -23,9 +23,9 @@ from discipline.services.decisions import decision_record
 from discipline.services.tolerance import tolerance_request
 from org.home import TodoItem, todos_for
 from org.models import Official, User
-from tasks.models import ReportStatus, Task, TaskStatus, WeeklyUpdate
+from tasks.models import ReportStatus, Task, TaskStatus
 from tasks.selectors import week_monday
-from tests.appraisal.conftest_grades import ScorecardFactory
+from tests.appraisal.factories import ScorecardFactory
 from tests.conftest import County
 from tests.factories import (
     MonthlyReportFactory,
@@ -34,10 +34,11 @@ from tests.factories import (
     QuarterlyGradeFactory,
     TaskFactory,
     UserFactory,
+    WeeklyUpdateFactory,
     period,
 )
-from tests.training.conftest_sessions import make_session
-from training.models import Attendance, AttendanceStatus, CriticismFlag, ExternalStatus, ExternalTraining
+from tests.training.factories import AttendanceFactory, CriticismFlagFactory, ExternalTrainingFactory, make_session
+from training.models import AttendanceStatus, ExternalStatus
 
 
 @dataclass
@@ -68,8 +69,8 @@ def _tasks(county: County, today: date) -> tuple[Task, Task]:
                           progress=40)
     later = TaskFactory(unit=county.culture_tourism, responsible=staff, title="冰雪旅游季筹备", start_date=started,
                         deadline=today + timedelta(days=40), status=TaskStatus.IN_PROGRESS)
-    WeeklyUpdate.objects.create(task=later, week=week_monday(today), progress=20, done="完成方案初稿",
-                                author=county.staff)
+    WeeklyUpdateFactory(task=later, week=week_monday(today), progress=20, done="完成方案初稿",
+                        author=county.staff)
     TaskFactory(unit=county.culture_office, responsible=county.culture_official, title="办公室档案整理",
                 start_date=started, deadline=today - timedelta(days=5), status=TaskStatus.OVERDUE)
     TaskFactory(unit=county.finance_office, responsible=county.finance_official, title="预算执行分析",
@@ -94,17 +95,17 @@ def _reports(county: County, month: date) -> tuple[Official, Official]:
 
 def _training(county: County, today: date) -> None:
     quarter = period_key_for(QUARTER, today)
-    CriticismFlag.objects.create(official=county.culture_official, quarter=quarter, absences=3)
-    CriticismFlag.objects.create(official=county.finance_official, quarter=quarter, absences=4)
+    CriticismFlagFactory(official=county.culture_official, quarter=quarter, absences=3)
+    CriticismFlagFactory(official=county.finance_official, quarter=quarter, absences=4)
     for official in (county.staff_official, county.finance_official):
-        ExternalTraining.objects.create(official=official, title="县委党校专题培训", provider="县委党校",
-                                        started_on=today - timedelta(days=20), ended_on=today - timedelta(days=18),
-                                        hours=Decimal("16"), status=ExternalStatus.SUBMITTED)
+        ExternalTrainingFactory(official=official, title="县委党校专题培训", provider="县委党校",
+                                started_on=today - timedelta(days=20), ended_on=today - timedelta(days=18),
+                                hours=Decimal("16"), status=ExternalStatus.SUBMITTED)
     past = timezone.make_aware(datetime.combine(today - timedelta(days=3), time(9)))
     make_session(county.head, county.culture, when=past, title="文旅局周五集中学习")
     recorded = make_session(county.head, county.culture, when=past - timedelta(days=7), title="文旅局专题党课")
-    Attendance.objects.create(session=recorded, official=county.staff_official, status=AttendanceStatus.PRESENT,
-                              hours=Decimal("2"))
+    AttendanceFactory(session=recorded, official=county.staff_official, status=AttendanceStatus.PRESENT,
+                      hours=Decimal("2"))
     make_session(county.orgadmin, county.finance, when=past, title="财政局周五集中学习")
     make_session(county.head, county.culture, when=past + timedelta(days=30), title="下月集中学习")  # not yet held
 

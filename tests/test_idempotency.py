@@ -36,7 +36,7 @@ from appraisal.services.grades import grades_propose
 from common.idempotency import FORM_FIELD, HEADER
 from common.models import IdempotencyKey
 from tasks.models import SupervisionLetter, Task
-from tests.appraisal.conftest_grades import staff_in
+from tests.appraisal.factories import staff_in
 from tests.files import pdf_bytes, png_bytes
 from training.models import ExternalTraining
 

@@ -22,7 +22,7 @@ from tasks.excel import IMPORT_COLUMNS, SHEET
 from tasks.models import Task
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory, period
 from tests.org.roster_files import workbook as roster_workbook
-from tests.training.conftest_sessions import make_session
+from tests.training.factories import make_session
 from training.excel import SIGN_IN_COLUMNS, SIGN_IN_SHEET
 from training.models import Attendance
 

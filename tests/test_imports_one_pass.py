@@ -26,7 +26,7 @@ from tasks.excel import IMPORT_COLUMNS, SHEET
 from tasks.models import Task, TaskImport
 from tests.factories import RoleGrantFactory, UserFactory
 from tests.org.roster_files import workbook as roster_workbook
-from tests.training.conftest_sessions import make_session
+from tests.training.factories import make_session
 from training.excel import SIGN_IN_COLUMNS, SIGN_IN_SHEET
 from training.models import Attendance, SignInImport
 

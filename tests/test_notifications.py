@@ -16,7 +16,7 @@ from common.context_processors import notifications as notifications_processor
 from common.models import Notification
 from common.notifications import notify
 from tasks.services.letters import letter_issue
-from tests.tasks.conftest_letters import DEADLINE
+from tests.tasks.letter_helpers import DEADLINE
 
 PROCESSOR = "common.context_processors.notifications"
 

@@ -49,11 +49,10 @@ from tasks.services.letters import letter_reply
 from tasks.services.reports import report_return
 from tasks.services.tasks import task_create
 from tests.appraisal.annual_helpers import open_procedure
-from tests.appraisal.conftest_grades import ScorecardFactory
-from tests.discipline.conftest import kinds  # noqa: F401  (fixture: the decision kinds)
+from tests.appraisal.factories import ScorecardFactory
 from tests.factories import MonthlyReportFactory, MonthlyReportItemFactory
 from tests.org.roster_files import workbook as roster_book
-from tests.tasks.conftest_letters import issue
+from tests.tasks.letter_helpers import issue
 from tests.tasks.test_tasks_excel import row as task_row
 from tests.tasks.test_tasks_excel import workbook as task_book
 from training.excel import SIGN_IN_COLUMNS, SIGN_IN_SHEET, read_sign_in_sheet
@@ -225,7 +224,7 @@ def test_a_service_checks_before_it_writes_under_the_callers_names(county):
     assert report.status == ReportStatus.SUBMITTED and not ReportTransition.objects.exists()
 
 
-def test_every_save_of_a_product_model_is_checked(county, kinds):  # noqa: F811
+def test_every_save_of_a_product_model_is_checked(county, kinds):
     """Whatever path a write takes (a job, an import, a service that forgot), the save is refused."""
     case = Case(unit=county.culture, title="案", source="report", facts=MEGABYTE, registered_on=dt.date(2026, 3, 2))
     with pytest.raises(ApplicationError) as refused:
@@ -274,7 +273,7 @@ def test_training_the_study_plan(county, client_for):
     assert not StudyPlan.objects.exists()
 
 
-def test_discipline_a_new_case(county, client_for, kinds):  # noqa: F811
+def test_discipline_a_new_case(county, client_for, kinds):
     client = client_for(county.inspector)
     rule = client.get(reverse("discipline:case_create")).context["rule_groups"][0][1][0]
     response = client.post(reverse("discipline:case_create"), {

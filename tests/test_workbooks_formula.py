@@ -34,9 +34,6 @@ from org.models import Official, OrgUnit, User
 from org.services.calendar import calendar_template
 from tasks.excel import task_template
 from tasks.services.tasks import task_create, weekly_update_post
-from tests.appraisal.test_registration_form import year  # noqa: F401  (fixture: a year with final grades)
-from tests.appraisal.test_results import people  # noqa: F401  (fixture: officials on the results lists)
-from tests.discipline.conftest import kinds  # noqa: F401  (fixture: the decision kinds)
 from tests.discipline.test_api import build_cases
 from tests.training.test_ledger import _data as training_ledger_data
 from training.excel import sign_in_template
@@ -153,7 +150,7 @@ def test_the_training_ledger(county, tmp_path):
 # --- discipline -------------------------------------------------------------------------------------------------
 
 
-def test_the_case_register(county, kinds):  # noqa: F811
+def test_the_case_register(county, kinds):
     [case] = build_cases(county, kinds, 1)
     p = Planted()
     Case.objects.filter(pk=case.pk).update(number=p("号", "=1+1{}"), source_reference=p("来源"))
@@ -191,7 +188,7 @@ def _plant_people(county, p: Planted, *, sections: bool, posts: bool, numbers: b
         rename_official(official, **values)
 
 
-def test_the_appraisal_register(county, year, tmp_path):  # noqa: F811
+def test_the_appraisal_register(county, year, tmp_path):
     p = Planted()
     # The register's rows and summary name the unit the scorecard ranks in (the bureau), not the section.
     _plant_people(county, p, sections=False, posts=False, numbers=True)
@@ -201,7 +198,7 @@ def test_the_appraisal_register(county, year, tmp_path):  # noqa: F811
     assert_exported(read_back(target), p)
 
 
-def test_the_results_lists(county, people, client_for):  # noqa: F811
+def test_the_results_lists(county, people, client_for):
     p = Planted()
     OrgUnit.objects.filter(pk=county.root.pk).update(name=p("县"))  # the scope line names the org grant's unit
     for unit, tag in ((county.culture_office, "办公室"), (county.culture_tourism, "科"),
@@ -218,7 +215,7 @@ def test_the_results_lists(county, people, client_for):  # noqa: F811
             assert_exported(strings, p)
 
 
-def test_the_registration_forms(county, year, tmp_path):  # noqa: F811
+def test_the_registration_forms(county, year, tmp_path):
     p = Planted()
     _plant_people(county, p, sections=True, posts=True, numbers=False)  # the form shows no staff number
     staff = AnnualSummary.objects.get(procedure__period=year, official=county.staff_official)

@@ -32,9 +32,6 @@ from discipline.models import Case, DecisionKind, DisciplineRule
 from org.models import Official, OrgUnit, User
 from tasks.models import MAX_MILESTONES, Milestone, Task, WeeklyUpdate
 from tasks.services.tasks import task_create, weekly_update_post
-from tests.appraisal.test_registration_form import year  # noqa: F401  (fixture: a year with final grades)
-from tests.appraisal.test_results import people  # noqa: F401  (fixture: officials on the results lists)
-from tests.discipline.conftest import kinds  # noqa: F401  (fixture: the decision kinds)
 from tests.discipline.test_api import build_cases
 from tests.test_workbooks_formula import read_back
 from tests.training.test_ledger import _data as training_ledger_data
@@ -120,7 +117,7 @@ def test_the_training_ledger(county, tmp_path):
     assert_whole(read_back(target), p)
 
 
-def test_the_case_register(county, kinds):  # noqa: F811
+def test_the_case_register(county, kinds):
     [case] = build_cases(county, kinds, 1)
     p = Longest()
     Case.objects.filter(pk=case.pk).update(number=p("号", Case, "number"),
@@ -139,7 +136,7 @@ def test_the_case_register(county, kinds):  # noqa: F811
     assert_whole(read_back(stream), p)
 
 
-def test_the_appraisal_register(county, year, tmp_path):  # noqa: F811
+def test_the_appraisal_register(county, year, tmp_path):
     p = Longest()
     rename_unit(county.culture, p, "局")
     for official, tag in ((county.head_official, "王"), (county.staff_official, "李")):
@@ -151,7 +148,7 @@ def test_the_appraisal_register(county, year, tmp_path):  # noqa: F811
     assert_whole(read_back(target), p)
 
 
-def test_the_results_lists(county, people, client_for):  # noqa: F811
+def test_the_results_lists(county, people, client_for):
     p = Longest()
     rename_unit(county.culture_office, p, "办公室")
     for key in ("three_excellent", "excellent"):
@@ -162,7 +159,7 @@ def test_the_results_lists(county, people, client_for):  # noqa: F811
     assert_whole(read_back(io.BytesIO(b"".join(response.streaming_content))), p)
 
 
-def test_the_registration_forms(county, year, tmp_path):  # noqa: F811
+def test_the_registration_forms(county, year, tmp_path):
     """The summary's sections are split over rows (a row shows only so much); put back together, each is whole."""
     p = Longest()
     rename_unit(county.culture_office, p, "办公室")
@@ -184,7 +181,7 @@ def test_the_registration_forms(county, year, tmp_path):  # noqa: F811
     assert not any(len(s) > CELL_MAX for s in strings)
 
 
-def test_the_registration_forms_zip_holds_the_same(county, year, tmp_path):  # noqa: F811
+def test_the_registration_forms_zip_holds_the_same(county, year, tmp_path):
     staff = AnnualSummary.objects.get(procedure__period=year, official=county.staff_official)
     text = "绩" * limit_of(AnnualSummary, "achievement")
     AnnualSummary.objects.filter(pk=staff.pk).update(achievement=text)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from appraisal.models import AppraisalPeriod, QuarterlyGrade
 from appraisal.services.quarterly import quarterly_grade_confirm, quarterly_grades_propose
 from org.models import Official, OrgUnit, User
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.factories import UserFactory, period
 
 QUARTER = "2026-Q3"

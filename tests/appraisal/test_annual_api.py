@@ -33,7 +33,7 @@ from appraisal.services.reviews import appeal_file, review_decide, review_reques
 from appraisal.services.summaries import summary_save, summary_submit
 from org.models import Official, User
 from tests.appraisal.annual_helpers import SECTIONS, comment_all, open_procedure, to_stage, writer_for
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory, period
 from tests.files import pdf_bytes
 

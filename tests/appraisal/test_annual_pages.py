@@ -25,7 +25,7 @@ from appraisal.models import (
 from appraisal.services.reviews import review_request
 from common.text_limits import LONG
 from tests.appraisal.annual_helpers import NOTICE_START, SECTIONS, latest_notice, open_procedure, to_stage
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import FinalGradeFactory, ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, UserFactory
 from tests.files import pdf_bytes
 
@@ -312,9 +312,7 @@ def test_procedure_list_pages_cost_the_same_queries(county, client_for, django_a
     # Ten more officials in the unit, each with a grade, a summary, a notice and an event.
     more = staff_in(county.culture_office, county.culture, [70] * 10)
     for person in more:
-        grade = GradeDecision.objects.create(period=procedure.period, official=person, unit=county.culture,
-                                             proposed=Grade.COMPETENT, final=Grade.COMPETENT, status="final",
-                                             comment="好")
+        grade = FinalGradeFactory(period=procedure.period, official=person, unit=county.culture, comment="好")
         AnnualSummary.objects.create(procedure=procedure, official=person, status=SummaryStatus.SUBMITTED)
         GradeNotice.objects.create(grade=grade, official=person, grade_value=Grade.COMPETENT, issued_at=grade.pk
                                    and procedure.opened_at, sign_due=NOTICE_START, review_due=NOTICE_START)

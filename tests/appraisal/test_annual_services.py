@@ -44,7 +44,7 @@ from tests.appraisal.annual_helpers import (
     submit_all,
     to_stage,
 )
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, UserFactory, period
 from tests.files import pdf_bytes
 

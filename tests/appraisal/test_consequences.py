@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from appraisal.models import AppraisalPeriod, Scorecard, ScoreEntry, ScoreRule, UnitScorecard
+from appraisal.models import AppraisalPeriod, Scorecard, ScoreEntry, UnitScorecard
 from appraisal.selectors import period_is_stale
 from appraisal.services.consequences import facts_follow
 from appraisal.services.periods import period_close
@@ -23,6 +23,7 @@ from tasks.services.letters import letter_reply
 from tasks.services.periodic import letters_overdue
 from tasks.services.reports import report_approve, report_submit
 from tasks.services.tasks import task_set_progress
+from tests.appraisal.factories import ScoreEntryFactory
 from tests.conftest import statements
 from tests.factories import (
     MonthlyReportFactory,
@@ -32,6 +33,7 @@ from tests.factories import (
     TaskFactory,
     period,
 )
+from tests.training.factories import AttendanceFactory, TrainingSessionFactory
 from training.models import AttendanceStatus, CriticismFlag, SessionKind, TrainingSession
 from training.services.sessions import attendance_record
 
@@ -41,7 +43,7 @@ OCT = [dt.date(2026, 10, day) for day in (9, 16, 23)]
 
 def session_on(county, day: dt.date) -> TrainingSession:
     starts = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
-    session = TrainingSession.objects.create(
+    session = TrainingSessionFactory(
         kind=SessionKind.COLLECTIVE_STUDY, title=f"集中学习 {day}", starts_at=starts,
         ends_at=starts + dt.timedelta(hours=2), hours=D(2), organiser=county.culture, is_required=True)
     session.audience_units.add(county.culture)
@@ -229,8 +231,7 @@ def test_a_refresh_gives_what_a_full_rollup_gives(rolled):
     rollup_period(period=october)
     TaskFactory(unit=county.culture_tourism, responsible=staff, deadline=dt.date(2026, 10, 20),
                 status=TaskStatus.COMPLETED, completed_on=dt.date(2026, 10, 1))
-    ScoreEntry.objects.create(official=others[0], occurred_on=dt.date(2026, 10, 8),
-                              rule=ScoreRule.objects.get(code="innovation"), points=D(2), reason="创新")
+    ScoreEntryFactory(official=others[0], occurred_on=dt.date(2026, 10, 8), points=D(2), reason="创新")
     scorecards_refresh(period=october, official_ids=[staff.pk, others[0].pk])
     refreshed = list(Scorecard.objects.filter(period=october).order_by("official_id").values(
         "official_id", "total", "rank_in_unit", "rank_in_category", "components", "unit_id"))
@@ -258,11 +259,10 @@ def test_a_change_of_many_officials_marks_the_period_stale_until_the_rollup(roll
 
 def test_the_rollup_re_derives_the_training_feed_before_it_computes(rolled):
     county, october, _quarter = rolled
-    from training.models import Attendance
 
     session = session_on(county, OCT[0])
-    Attendance.objects.create(session=session, official=county.staff_official, status=AttendanceStatus.ABSENT,
-                              hours=0)  # written behind the services' back: only the rollup sees it
+    AttendanceFactory(session=session, official=county.staff_official, status=AttendanceStatus.ABSENT,
+                      hours=0)  # written behind the services' back: only the rollup sees it
     assert absences(county.staff_official) == []
     rollup_period(period=october)
     assert absences(county.staff_official) == [D(-1)]
@@ -277,12 +277,11 @@ def test_an_unknown_fact_is_a_programming_error(rolled):
 def test_following_one_attendance_change_costs_a_fixed_number_of_queries(rolled, django_assert_num_queries):
     county, _october, _quarter = rolled
     session = session_on(county, OCT[0])
-    from training.models import Attendance
 
     change = FactChange({"study_absence": ((OCT[0], OCT[0]),)}, frozenset({county.staff_official.pk}))
     facts_follow(change=change)  # content types cached
     for official in [county.staff_official, *[OfficialFactory(unit=county.culture_office) for _ in range(5)]]:
-        Attendance.objects.create(session=session, official=official, status=AttendanceStatus.ABSENT, hours=0)
+        AttendanceFactory(session=session, official=official, status=AttendanceStatus.ABSENT, hours=0)
     # 2 savepoints · periods (locked) · the feed: rules, rule ids, absences, lectures, savepoint, stored rows,
     # insert + history, quarter count, stored flags, release · the stale mark · release
     with django_assert_num_queries(15):

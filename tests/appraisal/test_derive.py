@@ -14,12 +14,13 @@ from django.utils import timezone
 from appraisal.models import ScoreEntry, ScoreRule
 from appraisal.services.derive import derive_entries
 from appraisal.services.rollup import rollup_period
-from org.models import RoleGrant
 from tasks.models import LetterStatus, ReportStatus, Task, TaskStatus
+from tests.appraisal.factories import ScoreEntryFactory
 from tests.conftest import statements
 from tests.factories import (
     MonthlyReportFactory,
     OfficialFactory,
+    RoleGrantFactory,
     SupervisionLetterFactory,
     TaskFactory,
     period,
@@ -64,8 +65,8 @@ def test_retired_rows_leave_open_periods_and_stay_in_closed_ones(county):
     september, october = period("2026-09"), period("2026-10")
     for rule, source, ct, day in ((retired["task_overdue"], task, types[Task], dt.date(2026, 10, 10)),
                                   (retired["report_late"], report, types[type(report)], dt.date(2026, 9, 5))):
-        ScoreEntry.objects.create(official=county.staff_official, occurred_on=day, rule=rule, points=-1,
-                                  reason="旧规则", origin="derived", source_type=ct, source_id=source.pk)
+        ScoreEntryFactory(official=county.staff_official, occurred_on=day, rule=rule, points=-1,
+                          reason="旧规则", origin="derived", source_type=ct, source_id=source.pk)
     type(september).objects.filter(pk=september.pk).update(status="closed")
     september.refresh_from_db()
     assert derive_entries(period=october, today=TODAY)["deleted"] == 1
@@ -101,8 +102,8 @@ def test_rederiving_changes_nothing_and_withdraws_entries_whose_fact_no_longer_q
     letter = _letter(county, dt.date(2026, 10, 10))
     other = _letter(county, dt.date(2026, 10, 11))
     rule = ScoreRule.objects.get(code="innovation")
-    manual = ScoreEntry.objects.create(official=county.staff_official, occurred_on=dt.date(2026, 10, 3), rule=rule,
-                                       points=Decimal(2), reason="提出创新建议")
+    manual = ScoreEntryFactory(official=county.staff_official, occurred_on=dt.date(2026, 10, 3), rule=rule,
+                               points=Decimal(2), reason="提出创新建议")
     october = period("2026-10")
     derive_entries(period=october, today=TODAY)
     first = entries()
@@ -153,7 +154,7 @@ def _facts(county, n: int) -> None:
 
 @pytest.mark.parametrize("phase", ["insert", "rerun"])
 def test_deriving_costs_the_same_number_of_statements_for_10_or_60_officials(county, phase):
-    RoleGrant.objects.create(user=county.head, unit=county.culture_office, role="head")
+    RoleGrantFactory(user=county.head, unit=county.culture_office, role="head")
     derive_entries(period=period("2026-10"), today=TODAY)  # warm the content-type cache
     counts = []
     for n in (10, 60):

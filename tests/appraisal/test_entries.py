@@ -12,6 +12,7 @@ from appraisal.models import PeriodStatus, ScoreEntry, ScoreRule
 from appraisal.services.entries import entry_add, entry_delete
 from common.errors import ApplicationError
 from common.models import Notification
+from tests.appraisal.factories import ScoreEntryFactory
 from tests.factories import RoleGrantFactory, UserFactory, period
 
 TODAY = dt.date(2026, 10, 20)
@@ -167,7 +168,7 @@ def test_a_derived_entry_cannot_be_removed_by_hand(county):
     from tests.factories import TaskFactory
 
     task = TaskFactory(unit=county.culture_tourism, responsible=county.staff_official)
-    entry = ScoreEntry.objects.create(
+    entry = ScoreEntryFactory(
         official=county.staff_official, occurred_on=TODAY, rule=rule("letter_overdue"), points=-1, reason="逾期",
         origin=ScoreEntry.Origin.DERIVED, source_type=ContentType.objects.get_for_model(task), source_id=task.pk)
     refused("derived_entry", lambda: entry_delete(by=county.head, entry=entry, reason="不算"))

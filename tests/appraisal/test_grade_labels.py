@@ -39,7 +39,7 @@ from appraisal.services.reviews import review_decide, review_request
 from common.models import Notification
 from org.models import PersonnelCategory
 from tests.appraisal.annual_helpers import ready_to_confirm, to_stage
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import FinalGradeFactory, ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, UserFactory, period
 
 C, B, I = Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT  # noqa: E741
@@ -94,8 +94,7 @@ def mixed(county):  # type: ignore[no-untyped-def]
     [outside] = staff_in(county.culture_office, county.culture, [85], name="郑临聘",
                          personnel_category=PersonnelCategory.NON_ESTABLISHMENT, staffing_type="contract")
     for person in (civil_low, inst_low):
-        GradeDecision.objects.create(period=period("2025"), official=person, unit=county.culture, proposed=I,
-                                     final=I, status=GradeStatus.FINAL)
+        FinalGradeFactory(period=period("2025"), official=person, unit=county.culture, proposed=I)
     grades_propose(period=period("2026"), by=county.orgadmin)
     return {"inst": inst, "civil": county.staff_official, "civil_low": civil_low, "inst_low": inst_low,
             "outside": outside}

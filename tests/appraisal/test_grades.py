@@ -22,7 +22,7 @@ from appraisal.services.grades import (
 from common.errors import ApplicationError
 from common.models import Notification
 from tests.appraisal.annual_helpers import ready_to_confirm
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, period
 
 # A test provider: caps the officials listed here (empty outside the test that fills it).

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from appraisal.models import ExportJob, Grade, GradeDecision, QuotaApproval
 from appraisal.services.grades import grades_propose
 from tests.appraisal.annual_helpers import ready_to_confirm
-from tests.appraisal.conftest_grades import staff_in
+from tests.appraisal.factories import staff_in
 from tests.factories import period
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from appraisal.models import GradeDecision, Stage
 from appraisal.services.comments import comment_write
 from tests.appraisal.annual_helpers import to_stage
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.home_world import todo_items
 
 

@@ -16,7 +16,7 @@ from appraisal.services.grades import grades_propose
 from appraisal.services.procedure import procedure_open, summaries_close
 from org.models import LeaveKind
 from tests.appraisal.annual_helpers import submit_all
-from tests.appraisal.conftest_grades import ScorecardFactory
+from tests.appraisal.factories import ScorecardFactory
 from tests.factories import LeaveRecordFactory, period
 
 D = dt.date

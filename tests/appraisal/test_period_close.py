@@ -14,13 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from appraisal.models import PeriodEvent, PeriodStatus, ScoreEntry, ScoreRule
+from appraisal.models import PeriodEvent, PeriodStatus, ScoreRule
 from appraisal.selectors_close import LABELS, period_months, period_open_items, period_quarters
 from appraisal.services.periods import period_close
 from common.text_limits import NOTE
 from tasks.models import ReportStatus
+from tests.appraisal.factories import ScoreEntryFactory
 from tests.factories import MonthlyReportFactory, OfficialFactory, period
-from training.models import Attendance, CriticismFlag, SessionKind, TrainingSession
+from tests.training.factories import AttendanceFactory, CriticismFlagFactory, TrainingSessionFactory
+from training.models import SessionKind, TrainingSession
 
 NOV = dt.date(2026, 11, 1)
 SUBMITTED = timezone.make_aware(dt.datetime(2026, 12, 2, 9))
@@ -28,7 +30,7 @@ SUBMITTED = timezone.make_aware(dt.datetime(2026, 12, 2, 9))
 
 def session_on(county, day: dt.date, title: str = "集中学习") -> TrainingSession:
     starts = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
-    session = TrainingSession.objects.create(
+    session = TrainingSessionFactory(
         kind=SessionKind.COLLECTIVE_STUDY, title=title, starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
         hours=Decimal(2), organiser=county.culture, is_required=True)
     session.audience_units.add(county.culture)
@@ -48,8 +50,8 @@ def november(county, *, unreviewed: int = 2):
                          submitted_at=SUBMITTED)
     session_on(county, dt.date(2026, 11, 12), title="理论学习（未记考勤）")
     recorded = session_on(county, dt.date(2026, 11, 19))
-    Attendance.objects.create(session=recorded, official=county.staff_official, status="present", hours=2)
-    CriticismFlag.objects.create(official=county.finance_official, quarter="2026-Q4", absences=3)
+    AttendanceFactory(session=recorded, official=county.staff_official, status="present", hours=2)
+    CriticismFlagFactory(official=county.finance_official, quarter="2026-Q4", absences=3)
     return month
 
 
@@ -238,8 +240,8 @@ def test_the_remove_button_shows_only_for_entries_in_open_periods(county, client
     october, november_ = period("2026-10"), period("2026-11")
     rule = ScoreRule.objects.get(code="innovation")
     for day, reason in ((dt.date(2026, 10, 20), "十月加分"), (dt.date(2026, 11, 3), "十一月加分")):
-        ScoreEntry.objects.create(official=county.staff_official, occurred_on=day, rule=rule, points=2,
-                                  reason=reason, created_by=county.head)
+        ScoreEntryFactory(official=county.staff_official, occurred_on=day, rule=rule, points=2,
+                          reason=reason, created_by=county.head)
     period_close(period=october, by=county.orgadmin, reason="测试")
     client = client_for(county.head)
     url = reverse("appraisal:official_score", args=[county.staff_official.pk])

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils.translation import gettext
 
-from appraisal.models import AppraisalPeriod, PeriodEvent, PeriodStatus, SchemeComponent, Scorecard
+from appraisal.models import AppraisalPeriod, PeriodEvent, PeriodStatus, Scorecard
 from appraisal.selectors_close import LABELS, REPORTS_MISSING
 from appraisal.services.periods import (
     period_close,
@@ -18,6 +18,7 @@ from appraisal.services.periods import (
     scheme_snapshot,
 )
 from common.errors import ApplicationError
+from tests.appraisal.factories import SchemeComponentFactory, SchemeFactory
 from tests.factories import UnitCategoryFactory
 
 
@@ -37,10 +38,9 @@ def test_period_get_or_create_parses_keys_and_is_idempotent(db):
 
 def test_scheme_snapshot_holds_every_scheme_and_rule_as_json(db):
     category = UnitCategoryFactory(code="BUREAU")
-    from appraisal.models import Scheme
 
-    scheme = Scheme.objects.create(name="局机关领导", category=category, rank_level="leadership")
-    SchemeComponent.objects.create(scheme=scheme, component="work", weight=Decimal("50"))
+    scheme = SchemeFactory(name="局机关领导", category=category, rank_level="leadership")
+    SchemeComponentFactory(scheme=scheme, component="work", weight=Decimal("50"))
     snapshot = json.loads(json.dumps(scheme_snapshot()))  # survives a JSON round trip
     assert snapshot["schemes"]["*/*"]["weights"] == {
         "evaluation": "30.00", "timeliness": "10.00", "training": "20.00", "work": "40.00"}

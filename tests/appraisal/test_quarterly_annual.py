@@ -16,7 +16,7 @@ from appraisal.services.quarterly import quarterly_rule_set
 from common.errors import ApplicationError
 from org.models import Official
 from tests.appraisal.annual_helpers import to_stage
-from tests.appraisal.conftest_grades import ScorecardFactory
+from tests.appraisal.factories import ScorecardFactory
 from tests.appraisal.quarterly_helpers import confirm, propose, score
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory, period
 

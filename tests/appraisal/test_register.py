@@ -19,7 +19,7 @@ from appraisal.services.grades import grade_confirm_unit, grades_propose
 from common.errors import ApplicationError
 from common.excel import safe_text
 from tests.appraisal.annual_helpers import ready_to_confirm
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, period
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -20,35 +18,19 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from appraisal.models import AnnualSummary, ExportJob, Grade, GradeDecision, GradeNotice, SignStatus
+from appraisal.models import AnnualSummary, ExportJob, GradeDecision, GradeNotice, SignStatus
 from appraisal.registration_form import MAX_LINES, form_title, line_count, local_date, sheet_name, wrap_rows
 from appraisal.services import exports
 from appraisal.services import registration as svc
-from appraisal.services.comments import comment_write
 from appraisal.services.exports import export_filename, register_write
-from appraisal.services.finalize import grade_notice_sign, notices_mark_unsigned, procedure_finalize
-from appraisal.services.grades import grade_confirm_unit, grades_propose
-from appraisal.services.notices import notice_open
-from appraisal.services.procedure import procedure_open, proposals_submit, summaries_close
-from appraisal.services.summaries import summary_save, summary_submit
+from appraisal.services.grades import grades_propose
 from common.errors import ApplicationError
 from tests.appraisal.annual_helpers import (
-    AFTER_NOTICE,
-    NOTICE_START,
     SECTIONS,
-    comment_all,
-    ready_to_confirm,
-    writer_for,
 )
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import ScorecardFactory, staff_in
+from tests.appraisal.worlds import DISAGREE, LONG, OVERRIDE, STAFF_COMMENT, STAFF_SECTIONS, finalize_unit
 from tests.factories import RoleGrantFactory, UserFactory, period
-
-LONG = "业务" * 1500  # 3,000 characters: more than one Excel row can show
-STAFF_SECTIONS = {**SECTIONS, "morality": '=HYPERLINK("http://evil.example","点我")坚定', "ability": LONG,
-                  "achievement": "完成全部任务\n第二段"}
-STAFF_COMMENT = "+该同志工作认真负责"
-DISAGREE = "我认为应评为优秀"
-OVERRIDE = "全年病假超过半年"
 
 
 @pytest.fixture(autouse=True)
@@ -56,49 +38,6 @@ def _zh_and_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     with translation.override("zh-hans"):
         yield
-
-
-def finalize_unit(county, unit, overrides=None):  # type: ignore[no-untyped-def]
-    """Take a unit whose grades are proposed from the summaries to final grades with notices out."""
-    procedure = ready_to_confirm(county, unit)
-    grade_confirm_unit(period=period("2026"), unit=unit, by=county.orgadmin, overrides=overrides)
-    notice_open(procedure=procedure, by=county.orgadmin, starts_on=NOTICE_START, today=NOTICE_START)
-    procedure_finalize(procedure=procedure, by=county.orgadmin, today=AFTER_NOTICE)
-    return procedure
-
-
-@pytest.fixture
-def year(county):  # type: ignore[no-untyped-def]
-    """Culture final: 李科员 wrote a long summary, the head wrote his 评语, he disagreed; 赵主任 was marked down
-    by the committee with a reason and never signed; 王局长 agreed. Finance final, its notice not signed yet."""
-    y = period("2026")
-    for official, total in ((county.head_official, 85), (county.staff_official, 80), (county.culture_official, 75)):
-        ScorecardFactory(official=official, unit=county.culture, period=y, total=Decimal(total))
-    ScorecardFactory(official=county.finance_official, unit=county.finance, period=y, total=Decimal(80))
-    grades_propose(period=y, by=county.orgadmin)
-
-    culture = procedure_open(period=y, unit=county.culture, by=county.orgadmin)
-    for summary in AnnualSummary.objects.filter(procedure=culture).select_related("official", "official__user"):
-        user = writer_for(summary)
-        own = STAFF_SECTIONS if summary.official_id == county.staff_official.pk else SECTIONS
-        summary_save(summary=summary, by=user, sections=own)
-        summary_submit(summary=summary, by=user)
-    summaries_close(procedure=culture, by=county.orgadmin)
-    comment_write(grade=GradeDecision.objects.get(official=county.staff_official), by=county.head,
-                  comment=STAFF_COMMENT)
-    comment_all(culture, county.orgadmin)
-    proposals_submit(procedure=culture, by=county.orgadmin)
-    grade_confirm_unit(period=y, unit=county.culture, by=county.orgadmin,
-                       overrides={county.culture_official.pk: (Grade.BASIC, OVERRIDE)})
-    notice_open(procedure=culture, by=county.orgadmin, starts_on=NOTICE_START, today=NOTICE_START)
-    procedure_finalize(procedure=culture, by=county.orgadmin, today=AFTER_NOTICE)
-    grade_notice_sign(notice=GradeNotice.objects.get(official=county.staff_official), by=county.staff, agree=False,
-                      opinion=DISAGREE)
-    grade_notice_sign(notice=GradeNotice.objects.get(official=county.head_official), by=county.head, agree=True,
-                      opinion="")
-    assert notices_mark_unsigned(today=date(2026, 12, 31)) == 1  # 赵主任
-    finalize_unit(county, county.finance)
-    return y
 
 
 def texts(ws) -> list[str]:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from appraisal.services.grades import grades_propose
 from appraisal.services.periods import period_close
 from appraisal.services.rollup import rollup_period
 from tasks.models import ReportStatus, TaskStatus
-from tests.appraisal.conftest_grades import staff_in
+from tests.appraisal.factories import staff_in
 from tests.factories import MonthlyReportFactory, TaskFactory, period
 from tests.training.test_feed import attend, make_session
 from training.models import AttendanceStatus

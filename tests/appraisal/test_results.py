@@ -7,14 +7,12 @@ import io
 from datetime import date
 from urllib.parse import quote
 
-import factory
 import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 
 from appraisal.models import Grade, GradeDecision, GradeStatus
 from appraisal.selectors_results import ResultList, promotion_eligibility, result_counts, result_list
@@ -22,53 +20,11 @@ from discipline.defaults import ensure_defaults
 from discipline.models import DecisionKind
 from discipline.services.cases import case_register, case_transition
 from discipline.services.decisions import decision_record
-from org.models import Official, OrgUnit
-from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory, period
+from org.models import Official
+from tests.appraisal.factories import FinalGradeFactory, graded
+from tests.factories import RoleGrantFactory, UserFactory, period
 
 E, C, B, I = Grade.EXCELLENT, Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT  # noqa: E741
-
-
-class FinalGradeFactory(DjangoModelFactory):
-    """A grade as it stands at the end of the procedure (final), made directly: the lists only read them."""
-
-    class Meta:
-        model = GradeDecision
-
-    period = factory.LazyFunction(lambda: period("2026"))
-    official = factory.SubFactory(OfficialFactory)
-    unit = factory.LazyAttribute(lambda o: o.official.unit)
-    proposed = Grade.COMPETENT
-    final = factory.LazyAttribute(lambda o: o.proposed)
-    status = GradeStatus.FINAL
-
-
-def graded(unit: OrgUnit, top: OrgUnit, grades: dict[str, str], status: str = GradeStatus.FINAL,
-           **official: object) -> Official:
-    """An official of ``unit`` with a grade per year key ({"2024": E, ...}), ranked in the top-level unit."""
-    person = OfficialFactory(unit=unit, **official)
-    for key, grade in grades.items():
-        FinalGradeFactory(official=person, unit=top, period=period(key), proposed=grade,
-                          status=GradeStatus.FINAL if key != "2026" else status)
-    return person
-
-
-@pytest.fixture
-def people(county):  # type: ignore[no-untyped-def]
-    """Officials of culture (and one of finance) with final grades of 2024–2026; 2026 is the year listed.
-
-    Lists are in unit order (the tree: CZ before WL, WL01 before WL02); the people on one list sit in different
-    units, so the order does not depend on how the database collates Chinese names."""
-    wl, office, tour = county.culture, county.culture_office, county.culture_tourism
-    return {
-        "three_excellent": graded(office, wl, {"2024": E, "2025": E, "2026": E}, name="甲", position_title="科长"),
-        "excellent": graded(tour, wl, {"2025": C, "2026": E}, name="乙"),
-        "not_final": graded(tour, wl, {"2024": E, "2025": E, "2026": E}, status=GradeStatus.NOTICE, name="丙"),
-        "basic": graded(office, wl, {"2026": B}, name="丁"),
-        "twice_incompetent": graded(office, wl, {"2025": I, "2026": I}, name="戊"),
-        "incompetent": graded(tour, wl, {"2025": B, "2026": I}, name="己"),
-        "finance_excellent": graded(county.finance_office, county.finance, {"2026": E}, name="庚"),
-        "was_excellent": graded(tour, wl, {"2024": E, "2025": E, "2026": C}, name="辛"),
-    }
 
 
 def _earlier_not_final(people) -> None:  # type: ignore[no-untyped-def]

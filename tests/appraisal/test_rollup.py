@@ -16,7 +16,6 @@ from appraisal.jobs.rollup import due_period_key, rollup_due, rollup_job
 from appraisal.models import (
     PeriodStatus,
     RollupRun,
-    Scheme,
     SchemeComponent,
     Scorecard,
     ScoreEntry,
@@ -27,6 +26,7 @@ from appraisal.services.periods import period_close, period_publish, period_reop
 from appraisal.services.rollup import rollup_period, rollup_start
 from common.errors import ApplicationError
 from tasks.models import ReportStatus, TaskStatus
+from tests.appraisal.factories import RollupRunFactory, SchemeComponentFactory, SchemeFactory, ScoreEntryFactory
 from tests.conftest import statements
 from tests.factories import MonthlyReportFactory, OfficialFactory, TaskFactory, UnitCategoryFactory, period
 
@@ -40,8 +40,7 @@ def report(official, *, late: bool = False, rating: str = "", status: str = Repo
 
 
 def manual(official, code: str, points: int, day: dt.date = dt.date(2026, 10, 8)) -> ScoreEntry:
-    return ScoreEntry.objects.create(official=official, occurred_on=day, rule=ScoreRule.objects.get(code=code),
-                                     points=D(points), reason="测试")
+    return ScoreEntryFactory(official=official, occurred_on=day, rule_code=code, points=D(points))
 
 
 @pytest.fixture
@@ -138,12 +137,12 @@ def test_rolling_up_twice_changes_nothing(scored):
 
 def test_the_most_specific_scheme_applies(scored):
     county, category = scored
-    specific = Scheme.objects.create(name="县直部门一般干部", category=category, rank_level="ordinary")
-    SchemeComponent.objects.create(scheme=specific, component="work", weight=D(50))
-    SchemeComponent.objects.create(scheme=specific, component="timeliness", weight=D(50))
-    middle = Scheme.objects.create(name="中层干部", rank_level="middle")
-    SchemeComponent.objects.create(scheme=middle, component="timeliness", weight=D(10))
-    SchemeComponent.objects.create(scheme=middle, component="evaluation", weight=D(90))
+    specific = SchemeFactory(name="县直部门一般干部", category=category, rank_level="ordinary")
+    SchemeComponentFactory(scheme=specific, component="work", weight=D(50))
+    SchemeComponentFactory(scheme=specific, component="timeliness", weight=D(50))
+    middle = SchemeFactory(name="中层干部", rank_level="middle")
+    SchemeComponentFactory(scheme=middle, component="timeliness", weight=D(10))
+    SchemeComponentFactory(scheme=middle, component="evaluation", weight=D(90))
     rollup_period(period=period("2026-10"))
     assert card(county.staff_official).component_total == D("92.50")  # 50 × 0.85 + 50 × 1.0
     assert card(county.culture_official).component_total == D("50.00")  # (any, middle): timeliness alone
@@ -231,7 +230,7 @@ def test_orgadmin_starts_a_rollup_run_that_the_job_completes(scored, django_capt
         rollup_start(period=october, by=county.head)
     assert refused.value.code == "forbidden"
 
-    RollupRun.objects.create(period=october, status=RollupRun.Status.RUNNING)
+    RollupRunFactory(period=october, status=RollupRun.Status.RUNNING)
     with pytest.raises(ApplicationError) as refused:
         rollup_start(period=october, by=county.orgadmin)
     assert refused.value.code == "conflict"
@@ -239,7 +238,7 @@ def test_orgadmin_starts_a_rollup_run_that_the_job_completes(scored, django_capt
 
 def test_a_failing_run_is_marked_failed_with_the_error(scored, monkeypatch):
     october = period("2026-10")
-    run = RollupRun.objects.create(period=october)
+    run = RollupRunFactory(period=october)
 
     def broken(*, start, end):
         raise RuntimeError("磁盘已满")

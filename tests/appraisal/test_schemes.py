@@ -11,12 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from appraisal.models import Scheme, SchemeComponent, Scorecard, ScoreEntry, ScoreRule
+from appraisal.models import Scheme, SchemeComponent, Scorecard, ScoreRule
 from appraisal.services.periods import period_close
 from appraisal.services.rollup import rollup_period
 from appraisal.services.schemes import rule_save, scheme_delete, scheme_save
 from common.errors import ApplicationError
 from tasks.models import ReportStatus
+from tests.appraisal.factories import SchemeComponentFactory, SchemeFactory, ScoreEntryFactory
 from tests.factories import MonthlyReportFactory, UnitCategoryFactory, period
 
 D = Decimal
@@ -154,10 +155,10 @@ def test_the_list_costs_the_same_queries_for_10_or_100_rows(county, client_for):
         made = Scheme.objects.count()
         for i in range(made, made + n):
             category = UnitCategoryFactory(code=f"C{i // 3:03d}")
-            scheme = Scheme.objects.create(name=f"方案{i}", category=category,
-                                           rank_level=("leadership", "middle", "ordinary")[i % 3])
+            scheme = SchemeFactory(name=f"方案{i}", category=category,
+                                   rank_level=("leadership", "middle", "ordinary")[i % 3])
             for component, weight in WEIGHTS.items():
-                SchemeComponent.objects.create(scheme=scheme, component=component, weight=weight)
+                SchemeComponentFactory(scheme=scheme, component=component, weight=weight)
 
     counts = []
     for n in (10, 90):
@@ -212,8 +213,8 @@ def test_services_refuse_bad_input(county):
 
     rule_save(by=org, rule=rule, code="innovation_proposal", **kw)  # no entries yet: allowed
     rule.refresh_from_db()
-    ScoreEntry.objects.create(official=county.staff_official, occurred_on="2026-10-08", rule=rule, points=D(1),
-                              reason="测试")
+    ScoreEntryFactory(official=county.staff_official, occurred_on="2026-10-08", rule=rule, points=D(1),
+                      reason="测试")
     with pytest.raises(ApplicationError) as refused:
         rule_save(by=org, rule=rule, code="innovation", **kw)
     assert refused.value.code == "code_locked"
@@ -223,8 +224,8 @@ def test_services_refuse_bad_input(county):
 def test_changing_a_weight_after_closing_leaves_the_closed_period_unchanged(county, client_for):
     staff = county.staff_official
     for points in (3, 2):
-        ScoreEntry.objects.create(official=staff, occurred_on="2026-10-08",
-                                  rule=ScoreRule.objects.get(code="innovation"), points=D(points), reason="测试")
+        ScoreEntryFactory(official=staff, occurred_on="2026-10-08",
+                          rule=ScoreRule.objects.get(code="innovation"), points=D(points), reason="测试")
     MonthlyReportFactory(official=staff, month="2026-10-01", status=ReportStatus.SUBMITTED, is_late=True)
     october, november = period("2026-10"), period("2026-11")
     period_close(period=october, by=county.orgadmin, reason="测试：提前关闭")

@@ -15,13 +15,14 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from appraisal.models import CheckupResult, CheckupRound, Scorecard, UnitScorecard
+from appraisal.models import CheckupResult, CheckupRound, Scorecard
 from appraisal.periods import MONTH, QUARTER, period_key_for
 from appraisal.score_text import rank_text, score_axis, signed_points, unit_rank_text
 from appraisal.selectors import component_lines, weight_scaling
 from appraisal.selectors_explain import RECORD_QUERIES, component_records, default_period_key
 from appraisal.services.rollup import rollup_period
 from tasks.models import ReportRating, ReportStatus, TaskStatus
+from tests.appraisal.factories import UnitScorecardFactory
 from tests.factories import MonthlyReportFactory, OfficialFactory, TaskFactory, UnitCategoryFactory, period
 from tests.training.test_feed import attend, make_session
 from training.models import AttendanceStatus
@@ -319,9 +320,9 @@ def test_the_ranking_leads_with_the_rank_in_the_unit_and_explains_the_category_r
     _card(county.finance_official, OCT, "95", unit=county.finance, category=government)
     for unit, category, average, rank in ((county.culture, government, "90", 2), (county.finance, government, "95", 1),
                                           (county.root, towns, "84.5", 1)):
-        UnitScorecard.objects.create(period=period(OCT), unit=unit, category=category, headcount=2,
-                                     average_total=Decimal(average), rank_in_category=rank,
-                                     computed_at=timezone.now())
+        UnitScorecardFactory(period=period(OCT), unit=unit, category=category, headcount=2,
+                             average_total=Decimal(average), rank_in_category=rank,
+                             computed_at=timezone.now())
     response = client_for(county.head).get(reverse("appraisal:ranking"), {"period": OCT})
     rows = list(response.context["page"].object_list)
     assert [c.official_id for c in rows] == [county.culture_official.pk, county.staff_official.pk]
@@ -345,8 +346,8 @@ def test_the_ranking_leads_with_the_rank_in_the_unit_and_explains_the_category_r
 def test_the_ranking_board_query_count_is_pinned(county, client_for, django_assert_num_queries):
     for i in range(30):
         _card(OfficialFactory(unit=county.culture_tourism), OCT, str(70 + i), unit=county.culture)
-    UnitScorecard.objects.create(period=period(OCT), unit=county.culture, headcount=30,
-                                 average_total=Decimal("84.5"), rank_in_category=1, computed_at=timezone.now())
+    UnitScorecardFactory(period=period(OCT), unit=county.culture, headcount=30,
+                         average_total=Decimal("84.5"), rank_in_category=1, computed_at=timezone.now())
     client = client_for(county.orgadmin)
     with django_assert_num_queries(15):
         response = client.get(reverse("appraisal:ranking"), {"period": OCT})

@@ -18,11 +18,11 @@ from appraisal.models import (
     Scorecard,
     ScoreEntry,
     ScoreRule,
-    UnitScorecard,
 )
 from appraisal.periods import MONTH, QUARTER, YEAR, period_key_for
 from appraisal.services.entries import entry_add
 from common.forms import EMPTY_LABEL
+from tests.appraisal.factories import RollupRunFactory, ScoreEntryFactory, UnitScorecardFactory
 from tests.factories import OfficialFactory, TaskFactory, period
 from tests.pickers import picker, picker_values
 
@@ -46,7 +46,7 @@ def manual(county, official=None, points=2, reason="提出智慧景区创新建�
 
 
 def derived(official, task, day=TODAY):
-    return ScoreEntry.objects.create(
+    return ScoreEntryFactory(
         official=official, occurred_on=day, rule=ScoreRule.objects.get(code="letter_overdue"), points=-1,
         reason="任务逾期未完成", origin=ScoreEntry.Origin.DERIVED, source_type=ContentType.objects.get_for_model(task),
         source_id=task.pk)
@@ -159,8 +159,8 @@ def ranked(county, n):
 def test_the_ranking_board_is_for_heads_and_the_organization_department(county, client_for):
     card(county.staff_official, unit=county.culture)
     card(county.finance_official, unit=county.finance, total="90")
-    UnitScorecard.objects.create(period=period(MONTH_KEY), unit=county.culture, headcount=1,
-                                 average_total=Decimal("88.5"), computed_at=timezone.now())
+    UnitScorecardFactory(period=period(MONTH_KEY), unit=county.culture, headcount=1,
+                         average_total=Decimal("88.5"), computed_at=timezone.now())
     url = reverse("appraisal:ranking")
     head = client_for(county.head).get(url, {"period": MONTH_KEY})
     assert head.status_code == 200
@@ -178,8 +178,8 @@ def test_the_ranking_filters_by_rank_level_and_unit(county, client_for):
     card(county.staff_official, unit=county.culture)
     card(county.culture_official, unit=county.culture)
     card(county.finance_official, unit=county.finance)
-    UnitScorecard.objects.create(period=period(MONTH_KEY), unit=county.finance, headcount=1,
-                                 average_total=Decimal("88.5"), computed_at=timezone.now())
+    UnitScorecardFactory(period=period(MONTH_KEY), unit=county.finance, headcount=1,
+                         average_total=Decimal("88.5"), computed_at=timezone.now())
     client = client_for(county.orgadmin)
     url = reverse("appraisal:ranking")
     middle = client.get(url, {"period": MONTH_KEY, "rank_level": "middle"})
@@ -192,8 +192,8 @@ def test_the_ranking_filters_by_rank_level_and_unit(county, client_for):
 
 @pytest.mark.parametrize("path", ["ranking", "unit"])
 def test_ranking_pages_paginate_with_a_constant_query_count(county, client_for, django_assert_num_queries, path):
-    UnitScorecard.objects.create(period=period(MONTH_KEY), unit=county.culture, headcount=1,
-                                 average_total=Decimal("88.5"), computed_at=timezone.now())
+    UnitScorecardFactory(period=period(MONTH_KEY), unit=county.culture, headcount=1,
+                         average_total=Decimal("88.5"), computed_at=timezone.now())
     client = client_for(county.orgadmin)
     url = reverse("appraisal:ranking") if path == "ranking" else reverse("appraisal:unit_score",
                                                                           args=[county.culture.pk])
@@ -210,8 +210,8 @@ def test_ranking_pages_paginate_with_a_constant_query_count(county, client_for, 
 
 
 def test_a_units_scorecard_is_404_out_of_scope(county, client_for):
-    UnitScorecard.objects.create(period=period(MONTH_KEY), unit=county.finance, headcount=1,
-                                 average_total=Decimal("88.5"), computed_at=timezone.now())
+    UnitScorecardFactory(period=period(MONTH_KEY), unit=county.finance, headcount=1,
+                         average_total=Decimal("88.5"), computed_at=timezone.now())
     url = reverse("appraisal:unit_score", args=[county.finance.pk])
     assert client_for(county.orgadmin).get(url).status_code == 200
     assert client_for(county.head).get(url).status_code == 404
@@ -337,7 +337,7 @@ def test_run_a_rollup_and_poll_its_progress(county, client_for, django_capture_o
 
 def test_a_running_rollup_polls_every_second(county, client_for):
     p = period(MONTH_KEY)
-    run = RollupRun.objects.create(period=p, status=RollupRun.Status.RUNNING, progress=40, started_by=county.orgadmin)
+    run = RollupRunFactory(period=p, status=RollupRun.Status.RUNNING, progress=40, started_by=county.orgadmin)
     response = client_for(county.orgadmin).get(reverse("appraisal:rollup_progress", args=[MONTH_KEY, run.pk]),
                                                HTTP_HX_REQUEST="true")
     html = response.content.decode()

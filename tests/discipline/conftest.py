@@ -1,4 +1,5 @@
-"""Discipline fixtures: a case under investigation in the culture bureau about ``staff``."""
+"""Discipline fixtures: a case under investigation in the culture bureau about ``staff`` (``kinds`` is in
+tests/conftest.py: the Excel export tests use it too)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,6 @@ import pytest
 from discipline.models import Case, DecisionKind
 from discipline.services.cases import case_register, case_transition
 from tests.conftest import County
-
-
-@pytest.fixture
-def kinds(db: None) -> dict[str, DecisionKind]:
-    """The decision kinds by code (seeded by migration; put back if a test flushed them)."""
-    from discipline.defaults import ensure_defaults
-
-    ensure_defaults()
-    return {k.code: k for k in DecisionKind.objects.all()}
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from discipline.models import (
-    Appeal,
     Case,
     CaseAccess,
     CaseStatus,
@@ -27,6 +26,7 @@ from discipline.services.cases import case_register, case_transition
 from discipline.services.decisions import decision_record
 from discipline.services.talks import talk_record
 from tests.conftest import statements
+from tests.discipline.factories import AppealFactory, DecisionFactory, DisciplineRuleFactory, ToleranceRequestFactory
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory
 from tests.files import pdf_bytes
 
@@ -47,9 +47,9 @@ def build_cases(county, kinds: dict[str, DecisionKind], n: int) -> list[Case]:
                                 effective_date=dt.date(2026, 4, 1), summary="决定书")
         decision_record(by=county.inspector, case=case, official=subjects[1], kind=kinds["admonishment"],
                         effective_date=dt.date(2026, 4, 1))
-        Appeal.objects.create(decision=first, filed_on=dt.date(2026, 4, 5), grounds="不服")
-        ToleranceRequest.objects.create(case=case, official=subjects[1], requested_by=county.inspector,
-                                        by_unit=True, for_public_good=True, statement="为公")
+        AppealFactory(decision=first, filed_on=dt.date(2026, 4, 5), grounds="不服")
+        ToleranceRequestFactory(case=case, official=subjects[1], requested_by=county.inspector,
+                                by_unit=True, for_public_good=True, statement="为公")
         talk_record(by=county.inspector, official=subjects[0], kind="reminder", held_on=dt.date(2026, 3, 1),
                     topic="提醒", talker=county.head_official, case=case)
         if i % 2:
@@ -531,7 +531,7 @@ def test_every_list_costs_a_constant_number_of_queries(county, client_for, kinds
     inspector, orgadmin = client_for(county.inspector), client_for(county.orgadmin)
     small = count(inspector, url), count(orgadmin, url)
     build_cases(county, kinds, 4)
-    DisciplineRule.objects.create(code="ZZ-9", category="style", text="新增")
+    DisciplineRuleFactory(code="ZZ-9", category="style", text="新增")
     assert (count(inspector, url), count(orgadmin, url)) == small
 
 
@@ -540,10 +540,10 @@ def test_the_subjects_own_lists_cost_a_constant_number_of_queries(county, client
     case.subjects.add(county.staff_official)
 
     def own_decision(number: int) -> None:
-        decision = Decision.objects.create(
+        decision = DecisionFactory(
             case=case, official=county.staff_official, kind=list(kinds.values())[number], points=1,
             effective_date=dt.date(2026, 4, 1))
-        Appeal.objects.create(decision=decision, filed_on=dt.date(2026, 4, 2), grounds="不服", outcome="upheld")
+        AppealFactory(decision=decision, filed_on=dt.date(2026, 4, 2), grounds="不服", outcome="upheld")
 
     own_decision(0)
     staff = client_for(county.staff)

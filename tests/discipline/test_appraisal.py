@@ -21,7 +21,7 @@ from discipline.services.appeals import appeal_decide, appeal_file
 from discipline.services.cases import case_register, case_transition
 from discipline.services.decisions import decision_record
 from discipline.services.tolerance import tolerance_decide, tolerance_request, tolerance_review
-from tests.appraisal.conftest_grades import staff_in
+from tests.appraisal.factories import staff_in
 from tests.conftest import statements
 from tests.factories import OfficialFactory, period
 

@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 
 from discipline.excel import HEADER_ROW, case_register_export, write_case_register
 from discipline.models import (
-    Appeal,
     AppealOutcome,
     Case,
     CaseAccess,
@@ -21,13 +20,13 @@ from discipline.models import (
     CaseStatus,
     DisciplineRule,
     RectificationStatus,
-    ToleranceRequest,
     ToleranceStatus,
 )
 from discipline.services.cases import case_register, case_transition
 from discipline.services.decisions import decision_record
 from discipline.services.tolerance import tolerance_decide, tolerance_review
 from org.models import RankLevel
+from tests.discipline.factories import AppealFactory, ToleranceRequestFactory
 from tests.discipline.test_api import build_cases
 from tests.factories import OfficialFactory
 
@@ -57,9 +56,9 @@ def test_register_rows_per_decision_with_excel_dates(county, kinds, open_case):
                     kind=kinds["party_warning"], effective_date=dt.date(2026, 2, 1))
     decision_record(by=county.inspector, case=case, official=county.head_official, kind=kinds["admonishment"],
                     effective_date=dt.date(2026, 2, 3))
-    Appeal.objects.create(decision=warning, filed_on=dt.date(2026, 2, 10), grounds="不服", outcome="upheld")
-    request = ToleranceRequest.objects.create(case=case, official=county.head_official, requested_by=county.head,
-                                              statement="为公", for_public_good=True)
+    AppealFactory(decision=warning, filed_on=dt.date(2026, 2, 10), grounds="不服", outcome="upheld")
+    request = ToleranceRequestFactory(case=case, official=county.head_official, requested_by=county.head,
+                                      statement="为公", for_public_good=True)
     request = tolerance_review(by=county.inspector, request=request, supports=True, opinion="同意")
     tolerance_decide(by=county.orgadmin, request=request, approve=True, note="免责", rectification="整改",
                      rectification_due=dt.date(2026, 6, 30))

@@ -23,7 +23,7 @@ from discipline.services.cases import case_register, case_transition
 from discipline.services.catalogue import kind_configure
 from discipline.services.decisions import decision_record, years_touched
 from org.models import PersonnelCategory
-from tests.appraisal.conftest_grades import ScorecardFactory
+from tests.appraisal.factories import ScorecardFactory
 from tests.factories import OfficialFactory, UserFactory, period
 
 INST = PersonnelCategory.INSTITUTION

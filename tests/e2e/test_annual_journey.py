@@ -33,7 +33,7 @@ from appraisal.services.grades import grades_propose
 from appraisal.services.procedure import procedure_open
 from appraisal.services.summaries import summary_save, summary_submit
 from tests.appraisal.annual_helpers import SECTIONS, comment_all, writer_for
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.e2e.conftest import sign_in
 from tests.factories import OfficialFactory, UserFactory, period
 

@@ -17,7 +17,7 @@ from discipline.services.cases import case_register, case_transition
 from discipline.services.decisions import decision_record
 from org.models import PersonnelCategory
 from tests.appraisal.annual_helpers import to_stage
-from tests.appraisal.conftest_grades import ScorecardFactory
+from tests.appraisal.factories import ScorecardFactory
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_annual_journey import open_menu_item
 from tests.factories import OfficialFactory, UserFactory, period

@@ -15,7 +15,7 @@ from appraisal.models import AnnualSummary, AppraisalPeriod, ExportJob, PeriodSt
 from appraisal.services.summaries import summary_save, summary_submit
 from common.text_limits import LONG
 from tests.appraisal.annual_helpers import SECTIONS, open_procedure
-from tests.appraisal.conftest_grades import ScorecardFactory
+from tests.appraisal.factories import ScorecardFactory
 from tests.appraisal.quarterly_helpers import QUARTER, confirm, grade_of, propose, score, scored
 from tests.e2e.conftest import run_rollup, sign_in
 from tests.e2e.htmx_forms import assert_said_in_chinese, force_value, forge_option

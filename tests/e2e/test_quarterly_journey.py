@@ -12,7 +12,7 @@ import pytest
 from appraisal.models import QuarterlyGrade, QuarterlyStatus
 from appraisal.services.quarterly import quarterly_grades_propose
 from common.models import Notification
-from tests.appraisal.conftest_grades import ScorecardFactory, staff_in
+from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.factories import period
 

@@ -16,8 +16,10 @@ from django.urls import resolve, reverse
 from org.home import TodoItem
 from org.models import User
 from org.selectors import access_for
+from tests.appraisal.factories import ScoreEntryFactory
 from tests.home_world import World, build_world, previous_month
 from tests.home_world import todo_items as items_of
+from tests.training.factories import CriticismFlagFactory
 
 
 @pytest.fixture
@@ -244,15 +246,15 @@ def test_the_rollup_line_is_fresh_after_a_rollup_and_stale_after_a_new_entry(wor
     from django.utils import timezone
 
     from appraisal import readiness as ready
-    from appraisal.models import AppraisalPeriod, ScoreEntry, ScoreRule
+    from appraisal.models import AppraisalPeriod, ScoreRule
 
     month = ready.month_at_hand(world.today)
     assert ready.rollup_stale(month)
     AppraisalPeriod.objects.filter(pk=month.period.pk).update(last_rollup_at=timezone.now())
     month = ready.month_at_hand(world.today)
     assert not ready.rollup_stale(month)
-    ScoreEntry.objects.create(official=world.county.staff_official, occurred_on=month.start + timedelta(days=3),
-                              rule=ScoreRule.objects.first(), points=1, reason="创新项目", created_by=world.county.head)
+    ScoreEntryFactory(official=world.county.staff_official, occurred_on=month.start + timedelta(days=3),
+                      rule=ScoreRule.objects.first(), points=1, reason="创新项目", created_by=world.county.head)
     assert ready.rollup_stale(month)
 
 
@@ -350,7 +352,6 @@ def test_every_block_is_pinned_and_costs_the_same_with_more_data(world, django_a
 def build_more(world: World) -> None:
     """Ten times as many of everything that is counted."""
     from tests.factories import MonthlyReportFactory, OfficialFactory, TaskFactory
-    from training.models import CriticismFlag
 
     county = world.county
     for i in range(10):
@@ -358,7 +359,7 @@ def build_more(world: World) -> None:
         MonthlyReportFactory(official=person, month=world.last_month, status="submitted", is_late=bool(i % 3))
         TaskFactory(unit=person.unit, responsible=person, start_date=world.today - timedelta(days=40),
                     deadline=world.today, status="in_progress")
-        CriticismFlag.objects.create(official=person, quarter="2026-Q4", absences=3)
+        CriticismFlagFactory(official=person, quarter="2026-Q4", absences=3)
 
 
 def test_the_roster_statistics_have_their_own_page_in_the_menu(county, client_for):

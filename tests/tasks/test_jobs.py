@@ -15,11 +15,17 @@ from django.test.utils import CaptureQueriesContext
 
 from common.models import Notification
 from tasks import jobs
-from tasks.models import LetterStatus, MonthlyReport, ReportStatus, ReportTransition, Task, TaskStatus, WeeklyUpdate
+from tasks.models import LetterStatus, MonthlyReport, ReportStatus, ReportTransition, Task, TaskStatus
 from tasks.services import periodic
 from tests.conftest import statements
-from tests.factories import MonthlyReportFactory, OfficialFactory, SupervisionLetterFactory, TaskFactory, UserFactory
-from tests.tasks.conftest_letters import finance_head_fixture  # noqa: F401
+from tests.factories import (
+    MonthlyReportFactory,
+    OfficialFactory,
+    SupervisionLetterFactory,
+    TaskFactory,
+    UserFactory,
+    WeeklyUpdateFactory,
+)
 
 TODAY = dt.date(2026, 11, 6)  # a Friday; October's reports were due on the 5th
 OCTOBER = dt.date(2026, 10, 1)
@@ -110,7 +116,7 @@ def test_reminders_cost_a_fixed_number_of_queries(county):
 def test_heads_hear_of_tasks_without_this_weeks_update(county, finance_head):
     monday = dt.date(2026, 11, 2)
     updated = TaskFactory(unit=county.culture_tourism, responsible=county.staff_official)
-    WeeklyUpdate.objects.create(task=updated, week=monday, progress=40, done="推进中")
+    WeeklyUpdateFactory(task=updated, week=monday, progress=40, done="推进中")
     TaskFactory(unit=county.culture_tourism, responsible=county.staff_official)
     TaskFactory(unit=county.culture_office, responsible=county.culture_official)
     TaskFactory(unit=county.finance_office, responsible=county.finance_official)

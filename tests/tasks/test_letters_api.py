@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tasks.models import LetterStatus, SupervisionLetter
 from tests.factories import SupervisionLetterFactory
-from tests.tasks.conftest_letters import DEADLINE, finance_head_fixture, issue, replied  # noqa: F401
+from tests.tasks.letter_helpers import DEADLINE, issue
 
 URL = "/api/v1/supervision-letters/"
 

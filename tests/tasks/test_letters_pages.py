@@ -14,7 +14,7 @@ from django.utils import timezone
 from tasks.models import LetterStatus, SupervisionLetter
 from tasks.services.letters import letter_reply, letter_sign
 from tests.factories import SupervisionLetterFactory, TaskFactory
-from tests.tasks.conftest_letters import finance_head_fixture, issue, replied  # noqa: F401
+from tests.tasks.letter_helpers import issue, replied
 
 FUTURE = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
 

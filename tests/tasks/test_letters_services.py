@@ -12,7 +12,7 @@ from tasks.models import LetterStatus, SupervisionLetter
 from tasks.services import letters as svc
 from tasks.services.letters import letter_reply, letter_sign, signable_sides
 from tests.factories import RoleGrantFactory, SupervisionLetterFactory, TaskFactory, UserFactory
-from tests.tasks.conftest_letters import DEADLINE, TODAY, finance_head_fixture, issue, replied  # noqa: F401
+from tests.tasks.letter_helpers import DEADLINE, TODAY, issue, replied
 
 
 def kinds(user) -> list[str]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tasks.models import Task, TaskStatus, WeeklyUpdate
 from tasks.selectors import week_monday
 from tasks.services.tasks import task_create
-from tests.factories import OfficialFactory, TaskFactory
+from tests.factories import OfficialFactory, TaskFactory, WeeklyUpdateFactory
 
 
 def make(county, **overrides) -> Task:
@@ -116,7 +116,7 @@ def test_lists_cost_a_constant_number_of_queries(county, client_for):
                                leading_leader=county.head_official)
             task.members.add(county.staff_official)
             task.milestones.create(name="开工", due_date=dt.date(2026, 5, 1))
-            WeeklyUpdate.objects.create(task=task, week=dt.date(2026, 3, 2), progress=5, done="x")
+            WeeklyUpdateFactory(task=task, week=dt.date(2026, 3, 2), progress=5, done="x")
 
     client = client_for(county.head)
     add(10)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tasks.models import LoopStage, Task, TaskSource, TaskStatus, WeeklyUpdate
 from tasks.selectors import week_monday
 from tasks.services.tasks import task_create, weekly_update_post
-from tests.factories import OfficialFactory, TaskFactory
+from tests.factories import OfficialFactory, TaskFactory, WeeklyUpdateFactory
 
 
 def make(county, **overrides) -> Task:
@@ -96,7 +96,7 @@ def test_list_pages_cost_a_constant_number_of_queries(county, client_for, name):
                                start_date=dt.date(2025, 1, 1), deadline=dt.date(2031, 1, 1))
             task.members.add(county.staff_official)
             if i % 2:
-                WeeklyUpdate.objects.create(task=task, week=week_monday(timezone.localdate()), progress=5, done="x")
+                WeeklyUpdateFactory(task=task, week=week_monday(timezone.localdate()), progress=5, done="x")
 
     user = county.staff if name == "tasks:my_tasks" else county.head
     client = client_for(user)

@@ -9,7 +9,7 @@ import pytest
 from common.errors import ApplicationError
 from org.models import RankLevel
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory, period
-from tests.training.conftest_sessions import make_session
+from tests.training.factories import make_session
 from training.models import Attendance, AttendanceStatus
 from training.selectors import attendance_visible_to, session_audience, sessions_visible_to
 from training.services.sessions import attendance_bulk, attendance_record, default_hours

@@ -15,8 +15,8 @@ from common.models import Notification
 from org.models import Official
 from tests.conftest import statements
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory, period
-from tests.training.conftest_sessions import make_session
-from training.models import Attendance, AttendanceStatus, CriticismFlag
+from tests.training.factories import AttendanceFactory, CriticismFlagFactory, make_session
+from training.models import AttendanceStatus, CriticismFlag
 from training.services.criticism import criticism_flag_quarters
 
 URL = "training:criticism_flags"
@@ -24,7 +24,7 @@ URL = "training:criticism_flags"
 
 def flag_for(official: Official, quarter: str = "2026-Q3", absences: int = 3) -> CriticismFlag:
     period(quarter)  # the quarter the deduction is recorded in exists
-    return CriticismFlag.objects.create(official=official, quarter=quarter, absences=absences)
+    return CriticismFlagFactory(official=official, quarter=quarter, absences=absences)
 
 
 def test_head_sees_pending_flags_in_scope_only(county, client_for):
@@ -112,7 +112,7 @@ def test_the_heads_notification_links_to_the_page(county):
     for month in (7, 8, 9):
         when = timezone.make_aware(datetime(2026, month, 3, 9))
         session = make_session(county.head, county.culture, when=when, title=f"{month}月集中学习")
-        Attendance.objects.create(session=session, official=county.staff_official, status=AttendanceStatus.ABSENT)
+        AttendanceFactory(session=session, official=county.staff_official, status=AttendanceStatus.ABSENT)
     assert criticism_flag_quarters(start=date(2026, 9, 1), end=date(2026, 9, 30)) == 1
     notice = Notification.objects.get(user=county.head, kind="training")
     assert notice.url == reverse(URL)

@@ -15,6 +15,7 @@ from common.models import Notification
 from common.text_limits import NOTE
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory
 from tests.files import pdf_bytes, png_bytes
+from tests.training.factories import ExternalTrainingFactory
 from tests.training.test_progress import YEAR, attend, make_session
 from training.models import ExternalStatus, ExternalTraining
 from training.services.external import external_approve, external_return, external_submit
@@ -134,8 +135,8 @@ def test_mine_page_submit_and_keep_input(county, client_for):
 @pytest.mark.parametrize("count", [10, 100])
 def test_review_queue_constant_queries(county, client_for, django_assert_num_queries, count):
     for official in OfficialFactory.create_batch(count, unit=county.culture_office):
-        ExternalTraining.objects.create(official=official, title="t", provider="p", started_on=date(YEAR, 1, 1),
-                                        ended_on=date(YEAR, 1, 1), hours=Decimal(2))
+        ExternalTrainingFactory(official=official, title="t", provider="p", started_on=date(YEAR, 1, 1),
+                                ended_on=date(YEAR, 1, 1), hours=Decimal(2))
     client = client_for(county.head)
     client.get(reverse("training:external_review"))
     with django_assert_num_queries(7):

@@ -20,6 +20,7 @@ from common.errors import ApplicationError
 from common.models import Notification
 from org.models import Official, OrgUnit
 from tests.factories import OfficialFactory, period
+from tests.training.factories import AttendanceFactory, TrainingSessionFactory
 from training.jobs import remind_required_sessions
 from training.models import Attendance, AttendanceStatus, CriticismFlag, SessionKind, TrainingSession
 from training.services.criticism import criticism_confirm, criticism_dismiss
@@ -30,7 +31,7 @@ OCT = (date(2026, 10, 1), date(2026, 10, 31))
 def make_session(organiser: OrgUnit, day: date, *, kind: str = SessionKind.COLLECTIVE_STUDY,
                  required: bool = True, hours: str = "2", **kwargs: Any) -> TrainingSession:
     starts = timezone.make_aware(datetime.combine(day, time(9, 0)))
-    session = TrainingSession.objects.create(
+    session = TrainingSessionFactory(
         kind=kind, title=kwargs.pop("title", f"学习 {day}"), starts_at=starts, ends_at=starts + timedelta(hours=2),
         hours=Decimal(hours), organiser=organiser, is_required=required, **kwargs)
     session.audience_units.add(organiser)
@@ -41,7 +42,7 @@ def attend(session: TrainingSession, official: Official, status: str = Attendanc
            hours: str | None = None) -> Attendance:
     credited = Decimal(hours) if hours is not None else (
         session.hours if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) else Decimal(0))
-    return Attendance.objects.create(session=session, official=official, status=status, hours=credited)
+    return AttendanceFactory(session=session, official=official, status=status, hours=credited)
 
 
 def entries(code: str) -> list[tuple[int, int, Decimal, date]]:

@@ -13,8 +13,9 @@ from django.test import RequestFactory
 from openpyxl import load_workbook
 
 from org.models import User
+from tests.training.factories import ExternalTrainingFactory
 from training.ledger import write_ledger
-from training.models import AttendanceStatus, ExternalStatus, ExternalTraining, SessionKind
+from training.models import AttendanceStatus, ExternalStatus, SessionKind
 from training.views.ledger import ledger_export
 
 from .test_feed import attend, make_session
@@ -27,11 +28,11 @@ def _data(county) -> None:
     attend(study, county.head_official, AttendanceStatus.PRESENT, hours="4")
     later = make_session(county.culture_tourism, date(2026, 4, 10), kind=SessionKind.PARTY_CLASS, hours="3")
     attend(later, county.staff_official, AttendanceStatus.PRESENT, hours="3")
-    ExternalTraining.objects.create(official=county.staff_official, title="网络学院", provider="干部网络学院",
-                                    started_on=date(2026, 5, 1), ended_on=date(2026, 5, 3), hours=Decimal("10"),
-                                    status=ExternalStatus.APPROVED)
-    ExternalTraining.objects.create(official=county.staff_official, title="待审", provider="党校",
-                                    started_on=date(2026, 6, 1), ended_on=date(2026, 6, 2), hours=Decimal("8"))
+    ExternalTrainingFactory(official=county.staff_official, title="网络学院", provider="干部网络学院",
+                            started_on=date(2026, 5, 1), ended_on=date(2026, 5, 3), hours=Decimal("10"),
+                            status=ExternalStatus.APPROVED)
+    ExternalTrainingFactory(official=county.staff_official, title="待审", provider="党校",
+                            started_on=date(2026, 6, 1), ended_on=date(2026, 6, 2), hours=Decimal("8"))
     make_session(county.finance, date(2026, 3, 6))  # another bureau's session: not in this ledger
 
 

@@ -14,13 +14,13 @@ from django.utils import timezone
 from common.errors import ApplicationError
 from tests.conftest import statements
 from tests.factories import OfficialFactory, OrgUnitFactory
-from tests.training.conftest_sessions import make_session
+from tests.training.factories import StudyPlanFactory, make_session
 from training.models import SessionKind, StudyPlan
 from training.services.plans import plan_create
 
 
 def plan(unit, year: int = 2026, title: str = "理论学习计划") -> StudyPlan:
-    return StudyPlan.objects.create(unit=unit, year=year, title=f"{year}年{unit.name}{title}")
+    return StudyPlanFactory(unit=unit, year=year, title=f"{year}年{unit.name}{title}")
 
 
 def test_list_is_scoped_to_visible_units(county, client_for):

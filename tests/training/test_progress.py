@@ -13,14 +13,12 @@ from django.utils import timezone
 from common.errors import ApplicationError
 from org.models import RankLevel
 from tests.factories import OfficialFactory
+from tests.training.factories import AttendanceFactory, ExternalTrainingFactory, TrainingSessionFactory
 from training.models import (
-    Attendance,
     AttendanceStatus,
     ExternalStatus,
-    ExternalTraining,
     HourTarget,
     SessionKind,
-    TrainingSession,
 )
 from training.progress import (
     elapsed_fraction,
@@ -36,19 +34,17 @@ YEAR = 2025
 
 def make_session(unit, *, hours="4", kind=SessionKind.COLLECTIVE_STUDY, when=None, lecturer=None, title="学习"):
     starts = when or timezone.make_aware(datetime(YEAR, 3, 6, 9, 0))
-    return TrainingSession.objects.create(
-        kind=kind, title=title, starts_at=starts, ends_at=starts + timedelta(hours=3), hours=Decimal(hours),
-        organiser=unit, lecturer=lecturer)
+    return TrainingSessionFactory(kind=kind, title=title, starts_at=starts, ends_at=starts + timedelta(hours=3),
+                                  hours=Decimal(hours), organiser=unit, lecturer=lecturer)
 
 
 def attend(session, official, *, hours=None, status=AttendanceStatus.PRESENT):
-    return Attendance.objects.create(session=session, official=official, status=status,
-                                     hours=session.hours if hours is None else Decimal(hours))
+    return AttendanceFactory(session=session, official=official, status=status,
+                             hours=session.hours if hours is None else Decimal(hours))
 
 
 def external(official, *, hours="10", status=ExternalStatus.APPROVED, started=date(YEAR, 5, 1)):
-    return ExternalTraining.objects.create(official=official, title="党校培训", provider="县委党校",
-                                           started_on=started, ended_on=started, hours=Decimal(hours), status=status)
+    return ExternalTrainingFactory(official=official, started_on=started, hours=Decimal(hours), status=status)
 
 
 @pytest.mark.parametrize("count", [10, 100])
@@ -226,16 +222,13 @@ def test_hours_after_as_of_do_not_count_for_an_earlier_day():
 
     from org.models import RankLevel
     from tests.factories import OfficialFactory, OrgUnitFactory
-    from training.models import Attendance, SessionKind, TrainingSession
     from training.progress import training_progress
 
     unit = OrgUnitFactory()
     official = OfficialFactory(unit=unit, rank_level=RankLevel.ORDINARY)
     for month in (10, 11):
         starts = dt.datetime(2026, month, 9, 14, tzinfo=dt.UTC)
-        session = TrainingSession.objects.create(kind=SessionKind.COLLECTIVE_STUDY, title=f"{month}月学习",
-                                                 starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
-                                                 hours=2, organiser=unit)
-        Attendance.objects.create(session=session, official=official, status="present", hours=2)
+        session = TrainingSessionFactory(title=f"{month}月学习", starts_at=starts, hours=2, organiser=unit)
+        AttendanceFactory(session=session, official=official)
     assert training_progress(year=2026, as_of=dt.date(2026, 10, 31))[official.pk].hours == 2
     assert training_progress(year=2026, as_of=dt.date(2026, 12, 31))[official.pk].hours == 4

@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from tests.factories import OfficialFactory, period
-from tests.training.conftest_sessions import make_session
+from tests.training.factories import AttendanceFactory, make_session
 from training.excel import SIGN_IN_COLUMNS, SIGN_IN_SHEET
 from training.models import Attendance, TrainingSession
 
@@ -99,15 +99,15 @@ def test_grid_constant_queries(county, client_for, django_assert_num_queries):
     url = reverse("training:session_detail", args=[session.pk])
     for i in range(7):
         official = OfficialFactory(unit=county.culture_office, name=f"甲{i}")
-        Attendance.objects.create(session=session, official=official, status="present", hours=2,
-                                  excuse_approved_by=county.head)
+        AttendanceFactory(session=session, official=official, status="present", hours=2,
+                          excuse_approved_by=county.head)
     small = _grid_queries(client, url)
     assert len(client.get(url).context["rows"]) == 10
     for i in range(90):
         official = OfficialFactory(unit=county.culture_tourism, name=f"乙{i}")
         if i % 2:
-            Attendance.objects.create(session=session, official=official, status="excused", hours=0,
-                                      excuse_reason="病假", excuse_approved_by=county.head)
+            AttendanceFactory(session=session, official=official, status="excused", hours=0,
+                              excuse_reason="病假", excuse_approved_by=county.head)
     with django_assert_num_queries(small):
         client.get(url)
     assert len(client.get(url).context["rows"]) == 100

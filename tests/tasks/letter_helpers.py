@@ -1,27 +1,16 @@
-"""Fixtures for the supervision letter tests: a head of another bureau, and letters in each state."""
+"""Helpers for the supervision letter tests: letters in each state, issued through the services."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
-from org.models import User
 from tasks.models import SupervisionLetter
 from tasks.services.letters import letter_issue, letter_reply
-from tests.factories import RoleGrantFactory, UserFactory
 
 TODAY = timezone.localdate()
 DEADLINE = TODAY + dt.timedelta(days=18)
-
-
-@pytest.fixture(name="finance_head")
-def finance_head_fixture(county) -> User:
-    """The head of the finance bureau: another unit's head, who must not act on culture's letters."""
-    user = UserFactory(username="finhead")
-    RoleGrantFactory(user=user, unit=county.finance, role="head")
-    return user
 
 
 def issue(county, *, by=None, unit=None, official=None, **extra) -> SupervisionLetter:
