@@ -33,7 +33,7 @@ def install_empty_label() -> None:
     model_fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_LABEL)]  # type: ignore[list-item]  # lazy: translated late
 
 
-def show_error(form: forms.Form, error: ApplicationError, *, field: str | None = None) -> None:
+def show_error(form: forms.BaseForm, error: ApplicationError, *, field: str | None = None) -> None:
     """Put a service's refusal on the form: on the fields it names (``extra["fields"]``, or one ``extra["field"]``),
     else on ``field`` (an upload's file, say), else on the whole form. The one place every page does this."""
     extra = error.extra or {}
