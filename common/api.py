@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,12 +13,32 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import ApplicationError
 from common.filters import ID_MAX, YEAR_MAX, YEAR_MIN
 from common.text_limits import TOO_LONG
+
+if TYPE_CHECKING:
+    # ``settings.AUTH_USER_MODEL`` (django-stubs resolves this alias to it): ``common`` imports no app.
+    from django.contrib.auth.models import _User as User
+
+
+def request_user(request: Request) -> User:
+    """The caller of an endpoint behind ``IsAuthenticated``: a real user, never anonymous."""
+    return cast("User", request.user)
+
+
+def parse_input(serializer_class: type[serializers.BaseSerializer], request: Request,
+                context: Mapping[str, Any] | None = None, *, partial: bool = False) -> dict[str, Any]:
+    """The request body checked by ``serializer_class`` (a 400 with the field errors when it is not valid), as a
+    plain dict for a service's keyword arguments. ``context`` defaults to the request alone."""
+    serializer = serializer_class(data=request.data, context={"request": request} if context is None else context,
+                                  partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(cast(dict[str, Any], serializer.validated_data))
 
 
 class StandardPagination(PageNumberPagination):

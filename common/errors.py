@@ -21,8 +21,11 @@ class ApplicationError(Exception):
 
 
 def from_validation_error(instance: Any, error: Any) -> ApplicationError:
-    """Turn a model's ``ValidationError`` into an ``ApplicationError`` whose message names each field by its
-    label ("回复期限：…；…") and whose ``extra["fields"]`` keeps the messages per field."""
+    """Turn a model's ``ValidationError`` (from ``full_clean``) into an ``ApplicationError`` whose message names
+    each field by its label ("回复期限：…；…", the messages are Chinese so the separator is 「；」) and whose
+    ``extra["fields"]`` keeps the messages per field. The one way every service does this."""
+    if not hasattr(error, "error_dict"):  # raised without fields: its messages as they are
+        return ApplicationError("；".join(str(m) for m in error.messages), code="invalid")
     parts: list[str] = []
     for name, messages in error.message_dict.items():
         label = str(getattr(instance._meta.get_field(name), "verbose_name", "")) if name != "__all__" else ""

@@ -33,16 +33,16 @@ def install_empty_label() -> None:
     model_fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_LABEL)]  # type: ignore[list-item]  # lazy: translated late
 
 
-def show_error(form: forms.Form, error: ApplicationError) -> None:
-    """Put a service's refusal on the form: on the fields it names, else on the whole form."""
-    fields = (error.extra or {}).get("fields") or {}
-    placed = False
-    for name in fields:
-        if name in form.fields:
-            form.add_error(name, error.message)
-            placed = True
+def show_error(form: forms.BaseForm, error: ApplicationError, *, field: str | None = None) -> None:
+    """Put a service's refusal on the form: on the fields it names (``extra["fields"]``, or one ``extra["field"]``),
+    else on ``field`` (an upload's file, say), else on the whole form. The one place every page does this."""
+    extra = error.extra or {}
+    named = [*(extra.get("fields") or {}), *([extra["field"]] if extra.get("field") else [])]
+    placed = [name for name in named if name in form.fields]
+    for name in placed:
+        form.add_error(name, error.message)
     if not placed:
-        form.add_error(None, error.message)
+        form.add_error(field if field in form.fields else None, error.message)
 
 
 def form_submit(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], Any], done: str) -> bool:

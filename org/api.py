@@ -4,7 +4,7 @@ working-day calendar, read by everyone and written by the organization departmen
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
@@ -14,10 +14,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.api import parse_input, request_user
 from common.filters import YearFilter
 from common.idempotency import idempotent_create
 from org.filters import OfficialFilter, UnitFilter
-from org.models import CalendarDay, Official, OrgUnit, User
+from org.models import CalendarDay, Official, OrgUnit
 from org.selectors import officials_visible_to, units_visible_to
 from org.serializers import (
     CalendarDayChangeSerializer,
@@ -92,19 +93,14 @@ class CalendarDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             raise Http404
         return row
 
-    def _user(self) -> User:
-        return cast(User, self.request.user)  # IsAuthenticated: never anonymous here
-
     @idempotent_create
     @extend_schema(request=CalendarDayInputSerializer, responses={201: CalendarDaySerializer,
                                                                   200: CalendarDaySerializer})
     def create(self, request: Request) -> Response:
-        data = CalendarDayInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(cast(dict[str, Any], data.validated_data))
+        values = parse_input(CalendarDayInputSerializer, request)
         day = values.pop("date")
         existed = CalendarDay.objects.filter(date=day).exists()
-        row = calendar_svc.calendar_day_set(day=day, by=self._user(), **values)
+        row = calendar_svc.calendar_day_set(day=day, by=request_user(self.request), **values)
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         return Response(CalendarDaySerializer(row).data, status=code)
 
@@ -118,15 +114,13 @@ class CalendarDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def _change(self, request: Request, *, partial: bool) -> Response:
         row = self.get_object()
-        data = CalendarDayChangeSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
         values = {"is_working_day": row.is_working_day, "name": row.name, "note": row.note,
-                  **cast(dict[str, Any], data.validated_data)}
-        row = calendar_svc.calendar_day_set(day=row.date, by=self._user(), **values)
+                  **parse_input(CalendarDayChangeSerializer, request, partial=partial)}
+        row = calendar_svc.calendar_day_set(day=row.date, by=request_user(self.request), **values)
         return Response(CalendarDaySerializer(row).data)
 
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, **kwargs: Any) -> Response:
         row = self.get_object()
-        calendar_svc.calendar_day_delete(day=row.date, by=self._user())
+        calendar_svc.calendar_day_delete(day=row.date, by=request_user(self.request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,7 +8,7 @@ missing one; a write on a record the caller may only read (their own) is refused
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
@@ -19,10 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import LimitedCharField, ModelSerializer
+from common.api import LimitedCharField, ModelSerializer, parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
-from org.models import LeaveKind, LeaveRecord, OrgUnit, User
+from org.models import LeaveKind, LeaveRecord, OrgUnit
 from org.selectors import officials_visible_to
 from org.selectors_leave import LEAVE_ROLES, leave_in_year, leave_records_visible_to
 from org.serializers import UnitBriefSerializer
@@ -91,10 +91,7 @@ class LeaveRecordViewSet(viewsets.ModelViewSet):
     queryset = LeaveRecord.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> QuerySet[LeaveRecord]:
-        return leave_records_visible_to(self._user()).order_by("-start_date", "-id")
-
-    def _user(self) -> User:
-        return cast(User, self.request.user)  # IsAuthenticated: never anonymous here
+        return leave_records_visible_to(request_user(self.request)).order_by("-start_date", "-id")
 
     def _answer(self, record: LeaveRecord, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data, status=code)
@@ -102,24 +99,21 @@ class LeaveRecordViewSet(viewsets.ModelViewSet):
     @idempotent_create
     @extend_schema(request=LeaveRecordInputSerializer, responses={201: LeaveRecordSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = LeaveRecordInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(cast(dict[str, Any], data.validated_data))
-        official = officials_visible_to(self._user(), roles=LEAVE_ROLES).filter(pk=values.pop("official")).first()
+        values = parse_input(LeaveRecordInputSerializer, request)
+        user = request_user(request)
+        official = officials_visible_to(user, roles=LEAVE_ROLES).filter(pk=values.pop("official")).first()
         if official is None:
             raise Http404
-        record = leave_svc.leave_record_create(official=official, by=self._user(), **values)
+        record = leave_svc.leave_record_create(official=official, by=user, **values)
         return self._answer(record, status.HTTP_201_CREATED)
 
     @extend_schema(request=LeaveRecordChangeSerializer, responses={200: LeaveRecordSerializer})
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()
         partial = kwargs.get("partial", False)
-        data = LeaveRecordChangeSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
         values = {"kind": record.kind, "start_date": record.start_date, "end_date": record.end_date,
-                  "note": record.note, **cast(dict[str, Any], data.validated_data)}
-        record = leave_svc.leave_record_update(record=record, by=self._user(), **values)
+                  "note": record.note, **parse_input(LeaveRecordChangeSerializer, request, partial=partial)}
+        record = leave_svc.leave_record_update(record=record, by=request_user(self.request), **values)
         return self._answer(record)
 
     @extend_schema(request=LeaveRecordChangeSerializer, responses={200: LeaveRecordSerializer})
@@ -128,7 +122,7 @@ class LeaveRecordViewSet(viewsets.ModelViewSet):
 
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        leave_svc.leave_record_delete(record=self.get_object(), by=self._user())
+        leave_svc.leave_record_delete(record=self.get_object(), by=request_user(self.request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

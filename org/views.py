@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from common.errors import ApplicationError
 from common.excel import xlsx_response
 from common.filters import as_int
+from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org import selectors, workdays
@@ -97,7 +98,7 @@ def official_post_change(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             official_assign_post(official=official, by=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("The new post was recorded."))
             return redirect("org:official_detail", pk=official.pk)
@@ -126,7 +127,7 @@ def roster_upload(request: AuthedRequest) -> HttpResponse:
         try:
             result = roster_import(file=upload, by=request.user, filename=upload.name)
         except ApplicationError as error:
-            form.add_error("file", error.message)
+            show_error(form, error, field="file")
         else:
             if result.ok:
                 messages.success(
@@ -191,8 +192,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
                         day=data["date"], is_working_day=data["kind"] == "work", name=data["name"],
                         note=data["note"], by=request.user)
                 except ApplicationError as error:
-                    field = "date" if "date" in error.extra.get("fields", {}) else None
-                    day_form.add_error(field, error.message)
+                    show_error(day_form, error)
                 else:
                     messages.success(request, _("%(date)s was saved in the calendar.") % {"date": row.date})
                     return redirect(_calendar_url(row.date.year))
@@ -202,7 +202,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
                 try:
                     result = calendar_svc.calendar_import(file=upload_form.cleaned_data["file"], by=request.user)
                 except ApplicationError as error:
-                    upload_form.add_error("file", error.message)
+                    show_error(upload_form, error, field="file")
                 else:
                     if result.ok:
                         messages.success(request, _("Calendar imported: %(created)s days added, %(updated)s "

@@ -22,7 +22,7 @@ from rest_framework.routers import BaseRouter
 from appraisal.forms_checkup import units_managed_by
 from appraisal.models import CheckupResult, CheckupRound, RaterAssignment, RaterGroup
 from appraisal.services import checkup as svc
-from common.api import LimitedCharField, ModelSerializer
+from common.api import LimitedCharField, ModelSerializer, parse_input
 from common.errors import ApplicationError
 from common.idempotency import idempotent_create
 from org.models import Official, OrgUnit, User
@@ -148,14 +148,7 @@ class ResultSerializer(ModelSerializer):
         return data
 
 
-class _Parsing:
-    def _parse(self, serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-        serializer = serializer_class(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-
-class RoundViewSet(_Parsing, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Check-up rounds (organization department): list, retrieve by quarter key, open, compute, close."""
 
     serializer_class = RoundSerializer
@@ -174,7 +167,7 @@ class RoundViewSet(_Parsing, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     @idempotent_create
     @extend_schema(request=RoundOpenSerializer, responses={201: RoundSerializer})
     def create(self, request: Request) -> Response:
-        data = self._parse(RoundOpenSerializer, request)
+        data = parse_input(RoundOpenSerializer, request)
         checkup = svc.round_open_for_key(
             by=request.user, key=data["period"],  # type: ignore[arg-type]
             group_weights=data.get("group_weights"), min_responses=data["min_responses"],
@@ -200,7 +193,7 @@ class RoundViewSet(_Parsing, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
                                "to every active official of a unit's subtree; answers with `added`.")
     @action(detail=True, methods=["post"], url_path="assign-defaults")
     def assign_defaults(self, request: Request, key: str | None = None) -> Response:
-        data = self._parse(AssignDefaultsSerializer, request)
+        data = parse_input(AssignDefaultsSerializer, request)
         added = svc.raters_assign_defaults(by=request.user, round=self.get_object(),  # type: ignore[arg-type]
                                            unit=data["unit"], colleagues=data["colleagues"])
         return Response({**self._out(self.get_object()), "added": added})
@@ -210,7 +203,7 @@ class RoundViewSet(_Parsing, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         return dict(RoundSerializer(fresh, context=self.get_serializer_context()).data)
 
 
-class AssignmentViewSet(_Parsing, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The caller's own rater assignments (``?round=KEY``, ``?status=pending``), with rate and excuse actions.
     POST (organization department) assigns raters to an official: ``{round, official, group, raters}``."""
 
@@ -231,7 +224,7 @@ class AssignmentViewSet(_Parsing, mixins.ListModelMixin, mixins.RetrieveModelMix
     @idempotent_create
     @extend_schema(request=AssignSerializer, responses={201: AssignedSerializer(many=True)})
     def create(self, request: Request) -> Response:
-        data = self._parse(AssignSerializer, request)
+        data = parse_input(AssignSerializer, request)
         checkup = svc.rounds_visible_to(request.user).filter(  # type: ignore[arg-type]
             period__key=data["round"].upper()).first()
         if checkup is None:
@@ -244,14 +237,14 @@ class AssignmentViewSet(_Parsing, mixins.ListModelMixin, mixins.RetrieveModelMix
     @extend_schema(request=RateSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
     def rate(self, request: Request, pk: str | None = None) -> Response:
-        data = self._parse(RateSerializer, request)
+        data = parse_input(RateSerializer, request)
         assignment = svc.rating_submit(by=request.user, assignment=self.get_object(), **data)  # type: ignore[arg-type]
         return Response(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     @extend_schema(request=ExcuseSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
     def excuse(self, request: Request, pk: str | None = None) -> Response:
-        data = self._parse(ExcuseSerializer, request)
+        data = parse_input(ExcuseSerializer, request)
         assignment = svc.rating_excuse(by=request.user, assignment=self.get_object(),  # type: ignore[arg-type]
                                        reason=data["reason"])
         return Response(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)

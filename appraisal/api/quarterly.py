@@ -12,13 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from appraisal.api.annual._common import parse, user_of
 from appraisal.api.fields import VisibleUnitMixin, period_from_key
 from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, QuarterlyStatus, ReconsiderOutcome
 from appraisal.periods import parse_period_key
 from appraisal.selectors_quarterly import quarterly_grades_visible_to
 from appraisal.services import quarterly as svc
-from common.api import LimitedCharField, ModelSerializer
+from common.api import LimitedCharField, ModelSerializer, parse_input, request_user
 from common.filters import query_id
 from common.text_limits import NOTE, SHORT_NOTE
 from org.models import OrgUnit, User
@@ -115,7 +114,7 @@ class QuarterlyGradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     queryset = QuarterlyGrade.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> QuerySet[QuarterlyGrade]:
-        qs = quarterly_grades_visible_to(user_of(self.request)).order_by(
+        qs = quarterly_grades_visible_to(request_user(self.request)).order_by(
             "-period__start", "unit__path", "-score", "official_id")
         if self.action != "list":
             return qs
@@ -139,8 +138,8 @@ class QuarterlyGradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def write(self, request: Request, pk: str | None = None) -> Response:
         """Write the head's grade and 写实 comment of a grade not yet confirmed (within the unit's share of 好)."""
         grade = self.get_object()
-        data = parse(WriteSerializer, request)
-        return self._answer(svc.quarterly_grade_write(grade=grade, by=user_of(request), value=data["grade"],
+        data = parse_input(WriteSerializer, request)
+        return self._answer(svc.quarterly_grade_write(grade=grade, by=request_user(request), value=data["grade"],
                                                       comment=data["comment"]))
 
     @extend_schema(request=ConfirmSerializer, responses={200: QuarterlyGradeSerializer, 400: REFUSED})
@@ -148,8 +147,8 @@ class QuarterlyGradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """Confirm a grade (writing ``grade`` and ``comment`` first when given); the official is notified."""
         grade = self.get_object()
-        data = parse(ConfirmSerializer, request)
-        return self._answer(svc.quarterly_grade_confirm(grade=grade, by=user_of(request), value=data.get("grade"),
+        data = parse_input(ConfirmSerializer, request)
+        return self._answer(svc.quarterly_grade_confirm(grade=grade, by=request_user(request), value=data.get("grade"),
                                                         comment=data.get("comment")))
 
     @extend_schema(request=ReconsiderSerializer, responses={200: QuarterlyGradeSerializer, 400: REFUSED})
@@ -157,33 +156,35 @@ class QuarterlyGradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def reconsider(self, request: Request, pk: str | None = None) -> Response:
         """Ask the head, once and with a reason, to reconsider one's own confirmed grade."""
         grade = self.get_object()
-        data = parse(ReconsiderSerializer, request)
-        return self._answer(svc.quarterly_reconsider_request(grade=grade, by=user_of(request), reason=data["reason"]))
+        data = parse_input(ReconsiderSerializer, request)
+        return self._answer(svc.quarterly_reconsider_request(grade=grade, by=request_user(request),
+                                                             reason=data["reason"]))
 
     @extend_schema(request=AnswerSerializer, responses={200: QuarterlyGradeSerializer, 400: REFUSED})
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
         """Answer a request to reconsider: keep the grade or change it, with the answer in writing."""
         grade = self.get_object()
-        data = parse(AnswerSerializer, request)
-        return self._answer(svc.quarterly_reconsider_answer(grade=grade, by=user_of(request), outcome=data["outcome"],
-                                                            text=data["text"], value=data["grade"]))
+        data = parse_input(AnswerSerializer, request)
+        return self._answer(svc.quarterly_reconsider_answer(grade=grade, by=request_user(request),
+                                                            outcome=data["outcome"], text=data["text"],
+                                                            value=data["grade"]))
 
     @extend_schema(request=PeriodUnitSerializer, responses={200: ProposeResultSerializer, 400: REFUSED})
     @action(detail=False, methods=["post"])
     def propose(self, request: Request) -> Response:
         """Propose a quarter's grades from its scores: of one ``unit``, or of every unit in the organization
         department's scope; confirmed grades are kept."""
-        data = parse(PeriodUnitSerializer, request)
-        result = svc.quarterly_grades_propose(period=data["period"], by=user_of(request), unit=data.get("unit"))
+        data = parse_input(PeriodUnitSerializer, request)
+        result = svc.quarterly_grades_propose(period=data["period"], by=request_user(request), unit=data.get("unit"))
         return Response(ProposeResultSerializer(result).data)
 
     @extend_schema(request=ConfirmUnitSerializer, responses={200: ConfirmUnitResultSerializer, 400: REFUSED})
     @action(detail=False, methods=["post"], url_path="confirm-unit")
     def confirm_unit(self, request: Request) -> Response:
         """Confirm every grade of a unit's quarter the caller may confirm; each needs its comment."""
-        data = parse(ConfirmUnitSerializer, request)
-        count = svc.quarterly_grades_confirm_unit(period=data["period"], unit=data["unit"], by=user_of(request))
+        data = parse_input(ConfirmUnitSerializer, request)
+        count = svc.quarterly_grades_confirm_unit(period=data["period"], unit=data["unit"], by=request_user(request))
         return Response(ConfirmUnitResultSerializer({"confirmed": count}).data)
 
 

@@ -6,7 +6,7 @@ Wherever the API takes a period it takes its key (``2026-W43``, ``2026-10``, ``2
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
@@ -24,11 +24,10 @@ from appraisal.models import AppraisalPeriod, Component, Scorecard, ScoreEntry, 
 from appraisal.periods import parse_period_key
 from appraisal.services.entries import entry_add, entry_delete
 from appraisal.services.periods import period_existing
-from common.api import IdField, LimitedCharField, ModelSerializer
+from common.api import IdField, LimitedCharField, ModelSerializer, request_user
 from common.errors import ApplicationError
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
-from org.models import User
 from org.selectors import access_for
 
 # --- serializers -----------------------------------------------------------------------------------
@@ -170,10 +169,6 @@ class ScoreEntryFilter(django_filters.FilterSet):
 # --- views -----------------------------------------------------------------------------------------
 
 
-def _user(request: Request) -> User:
-    return cast(User, request.user)  # IsAuthenticated: never anonymous here
-
-
 class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
     """Appraisal periods, newest first; fetch one by its key (``/api/v1/periods/2026-10/``)."""
 
@@ -208,7 +203,7 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Scorecard.objects.none()
 
     def get_queryset(self) -> QuerySet[Scorecard]:
-        qs = selectors.scorecards_visible_to(_user(self.request))
+        qs = selectors.scorecards_visible_to(request_user(self.request))
         return selectors.with_grade(qs).order_by("-period__start", "period__kind", "-total", "official_id")
 
 
@@ -226,14 +221,14 @@ class ScoreEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     queryset = ScoreEntry.objects.none()
 
     def get_queryset(self) -> QuerySet[ScoreEntry]:
-        return selectors.entries_visible_to(_user(self.request)).order_by("-occurred_on", "-id")
+        return selectors.entries_visible_to(request_user(self.request)).order_by("-occurred_on", "-id")
 
     @idempotent_create
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ScoreEntryCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        user = _user(request)
+        user = request_user(request)
         # Out of scope and missing look the same: never reveal that an official exists.
         official = selectors.officials_for_entries(user).filter(pk=values["official"]).first()
         if official is None:
@@ -255,7 +250,7 @@ class ScoreEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def remove(self, request: Request, pk: str | None = None) -> Response:
         data = ScoreEntryDeleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        entry_delete(by=_user(request), entry=self.get_object(), reason=data.validated_data["reason"])
+        entry_delete(by=request_user(request), entry=self.get_object(), reason=data.validated_data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

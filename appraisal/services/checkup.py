@@ -51,7 +51,7 @@ from appraisal.models import (
     RaterGroup,
 )
 from appraisal.periods import QUARTER, parse_period_key
-from common.errors import ApplicationError
+from common.errors import ApplicationError, from_validation_error
 from common.notifications import Notice, notify, notify_many
 from org.models import Official, OrgUnit, RoleGrant, User
 from org.selectors import access_for, ancestor_paths
@@ -208,8 +208,7 @@ def _full_clean(obj: Any) -> None:
     try:
         obj.full_clean(validate_unique=False)
     except ValidationError as error:
-        raise ApplicationError("；".join(error.messages), code="invalid",
-                               extra={"fields": getattr(error, "message_dict", {})}) from error
+        raise from_validation_error(obj, error) from error
 
 
 @transaction.atomic

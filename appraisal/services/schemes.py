@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from appraisal.models import Component, Scheme, SchemeComponent, ScoreRule
 from appraisal.services.derive import DERIVED_RULES
-from common.errors import ApplicationError
+from common.errors import ApplicationError, from_validation_error
 from org.models import RankLevel, UnitCategory, User
 from org.selectors import access_for
 
@@ -34,15 +34,11 @@ def _require_org(by: User) -> None:
                                code="forbidden")
 
 
-def _validation_message(error: ValidationError) -> str:
-    return "；".join(str(m) for m in error.messages)
-
-
 def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
     try:
         obj.full_clean(exclude=exclude)
     except ValidationError as error:
-        raise ApplicationError(_validation_message(error), code="invalid") from error
+        raise from_validation_error(obj, error) from error
 
 
 def is_default_scheme(scheme: Scheme) -> bool:

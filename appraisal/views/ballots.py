@@ -203,7 +203,7 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
             return _public(request, "used.html", status=409)
         if error.code == svc.INVALID:
             return _invalid(request)
-        form.add_error(None, error.message)
+        show_error(form, error)
         return _render_ballot(request, normalized, found.batch, form=form, status=400)
     return redirect("appraisal:ballot_thanks")
 

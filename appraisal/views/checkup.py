@@ -24,6 +24,7 @@ from appraisal.models import CheckupResult, CheckupRound, Dimension, RaterAssign
 from appraisal.services import checkup as svc
 from appraisal.services.checkup import min_response_rate
 from common.errors import ApplicationError
+from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.selectors import access_for
@@ -64,7 +65,7 @@ def checkup_round_create(request: AuthedRequest) -> HttpResponse:
                 min_responses=data["min_responses"], problem_threshold=data["problem_threshold"],
                 group_trim=form.group_trim())
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("The check-up round of %(key)s is open.") % {"key": checkup.period.key})
             return redirect("appraisal:checkup_round_detail", key=checkup.period.key)
@@ -101,7 +102,7 @@ def checkup_assign_defaults(request: AuthedRequest, key: str) -> HttpResponse:
             added = svc.raters_assign_defaults(by=request.user, round=checkup, unit=form.cleaned_data["unit"],
                                                colleagues=form.cleaned_data["colleagues"])
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("%(n)d rater assignments were added.") % {"n": added})
             return redirect("appraisal:checkup_round_detail", key=checkup.period.key)
@@ -120,7 +121,7 @@ def checkup_assign(request: AuthedRequest, key: str) -> HttpResponse:
             added = svc.raters_assign(by=request.user, round=checkup, official=data["official"],
                                       group=data["group"], raters=data["raters"])
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("%(n)d rater assignments were added.") % {"n": len(added)})
             return redirect("appraisal:checkup_round_detail", key=checkup.period.key)
@@ -239,7 +240,7 @@ def checkup_rate(request: AuthedRequest, pk: int) -> HttpResponse:
                               moral=data["moral"], discipline=data["discipline"], law=data["law"],
                               style=data["style"], comment=data["comment"])
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("Your rating of %(name)s was saved.") % {"name": assignment.official.name})
             return redirect("appraisal:checkup_mine")
@@ -255,7 +256,7 @@ def checkup_excuse(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             svc.rating_excuse(by=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("You are excused from rating %(name)s.") % {"name": assignment.official.name})
             return redirect("appraisal:checkup_mine")

@@ -23,6 +23,7 @@ from appraisal.services import exports as export_svc
 from appraisal.services import grades as svc
 from appraisal.services.registration import registration_export_start
 from common.errors import ApplicationError
+from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import OrgUnit
@@ -135,7 +136,7 @@ def grades_confirm(request: AuthedRequest) -> HttpResponse:
         try:
             count = svc.grade_confirm_unit(period=period, unit=unit, by=request.user, overrides=form.overrides())
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("%(count)s grades of %(unit)s confirmed.") % {"count": count,
                                                                                      "unit": unit.name})
@@ -157,7 +158,7 @@ def grades_quota(request: AuthedRequest) -> HttpResponse:
             svc.quota_approve(period=period, unit=unit, by=request.user, reason=form.cleaned_data["reason"],
                               share=(form.cleaned_data["share"] / 100).quantize(Decimal("0.001")))
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("The larger quota was recorded."))
             return redirect(_grades_url(period, unit))
@@ -202,7 +203,7 @@ def export_start(request: AuthedRequest) -> HttpResponse:
         try:
             job = start(by=request.user, period=form.cleaned_data["period"], unit=form.cleaned_data["unit"])
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             job = export_svc.exports_visible_to(request.user).get(pk=job.pk)  # the job may have run already
             if request.htmx:

@@ -20,6 +20,7 @@ from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
 from appraisal.selectors_close import ITEMS, LABELS, REPORTS_MISSING, open_item_rows, period_months, period_open_items
 from appraisal.services.periods import period_close, period_get_or_create, period_publish, period_reopen
 from common.errors import ApplicationError
+from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.selectors import require_role
@@ -44,7 +45,7 @@ def period_list(request: AuthedRequest) -> HttpResponse:
         try:
             period = period_get_or_create(form.cleaned_data["key"])
         except ApplicationError as error:
-            form.add_error("key", error.message)
+            show_error(form, error, field="key")
         else:
             return redirect("appraisal:period_detail", key=period.key)
     kind = request.GET.get("kind", "")
@@ -138,7 +139,7 @@ def period_close_view(request: AuthedRequest, key: str) -> HttpResponse:
                 try:
                     period_close(period=period, by=request.user, reason=reason)
                 except ApplicationError as error:
-                    form.add_error("reason" if error.code == "reason_required" else None, error.message)
+                    show_error(form, error, field="reason" if error.code == "reason_required" else None)
                 else:
                     messages.success(request, _("The period was closed and its final scores computed."))
                     return redirect("appraisal:period_detail", key=period.key)
@@ -192,7 +193,7 @@ def period_reopen_view(request: AuthedRequest, key: str) -> HttpResponse:
         try:
             period_reopen(period=period, by=request.user, reason=form.cleaned_data["reason"])
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("The period was re-opened."))
             return redirect("appraisal:period_detail", key=period.key)

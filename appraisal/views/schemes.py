@@ -16,17 +16,12 @@ from appraisal.forms_schemes import RuleForm, SchemeForm
 from appraisal.models import Component, Scheme, ScoreRule
 from appraisal.services.schemes import is_default_scheme, rule_save, scheme_delete, scheme_save
 from common.errors import ApplicationError
+from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.selectors import require_role
 
 PAGE_SIZE = 25
-
-
-
-def _add_error(form: SchemeForm | RuleForm, error: ApplicationError) -> None:
-    field = error.extra.get("field")
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 @login_required
@@ -62,7 +57,7 @@ def _scheme_form(request: AuthedRequest, scheme: Scheme | None) -> HttpResponse:
                                 category=form.cleaned_data["category"], rank_level=form.cleaned_data["rank_level"],
                                 weights=form.weights())
         except ApplicationError as error:
-            _add_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The scheme “%(name)s” was saved.") % {"name": saved.name})
             return redirect("appraisal:schemes")
@@ -110,7 +105,7 @@ def _rule_form(request: AuthedRequest, rule: ScoreRule | None) -> HttpResponse:
                               max_points=data["max_points"], cap=data["cap"], is_manual=data["is_manual"],
                               is_active=data["is_active"])
         except ApplicationError as error:
-            _add_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The rule “%(code)s” was saved.") % {"code": saved.code})
             return redirect("appraisal:schemes")

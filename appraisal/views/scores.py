@@ -27,6 +27,7 @@ from appraisal.selectors_results import PromotionEligibility, promotion_eligibil
 from appraisal.services.entries import can_manage_entries, entry_add, entry_delete
 from appraisal.services.periods import period_existing
 from common.errors import ApplicationError
+from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import Official
@@ -230,7 +231,7 @@ def entry_add_view(request: AuthedRequest) -> HttpResponse:
             entry = entry_add(by=request.user, official=data["official"], period=period, rule=data["rule"],
                               points=data["points"], reason=data["reason"], occurred_on=data["occurred_on"])
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("Recorded for %(name)s: %(points)s.")
                              % {"points": signed_points(entry.points), "name": data["official"].name})

@@ -15,11 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
 from discipline import selectors
 from discipline import serializers as s
-from discipline.api._common import _missing, _parse, _user
+from discipline.api._common import _missing
 from discipline.models import Appeal, AppealOutcome, DecisionKind
 from discipline.services import appeals as appeal_svc
 
@@ -50,7 +51,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     queryset = Appeal.objects.none()
 
     def get_queryset(self) -> QuerySet[Appeal]:
-        return selectors.appeals_visible_to(_user(self.request)).select_related(
+        return selectors.appeals_visible_to(request_user(self.request)).select_related(
             "decision__official__unit", "filed_by", "decided_by").order_by("-filed_on", "-id")
 
     def _answer(self, appeal: Appeal, code: int = status.HTTP_200_OK) -> Response:
@@ -59,8 +60,8 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @idempotent_create
     @extend_schema(request=s.AppealInputSerializer, responses={201: s.AppealSerializer})
     def create(self, request: Request) -> Response:
-        values = _parse(s.AppealInputSerializer, request)
-        user = _user(request)
+        values = parse_input(s.AppealInputSerializer, request)
+        user = request_user(request)
         decision = selectors.decisions_visible_to(user).filter(pk=values["decision"]).first()
         if decision is None:
             raise Http404
@@ -71,13 +72,13 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
         appeal = self.get_object()
-        values = _parse(s.AppealDecideSerializer, request)
+        values = parse_input(s.AppealDecideSerializer, request)
         new_kind = None
         if values["new_kind"] is not None:
             new_kind = DecisionKind.objects.filter(pk=values["new_kind"], is_active=True).first()
             if new_kind is None:
                 raise _missing("new_kind", _("Choose the kind of decision it is changed to."))
-        decided = appeal_svc.appeal_decide(by=_user(request), appeal=appeal, outcome=values["outcome"],
+        decided = appeal_svc.appeal_decide(by=request_user(request), appeal=appeal, outcome=values["outcome"],
                                            note=values["note"], new_kind=new_kind)
         return self._answer(decided)
 

@@ -21,11 +21,12 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 from rest_framework.serializers import BaseSerializer
 
+from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
 from discipline import selectors
 from discipline import serializers as s
-from discipline.api._common import _missing, _parse, _user
+from discipline.api._common import _missing
 from discipline.models import (
     Case,
     CaseAccess,
@@ -70,7 +71,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     queryset = Case.objects.none()
 
     def get_queryset(self) -> QuerySet[Case]:
-        qs = selectors.cases_visible_to(_user(self.request)).prefetch_related(
+        qs = selectors.cases_visible_to(request_user(self.request)).prefetch_related(
             Prefetch("subjects", queryset=Official.objects.select_related("unit").order_by("name", "id")),
             Prefetch("rules", queryset=DisciplineRule.objects.order_by("code")),
         ).order_by("-registered_on", "-id")
@@ -88,18 +89,18 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def retrieve(self, request: Request, pk: Any = None) -> Response:
         case = self.get_object()
-        case_svc.record_access(user=_user(request), cases=case, action=CaseAccess.Action.API)
+        case_svc.record_access(user=request_user(request), cases=case, action=CaseAccess.Action.API)
         return Response(s.CaseDetailSerializer(case).data)
 
     def _answer(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
         """Answer a write with the case file — a read of it too, so it is logged like the detail."""
         fresh = self.get_queryset().get(pk=case.pk)
-        case_svc.record_access(user=_user(self.request), cases=fresh, action=CaseAccess.Action.API)
+        case_svc.record_access(user=request_user(self.request), cases=fresh, action=CaseAccess.Action.API)
         return Response(s.CaseDetailSerializer(fresh).data, status=code)
 
     def _resolve(self, values: dict[str, Any], *, case: Case | None = None) -> dict[str, Any]:
         """Turn ids into objects: units and officials in the caller's scope, rules, an investigator."""
-        user = _user(self.request)
+        user = request_user(self.request)
         resolved: dict[str, Any] = {}
         if "unit" in values:
             unit = units_visible_to(user).filter(pk=values.pop("unit")).first()
@@ -131,8 +132,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @idempotent_create
     @extend_schema(request=s.CaseInputSerializer, responses={201: s.CaseDetailSerializer})
     def create(self, request: Request) -> Response:
-        values = self._resolve(_parse(s.CaseInputSerializer, request))
-        case = case_svc.case_register(by=_user(request), **values)
+        values = self._resolve(parse_input(s.CaseInputSerializer, request))
+        case = case_svc.case_register(by=request_user(request), **values)
         return self._answer(case, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CaseEditSerializer, responses={200: s.CaseDetailSerializer})
@@ -154,7 +155,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             "source_reference": case.source_reference, "subjects": list(case.subjects.all()),
             "rules": list(case.rules.all()), "investigator": case.investigator,
         }
-        case = case_svc.case_update(by=_user(request), case=case, **{**current, **values})
+        case = case_svc.case_update(by=request_user(request), case=case, **{**current, **values})
         return self._answer(case)
 
     @extend_schema(request=s.TransitionInputSerializer, responses={200: s.CaseDetailSerializer})
@@ -162,8 +163,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def transition(self, request: Request, pk: Any = None) -> Response:
         """Move the case one step (``investigating``, ``decided``, ``closed``, ``not_pursued`` with a reason)."""
         case = self.get_object()
-        values = _parse(s.TransitionInputSerializer, request)
-        case = case_svc.case_transition(by=_user(request), case=case, to=values["to"], comment=values["comment"])
+        values = parse_input(s.TransitionInputSerializer, request)
+        case = case_svc.case_transition(by=request_user(request), case=case, to=values["to"], comment=values["comment"])
         return self._answer(case)
 
     @idempotent_create
@@ -173,8 +174,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def attachments(self, request: Request, pk: Any = None) -> Response:
         """Attach a file (PDF, image, Word or Excel; size-limited) to the case."""
         case = self.get_object()
-        values = _parse(s.AttachmentInputSerializer, request)
-        attachment = case_svc.attachment_add(by=_user(request), case=case, upload=values["file"])
+        values = parse_input(s.AttachmentInputSerializer, request)
+        attachment = case_svc.attachment_add(by=request_user(request), case=case, upload=values["file"])
         return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
@@ -184,7 +185,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """Download one of the case's attachments (the read is logged)."""
         case = self.get_object()
         attachment = get_object_or_404(case.attachments.all(), pk=attachment_id)
-        case_svc.record_access(user=_user(request), cases=case, action=CaseAccess.Action.ATTACHMENT)
+        case_svc.record_access(user=request_user(request), cases=case, action=CaseAccess.Action.ATTACHMENT)
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 

@@ -12,10 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import parse_input, request_user
 from common.idempotency import idempotent_create
 from discipline import selectors
 from discipline import serializers as s
-from discipline.api._common import _parse, _user
 from discipline.models import DecisionKind, DisciplineRule, RuleCategory
 from discipline.services import catalogue as catalogue_svc
 
@@ -38,15 +38,15 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     queryset = DisciplineRule.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> QuerySet[DisciplineRule]:
-        if not selectors.can_read_case_files(_user(self.request)):
+        if not selectors.can_read_case_files(request_user(self.request)):
             return DisciplineRule.objects.none()
         return DisciplineRule.objects.order_by("code")
 
     @idempotent_create
     @extend_schema(request=s.RuleInputSerializer, responses={201: s.RuleSerializer})
     def create(self, request: Request) -> Response:
-        values = _parse(s.RuleInputSerializer, request)
-        rule = catalogue_svc.rule_save(by=_user(request), **values)
+        values = parse_input(s.RuleInputSerializer, request)
+        rule = catalogue_svc.rule_save(by=request_user(request), **values)
         return Response(s.RuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.RuleInputSerializer, responses={200: s.RuleSerializer})
@@ -63,7 +63,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data.is_valid(raise_exception=True)
         values = {"code": rule.code, "category": rule.category, "text": rule.text, "is_active": rule.is_active,
                   **data.validated_data}
-        rule = catalogue_svc.rule_save(by=_user(request), rule=rule, **values)
+        rule = catalogue_svc.rule_save(by=request_user(request), rule=rule, **values)
         return Response(s.RuleSerializer(rule).data)
 
 
@@ -76,7 +76,7 @@ class KindViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     queryset = DecisionKind.objects.none()
 
     def get_queryset(self) -> QuerySet[DecisionKind]:
-        if not selectors.can_read_case_files(_user(self.request)):
+        if not selectors.can_read_case_files(request_user(self.request)):
             return DecisionKind.objects.none()
         return DecisionKind.objects.order_by("group", "severity", "code")
 
@@ -89,7 +89,7 @@ class KindViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                   "later_cap": kind.later_cap, "cap_in_force": kind.cap_in_force,
                   "months_in_force": kind.months_in_force, "promotion_bar_months": kind.promotion_bar_months,
                   "is_active": kind.is_active, **data.validated_data}
-        kind = catalogue_svc.kind_configure(by=_user(request), kind=kind, **values)
+        kind = catalogue_svc.kind_configure(by=request_user(request), kind=kind, **values)
         return Response(s.KindSerializer(kind).data)
 
 

@@ -12,11 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
 from discipline import selectors
 from discipline import serializers as s
-from discipline.api._common import _missing, _parse, _user
+from discipline.api._common import _missing
 from discipline.models import Decision, DecisionKind
 from discipline.services import decisions as decision_svc
 
@@ -49,13 +50,13 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     queryset = Decision.objects.none()
 
     def get_queryset(self) -> QuerySet[Decision]:
-        return selectors.decisions_visible_to(_user(self.request)).order_by("-effective_date", "-id")
+        return selectors.decisions_visible_to(request_user(self.request)).order_by("-effective_date", "-id")
 
     @idempotent_create
     @extend_schema(request=s.DecisionInputSerializer, responses={201: s.DecisionSerializer})
     def create(self, request: Request) -> Response:
-        values = _parse(s.DecisionInputSerializer, request)
-        user = _user(request)
+        values = parse_input(s.DecisionInputSerializer, request)
+        user = request_user(request)
         case = selectors.cases_visible_to(user).filter(pk=values.pop("case")).first()
         if case is None:
             raise Http404

@@ -14,11 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
 from discipline import selectors
 from discipline import serializers as s
-from discipline.api._common import _missing, _parse, _user
+from discipline.api._common import _missing
 from discipline.models import Talk, TalkKind, TalkOccasion
 from discipline.services import talks as talk_svc
 from org.selectors import officials_visible_to
@@ -45,7 +46,7 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     queryset = Talk.objects.none()
 
     def get_queryset(self) -> QuerySet[Talk]:
-        return selectors.talks_visible_to(_user(self.request)).select_related("talker__unit", "case").order_by(
+        return selectors.talks_visible_to(request_user(self.request)).select_related("talker__unit", "case").order_by(
             "-held_on", "-id")
 
     def _answer(self, talk: Talk, code: int = status.HTTP_200_OK) -> Response:
@@ -54,8 +55,8 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @idempotent_create
     @extend_schema(request=s.TalkInputSerializer, responses={201: s.TalkSerializer})
     def create(self, request: Request) -> Response:
-        values = _parse(s.TalkInputSerializer, request)
-        user = _user(request)
+        values = parse_input(s.TalkInputSerializer, request)
+        user = request_user(request)
         official = officials_visible_to(user, roles=selectors.CASE_ROLES, include_self=False).filter(
             pk=values.pop("official")).first()
         if official is None:
@@ -76,7 +77,7 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = s.TalkFollowUpSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = {"follow_up": talk.follow_up, "done": talk.follow_up_done, **data.validated_data}
-        talk = talk_svc.talk_follow_up(by=_user(request), talk=talk, **values)
+        talk = talk_svc.talk_follow_up(by=request_user(request), talk=talk, **values)
         return self._answer(talk)
 
 

@@ -14,11 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
 from discipline import selectors
 from discipline import serializers as s
-from discipline.api._common import _parse, _user
 from discipline.models import Case, ToleranceRequest, ToleranceStatus
 from discipline.services import tolerance as tolerance_svc
 from org.selectors import access_for
@@ -45,7 +45,7 @@ class ToleranceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     queryset = ToleranceRequest.objects.none()
 
     def get_queryset(self) -> QuerySet[ToleranceRequest]:
-        user = _user(self.request)
+        user = request_user(self.request)
         # The case is named to those who read case files and to its subject (who sees the decisions about
         # them, case number included), not to a head who filed the request.
         readable: Exists | ExpressionWrapper = Exists(selectors.cases_visible_to(user).filter(pk=OuterRef("case_id")))
@@ -59,7 +59,7 @@ class ToleranceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def _acting_on(self) -> ToleranceRequest:
         """The request, when the caller acts on such requests; otherwise 404, as for one out of scope."""
         item = self.get_object()
-        if not selectors.may_act_on_tolerance(_user(self.request), item):
+        if not selectors.may_act_on_tolerance(request_user(self.request), item):
             raise Http404
         return item
 
@@ -69,8 +69,8 @@ class ToleranceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @idempotent_create
     @extend_schema(request=s.ToleranceInputSerializer, responses={201: s.ToleranceSerializer})
     def create(self, request: Request) -> Response:
-        values = _parse(s.ToleranceInputSerializer, request)
-        user = _user(request)
+        values = parse_input(s.ToleranceInputSerializer, request)
+        user = request_user(request)
         official = selectors.effect_officials_for(user).filter(pk=values.pop("official")).first()
         case = (Case.objects.filter(pk=values.pop("case"), subjects=official).first()
                 if official is not None else None)
@@ -82,22 +82,22 @@ class ToleranceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=s.ToleranceReviewSerializer, responses={200: s.ToleranceSerializer})
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: Any = None) -> Response:
-        values = _parse(s.ToleranceReviewSerializer, request)
-        reviewed = tolerance_svc.tolerance_review(by=_user(request), request=self._acting_on(), **values)
+        values = parse_input(s.ToleranceReviewSerializer, request)
+        reviewed = tolerance_svc.tolerance_review(by=request_user(request), request=self._acting_on(), **values)
         return self._answer(reviewed)
 
     @extend_schema(request=s.ToleranceDecideSerializer, responses={200: s.ToleranceSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
-        values = _parse(s.ToleranceDecideSerializer, request)
-        decided = tolerance_svc.tolerance_decide(by=_user(request), request=self._acting_on(), **values)
+        values = parse_input(s.ToleranceDecideSerializer, request)
+        decided = tolerance_svc.tolerance_decide(by=request_user(request), request=self._acting_on(), **values)
         return self._answer(decided)
 
     @extend_schema(request=s.RectifiedSerializer, responses={200: s.ToleranceSerializer})
     @action(detail=True, methods=["post"])
     def rectified(self, request: Request, pk: Any = None) -> Response:
-        values = _parse(s.RectifiedSerializer, request)
-        done = tolerance_svc.rectification_complete(by=_user(request), request=self._acting_on(), **values)
+        values = parse_input(s.RectifiedSerializer, request)
+        done = tolerance_svc.rectification_complete(by=request_user(request), request=self._acting_on(), **values)
         return self._answer(done)
 
 

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import LimitedCharField, ModelSerializer
+from common.api import LimitedCharField, ModelSerializer, parse_input
 from common.idempotency import idempotent_create
 from common.text_limits import LONG
 from org.models import Official, OrgUnit, User
@@ -105,7 +105,7 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @idempotent_create
     @extend_schema(request=LetterIssueSerializer, responses={201: LetterSerializer})
     def create(self, request: Request) -> Response:
-        data = self._parse(LetterIssueSerializer, request)
+        data = parse_input(LetterIssueSerializer, request, self.get_serializer_context())
         letter = svc.letter_issue(
             by=request.user, recipient_unit=data["recipient_unit"],  # type: ignore[arg-type]
             recipient_official=data.get("recipient_official"), task=data.get("task"), title=data["title"],
@@ -116,7 +116,7 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=LetterReplySerializer, responses=LetterSerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, pk: str | None = None) -> Response:
-        data = self._parse(LetterReplySerializer, request)
+        data = parse_input(LetterReplySerializer, request, self.get_serializer_context())
         letter = svc.letter_reply(letter=self.get_object(), by=request.user, reply=data["reply"])  # type: ignore[arg-type]
         return Response(self._out(letter.pk))
 
@@ -127,14 +127,9 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str | None = None) -> Response:
-        data = self._parse(LetterSignSerializer, request)
+        data = parse_input(LetterSignSerializer, request, self.get_serializer_context())
         letter = svc.letter_sign(letter=self.get_object(), by=request.user, side=data.get("side"))  # type: ignore[arg-type]
         return Response(self._out(letter.pk))
-
-    def _parse(self, serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
     def _out(self, pk: int) -> dict[str, Any]:
         return LetterSerializer(self.get_queryset().get(pk=pk), context=self.get_serializer_context()).data

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import IdField, LimitedCharField, ModelSerializer
+from common.api import IdField, LimitedCharField, ModelSerializer, request_user
 from common.dates import parse_month
 from common.errors import ApplicationError
 from common.filters import IdFilter
@@ -130,10 +130,6 @@ class ReportFilter(django_filters.FilterSet):
 # --- views -----------------------------------------------------------------------------------------
 
 
-def _user(request: Request) -> User:
-    return cast(User, request.user)  # IsAuthenticated: never anonymous here
-
-
 def _save_from(report: MonthlyReport, data: dict[str, Any], user: User) -> MonthlyReport:
     items = data.get("items")
     return svc.report_save(
@@ -161,7 +157,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     queryset = MonthlyReport.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> QuerySet[MonthlyReport]:
-        return selectors.reports_with_items(_user(self.request)).order_by("-month", "official__name", "id")
+        return selectors.reports_with_items(request_user(self.request)).order_by("-month", "official__name", "id")
 
     def _answer(self, report: MonthlyReport, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=report.pk)
@@ -173,22 +169,22 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data.is_valid(raise_exception=True)
         if "month" not in data.validated_data:
             raise serializers.ValidationError({"month": [_("This field is required.")]})
-        official_id = access_for(_user(request)).official_id
+        official_id = access_for(request_user(request)).official_id
         if official_id is None:
             raise ApplicationError(_("Your account is not linked to an official."), code="no_official")
         official = Official.objects.select_related("unit").get(pk=official_id)
         existed = MonthlyReport.objects.filter(official=official, month=data.validated_data["month"]).exists()
         report = svc.report_get_or_create_draft(official=official, month=data.validated_data["month"],
-                                                by=_user(request))
+                                                by=request_user(request))
         if set(data.validated_data) - {"month"}:
-            report = _save_from(report, data.validated_data, _user(request))
+            report = _save_from(report, data.validated_data, request_user(request))
         return self._answer(report, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     def update(self, request: Request, pk: str | None = None, partial: bool = False) -> Response:
         report = self.get_object()
         data = ReportWriteSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        return self._answer(_save_from(report, data.validated_data, _user(request)))
+        return self._answer(_save_from(report, data.validated_data, request_user(request)))
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         return self.update(request, pk, partial=True)
@@ -196,7 +192,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=None, responses={200: ReportSerializer, 400: OpenApiResponse(description="code, message")})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        report = svc.report_submit(report=self.get_object(), by=_user(request))
+        report = svc.report_submit(report=self.get_object(), by=request_user(request))
         return self._answer(report)
 
     @extend_schema(request=ReturnSerializer, responses=ReportSerializer)
@@ -204,7 +200,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def return_report(self, request: Request, pk: str | None = None) -> Response:
         data = ReturnSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = svc.report_return(report=self.get_object(), by=_user(request),
+        report = svc.report_return(report=self.get_object(), by=request_user(request),
                                    reason=data.validated_data["reason"])
         return self._answer(report)
 
@@ -213,14 +209,14 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def approve(self, request: Request, pk: str | None = None) -> Response:
         data = ApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = svc.report_approve(report=self.get_object(), by=_user(request),
+        report = svc.report_approve(report=self.get_object(), by=request_user(request),
                                     rating=data.validated_data["rating"], comment=data.validated_data["comment"])
         return Response(ApprovedReportSerializer(self.get_queryset().get(pk=report.pk)).data)
 
     @extend_schema(request=None, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
-        report = svc.report_publish(report=self.get_object(), by=_user(request))
+        report = svc.report_publish(report=self.get_object(), by=request_user(request))
         return self._answer(report)
 
 

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.errors import ApplicationError
+from common.errors import ApplicationError, from_validation_error
 from common.filters import as_id
 from common.notifications import notify
 from common.text_limits import check_values, limit_of, too_long
@@ -167,7 +167,7 @@ def _conditional_update(locked: MonthlyReport, expected: str, fields: dict[str, 
     try:
         locked.full_clean()
     except ValidationError as error:
-        raise ApplicationError("; ".join(error.messages), code="invalid") from None
+        raise from_validation_error(locked, error) from None
     fields = {**fields, "updated_at": timezone.now()}
     if not MonthlyReport.objects.filter(pk=locked.pk, status=expected).update(**fields):
         raise ApplicationError(_("Someone else has just changed this report; reload and check."), code="conflict")

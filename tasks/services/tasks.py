@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.errors import ApplicationError
+from common.errors import ApplicationError, from_validation_error
 from common.notifications import notify
 from common.text_limits import too_long
 from org.facts import facts_changed
@@ -111,8 +111,7 @@ def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
     try:
         obj.full_clean(exclude=exclude)
     except ValidationError as error:
-        messages = [m for field_messages in error.message_dict.values() for m in field_messages]
-        raise ApplicationError("；".join(messages), code="invalid", extra={"fields": error.message_dict}) from error
+        raise from_validation_error(obj, error) from error
 
 
 def _lock(task: Task) -> Task:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ApplicationError
 from common.filters import as_id
+from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import User
@@ -110,7 +111,7 @@ def letter_reply(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             svc.letter_reply(letter=letter, by=request.user, reply=form.cleaned_data["reply"])
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("Your reply was sent."))
             return redirect("tasks:letter_detail", pk=pk)
@@ -154,7 +155,7 @@ def letter_create(request: AuthedRequest) -> HttpResponse:
                     content=data["content"], reply_deadline=data["reply_deadline"], number=data["number"] or None,
                 )
             except ApplicationError as error:
-                form.add_error(None, error.message)
+                show_error(form, error)
             else:
                 messages.success(request, _("Supervision letter %(number)s was issued.") % {"number": letter.number})
                 return redirect("tasks:letter_detail", pk=letter.pk)

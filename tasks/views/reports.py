@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.dates import parse_month
 from common.errors import ApplicationError
 from common.filters import as_id
-from common.forms import autosave
+from common.forms import autosave, show_error
 from common.http import AuthedRequest
 from org.models import Official, OrgUnit
 from org.selectors import access_for, require_role, subtree_q
@@ -133,7 +133,7 @@ def report_edit(request: AuthedRequest, month: str) -> HttpResponse:
                 messages.success(request, _("Your report for %(month)s was submitted.") % {"month": month})
                 return redirect("tasks:report_detail", pk=report.pk)
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("Draft saved."))
             return redirect("tasks:report_edit", month=month)

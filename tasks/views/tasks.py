@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from common.errors import ApplicationError
 from common.excel import xlsx_response
 from common.filters import as_id
+from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import Official, OrgUnit
@@ -257,7 +258,7 @@ def task_weekly_update(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.weekly_update_post(task=task, by=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             return _after_action(request, task, _("This week's update was saved."))
     return _form_error(request, task, "tasks/tasks/_weekly_form.html", weekly_form=form)
@@ -272,7 +273,7 @@ def task_progress(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.task_set_progress(task=task, by=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             return _after_action(request, task, _("Progress was updated."))
     return _form_error(request, task, "tasks/tasks/_progress_form.html", progress_form=form)
@@ -287,7 +288,7 @@ def task_loop_advance(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.task_advance_loop(task=task, by=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             return _after_action(request, task, _("The closed loop moved forward."))
     return _form_error(request, task, "tasks/tasks/_loop.html", loop_form=form)
@@ -346,7 +347,7 @@ def task_create(request: AuthedRequest) -> HttpResponse:
         try:
             task = services.task_create(by=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("The task was created and its responsible official notified."))
             return redirect("tasks:task_detail", pk=task.pk)
@@ -371,7 +372,7 @@ def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             if changed:
                 services.task_update(task=task, by=request.user, **changed)
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("The task was saved."))
             return redirect("tasks:task_detail", pk=task.pk)
@@ -406,7 +407,7 @@ def task_import(request: AuthedRequest) -> HttpResponse:
         try:
             result = excel.task_import(file=upload, by=request.user, filename=upload.name or "")
         except ApplicationError as error:
-            form.add_error("file", error.message)
+            show_error(form, error, field="file")
         else:
             if result.ok:
                 messages.success(request, _("%(n)s tasks were imported.") % {"n": result.created})

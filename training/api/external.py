@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import IdField, LimitedCharField, ModelSerializer
+from common.api import IdField, LimitedCharField, ModelSerializer, parse_input
 from common.filters import as_int
 from common.idempotency import idempotent_create
 from common.text_limits import LINE
@@ -79,7 +79,7 @@ class ExternalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @idempotent_create
     @extend_schema(request=ExternalSubmitSerializer, responses={201: ExternalSerializer})
     def create(self, request: Request) -> Response:
-        data = self._parse(ExternalSubmitSerializer, request)
+        data = parse_input(ExternalSubmitSerializer, request, self.get_serializer_context())
         official = data.pop("official", None)
         if official is None:
             own = access_for(request.user).official_id
@@ -98,14 +98,9 @@ class ExternalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=ExternalReturnSerializer, responses=ExternalSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
-        data = self._parse(ExternalReturnSerializer, request)
+        data = parse_input(ExternalReturnSerializer, request, self.get_serializer_context())
         record = external_return(by=request.user, record=self.get_object(), reason=data["reason"])  # type: ignore[arg-type]
         return Response(self._out(record.pk))
-
-    def _parse(self, serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
     def _out(self, pk: int) -> dict[str, Any]:
         return ExternalSerializer(self.get_queryset().get(pk=pk), context=self.get_serializer_context()).data

@@ -15,10 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import DateTimeField, IdField, LimitedCharField, ModelSerializer
+from common.api import DateTimeField, IdField, LimitedCharField, ModelSerializer, request_user
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
-from org.models import RankLevel, User
+from org.models import RankLevel
 from org.selectors import officials_visible_to, units_visible_to
 from training import selectors
 from training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
@@ -112,10 +112,6 @@ class AttendanceFilter(django_filters.FilterSet):
 # --- views -----------------------------------------------------------------------------------------
 
 
-def _user(request: Request) -> User:
-    return cast(User, request.user)  # IsAuthenticated: never anonymous here
-
-
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Training sessions the caller may see (organised under their roles, or with them in the audience).
     ``POST`` creates one (a head or the organization department over the organising unit)."""
@@ -125,7 +121,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     queryset = TrainingSession.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> QuerySet[TrainingSession]:
-        return selectors.sessions_visible_to(_user(self.request)).prefetch_related("audience_units").order_by(
+        return selectors.sessions_visible_to(request_user(self.request)).prefetch_related("audience_units").order_by(
             "-starts_at", "id")
 
     @idempotent_create
@@ -134,7 +130,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = SessionWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(data.validated_data)
-        user = _user(request)
+        user = request_user(request)
         units = {u.pk: u for u in units_visible_to(user).filter(
             pk__in=[values["organiser"], *values["audience_units"]])}
         if values["organiser"] not in units or any(pk not in units for pk in values["audience_units"]):
@@ -163,7 +159,7 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     queryset = Attendance.objects.none()
 
     def get_queryset(self) -> QuerySet[Attendance]:
-        return selectors.attendance_visible_to(_user(self.request)).order_by(
+        return selectors.attendance_visible_to(request_user(self.request)).order_by(
             "session_id", "official__unit__path", "official__name", "id")
 
     @extend_schema(request=BulkSerializer, responses=AttendanceSerializer(many=True))
@@ -171,7 +167,7 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def bulk(self, request: Request) -> Response:
         data = BulkSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = _user(request)
+        user = request_user(request)
         session = selectors.sessions_visible_to(user).filter(pk=data.validated_data["session"]).first()
         if session is None:
             raise NotFound

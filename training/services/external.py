@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.errors import ApplicationError
+from common.errors import ApplicationError, from_validation_error
 from common.notifications import notify
 from common.uploads import check_upload
 from org.facts import facts_changed, rest_of_year
@@ -77,7 +77,7 @@ def external_submit(
     try:
         record.full_clean()
     except ValidationError as error:
-        raise ApplicationError("; ".join(error.messages), code="invalid") from error
+        raise from_validation_error(record, error) from error
     record.save()
     heads = users_with_role_over(official.unit, "head").exclude(pk=official.user_id or 0)
     notify(users=heads, kind="training_external", url=reverse("training:external_review"),

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from common.errors import ApplicationError
+from common.errors import ApplicationError, from_validation_error
 from org.facts import facts_changed, frozen_periods, rest_of_year
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for
@@ -38,10 +38,6 @@ def default_hours(session: TrainingSession, status: str) -> Decimal:
     if status in (AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY):
         return (Decimal(session.hours) * PARTIAL_SHARE).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
     return Decimal("0")
-
-
-def _validation_message(exc: ValidationError) -> str:
-    return "; ".join(str(m) for m in exc.messages)
 
 
 # --- sessions ----------------------------------------------------------------------------------------
@@ -92,7 +88,7 @@ def session_create(
     try:
         session.full_clean()
     except ValidationError as exc:
-        raise ApplicationError(_validation_message(exc), code="invalid") from exc
+        raise from_validation_error(session, exc) from exc
     session.save()
     session.audience_units.set(audience_units)
     if session.lecturer_id:
@@ -140,7 +136,7 @@ def session_update(
     try:
         locked.full_clean()
     except ValidationError as exc:
-        raise ApplicationError(_validation_message(exc), code="invalid") from exc
+        raise from_validation_error(locked, exc) from exc
     locked.save()
     locked.audience_units.set(audience_units)
     # Its day, kind, requirement, hours or lecturer may have changed: every attendee's facts and the lecturers'.
@@ -244,7 +240,7 @@ def attendance_record(
     try:
         record.full_clean(validate_unique=False)
     except ValidationError as exc:
-        raise ApplicationError(_validation_message(exc), code="invalid") from exc
+        raise from_validation_error(record, exc) from exc
     try:
         with transaction.atomic():
             record.save()

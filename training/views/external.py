@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ApplicationError
 from common.filters import as_int
-from common.forms import errors_text
+from common.forms import errors_text, show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import Official, OrgUnit, RankLevel
@@ -70,7 +70,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
             try:
                 external_submit(by=request.user, official=official, **form.cleaned_data)
             except ApplicationError as error:
-                form.add_error(None, error.message)
+                show_error(form, error)
             else:
                 messages.success(request, _("Your external training was sent for approval."))
                 return redirect("training:mine")
@@ -209,7 +209,7 @@ def targets(request: AuthedRequest) -> HttpResponse:
         try:
             target_set(by=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("The hour target was saved."))
             return redirect("training:targets")

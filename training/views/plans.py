@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from common.errors import ApplicationError
 from common.filters import as_int
+from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.selectors import require_role
@@ -81,7 +82,7 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
             plan = svc.plan_create(by=request.user, unit=data["unit"], year=data["year"], title=data["title"],
                                    notes=data["notes"])
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("The study plan was created."))
             return redirect("training:plan_detail", pk=plan.pk)

@@ -23,7 +23,7 @@ from common.dates import parse_month
 from common.errors import ApplicationError
 from common.excel import xlsx_response
 from common.filters import as_id
-from common.forms import errors_text
+from common.forms import errors_text, show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import Official
@@ -100,7 +100,7 @@ def session_create(request: AuthedRequest) -> HttpResponse:
         try:
             session = svc.session_create(by=request.user, **_session_kwargs(form.cleaned_data))
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("The session was saved."))
             return redirect("training:session_detail", pk=session.pk)
@@ -119,7 +119,7 @@ def session_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             svc.session_update(by=request.user, session=session, **_session_kwargs(form.cleaned_data))
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("The session was saved."))
             return redirect("training:session_detail", pk=session.pk)
@@ -246,7 +246,7 @@ def attendance_import(request: AuthedRequest, pk: int) -> HttpResponse:
             result = sign_in.attendance_import(by=request.user, session=session, file=upload,
                                                filename=upload.name or "")
         except ApplicationError as error:
-            form.add_error("file", error.message)
+            show_error(form, error, field="file")
         else:
             if result.ok:
                 messages.success(request, _("Attendance imported: %(n)s officials.") % {"n": result.saved})

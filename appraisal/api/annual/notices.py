@@ -14,11 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from appraisal.api.annual import serializers as s
-from appraisal.api.annual._common import parse, user_of, year_unit_filter
+from appraisal.api.annual._common import year_unit_filter
 from appraisal.api.annual.procedures import REFUSED, UNIT, YEAR
 from appraisal.models import NoticeCandidate, Objection, ObjectionStatus, PublicNotice
 from appraisal.selectors_annual import notices_visible_to, objections_visible_to
 from appraisal.services import notices as notice_svc
+from common.api import parse_input, request_user
 from common.errors import ApplicationError
 from common.filters import query_id
 from common.idempotency import idempotent_create
@@ -34,7 +35,7 @@ class PublicNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     queryset = PublicNotice.objects.none()
 
     def get_queryset(self) -> QuerySet[PublicNotice]:
-        qs = notices_visible_to(user_of(self.request)).prefetch_related(
+        qs = notices_visible_to(request_user(self.request)).prefetch_related(
             Prefetch("candidates", queryset=NoticeCandidate.objects.order_by("unit_name", "name", "id")),
         ).order_by("-starts_on", "-id")
         return year_unit_filter(qs, self.request, procedure="procedure__") if self.action == "list" else qs
@@ -46,14 +47,14 @@ class PublicNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def objections(self, request: Request, pk: str | None = None) -> Response:
         notice = self.get_object()
-        data = parse(s.ObjectionFileSerializer, request)
+        data = parse_input(s.ObjectionFileSerializer, request)
         candidate = notice.candidates.filter(pk=data["candidate"]).first()
         if candidate is None:
             message = _("This candidate is not on this notice.")
             raise ApplicationError(message, code="invalid", extra={"fields": {"candidate": [message]}})
-        objection = notice_svc.objection_file(notice=notice, candidate=candidate, by=user_of(request),
+        objection = notice_svc.objection_file(notice=notice, candidate=candidate, by=request_user(request),
                                               reason=data["reason"], attachment=data.get("attachment"))
-        fresh = objections_visible_to(user_of(request)).get(pk=objection.pk)
+        fresh = objections_visible_to(request_user(request)).get(pk=objection.pk)
         return Response(s.ObjectionSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
@@ -70,7 +71,7 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     queryset = Objection.objects.none()
 
     def get_queryset(self) -> QuerySet[Objection]:
-        qs = objections_visible_to(user_of(self.request)).order_by("-filed_at", "-id")
+        qs = objections_visible_to(request_user(self.request)).order_by("-filed_at", "-id")
         if self.action != "list":
             return qs
         qs = year_unit_filter(qs, self.request, procedure="notice__procedure__")
@@ -86,8 +87,8 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         objection = self.get_object()
-        data = parse(s.ObjectionDecideSerializer, request)
-        decided = notice_svc.objection_decide(objection=objection, by=user_of(request), upheld=data["upheld"],
+        data = parse_input(s.ObjectionDecideSerializer, request)
+        decided = notice_svc.objection_decide(objection=objection, by=request_user(request), upheld=data["upheld"],
                                               note=data["note"])
         return Response(s.ObjectionSerializer(self.get_queryset().get(pk=decided.pk)).data)
 

@@ -13,13 +13,14 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from appraisal.api.annual import serializers as s
-from appraisal.api.annual._common import parse, user_of, year_unit_filter
+from appraisal.api.annual._common import year_unit_filter
 from appraisal.models import AnnualProcedure, AnnualSummary, SummaryStatus
 from appraisal.selectors_annual import procedures_visible_to, summaries_visible_to
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import notices as notice_svc
 from appraisal.services import procedure as procedure_svc
 from appraisal.services import summaries as summary_svc
+from common.api import parse_input, request_user
 from common.filters import query_id
 from common.idempotency import idempotent_create
 
@@ -40,7 +41,7 @@ class ProcedureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     queryset = AnnualProcedure.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> QuerySet[AnnualProcedure]:
-        qs = procedures_visible_to(user_of(self.request)).order_by("-period__start", "unit__path", "id")
+        qs = procedures_visible_to(request_user(self.request)).order_by("-period__start", "unit__path", "id")
         return year_unit_filter(qs, self.request, procedure="") if self.action == "list" else qs
 
     def get_serializer_class(self) -> type[BaseSerializer]:
@@ -54,8 +55,8 @@ class ProcedureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=s.AnnualProcedureOpenSerializer,
                    responses={201: s.AnnualProcedureDetailSerializer, 400: REFUSED})
     def create(self, request: Request) -> Response:
-        data = parse(s.AnnualProcedureOpenSerializer, request)
-        procedure = procedure_svc.procedure_open(period=data["year"], unit=data["unit"], by=user_of(request))
+        data = parse_input(s.AnnualProcedureOpenSerializer, request)
+        procedure = procedure_svc.procedure_open(period=data["year"], unit=data["unit"], by=request_user(request))
         return self._answer(procedure, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: s.AnnualProcedureDetailSerializer, 400: REFUSED},
@@ -63,14 +64,14 @@ class ProcedureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                                "head or the organization department).")
     @action(detail=True, methods=["post"], url_path="close-summaries")
     def close_summaries(self, request: Request, pk: str | None = None) -> Response:
-        return self._answer(procedure_svc.summaries_close(procedure=self.get_object(), by=user_of(request)))
+        return self._answer(procedure_svc.summaries_close(procedure=self.get_object(), by=request_user(request)))
 
     @extend_schema(request=None, responses={200: s.AnnualProcedureDetailSerializer, 400: REFUSED},
                    description="Put the 评语 and proposals to the organization department once every required "
                                "评语 is written.")
     @action(detail=True, methods=["post"], url_path="submit-proposals")
     def submit_proposals(self, request: Request, pk: str | None = None) -> Response:
-        return self._answer(procedure_svc.proposals_submit(procedure=self.get_object(), by=user_of(request)))
+        return self._answer(procedure_svc.proposals_submit(procedure=self.get_object(), by=request_user(request)))
 
     @idempotent_create
     @extend_schema(request=s.NoticeOpenSerializer, responses={201: s.PublicNoticeSerializer, 400: REFUSED},
@@ -78,8 +79,8 @@ class ProcedureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                                "lasts the configured number of working days. Answers with the notice.")
     @action(detail=True, methods=["post"], url_path="open-notice")
     def open_notice(self, request: Request, pk: str | None = None) -> Response:
-        data = parse(s.NoticeOpenSerializer, request)
-        notice = notice_svc.notice_open(procedure=self.get_object(), by=user_of(request),
+        data = parse_input(s.NoticeOpenSerializer, request)
+        notice = notice_svc.notice_open(procedure=self.get_object(), by=request_user(request),
                                         starts_on=data.get("starts_on"))
         return Response(s.PublicNoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
@@ -89,7 +90,7 @@ class ProcedureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def finalize(self, request: Request, pk: str | None = None) -> Response:
         procedure = self.get_object()
-        sent = finalize_svc.procedure_finalize(procedure=procedure, by=user_of(request))
+        sent = finalize_svc.procedure_finalize(procedure=procedure, by=request_user(request))
         return self._answer(procedure, notices=sent)
 
 
@@ -112,7 +113,7 @@ class SummaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     queryset = AnnualSummary.objects.none()
 
     def get_queryset(self) -> QuerySet[AnnualSummary]:
-        qs = summaries_visible_to(user_of(self.request)).order_by(
+        qs = summaries_visible_to(request_user(self.request)).order_by(
             "-procedure__period__start", "procedure__unit__path", "official__name", "id")
         if self.action != "list":
             return qs
@@ -130,8 +131,8 @@ class SummaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def update(self, request: Request, pk: str | None = None, partial: bool = False) -> Response:
         summary = self.get_object()
-        data = parse(s.AnnualSummaryWriteSerializer, request, partial=partial)
-        saved = summary_svc.summary_save(summary=summary, by=user_of(request), sections=data.get("sections", {}))
+        data = parse_input(s.AnnualSummaryWriteSerializer, request, partial=partial)
+        saved = summary_svc.summary_save(summary=summary, by=request_user(request), sections=data.get("sections", {}))
         return self._answer(saved)
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
@@ -140,19 +141,20 @@ class SummaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=None, responses={200: s.AnnualSummarySerializer, 400: REFUSED})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        return self._answer(summary_svc.summary_submit(summary=self.get_object(), by=user_of(request)))
+        return self._answer(summary_svc.summary_submit(summary=self.get_object(), by=request_user(request)))
 
     @extend_schema(request=s.SummaryReturnSerializer, responses={200: s.AnnualSummarySerializer, 400: REFUSED})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_summary(self, request: Request, pk: str | None = None) -> Response:
         summary = self.get_object()
-        data = parse(s.SummaryReturnSerializer, request)
-        return self._answer(summary_svc.summary_return(summary=summary, by=user_of(request), reason=data["reason"]))
+        data = parse_input(s.SummaryReturnSerializer, request)
+        return self._answer(summary_svc.summary_return(summary=summary, by=request_user(request),
+                                                       reason=data["reason"]))
 
     @extend_schema(request=s.SummaryOralSerializer, responses={200: s.AnnualSummarySerializer, 400: REFUSED})
     @action(detail=True, methods=["post"])
     def oral(self, request: Request, pk: str | None = None) -> Response:
         summary = self.get_object()
-        data = parse(s.SummaryOralSerializer, request)
-        return self._answer(summary_svc.summary_set_oral(summary=summary, by=user_of(request), at=data["at"],
+        data = parse_input(s.SummaryOralSerializer, request)
+        return self._answer(summary_svc.summary_set_oral(summary=summary, by=request_user(request), at=data["at"],
                                                          place=data["place"]))

@@ -12,13 +12,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from appraisal.api.annual import serializers as s
-from appraisal.api.annual._common import parse, user_of, year_unit_filter
+from appraisal.api.annual._common import year_unit_filter
 from appraisal.api.annual.procedures import REFUSED, UNIT, YEAR
 from appraisal.models import GradeAppeal, GradeDecision, GradeNotice, GradeReview
 from appraisal.selectors_annual import appeals_visible_to, grade_notices_visible_to, reviews_visible_to
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import reviews as review_svc
 from appraisal.services.grades import grades_visible_to
+from common.api import parse_input, request_user
 from common.errors import ApplicationError
 from common.idempotency import idempotent_create
 from org.models import User
@@ -45,7 +46,7 @@ class GradeNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     queryset = GradeNotice.objects.none()
 
     def get_queryset(self) -> QuerySet[GradeNotice]:
-        qs = grade_notices_visible_to(user_of(self.request)).order_by("-issued_at", "-id")
+        qs = grade_notices_visible_to(request_user(self.request)).order_by("-issued_at", "-id")
         if self.action != "list":
             return qs
         qs = year_unit_filter(qs, self.request, procedure="grade__")
@@ -57,8 +58,8 @@ class GradeNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str | None = None) -> Response:
         notice = self.get_object()
-        data = parse(s.GradeNoticeSignSerializer, request)
-        signed = finalize_svc.grade_notice_sign(notice=notice, by=user_of(request), agree=data["agree"],
+        data = parse_input(s.GradeNoticeSignSerializer, request)
+        signed = finalize_svc.grade_notice_sign(notice=notice, by=request_user(request), agree=data["agree"],
                                                 opinion=data["opinion"])
         return Response(s.GradeNoticeSerializer(self.get_queryset().get(pk=signed.pk)).data)
 
@@ -74,18 +75,18 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     queryset = GradeReview.objects.none()
 
     def get_queryset(self) -> QuerySet[GradeReview]:
-        qs = reviews_visible_to(user_of(self.request)).order_by("-requested_at", "-id")
+        qs = reviews_visible_to(request_user(self.request)).order_by("-requested_at", "-id")
         return year_unit_filter(qs, self.request, procedure="grade__") if self.action == "list" else qs
 
     @idempotent_create
     @extend_schema(request=s.GradeReviewRequestSerializer, responses={201: s.GradeReviewSerializer, 400: REFUSED})
     def create(self, request: Request) -> Response:
-        data = parse(s.GradeReviewRequestSerializer, request)
-        grade = _grade(user_of(request), data["grade"])
+        data = parse_input(s.GradeReviewRequestSerializer, request)
+        grade = _grade(request_user(request), data["grade"])
         notice = GradeNotice.objects.filter(grade=grade, is_current=True).first()
         if notice is None:
             raise ApplicationError(_("The grade has not been notified yet."), code="not_final")
-        review = review_svc.review_request(notice=notice, by=user_of(request), reason=data["reason"])
+        review = review_svc.review_request(notice=notice, by=request_user(request), reason=data["reason"])
         return Response(s.GradeReviewSerializer(self.get_queryset().get(pk=review.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -93,8 +94,8 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         review = self.get_object()
-        data = parse(s.GradeReviewDecideSerializer, request)
-        decided = review_svc.review_decide(review=review, by=user_of(request), outcome=data["outcome"],
+        data = parse_input(s.GradeReviewDecideSerializer, request)
+        decided = review_svc.review_decide(review=review, by=request_user(request), outcome=data["outcome"],
                                            reason=data["reason"], grade=data["grade"])
         return Response(s.GradeReviewSerializer(self.get_queryset().get(pk=decided.pk)).data)
 
@@ -109,15 +110,15 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     queryset = GradeAppeal.objects.none()
 
     def get_queryset(self) -> QuerySet[GradeAppeal]:
-        qs = appeals_visible_to(user_of(self.request)).order_by("-filed_on", "-id")
+        qs = appeals_visible_to(request_user(self.request)).order_by("-filed_on", "-id")
         return year_unit_filter(qs, self.request, procedure="grade__") if self.action == "list" else qs
 
     @idempotent_create
     @extend_schema(request=s.GradeAppealFileSerializer, responses={201: s.GradeAppealSerializer, 400: REFUSED})
     def create(self, request: Request) -> Response:
-        data = parse(s.GradeAppealFileSerializer, request)
-        grade = _grade(user_of(request), data["grade"])
-        appeal = review_svc.appeal_file(grade=grade, by=user_of(request), body=data["body"], reason=data["reason"])
+        data = parse_input(s.GradeAppealFileSerializer, request)
+        grade = _grade(request_user(request), data["grade"])
+        appeal = review_svc.appeal_file(grade=grade, by=request_user(request), body=data["body"], reason=data["reason"])
         return Response(s.GradeAppealSerializer(self.get_queryset().get(pk=appeal.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -125,8 +126,8 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: str | None = None) -> Response:
         appeal = self.get_object()
-        data = parse(s.GradeAppealRecordSerializer, request)
-        recorded = review_svc.appeal_record(appeal=appeal, by=user_of(request), outcome=data["outcome"],
+        data = parse_input(s.GradeAppealRecordSerializer, request)
+        recorded = review_svc.appeal_record(appeal=appeal, by=request_user(request), outcome=data["outcome"],
                                             outcome_text=data["outcome_text"],
                                             document_number=data["document_number"], decided_on=data["decided_on"])
         return Response(s.GradeAppealSerializer(self.get_queryset().get(pk=recorded.pk)).data)
