@@ -153,6 +153,6 @@ def readiness(user: User | AnonymousUser, month: Month) -> Readiness:
 def unit_rows(user: User | AnonymousUser, month: Month, unit: OrgUnit, show: str) -> QuerySet[Official]:
     """The officials of a unit (and below) behind one figure of the readiness table, with their report's id and
     status, by unit and name."""
-    return (expected_officials(user, month).filter(unit__path__startswith=unit.path).filter(SHOWS[show])
+    return (expected_officials(user, month).filter(unit.subtree_q("unit__")).filter(SHOWS[show])
             .annotate(report_id=F("report__id"), report_status=F("report__status"))
             .order_by("unit__path", "name", "staff_number"))

@@ -152,7 +152,7 @@ def leave_list(request: AuthedRequest) -> HttpResponse:
     units = units_visible_to(request.user, roles=LEAVE_ROLES).filter(is_active=True)
     unit = units.filter(code=unit_code).first() if unit_code else None
     if unit is not None:
-        records = records.filter(official__unit__path__startswith=unit.path)
+        records = records.filter(unit.subtree_q("official__unit__"))
     page = Paginator(records.order_by("-start_date", "official__name", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page"))
     first, last = date(year, 1, 1), date(year, 12, 31)

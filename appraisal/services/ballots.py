@@ -43,7 +43,7 @@ from appraisal.services.checkup import ORG, _full_clean, _lock_open, min_respons
 from common.errors import ApplicationError
 from common.text_limits import check_values
 from org.models import Official, OrgUnit, RankLevel, User
-from org.selectors import access_for
+from org.selectors import access_for, subtree_q
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: no 0/O and no 1/I to confuse on paper
 CODE_LENGTH = 10  # 32 ** 10 == 2 ** 50
@@ -97,10 +97,7 @@ def _org_q(user: User, relation: str) -> Q | None:
     access = access_for(user)
     if access.is_superuser:
         return None
-    q = Q(pk__in=[])
-    for path in access.paths((ORG,)):
-        q |= Q(**{f"{relation}path__startswith": path})
-    return q
+    return subtree_q(access.paths((ORG,)), relation)
 
 
 def batches_visible_to(user: User) -> QuerySet[BallotBatch]:
@@ -147,7 +144,7 @@ def group_progress(user: User, round: CheckupRound) -> list[dict[str, Any]]:
 
 def batch_officials(*, unit: OrgUnit, rank_levels: Iterable[str]) -> QuerySet[Official]:
     """Return the active officials of a unit's subtree at the given rank levels, as a ballot lists them."""
-    return (Official.objects.filter(is_active=True, unit__path__startswith=unit.path, rank_level__in=list(rank_levels))
+    return (Official.objects.filter(unit.subtree_q("unit__"), is_active=True, rank_level__in=list(rank_levels))
             .select_related("unit").order_by("unit__path", "rank_level", "name", "id"))
 
 

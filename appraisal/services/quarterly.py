@@ -59,7 +59,7 @@ from common.errors import ApplicationError
 from common.notifications import Notice, notify, notify_many
 from common.text_limits import check_values
 from org.models import OrgUnit, User
-from org.selectors import access_for, users_with_role_over
+from org.selectors import access_for, subtree_q, users_with_role_over
 
 G = QuarterGrade
 DEFAULT_THRESHOLDS: dict[str, Decimal] = {G.GOOD: Decimal(85), G.FAIRLY_GOOD: Decimal(70), G.AVERAGE: Decimal(60)}
@@ -166,9 +166,7 @@ def quarterly_grades_propose(*, period: AppraisalPeriod, by: User, unit: OrgUnit
         if not access.has_role("org"):
             raise ApplicationError(_("Only the organization department may propose the quarterly grades of every "
                                      "unit."), code="forbidden")
-        scope = Q() if access.is_superuser else Q(pk__in=[])
-        for path in [] if access.is_superuser else access.paths(("org",)):
-            scope |= Q(unit__path__startswith=path)
+        scope = Q() if access.is_superuser else subtree_q(access.paths(("org",)), "unit__")
     else:
         if not access.covers(unit.path, ("org", "head")):
             raise ApplicationError(_("Only the organization department or the unit's head may propose its "

@@ -53,7 +53,7 @@ def _render_notice(request: AuthedRequest, notice: PublicNotice, form: Objection
     open_to = [(c.pk, f"{c.name}（{c.unit_name}）") for c in candidates
                if c.withdrawn_at is None and c.official_id != access.official_id]
     is_member = access.official_id is not None and Official.objects.filter(
-        pk=access.official_id, is_active=True, unit__path__startswith=notice.procedure.unit.path).exists()
+        notice.procedure.unit.subtree_q("unit__"), pk=access.official_id, is_active=True).exists()
     mine = list(Objection.objects.filter(notice=notice, filed_by_id=access.official_id).select_related("candidate")
                 ) if access.official_id else []
     is_org = is_org_over(request.user, notice.procedure.unit)

@@ -104,7 +104,7 @@ def filtered_cases(request: AuthedRequest) -> tuple[QuerySet[Case], QuerySet[Cas
                                                                                 "q", "overdue", "appeal")}
     unit = units.filter(code=filters["unit"]).first() if filters["unit"] else None
     if unit is not None:
-        cases = cases.filter(unit__path__startswith=unit.path)
+        cases = cases.filter(unit.subtree_q("unit__"))
     if filters["source"] in CaseSource.values:
         cases = cases.filter(source=filters["source"])
     year = as_int(filters["year"], low=YEAR_MIN, high=YEAR_MAX)

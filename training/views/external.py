@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, Q
+from django.db.models import DecimalField
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +19,7 @@ from common.forms import errors_text
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from org.models import Official, OrgUnit, RankLevel
-from org.selectors import access_for, officials_visible_to, require_role, units_visible_to
+from org.selectors import access_for, officials_visible_to, require_role, subtree_q, units_visible_to
 from training.forms_external import ExternalForm, ReturnForm, TargetForm
 from training.models import Attendance, ExternalStatus, ExternalTraining
 from training.progress import (
@@ -156,10 +156,7 @@ def _report_units(request: AuthedRequest) -> list[OrgUnit]:
     paths = access_for(request.user).paths()
     units = units_visible_to(request.user).filter(is_active=True)
     if not access_for(request.user).is_superuser:
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(path__startswith=path)
-        units = units.filter(q)
+        units = units.filter(subtree_q(paths))
     return list(units)
 
 
