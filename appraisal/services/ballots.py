@@ -41,6 +41,7 @@ from appraisal.models import (
 )
 from appraisal.services.checkup import ORG, _full_clean, _lock_open, min_response_rate
 from common.errors import ApplicationError
+from common.history import save_as
 from common.text_limits import check_values
 from org.models import Official, OrgUnit, RankLevel, User
 from org.selectors import access_for, subtree_q
@@ -225,8 +226,7 @@ def batch_issue(
     batch = BallotBatch(round=checkup, group=group, audience=audience.strip(), unit=unit, rank_levels=levels,
                         size=size, scores=scores, issued_by=by)
     _full_clean(batch)
-    batch._history_user = by  # type: ignore[attr-defined]
-    batch.save()
+    save_as(batch, by)
     batch.officials.set(official_ids)
     codes: set[str] = set()
     while len(codes) < size:  # a repeat within the batch is astronomically unlikely; the set makes it impossible
@@ -253,8 +253,7 @@ def batch_revoke(*, by: User, batch: BallotBatch, reason: str) -> BallotBatch:
     locked.revoked_at = timezone.now()
     locked.revoke_reason = reason
     _full_clean(locked)
-    locked._history_user = by  # type: ignore[attr-defined]
-    locked.save()
+    save_as(locked, by)
     return locked
 
 

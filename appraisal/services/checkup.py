@@ -52,6 +52,7 @@ from appraisal.models import (
 )
 from appraisal.periods import QUARTER, parse_period_key
 from common.errors import ApplicationError
+from common.history import save_as, set_actor
 from common.notifications import Notice, notify, notify_many
 from org.models import Official, OrgUnit, RoleGrant, User
 from org.selectors import access_for, ancestor_paths, subtree_q
@@ -231,7 +232,7 @@ def round_open(
                            group_trim=clean_group_trim(group_trim), min_responses=min_responses,
                            problem_threshold=problem_threshold, opened_by=by)
     _full_clean(checkup)
-    checkup._history_user = by  # type: ignore[attr-defined]
+    set_actor(checkup, by)
     try:
         with transaction.atomic():
             checkup.save()
@@ -596,8 +597,7 @@ def round_close(*, by: User, round: CheckupRound) -> CheckupRound:
     checkup.status = "closed"
     checkup.closed_at = timezone.now()
     _full_clean(checkup)
-    checkup._history_user = by  # type: ignore[attr-defined]
-    checkup.save()
+    save_as(checkup, by)
     rated = User.objects.filter(is_active=True, official__checkup_results__round=checkup).order_by("pk")
     notify(users=rated, kind="checkup_result", url=reverse("appraisal:checkup_my_results"),
            title=_("Your check-up result for %(key)s is ready") % {"key": checkup.period.key},

@@ -62,6 +62,7 @@ from appraisal.selectors_quarterly import good_quarters
 from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import procedure_event, require_stage
 from common.errors import ApplicationError
+from common.history import set_actor
 from common.notifications import notify
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for, subtree_q, users_with_role_over
@@ -483,7 +484,7 @@ def quota_approve(*, period: AppraisalPeriod, unit: OrgUnit, share: Decimal, rea
         approval.share = share
         approval.reason = reason
         approval.approved_by = by
-        approval._history_user = by  # type: ignore[attr-defined]  # simple-history records who approved
+        set_actor(approval, by)  # simple-history records who approved
         approval.full_clean(validate_unique=False)
         approval.save()
     return approval
