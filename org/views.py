@@ -8,7 +8,6 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from common.excel import xlsx_response
 from common.filters import as_int
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org import selectors, workdays
 from org.excel import roster_template
 from org.filters import OfficialFilter
@@ -30,7 +30,6 @@ from org.models import CalendarDay, Official, PostKind
 from org.services import calendar as calendar_svc
 from org.services import official_assign_post, roster_import
 
-PAGE_SIZE = 25
 HISTORY_SIZE = 10  # the latest uploads shown beside an import form
 
 
@@ -58,7 +57,7 @@ def statistics(request: AuthedRequest) -> HttpResponse:
 def official_list(request: AuthedRequest) -> HttpResponse:
     officials = selectors.officials_visible_to(request.user).order_by("unit__path", "name", "staff_number")
     filterset = OfficialFilter(request.GET, queryset=officials, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": filterset, "page": page, "query": query.urlencode()}

@@ -23,6 +23,7 @@ from common.filters import YEAR_MAX, YEAR_MIN, as_int
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from discipline.forms_cases import (
     AppealDecideForm,
     AttachmentForm,
@@ -64,7 +65,7 @@ from discipline.services.cases import (
     case_update,
     record_access,
 )
-from discipline.views._common import discipline_paths, paginate, query_without_page
+from discipline.views._common import discipline_paths, query_without_page
 from org.models import Role
 from org.selectors import access_for, officials_visible_to, require_role
 
