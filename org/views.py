@@ -3,8 +3,6 @@ working-day calendar. Thin by design."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.dates import parse_day
 from common.errors import ApplicationError
 from common.excel import xlsx_response
 from common.filters import as_int
@@ -153,13 +152,6 @@ def _calendar_year(request: AuthedRequest) -> int:
     return as_int(raw, low=calendar_svc.MIN_YEAR, high=calendar_svc.MAX_YEAR) or timezone.localdate().year
 
 
-def _parse_day(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
-
-
 def _calendar_url(year: int) -> str:
     return f"{reverse('org:calendar')}?year={year}"
 
@@ -180,7 +172,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         selectors.require_role(request.user, "org")
         if request.POST.get("form") == "day":
-            edited = _parse_day(request.POST.get("editing", ""))
+            edited = parse_day(request.POST.get("editing", ""))
             editing = CalendarDay.objects.filter(date=edited).first() if edited else None
             day_form = CalendarDayForm(request.POST, editing=editing is not None)
             if day_form.is_valid():
@@ -208,7 +200,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
                                                     "updated.") % {"created": result.created,
                                                                    "updated": result.updated})
                         return redirect(_calendar_url(year))
-    elif can_edit and (edit := _parse_day(request.GET.get("edit", ""))):
+    elif can_edit and (edit := parse_day(request.GET.get("edit", ""))):
         editing = CalendarDay.objects.filter(date=edit).first()
         if editing is not None:
             day_form = CalendarDayForm(editing=True, initial={
@@ -231,7 +223,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
 def calendar_day_delete(request: AuthedRequest, day: str) -> HttpResponse:
     """Unmark a day (organization department only)."""
     selectors.require_role(request.user, "org")
-    parsed = _parse_day(day)
+    parsed = parse_day(day)
     if parsed is None:
         raise Http404
     try:
