@@ -57,13 +57,11 @@ def needs_comment_q() -> Q:
 
 def _unit_q(user: User | AnonymousUser, relation: str, roles: Iterable[str]) -> Q:
     """Match procedures (through ``relation``) whose unit is covered by, or contains, one of the user's grants."""
-    q = Q(pk__in=[])
+    paths = access_for(user).paths(roles)
     top = OrgUnit.steplen * TOP_DEPTH
-    for path in access_for(user).paths(roles):
-        q |= Q(**{f"{relation}unit__path__startswith": path})
-        if len(path) > top:  # a grant on a section sees its bureau's procedure
-            q |= Q(**{f"{relation}unit__path": path[:top]})
-    return q
+    bureaus = sorted({path[:top] for path in paths if len(path) > top})  # a section's grant sees its bureau's
+    q = subtree_q(paths, f"{relation}unit__")
+    return q | Q(**{f"{relation}unit__path__in": bureaus}) if bureaus else q
 
 
 def _official_q(user: User | AnonymousUser, relation: str, roles: Iterable[str], *, own: bool = True) -> Q:
