@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ from appraisal.services.checkup import DEFAULT_COLLEAGUES, ORG
 from common.text_limits import NOTE, LimitedFormField
 from org.forms import UnitChoiceField
 from org.models import Official, OrgUnit, User
-from org.selectors import access_for, officials_by_staff_number, unknown_official_message
+from org.selectors import access_for, officials_by_staff_number, subtree_q, unknown_official_message
 
 SEPARATORS = re.compile(r"[\s,，;；、]+")
 
@@ -46,10 +46,7 @@ def units_managed_by(user: User) -> QuerySet[OrgUnit]:
     qs = OrgUnit.objects.filter(is_active=True).order_by("path")
     if access.is_superuser:
         return qs
-    q = Q(pk__in=[])
-    for path in access.paths((ORG,)):
-        q |= Q(path__startswith=path)
-    return qs.filter(q)
+    return qs.filter(subtree_q(access.paths((ORG,))))
 
 
 class RoundOpenForm(forms.Form):

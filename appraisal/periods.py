@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
+from common.dates import month_end
 from common.errors import ApplicationError
 
 WEEK, MONTH, QUARTER, YEAR = "week", "month", "quarter", "year"
@@ -27,11 +28,6 @@ class PeriodSpan:
     end: date
 
 
-def _month_end(year: int, month: int) -> date:
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return following - timedelta(days=1)
-
-
 def parse_period_key(key: str) -> PeriodSpan:
     """Return the kind and dates of a period key, or raise ``ApplicationError`` (code ``bad_period``)."""
     key = (key or "").strip().upper()
@@ -47,11 +43,11 @@ def parse_period_key(key: str) -> PeriodSpan:
                 return PeriodSpan(kind, f"{year}-W{week:02d}", start, start + timedelta(days=6))
             if kind == MONTH:
                 month = int(match.group(2))
-                return PeriodSpan(kind, f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month))
+                return PeriodSpan(kind, f"{year}-{month:02d}", date(year, month, 1), month_end(date(year, month, 1)))
             if kind == QUARTER:
                 quarter = int(match.group(2))
                 first = 3 * quarter - 2
-                return PeriodSpan(kind, f"{year}-Q{quarter}", date(year, first, 1), _month_end(year, first + 2))
+                return PeriodSpan(kind, f"{year}-Q{quarter}", date(year, first, 1), month_end(date(year, first + 2, 1)))
             return PeriodSpan(kind, str(year), date(year, 1, 1), date(year, 12, 31))
         except ValueError:
             break

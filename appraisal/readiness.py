@@ -20,7 +20,7 @@ from django.db.models.functions import Substr
 
 from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus, ScoreEntry
 from appraisal.selectors_annual import TOP_DEPTH
-from common.dates import parse_month
+from common.dates import month_end, parse_month
 from org.models import Official, OrgUnit, User
 from org.selectors import officials_visible_to
 from tasks.models import ReportStatus
@@ -37,10 +37,6 @@ SHOWS: dict[str, Q] = {
 }
 
 
-def _month_end(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
 @dataclass(frozen=True)
 class Month:
     """The month at hand and its period row, when one exists (a month is a period once it is rolled up)."""
@@ -54,7 +50,7 @@ class Month:
 
     @property
     def end(self) -> date:
-        return _month_end(self.start)
+        return month_end(self.start)
 
 
 def month_at_hand(today: date) -> Month:
@@ -153,6 +149,6 @@ def readiness(user: User | AnonymousUser, month: Month) -> Readiness:
 def unit_rows(user: User | AnonymousUser, month: Month, unit: OrgUnit, show: str) -> QuerySet[Official]:
     """The officials of a unit (and below) behind one figure of the readiness table, with their report's id and
     status, by unit and name."""
-    return (expected_officials(user, month).filter(unit__path__startswith=unit.path).filter(SHOWS[show])
+    return (expected_officials(user, month).filter(unit.subtree_q("unit__")).filter(SHOWS[show])
             .annotate(report_id=F("report__id"), report_status=F("report__status"))
             .order_by("unit__path", "name", "staff_number"))

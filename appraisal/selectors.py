@@ -33,7 +33,7 @@ from appraisal.models import (
 )
 from appraisal.periods import MONTH, QUARTER, YEAR, period_key_for
 from org.models import Official, OrgUnit, User
-from org.selectors import ALL_ROLES, access_for
+from org.selectors import ALL_ROLES, access_for, subtree_q
 
 # Roles that see the rankings and may record manual entries in their subtree.
 MANAGER_ROLES = ("head", "org")
@@ -45,9 +45,7 @@ def _official_q(user: User | AnonymousUser, relation: str, roles: Iterable[str],
     access = access_for(user)
     if access.is_superuser:
         return True, Q()
-    q = Q(pk__in=[])
-    for path in access.paths(roles):
-        q |= Q(**{f"{relation}official__unit__path__startswith": path})
+    q = subtree_q(access.paths(roles), f"{relation}official__unit__")
     if include_self and access.official_id is not None:
         q |= Q(**{f"{relation}official_id": access.official_id})
     return False, q
@@ -89,9 +87,7 @@ def scorecards_visible_to(
     everything, q = _official_q(user, "", roles, include_self)
     if everything:
         return qs
-    for path in access_for(user).paths(roles):
-        q |= Q(unit__path__startswith=path)
-    return qs.filter(q)
+    return qs.filter(q | subtree_q(access_for(user).paths(roles), "unit__"))
 
 
 def with_grade(qs: QuerySet[Scorecard]) -> QuerySet[Scorecard]:
@@ -121,10 +117,7 @@ def unit_scorecards_visible_to(user: User | AnonymousUser) -> QuerySet[UnitScore
     access = access_for(user)
     if access.is_superuser:
         return qs
-    q = Q(pk__in=[])
-    for path in access.paths(MANAGER_ROLES):
-        q |= Q(unit__path__startswith=path)
-    return qs.filter(q)
+    return qs.filter(subtree_q(access.paths(MANAGER_ROLES), "unit__"))
 
 
 def officials_for_entries(user: User | AnonymousUser) -> QuerySet[Official]:
@@ -132,10 +125,7 @@ def officials_for_entries(user: User | AnonymousUser) -> QuerySet[Official]:
     access = access_for(user)
     qs = Official.objects.select_related("unit").filter(is_active=True)
     if not access.is_superuser:
-        q = Q(pk__in=[])
-        for path in access.paths(MANAGER_ROLES):
-            q |= Q(unit__path__startswith=path)
-        qs = qs.filter(q)
+        qs = qs.filter(subtree_q(access.paths(MANAGER_ROLES), "unit__"))
     if access.official_id is not None:
         qs = qs.exclude(pk=access.official_id)
     return qs.order_by("unit__path", "name", "staff_number")

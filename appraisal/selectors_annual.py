@@ -31,7 +31,7 @@ from appraisal.models import (
 )
 from appraisal.transfers import year_transfers
 from org.models import OrgUnit, User
-from org.selectors import access_for
+from org.selectors import access_for, subtree_q
 from org.selectors_posts import Placement
 
 INVESTIGATION = "investigation"  # the source of the hold the discipline provider writes for an open case
@@ -57,20 +57,16 @@ def needs_comment_q() -> Q:
 
 def _unit_q(user: User | AnonymousUser, relation: str, roles: Iterable[str]) -> Q:
     """Match procedures (through ``relation``) whose unit is covered by, or contains, one of the user's grants."""
-    q = Q(pk__in=[])
+    paths = access_for(user).paths(roles)
     top = OrgUnit.steplen * TOP_DEPTH
-    for path in access_for(user).paths(roles):
-        q |= Q(**{f"{relation}unit__path__startswith": path})
-        if len(path) > top:  # a grant on a section sees its bureau's procedure
-            q |= Q(**{f"{relation}unit__path": path[:top]})
-    return q
+    bureaus = sorted({path[:top] for path in paths if len(path) > top})  # a section's grant sees its bureau's
+    q = subtree_q(paths, f"{relation}unit__")
+    return q | Q(**{f"{relation}unit__path__in": bureaus}) if bureaus else q
 
 
 def _official_q(user: User | AnonymousUser, relation: str, roles: Iterable[str], *, own: bool = True) -> Q:
     access = access_for(user)
-    q = Q(pk__in=[])
-    for path in access.paths(roles):
-        q |= Q(**{f"{relation}official__unit__path__startswith": path})
+    q = subtree_q(access.paths(roles), f"{relation}official__unit__")
     if own and access.official_id is not None:
         q |= Q(**{f"{relation}official_id": access.official_id})
     return q
@@ -90,10 +86,7 @@ def unopened_units(user: User | AnonymousUser, period: AppraisalPeriod) -> Query
     access = access_for(user)
     if access.is_superuser:
         return units
-    q = Q(pk__in=[])
-    for path in access.paths(("org",)):
-        q |= Q(path__startswith=path)
-    return units.filter(q)
+    return units.filter(subtree_q(access.paths(("org",))))
 
 
 def procedure_transfers(procedure: AnnualProcedure) -> dict[int, Placement]:
@@ -109,9 +102,7 @@ def comment_rows_for(user: User | AnonymousUser, procedure: AnnualProcedure) -> 
     access = access_for(user)
     if not access.covers(procedure.unit.path, ("org",)):
         paths = access.paths(("head", "org"))
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(official__unit__path__startswith=path)
+        q = subtree_q(paths, "official__unit__")
         moved = procedure_transfers(procedure)
         if moved:
             graded_here = [pk for pk, p in moved.items() if any(p.unit_path.startswith(path) for path in paths)]
@@ -149,10 +140,7 @@ def summaries_visible_to(user: User | AnonymousUser) -> QuerySet[AnnualSummary]:
         "procedure", "procedure__period", "procedure__unit", "official", "official__unit", "returned_by__official")
     if access_for(user).is_superuser:
         return qs
-    q = _official_q(user, "", MANAGERS)
-    for path in access_for(user).paths(MANAGERS):
-        q |= Q(procedure__unit__path__startswith=path)
-    return qs.filter(q)
+    return qs.filter(_official_q(user, "", MANAGERS) | subtree_q(access_for(user).paths(MANAGERS), "procedure__unit__"))
 
 
 def notices_visible_to(user: User | AnonymousUser) -> QuerySet[PublicNotice]:
@@ -178,9 +166,8 @@ def objections_visible_to(user: User | AnonymousUser) -> QuerySet[Objection]:
     access = access_for(user)
     if access.is_superuser:
         return qs
-    q = Q(pk__in=[])
-    for path in access.paths(("org",)):  # over the whole unit: a grant inside it would see candidates beyond it
-        q |= Q(notice__procedure__unit__path__startswith=path)
+    # over the whole unit: a grant inside it would see candidates beyond it
+    q = subtree_q(access.paths(("org",)), "notice__procedure__unit__")
     if access.official_id is not None:
         q |= Q(filed_by_id=access.official_id)
     return qs.filter(q)

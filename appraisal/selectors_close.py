@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import AppraisalPeriod
 from appraisal.periods import QUARTER, period_key_for
+from common.dates import month_end
 from org.models import Official, User
 from org.selectors import access_for, subtree_q
 from tasks.models import MonthlyReport, ReportStatus
@@ -60,7 +61,7 @@ def period_months(period: AppraisalPeriod) -> list[date]:
     months = []
     month = period.start if period.start.day == 1 else (period.start.replace(day=1) + timedelta(days=32)).replace(
         day=1)
-    while _month_end(month) <= period.end:
+    while month_end(month) <= period.end:
         months.append(month)
         month = (month + timedelta(days=32)).replace(day=1)
     return months
@@ -71,12 +72,8 @@ def period_quarters(period: AppraisalPeriod) -> list[str]:
     keys, day = [], period.start
     while day <= period.end:
         keys.append(period_key_for(QUARTER, day))
-        day = (_month_end(day.replace(month=(day.month - 1) // 3 * 3 + 3, day=1)) + timedelta(days=1))
+        day = (month_end(day.replace(month=(day.month - 1) // 3 * 3 + 3, day=1)) + timedelta(days=1))
     return keys
-
-
-def _month_end(month: date) -> date:
-    return (month.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 def _in_post_by(day: date, relation: str = "") -> Q:
@@ -101,9 +98,9 @@ def period_open_items(period: AppraisalPeriod) -> list[OpenItem]:
         reports = MonthlyReport.objects.filter(month__in=months).aggregate(
             unreviewed=Count("pk", filter=Q(status=ReportStatus.SUBMITTED)),
             **{f"in_{i}": Count("pk", filter=Q(month=m, status__in=HANDED_IN, official__is_active=True)
-                                & _in_post_by(_month_end(m), "official__")) for i, m in enumerate(months)})
+                                & _in_post_by(month_end(m), "official__")) for i, m in enumerate(months)})
         expected = Official.objects.filter(is_active=True).aggregate(
-            **{f"due_{i}": Count("pk", filter=_in_post_by(_month_end(m))) for i, m in enumerate(months)})
+            **{f"due_{i}": Count("pk", filter=_in_post_by(month_end(m))) for i, m in enumerate(months)})
         unreviewed = reports["unreviewed"]
         missing = sum(expected[f"due_{i}"] - reports[f"in_{i}"] for i in range(len(months)))
     counts = {REPORTS_UNREVIEWED: unreviewed, REPORTS_MISSING: missing,
@@ -131,7 +128,7 @@ def open_item_rows(user: User | AnonymousUser, period: AppraisalPeriod, code: st
     if code == REPORTS_MISSING:
         assert month is not None
         own = MonthlyReport.objects.filter(official=OuterRef("pk"), month=month)
-        officials = Official.objects.filter(_in_post_by(_month_end(month)), is_active=True).exclude(
+        officials = Official.objects.filter(_in_post_by(month_end(month)), is_active=True).exclude(
             pk__in=MonthlyReport.objects.filter(month=month, status__in=HANDED_IN).values("official_id"))
         if not everywhere:
             officials = officials.filter(subtree_q(paths, "unit__"))

@@ -26,7 +26,7 @@ from appraisal.models import (
     QuarterlyStatus,
 )
 from org.models import OrgUnit, User
-from org.selectors import access_for
+from org.selectors import access_for, subtree_q
 
 MANAGERS = ("org", "head")
 
@@ -51,9 +51,7 @@ def quarterly_grades_visible_to(
     access = access_for(user)
     if access.is_superuser:
         return qs
-    q = Q(pk__in=[])
-    for path in access.paths(roles):
-        q |= Q(official__unit__path__startswith=path)
+    q = subtree_q(access.paths(roles), "official__unit__")
     if access.official_id is not None:
         q &= ~Q(official_id=access.official_id)
         if include_own:
@@ -74,9 +72,7 @@ def gradable_q(user: User | AnonymousUser) -> Q:
     access = access_for(user)
     if access.is_superuser:
         return Q()
-    q = Q(pk__in=[])
-    for path in access.paths(MANAGERS):
-        q |= Q(official__unit__path__startswith=path)
+    q = subtree_q(access.paths(MANAGERS), "official__unit__")
     if access.official_id is not None:
         q &= ~Q(official_id=access.official_id)
     return q

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 
 def parse_month(value: str) -> date | None:
     """Parse ``YYYY-MM`` into the first day of that month; ``None`` when it is not one."""
@@ -14,6 +16,31 @@ def parse_month(value: str) -> date | None:
         return date(int(year), int(month), 1)
     except ValueError:
         return None
+
+
+def parse_day(value: str) -> date | None:
+    """Parse ``YYYY-MM-DD``; ``None`` when it is not a day."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def day_or_today(value: str | None) -> date:
+    """The day a job runs for: ``YYYY-MM-DD`` (to replay a run), or today when empty. A malformed day raises
+    ``ValueError``: a replay with a typo must fail, not quietly run for today."""
+    return date.fromisoformat(value) if value else timezone.localdate()
+
+
+def month_end(day: date) -> date:
+    """Return the last day of the month containing ``day``."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def previous_month(day: date) -> date:
+    """Return the first day of the month before the one containing ``day`` (a month is its first day, as in
+    ``parse_month``; ``month_end`` gives its last)."""
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def quarter_of(day: date) -> tuple[str, date, date]:

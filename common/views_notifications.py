@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,8 +11,7 @@ from django.views.decorators.http import require_POST
 from common.http import AuthedRequest
 from common.models import Notification
 from common.notifications import mark_read
-
-PAGE_SIZE = 25
+from common.pagination import paginate
 
 
 def _render_list(request: AuthedRequest) -> HttpResponse:
@@ -21,7 +19,7 @@ def _render_list(request: AuthedRequest) -> HttpResponse:
     notifications = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, notifications)
     context = {"page": page, "unread_only": unread_only, "query": "show=unread" if unread_only else ""}
     return render(request, "common/notifications.html", context)
 

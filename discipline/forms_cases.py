@@ -106,7 +106,7 @@ class CaseForm(forms.Form):
             return
         # Subjects already named on a case stay choosable (the service allows any official in scope).
         chosen = [getattr(o, "pk", o) for o in self.initial.get("subjects", [])]
-        in_unit = self.officials.filter(unit__path__startswith=unit.path, is_active=True)
+        in_unit = self.officials.filter(unit.subtree_q("unit__"), is_active=True)
         field.queryset = (in_unit | self.officials.filter(pk__in=chosen)).distinct()
 
 

@@ -241,7 +241,7 @@ def effects_for(user: User | AnonymousUser, *, unit: OrgUnit | None = None,
     """Effects on the officials a user may see (optionally under one unit), in two queries."""
     officials = effect_officials_for(user)
     if unit is not None:
-        officials = officials.filter(unit__path__startswith=unit.path)
+        officials = officials.filter(unit.subtree_q("unit__"))
     return effects_among(officials.values("pk"), today)
 
 

@@ -78,7 +78,7 @@ class LeaveRecordFilter(django_filters.FilterSet):
 
     def filter_unit(self, queryset: QuerySet[LeaveRecord], name: str, value: str) -> QuerySet[LeaveRecord]:
         unit = OrgUnit.objects.filter(code=value).only("path").first()
-        return queryset.filter(official__unit__path__startswith=unit.path) if unit else queryset.none()
+        return queryset.filter(unit.subtree_q("official__unit__")) if unit else queryset.none()
 
 
 class LeaveRecordViewSet(viewsets.ModelViewSet):

@@ -57,7 +57,7 @@ class OfficialFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(staff_number__icontains=value))
 
     def filter_unit(self, queryset: QuerySet[Official], name: str, value: OrgUnit) -> QuerySet[Official]:
-        return queryset.filter(unit__path__startswith=value.path)
+        return queryset.filter(value.subtree_q("unit__"))
 
     def filter_status(self, queryset: QuerySet[Official], name: str, value: str) -> QuerySet[Official]:
         if value == "active":

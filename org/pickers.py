@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from org.models import Official, OrgUnit, User
+from org.selectors import subtree_q
 
 OfficialScope = Callable[[User | AnonymousUser], QuerySet[Official]]
 
@@ -52,8 +53,8 @@ def search_officials(qs: QuerySet[Official], text: str, *, unit_id: int | None =
     starting with it, then the rest; without a text, in tree order. Two queries at most, whatever the size."""
     text = text.strip()[:QUERY_MAX_LENGTH]
     if unit_id is not None:
-        unit = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
-        qs = qs.filter(unit__path__startswith=unit) if unit is not None else qs.none()
+        path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+        qs = qs.filter(subtree_q([path], "unit__")) if path is not None else qs.none()
     if text:
         qs = qs.filter(Q(name__icontains=text) | Q(staff_number__icontains=text)).annotate(
             match=Case(When(name__startswith=text, then=Value(0)), When(staff_number__startswith=text, then=Value(1)),

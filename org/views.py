@@ -3,12 +3,9 @@ working-day calendar. Thin by design."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.dates import parse_day
 from common.errors import ApplicationError
 from common.excel import xlsx_response
 from common.filters import as_int
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org import selectors, workdays
 from org.excel import roster_template
 from org.filters import OfficialFilter
@@ -31,7 +30,6 @@ from org.models import CalendarDay, Official, PostKind
 from org.services import calendar as calendar_svc
 from org.services import official_assign_post, roster_import
 
-PAGE_SIZE = 25
 HISTORY_SIZE = 10  # the latest uploads shown beside an import form
 
 
@@ -59,7 +57,7 @@ def statistics(request: AuthedRequest) -> HttpResponse:
 def official_list(request: AuthedRequest) -> HttpResponse:
     officials = selectors.officials_visible_to(request.user).order_by("unit__path", "name", "staff_number")
     filterset = OfficialFilter(request.GET, queryset=officials, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": filterset, "page": page, "query": query.urlencode()}
@@ -155,13 +153,6 @@ def _calendar_year(request: AuthedRequest) -> int:
     return as_int(raw, low=calendar_svc.MIN_YEAR, high=calendar_svc.MAX_YEAR) or timezone.localdate().year
 
 
-def _parse_day(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
-
-
 def _calendar_url(year: int) -> str:
     return f"{reverse('org:calendar')}?year={year}"
 
@@ -182,7 +173,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         selectors.require_role(request.user, "org")
         if request.POST.get("form") == "day":
-            edited = _parse_day(request.POST.get("editing", ""))
+            edited = parse_day(request.POST.get("editing", ""))
             editing = CalendarDay.objects.filter(date=edited).first() if edited else None
             day_form = CalendarDayForm(request.POST, editing=editing is not None)
             if day_form.is_valid():
@@ -209,7 +200,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
                                                     "updated.") % {"created": result.created,
                                                                    "updated": result.updated})
                         return redirect(_calendar_url(year))
-    elif can_edit and (edit := _parse_day(request.GET.get("edit", ""))):
+    elif can_edit and (edit := parse_day(request.GET.get("edit", ""))):
         editing = CalendarDay.objects.filter(date=edit).first()
         if editing is not None:
             day_form = CalendarDayForm(editing=True, initial={
@@ -232,7 +223,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
 def calendar_day_delete(request: AuthedRequest, day: str) -> HttpResponse:
     """Unmark a day (organization department only)."""
     selectors.require_role(request.user, "org")
-    parsed = _parse_day(day)
+    parsed = parse_day(day)
     if parsed is None:
         raise Http404
     try:

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,13 +27,13 @@ from common.filters import as_int
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.forms_leave import LeaveRecordForm
 from org.models import LeaveKind, LeaveRecord, Official
 from org.selectors import officials_visible_to, require_role, units_visible_to
 from org.selectors_leave import LEAVE_ROLES, leave_in_year, leave_records_managed_by, leave_records_visible_to
 from org.services.leave import can_manage_leave, leave_record_create, leave_record_delete, leave_record_update
 
-PAGE_SIZE = 25
 CARD_ROWS = 50  # an official's card shows their latest records; the unit list has them all
 
 
@@ -152,9 +151,8 @@ def leave_list(request: AuthedRequest) -> HttpResponse:
     units = units_visible_to(request.user, roles=LEAVE_ROLES).filter(is_active=True)
     unit = units.filter(code=unit_code).first() if unit_code else None
     if unit is not None:
-        records = records.filter(official__unit__path__startswith=unit.path)
-    page = Paginator(records.order_by("-start_date", "official__name", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+        records = records.filter(unit.subtree_q("official__unit__"))
+    page = paginate(request, records.order_by("-start_date", "official__name", "-id"))
     first, last = date(year, 1, 1), date(year, 12, 31)
     rows: list[dict[str, Any]] = [
         {"record": r, "days_in_year": (min(r.end_date, last) - max(r.start_date, first)).days + 1}

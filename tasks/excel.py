@@ -75,7 +75,7 @@ def ledger_queryset(user: User, unit: OrgUnit) -> QuerySet[Task]:
     """Return the unit subtree's tasks for the ledger, with milestones and the latest weekly update."""
     latest = WeeklyUpdate.objects.filter(task=OuterRef("pk")).order_by("-week")
     return (
-        tasks_managed_by(user).filter(unit__path__startswith=unit.path)
+        tasks_managed_by(user).filter(unit.subtree_q("unit__"))
         .prefetch_related("milestones")
         .annotate(last_week=Subquery(latest.values("week")[:1]), last_done=Subquery(latest.values("done")[:1]))
         .order_by("unit__path", "deadline", "id")

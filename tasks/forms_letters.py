@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from common.text_limits import LONG, LimitedFormField
 from org.forms import OfficialChoiceField, UnitChoiceField
 from org.models import OrgUnit, User
-from org.selectors import access_for
+from org.selectors import access_for, subtree_q
 from tasks.models import OPEN_STATUSES, Task
 from tasks.pickers import LETTER_RECIPIENTS, letter_recipients
 from tasks.selectors import tasks_visible_to
@@ -26,10 +26,7 @@ def units_issuable_by(user: User) -> QuerySet[OrgUnit]:
     qs = OrgUnit.objects.filter(is_active=True).order_by("path")
     if access.is_superuser:
         return qs
-    q = Q(pk__in=[])
-    for path in access.paths(ISSUING_ROLES):
-        q |= Q(path__startswith=path)
-    return qs.filter(q)
+    return qs.filter(subtree_q(access.paths(ISSUING_ROLES)))
 
 
 class LetterIssueForm(forms.Form):
@@ -56,9 +53,9 @@ class LetterIssueForm(forms.Form):
         unit = self._chosen_unit(units)
         if unit is not None:
             self.fields["recipient_official"].queryset = (  # type: ignore[attr-defined]
-                letter_recipients(user).filter(unit__path__startswith=unit.path))
+                letter_recipients(user).filter(unit.subtree_q("unit__")))
             self.fields["task"].queryset = (  # type: ignore[attr-defined]
-                tasks_visible_to(user).filter(status__in=OPEN_STATUSES, unit__path__startswith=unit.path)
+                tasks_visible_to(user).filter(unit.subtree_q("unit__"), status__in=OPEN_STATUSES)
                 .order_by("deadline", "pk")
             )
         self.fields["reply_deadline"].widget.attrs["min"] = timezone.localdate().isoformat()

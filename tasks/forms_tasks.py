@@ -216,7 +216,7 @@ class TaskFilter(django_filters.FilterSet):
 
     def filter_unit(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         unit = OrgUnit.objects.filter(code=value.strip()).only("path").first()
-        return queryset.filter(unit__path__startswith=unit.path) if unit else queryset.none()
+        return queryset.filter(unit.subtree_q("unit__")) if unit else queryset.none()
 
     def filter_leader(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         return queryset.filter(_official_q("leading_leader", value))

@@ -8,22 +8,17 @@ day, and re-running one is harmless (see ``tasks.services.periodic``). Beat sche
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError
-from django.utils import timezone, translation
+from django.utils import translation
 
+from common.dates import day_or_today, previous_month
+from common.jobs import RETRY
 from tasks.selectors import week_monday
 from tasks.services import periodic
 
-# A locked or briefly unreachable database is worth another try; anything else is a bug to look at.
-RETRY: dict[str, Any] = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 3}
-
-
-def parse_day(day: str | None) -> date:
-    return date.fromisoformat(day) if day else timezone.localdate()
+__all__ = ["daily", "monthly", "previous_month", "previous_week", "weekly"]
 
 
 def previous_week(day: date) -> date:
@@ -31,15 +26,10 @@ def previous_week(day: date) -> date:
     return week_monday(day) - timedelta(days=7)
 
 
-def previous_month(day: date) -> date:
-    """Return the first day of the month before the one containing ``day``."""
-    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
 @shared_task(**RETRY)
 def daily(day: str | None = None) -> dict[str, int]:
     """Mark overdue tasks, remind of deadlines within DEADLINE_REMINDER_DAYS, flag overdue letters."""
-    today = parse_day(day)
+    today = day_or_today(day)
     with translation.override(settings.LANGUAGE_CODE):  # notices are stored in the interface's language
         return {
             "tasks_overdue": periodic.tasks_mark_overdue(today=today),
@@ -51,7 +41,7 @@ def daily(day: str | None = None) -> dict[str, int]:
 @shared_task(**RETRY)
 def weekly(day: str | None = None) -> dict[str, int | str]:
     """Tell heads which tasks have no weekly update for the ISO week before ``day``."""
-    week = previous_week(parse_day(day))
+    week = previous_week(day_or_today(day))
     with translation.override(settings.LANGUAGE_CODE):
         return {"week": week.isoformat(), "heads_notified": periodic.weekly_updates_missing(week=week)}
 
@@ -59,7 +49,7 @@ def weekly(day: str | None = None) -> dict[str, int | str]:
 @shared_task(**RETRY)
 def monthly(day: str | None = None) -> dict[str, int | str]:
     """Flag the missing and late monthly reports of the month before ``day`` (once its deadline has passed)."""
-    today = parse_day(day)
+    today = day_or_today(day)
     month = previous_month(today)
     with translation.override(settings.LANGUAGE_CODE):
         counts = periodic.reports_flag_missing_and_late(month=month, today=today)

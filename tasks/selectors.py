@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from org.models import OrgUnit, User
-from org.selectors import ALL_ROLES, access_for
+from org.selectors import ALL_ROLES, access_for, subtree_q
 from tasks.models import (
     OPEN_STATUSES,
     MonthlyReport,
@@ -34,10 +34,7 @@ def _unit_q(user: User | AnonymousUser, relation: str, roles: Iterable[str]) -> 
     access = access_for(user)
     if access.is_superuser:
         return True, Q()
-    q = Q(pk__in=[])
-    for path in access.paths(roles):
-        q |= Q(**{f"{relation}path__startswith": path})
-    return False, q
+    return False, subtree_q(access.paths(roles), relation)
 
 
 def tasks_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES) -> QuerySet[Task]:
@@ -201,7 +198,7 @@ def reports_to_review(user: User, *, status: str = ReportStatus.SUBMITTED, unit:
 def _under_review(user: User, *, unit: OrgUnit | None, month: date | None) -> QuerySet[MonthlyReport]:
     qs = reports_for_head(user)
     if unit is not None:
-        qs = qs.filter(official__unit__path__startswith=unit.path)
+        qs = qs.filter(unit.subtree_q("official__unit__"))
     if month is not None:
         qs = qs.filter(month=month_start(month))
     return qs

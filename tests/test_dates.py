@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+from django.utils import timezone
+
 from appraisal.periods import QUARTER, parse_period_key, period_key_for
-from common.dates import parse_month, quarter_of, quarters_between
+from common.dates import day_or_today, month_end, parse_day, parse_month, previous_month, quarter_of, quarters_between
 
 
 def test_every_day_falls_in_the_appraisal_quarter_of_the_same_key():
@@ -28,3 +31,23 @@ def test_the_quarters_touching_a_window():
 def test_parse_month():
     assert parse_month("2026-03") == date(2026, 3, 1)
     assert [parse_month(bad) for bad in ("2026-3", "26-03", "2026-13", "x", "")] == [None] * 5
+
+
+def test_parse_day():
+    assert parse_day("2026-02-28") == date(2026, 2, 28)
+    assert [parse_day(bad) for bad in ("2026-02-30", "2026-2", "x", "")] == [None] * 4
+
+
+def test_a_job_runs_for_the_day_given_or_today_and_refuses_a_malformed_one():
+    assert day_or_today("2026-01-06") == date(2026, 1, 6)
+    assert day_or_today(None) == day_or_today("") == timezone.localdate()
+    with pytest.raises(ValueError):
+        day_or_today("2026-13-01")
+
+
+def test_month_end_and_previous_month():
+    assert [month_end(date(2026, m, 15)) for m in (1, 2, 4, 12)] == [
+        date(2026, 1, 31), date(2026, 2, 28), date(2026, 4, 30), date(2026, 12, 31)]
+    assert month_end(date(2028, 2, 1)) == date(2028, 2, 29)
+    assert previous_month(date(2026, 1, 31)) == date(2025, 12, 1)
+    assert previous_month(date(2026, 3, 1)) == date(2026, 2, 1)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.text_limits import LimitedFormField
 from org.forms import OfficialChoiceField, UnitChoiceField
 from org.models import OrgUnit, RankLevel, User
-from org.selectors import access_for
+from org.selectors import access_for, subtree_q
 from training.models import AttendanceStatus, SessionKind, StudyPlan, TrainingSession
 from training.pickers import LECTURERS, lecturers
 from training.services.sessions import ORGANISER_ROLES
@@ -28,10 +28,7 @@ def units_organisable_by(user: User) -> QuerySet[OrgUnit]:
     qs = OrgUnit.objects.filter(is_active=True).order_by("path")
     if access.is_superuser:
         return qs
-    q = Q(pk__in=[])
-    for path in access.paths(ORGANISER_ROLES):
-        q |= Q(path__startswith=path)
-    return qs.filter(q)
+    return qs.filter(subtree_q(access.paths(ORGANISER_ROLES)))
 
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -7,31 +7,20 @@ of the training facts into the ledger is the appraisal's (``appraisal.jobs.train
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.dates import day_or_today
+from common.jobs import RETRY
 from common.notifications import Notice, notify_many
 from training.models import TrainingSession
 
-RETRY: dict[str, Any] = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 3}
 REMIND_DAYS_AHEAD = 2
-
-
-def parse_day(day: str | None) -> date:
-    return date.fromisoformat(day) if day else timezone.localdate()
-
-
-def previous_month(day: date) -> tuple[date, date]:
-    """Return the first and last days of the month before the one containing ``day``."""
-    last = day.replace(day=1) - timedelta(days=1)
-    return last.replace(day=1), last
 
 
 def _session_url(session: TrainingSession) -> str:
@@ -46,7 +35,7 @@ def remind_required_sessions(date_iso: str | None = None) -> dict[str, int]:
     """Tell the audience of each required session starting two days after ``date_iso`` (in-app, once)."""
     from training.selectors import session_audience
 
-    day = parse_day(date_iso) + timedelta(days=REMIND_DAYS_AHEAD)
+    day = day_or_today(date_iso) + timedelta(days=REMIND_DAYS_AHEAD)
     sessions = list(TrainingSession.objects.filter(is_required=True, starts_at__date=day).order_by("starts_at", "pk"))
     notices: list[Notice] = []
     with translation.override(settings.LANGUAGE_CODE):

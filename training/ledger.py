@@ -37,7 +37,7 @@ def ledger_officials(unit: OrgUnit, year: int) -> QuerySet[Official]:
 def ledger_sessions(unit: OrgUnit, year: int) -> QuerySet[TrainingSession]:
     """The sessions organised by the unit or its sub-units in the year, with attendance counts (one query)."""
     start, end = year_bounds(year)
-    return (TrainingSession.objects.filter(organiser__path__startswith=unit.path, starts_at__gte=start,
+    return (TrainingSession.objects.filter(unit.subtree_q("organiser__"), starts_at__gte=start,
                                            starts_at__lt=end)
             .select_related("organiser", "lecturer")
             .annotate(attended=Count("attendance", filter=~Q(attendance__status__in=(

@@ -140,7 +140,7 @@ def unit_progress(unit: OrgUnit, *, year: int, behind_only: bool = False,
                   order: tuple[str, ...] = BY_UNIT) -> QuerySet[Official]:
     """The active officials of ``unit`` and its sub-units with their progress for ``year`` (``with_progress``
     plus ``total_hours``), in ``order``; ``behind_only`` keeps those under the pro-rata target. One query."""
-    officials = (with_progress(Official.objects.filter(is_active=True, unit__path__startswith=unit.path)
+    officials = (with_progress(Official.objects.filter(unit.subtree_q("unit__"), is_active=True)
                                .select_related("unit"), year=year)
                  .annotate(total_hours=F("att_hours") + F("ext_hours")))
     if behind_only:
@@ -158,12 +158,12 @@ def hours_by_month(unit: OrgUnit, *, year: int) -> list[Decimal]:
     by_month = [ZERO] * 12
     # Summed per session in the database and per month here: a month extracted per attendance row costs a
     # time-zone conversion per row (a Python function on SQLite, over a second for a county).
-    for starts_at, hours in (Attendance.objects.filter(official__unit__path__startswith=unit.path,
+    for starts_at, hours in (Attendance.objects.filter(unit.subtree_q("official__unit__"),
                                                        session__starts_at__gte=start, session__starts_at__lt=end)
                              .order_by().values("session_id", "session__starts_at").annotate(h=Sum("hours"))
                              .values_list("session__starts_at", "h")):
         by_month[timezone.localtime(starts_at).month - 1] += hours or ZERO
-    for month, hours in (ExternalTraining.objects.filter(official__unit__path__startswith=unit.path,
+    for month, hours in (ExternalTraining.objects.filter(unit.subtree_q("official__unit__"),
                                                          status=ExternalStatus.APPROVED, started_on__year=year)
                          .annotate(month=ExtractMonth("started_on")).order_by()
                          .values("month").annotate(h=Sum("hours")).values_list("month", "h")):
@@ -232,7 +232,7 @@ def lecturer_ranking(*, year: int, unit: OrgUnit | None = None) -> QuerySet[Offi
     in_year = Q(lectures__starts_at__gte=start, lectures__starts_at__lt=end)
     qs = Official.objects.select_related("unit")
     if unit is not None:
-        qs = qs.filter(unit__path__startswith=unit.path)
+        qs = qs.filter(unit.subtree_q("unit__"))
     return (qs.annotate(lecture_count=Count("lectures", filter=in_year),
                         lecture_hours=Coalesce(Sum("lectures__hours", filter=in_year), Value(ZERO),
                                                output_field=_DEC))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError
 from django.utils import translation
 
 from appraisal.services.exports import export_run
+from common.jobs import RETRY
 
 __all__ = ["register_export_job"]
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+@shared_task(**RETRY)
 def register_export_job(job_id: int) -> dict[str, int | str]:
     """Write the register of an ``ExportJob``; a job already claimed or finished is left alone."""
     with translation.override(settings.LANGUAGE_CODE):  # the workbook's headers are in the interface language

@@ -41,9 +41,10 @@ from appraisal.models import (
 )
 from appraisal.services.checkup import ORG, _full_clean, _lock_open, min_response_rate
 from common.errors import ApplicationError
+from common.history import save_as
 from common.text_limits import check_values
 from org.models import Official, OrgUnit, RankLevel, User
-from org.selectors import access_for
+from org.selectors import access_for, subtree_q
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: no 0/O and no 1/I to confuse on paper
 CODE_LENGTH = 10  # 32 ** 10 == 2 ** 50
@@ -97,10 +98,7 @@ def _org_q(user: User, relation: str) -> Q | None:
     access = access_for(user)
     if access.is_superuser:
         return None
-    q = Q(pk__in=[])
-    for path in access.paths((ORG,)):
-        q |= Q(**{f"{relation}path__startswith": path})
-    return q
+    return subtree_q(access.paths((ORG,)), relation)
 
 
 def batches_visible_to(user: User) -> QuerySet[BallotBatch]:
@@ -147,7 +145,7 @@ def group_progress(user: User, round: CheckupRound) -> list[dict[str, Any]]:
 
 def batch_officials(*, unit: OrgUnit, rank_levels: Iterable[str]) -> QuerySet[Official]:
     """Return the active officials of a unit's subtree at the given rank levels, as a ballot lists them."""
-    return (Official.objects.filter(is_active=True, unit__path__startswith=unit.path, rank_level__in=list(rank_levels))
+    return (Official.objects.filter(unit.subtree_q("unit__"), is_active=True, rank_level__in=list(rank_levels))
             .select_related("unit").order_by("unit__path", "rank_level", "name", "id"))
 
 
@@ -228,8 +226,7 @@ def batch_issue(
     batch = BallotBatch(round=checkup, group=group, audience=audience.strip(), unit=unit, rank_levels=levels,
                         size=size, scores=scores, issued_by=by)
     _full_clean(batch)
-    batch._history_user = by  # type: ignore[attr-defined]
-    batch.save()
+    save_as(batch, by)
     batch.officials.set(official_ids)
     codes: set[str] = set()
     while len(codes) < size:  # a repeat within the batch is astronomically unlikely; the set makes it impossible
@@ -256,8 +253,7 @@ def batch_revoke(*, by: User, batch: BallotBatch, reason: str) -> BallotBatch:
     locked.revoked_at = timezone.now()
     locked.revoke_reason = reason
     _full_clean(locked)
-    locked._history_user = by  # type: ignore[attr-defined]
-    locked.save()
+    save_as(locked, by)
     return locked
 
 

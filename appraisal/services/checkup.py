@@ -52,9 +52,10 @@ from appraisal.models import (
 )
 from appraisal.periods import QUARTER, parse_period_key
 from common.errors import ApplicationError, from_validation_error
+from common.history import save_as, set_actor
 from common.notifications import Notice, notify, notify_many
 from org.models import Official, OrgUnit, RoleGrant, User
-from org.selectors import access_for, ancestor_paths
+from org.selectors import access_for, ancestor_paths, subtree_q
 
 ORG = "org"
 DIMENSIONS: tuple[str, ...] = tuple(Dimension.values)
@@ -75,10 +76,7 @@ def _org_q(user: User, relation: str) -> tuple[bool, Q]:
     access = access_for(user)
     if access.is_superuser:
         return True, Q()
-    q = Q(pk__in=[])
-    for path in access.paths((ORG,)):
-        q |= Q(**{f"{relation}path__startswith": path})
-    return False, q
+    return False, subtree_q(access.paths((ORG,)), relation)
 
 
 def rounds_visible_to(user: User) -> QuerySet[CheckupRound]:
@@ -233,7 +231,7 @@ def round_open(
                            group_trim=clean_group_trim(group_trim), min_responses=min_responses,
                            problem_threshold=problem_threshold, opened_by=by)
     _full_clean(checkup)
-    checkup._history_user = by  # type: ignore[attr-defined]
+    set_actor(checkup, by)
     try:
         with transaction.atomic():
             checkup.save()
@@ -331,12 +329,12 @@ def raters_assign_defaults(
         raise ApplicationError(_("Only the organization department over this unit may assign raters."),
                                code="forbidden")
     checkup = _lock_open(round)
-    officials = list(Official.objects.filter(is_active=True, unit__path__startswith=unit.path, unit__is_active=True)
+    officials = list(Official.objects.filter(unit.subtree_q("unit__"), is_active=True, unit__is_active=True)
                      .order_by("unit__path", "name", "id")
                      .values_list("id", "unit_id", "unit__path", "user_id", "user__is_active"))
     grants = [_Grant(*row) for row in RoleGrant.objects.filter(
         role__in=("head", ORG), unit__is_active=True, user__is_active=True,
-    ).filter(Q(unit__path__in=ancestor_paths(unit.path)) | Q(unit__path__startswith=unit.path))
+    ).filter(Q(unit__path__in=ancestor_paths(unit.path)) | unit.subtree_q("unit__"))
         .order_by("unit__path", "user_id").values_list("user_id", "role", "unit__path")]
     heads_by_path: dict[str, list[int]] = defaultdict(list)
     org_grants = [g for g in grants if g.role == ORG]
@@ -364,7 +362,7 @@ def raters_assign_defaults(
         add([g.user_id for g in org_grants if path.startswith(g.path)], RaterGroup.ORGANIZATION)
         add([uid for uid in by_unit[unit_id] if uid != own_user][:colleagues], RaterGroup.COLLEAGUES)
 
-    taken = set(RaterAssignment.objects.filter(round=checkup, official__unit__path__startswith=unit.path)
+    taken = set(RaterAssignment.objects.filter(unit.subtree_q("official__unit__"), round=checkup)
                 .values_list("official_id", "rater_id"))
     new = [RaterAssignment(round=checkup, official_id=oid, rater_id=uid, group=group)
            for (oid, uid), group in wanted.items() if (oid, uid) not in taken]
@@ -598,8 +596,7 @@ def round_close(*, by: User, round: CheckupRound) -> CheckupRound:
     checkup.status = "closed"
     checkup.closed_at = timezone.now()
     _full_clean(checkup)
-    checkup._history_user = by  # type: ignore[attr-defined]
-    checkup.save()
+    save_as(checkup, by)
     rated = User.objects.filter(is_active=True, official__checkup_results__round=checkup).order_by("pk")
     notify(users=rated, kind="checkup_result", url=reverse("appraisal:checkup_my_results"),
            title=_("Your check-up result for %(key)s is ready") % {"key": checkup.period.key},

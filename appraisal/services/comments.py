@@ -34,6 +34,7 @@ from appraisal.services.procedure import (
 )
 from appraisal.transfers import grading_unit_path
 from common.errors import ApplicationError
+from common.history import save_as
 from common.text_limits import check_values
 from org.models import User
 
@@ -104,8 +105,7 @@ def comment_write(
                 head_reason = ""
         locked.comment, locked.head_grade, locked.head_reason = comment, head_grade, head_reason
         locked.commented_by, locked.commented_at = by, timezone.now()
-        locked._history_user = by  # type: ignore[attr-defined]  # simple-history records who wrote it
-        locked.save(update_fields=["comment", "head_grade", "head_reason", "commented_by", "commented_at"])
+        save_as(locked, by, update_fields=["comment", "head_grade", "head_reason", "commented_by", "commented_at"])
         procedure_event(procedure=procedure, action="comment", by=by, official=locked.official_id,
                         data={"head_grade": head_grade, "proposed": locked.proposed})
     return locked

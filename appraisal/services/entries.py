@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from appraisal.models import AppraisalPeriod, ScoreEntry, ScoreRule
 from appraisal.periods import frozen_period_on
 from common.errors import ApplicationError
+from common.history import delete_as, save_as
 from common.notifications import notify
 from org.models import Official, User
 from org.selectors import access_for
 
 MANAGER_ROLES = ("head", "org")
-CHANGE_REASON_MAX = 100  # simple-history's history_change_reason length
 
 
 def can_manage_entries(user: User, official: Official) -> bool:
@@ -100,8 +100,7 @@ def entry_add(
     entry = ScoreEntry(official=official, occurred_on=day, rule=rule, points=value, reason=reason,
                        origin=ScoreEntry.Origin.MANUAL, created_by=by)
     entry.full_clean()
-    entry._history_user = by  # type: ignore[attr-defined]  # simple-history's actor outside a request
-    entry.save()
+    save_as(entry, by)
 
     if official.user is not None:
         title = (_("A bonus was recorded: %(reason)s") if value > 0 else _("A deduction was recorded: %(reason)s")) \
@@ -127,10 +126,8 @@ def entry_delete(*, by: User, entry: ScoreEntry, reason: str) -> None:
     locked = ScoreEntry.objects.select_for_update().filter(pk=entry.pk).first()
     if locked is None:
         raise ApplicationError(_("Someone else has just removed this entry."), code="conflict")
-    locked._history_user = by  # type: ignore[attr-defined]
-    locked._change_reason = reason[:CHANGE_REASON_MAX]  # type: ignore[attr-defined]
     rule_name = entry.rule.name
-    locked.delete()
+    delete_as(locked, by, reason=reason)
     if official.user is not None:
         notify(users=[official.user], kind="score_entry",
                title=_("A score entry was removed: %(reason)s") % {"reason": reason},

@@ -29,7 +29,7 @@ from appraisal.services.progress import progress_every
 from appraisal.services.registration import forms_file_name, registration_job_write
 from common.errors import ApplicationError
 from org.models import OrgUnit, User
-from org.selectors import access_for
+from org.selectors import access_for, subtree_q
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 1000  # rows between two progress updates at the least
@@ -38,10 +38,7 @@ CHUNK = 2000
 
 # -- reads ---------------------------------------------------------------------------------------------
 def _scope_q(paths: list[str]) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(unit__path__startswith=path) | Q(official__unit__path__startswith=path)
-    return q
+    return subtree_q(paths, "unit__") | subtree_q(paths, "official__unit__")
 
 
 def register_scorecards(
@@ -145,10 +142,7 @@ def exports_visible_to(user: User) -> QuerySet[ExportJob]:
     access = access_for(user)
     if access.is_superuser:
         return qs
-    q = Q(created_by=user)
-    for path in access.paths(("org",)):
-        q |= Q(unit__path__startswith=path)
-    return qs.filter(q)
+    return qs.filter(Q(created_by=user) | subtree_q(access.paths(("org",)), "unit__"))
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -47,6 +47,7 @@ from appraisal.services.procedure import (
     set_stage,
 )
 from common.errors import ApplicationError
+from common.history import save_as
 from common.notifications import Notice, notify_many
 from common.text_limits import check_values
 from org.models import User
@@ -146,8 +147,7 @@ def grade_notice_sign(*, notice: GradeNotice, by: User, agree: bool, opinion: st
             raise ApplicationError(_("You have already signed this notice."), code="already_signed")
         locked.status = SignStatus.AGREED if agree else SignStatus.DISAGREED
         locked.opinion, locked.signed_at = opinion, timezone.now()
-        locked._history_user = by  # type: ignore[attr-defined]
-        locked.save()
+        save_as(locked, by)
         procedure = AnnualProcedure.objects.select_related("unit", "period").get(
             period_id=locked.grade.period_id, unit_id=locked.grade.unit_id)
         procedure_event(procedure=procedure, action="notice_sign", by=by, official=locked.official_id,

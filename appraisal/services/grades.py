@@ -62,9 +62,10 @@ from appraisal.selectors_quarterly import good_quarters
 from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import procedure_event, require_stage
 from common.errors import ApplicationError
+from common.history import set_actor
 from common.notifications import notify
 from org.models import Official, OrgUnit, User
-from org.selectors import access_for, users_with_role_over
+from org.selectors import access_for, subtree_q, users_with_role_over
 
 # -- settings-free defaults ----------------------------------------------------------------------------
 # The national rules for civil servants' annual appraisal, as practised: a year score of 90 or more may be
@@ -191,9 +192,8 @@ def grades_visible_to(
     access = access_for(user)
     if access.is_superuser:
         return qs
-    q = Q(pk__in=[])
-    for path in access.paths(roles):
-        q |= Q(unit__path__startswith=path) | Q(official__unit__path__startswith=path)
+    paths = access.paths(roles)
+    q = subtree_q(paths, "unit__") | subtree_q(paths, "official__unit__")
     if include_own and access.official_id is not None:
         q |= Q(official_id=access.official_id)
     return qs.filter(q)
@@ -268,10 +268,7 @@ def grades_propose(*, period: AppraisalPeriod, by: User) -> ProposeResult:
     with transaction.atomic():
         scorecards = Scorecard.objects.filter(period=period).select_related("unit")
         if not access.is_superuser:
-            q = Q(pk__in=[])
-            for path in access.paths(("org",)):
-                q |= Q(unit__path__startswith=path)
-            scorecards = scorecards.filter(q)
+            scorecards = scorecards.filter(subtree_q(access.paths(("org",)), "unit__"))
         cards = list(scorecards.only("id", "official_id", "unit_id", "total", "unit__path").order_by("unit_id"))
         if not cards:
             raise ApplicationError(
@@ -487,7 +484,7 @@ def quota_approve(*, period: AppraisalPeriod, unit: OrgUnit, share: Decimal, rea
         approval.share = share
         approval.reason = reason
         approval.approved_by = by
-        approval._history_user = by  # type: ignore[attr-defined]  # simple-history records who approved
+        set_actor(approval, by)  # simple-history records who approved
         approval.full_clean(validate_unique=False)
         approval.save()
     return approval

@@ -45,6 +45,7 @@ from appraisal.services.procedure import (
     set_stage,
 )
 from common.errors import ApplicationError
+from common.history import save_as
 from common.notifications import Notice, notify, notify_many
 from common.text_limits import check_values
 from common.uploads import check_upload
@@ -161,8 +162,7 @@ def objection_file(
         if attachment is not None:
             objection.attachment_name = (attachment.name or "")[:200]
             objection.attachment.save(attachment.name or "attachment", attachment, save=False)
-        objection._history_user = by  # type: ignore[attr-defined]
-        objection.save()
+        save_as(objection, by)
         # The audit row names the candidate and the filer's user; only the organization department reads it.
         procedure_event(procedure=procedure, action="objection_file", by=by, official=candidate.official_id,
                         data={"objection": objection.pk})
@@ -189,8 +189,7 @@ def objection_decide(*, objection: Objection, by: User, upheld: bool, note: str)
         now = timezone.now()
         locked.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.REJECTED
         locked.finding, locked.decided_by, locked.decided_at = note, by, now
-        locked._history_user = by  # type: ignore[attr-defined]
-        locked.save()
+        save_as(locked, by)
         candidate = locked.candidate
         if upheld and candidate.withdrawn_at is None:
             candidate.withdrawn_at, candidate.withdrawn_reason = now, note
@@ -198,8 +197,7 @@ def objection_decide(*, objection: Objection, by: User, upheld: bool, note: str)
             grade = GradeDecision.objects.select_for_update().get(pk=candidate.grade_id)
             grade.status, grade.final, grade.withdrawn_reason = GradeStatus.PROPOSED, "", note
             grade.confirmed_at, grade.confirmed_by = None, None
-            grade._history_user = by  # type: ignore[attr-defined]
-            grade.save()
+            save_as(grade, by)
             notify(users=[grade.official.user], kind="candidacy_withdrawn",
                    url=reverse("appraisal:annual_mine"),
                    title=_("Your 优秀 candidacy of %(year)s was withdrawn after an objection") % {

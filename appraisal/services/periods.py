@@ -34,6 +34,7 @@ from appraisal.models import (
 from appraisal.parameters import live_parameters
 from appraisal.periods import parse_period_key
 from common.errors import ApplicationError
+from common.history import save_as
 from common.text_limits import check_values
 from org.models import User
 from org.selectors import access_for
@@ -140,10 +141,7 @@ def _check_status(seen: AppraisalPeriod, current: AppraisalPeriod, allowed: tupl
 
 def _save(period: AppraisalPeriod, by: User, reason: str = "") -> None:
     """Save with the actor (and reason) on the period's history row as well."""
-    period._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
-    if reason:
-        period._change_reason = reason[:100]  # type: ignore[attr-defined]  # history keeps 100 characters
-    period.save()
+    save_as(period, by, reason=reason or None)
 
 
 def open_items_text(items: list[Any]) -> str:

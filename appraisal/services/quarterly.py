@@ -56,10 +56,11 @@ from appraisal.selectors_quarterly import gradable_q, unit_good_count
 from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import is_head_over, is_org_over
 from common.errors import ApplicationError
+from common.history import delete_as, save_as, set_actor
 from common.notifications import Notice, notify, notify_many
 from common.text_limits import check_values
 from org.models import OrgUnit, User
-from org.selectors import access_for, users_with_role_over
+from org.selectors import access_for, subtree_q, users_with_role_over
 
 G = QuarterGrade
 DEFAULT_THRESHOLDS: dict[str, Decimal] = {G.GOOD: Decimal(85), G.FAIRLY_GOOD: Decimal(70), G.AVERAGE: Decimal(60)}
@@ -166,9 +167,7 @@ def quarterly_grades_propose(*, period: AppraisalPeriod, by: User, unit: OrgUnit
         if not access.has_role("org"):
             raise ApplicationError(_("Only the organization department may propose the quarterly grades of every "
                                      "unit."), code="forbidden")
-        scope = Q() if access.is_superuser else Q(pk__in=[])
-        for path in [] if access.is_superuser else access.paths(("org",)):
-            scope |= Q(unit__path__startswith=path)
+        scope = Q() if access.is_superuser else subtree_q(access.paths(("org",)), "unit__")
     else:
         if not access.covers(unit.path, ("org", "head")):
             raise ApplicationError(_("Only the organization department or the unit's head may propose its "
@@ -202,8 +201,7 @@ def quarterly_grades_propose(*, period: AppraisalPeriod, by: User, unit: OrgUnit
             # Few (officials who left or lost their scorecard since the last proposal): deleted one by one, so the
             # history records each removal and who made it.
             for grade in QuarterlyGrade.objects.filter(pk__in=stale[start:start + BATCH]):
-                grade._history_user = by  # type: ignore[attr-defined]
-                grade.delete()
+                delete_as(grade, by)
         _history(period, now, by)
     kept = sum(1 for oid in appraised if existing.get(oid, (0, ""))[1] == QuarterlyStatus.CONFIRMED)
     return ProposeResult(proposed=len(appraised) - kept, kept_confirmed=kept, removed=len(stale))
@@ -366,8 +364,7 @@ def quarterly_grade_write(*, grade: QuarterlyGrade, by: User, value: str, commen
         row = _lock(grade)
         changed = _write(row, by, value, comment, timezone.now())
         if changed:
-            row._history_user = by  # type: ignore[attr-defined]  # simple-history records who wrote it
-            row.save(update_fields=[*changed, "updated_at"])
+            save_as(row, by, update_fields=[*changed, "updated_at"])
     return row
 
 
@@ -397,8 +394,8 @@ def quarterly_grade_confirm(
             _check_share(row)
         row.grade = row.current
         row.status, row.confirmed_by, row.confirmed_at = QuarterlyStatus.CONFIRMED, by, now
-        row._history_user = by  # type: ignore[attr-defined]
-        row.save(update_fields=sorted({*changed, "grade", "status", "confirmed_by", "confirmed_at", "updated_at"}))
+        save_as(row, by,
+                update_fields=sorted({*changed, "grade", "status", "confirmed_by", "confirmed_at", "updated_at"}))
         notice = _confirm_notice(row)
         if notice is not None:
             notify_many([notice])
@@ -458,8 +455,7 @@ def quarterly_reconsider_request(*, grade: QuarterlyGrade, by: User, reason: str
                                    extra={"fields": {"reason": [_("Required.")]}})
         check_values(QuarterlyGrade, names={"reconsider_reason": "reason"}, reconsider_reason=reason)
         row.reconsider_reason, row.reconsider_asked_at = reason, timezone.now()
-        row._history_user = by  # type: ignore[attr-defined]
-        row.save(update_fields=["reconsider_reason", "reconsider_asked_at", "updated_at"])
+        save_as(row, by, update_fields=["reconsider_reason", "reconsider_asked_at", "updated_at"])
         notify(users=users_with_role_over(row.official.unit, "head").exclude(pk=by.pk), kind="quarterly_reconsider",
                url=reverse("appraisal:quarterly_requests"),
                title=_("%(name)s asks to reconsider the %(quarter)s quarterly grade")
@@ -496,7 +492,7 @@ def quarterly_reconsider_answer(
             row.grade = value
         row.answer_outcome, row.answer_grade, row.answer_text = outcome, row.grade, text
         row.answered_by, row.answered_at = by, timezone.now()
-        row._history_user = by  # type: ignore[attr-defined]
+        set_actor(row, by)
         row.save(update_fields=["grade", "answer_outcome", "answer_grade", "answer_text", "answered_by",
                                 "answered_at", "updated_at"])
         if row.official.user is not None:
@@ -520,6 +516,5 @@ def quarterly_rule_set(*, unit: OrgUnit, year: int, require_good: bool, by: User
         rule = QuarterlyRule.objects.select_for_update().filter(unit=unit, year=year).first() or QuarterlyRule(
             unit=unit, year=year)
         rule.require_good, rule.set_by = require_good, by
-        rule._history_user = by  # type: ignore[attr-defined]
-        rule.save()
+        save_as(rule, by)
     return rule

@@ -46,7 +46,7 @@ from appraisal.registration_form import (
 from appraisal.services.progress import progress_every
 from common.errors import ApplicationError
 from org.models import OrgUnit, User
-from org.selectors import access_for
+from org.selectors import access_for, subtree_q
 
 PROGRESS_EVERY = 200
 CHUNK = 500
@@ -63,10 +63,7 @@ Progress = Callable[[int, int], None]
 
 # -- reads ---------------------------------------------------------------------------------------------------
 def _in_paths(paths: list[str]) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(unit__path__startswith=path) | Q(official__unit__path__startswith=path)
-    return q
+    return subtree_q(paths, "unit__") | subtree_q(paths, "official__unit__")
 
 
 def forms_grades(*, period: AppraisalPeriod, unit: OrgUnit | None = None, by: User | None = None,

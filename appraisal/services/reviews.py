@@ -38,6 +38,7 @@ from appraisal.services.finalize import new_notice
 from appraisal.services.grades import quota_size, unit_quota_share
 from appraisal.services.procedure import is_org_over, procedure_event, require, set_stage
 from common.errors import ApplicationError
+from common.history import save_as
 from common.notifications import notify
 from common.text_limits import check_values
 from org.models import User
@@ -92,8 +93,7 @@ def review_request(*, notice: GradeNotice, by: User, reason: str, today: date | 
         review = GradeReview(grade=grade, notice=notice, official_id=notice.official_id, reason=reason,
                              previous_grade=grade.final,
                              decide_by=today + timedelta(days=int(settings.APPRAISAL_REVIEW_DECISION_DAYS)))
-        review._history_user = by  # type: ignore[attr-defined]
-        review.save()
+        save_as(review, by)
         procedure = _procedure(grade)
         procedure_event(procedure=procedure, action="review_request", by=by, official=grade.official_id,
                         note=reason, data={"review": review.pk})
@@ -135,17 +135,14 @@ def review_decide(*, review: GradeReview, by: User, outcome: str, reason: str, g
         now = timezone.now()
         locked.outcome, locked.decision_reason, locked.decided_by, locked.decided_at = outcome, reason, by, now
         locked.new_grade = grade if changed else ""
-        locked._history_user = by  # type: ignore[attr-defined]
-        locked.save()
+        save_as(locked, by)
         procedure = _procedure(row)
         if changed:
             row.final, row.override_reason = grade, _("Changed on review: %(reason)s") % {"reason": reason}
-            row._history_user = by  # type: ignore[attr-defined]
-            row.save(update_fields=["final", "override_reason"])
+            save_as(row, by, update_fields=["final", "override_reason"])
             GradeNotice.objects.filter(grade=row, is_current=True).update(is_current=False)
             renewed = new_notice(row, by=by, today=timezone.localdate())
-            renewed._history_user = by  # type: ignore[attr-defined]
-            renewed.save()
+            save_as(renewed, by)
             if procedure.stage == Stage.SIGNED:  # a new notice waits for a signature again
                 set_stage(procedure, Stage.FINAL)
         procedure_event(procedure=procedure, action="review_decide", by=by, official=row.official_id, note=reason,
@@ -190,8 +187,7 @@ def appeal_file(
                                    code="already_requested")
         appeal = GradeAppeal(grade=grade, review=review, official_id=grade.official_id, filed_on=filed_on,
                              body=body, reason=reason, filed_by=by)
-        appeal._history_user = by  # type: ignore[attr-defined]
-        appeal.save()
+        save_as(appeal, by)
         procedure = _procedure(grade)
         procedure_event(procedure=procedure, action="appeal_file", by=by, official=grade.official_id,
                         note=reason, data={"appeal": appeal.pk, "body": body})
@@ -226,8 +222,7 @@ def appeal_record(
         locked.outcome, locked.outcome_text, locked.document_number = outcome, outcome_text, document_number
         locked.decided_on = decided_on or timezone.localdate()
         locked.recorded_by, locked.recorded_at = by, timezone.now()
-        locked._history_user = by  # type: ignore[attr-defined]
-        locked.save()
+        save_as(locked, by)
         procedure_event(procedure=_procedure(grade), action="appeal_record", by=by, official=grade.official_id,
                         note=outcome_text, data={"appeal": locked.pk, "outcome": outcome,
                                                  "document_number": document_number})

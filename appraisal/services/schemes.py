@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from appraisal.models import Component, Scheme, SchemeComponent, ScoreRule
 from appraisal.services.derive import DERIVED_RULES
 from common.errors import ApplicationError, from_validation_error
+from common.history import delete_as, set_actor
 from org.models import RankLevel, UnitCategory, User
 from org.selectors import access_for
 
@@ -110,7 +111,7 @@ def scheme_save(
             % {"name": clash.name}, code="duplicate", extra={"field": "category"})
 
     current.name, current.category, current.rank_level = name, category, rank_level
-    current._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
+    set_actor(current, by)  # read by django-simple-history
     _full_clean(current)
     try:
         with transaction.atomic():
@@ -127,7 +128,7 @@ def scheme_save(
         if row is None:
             row = SchemeComponent(scheme=current, component=component)
         row.weight = weight
-        row._history_user = by  # type: ignore[attr-defined]
+        set_actor(row, by)
         _full_clean(row)
         row.save()
     if scheme is not None:
@@ -146,10 +147,8 @@ def scheme_delete(*, by: User, scheme: Scheme) -> None:
     if is_default_scheme(current):
         raise ApplicationError(_("The default scheme cannot be deleted."), code="default_scheme")
     for row in current.components.all():
-        row._history_user = by  # type: ignore[attr-defined]
-        row.delete()
-    current._history_user = by  # type: ignore[attr-defined]
-    current.delete()
+        delete_as(row, by)
+    delete_as(current, by)
 
 
 @transaction.atomic
@@ -204,7 +203,7 @@ def rule_save(
     current.code, current.name, current.description = code, name, (description or "").strip()
     current.min_points, current.max_points, current.cap = low, high, limit
     current.is_manual, current.is_active = bool(is_manual), bool(is_active)
-    current._history_user = by  # type: ignore[attr-defined]
+    set_actor(current, by)
     _full_clean(current)
     try:
         with transaction.atomic():

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,13 +43,8 @@ from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.selectors import access_for, require_role, units_visible_to
-
-PAGE_SIZE = 25
-
-
-def _page(request: AuthedRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _years() -> QuerySet[AppraisalPeriod]:
@@ -78,7 +72,7 @@ def procedure_list(request: AuthedRequest) -> HttpResponse:
         if stage in Stage.values:
             procedures = procedures.filter(stage=stage)
         context["stage"] = stage if stage in Stage.values else ""
-        context["page"] = _page(request, procedures)
+        context["page"] = paginate(request, procedures)
         context["query"] = f"period={period.key}" + (f"&stage={stage}" if stage in Stage.values else "")
         if access_for(request.user).has_role("org"):
             context["unopened"] = list(reads.unopened_units(request.user, period))
@@ -190,7 +184,7 @@ def procedure_comments(request: AuthedRequest, pk: int) -> HttpResponse:
     missing = request.GET.get("missing") == "1"
     if missing:
         rows = rows.filter(reads.needs_comment_q(), comment="")
-    page = _page(request, rows)
+    page = paginate(request, rows)
     moves = reads.procedure_transfers(procedure)  # who changed units during the year (第26条)
     for row in page.object_list:
         row.rule = comment_rule(row)
@@ -266,7 +260,7 @@ def procedure_signatures(request: AuthedRequest, pk: int) -> HttpResponse:
     if wanted in SignStatus.values:
         notices = notices.filter(status=wanted)
     return render(request, "appraisal/annual/signatures.html", {
-        "procedure": procedure, "page": _page(request, notices), "status": wanted or "",
+        "procedure": procedure, "page": paginate(request, notices), "status": wanted or "",
         "statuses": SignStatus.choices, "query": f"status={wanted}" if wanted else "", "today": timezone.localdate()})
 
 
@@ -277,4 +271,4 @@ def procedure_event_list(request: AuthedRequest, pk: int) -> HttpResponse:
     if not svc.is_org_over(request.user, procedure.unit):
         raise Http404
     return render(request, "appraisal/annual/events.html", {
-        "procedure": procedure, "page": _page(request, reads.procedure_events(procedure)), "query": ""})
+        "procedure": procedure, "page": paginate(request, reads.procedure_events(procedure)), "query": ""})

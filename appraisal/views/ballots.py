@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,18 +28,17 @@ from appraisal.views.checkup import _manager, _round
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
-
-PAGE_SIZE = 25
+from common.pagination import paginate
 
 
 # -- the organization department ---------------------------------------------------------------------------
 def _render_batches(request: AuthedRequest, checkup: CheckupRound, *, form: BatchIssueForm | None = None,
                     status: int = 200) -> HttpResponse:
     user = request.user
-    page = Paginator(svc.batches_with_counts(user, checkup), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, svc.batches_with_counts(user, checkup))
     minimum = min_response_rate()
     for batch in page.object_list:
-        batch.enough = svc.rate_enough(batch.used, batch.size)  # type: ignore[attr-defined]
+        batch.enough = svc.rate_enough(batch.used, batch.size)
     is_open = checkup.status == "open"
     context = {
         "round": checkup, "page": page, "groups": svc.group_progress(user, checkup), "is_open": is_open,

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,9 +26,9 @@ from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.selectors import access_for
 
-PAGE_SIZE = 25
 DIMENSION_LABELS = dict(Dimension.choices)
 GROUP_LABELS = dict(RaterGroup.choices)
 
@@ -47,7 +46,7 @@ def _round(request: AuthedRequest, key: str) -> CheckupRound:
 @login_required
 def checkup_round_list(request: AuthedRequest) -> HttpResponse:
     _manager(request)
-    page = Paginator(svc.rounds_with_progress(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, svc.rounds_with_progress(request.user))
     return render(request, "appraisal/checkup/round_list.html", {"page": page})
 
 
@@ -167,7 +166,7 @@ def checkup_results(request: AuthedRequest, key: str) -> HttpResponse:
     order = request.GET.get("order", "")
     qs = qs.order_by("score", "official__unit__path", "official__name") if order == "score" else qs.order_by(
         "official__unit__path", "official__name", "official_id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     query = "&".join(f"{k}={v}" for k, v in (("incomplete", "1" if incomplete else ""), ("q", search),
                                               ("order", order)) if v)
     context = {"round": checkup, "page": page, "query": query, "incomplete": incomplete, "search": search,
@@ -207,7 +206,7 @@ def checkup_result_detail(request: AuthedRequest, key: str, official_pk: int) ->
 @login_required
 def checkup_mine(request: AuthedRequest) -> HttpResponse:
     """The ratings I am asked to give in open rounds. Only my own assignments: never anyone else's scores."""
-    page = Paginator(svc.assignments_to_do(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, svc.assignments_to_do(request.user))
     has_results = access_for(request.user).official_id is not None
     return render(request, "appraisal/checkup/mine.html", {"page": page, "has_results": has_results})
 
@@ -269,6 +268,6 @@ def checkup_my_results(request: AuthedRequest) -> HttpResponse:
     official_id = access_for(request.user).official_id
     qs = (svc.results_visible_to(request.user).filter(official_id=official_id, round__status="closed")
           .order_by("-round__period__start") if official_id is not None else CheckupResult.objects.none())
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(request, "appraisal/checkup/my_results.html",
                   {"page": page, "has_official": official_id is not None})

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,11 +25,9 @@ from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import page_of, paginate
 from org.models import OrgUnit
 from org.selectors import access_for, require_role, units_by_code, units_visible_to
-
-PAGE_SIZE = 25
-
 
 
 def _years() -> QuerySet[AppraisalPeriod]:
@@ -62,7 +59,7 @@ def _render_grades(
     context.update({"units": units, "unit": unit})
     if unit is not None:
         rows = with_good_quarters(visible.filter(unit=unit)).order_by("-score", "official__name", "official_id")
-        page = Paginator(rows, PAGE_SIZE).get_page(page_number)
+        page = page_of(rows, page_number)
         summary = svc.unit_grade_summary(period=period, unit=unit)
         can_manage = svc.can_manage_grades(user, unit)
         # The 考核委员会 confirms only once the unit's 评语 and proposals are in (or, under 公示, those sent back).
@@ -130,7 +127,7 @@ def grades_confirm(request: AuthedRequest) -> HttpResponse:
     unit = _unit(request, period, request.POST.get("unit"))
     rows = with_good_quarters(svc.grades_visible_to(request.user).filter(period=period, unit=unit)).order_by(
         "-score", "official__name", "official_id")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.POST.get("page"))
+    page = page_of(rows, request.POST.get("page"))
     form = GradeConfirmForm(request.POST, rows=list(page.object_list))
     if form.is_valid():
         try:
@@ -173,7 +170,7 @@ def _export_units(request: AuthedRequest) -> QuerySet[OrgUnit]:
 def _render_exports(request: AuthedRequest, form: ExportStartForm | None = None, status: int = 200) -> HttpResponse:
     jobs = export_svc.exports_visible_to(request.user).select_related("created_by__official").order_by(
         "-created_at", "-pk")
-    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, jobs)
     if form is None:
         # ``?kind=forms&period=2025&unit=WL`` opens the page ready to export a unit's registration forms.
         initial = {"period": request.GET.get("period"), "unit": request.GET.get("unit"),

@@ -4,7 +4,6 @@ the organization department's objections with their findings. A candidate never 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,10 +19,9 @@ from common.filters import as_id
 from common.forms import form_submit
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.models import Official
 from org.selectors import access_for
-
-PAGE_SIZE = 25
 
 
 @login_required
@@ -32,7 +30,7 @@ def notice_list(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     notices = reads.notices_visible_to(request.user)
     running = list(notices.filter(starts_on__lte=today, ends_on__gte=today))
-    page = Paginator(notices.exclude(pk__in=[n.pk for n in running]), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, notices.exclude(pk__in=[n.pk for n in running]))
     return render(request, "appraisal/annual/notice_list.html",
                   {"running": running, "page": page, "today": today, "query": ""})
 
@@ -53,7 +51,7 @@ def _render_notice(request: AuthedRequest, notice: PublicNotice, form: Objection
     open_to = [(c.pk, f"{c.name}（{c.unit_name}）") for c in candidates
                if c.withdrawn_at is None and c.official_id != access.official_id]
     is_member = access.official_id is not None and Official.objects.filter(
-        pk=access.official_id, is_active=True, unit__path__startswith=notice.procedure.unit.path).exists()
+        notice.procedure.unit.subtree_q("unit__"), pk=access.official_id, is_active=True).exists()
     mine = list(Objection.objects.filter(notice=notice, filed_by_id=access.official_id).select_related("candidate")
                 ) if access.official_id else []
     is_org = is_org_over(request.user, notice.procedure.unit)
@@ -100,7 +98,7 @@ def objection_list(request: AuthedRequest) -> HttpResponse:
     if wanted in ObjectionStatus.values:
         rows = rows.filter(status=wanted)
     rows = rows.order_by("-status", "-filed_at", "-id")  # open, then rejected and upheld
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     query = "&".join(f"{k}={v}" for k, v in (("notice", notice), ("status", wanted)) if v)
     return render(request, "appraisal/annual/objection_list.html", {
         "page": page, "status": wanted or "", "statuses": ObjectionStatus.choices, "query": query,

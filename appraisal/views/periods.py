@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,9 +22,9 @@ from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.selectors import require_role
 
-PAGE_SIZE = 25
 FINISHED = (RollupRun.Status.DONE, RollupRun.Status.FAILED)
 
 
@@ -52,7 +51,7 @@ def period_list(request: AuthedRequest) -> HttpResponse:
     periods = selectors.periods_visible().annotate(scorecard_count=Count("scorecards"))
     if kind:
         periods = periods.filter(kind=kind)
-    page = Paginator(periods, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, periods)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "appraisal/periods/period_list.html",
@@ -162,8 +161,7 @@ def period_open_items_view(request: AuthedRequest, key: str, item: str) -> HttpR
         month = next((m for m in months if f"{m:%Y-%m}" == chosen), months[0] if months else None)
         if month is None:
             raise Http404
-    page = Paginator(open_item_rows(request.user, period, item, month=month), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = paginate(request, open_item_rows(request.user, period, item, month=month))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "appraisal/periods/open_items.html", {

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,11 +24,11 @@ from appraisal.services.procedure import is_head_over
 from common.errors import ApplicationError
 from common.forms import autosave, errors_text, show_error
 from common.http import AuthedRequest
+from common.pagination import paginate
 from org.models import OrgUnit
 from org.selectors import access_for, require_role, units_visible_to
 
-PAGE_SIZE = 25
-REQUESTS_PAGE_SIZE = 10
+REQUESTS_PAGE_SIZE = 10  # each request carries its own answer form, so fewer fit on a page
 STATUS_FILTERS = ("proposed", "confirmed")
 
 
@@ -85,8 +84,7 @@ def quarterly_unit(request: AuthedRequest) -> HttpResponse:
         rows = reads.quarterly_grades_visible_to(user, include_own=False).filter(period=period, unit=unit)
         if status in STATUS_FILTERS:
             rows = rows.filter(status=status)
-        page = Paginator(rows.order_by("-score", "official__name", "official_id"), PAGE_SIZE).get_page(
-            request.GET.get("page"))
+        page = paginate(request, rows.order_by("-score", "official__name", "official_id"))
         figures = reads.unit_figures(period, [unit.pk]).get(unit.pk)
         share = svc.good_share()
         context.update({
@@ -219,7 +217,7 @@ def _render_requests(request: AuthedRequest, *, failed: QuarterlyGrade | None = 
     waiting = request.GET.get("all") != "1"
     if waiting:
         rows = rows.filter(answered_at__isnull=True)
-    page = Paginator(rows, REQUESTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, size=REQUESTS_PAGE_SIZE)
     items = [{"grade": g, "form": form if failed is not None and failed.pk == g.pk else AnswerForm(
         prefix=f"a{g.pk}", initial={"outcome": "kept"})} for g in page.object_list]
     return render(request, "appraisal/quarterly/requests.html", {
@@ -265,7 +263,7 @@ def quarterly_distribution(request: AuthedRequest) -> HttpResponse:
     context: dict[str, Any] = {"quarters": list(reads.quarters()), "period": period,
                                "rule_offered": no_good_rule_offered(), "grades": QuarterGrade.choices}
     if period is not None:
-        page = Paginator(_distribution_units(request, period), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, _distribution_units(request, period))
         units = list(page.object_list)
         figures = reads.unit_figures(period, [u.pk for u in units])
         rules = reads.rules_for(period.start.year, [u.pk for u in units])

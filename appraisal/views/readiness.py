@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,10 +13,9 @@ from django.views.decorators.http import require_GET
 
 from appraisal import readiness as reads
 from common.http import AuthedRequest
+from common.pagination import paginate
 from org.selectors import require_role
 from tasks.selectors import report_deadline
-
-PAGE_SIZE = 25
 
 
 @login_required
@@ -41,6 +39,6 @@ def readiness(request: AuthedRequest) -> HttpResponse:
             raise Http404  # a unit outside the scope is answered like one that does not exist
         rows = reads.unit_rows(request.user, month, unit, show)
         context.update({"unit": unit, "show": show,
-                        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+                        "page": paginate(request, rows),
                         "query": f"month={month.key}&unit={unit.code}&show={show}"})
     return render(request, "appraisal/readiness.html", context)

@@ -7,7 +7,6 @@ import tempfile
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -16,9 +15,9 @@ from appraisal import excel_results
 from appraisal import selectors_results as results_sel
 from appraisal.selectors_results import ResultList
 from common.http import AuthedRequest
+from common.pagination import paginate
 from org.selectors import require_role
 
-PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -42,8 +41,7 @@ def results(request: AuthedRequest) -> HttpResponse:
     context: dict[str, Any] = {"years": years, "period": period, "kind": kind, "kind_label": ResultList(kind).label}
     if period is not None:
         counts = results_sel.result_counts(request.user, period)
-        page = Paginator(results_sel.result_list(request.user, period, kind), PAGE_SIZE).get_page(
-            request.GET.get("page"))
+        page = paginate(request, results_sel.result_list(request.user, period, kind))
         context.update({
             "tabs": [(value, label, counts[value]) for value, label in ResultList.choices],
             "page": page,

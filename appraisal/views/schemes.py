@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,9 +18,8 @@ from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.selectors import require_role
-
-PAGE_SIZE = 25
 
 
 @login_required
@@ -30,7 +28,7 @@ def scheme_list(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
     schemes = Scheme.objects.select_related("category").prefetch_related("components").order_by(
         "category__sort_order", "category__code", "rank_level", "id")
-    scheme_page = Paginator(schemes, PAGE_SIZE).get_page(request.GET.get("schemes_page"))
+    scheme_page = paginate(request, schemes, param="schemes_page")
     rows = []
     for scheme in scheme_page.object_list:
         weights = {c.component: c.weight for c in scheme.components.all()}
@@ -38,7 +36,7 @@ def scheme_list(request: AuthedRequest) -> HttpResponse:
         rows.append({"scheme": scheme, "weights": values, "total": sum(w for w in values if w is not None),
                      "is_default": is_default_scheme(scheme)})
     rules = ScoreRule.objects.annotate(entry_count=Count("entries")).order_by("code")
-    page = Paginator(rules, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rules)
     query = request.GET.copy()
     query.pop("page", None)
     scheme_query = request.GET.copy()

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,14 +29,9 @@ from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.models import Official
 from org.selectors import access_for, officials_visible_to, require_role
-
-PAGE_SIZE = 25
-
-
-def _page(request: AuthedRequest, qs: Any, param: str = "page") -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get(param))
 
 
 def _query_without(request: AuthedRequest, *names: str) -> str:
@@ -45,7 +39,6 @@ def _query_without(request: AuthedRequest, *names: str) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
-
 
 
 def _period_for(key: str | None, default: str) -> AppraisalPeriod:
@@ -97,7 +90,7 @@ def _score_page(request: AuthedRequest, official: Official, *, own: bool,
         for line in components:
             line.records = records.get(line.code, [])
     entries = selectors.entries_visible_to(request.user).filter(official=official)
-    page = _page(request, selectors.ledger_rows(entries, period))
+    page = paginate(request, selectors.ledger_rows(entries, period))
     # A discipline decision's page is the official's own (and case readers'); others see the row unlinked.
     private = own or access_for(request.user).has_role("discipline", "org")
     rows = selectors.ledger_page_rows(list(page.object_list), private=private)
@@ -155,7 +148,7 @@ def ranking(request: AuthedRequest) -> HttpResponse:
         cards = cards.filter(rank_level=filters["rank_level"])
     if "unit" in filters:
         cards = cards.filter(unit_id=filters["unit"])
-    page = _page(request, selectors.with_grade(cards))
+    page = paginate(request, selectors.with_grade(cards))
     for card in page.object_list:
         card.grade_label = grade_label(card.grade, card.official.personnel_category)
     explain.attach_rank_sizes(page.object_list)
@@ -195,7 +188,7 @@ def unit_score(request: AuthedRequest, pk: int) -> HttpResponse:
              .filter(period=period, unit_id=pk).order_by("rank_in_unit", "-total", "official__name"))
     history = list(unit_cards.filter(period__kind=period.kind).order_by("period__start")
                    .values_list("period__key", "average_total"))
-    page = _page(request, cards)
+    page = paginate(request, cards)
     explain.attach_rank_sizes(page.object_list)
     explain.attach_unit_category_sizes([unit_card])
     context = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,10 +21,9 @@ from appraisal.views.annual import procedure_of
 from common.errors import ApplicationError
 from common.forms import autosave, form_submit, show_error
 from common.http import AuthedRequest
+from common.pagination import paginate
 from org.models import Official
 from org.selectors import access_for, require_role
-
-PAGE_SIZE = 25
 
 
 def _mine(request: AuthedRequest) -> list[AnnualSummary]:
@@ -146,10 +144,10 @@ def procedure_summaries(request: AuthedRequest, pk: int) -> HttpResponse:
     if wanted in SummaryStatus.values:
         rows = rows.filter(status=wanted)
     rows = rows.order_by("status", "official__unit__path", "official__name")  # drafts, returned, then submitted
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     moves = reads.procedure_transfers(procedure)  # who changed units during the year (第26条)
     for summary in page.object_list:
-        summary.move = moves.get(summary.official_id)  # type: ignore[attr-defined]  # for the template
+        summary.move = moves.get(summary.official_id)  # for the template
     return render(request, "appraisal/annual/summaries.html", {
         "procedure": procedure, "page": page, "status": wanted or "", "statuses": SummaryStatus.choices,
         "query": f"status={wanted}" if wanted else ""})

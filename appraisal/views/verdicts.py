@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,10 +26,9 @@ from appraisal.services.procedure import is_org_over
 from common.forms import form_submit
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.models import Official
 from org.selectors import access_for, require_role
-
-PAGE_SIZE = 25
 
 
 @login_required
@@ -157,7 +155,7 @@ def review_list(request: AuthedRequest) -> HttpResponse:
         rows = rows.filter(outcome="")
         if late and tab == "reviews":
             rows = rows.filter(decide_by__lt=timezone.localdate())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     query = f"tab={tab}" + ("&open=1" if only_open else "") + ("&late=1" if late else "")
     return render(request, "appraisal/annual/review_list.html", {
         "tab": tab, "page": page, "query": query, "today": timezone.localdate(), "only_open": only_open,

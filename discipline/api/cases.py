@@ -57,7 +57,7 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_unit(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         unit = units_visible_to(self.request.user).filter(code=value).first()
-        return queryset.filter(unit__path__startswith=unit.path) if unit else queryset.none()
+        return queryset.filter(unit.subtree_q("unit__")) if unit else queryset.none()
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

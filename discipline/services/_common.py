@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError, from_validation_error
+from common.history import set_actor
 from org.models import User
 
 
@@ -18,7 +19,7 @@ def save_as(instance: models.Model, by: User | None, **kwargs: Any) -> None:
         instance.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise from_validation_error(instance, error) from error
-    instance._history_user = by  # type: ignore[attr-defined]
+    set_actor(instance, by)
     instance.save(**kwargs)
 
 

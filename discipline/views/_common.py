@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
-
 from common.http import AuthedRequest
 from org.models import Role
 from org.selectors import access_for
-
-PAGE_SIZE = 25
-
-
-def paginate(request: AuthedRequest, items: QuerySet | list, size: int = PAGE_SIZE) -> Page:
-    return Paginator(items, size).get_page(request.GET.get("page"))
 
 
 def query_without_page(request: AuthedRequest) -> str:

@@ -23,6 +23,7 @@ from common.filters import YEAR_MAX, YEAR_MIN, as_int
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from discipline.forms_cases import (
     AppealDecideForm,
     AttachmentForm,
@@ -64,7 +65,7 @@ from discipline.services.cases import (
     case_update,
     record_access,
 )
-from discipline.views._common import discipline_paths, paginate, query_without_page
+from discipline.views._common import discipline_paths, query_without_page
 from org.models import Role
 from org.selectors import access_for, officials_visible_to, require_role
 
@@ -104,7 +105,7 @@ def filtered_cases(request: AuthedRequest) -> tuple[QuerySet[Case], QuerySet[Cas
                                                                                 "q", "overdue", "appeal")}
     unit = units.filter(code=filters["unit"]).first() if filters["unit"] else None
     if unit is not None:
-        cases = cases.filter(unit__path__startswith=unit.path)
+        cases = cases.filter(unit.subtree_q("unit__"))
     if filters["source"] in CaseSource.values:
         cases = cases.filter(source=filters["source"])
     year = as_int(filters["year"], low=YEAR_MIN, high=YEAR_MAX)

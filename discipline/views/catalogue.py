@@ -14,12 +14,16 @@ from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from discipline.forms_records import KindForm, RuleForm
 from discipline.models import DecisionKind, DisciplineRule, RuleCategory
 from discipline.selectors import CASE_ROLES, can_edit_catalogue
 from discipline.services.catalogue import kind_configure, rule_save
-from discipline.views._common import paginate, query_without_page
+from discipline.views._common import query_without_page
 from org.selectors import require_role
+
+# The rule catalogue is a short reference list read whole, so it shows twice the usual page.
+CATALOGUE_PAGE_SIZE = 50
 
 
 def _editor_only(request: AuthedRequest) -> None:
@@ -35,7 +39,8 @@ def rule_list(request: AuthedRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     if category in RuleCategory.values:
         rules = rules.filter(category=category)
-    context = {"page": paginate(request, rules, size=50), "category": category, "categories": RuleCategory.choices,
+    context = {"page": paginate(request, rules, size=CATALOGUE_PAGE_SIZE), "category": category,
+               "categories": RuleCategory.choices,
                "query": query_without_page(request), "can_edit": can_edit_catalogue(request.user)}
     return render(request, "discipline/catalogue/rules.html", context)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from common.http import AuthedRequest
+from common.pagination import paginate
 from discipline.forms_cases import case_units
 from discipline.models import Decision, ToleranceStatus
 from discipline.selectors import (
@@ -27,7 +28,7 @@ from discipline.selectors import (
     tolerance_visible_to,
 )
 from discipline.services.appeals import appeal_deadline
-from discipline.views._common import paginate, query_without_page
+from discipline.views._common import query_without_page
 from org.models import Official, Role
 from org.selectors import access_for, require_role
 

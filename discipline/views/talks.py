@@ -17,13 +17,14 @@ from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from discipline.forms_cases import case_units
 from discipline.forms_records import FollowUpForm, TalkForm
 from discipline.models import TalkKind, TalkOccasion
 from discipline.pickers import talk_officials
 from discipline.selectors import CASE_ROLES, cases_visible_to, talks_visible_to
 from discipline.services.talks import talk_follow_up, talk_record
-from discipline.views._common import paginate, query_without_page
+from discipline.views._common import query_without_page
 from org.selectors import access_for, require_role
 
 

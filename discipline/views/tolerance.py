@@ -19,6 +19,7 @@ from common.filters import as_id
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from discipline.forms_records import RectificationForm, ToleranceDecideForm, ToleranceForm, ToleranceReviewForm
 from discipline.models import Case, Decision, RectificationStatus, ToleranceRequest, ToleranceStatus
 from discipline.selectors import (
@@ -36,7 +37,7 @@ from discipline.services.tolerance import (
     tolerance_request,
     tolerance_review,
 )
-from discipline.views._common import paginate, query_without_page
+from discipline.views._common import query_without_page
 from org.models import Official
 from org.selectors import access_for
 

@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from common.errors import ApplicationError, from_validation_error
 from common.excel import CellError, cell_text, open_xlsx, template_workbook
+from common.history import delete_as, set_actor
 
 # The roster's sheet reader and cell parsers; one reader for every org workbook.
 from org.excel import ErrorSink, _choice, _date, _optional_text, _read_sheet
@@ -87,7 +88,7 @@ def calendar_day_set(*, day: date, is_working_day: bool, name: str = "", note: s
         row.full_clean(validate_unique=False)
     except ValidationError as error:
         raise from_validation_error(row, error) from error
-    row._history_user = by  # type: ignore[attr-defined]
+    set_actor(row, by)
     try:
         with transaction.atomic():
             row.save()
@@ -105,8 +106,7 @@ def calendar_day_delete(*, day: date, by: User) -> None:
     if row is None:
         raise ApplicationError(_("%(date)s is not marked in the calendar.") % {"date": day.isoformat()},
                                code="not_found")
-    row._history_user = by  # type: ignore[attr-defined]
-    row.delete()
+    delete_as(row, by)
 
 
 # -- Excel ----------------------------------------------------------------------------------------------------

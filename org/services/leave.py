@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError, from_validation_error
+from common.history import delete_as, save_as
 from org.models import LeaveKind, LeaveRecord, Official, Role, User
 from org.selectors import access_for
 
@@ -75,8 +76,7 @@ def _save(record: LeaveRecord, by: User) -> None:
         record.full_clean(exclude=["official", "recorded_by"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise from_validation_error(record, error) from error
-    record._history_user = by  # type: ignore[attr-defined]  # simple-history records who changed it
-    record.save()
+    save_as(record, by)
 
 
 @transaction.atomic
@@ -116,5 +116,4 @@ def leave_record_delete(*, record: LeaveRecord, by: User) -> None:
     locked = LeaveRecord.objects.select_for_update().filter(pk=record.pk).first()
     if locked is None:
         raise ApplicationError(_("This leave record was already removed."), code="not_found")
-    locked._history_user = by  # type: ignore[attr-defined]
-    locked.delete()
+    delete_as(locked, by)

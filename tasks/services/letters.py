@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError, from_validation_error
+from common.history import save_as
 from common.notifications import notify
 from org.facts import facts_changed
 from org.models import Official, OrgUnit, User
@@ -156,8 +157,7 @@ def letter_issue(
         try:
             with transaction.atomic():
                 _clean(letter)
-                letter._history_user = by  # type: ignore[attr-defined]  # simple_history's actor outside a request
-                letter.save()
+                save_as(letter, by)
                 _notify_issued(letter, by)
         except IntegrityError:
             # Another letter took the number between our look-up and our insert: take the next one.
@@ -289,8 +289,7 @@ def _lock(letter: SupervisionLetter) -> SupervisionLetter:
 
 def _save(letter: SupervisionLetter, by: User) -> None:
     _clean(letter)
-    letter._history_user = by  # type: ignore[attr-defined]
-    letter.save()
+    save_as(letter, by)
 
 
 def _signer(letter: SupervisionLetter, side: Side) -> int | None:

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError, from_validation_error
+from common.history import CHANGE_REASON_MAX, save_as
 from common.notifications import notify
 from common.text_limits import too_long
 from org.facts import facts_changed
@@ -51,7 +52,6 @@ from tasks.models import (
 )
 from tasks.selectors import MANAGER_ROLES, tasks_managed_by, week_monday
 
-CHANGE_REASON_MAX = 100  # simple-history's history_change_reason
 LOOP_ORDER = [LoopStage.FOUND, LoopStage.ASSIGNED, LoopStage.RECTIFYING, LoopStage.REVIEWED, LoopStage.CLOSED]
 EDITABLE_FIELDS = frozenset({
     "title", "description", "goal", "source", "source_ref", "kind", "is_key_project", "unit", "leading_leader",
@@ -135,10 +135,8 @@ def _notify_assignment(task: Task) -> None:
 
 
 def _save(task: Task, by: User | None, reason: str = "", update_fields: list[str] | None = None) -> None:
-    task._history_user = by  # type: ignore[attr-defined]  # read by simple_history
     # The history's one-line label of the change (a rectification note is kept whole on the task itself).
-    task._change_reason = reason[:CHANGE_REASON_MAX]  # type: ignore[attr-defined]
-    task.save(update_fields=update_fields)
+    save_as(task, by, reason=reason, update_fields=update_fields)
     _announce(task)
 
 

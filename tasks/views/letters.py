@@ -8,7 +8,6 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,13 +20,13 @@ from common.filters import as_id
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.models import User
 from tasks.forms_letters import LetterIssueForm, LetterReplyForm
 from tasks.models import LetterStatus, SupervisionLetter
 from tasks.selectors import tasks_visible_to
 from tasks.services import letters as svc
 
-PAGE_SIZE = 25
 TAB_LABELS = {
     "all": gettext_lazy("All"),
     "received": gettext_lazy("Received"),
@@ -43,8 +42,7 @@ def letter_list(request: AuthedRequest) -> HttpResponse:
     if tab not in svc.LIST_TABS:
         tab = "all"
     today = timezone.localdate()
-    page = Paginator(svc.letters_for_list(request.user, tab=tab, today=today), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = paginate(request, svc.letters_for_list(request.user, tab=tab, today=today))
     context = {
         "page": page, "tab": tab, "tabs": list(TAB_LABELS.items()), "query": f"tab={tab}", "today": today,
         "can_issue": svc.can_issue_letters(request.user),

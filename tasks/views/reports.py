@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from common.errors import ApplicationError
 from common.filters import as_id
 from common.forms import autosave, show_error
 from common.http import AuthedRequest
+from common.pagination import paginate
 from org.models import Official, OrgUnit
 from org.selectors import access_for, require_role, subtree_q
 from tasks import selectors
@@ -38,12 +38,6 @@ from tasks.forms_reports import (
 from tasks.models import MonthlyReport, ReportStatus
 from tasks.selectors import report_deadline
 from tasks.services import reports as svc
-
-PAGE_SIZE = 25
-
-
-def _page(request: AuthedRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _own_official(request: AuthedRequest) -> Official:
@@ -66,7 +60,7 @@ def report_mine(request: AuthedRequest) -> HttpResponse:
     official_id = access_for(request.user).official_id
     this_month = timezone.localdate().replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
-    page = _page(request, selectors.reports_mine(request.user)) if official_id else None
+    page = paginate(request, selectors.reports_mine(request.user)) if official_id else None
     months = {r.month: r for r in page.object_list} if page else {}
     # The last month's report is due by the deadline day of this month: offer it until submitted.
     last = months.get(last_month) or (
@@ -251,7 +245,7 @@ def report_review_queue(request: AuthedRequest) -> HttpResponse:
     valid = filters.is_valid()  # a filter that cannot be read is ignored, and said so
     data = filters.cleaned_data if valid else {}
     unit, month = data.get("unit"), data.get("month")
-    page = _page(request, selectors.reports_to_review(request.user, status=status, unit=unit, month=month,
+    page = paginate(request, selectors.reports_to_review(request.user, status=status, unit=unit, month=month,
                                                       late=bool(data.get("late"))))
     counts = selectors.review_counts(request.user, unit=unit, month=month)
     query = request.GET.copy()
@@ -305,7 +299,7 @@ def report_board(request: AuthedRequest) -> HttpResponse:
     """The published reports (月度实绩公示) the user may see, by month."""
     form = BoardFilterForm(request.GET or None)
     month = form.cleaned_data["month"] if form.is_bound and form.is_valid() else None
-    page = _page(request, selectors.reports_published(request.user, month=month))
+    page = paginate(request, selectors.reports_published(request.user, month=month))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "tasks/reports/board.html", {"form": form, "page": page, "query": query.urlencode()})

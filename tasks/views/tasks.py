@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from common.filters import as_id
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.models import Official, OrgUnit
 from org.selectors import access_for, require_role, units_visible_to
 from tasks import excel
@@ -51,12 +51,10 @@ from tasks.selectors import (
 )
 from tasks.services import tasks as services
 
-PAGE_SIZE = 25
 IMPORT_HISTORY_SIZE = 10  # the latest uploads shown beside the import form
 LOOP_STEPS = [LoopStage.FOUND, LoopStage.ASSIGNED, LoopStage.RECTIFYING, LoopStage.REVIEWED, LoopStage.CLOSED]
 TIMELINE_FIELDS = ["status", "progress", "deadline", "loop_stage", "rectification_note", "title", "responsible",
                    "leading_leader", "start_date", "weight"]
-
 
 
 def _with_week_flag(qs: QuerySet[Task], monday: date) -> QuerySet[Task]:
@@ -106,7 +104,7 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
     if weekly_missing:
         qs = qs.filter(my_missing_weekly_q(request.user, today))
     qs = _with_week_flag(qs, week_monday(today)).order_by("deadline", "id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     _decorate(page.object_list, today)
     return render(request, "tasks/tasks/my_tasks.html", {
         "page": page, "query": _query_without_page(request), "show": show, "official_id": official_id,
@@ -123,7 +121,7 @@ def task_board(request: AuthedRequest) -> HttpResponse:
     for name, value in BoardFilter.DEFAULTS.items():
         data.setdefault(name, value)
     filterset = BoardFilter(data, queryset=_with_week_flag(managed, week_monday(today)), today=today)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs)
     _decorate(page.object_list, today)
     context = {
         "filter": filterset, "page": page, "query": _query_without_page(request), "today": today,
@@ -148,7 +146,7 @@ def weekly_missing(request: AuthedRequest) -> HttpResponse:
     monday = week_monday(day)
     missing = tasks_missing_update_managed_by(request.user, monday).order_by(
         "responsible__unit__path", "responsible__name", "deadline", "id")
-    page = Paginator(missing, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, missing)
     _decorate(page.object_list, today)
     return render(request, "tasks/tasks/weekly_missing.html", {
         "page": page, "query": _query_without_page(request), "monday": monday, "sunday": monday + timedelta(days=6),

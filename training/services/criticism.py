@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from common.dates import quarters_between
 from common.errors import ApplicationError
+from common.history import save_as
 from common.notifications import Notice, notify_many
 from common.text_limits import check_values
 from org.models import Official, RoleGrant, User
@@ -162,7 +163,6 @@ def criticism_dismiss(*, by: User, flag: CriticismFlag, note: str) -> CriticismF
 def _decide(flag: CriticismFlag, by: User, status: str, note: str) -> CriticismFlag:
     flag.status, flag.decided_by, flag.decided_at, flag.note = status, by, timezone.now(), note
     flag.full_clean()
-    flag._history_user = by  # type: ignore[attr-defined]  # simple-history's actor outside a request
-    flag.save()
+    save_as(flag, by)
     return flag
 

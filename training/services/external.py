@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from common.notifications import notify
 from common.uploads import check_upload
 from org.facts import facts_changed, rest_of_year
 from org.models import Official, User
-from org.selectors import access_for, officials_visible_to, users_with_role_over
+from org.selectors import access_for, officials_visible_to, subtree_q, users_with_role_over
 from training.models import ExternalStatus, ExternalTraining
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -47,10 +47,7 @@ def external_reviewable_by(user: User) -> QuerySet[ExternalTraining]:
     access = access_for(user)
     qs = ExternalTraining.objects.select_related("official", "official__unit")
     if not access.is_superuser:
-        q = Q(pk__in=[])
-        for path in access.paths(["head"]):
-            q |= Q(official__unit__path__startswith=path)
-        qs = qs.filter(q)
+        qs = qs.filter(subtree_q(access.paths(["head"]), "official__unit__"))
     if access.official_id is not None:
         qs = qs.exclude(official_id=access.official_id)
     return qs

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from common.errors import ApplicationError
 from common.http import AuthedRequest
+from common.pagination import paginate
 from org.selectors import require_role
 from training.models import CriticismFlag
 from training.selectors import flags_for_head
 from training.services.criticism import criticism_confirm, criticism_dismiss
 
-PAGE_SIZE = 25
 HEAD = "head"
 
 
@@ -34,7 +33,7 @@ def flag_list(request: AuthedRequest) -> HttpResponse:
     else:
         flags = flags.filter(status=CriticismFlag.Status.PENDING).order_by("-quarter", "official__unit__path",
                                                                            "official__name", "id")
-    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, flags)
     return render(request, "training/criticism/list.html", {
         "page": page, "decided": decided, "query": "status=decided" if decided else "",
     })

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import DecimalField, Q
+from django.db.models import DecimalField
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,8 +17,9 @@ from common.filters import as_int
 from common.forms import errors_text, show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.models import Official, OrgUnit, RankLevel
-from org.selectors import access_for, officials_visible_to, require_role, units_visible_to
+from org.selectors import access_for, officials_visible_to, require_role, subtree_q, units_visible_to
 from training.forms_external import ExternalForm, ReturnForm, TargetForm
 from training.models import Attendance, ExternalStatus, ExternalTraining
 from training.progress import (
@@ -41,7 +41,6 @@ from training.services.external import (
     external_visible_to,
 )
 
-PAGE_SIZE = 25
 _DEC = DecimalField(max_digits=9, decimal_places=1)
 
 
@@ -81,10 +80,10 @@ def mine(request: AuthedRequest) -> HttpResponse:
         attendance = (Attendance.objects.filter(official=official, session__starts_at__gte=start,
                                                 session__starts_at__lt=end)
                       .select_related("session").order_by("-session__starts_at"))
-        context["page"] = Paginator(attendance, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = paginate(request, attendance)
         context["query"] = f"year={year}"
         external = ExternalTraining.objects.filter(official=official).order_by("-started_on", "-id")
-        context["external_page"] = Paginator(external, PAGE_SIZE).get_page(request.GET.get("epage"))
+        context["external_page"] = paginate(request, external, param="epage")
         context["lectures"] = (official.lectures.filter(starts_at__gte=start, starts_at__lt=end)
                                .order_by("-starts_at")[:100])
     return render(request, "training/external/mine.html", context)
@@ -106,7 +105,7 @@ def external_review(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "head")
     records = external_reviewable_by(request.user).filter(status=ExternalStatus.SUBMITTED).order_by(
         "created_at", "id")
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, records)
     return render(request, "training/external/review.html",
                   {"page": page, "return_form": ReturnForm(), "query": ""})
 
@@ -156,10 +155,7 @@ def _report_units(request: AuthedRequest) -> list[OrgUnit]:
     paths = access_for(request.user).paths()
     units = units_visible_to(request.user).filter(is_active=True)
     if not access_for(request.user).is_superuser:
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(path__startswith=path)
-        units = units.filter(q)
+        units = units.filter(subtree_q(paths))
     return list(units)
 
 
@@ -176,7 +172,7 @@ def unit_report(request: AuthedRequest) -> HttpResponse:
     year = _year(request)
     behind_only = request.GET.get("behind") == "1"
     officials = unit_progress(unit, year=year, behind_only=behind_only, order=BY_HOURS)
-    page = Paginator(officials, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, officials)
     rows = [(o, progress_of(o, year=year)) for o in page.object_list]
     chart = {"labels": [str(m) for m in range(1, 13)], "hours": [float(h) for h in hours_by_month(unit, year=year)],
              "label": _("Hours credited")}
@@ -193,7 +189,7 @@ def lecturers(request: AuthedRequest) -> HttpResponse:
     units = _report_units(request)
     unit = next((u for u in units if u.code == request.GET.get("unit")), None)
     ranking = lecturer_ranking(year=year, unit=unit).filter(pk__in=officials_visible_to(request.user).values("pk"))
-    page = Paginator(ranking, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, ranking)
     query = f"year={year}" + (f"&unit={unit.code}" if unit else "")
     return render(request, "training/external/lecturers.html",
                   {"page": page, "year": year, "years": _years(), "units": units, "unit": unit, "query": query})

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -20,6 +19,7 @@ from common.filters import as_int
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.selectors import require_role
 from training.forms_plans import StudyPlanForm
 from training.models import TrainingSession
@@ -27,7 +27,6 @@ from training.selectors import plans_visible_to
 from training.services import plans as svc
 from training.services.sessions import ORGANISER_ROLES, can_organise, can_organise_any
 
-PAGE_SIZE = 25
 _HOURS = DecimalField(max_digits=9, decimal_places=1)
 
 
@@ -45,7 +44,7 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
                        required_count=Count("sessions", filter=Q(sessions__is_required=True)),
                        planned_hours=Coalesce(Sum("sessions__hours"), Value(0), output_field=_HOURS))
              .order_by("unit__path"))
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, plans)
     this_year = timezone.localdate().year
     return render(request, "training/plans/list.html", {
         "page": page, "year": year, "years": list(range(this_year + 1, this_year - 5, -1)),
@@ -61,7 +60,7 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 .order_by("starts_at", "id"))
     totals = sessions.aggregate(n=Count("id"), hours=Coalesce(Sum("hours"), Value(0), output_field=_HOURS),
                                 required=Count("id", filter=Q(is_required=True)))
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, sessions)
     return render(request, "training/plans/detail.html", {
         "plan": plan, "page": page, "totals": totals, "now": timezone.now(),
         "can_add_session": can_organise(request.user, plan.unit),

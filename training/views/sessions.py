@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +25,7 @@ from common.filters import as_id
 from common.forms import errors_text, show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
+from common.pagination import paginate
 from org.models import Official
 from org.selectors import access_for
 from training import selectors
@@ -35,7 +35,6 @@ from training.models import Attendance, AttendanceStatus, TrainingSession
 from training.services import sessions as svc
 from training.services import sign_in
 
-PAGE_SIZE = 25
 IMPORT_HISTORY_SIZE = 10  # the latest uploads shown beside the import form
 
 
@@ -68,7 +67,7 @@ def session_calendar(request: AuthedRequest) -> HttpResponse:
     awaiting = request.GET.get("attendance") == "missing"
     listed = (selectors.sessions_awaiting_attendance(request.user).order_by("starts_at", "id") if awaiting
               else in_month.order_by("starts_at", "id"))
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, listed)
     previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
     following = _month_bounds(month)[1].date()
     return render(request, "training/sessions/calendar.html", {

@@ -1,0 +1,38 @@
+"""Writing a model's audit history (django-simple-history) with the acting user outside a request.
+
+Services act for a user but run without a request, so simple-history cannot find the actor itself: it reads
+``_history_user`` (and ``_change_reason``) off the instance. These helpers are the one place that sets them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+CHANGE_REASON_MAX = 100  # simple-history's history_change_reason length
+
+# The actor is any user model instance (or None for the system); typed loosely so common imports no app.
+Actor = Any
+
+
+def set_actor(instance: models.Model, by: Actor, *, reason: str | None = None) -> None:
+    """Make the next history row of ``instance`` name ``by`` (and ``reason``, cut to what history keeps)."""
+    instance._history_user = by  # type: ignore[attr-defined]
+    if reason is not None:
+        instance._change_reason = reason[:CHANGE_REASON_MAX]  # type: ignore[attr-defined]
+
+
+def save_as(
+    instance: models.Model, by: Actor, *, reason: str | None = None, update_fields: Iterable[str] | None = None
+) -> None:
+    """Save ``instance`` with ``by`` as the history actor."""
+    set_actor(instance, by, reason=reason)
+    instance.save(update_fields=update_fields)
+
+
+def delete_as(instance: models.Model, by: Actor, *, reason: str | None = None) -> None:
+    """Delete ``instance`` with ``by`` as the history actor."""
+    set_actor(instance, by, reason=reason)
+    instance.delete()
