@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from tasks.models import (
@@ -8,6 +9,7 @@ from tasks.models import (
     ReportTransition,
     SupervisionLetter,
     Task,
+    TaskImport,
     WeeklyUpdate,
 )
 
@@ -78,3 +80,17 @@ class SupervisionLetterAdmin(SimpleHistoryAdmin):
     search_fields = ["number", "title"]
     list_select_related = ["recipient_unit"]
     autocomplete_fields = ["issuer_unit", "recipient_unit", "recipient_official", "task"]
+
+
+@admin.register(TaskImport)
+class TaskImportAdmin(admin.ModelAdmin):
+    """The record of task-list uploads, applied or refused: read-only."""
+
+    list_display = ["created_at", "filename", "uploaded_by", "succeeded", "error_count"]
+    list_filter = ["succeeded"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TaskImport | None = None) -> bool:
+        return False
