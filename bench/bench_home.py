@@ -90,7 +90,7 @@ def main() -> int:
     for username in USERS:
         user = User.objects.get(username=username)
         roles = home.roles_on_home(user)
-        for role, _order, provider in home._TODOS:
+        for role, provider in home.todo_providers():
             if role not in roles:
                 continue
             timings, queries, _items = timed(lambda p=provider, pk=user.pk: p(User.objects.get(pk=pk)),

@@ -89,7 +89,7 @@ class TodoBlock:
 
 
 TodoProvider = Callable[[User], list[TodoItem]]
-_TODOS: list[tuple[str, int, TodoProvider]] = []
+_TODOS: list[tuple[str, int, TodoProvider]] = []  # (role, order in its block, provider), in page order
 
 
 def home_todo(role: str, *, order: int) -> Callable[[TodoProvider], TodoProvider]:
@@ -98,12 +98,17 @@ def home_todo(role: str, *, order: int) -> Callable[[TodoProvider], TodoProvider
         raise ValueError(f"unknown role {role!r}")
 
     def register(function: TodoProvider) -> TodoProvider:
-        if not any(provider is function for _role, _order, provider in _TODOS):
+        if all(entry[2] is not function for entry in _TODOS):
             _TODOS.append((role, order, function))
             _TODOS.sort(key=lambda entry: (list(ROLE_BLOCKS).index(entry[0]), entry[1]))
         return function
 
     return register
+
+
+def todo_providers() -> list[tuple[str, TodoProvider]]:
+    """Every registered provider with the role whose block it fills, in the order the page shows them."""
+    return [(role, provider) for role, _order, provider in _TODOS]
 
 
 def roles_on_home(user: User) -> list[str]:
@@ -119,7 +124,7 @@ def todos_for(user: User) -> list[TodoBlock]:
     """Return the user's blocks, each with the items of its providers (a block with no item is left out)."""
     roles = roles_on_home(user)
     blocks = {role: TodoBlock(role=role, title=str(ROLE_BLOCKS[role])) for role in roles}
-    for role, _order, provider in _TODOS:
+    for role, provider in todo_providers():
         if role in blocks:
             blocks[role].items.extend(provider(user))
     return [block for block in blocks.values() if block.items]

@@ -334,16 +334,16 @@ PROVIDER_QUERIES = {
 
 
 def test_every_block_is_pinned_and_costs_the_same_with_more_data(world, django_assert_num_queries):
-    from org.home import _TODOS
+    from org.home import todo_providers
 
-    assert {provider.__name__ for _role, _order, provider in _TODOS} == set(PROVIDER_QUERIES)
+    assert {provider.__name__ for _role, provider in todo_providers()} == set(PROVIDER_QUERIES)
     users = {name: User.objects.get(username=name) for name in ("staff", "head", "orgadmin", "inspector")}
     for user in users.values():
         access_for(user)  # loaded once a request, before the blocks
     for more in (False, True):
         if more:
             build_more(world)
-        for _role, _order, provider in _TODOS:
+        for _role, provider in todo_providers():
             who, queries = PROVIDER_QUERIES[provider.__name__]
             with django_assert_num_queries(queries, info=provider.__name__):
                 provider(users[who])
