@@ -23,7 +23,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from appraisal.models import AnnualSummary, GradeDecision, GradeNotice
-from appraisal.selectors_results import ResultList
+from appraisal.selectors.results import ResultList
 from appraisal.services import registration
 from appraisal.services.exports import register_write
 from common.excel import FORMULA_STARTS

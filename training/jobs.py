@@ -2,7 +2,7 @@
 
 Each job takes an ISO date (default: today) so a run can be replayed for any day; re-running one is
 harmless (reminders carry a dedupe key). Beat schedules them in ``cadre_mgmt/celery_app.py``. The monthly feed
-of the training facts into the ledger is the appraisal's (``appraisal.jobs.training.monthly_feed``).
+of the training facts into the ledger is the appraisal's (``appraisal.jobs.monthly_feed``).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
 from discipline import selectors
-from discipline import serializers as s
+from discipline.api import serializers as s
 from discipline.api._common import _missing
 from discipline.models import (
     Case,

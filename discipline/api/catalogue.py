@@ -15,7 +15,7 @@ from rest_framework.routers import BaseRouter
 from common.api import parse_input, request_user
 from common.idempotency import idempotent_create
 from discipline import selectors
-from discipline import serializers as s
+from discipline.api import serializers as s
 from discipline.models import DecisionKind, DisciplineRule, RuleCategory
 from discipline.services import catalogue as catalogue_svc
 

@@ -18,7 +18,7 @@ from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
 from discipline import selectors
-from discipline import serializers as s
+from discipline.api import serializers as s
 from discipline.models import Case, ToleranceRequest, ToleranceStatus
 from discipline.services import tolerance as tolerance_svc
 from org.selectors import access_for

@@ -24,7 +24,7 @@ from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from discipline.forms_cases import (
+from discipline.forms.cases import (
     AppealDecideForm,
     AttachmentForm,
     CaseForm,

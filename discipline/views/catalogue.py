@@ -15,7 +15,7 @@ from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from discipline.forms_records import KindForm, RuleForm
+from discipline.forms.records import KindForm, RuleForm
 from discipline.models import DecisionKind, DisciplineRule, RuleCategory
 from discipline.selectors import CASE_ROLES, can_edit_catalogue
 from discipline.services.catalogue import kind_configure, rule_save

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from common.http import AuthedRequest
 from common.pagination import paginate
-from discipline.forms_cases import case_units
+from discipline.forms.cases import case_units
 from discipline.models import Decision, ToleranceStatus
 from discipline.selectors import (
     Effect,

@@ -18,8 +18,8 @@ from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from discipline.forms_cases import case_units
-from discipline.forms_records import FollowUpForm, TalkForm
+from discipline.forms.cases import case_units
+from discipline.forms.records import FollowUpForm, TalkForm
 from discipline.models import TalkKind, TalkOccasion
 from discipline.pickers import talk_officials
 from discipline.selectors import CASE_ROLES, cases_visible_to, talks_visible_to

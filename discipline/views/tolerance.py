@@ -20,7 +20,7 @@ from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from discipline.forms_records import RectificationForm, ToleranceDecideForm, ToleranceForm, ToleranceReviewForm
+from discipline.forms.records import RectificationForm, ToleranceDecideForm, ToleranceForm, ToleranceReviewForm
 from discipline.models import Case, Decision, RectificationStatus, ToleranceRequest, ToleranceStatus
 from discipline.selectors import (
     can_decide_tolerance,

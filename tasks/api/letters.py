@@ -17,7 +17,7 @@ from common.idempotency import idempotent_create
 from common.text_limits import LONG
 from org.models import Official, OrgUnit, User
 from org.selectors import officials_visible_to
-from tasks.forms_letters import units_issuable_by
+from tasks.forms.letters import units_issuable_by
 from tasks.models import SupervisionLetter, Task
 from tasks.selectors import tasks_visible_to
 from tasks.services import letters as svc

@@ -16,16 +16,16 @@ from rest_framework.routers import BaseRouter
 
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
-from tasks.forms_tasks import TaskFilter
-from tasks.models import Task, WeeklyUpdate
-from tasks.selectors import tasks_managed_by, tasks_visible_to, weekly_updates_visible_to
-from tasks.serializers_tasks import (
+from tasks.api.serializers import (
     ProgressInputSerializer,
     TaskInputSerializer,
     TaskSerializer,
     WeeklyUpdateInputSerializer,
     WeeklyUpdateSerializer,
 )
+from tasks.forms.tasks import TaskFilter
+from tasks.models import Task, WeeklyUpdate
+from tasks.selectors import tasks_managed_by, tasks_visible_to, weekly_updates_visible_to
 from tasks.services import tasks as services
 
 

@@ -22,7 +22,7 @@ from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
 from org.models import User
-from tasks.forms_letters import LetterIssueForm, LetterReplyForm
+from tasks.forms.letters import LetterIssueForm, LetterReplyForm
 from tasks.models import LetterStatus, SupervisionLetter
 from tasks.selectors import tasks_visible_to
 from tasks.services import letters as svc

@@ -25,7 +25,7 @@ from common.pagination import paginate
 from org.models import Official, OrgUnit
 from org.selectors import access_for, require_role, subtree_q
 from tasks import selectors
-from tasks.forms_reports import (
+from tasks.forms.reports import (
     ApproveForm,
     BoardFilterForm,
     ItemRow,

@@ -26,7 +26,7 @@ from common.pagination import paginate
 from org.models import Official, OrgUnit
 from org.selectors import access_for, require_role, units_visible_to
 from tasks import excel
-from tasks.forms_tasks import (
+from tasks.forms.tasks import (
     BoardFilter,
     LoopAdvanceForm,
     ProgressForm,

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from appraisal.constraints import constraints_for
 from appraisal.models import Grade, GradeDecision, ScoreEntry
-from appraisal.selectors import source_link
+from appraisal.selectors.scores import source_link
 from appraisal.services.derive import derive_entries
 from appraisal.services.grades import grades_propose
 from discipline.selectors import effects_for, promotion_eligibility

@@ -106,7 +106,7 @@ def test_the_search_costs_a_constant_number_of_queries(county, client_for, djang
 
 FORM_MODULES = ("org", "tasks", "training", "discipline", "appraisal")
 # A decision is recorded for one of the case's subjects (a handful, listed on the case page): a plain list.
-PLAIN_OFFICIAL_SELECTS = {("discipline.forms_cases", "DecisionForm", "official")}
+PLAIN_OFFICIAL_SELECTS = {("discipline.forms.cases", "DecisionForm", "official")}
 
 
 def _form_classes():

@@ -278,9 +278,9 @@ def test_the_beat_schedule(settings):
 
     schedule = app.conf.beat_schedule
     assert {entry["task"] for entry in schedule.values()} == {
-        "tasks.jobs.daily", "tasks.jobs.weekly", "tasks.jobs.monthly", "appraisal.jobs.rollup.rollup_due",
-        "training.jobs.remind_required_sessions", "appraisal.jobs.training.monthly_feed",
-        "appraisal.jobs.annual.annual_daily"}
+        "tasks.jobs.daily", "tasks.jobs.weekly", "tasks.jobs.monthly", "appraisal.jobs.rollup_due",
+        "training.jobs.remind_required_sessions", "appraisal.jobs.monthly_feed",
+        "appraisal.jobs.annual_daily"}
     # Every scheduled name is a task a worker registers (as its autodiscovery does on start).
     app.loader.import_default_modules()
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)

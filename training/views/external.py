@@ -20,7 +20,7 @@ from common.idempotency import idempotent_form
 from common.pagination import paginate
 from org.models import Official, OrgUnit, RankLevel
 from org.selectors import access_for, officials_visible_to, require_role, subtree_q, units_visible_to
-from training.forms_external import ExternalForm, ReturnForm, TargetForm
+from training.forms.external import ExternalForm, ReturnForm, TargetForm
 from training.models import Attendance, ExternalStatus, ExternalTraining
 from training.progress import (
     BY_HOURS,

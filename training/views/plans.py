@@ -21,7 +21,7 @@ from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
 from org.selectors import require_role
-from training.forms_plans import StudyPlanForm
+from training.forms.plans import StudyPlanForm
 from training.models import TrainingSession
 from training.selectors import plans_visible_to
 from training.services import plans as svc

@@ -30,7 +30,7 @@ from org.models import Official
 from org.selectors import access_for
 from training import selectors
 from training.excel import sign_in_template
-from training.forms_sessions import AttendanceSetForm, SessionForm, SignInSheetForm
+from training.forms.sessions import AttendanceSetForm, SessionForm, SignInSheetForm
 from training.models import Attendance, AttendanceStatus, TrainingSession
 from training.services import sessions as svc
 from training.services import sign_in

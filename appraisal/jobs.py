@@ -1,9 +1,7 @@
-"""Rollup jobs: a run queued from the period's page, and the beat-scheduled rollups of the period just ended.
+"""Celery jobs of the appraisal app (autodiscovered as ``appraisal.jobs``). Each is thin: it looks its objects
+up and calls a service; re-running one is harmless (a rollup recomputes the same scorecards, a run already finished
+is not run again when the broker delivers it twice, the feed and the notices are idempotent)."""
 
-Both are thin: they look the run or the period up and call ``appraisal.services.rollup.rollup_period``.
-Re-running one is harmless: a rollup recomputes the same scorecards, and a run already finished is not
-run again when the broker delivers it twice (``CELERY_TASK_ACKS_LATE``).
-"""
 
 from __future__ import annotations
 
@@ -12,16 +10,24 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from celery import shared_task
-from django.utils import timezone
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
+from appraisal.models import AppraisalPeriod, GradeNotice, PeriodStatus, RollupRun, SignStatus
 from appraisal.periods import MONTH, QUARTER, WEEK, YEAR, period_key_for
+from appraisal.services.derive_training import training_feed
+from appraisal.services.exports import export_run
+from appraisal.services.finalize import notices_mark_unsigned
 from appraisal.services.periods import period_get_or_create
 from appraisal.services.rescore import scorecards_refresh
 from appraisal.services.rollup import rollup_period
+from common.dates import day_or_today, month_end, previous_month
+from common.jobs import RETRY
+from common.notifications import Notice, notify_many
 
-__all__ = ["due_period_key", "rollup_due", "rollup_job", "scorecards_refresh_job"]
-
+# --- Rollup jobs: a run queued from the period's page, and the beat-scheduled rollups of the period just ended
 logger = logging.getLogger(__name__)
 KINDS = (WEEK, MONTH, QUARTER, YEAR)
 
@@ -81,3 +87,42 @@ def scorecards_refresh_job(period_ids: list[int], official_ids: list[int], chang
     for period in AppraisalPeriod.objects.filter(pk__in=period_ids).order_by("start", "pk"):
         done[period.key] = scorecards_refresh(period=period, official_ids=official_ids, changed_at=at)
     return {"periods": done}
+
+
+# --- The monthly training feed: the training facts of the month just ended into the ledger, before its rollup
+@shared_task(**RETRY)
+def monthly_feed(date_iso: str | None = None) -> dict[str, int]:
+    """Feed the training facts of the month before ``date_iso`` into the ledger (before the monthly rollup)."""
+    start = previous_month(day_or_today(date_iso))
+    return training_feed(start=start, end=month_end(start))
+
+
+# --- The annual procedure's daily job: remind officials of a written notice still to sign, and record as 未签署 the
+REMIND_DAYS_BEFORE = 3
+
+
+@shared_task
+def annual_daily(day: str | None = None) -> dict[str, int]:
+    """On day D: remind those whose notice is due within three days, then record the overdue ones 未签署."""
+    today = date.fromisoformat(day) if day else timezone.localdate()
+    with translation.override(settings.LANGUAGE_CODE):
+        due_soon = (GradeNotice.objects.filter(
+            is_current=True, status=SignStatus.PENDING, sign_due__gte=today,
+            sign_due__lte=today + timedelta(days=REMIND_DAYS_BEFORE), official__user__isnull=False)
+            .values_list("pk", "official__user_id", "sign_due"))
+        reminded = notify_many(
+            Notice(user_id=user_id, kind="grade_notice_due", url=reverse("appraisal:grade_notice_detail", args=[pk]),
+                   title=_("Sign the written notice of your annual appraisal by %(date)s") % {
+                       "date": due.isoformat()}, dedupe_key=f"grade-notice-due:{pk}")
+            for pk, user_id, due in due_soon)
+        unsigned = notices_mark_unsigned(today=today)
+    return {"reminded": reminded, "unsigned": unsigned}
+
+
+# --- Celery job of the register export: thin, takes the job's id, calls the service
+@shared_task(**RETRY)
+def register_export_job(job_id: int) -> dict[str, int | str]:
+    """Write the register of an ``ExportJob``; a job already claimed or finished is left alone."""
+    with translation.override(settings.LANGUAGE_CODE):  # the workbook's headers are in the interface language
+        job = export_run(job_id)
+    return {"job": job_id, "status": job.status if job else "skipped", "rows": job.rows if job else 0}

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.forms_checkup import _style, units_managed_by
+from appraisal.forms.checkup import _style, units_managed_by
 from appraisal.models import BallotChoice, RaterGroup
 from common.text_limits import LimitedFormField
 from org.forms import UnitChoiceField

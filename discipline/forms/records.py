@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.text_limits import LONG, NOTE, LimitedFormField
-from discipline.forms_cases import SELECT, SMALL, date_input
+from discipline.forms.cases import SELECT, SMALL, date_input
 from discipline.models import GradeCap, RuleCategory, TalkKind, TalkOccasion
 from discipline.pickers import TALK_OFFICIALS
 from org.forms import OfficialChoiceField, OfficialPicker
