@@ -1,6 +1,7 @@
-"""Settings for 干部绩效管理, read from the environment.
+"""Settings shared by every environment, read from the environment (``local``, ``production`` and ``test`` build on
+these; ``cadre_mgmt.settings`` picks ``local`` or ``production`` by ``DEBUG``).
 
-The embedded default (no environment at all, DEBUG=1) runs on a SQLite file with eager Celery and a
+Without ``DATABASE_URL`` and ``REDIS_URL`` the product runs embedded: a SQLite file, eager Celery jobs and a
 local-memory cache; production sets DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS.
 """
 
@@ -26,15 +27,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # --- Core -----------------------------------------------------------------------------------------
-DEBUG = env_bool("DEBUG", False)
-# Without DEBUG the key must come from the environment. It is left empty otherwise, and Django refuses to
-# sign anything (sessions, CSRF, tokens) with an empty key, so a misconfigured server fails loudly on its
-# first request, while commands that sign nothing (makemigrations, check) still run.
-SECRET_KEY = os.environ.get("SECRET_KEY", "") or ("insecure-development-key-only-for-debug" if DEBUG else "")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+# DEBUG, SECRET_KEY and ALLOWED_HOSTS are set by ``local`` and ``production``.
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -124,6 +120,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Internationalisation -------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
 # --- Cache and Celery -----------------------------------------------------------------------------
 # Without REDIS_URL the product runs embedded: jobs run eagerly in-process, the cache is local memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -136,7 +140,7 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_TIMEZONE = TIME_ZONE  # beat's crontabs are Beijing time, like everything else
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -166,7 +170,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
 
-# --- Security (strict unless DEBUG) --------------------------------------------------------------
+# --- Security (``production`` adds TLS-only cookies, HSTS and the HTTPS redirect) ----------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
@@ -174,15 +178,6 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-    # The reverse proxy terminates TLS and says so in this header.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Content-Security-Policy (django-csp): every script, style, font and image comes from our own origin, as files.
@@ -205,14 +200,6 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# --- Internationalisation -------------------------------------------------------------------------
-LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文")]
-TIME_ZONE = "Asia/Shanghai"
-USE_I18N = True
-USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
-
 # --- Static and media files -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -224,13 +211,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = False
 
 # --- Uploads --------------------------------------------------------------------------------------
 ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

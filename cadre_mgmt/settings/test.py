@@ -1,14 +1,16 @@
-"""Settings for the test suite: the real settings plus fast hashing and eager jobs."""
+"""Settings for the test suite: the production settings plus fast hashing, eager jobs, no TLS redirect and a
+throw-away key, whatever ``DEBUG`` says in the environment."""
 
 import os
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+from cadre_mgmt.settings.production import *  # noqa: F403
+from cadre_mgmt.settings.production import BASE_DIR, DATABASES  # named: changed below
 
-from cadre_mgmt.settings import *  # noqa: F403
-from cadre_mgmt.settings import BASE_DIR, DATABASES  # named: changed below
-
+# The package (cadre_mgmt/settings/__init__.py) has imported production before this module runs, so the key is set
+# here rather than through the environment.
+SECRET_KEY = os.environ.get("SECRET_KEY") or "test-only-secret-key"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Jobs run in-process in tests; the Redis tests talk to the broker directly.
