@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from discipline.models import (
@@ -164,6 +164,11 @@ def cases_filtered(user: User | AnonymousUser, filters: CaseFilters) -> CaseList
     if filters.appeal_pending:
         with_status = with_status.filter(cases_with_pending_appeal_q())
     return CaseList(all_statuses=cases, cases=with_status, units=units, unit=unit)
+
+
+def counts_by_status(cases: QuerySet[Case]) -> dict[str, int]:
+    """How many of ``cases`` have each status (one query; a status none has is missing)."""
+    return dict(cases.order_by().values_list("status").annotate(n=Count("id")))
 
 
 # -- one case's file ------------------------------------------------------------------------------------------

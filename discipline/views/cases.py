@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -35,6 +35,7 @@ from discipline.selectors.cases import (
     case_units,
     cases_filtered,
     cases_visible_to,
+    counts_by_status,
     investigators,
     rules_by_category,
 )
@@ -100,7 +101,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     """The case register on screen: filters, counts per status, one page of cases with their subjects."""
     require_role(request.user, *CASE_ROLES)
     all_statuses, cases, filters = filtered_cases(request)
-    counts = dict(all_statuses.order_by().values_list("status").annotate(n=Count("id")))
+    counts = counts_by_status(all_statuses)
     page = paginate(request, cases.prefetch_related("subjects").order_by("-registered_on", "-id"))
     status_counts = [(value, label, counts.get(value, 0)) for value, label in CaseStatus.choices]
     query = query_without_page(request)
