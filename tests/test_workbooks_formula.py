@@ -36,8 +36,7 @@ from tasks.excel import task_template
 from tasks.services.tasks import task_create, weekly_update_post
 from tests.discipline.test_api import build_cases
 from tests.training.test_ledger import _data as training_ledger_data
-from training.excel import sign_in_template
-from training.ledger import write_ledger
+from training.excel import sign_in_template, write_ledger
 from training.models import SessionKind, TrainingSession
 
 # The shapes of formula injection; each planted text is one of them followed by a tag naming its column.

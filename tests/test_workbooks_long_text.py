@@ -35,7 +35,7 @@ from tasks.services.tasks import task_create, weekly_update_post
 from tests.discipline.test_api import build_cases
 from tests.test_workbooks_formula import read_back
 from tests.training.test_ledger import _data as training_ledger_data
-from training.ledger import write_ledger
+from training.excel import write_ledger
 from training.models import SessionKind, TrainingSession
 
 

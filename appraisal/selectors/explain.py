@@ -31,7 +31,7 @@ from org.models import Official, User
 from tasks.models import MonthlyReport, ReportStatus, Task, TaskStatus
 from tasks.selectors import reports_visible_to, tasks_visible_to
 from training.models import Attendance, ExternalStatus, ExternalTraining
-from training.selectors import sessions_visible_to
+from training.selectors.sessions import sessions_visible_to
 
 SUMMARY_KINDS = (MONTH, QUARTER, YEAR)
 

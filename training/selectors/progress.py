@@ -1,4 +1,5 @@
-"""Training hours against the annual target, per official and year, in one aggregate query.
+"""Training hours against the annual target, per official and year, in one aggregate query; an official's own
+training record; a unit's report and the lecturer ranking.
 
 Hours credited = attendance hours of sessions starting in the year + approved external training that
 started in the year. The target comes from ``HourTarget`` by the official's rank level; the pro-rata
@@ -12,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db import transaction
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Case,
     Count,
@@ -30,11 +31,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from common.errors import ApplicationError
 from org.models import Official, OrgUnit, RankLevel, User
-from org.selectors import access_for
+from org.selectors import access_for, subtree_q, units_visible_to
 from training.models import (
     DEFAULT_HOUR_TARGETS,
     Attendance,
@@ -43,7 +42,11 @@ from training.models import (
     ExternalTraining,
     HourTarget,
     SessionKind,
+    TrainingSession,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 ZERO = Decimal("0")
 
@@ -59,6 +62,8 @@ class GroupedCoalesce(Coalesce):
 
     def get_group_by_cols(self) -> list[Any]:
         return [col for expression in self.get_source_expressions() for col in expression.get_group_by_cols()]
+
+
 _DEC = DecimalField(max_digits=9, decimal_places=1)
 
 
@@ -99,7 +104,27 @@ def elapsed_fraction(year: int, as_of: date | None = None) -> Decimal:
     return Decimal(as_of.timetuple().tm_yday) / Decimal(days)
 
 
-def with_progress(officials: QuerySet[Official], *, year: int, as_of: date | None = None) -> QuerySet[Official]:
+class ProgressFields(TypedDict):
+    """What ``with_progress`` annotates on each official."""
+
+    att_hours: Decimal
+    ext_hours: Decimal
+    target_hours: Decimal | None
+    special_incomplete: int
+    absences: int
+
+
+class UnitProgressFields(ProgressFields):
+    total_hours: Decimal
+
+
+if TYPE_CHECKING:  # ``WithAnnotations`` takes its two arguments in annotations only
+    ProgressOfficial = WithAnnotations[Official, ProgressFields]
+    UnitProgressOfficial = WithAnnotations[Official, UnitProgressFields]
+
+
+def with_progress(officials: QuerySet[Official], *, year: int,
+                  as_of: date | None = None) -> QuerySet[ProgressOfficial]:
     """Annotate ``att_hours``, ``ext_hours``, ``target_hours``, ``special_incomplete`` (a count) and ``absences``
     (unexcused, any session of the year) — no extra
     query). Grouped by official, so callers add further per-official values as subqueries, not joins.
@@ -137,7 +162,7 @@ BY_UNIT = ("unit__path", "name", "pk")
 
 
 def unit_progress(unit: OrgUnit, *, year: int, behind_only: bool = False,
-                  order: tuple[str, ...] = BY_UNIT) -> QuerySet[Official]:
+                  order: tuple[str, ...] = BY_UNIT) -> QuerySet[UnitProgressOfficial]:
     """The active officials of ``unit`` and its sub-units with their progress for ``year`` (``with_progress``
     plus ``total_hours``), in ``order``; ``behind_only`` keeps those under the pro-rata target. One query."""
     officials = (with_progress(Official.objects.filter(unit.subtree_q("unit__"), is_active=True)
@@ -171,12 +196,12 @@ def hours_by_month(unit: OrgUnit, *, year: int) -> list[Decimal]:
     return by_month
 
 
-def progress_of(official: Official, *, year: int, as_of: date | None = None,
+def progress_of(official: ProgressOfficial, *, year: int, as_of: date | None = None,
                 targets: Mapping[str, Decimal] | None = None) -> Progress:
     """Build a ``Progress`` from an official annotated by ``with_progress``; ``targets`` (hours per rank level,
     e.g. those frozen with a closed period) replace the configured ones."""
-    hours = Decimal(official.att_hours or 0) + Decimal(official.ext_hours or 0)  # type: ignore[attr-defined]
-    target = official.target_hours  # type: ignore[attr-defined]
+    hours = Decimal(official.att_hours or 0) + Decimal(official.ext_hours or 0)
+    target = official.target_hours
     if targets is not None:
         target = targets.get(official.rank_level)
     if target is None:
@@ -185,7 +210,7 @@ def progress_of(official: Official, *, year: int, as_of: date | None = None,
     prorata = (target * elapsed_fraction(year, as_of)).quantize(Decimal("0.1"))
     return Progress(official_id=official.pk, hours=hours, target=target, prorata_target=prorata,
                     behind=hours < prorata,
-                    special_class_incomplete=bool(official.special_incomplete))  # type: ignore[attr-defined]
+                    special_class_incomplete=bool(official.special_incomplete))
 
 
 def training_progress(
@@ -207,24 +232,6 @@ def hour_targets() -> dict[str, Decimal]:
     return targets
 
 
-@transaction.atomic
-def target_set(*, by: User, rank_level: str, hours: Decimal) -> HourTarget:
-    """Set a rank level's annual hours (organization department only)."""
-    if not access_for(by).has_role("org"):
-        raise ApplicationError(_("Only the organization department may set hour targets."), code="forbidden")
-    if rank_level not in RankLevel.values:
-        raise ApplicationError(_("Unknown rank level."), code="invalid")
-    if hours < 0 or hours > 1000:
-        raise ApplicationError(_("Enter between 0 and 1000 hours."), code="invalid")
-    target = HourTarget.objects.select_for_update().filter(rank_level=rank_level).first()
-    if target is None:
-        target = HourTarget(rank_level=rank_level)
-    target.hours_per_year = hours
-    target.full_clean()
-    target.save()
-    return target
-
-
 def lecturer_ranking(*, year: int, unit: OrgUnit | None = None) -> QuerySet[Official]:
     """Officials who lectured in ``year`` (in ``unit``'s subtree when given), annotated with
     ``lecture_count`` and ``lecture_hours``, most hours first: one aggregate query."""
@@ -237,3 +244,34 @@ def lecturer_ranking(*, year: int, unit: OrgUnit | None = None) -> QuerySet[Offi
                         lecture_hours=Coalesce(Sum("lectures__hours", filter=in_year), Value(ZERO),
                                                output_field=_DEC))
             .filter(lecture_count__gt=0).order_by("-lecture_hours", "-lecture_count", "name"))
+
+
+# -- an official's own record ("my training") and the unit report ---------------------------------------------
+
+def official_of(user: User | AnonymousUser) -> Official | None:
+    """The user's own official record (with its unit), if they have one."""
+    if not user.is_authenticated:
+        return None
+    return Official.objects.select_related("unit").filter(user=user).first()
+
+
+def attendance_in_year(official: Official, year: int) -> QuerySet[Attendance]:
+    """The official's attendance at sessions starting in ``year``, latest first."""
+    start, end = year_bounds(year)
+    return (Attendance.objects.filter(official=official, session__starts_at__gte=start, session__starts_at__lt=end)
+            .select_related("session").order_by("-session__starts_at"))
+
+
+def lectures_in_year(official: Official, year: int, *, limit: int = 100) -> QuerySet[TrainingSession]:
+    """The sessions the official lectured in ``year``, latest first (at most ``limit``)."""
+    start, end = year_bounds(year)
+    return official.lectures.filter(starts_at__gte=start, starts_at__lt=end).order_by("-starts_at")[:limit]
+
+
+def report_units(user: User | AnonymousUser) -> list[OrgUnit]:
+    """The active units whose training report the user may read: those in their role subtrees."""
+    access = access_for(user)
+    units = units_visible_to(user).filter(is_active=True)
+    if not access.is_superuser:
+        units = units.filter(subtree_q(access.paths()))
+    return list(units)
