@@ -24,7 +24,7 @@ from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
 from org.models import LeaveKind, LeaveRecord, OrgUnit
 from org.selectors import officials_visible_to
-from org.selectors_leave import LEAVE_ROLES, leave_in_year, leave_records_visible_to
+from org.selectors.leave import LEAVE_ROLES, leave_in_year, leave_records_visible_to
 from org.serializers import UnitBriefSerializer
 from org.services import leave as leave_svc
 

@@ -27,6 +27,7 @@ from org.filters import OfficialFilter
 from org.forms import CalendarDayForm, CalendarUploadForm, PostChangeForm, RosterUploadForm
 from org.home import panels_for, todos_for
 from org.models import CalendarDay, Official, PostKind
+from org.selectors import roster as roster_selectors
 from org.services import calendar as calendar_svc
 from org.services import official_assign_post, roster_import
 
@@ -44,7 +45,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 def statistics(request: AuthedRequest) -> HttpResponse:
     """The roster statistics of the user's scope: officials by rank level, units, who is due for rotation."""
-    figures = selectors.dashboard_figures(request.user)
+    figures = roster_selectors.dashboard_figures(request.user)
     chart = {
         "labels": [label for _value, label, _count in figures.by_rank_level],
         "counts": [count for _value, _label, count in figures.by_rank_level],
@@ -78,7 +79,7 @@ def _render_official(request: AuthedRequest, official: Official, post_form: Post
     if can_change_post and post_form is None:
         initial = {"unit": official.unit.code, "kind": PostKind.INTERNAL_ROTATION}
         post_form = PostChangeForm(units=org_units, initial=initial)
-    context = {"official": official, "posts": selectors.official_posts(official),
+    context = {"official": official, "posts": roster_selectors.official_posts(official),
                "post_form": post_form if can_change_post else None}
     return render(request, "org/official_detail.html", context)
 
@@ -106,7 +107,7 @@ def official_post_change(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def unit_tree(request: AuthedRequest) -> HttpResponse:
-    units = selectors.unit_tree(request.user)
+    units = roster_selectors.unit_tree(request.user)
     base_depth = min((u.depth for u in units), default=1)
     for unit in units:
         unit.indent = 0.5 + 1.5 * (unit.depth - base_depth)
@@ -135,7 +136,7 @@ def roster_upload(request: AuthedRequest) -> HttpResponse:
                        "oc": result.officials_created, "ou": result.officials_updated},
                 )
                 return redirect("org:roster_upload")
-    history = selectors.roster_imports_visible_to(request.user)[:HISTORY_SIZE]
+    history = roster_selectors.roster_imports_visible_to(request.user)[:HISTORY_SIZE]
     return render(request, "org/roster_upload.html", {"form": form, "result": result, "history": history})
 
 

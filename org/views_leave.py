@@ -31,8 +31,14 @@ from common.pagination import paginate
 from org.forms_leave import LeaveRecordForm
 from org.models import LeaveKind, LeaveRecord, Official
 from org.selectors import officials_visible_to, require_role, units_visible_to
-from org.selectors_leave import LEAVE_ROLES, leave_in_year, leave_records_managed_by, leave_records_visible_to
-from org.services.leave import can_manage_leave, leave_record_create, leave_record_delete, leave_record_update
+from org.selectors.leave import (
+    LEAVE_ROLES,
+    can_manage_leave,
+    leave_in_year,
+    leave_records_managed_by,
+    leave_records_visible_to,
+)
+from org.services.leave import leave_record_create, leave_record_delete, leave_record_update
 
 CARD_ROWS = 50  # an official's card shows their latest records; the unit list has them all
 
