@@ -24,7 +24,8 @@ from common.pagination import paginate
 from org import selectors, workdays
 from org.excel import roster_template
 from org.filters import OfficialFilter
-from org.forms import CalendarDayForm, CalendarUploadForm, PostChangeForm, RosterUploadForm
+from org.forms.calendar import CalendarDayForm, CalendarUploadForm
+from org.forms.roster import PostChangeForm, RosterUploadForm
 from org.home import panels_for, todos_for
 from org.models import CalendarDay, Official, PostKind
 from org.selectors import roster as roster_selectors

@@ -28,7 +28,7 @@ from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from org.forms_leave import LeaveRecordForm
+from org.forms.leave import LeaveRecordForm
 from org.models import LeaveKind, LeaveRecord, Official
 from org.selectors import officials_visible_to, require_role, units_visible_to
 from org.selectors.leave import (

@@ -14,7 +14,7 @@ from common.filters import as_id
 from common.text_limits import LINE, LONG, NOTE, LimitedFormField
 from discipline.models import AppealOutcome, CaseSource, DecisionKind, DisciplineRule, GradeCap
 from discipline.pickers import CASE_SUBJECTS
-from org.forms import OfficialMultiPicker, OfficialMultipleChoiceField
+from org.forms.fields import OfficialMultiPicker, OfficialMultipleChoiceField
 from org.models import Official, OrgUnit, Role, User
 
 SMALL = {"class": "form-control form-control-sm"}

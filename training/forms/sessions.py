@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.text_limits import LimitedFormField
-from org.forms import OfficialChoiceField, UnitChoiceField
+from org.forms.fields import OfficialChoiceField, UnitChoiceField
 from org.models import OrgUnit, RankLevel, User
 from org.selectors import access_for, subtree_q
 from training.models import AttendanceStatus, SessionKind, StudyPlan, TrainingSession
