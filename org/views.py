@@ -22,7 +22,7 @@ from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
 from org import selectors, workdays
-from org.excel import roster_template
+from org.excel import calendar_template, roster_template
 from org.filters import OfficialFilter
 from org.forms.calendar import CalendarDayForm, CalendarUploadForm
 from org.forms.roster import PostChangeForm, RosterUploadForm
@@ -152,7 +152,7 @@ def roster_template_download(request: AuthedRequest) -> HttpResponse:
 
 def _calendar_year(request: AuthedRequest) -> int:
     raw = request.GET.get("year", "")
-    return as_int(raw, low=calendar_svc.MIN_YEAR, high=calendar_svc.MAX_YEAR) or timezone.localdate().year
+    return as_int(raw, low=workdays.MIN_YEAR, high=workdays.MAX_YEAR) or timezone.localdate().year
 
 
 def _calendar_url(year: int) -> str:
@@ -240,4 +240,4 @@ def calendar_day_delete(request: AuthedRequest, day: str) -> HttpResponse:
 @login_required
 def calendar_template_download(request: AuthedRequest) -> HttpResponse:
     selectors.require_role(request.user, "org")
-    return xlsx_response(calendar_svc.calendar_template(), "工作日历导入模板.xlsx")
+    return xlsx_response(calendar_template(), "工作日历导入模板.xlsx")
