@@ -12,7 +12,7 @@ from common.views import favicon, healthz
 from discipline import api as discipline_api
 from org import api as org_api
 from org import api_leave as org_api_leave
-from org import views as org_views
+from org.views.home import home
 from tasks import api as tasks_api
 from training import api as training_api
 
@@ -34,7 +34,7 @@ accounts = [
 ]
 
 urlpatterns = [
-    path("", org_views.home, name="home"),
+    path("", home, name="home"),
     path("", include("org.urls")),
     path("", include("tasks.urls")),
     path("", include("appraisal.urls")),

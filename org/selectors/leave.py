@@ -52,7 +52,7 @@ def can_manage_leave(user: User | AnonymousUser, official: Official) -> bool:
     return access.covers(official.unit.path, LEAVE_ROLES)
 
 
-def official_leave(user: User | AnonymousUser, official: Official) -> QuerySet[LeaveRecord]:
+def leave_of_official(user: User | AnonymousUser, official: Official) -> QuerySet[LeaveRecord]:
     """Return the leave records of ``official`` the user may see, the latest first."""
     return leave_records_visible_to(user).filter(official=official).order_by("-start_date", "-id")
 
