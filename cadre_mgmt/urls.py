@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from appraisal import api as appraisal_api
-from common.views import favicon, healthz
+from common.views.operations import favicon, healthz
 from discipline import api as discipline_api
 from org import api as org_api
 from org.views.home import home
