@@ -29,9 +29,8 @@ from appraisal.services.exports import register_write
 from common.excel import FORMULA_STARTS
 from discipline.excel import write_case_register
 from discipline.models import Case, DecisionKind, DisciplineRule
-from org.excel import roster_template
+from org.excel import calendar_template, roster_template
 from org.models import Official, OrgUnit, User
-from org.services.calendar import calendar_template
 from tasks.excel import task_template
 from tasks.services.tasks import task_create, weekly_update_post
 from tests.discipline.test_api import build_cases

@@ -33,9 +33,9 @@ from discipline.models import (
 )
 from discipline.selectors.decisions import appeal_deadline
 from discipline.selectors.scope import CASE_ROLES
+from org.api.serializers import UnitBriefSerializer
 from org.models import Official, User
 from org.selectors import access_for
-from org.serializers import UnitBriefSerializer
 
 # --- shared pieces ---------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from discipline.models import AppealOutcome, CaseSource, DecisionKind, GradeCap
 from discipline.pickers import CASE_SUBJECTS
 from discipline.selectors.cases import active_rules
 from discipline.selectors.decisions import active_kinds
-from org.forms import OfficialMultiPicker, OfficialMultipleChoiceField
+from org.forms.fields import OfficialMultiPicker, OfficialMultipleChoiceField
 from org.models import Official, OrgUnit, User
 
 SMALL = {"class": "form-control form-control-sm"}

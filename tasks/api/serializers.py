@@ -8,9 +8,9 @@ from rest_framework import serializers
 
 from common.api import IdField, LimitedCharField, ModelSerializer
 from common.text_limits import LONG, NOTE
+from org.api.serializers import UnitBriefSerializer
 from org.models import Official, OrgUnit
 from org.selectors import officials_visible_to, units_visible_to
-from org.serializers import UnitBriefSerializer
 from tasks.models import Milestone, Task, TaskKind, TaskSource, WeeklyUpdate
 from tasks.selectors import MANAGER_ROLES, tasks_managed_by
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.text_limits import LONG, LimitedFormField
-from org.forms import OfficialChoiceField, UnitChoiceField
+from org.forms.fields import OfficialChoiceField, UnitChoiceField
 from org.models import OrgUnit, User
 from org.selectors import access_for, subtree_q
 from tasks.models import OPEN_STATUSES, Task

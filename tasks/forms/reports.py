@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.dates import parse_month
 from common.text_limits import LINE, LONG, NOTE, LimitedFormField
-from org.forms import UnitChoiceField
+from org.forms.fields import UnitChoiceField
 from org.models import OrgUnit
 from tasks.models import MonthlyReportItem, ReportRating
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from common.excel import cell_date
 from common.filters import as_id
 from common.text_limits import LONG, NOTE, LimitedFormField, limit_of, too_long
-from org.forms import OfficialChoiceField, OfficialMultipleChoiceField, UnitChoiceField
+from org.forms.fields import OfficialChoiceField, OfficialMultipleChoiceField, UnitChoiceField
 from org.models import Official, OrgUnit
 from tasks.models import MAX_MILESTONES, OPEN_STATUSES, LoopStage, Milestone, Task, TaskKind, TaskSource, TaskStatus
 from tasks.pickers import TASK_OFFICIALS

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.text_limits import NOTE, LimitedFormField
-from org.forms import UnitChoiceField
+from org.forms.fields import UnitChoiceField
 from org.models import OrgUnit, User
 from training.forms.sessions import model_choices
 from training.selectors.sessions import units_organisable_by

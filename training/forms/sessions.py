@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.text_limits import LimitedFormField
-from org.forms import OfficialChoiceField, UnitChoiceField
+from org.forms.fields import OfficialChoiceField, UnitChoiceField
 from org.models import OrgUnit, RankLevel, User
 from training.models import AttendanceStatus, SessionKind, StudyPlan, TrainingSession
 from training.pickers import LECTURERS, lecturers

@@ -16,8 +16,8 @@ from datetime import date
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from org.models import LeaveRecord, Role, User
-from org.selectors import access_for, subtree_q
+from org.models import LeaveRecord, Official, OrgUnit, Role, User
+from org.selectors.scope import access_for, subtree_q, units_visible_to
 
 LEAVE_ROLES = (Role.HEAD, Role.ORG_DEPARTMENT)
 
@@ -41,6 +41,45 @@ def leave_records_managed_by(user: User | AnonymousUser) -> QuerySet[LeaveRecord
     qs = leave_records_visible_to(user, include_self=False)
     own = access_for(user).official_id
     return qs.exclude(official_id=own) if own is not None else qs
+
+
+def can_manage_leave(user: User | AnonymousUser, official: Official) -> bool:
+    """Whether the user may record, change and remove ``official``'s leave: the head over the official's unit or
+    the organization department over it — never the official."""
+    access = access_for(user)
+    if access.official_id == official.pk:
+        return False
+    return access.covers(official.unit.path, LEAVE_ROLES)
+
+
+def leave_of_official(user: User | AnonymousUser, official: Official) -> QuerySet[LeaveRecord]:
+    """Return the leave records of ``official`` the user may see, the latest first."""
+    return leave_records_visible_to(user).filter(official=official).order_by("-start_date", "-id")
+
+
+def leave_units_for(user: User | AnonymousUser) -> QuerySet[OrgUnit]:
+    """Return the active units whose officials' leave the user lists (head or organization department)."""
+    return units_visible_to(user, roles=LEAVE_ROLES).filter(is_active=True)
+
+
+def leave_listed(user: User | AnonymousUser, *, year: int, kind: str = "", name: str = "",
+                 unit: OrgUnit | None = None) -> QuerySet[LeaveRecord]:
+    """Return the leave of the officials under the user (never their own) with a day in ``year``; of ``kind``,
+    of officials whose name contains ``name`` and in ``unit``'s subtree when given; the latest first."""
+    records = leave_in_year(leave_records_visible_to(user, include_self=False), year)
+    if kind:
+        records = records.filter(kind=kind)
+    if name:
+        records = records.filter(official__name__icontains=name)
+    if unit is not None:
+        records = records.filter(unit.subtree_q("official__unit__"))
+    return records.order_by("-start_date", "official__name", "-id")
+
+
+def days_in_year(record: LeaveRecord, year: int) -> int:
+    """Return the days of ``record`` that fall in ``year``, both ends included."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return (min(record.end_date, last) - max(record.start_date, first)).days + 1
 
 
 def leave_in_year(qs: QuerySet[LeaveRecord], year: int) -> QuerySet[LeaveRecord]:

@@ -9,17 +9,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from common.http import AuthedRequest
-from common.models import Notification
-from common.notifications import mark_read
+from common.notifications import mark_read, notifications_of
 from common.pagination import paginate
 
 
 def _render_list(request: AuthedRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
-    notifications = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
-    if unread_only:
-        notifications = notifications.filter(read_at__isnull=True)
-    page = paginate(request, notifications)
+    page = paginate(request, notifications_of(request.user, unread_only=unread_only))
     context = {"page": page, "unread_only": unread_only, "query": "show=unread" if unread_only else ""}
     return render(request, "common/notifications.html", context)
 
@@ -33,7 +29,7 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
     """Mark one of the user's notifications read; ``open=1`` then follows its link."""
-    notification = get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
+    notification = get_object_or_404(notifications_of(request.user), pk=pk)
     mark_read(user=request.user, ids=[notification.pk])
     if request.POST.get("open") and url_has_allowed_host_and_scheme(
         notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

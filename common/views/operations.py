@@ -1,4 +1,4 @@
-"""Operational endpoints."""
+"""Operational endpoints: the health check and the favicon."""
 
 from __future__ import annotations
 

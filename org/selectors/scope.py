@@ -1,34 +1,23 @@
-"""Reads for the org app, every one scoped to what the asking user may see.
+"""Scope: what a user may see, and the one scoping function for each kind of object of the org app.
 
 Scope rules (DESIGN §5): a role granted on a unit covers its subtree; an organization-department
 role on the root covers everything; a user linked to an official always sees that official. Each
-kind of object has one scoping function here; pages and API endpoints fetch through it, so an
-object outside one's scope is a 404, exactly like a missing one.
+kind of object has one scoping function (units and officials here, the others in their topic's module);
+pages and API endpoints fetch through it, so an object outside one's scope is a 404, exactly like a
+missing one. ``org.selectors`` re-exports this module: it is the app's public read API.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from org.models import (
-    Official,
-    OrgUnit,
-    PostAssignment,
-    RankLevel,
-    Role,
-    RoleGrant,
-    RosterImport,
-    User,
-    rotation_cutoff,
-)
+from org.models import Official, OrgUnit, Role, RoleGrant, User
 
 ALL_ROLES: tuple[str, ...] = tuple(Role.values)
 
@@ -195,64 +184,3 @@ def unknown_official_message() -> str:
     """The one answer for a staff number that does not exist, lies outside the user's scope, or (where only
     serving officials count) belongs to someone who has left."""
     return _("No active official with this staff number in your scope.")
-
-
-def roster_imports_visible_to(user: User | AnonymousUser) -> QuerySet[RosterImport]:
-    """Return the roster uploads in the user's import history: their own, or every one for the organization
-    department over the whole organisation. A refused upload's problems name the units and officials of its
-    uploader's scope, so another scope's uploads are not shown."""
-    access = access_for(user)
-    uploads = RosterImport.objects.select_related("uploaded_by__official").order_by("-created_at", "-id")
-    roots = OrgUnit.get_root_nodes().values_list("path", flat=True)
-    if access.is_superuser or all(access.covers(path, [Role.ORG_DEPARTMENT]) for path in roots):
-        return uploads
-    return uploads.filter(uploaded_by_id=user.pk)
-
-
-def official_posts(official: Official) -> QuerySet[PostAssignment]:
-    return official.posts.select_related("unit").order_by("-start_date")
-
-
-def officials_due_for_rotation(user: User | AnonymousUser, *, today: date | None = None) -> QuerySet[Official]:
-    """Return visible active officials who have served the rotation period in their current post."""
-    return (
-        officials_visible_to(user)
-        .filter(is_active=True, post_since__lte=rotation_cutoff(today))
-        .order_by("post_since", "name")
-    )
-
-
-@dataclass
-class DashboardFigures:
-    officials: int
-    by_rank_level: list[tuple[str, str, int]]  # (value, label, count)
-    units: int
-    rotation_due: int
-    rotation_due_sample: list[Official]
-    today: date
-
-
-def dashboard_figures(user: User | AnonymousUser) -> DashboardFigures:
-    """Return the home dashboard's figures for the user's scope in a fixed number of queries."""
-    today = timezone.localdate()
-    active = officials_visible_to(user).filter(is_active=True)
-    counts = dict(active.order_by().values_list("rank_level").annotate(n=Count("id")))
-    by_rank = [(value, str(label), counts.get(value, 0)) for value, label in RankLevel.choices]
-    due = officials_due_for_rotation(user, today=today)
-    return DashboardFigures(
-        officials=sum(counts.values()),
-        by_rank_level=by_rank,
-        units=units_visible_to(user).filter(is_active=True).count(),
-        rotation_due=due.count(),
-        rotation_due_sample=list(due[:10]),
-        today=today,
-    )
-
-
-def unit_tree(user: User | AnonymousUser) -> list[OrgUnit]:
-    """Return visible units in tree order, each annotated with its direct active official count."""
-    return list(
-        units_visible_to(user).annotate(
-            official_count=Count("officials", filter=Q(officials__is_active=True))
-        )
-    )

@@ -1,7 +1,11 @@
+"""The serializers of the org app's API; ``UnitBriefSerializer`` names a unit in the other apps' answers too."""
+
+from __future__ import annotations
+
 from rest_framework import serializers
 
 from common.api import LimitedCharField, ModelSerializer
-from org.models import CalendarDay, Official, OrgUnit, UnitCategory
+from org.models import CalendarDay, LeaveKind, LeaveRecord, Official, OrgUnit, UnitCategory
 
 
 class UnitSerializer(ModelSerializer):
@@ -53,3 +57,40 @@ class CalendarDayInputSerializer(CalendarDayChangeSerializer):
     """The input of ``POST /api/v1/calendar-days/``: mark a day, or change its mark if it has one."""
 
     date = serializers.DateField()
+
+
+# -- leave records -------------------------------------------------------------------------------------------
+
+
+class LeaveOfficialSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = LimitedCharField(read_only=True)
+    staff_number = LimitedCharField(read_only=True)
+    unit = UnitBriefSerializer(read_only=True)
+
+
+class LeaveRecordSerializer(ModelSerializer):
+    official = LeaveOfficialSerializer(read_only=True)
+    kind_display = LimitedCharField(source="get_kind_display", read_only=True)
+    days = serializers.IntegerField(read_only=True, help_text="Calendar days, both ends included.")
+    recorded_by_name = LimitedCharField(read_only=True, help_text="Who recorded it, by name.")
+
+    class Meta:
+        model = LeaveRecord
+        fields = ["id", "official", "kind", "kind_display", "start_date", "end_date", "days", "note",
+                  "recorded_by_name", "created_at", "updated_at"]
+
+
+class LeaveRecordChangeSerializer(serializers.Serializer):
+    """The input of ``PUT``/``PATCH /api/v1/leave-records/<id>/``."""
+
+    kind = serializers.ChoiceField(choices=LeaveKind.choices)
+    start_date = serializers.DateField(help_text="First day of the leave.")
+    end_date = serializers.DateField(help_text="Last day of the leave (included).")
+    note = LimitedCharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class LeaveRecordInputSerializer(LeaveRecordChangeSerializer):
+    """The input of ``POST /api/v1/leave-records/``."""
+
+    official = serializers.IntegerField(help_text="The official's id.")

@@ -1,5 +1,5 @@
-"""API of the org app: read-only units and officials, scoped through the same selectors as the pages; the
-working-day calendar, read by everyone and written by the organization department through its services."""
+"""API of the working-day calendar: ``/api/v1/calendar-days/``, read by everyone and written by the organization
+department through its services."""
 
 from __future__ import annotations
 
@@ -13,48 +13,19 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
 
 from common.api import parse_input, request_user
 from common.filters import YearFilter
 from common.idempotency import idempotent_create
-from org.filters import OfficialFilter, UnitFilter
-from org.models import CalendarDay, Official, OrgUnit
-from org.selectors import officials_visible_to, units_visible_to
-from org.serializers import (
+from org import workdays
+from org.api.serializers import (
     CalendarDayChangeSerializer,
     CalendarDayInputSerializer,
     CalendarDaySerializer,
-    OfficialSerializer,
-    UnitSerializer,
 )
+from org.models import CalendarDay
 from org.services import calendar as calendar_svc
-
-
-class UnitViewSet(viewsets.ReadOnlyModelViewSet):
-    """Units the caller may see, in tree order."""
-
-    serializer_class = UnitSerializer
-    filterset_class = UnitFilter
-    queryset = OrgUnit.objects.none()  # for the schema; requests use get_queryset
-
-    def get_queryset(self) -> QuerySet[OrgUnit]:
-        return units_visible_to(self.request.user)
-
-
-class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
-    """Officials the caller may see. ``unit`` filters by a unit code and its whole subtree."""
-
-    serializer_class = OfficialSerializer
-    filterset_class = OfficialFilter
-    queryset = Official.objects.none()
-
-    def get_queryset(self) -> QuerySet[Official]:
-        return officials_visible_to(self.request.user).order_by("unit__path", "name", "staff_number")
-
-    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        # The list shows active officials unless ``?status=`` says otherwise, as the page does; one official is
-        # found whether active or not (the page shows an official who has left to those in scope too).
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
 
 class CalendarDayFilter(django_filters.FilterSet):
@@ -81,7 +52,7 @@ class CalendarDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     lookup_value_regex = r"\d{4}-\d{2}-\d{2}"
 
     def get_queryset(self) -> QuerySet[CalendarDay]:
-        return CalendarDay.objects.order_by("date")
+        return workdays.calendar_days()
 
     def get_object(self) -> CalendarDay:
         try:
@@ -99,7 +70,7 @@ class CalendarDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def create(self, request: Request) -> Response:
         values = parse_input(CalendarDayInputSerializer, request)
         day = values.pop("date")
-        existed = CalendarDay.objects.filter(date=day).exists()
+        existed = workdays.calendar_day_on(day) is not None
         row = calendar_svc.calendar_day_set(day=day, by=request_user(self.request), **values)
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         return Response(CalendarDaySerializer(row).data, status=code)
@@ -124,3 +95,7 @@ class CalendarDayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         row = self.get_object()
         calendar_svc.calendar_day_delete(day=row.date, by=request_user(self.request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("calendar-days", CalendarDayViewSet, basename="calendar-day")

@@ -9,30 +9,35 @@ page of its own (status 400).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.dates import year_or_this_year, years_around
 from common.errors import ApplicationError
-from common.filters import as_int
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from org.forms_leave import LeaveRecordForm
+from org.forms.leave import LeaveRecordForm
 from org.models import LeaveKind, LeaveRecord, Official
-from org.selectors import officials_visible_to, require_role, units_visible_to
-from org.selectors_leave import LEAVE_ROLES, leave_in_year, leave_records_managed_by, leave_records_visible_to
-from org.services.leave import can_manage_leave, leave_record_create, leave_record_delete, leave_record_update
+from org.selectors import officials_visible_to, require_role
+from org.selectors.leave import (
+    LEAVE_ROLES,
+    can_manage_leave,
+    days_in_year,
+    leave_listed,
+    leave_of_official,
+    leave_records_managed_by,
+    leave_units_for,
+)
+from org.services.leave import MAX_YEAR, MIN_YEAR, leave_record_create, leave_record_delete, leave_record_update
 
 CARD_ROWS = 50  # an official's card shows their latest records; the unit list has them all
 
@@ -46,8 +51,7 @@ def _official(request: AuthedRequest, pk: int) -> Official:
 def _card(request: AuthedRequest, official: Official, *, form: LeaveRecordForm | None = None,
           editing: LeaveRecord | None = None, notice: str = "", status: int = 200) -> HttpResponse:
     can_manage = can_manage_leave(request.user, official)
-    records = list(leave_records_visible_to(request.user).filter(official=official)
-                   .order_by("-start_date", "-id")[:CARD_ROWS])
+    records = list(leave_of_official(request.user, official)[:CARD_ROWS])
     if can_manage and form is None:
         form = LeaveRecordForm(initial={"kind": LeaveKind.SICK})
     context = {"official": official, "records": records, "can_manage": can_manage, "form": form if can_manage
@@ -127,40 +131,24 @@ def leave_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     return _done(request, official, _("The leave record was removed."))
 
 
-def _year(raw: str) -> int:
-    return as_int(raw, low=2000, high=2100) or timezone.localdate().year
-
-
 @login_required
 @require_GET
 def leave_list(request: AuthedRequest) -> HttpResponse:
     """The leave of the officials under the user (heads, the organization department): by year, kind, unit
     and name, paginated."""
     require_role(request.user, *LEAVE_ROLES)
-    year = _year(request.GET.get("year", ""))
+    year = year_or_this_year(request.GET.get("year", ""), low=MIN_YEAR, high=MAX_YEAR)
     kind = request.GET.get("kind", "")
+    kind = kind if kind in LeaveKind.values else ""
     q = request.GET.get("q", "").strip()
     unit_code = request.GET.get("unit", "")
-    records: QuerySet[LeaveRecord] = leave_in_year(leave_records_visible_to(request.user, include_self=False), year)
-    if kind in LeaveKind.values:
-        records = records.filter(kind=kind)
-    else:
-        kind = ""
-    if q:
-        records = records.filter(official__name__icontains=q)
-    units = units_visible_to(request.user, roles=LEAVE_ROLES).filter(is_active=True)
+    units = leave_units_for(request.user)
     unit = units.filter(code=unit_code).first() if unit_code else None
-    if unit is not None:
-        records = records.filter(unit.subtree_q("official__unit__"))
-    page = paginate(request, records.order_by("-start_date", "official__name", "-id"))
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    rows: list[dict[str, Any]] = [
-        {"record": r, "days_in_year": (min(r.end_date, last) - max(r.start_date, first)).days + 1}
-        for r in page.object_list]
-    this_year = timezone.localdate().year
+    page = paginate(request, leave_listed(request.user, year=year, kind=kind, name=q, unit=unit))
+    rows: list[dict[str, Any]] = [{"record": r, "days_in_year": days_in_year(r, year)} for r in page.object_list]
     query = urlencode([(k, v) for k, v in (("year", year), ("kind", kind), ("unit", unit.code if unit else ""),
                                            ("q", q)) if v])
     return render(request, "org/leave/list.html", {
-        "page": page, "rows": rows, "year": year, "kind": kind, "q": q, "unit": unit,
-        "years": sorted({*range(this_year - 3, this_year + 2), year}, reverse=True), "kinds": LeaveKind.choices,
-        "unit_options": [(u.code, "　" * (u.depth - 1) + u.name) for u in units], "query": query})
+        "page": page, "rows": rows, "year": year, "kind": kind, "q": q, "unit": unit, "years": years_around(year),
+        "kinds": LeaveKind.choices, "unit_options": [(u.code, "　" * (u.depth - 1) + u.name) for u in units],
+        "query": query})

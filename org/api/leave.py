@@ -14,53 +14,19 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import LimitedCharField, ModelSerializer, parse_input, request_user
+from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
+from org.api.serializers import LeaveRecordChangeSerializer, LeaveRecordInputSerializer, LeaveRecordSerializer
 from org.models import LeaveKind, LeaveRecord, OrgUnit
 from org.selectors import officials_visible_to
-from org.selectors_leave import LEAVE_ROLES, leave_in_year, leave_records_visible_to
-from org.serializers import UnitBriefSerializer
+from org.selectors.leave import LEAVE_ROLES, leave_in_year, leave_records_visible_to
 from org.services import leave as leave_svc
-
-
-class LeaveOfficialSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = LimitedCharField(read_only=True)
-    staff_number = LimitedCharField(read_only=True)
-    unit = UnitBriefSerializer(read_only=True)
-
-
-class LeaveRecordSerializer(ModelSerializer):
-    official = LeaveOfficialSerializer(read_only=True)
-    kind_display = LimitedCharField(source="get_kind_display", read_only=True)
-    days = serializers.IntegerField(read_only=True, help_text="Calendar days, both ends included.")
-    recorded_by_name = LimitedCharField(read_only=True, help_text="Who recorded it, by name.")
-
-    class Meta:
-        model = LeaveRecord
-        fields = ["id", "official", "kind", "kind_display", "start_date", "end_date", "days", "note",
-                  "recorded_by_name", "created_at", "updated_at"]
-
-
-class LeaveRecordChangeSerializer(serializers.Serializer):
-    """The input of ``PUT``/``PATCH /api/v1/leave-records/<id>/``."""
-
-    kind = serializers.ChoiceField(choices=LeaveKind.choices)
-    start_date = serializers.DateField(help_text="First day of the leave.")
-    end_date = serializers.DateField(help_text="Last day of the leave (included).")
-    note = LimitedCharField(max_length=200, required=False, allow_blank=True, default="")
-
-
-class LeaveRecordInputSerializer(LeaveRecordChangeSerializer):
-    """The input of ``POST /api/v1/leave-records/``."""
-
-    official = serializers.IntegerField(help_text="The official's id.")
 
 
 class LeaveRecordFilter(django_filters.FilterSet):

@@ -1,3 +1,13 @@
+"""The fields that pick units and officials, used by the forms of every app.
+
+``UnitChoiceField`` lists units indented by depth. The official picker (``OfficialChoiceField``,
+``OfficialMultipleChoiceField``) is a <select> that static/js/official_picker.js turns into a search box asking
+``org:official_search`` for the officials of the field's scope (org/pickers.py); the page carries the chosen
+officials only, never an <option> per official in scope.
+"""
+
+from __future__ import annotations
+
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -8,9 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.filters import as_id
-from common.text_limits import LimitedFormField
-from org.models import Official, OrgUnit, PostKind
-from org.pickers import official_label, option_data
+from org.models import Official, OrgUnit
+from org.pickers import chosen_officials, official_label, option_data
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -21,9 +30,6 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 # -- the official picker ------------------------------------------------------------------------------------
-# Every form that picks officials uses these two fields: a <select> that static/js/official_picker.js turns into
-# a search box asking ``org:official_search`` for the officials of the field's scope (org/pickers.py). The page
-# carries the chosen officials only, never an <option> per official in scope.
 
 NOT_IN_SCOPE = _("No such official in your scope: type part of a name and choose from the list.")
 
@@ -65,35 +71,26 @@ class OfficialPicker(forms.Select):
         options = []
         if not self.allow_multiple_selected and field.empty_label is not None:
             options.append(self.create_option(name, "", field.empty_label, False, 0, attrs=attrs))
-        for index, official in enumerate(self._chosen(field, value), start=len(options)):
+        key = getattr(field, "to_field_name", None) or "pk"
+        chosen = chosen_officials(field.queryset, value, key=key) if field.queryset is not None else []
+        for index, official in enumerate(chosen, start=len(options)):
             option = self.create_option(name, field.prepare_value(official), official_label(official), True, index,
                                         attrs=attrs)
             option["attrs"]["data-data"] = json.dumps(option_data(official), ensure_ascii=False)
             options.append(option)
         return [(None, options, 0)]
 
-    @staticmethod
-    def _chosen(field: Any, value: Iterable[str]) -> list[Official]:
-        key = getattr(field, "to_field_name", None) or "pk"
-        wanted = [str(v) for v in value if v not in (None, "")]
-        if key == "pk":  # whatever was typed into the query string or posted: only real ids reach the query
-            wanted = [v for v in wanted if as_id(v) is not None and str(as_id(v)) == v]
-        if field is None or field.queryset is None or not wanted:
-            return []
-        found = {str(getattr(o, key)): o for o in field.queryset.filter(**{f"{key}__in": wanted})
-                 .select_related("unit")}
-        return [found[v] for v in dict.fromkeys(wanted) if v in found]  # in the order chosen
-
 
 class OfficialMultiPicker(OfficialPicker):
     allow_multiple_selected = True
 
 
-class _OfficialFieldMixin:
+class _OfficialFieldMixin(forms.Field):
+    """What the two official fields share (a field mixin: it comes before Django's model choice field)."""
+
     def _setup_picker(self, scope: str, unit_field: str) -> None:
         self.scope = scope  # registered by the form's app (org/pickers.py); a test checks every field's
-        widget = self.widget  # type: ignore[attr-defined]
-        widget.scope, widget.unit_field = scope, unit_field
+        self.widget.scope, self.widget.unit_field = scope, unit_field
 
     def label_from_instance(self, obj: Official) -> str:
         return official_label(obj)
@@ -138,54 +135,3 @@ class OfficialMultipleChoiceField(_OfficialFieldMixin, forms.ModelMultipleChoice
     def _check_values(self, value: Any) -> Any:
         self._refuse_non_ids(value)
         return super()._check_values(value)  # type: ignore[misc]  # Django's, missing from the stubs
-
-
-class RosterUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Roster workbook (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-
-
-class PostChangeForm(forms.Form):
-    """Record a new post for an official (appointment, rotation, exchange, secondment)."""
-
-    unit = UnitChoiceField(label=_("New unit"), queryset=OrgUnit.objects.none(), to_field_name="code")
-    position_title = LimitedFormField(label=_("New position"), max_length=100)
-    kind = forms.ChoiceField(label=_("Kind"), choices=PostKind.choices)
-    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = LimitedFormField(label=_("Note"), max_length=200, required=False)
-
-    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        for name, field in self.fields.items():
-            css = "form-select form-select-sm" if name in ("unit", "kind") else "form-control form-control-sm"
-            field.widget.attrs["class"] = css
-
-
-class CalendarDayForm(forms.Form):
-    """Mark one day of the working-day calendar: a weekday off or a weekend worked."""
-
-    KIND_CHOICES = [("off", _("Day off")), ("work", _("Working day"))]
-
-    # ISO in the value, whatever the language's date format: <input type="date"> reads nothing else.
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES)
-    name = LimitedFormField(label=_("Name of the day"), max_length=50, required=False,
-                           widget=forms.TextInput(attrs={"placeholder": _("e.g. 春节, 国庆节调休上班")}))
-    note = LimitedFormField(label=_("Note"), max_length=200, required=False)
-
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.widget.attrs["class"] = "form-select" if name == "kind" else "form-control"
-        if editing:  # the date is the day's key: to move a mark, delete it and add the other day
-            self.fields["date"].widget.attrs["readonly"] = True
-
-
-class CalendarUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Calendar workbook (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
