@@ -50,7 +50,7 @@ from org.selectors import (
     unknown_unit_message,
 )
 from tasks.models import Task, TaskImport, TaskKind, TaskSource, WeeklyUpdate
-from tasks.selectors import MANAGER_ROLES, tasks_managed_by
+from tasks.selectors.tasks import MANAGER_ROLES, tasks_managed_by
 
 SHEET = "任务清单"
 MAX_ROWS = 5_000

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from common.dates import day_or_today, previous_month
 from common.jobs import RETRY
-from tasks.selectors import week_monday
+from tasks.selectors.tasks import week_monday
 from tasks.services import periodic
 
 __all__ = ["daily", "monthly", "previous_month", "previous_week", "weekly"]

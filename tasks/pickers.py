@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from org.models import Official, User
 from org.pickers import register_official_scope
 from org.selectors import officials_visible_to
-from tasks.selectors import MANAGER_ROLES
+from tasks.selectors.tasks import MANAGER_ROLES
 from tasks.services.letters import ISSUING_ROLES
 
 TASK_OFFICIALS = "tasks"  # leading leader, responsible official, task group

@@ -19,7 +19,7 @@ from org.models import Official, OrgUnit, User
 from org.selectors import officials_visible_to
 from tasks.forms.letters import units_issuable_by
 from tasks.models import SupervisionLetter, Task
-from tasks.selectors import tasks_visible_to
+from tasks.selectors.tasks import tasks_visible_to
 from tasks.services import letters as svc
 
 

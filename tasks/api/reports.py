@@ -25,8 +25,8 @@ from common.idempotency import idempotent_create
 from common.text_limits import LONG, NOTE
 from org.models import Official, User
 from org.selectors import access_for
-from tasks import selectors
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus
+from tasks.selectors import reports as selectors
 from tasks.services import reports as svc
 
 # --- serializers -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from org.models import Official, OrgUnit
 from org.selectors import officials_visible_to, units_visible_to
 from org.serializers import UnitBriefSerializer
 from tasks.models import Milestone, Task, TaskKind, TaskSource, WeeklyUpdate
-from tasks.selectors import MANAGER_ROLES, tasks_managed_by
+from tasks.selectors.tasks import MANAGER_ROLES, tasks_managed_by
 
 
 class OfficialBriefSerializer(ModelSerializer):

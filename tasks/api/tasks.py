@@ -25,7 +25,7 @@ from tasks.api.serializers import (
 )
 from tasks.forms.tasks import TaskFilter
 from tasks.models import Task, WeeklyUpdate
-from tasks.selectors import tasks_managed_by, tasks_visible_to, weekly_updates_visible_to
+from tasks.selectors.tasks import tasks_managed_by, tasks_visible_to, weekly_updates_visible_to
 from tasks.services import tasks as services
 
 
@@ -95,7 +95,7 @@ class WeeklyUpdateFilter(django_filters.FilterSet):
         fields = ["task", "week"]
 
     def filter_week(self, queryset: QuerySet[WeeklyUpdate], name: str, value: Any) -> QuerySet[WeeklyUpdate]:
-        from tasks.selectors import week_monday
+        from tasks.selectors.tasks import week_monday
 
         return queryset.filter(week=week_monday(value))
 

@@ -16,7 +16,7 @@ from org.models import OrgUnit, User
 from org.selectors import access_for, subtree_q
 from tasks.models import OPEN_STATUSES, Task
 from tasks.pickers import LETTER_RECIPIENTS, letter_recipients
-from tasks.selectors import tasks_visible_to
+from tasks.selectors.tasks import tasks_visible_to
 from tasks.services.letters import ISSUING_ROLES
 
 

@@ -18,7 +18,7 @@ from org.forms import OfficialChoiceField, OfficialMultipleChoiceField, UnitChoi
 from org.models import Official, OrgUnit
 from tasks.models import MAX_MILESTONES, OPEN_STATUSES, LoopStage, Milestone, Task, TaskKind, TaskSource, TaskStatus
 from tasks.pickers import TASK_OFFICIALS
-from tasks.selectors import overdue_q
+from tasks.selectors.tasks import overdue_q
 
 
 def _style(form: forms.Form) -> None:

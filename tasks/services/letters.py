@@ -33,7 +33,7 @@ from org.facts import facts_changed
 from org.models import Official, OrgUnit, User
 from org.selectors import Access, access_for, subtree_q, users_with_role_over
 from tasks.models import LetterStatus, SupervisionLetter, Task
-from tasks.selectors import letters_visible_to
+from tasks.selectors.letters import letters_visible_to
 
 Side = Literal["issuer", "recipient"]
 ISSUER: Side = "issuer"

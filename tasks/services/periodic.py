@@ -26,7 +26,8 @@ from org.facts import facts_changed, month_span
 from org.models import Official, RoleGrant
 from org.selectors import ancestor_paths
 from tasks.models import LetterStatus, MonthlyReport, ReportStatus, SupervisionLetter, Task, TaskStatus
-from tasks.selectors import report_deadline, tasks_missing_weekly_update, week_monday
+from tasks.selectors.reports import report_deadline
+from tasks.selectors.tasks import tasks_missing_weekly_update, week_monday
 
 BATCH = 500
 # Tasks that can still turn overdue or be reminded of (an overdue task is past its deadline already).

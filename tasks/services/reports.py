@@ -30,7 +30,8 @@ from org.facts import facts_changed, frozen_periods, month_span
 from org.models import Official, User
 from org.selectors import access_for, users_with_role_over
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus, ReportTransition
-from tasks.selectors import month_start, report_deadline, reports_visible_to, tasks_visible_to
+from tasks.selectors.reports import month_start, report_deadline, reports_visible_to
+from tasks.selectors.tasks import tasks_visible_to
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 MAX_ITEMS = 50

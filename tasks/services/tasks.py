@@ -50,7 +50,7 @@ from tasks.models import (
     TaskStatus,
     WeeklyUpdate,
 )
-from tasks.selectors import MANAGER_ROLES, tasks_managed_by, week_monday
+from tasks.selectors.tasks import MANAGER_ROLES, tasks_managed_by, week_monday
 
 LOOP_ORDER = [LoopStage.FOUND, LoopStage.ASSIGNED, LoopStage.RECTIFYING, LoopStage.REVIEWED, LoopStage.CLOSED]
 EDITABLE_FIELDS = frozenset({

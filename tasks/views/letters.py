@@ -24,7 +24,7 @@ from common.pagination import paginate
 from org.models import User
 from tasks.forms.letters import LetterIssueForm, LetterReplyForm
 from tasks.models import LetterStatus, SupervisionLetter
-from tasks.selectors import tasks_visible_to
+from tasks.selectors.tasks import tasks_visible_to
 from tasks.services import letters as svc
 
 TAB_LABELS = {

@@ -24,7 +24,6 @@ from common.http import AuthedRequest
 from common.pagination import paginate
 from org.models import Official, OrgUnit
 from org.selectors import access_for, require_role, subtree_q
-from tasks import selectors
 from tasks.forms.reports import (
     ApproveForm,
     BoardFilterForm,
@@ -36,7 +35,8 @@ from tasks.forms.reports import (
     item_rows_from_post,
 )
 from tasks.models import MonthlyReport, ReportStatus
-from tasks.selectors import report_deadline
+from tasks.selectors import reports as selectors
+from tasks.selectors.reports import report_deadline
 from tasks.services import reports as svc
 
 

@@ -36,7 +36,7 @@ from tasks.forms.tasks import (
 )
 from tasks.models import OPEN_STATUSES, LoopStage, Milestone, Task, TaskStatus, WeeklyUpdate
 from tasks.pickers import task_officials
-from tasks.selectors import (
+from tasks.selectors.tasks import (
     DUE_SOON_DAYS,
     MANAGER_ROLES,
     due_soon_q,

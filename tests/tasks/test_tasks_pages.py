@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tasks.models import LoopStage, Task, TaskSource, TaskStatus, WeeklyUpdate
-from tasks.selectors import week_monday
+from tasks.selectors.tasks import week_monday
 from tasks.services.tasks import task_create, weekly_update_post
 from tests.factories import OfficialFactory, TaskFactory, WeeklyUpdateFactory
 
