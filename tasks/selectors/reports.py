@@ -8,9 +8,11 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from org.models import OrgUnit, User
-from org.selectors import ALL_ROLES, access_for
+from org.facts import frozen_periods, month_span
+from org.models import Official, OrgUnit, User
+from org.selectors import ALL_ROLES, access_for, subtree_q
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportStatus, ReportTransition, Task
 from tasks.selectors._common import unit_q
 from tasks.selectors.tasks import tasks_visible_to
@@ -131,6 +133,38 @@ def report_detail_for(user: User) -> QuerySet[MonthlyReport]:
         _items(), transitions)
 
 
+def own_official(user: User) -> Official | None:
+    """The official the user's account belongs to (with their unit), whose reports they write."""
+    official_id = access_for(user).official_id
+    if official_id is None:
+        return None
+    return Official.objects.select_related("unit").get(pk=official_id)
+
+
+def report_of(official_id: int, month: date) -> MonthlyReport | None:
+    """The official's report for ``month`` (its first day), if it exists."""
+    return MonthlyReport.objects.filter(official_id=official_id, month=month).first()
+
+
+def report_exists(official: Official, month: date) -> bool:
+    return MonthlyReport.objects.filter(official=official, month=month).exists()
+
+
+def report_for_form(official: Official, month: date) -> MonthlyReport | None:
+    """The official's report for ``month`` with what the report form shows (its items, its reviewer), if any."""
+    return (MonthlyReport.objects.filter(official=official, month=month).select_related("reviewed_by__official")
+            .prefetch_related("items").first())
+
+
+def units_headed_by(user: User) -> QuerySet[OrgUnit]:
+    """The active units under the user's head roles, in tree order (the review queue's choice of unit)."""
+    access = access_for(user)
+    units = OrgUnit.objects.filter(is_active=True).order_by("path")
+    if not access.is_superuser:
+        units = units.filter(subtree_q(access.paths(("head",))))
+    return units
+
+
 def linkable_tasks(user: User) -> QuerySet[Task]:
     """Tasks the user works on (responsible, leading or member), for linking report items."""
     official_id = access_for(user).official_id
@@ -138,3 +172,27 @@ def linkable_tasks(user: User) -> QuerySet[Task]:
         return Task.objects.none()
     own = Q(responsible_id=official_id) | Q(leading_leader_id=official_id) | Q(members__id=official_id)
     return tasks_visible_to(user).filter(pk__in=Task.objects.filter(own).values("pk")).order_by("-deadline", "id")
+
+
+# -- who may review ----------------------------------------------------------------------------------------
+def is_own_report(user: User, report_official_id: int) -> bool:
+    return access_for(user).official_id == report_official_id
+
+
+def is_head_over(user: User, official: Official) -> bool:
+    return access_for(user).covers(official.unit.path, ("head",))
+
+
+def can_review(user: User, report: MonthlyReport) -> bool:
+    """Whether the user is a head over the report's official, and not that official (the report's state aside)."""
+    return not is_own_report(user, report.official_id) and is_head_over(user, report.official)
+
+
+def report_closed_warning(report: MonthlyReport) -> str:
+    """Return why reviewing ``report`` no longer changes a score (its month's appraisal periods are closed), or
+    "" while they are open. The review still counts: it is recorded, and in the periods still open."""
+    keys = frozen_periods(month_span(report.month))
+    if not keys:
+        return ""
+    return _("The appraisal of %(periods)s is closed: reviewing this report no longer changes its score.") % {
+        "periods": "、".join(keys)}

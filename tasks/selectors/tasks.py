@@ -1,4 +1,4 @@
-"""Reads of tasks and weekly updates, scoped to the user; the date rules of the weekly update."""
+"""Reads of tasks and weekly updates, scoped to the user; who may act on a task; the closed loop's next step."""
 
 from __future__ import annotations
 
@@ -6,16 +6,18 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
-from org.models import User
-from org.selectors import ALL_ROLES, access_for
-from tasks.models import OPEN_STATUSES, Task, TaskImport, TaskStatus, WeeklyUpdate
+from org.models import Official, OrgUnit, User
+from org.selectors import ALL_ROLES, access_for, units_visible_to
+from tasks.models import OPEN_STATUSES, LoopStage, Task, TaskImport, TaskStatus, WeeklyUpdate
 from tasks.selectors._common import unit_q
 
 # Roles that manage work in their subtree: assign and review tasks and reports.
 MANAGER_ROLES = ("head", "org")
 DUE_SOON_DAYS = 7  # "due soon" on the home page and ``?due=week`` on my tasks
+SOON_DAYS = 3  # a deadline this close is shown in amber
+LOOP_ORDER = [LoopStage.FOUND, LoopStage.ASSIGNED, LoopStage.RECTIFYING, LoopStage.REVIEWED, LoopStage.CLOSED]
 
 
 def tasks_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES) -> QuerySet[Task]:
@@ -93,3 +95,120 @@ def task_imports_of(user: User) -> QuerySet[TaskImport]:
     officials of its uploader's scope, so nobody else's are shown."""
     return TaskImport.objects.filter(uploaded_by_id=user.pk).select_related("uploaded_by__official").order_by(
         "-created_at", "-id")
+
+
+# -- lists of the pages -------------------------------------------------------------------------------------
+def with_week_flag(qs: QuerySet[Task], monday: date) -> QuerySet[Task]:
+    """Annotate ``updated_this_week``: whether the task has its weekly update for the week of ``monday``."""
+    return qs.annotate(updated_this_week=Exists(WeeklyUpdate.objects.filter(task=OuterRef("pk"), week=monday)))
+
+
+def order_by_urgency(queryset: QuerySet[Task], today: date) -> QuerySet[Task]:
+    """Most urgent first: overdue tasks (the longest overdue first), then open tasks by nearest deadline, then
+    the closed ones."""
+    return queryset.annotate(urgency=Case(
+        When(overdue_q(today), then=Value(0)), When(status__in=OPEN_STATUSES, then=Value(1)), default=Value(2),
+        output_field=IntegerField(),
+    )).order_by("urgency", "deadline", "id")
+
+
+def in_unit_subtree(queryset: QuerySet[Task], code: str) -> QuerySet[Task]:
+    """Narrow to the tasks of the unit with this code and its sub-units (none when there is no such unit)."""
+    unit = OrgUnit.objects.filter(code=code.strip()).only("path").first()
+    return queryset.filter(unit.subtree_q("unit__")) if unit else queryset.none()
+
+
+def units_managed_by(user: User) -> QuerySet[OrgUnit]:
+    """The active units where the user may manage tasks (the task form's and the board's choice of unit)."""
+    return units_visible_to(user, roles=MANAGER_ROLES).filter(is_active=True)
+
+
+def leaders_of(tasks: QuerySet[Task]) -> QuerySet[Official]:
+    """The officials leading any of ``tasks``, by name (the board's choice of leading leader)."""
+    return Official.objects.filter(pk__in=tasks.order_by().values("leading_leader_id")).order_by("name")
+
+
+def responsible_count(tasks: QuerySet[Task]) -> int:
+    """How many officials are responsible for ``tasks`` (one query)."""
+    return tasks.order_by().values("responsible_id").distinct().count()
+
+
+def parent_choices(user: User, *, exclude_pk: int | None = None) -> QuerySet[Task]:
+    """The open tasks the user manages that a task may be placed under (never the task itself)."""
+    parents = tasks_managed_by(user).filter(status__in=OPEN_STATUSES).order_by("unit__path", "deadline")
+    return parents.exclude(pk=exclude_pk) if exclude_pk is not None else parents
+
+
+def ledger_unit(user: User, code: str | None) -> OrgUnit | None:
+    """The unit whose ledger to export: the one with ``code`` among those the user manages, else the first."""
+    units = units_visible_to(user, roles=MANAGER_ROLES)
+    return units.filter(code=code).first() if code else units.order_by("path").first()
+
+
+def ledger_tasks(user: User, unit: OrgUnit) -> QuerySet[Task]:
+    """Return the unit subtree's tasks for the ledger, with milestones and the latest weekly update."""
+    latest = WeeklyUpdate.objects.filter(task=OuterRef("pk")).order_by("-week")
+    return (
+        tasks_managed_by(user).filter(unit.subtree_q("unit__"))
+        .prefetch_related("milestones")
+        .annotate(last_week=Subquery(latest.values("week")[:1]), last_done=Subquery(latest.values("done")[:1]))
+        .order_by("unit__path", "deadline", "id")
+    )
+
+
+def deadline_class(task: Task, today: date) -> str:
+    """Colour a deadline: green when done, red when overdue, amber within ``SOON_DAYS`` days."""
+    if task.status == TaskStatus.COMPLETED:
+        return "done"
+    if task.status == TaskStatus.CANCELLED:
+        return "cancelled"
+    days = (task.deadline - today).days
+    if task.status == TaskStatus.OVERDUE or days < 0:
+        return "overdue"
+    if days <= SOON_DAYS:
+        return "soon"
+    return "normal"
+
+
+# -- who may act on a task (``tasks.services`` enforces it; pages show only what will work) ----------------
+def can_manage(user: User, task: Task) -> bool:
+    """Whether ``user`` is a head (or the organization department) over the task's unit."""
+    return access_for(user).covers(task.unit.path, MANAGER_ROLES)
+
+
+def is_responsible(user: User, task: Task) -> bool:
+    official_id = access_for(user).official_id
+    return official_id is not None and official_id == task.responsible_id
+
+
+def can_update_progress(user: User, task: Task) -> bool:
+    return is_responsible(user, task) or can_manage(user, task)
+
+
+# -- the closed loop ---------------------------------------------------------------------------------------
+def loop_position(task: Task) -> int:
+    """The index of the task's loop stage in ``LOOP_ORDER`` (a task without one is at "found")."""
+    return LOOP_ORDER.index(LoopStage(task.loop_stage or LoopStage.FOUND))
+
+
+def loop_next_step(task: Task) -> LoopStage | None:
+    """The stage the loop moves to next, one step at a time; none once closed, or when the task is cancelled."""
+    following = loop_position(task) + 1
+    if following < len(LOOP_ORDER) and task.status != TaskStatus.CANCELLED:
+        return LOOP_ORDER[following]
+    return None
+
+
+def can_advance_loop(user: User, task: Task) -> bool:
+    """Whether ``user`` may move the loop its next step: a head in scope any step, the responsible official only
+    to rectifying."""
+    step = loop_next_step(task)
+    return step is not None and (can_manage(user, task) or (step == LoopStage.RECTIFYING
+                                                             and is_responsible(user, task)))
+
+
+def loop_steps(task: Task) -> list[dict[str, object]]:
+    """The loop's stages in order, each marked done or current, for the task's page."""
+    current = loop_position(task)
+    return [{"value": s.value, "label": s.label, "done": i < current, "current": i == current}
+            for i, s in enumerate(LOOP_ORDER)]

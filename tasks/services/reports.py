@@ -5,8 +5,7 @@ Every transition writes a ``ReportTransition``. Transitions are race-safe: the r
 (``select_for_update``) and the write is a conditional ``UPDATE … WHERE status = <seen>``, so two
 heads approving at once end with one approval and one ``conflict`` error, on SQLite as on PostgreSQL.
 
-The reads the report pages and API share are at the end of this module (``reports_*``); they are
-built on ``tasks.selectors.reports_visible_to`` so they inherit its scoping.
+The reads the report pages and API share, and who may review, are in ``tasks.selectors.reports``.
 """
 
 from __future__ import annotations
@@ -26,11 +25,17 @@ from common.errors import ApplicationError, from_validation_error
 from common.filters import as_id
 from common.notifications import notify
 from common.text_limits import check_values, limit_of, too_long
-from org.facts import facts_changed, frozen_periods, month_span
+from org.facts import facts_changed, month_span
 from org.models import Official, User
-from org.selectors import access_for, users_with_role_over
+from org.selectors import users_with_role_over
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus, ReportTransition
-from tasks.selectors.reports import month_start, report_deadline, reports_visible_to
+from tasks.selectors.reports import (
+    is_head_over,
+    is_own_report,
+    month_start,
+    report_deadline,
+    reports_visible_to,
+)
 from tasks.selectors.tasks import tasks_visible_to
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -48,32 +53,20 @@ class ItemInput:
 # --- permissions -----------------------------------------------------------------------------------
 
 
-def _is_own(user: User, report_official_id: int) -> bool:
-    return access_for(user).official_id == report_official_id
-
-
-def _is_head_over(user: User, official: Official) -> bool:
-    return access_for(user).covers(official.unit.path, ("head",))
-
-
 def _require_reviewer(user: User, report: MonthlyReport) -> None:
     """A head in scope of the official's unit, who is not the report's own official."""
-    if _is_own(user, report.official_id):
+    if is_own_report(user, report.official_id):
         raise ApplicationError(_("Nobody may review or sign their own report."), code="own_report")
-    if not _is_head_over(user, report.official):
+    if not is_head_over(user, report.official):
         raise ApplicationError(_("Only a head over this official's unit may review the report."), code="forbidden")
 
 
 def _require_author(user: User, report: MonthlyReport) -> None:
-    if not _is_own(user, report.official_id):
+    if not is_own_report(user, report.official_id):
         raise ApplicationError(_("Only the official may write and submit their own report."), code="forbidden")
 
 
 # --- writes ----------------------------------------------------------------------------------------
-
-
-
-
 def report_get_or_create_draft(
     *, official: Official, month: date, by: User, today: date | None = None
 ) -> MonthlyReport:
@@ -83,7 +76,7 @@ def report_get_or_create_draft(
     current one cannot be reported on yet.
     """
     month = month_start(month)
-    if not (_is_own(by, official.pk) or _is_head_over(by, official)):
+    if not (is_own_report(by, official.pk) or is_head_over(by, official)):
         raise ApplicationError(_("You may not write a report for this official."), code="forbidden")
     if month > month_start(today or timezone.localdate()):
         raise ApplicationError(_("A report cannot be written for a future month."), code="future_month")
@@ -368,17 +361,3 @@ def reports_publish(*, report_ids: Iterable[int], by: User) -> BulkPublishResult
             except ApplicationError as error:
                 refused.append(Refusal(pk, report.official.name, error.message))
     return BulkPublishResult(published=published, refused=refused)
-
-
-def report_closed_warning(report: MonthlyReport) -> str:
-    """Return why reviewing ``report`` no longer changes a score (its month's appraisal periods are closed), or
-    "" while they are open. The review still counts: it is recorded, and in the periods still open."""
-    keys = frozen_periods(month_span(report.month))
-    if not keys:
-        return ""
-    return _("The appraisal of %(periods)s is closed: reviewing this report no longer changes its score.") % {
-        "periods": "、".join(keys)}
-
-
-def can_review(user: User, report: MonthlyReport) -> bool:
-    return not _is_own(user, report.official_id) and _is_head_over(user, report.official)

@@ -21,8 +21,8 @@ from org.facts import FactChange, facts_changed
 from tasks.models import LetterStatus, ReportStatus, TaskStatus
 from tasks.services.letters import letter_reply
 from tasks.services.periodic import letters_overdue
+from tasks.services.progress import task_set_progress
 from tasks.services.reports import report_approve, report_submit
-from tasks.services.tasks import task_set_progress
 from tests.appraisal.factories import ScoreEntryFactory
 from tests.conftest import statements
 from tests.factories import (
