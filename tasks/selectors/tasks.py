@@ -98,6 +98,21 @@ def task_imports_of(user: User) -> QuerySet[TaskImport]:
 
 
 # -- lists of the pages -------------------------------------------------------------------------------------
+def my_task_list(user: User, *, today: date, open_only: bool = True, due: str = "",
+                 missing_update: bool = False) -> QuerySet[Task]:
+    """The "my tasks" page: the open ones (or all), narrowed to those due within ``DUE_SOON_DAYS`` days or overdue
+    (``due="week"``), overdue only (``due="overdue"``) or missing this week's update; flagged with this week's
+    update, earliest deadline first."""
+    qs = tasks_of_official(user)
+    if open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if due:
+        qs = qs.filter(due_soon_q(today) if due == "week" else overdue_q(today))
+    if missing_update:
+        qs = qs.filter(my_missing_weekly_q(user, today))
+    return with_week_flag(qs, week_monday(today)).order_by("deadline", "id")
+
+
 def with_week_flag(qs: QuerySet[Task], monday: date) -> QuerySet[Task]:
     """Annotate ``updated_this_week``: whether the task has its weekly update for the week of ``monday``."""
     return qs.annotate(updated_this_week=Exists(WeeklyUpdate.objects.filter(task=OuterRef("pk"), week=monday)))

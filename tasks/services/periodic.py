@@ -67,7 +67,7 @@ def tasks_remind_deadlines(*, today: date, days: int | None = None) -> int:
     return notify_many(notices)
 
 
-def weekly_updates_missing(*, week: date) -> int:
+def weekly_updates_notify_missing(*, week: date) -> int:
     """Tell every head how many open tasks in their units have no update for ``week``; once per head and week.
 
     Return the number of notices written.
@@ -182,7 +182,7 @@ def _notify_reports(month: date, deadline: date) -> int:
 
 
 # -- supervision letters -------------------------------------------------------------------------------------
-def letters_overdue(*, today: date) -> int:
+def letters_notify_overdue(*, today: date) -> int:
     """Tell the issuer, the heads over the recipient unit and the recipient official of each letter not
     replied by its deadline; once per letter. Return the number of notices written."""
     rows = (

@@ -22,9 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError, from_validation_error
-from common.filters import as_id
 from common.notifications import notify
-from common.text_limits import check_values, limit_of, too_long
+from common.text_limits import check_values
 from org.facts import facts_changed, month_span
 from org.models import Official, User
 from org.selectors import users_with_role_over
@@ -36,23 +35,12 @@ from tasks.selectors.reports import (
     report_deadline,
     reports_visible_to,
 )
-from tasks.selectors.tasks import tasks_visible_to
+from tasks.services._report_items import clean_items
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
-MAX_ITEMS = 50
-INDICATOR_MAX = MonthlyReportItem._meta.get_field("indicator").max_length or 200
-
-
-@dataclass(frozen=True)
-class ItemInput:
-    content: str
-    indicator: str
-    task_id: int | None
 
 
 # --- permissions -----------------------------------------------------------------------------------
-
-
 def _require_reviewer(user: User, report: MonthlyReport) -> None:
     """A head in scope of the official's unit, who is not the report's own official."""
     if is_own_report(user, report.official_id):
@@ -88,53 +76,6 @@ def report_get_or_create_draft(
     except IntegrityError:  # created by a concurrent request between the lookup and the insert
         report = MonthlyReport.objects.get(official=official, month=month)
     return report
-
-
-def _clean_items(items: list[dict[str, Any]], *, by: User) -> list[ItemInput]:
-    """Validate item rows; drop wholly blank rows; raise with the row number on the first bad one."""
-    rows: list[ItemInput] = []
-    for number, raw in enumerate(items, start=1):
-        content = str(raw.get("content") or "").strip()
-        indicator = str(raw.get("indicator") or "").strip()
-        task_value = raw.get("task_id", raw.get("task"))
-        task_id: int | None
-        if task_value in (None, ""):
-            task_id = None
-        else:
-            task_id = as_id(task_value)  # not int(): a number past the database's ids answered 500
-            if task_id is None:
-                raise ApplicationError(
-                    _("Item %(n)s: the linked task is not valid.") % {"n": number}, code="invalid_item",
-                    extra={"row": number},
-                )
-        if not content and not indicator and task_id is None:
-            continue  # an empty row the form added: nothing typed, nothing to keep
-        if not content:
-            raise ApplicationError(
-                _("Item %(n)s: describe the result.") % {"n": number}, code="invalid_item", extra={"row": number}
-            )
-        problem = too_long(content, limit_of(MonthlyReportItem, "content"))
-        if problem:
-            raise ApplicationError(_("Item %(n)s, the result: %(problem)s") % {"n": number, "problem": problem},
-                                   code="too_long", extra={"row": number})
-        if len(indicator) > INDICATOR_MAX:
-            raise ApplicationError(
-                _("Item %(n)s: the indicator is too long (at most %(max)s characters).")
-                % {"n": number, "max": INDICATOR_MAX}, code="invalid_item", extra={"row": number},
-            )
-        rows.append(ItemInput(content=content, indicator=indicator, task_id=task_id))
-    if len(rows) > MAX_ITEMS:
-        raise ApplicationError(_("A report may have at most %(n)s items.") % {"n": MAX_ITEMS}, code="too_many_items")
-    task_ids = {r.task_id for r in rows if r.task_id is not None}
-    if task_ids:
-        visible = set(tasks_visible_to(by).filter(pk__in=task_ids).values_list("pk", flat=True))
-        for number, row in enumerate(rows, start=1):
-            if row.task_id is not None and row.task_id not in visible:
-                raise ApplicationError(
-                    _("Item %(n)s: the linked task is not valid.") % {"n": number}, code="invalid_item",
-                    extra={"row": number},
-                )
-    return rows
 
 
 def _lock(report: MonthlyReport) -> MonthlyReport:
@@ -176,7 +117,7 @@ def report_save(
     """
     _require_author(by, report)
     check_values(MonthlyReport, next_month_plan=next_month_plan.strip(), self_assessment=self_assessment.strip())
-    rows = _clean_items(items, by=by)
+    rows = clean_items(items, by=by)
     with transaction.atomic():
         locked = _lock(report)
         if locked.status not in EDITABLE:

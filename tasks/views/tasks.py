@@ -25,23 +25,19 @@ from common.pagination import paginate
 from org.selectors import access_for, require_role
 from tasks import excel
 from tasks.forms.tasks import BoardFilter, TaskForm, TaskImportForm
-from tasks.models import OPEN_STATUSES
 from tasks.pickers import task_officials
 from tasks.selectors.tasks import (
     DUE_SOON_DAYS,
     MANAGER_ROLES,
     deadline_class,
-    due_soon_q,
     leaders_of,
     ledger_unit,
-    my_missing_weekly_q,
-    overdue_q,
+    my_task_list,
     parent_choices,
     responsible_count,
     task_imports_of,
     tasks_managed_by,
     tasks_missing_update_managed_by,
-    tasks_of_official,
     units_managed_by,
     week_monday,
     with_week_flag,
@@ -70,18 +66,12 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     official_id = access_for(request.user).official_id
     show = request.GET.get("show", "open")
-    qs = tasks_of_official(request.user)
-    if show != "all":
-        qs = qs.filter(status__in=OPEN_STATUSES)
     # The home page's links: due within a week or overdue, overdue only, or missing this week's update.
-    focus = request.GET.get("due") if request.GET.get("due") in ("week", "overdue") else ""
-    if focus:
-        qs = qs.filter(due_soon_q(today) if focus == "week" else overdue_q(today))
+    focus = request.GET.get("due", "")
+    focus = focus if focus in ("week", "overdue") else ""
     weekly_missing = request.GET.get("weekly") == "missing"
-    if weekly_missing:
-        qs = qs.filter(my_missing_weekly_q(request.user, today))
-    qs = with_week_flag(qs, week_monday(today)).order_by("deadline", "id")
-    page = paginate(request, qs)
+    page = paginate(request, my_task_list(request.user, today=today, open_only=show != "all", due=focus,
+                                          missing_update=weekly_missing))
     mark_deadlines(page.object_list, today)
     return render(request, "tasks/tasks/my_tasks.html", {
         "page": page, "query": _query_without_page(request), "show": show, "official_id": official_id,
