@@ -32,7 +32,8 @@ from discipline.models import Case, DecisionKind, DisciplineRule
 from org.excel import calendar_template, roster_template
 from org.models import Official, OrgUnit, User
 from tasks.excel import task_template
-from tasks.services.tasks import task_create, weekly_update_post
+from tasks.services.progress import weekly_update_post
+from tasks.services.tasks import task_create
 from tests.discipline.test_api import build_cases
 from tests.training.test_ledger import _data as training_ledger_data
 from training.excel import sign_in_template, write_ledger

@@ -1,9 +1,4 @@
-"""Reads for tasks, weekly updates, monthly reports and supervision letters, scoped to the user.
-
-Scope: a role on a unit covers the unit's subtree (org.selectors); besides, an official always sees the
-tasks they lead, are responsible for or work on, their own reports, the published reports of their own
-unit (月度实绩公示), and the supervision letters addressed to them.
-"""
+"""Reads of the monthly work reports (月度实绩), scoped to the user, shared by the report pages and the API."""
 
 from __future__ import annotations
 
@@ -13,65 +8,20 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from org.models import OrgUnit, User
+from org.facts import frozen_periods, month_span
+from org.models import Official, OrgUnit, User
 from org.selectors import ALL_ROLES, access_for, subtree_q
-from tasks.models import (
-    OPEN_STATUSES,
-    MonthlyReport,
-    MonthlyReportItem,
-    ReportStatus,
-    ReportTransition,
-    SupervisionLetter,
-    Task,
-    TaskImport,
-    TaskStatus,
-    WeeklyUpdate,
-)
-
-
-def _unit_q(user: User | AnonymousUser, relation: str, roles: Iterable[str]) -> tuple[bool, Q]:
-    access = access_for(user)
-    if access.is_superuser:
-        return True, Q()
-    return False, subtree_q(access.paths(roles), relation)
-
-
-def tasks_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES) -> QuerySet[Task]:
-    """Return the tasks a user may see: those of units in their role subtrees, and their own tasks."""
-    qs = Task.objects.select_related("unit", "responsible", "leading_leader", "parent")
-    everything, q = _unit_q(user, "unit__", roles)
-    if everything:
-        return qs
-    official_id = access_for(user).official_id
-    if official_id is not None:
-        q |= Q(responsible_id=official_id) | Q(leading_leader_id=official_id) | Q(members__id=official_id)
-        # Membership is a many-to-many join; keep rows unique without DISTINCT on the whole row.
-        return qs.filter(pk__in=Task.objects.filter(q).values("pk"))
-    return qs.filter(q)
-
-
-# Roles that manage work in their subtree: assign and review tasks and reports.
-MANAGER_ROLES = ("head", "org")
-
-
-def tasks_managed_by(user: User | AnonymousUser) -> QuerySet[Task]:
-    """Return the tasks of units where the user is a head (or the organization department)."""
-    qs = Task.objects.select_related("unit", "responsible", "leading_leader", "parent")
-    everything, q = _unit_q(user, "unit__", MANAGER_ROLES)
-    return qs if everything else qs.filter(q)
-
-
-def weekly_updates_visible_to(user: User | AnonymousUser) -> QuerySet[WeeklyUpdate]:
-    return WeeklyUpdate.objects.select_related("task", "task__unit", "author").filter(
-        task__in=tasks_visible_to(user).values("pk")
-    )
+from tasks.models import MonthlyReport, MonthlyReportItem, ReportStatus, ReportTransition, Task
+from tasks.selectors._common import unit_q
+from tasks.selectors.tasks import tasks_visible_to
 
 
 def reports_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES) -> QuerySet[MonthlyReport]:
     """Return the monthly reports a user may see: in their role subtrees, their own, and their unit's published."""
     qs = MonthlyReport.objects.select_related("official", "official__unit")
-    everything, q = _unit_q(user, "official__unit__", roles)
+    everything, q = unit_q(user, "official__unit__", roles)
     if everything:
         return qs
     access = access_for(user)
@@ -79,66 +29,6 @@ def reports_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL
         q |= Q(official_id=access.official_id)
         q |= Q(official__unit_id=access.official_unit_id, status=ReportStatus.PUBLISHED)
     return qs.filter(q)
-
-
-def letters_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES) -> QuerySet[SupervisionLetter]:
-    """Return the supervision letters a user may see: issued or received in their subtrees, or addressed to them."""
-    qs = SupervisionLetter.objects.select_related("issuer_unit", "recipient_unit", "recipient_official", "task")
-    everything, q_recipient = _unit_q(user, "recipient_unit__", roles)
-    if everything:
-        return qs
-    _everything, q_issuer = _unit_q(user, "issuer_unit__", roles)
-    q = q_recipient | q_issuer
-    official_id = access_for(user).official_id
-    if official_id is not None:
-        q |= Q(recipient_official_id=official_id)
-    return qs.filter(q)
-
-
-def tasks_of_official(user: User | AnonymousUser) -> QuerySet[Task]:
-    """Return "my tasks": those the user's official is responsible for, leads or works on in the task group."""
-    official_id = access_for(user).official_id
-    if official_id is None:
-        return Task.objects.none()
-    mine = Task.objects.filter(Q(responsible_id=official_id) | Q(leading_leader_id=official_id)
-                               | Q(members__id=official_id)).values("pk")
-    return tasks_visible_to(user).filter(pk__in=mine)
-
-
-DUE_SOON_DAYS = 7  # "due soon" on the home page and ``?due=week`` on my tasks
-
-
-def overdue_q(today: date) -> Q:
-    """Open tasks past their deadline (flagged by the weekly job or not yet)."""
-    return Q(status=TaskStatus.OVERDUE) | Q(status__in=OPEN_STATUSES, deadline__lt=today)
-
-
-def due_soon_q(today: date) -> Q:
-    """Open tasks due within ``DUE_SOON_DAYS`` days, or overdue."""
-    return Q(status__in=OPEN_STATUSES, deadline__lte=today + timedelta(days=DUE_SOON_DAYS)) | overdue_q(today)
-
-
-def my_missing_weekly_q(user: User | AnonymousUser, today: date) -> Q:
-    """My open tasks (as the responsible official, who posts the update) with no update this week."""
-    return Q(responsible_id=access_for(user).official_id, pk__in=tasks_missing_weekly_update(today).values("pk"))
-
-
-def tasks_missing_update_managed_by(user: User | AnonymousUser, week: date) -> QuerySet[Task]:
-    """The tasks of the units the user manages that miss the update of ``week`` (the "who has not updated" list)."""
-    return tasks_managed_by(user).filter(pk__in=tasks_missing_weekly_update(week).values("pk"))
-
-
-def week_monday(day: date) -> date:
-    """Return the Monday of the ISO week containing ``day`` (weekly updates are keyed by it)."""
-    return day - timedelta(days=day.weekday())
-
-
-def tasks_missing_weekly_update(week: date) -> QuerySet[Task]:
-    """Return open tasks, started by the end of ``week``, with no weekly update for that week (unscoped)."""
-    monday = week_monday(week)
-    return Task.objects.filter(status__in=OPEN_STATUSES, start_date__lte=monday + timedelta(days=6)).exclude(
-        pk__in=WeeklyUpdate.objects.filter(week=monday).values("task_id")
-    )
 
 
 def report_deadline(month: date) -> date:
@@ -149,9 +39,6 @@ def report_deadline(month: date) -> date:
 
 def month_start(month: date) -> date:
     return month.replace(day=1)
-
-
-# -- monthly reports: reads shared by the report pages and the API ---------------------------------
 
 
 def _items() -> Prefetch[str]:
@@ -178,7 +65,7 @@ def reports_for_head(user: User) -> QuerySet[MonthlyReport]:
     The subtree alone, without the OR of ``reports_visible_to`` (one's own, one's unit's published): neither can
     be reviewed, and the OR keeps PostgreSQL from starting at the head's units (a scan of every report instead)."""
     qs = MonthlyReport.objects.select_related("official", "official__unit")
-    everything, q = _unit_q(user, "official__unit__", ("head",))
+    everything, q = unit_q(user, "official__unit__", ("head",))
     if not everything:
         qs = qs.filter(q)
     official_id = access_for(user).official_id
@@ -246,6 +133,38 @@ def report_detail_for(user: User) -> QuerySet[MonthlyReport]:
         _items(), transitions)
 
 
+def own_official(user: User) -> Official | None:
+    """The official the user's account belongs to (with their unit), whose reports they write."""
+    official_id = access_for(user).official_id
+    if official_id is None:
+        return None
+    return Official.objects.select_related("unit").get(pk=official_id)
+
+
+def report_of(official_id: int, month: date) -> MonthlyReport | None:
+    """The official's report for ``month`` (its first day), if it exists."""
+    return MonthlyReport.objects.filter(official_id=official_id, month=month).first()
+
+
+def report_exists(official: Official, month: date) -> bool:
+    return MonthlyReport.objects.filter(official=official, month=month).exists()
+
+
+def report_for_form(official: Official, month: date) -> MonthlyReport | None:
+    """The official's report for ``month`` with what the report form shows (its items, its reviewer), if any."""
+    return (MonthlyReport.objects.filter(official=official, month=month).select_related("reviewed_by__official")
+            .prefetch_related("items").first())
+
+
+def units_headed_by(user: User) -> QuerySet[OrgUnit]:
+    """The active units under the user's head roles, in tree order (the review queue's choice of unit)."""
+    access = access_for(user)
+    units = OrgUnit.objects.filter(is_active=True).order_by("path")
+    if not access.is_superuser:
+        units = units.filter(subtree_q(access.paths(("head",))))
+    return units
+
+
 def linkable_tasks(user: User) -> QuerySet[Task]:
     """Tasks the user works on (responsible, leading or member), for linking report items."""
     official_id = access_for(user).official_id
@@ -255,10 +174,25 @@ def linkable_tasks(user: User) -> QuerySet[Task]:
     return tasks_visible_to(user).filter(pk__in=Task.objects.filter(own).values("pk")).order_by("-deadline", "id")
 
 
+# -- who may review ----------------------------------------------------------------------------------------
+def is_own_report(user: User, report_official_id: int) -> bool:
+    return access_for(user).official_id == report_official_id
 
 
-def task_imports_of(user: User) -> QuerySet[TaskImport]:
-    """Return the user's own task-list uploads, newest first: a refused upload's problems name the units and
-    officials of its uploader's scope, so nobody else's are shown."""
-    return TaskImport.objects.filter(uploaded_by_id=user.pk).select_related("uploaded_by__official").order_by(
-        "-created_at", "-id")
+def is_head_over(user: User, official: Official) -> bool:
+    return access_for(user).covers(official.unit.path, ("head",))
+
+
+def can_review(user: User, report: MonthlyReport) -> bool:
+    """Whether the user is a head over the report's official, and not that official (the report's state aside)."""
+    return not is_own_report(user, report.official_id) and is_head_over(user, report.official)
+
+
+def report_closed_warning(report: MonthlyReport) -> str:
+    """Return why reviewing ``report`` no longer changes a score (its month's appraisal periods are closed), or
+    "" while they are open. The review still counts: it is recorded, and in the periods still open."""
+    keys = frozen_periods(month_span(report.month))
+    if not keys:
+        return ""
+    return _("The appraisal of %(periods)s is closed: reviewing this report no longer changes its score.") % {
+        "periods": "、".join(keys)}
