@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from appraisal.constraints import GradeConstraint, grade_constraint_provider
 from appraisal.models import Grade, PeriodKind, QuarterlyGrade, QuarterlyRule, QuarterlyStatus
-from appraisal.selectors_quarterly import quarter_counts
+from appraisal.selectors.quarterly import quarter_counts
 
 SOURCE = "quarterly"
 

@@ -1,6 +1,6 @@
 """The use-of-results lists (结果运用) as Excel workbooks: title rows, a frozen header, landscape A4 fitted to the
 page width with the header repeated on every page. Written by xlsxwriter in constant-memory mode; every text goes
-through ``common.excel.safe_text``. The rows come from ``appraisal.selectors_results``."""
+through ``common.excel.safe_text``. The rows come from ``appraisal.selectors.results``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalPeriod
-from appraisal.selectors_results import FILE_NAMES, ResultList, ResultRow
+from appraisal.selectors.results import FILE_NAMES, ResultList, ResultRow
 from common.excel import safe_text, streaming_workbook
 from org.models import RankLevel, User
 from org.selectors import access_for

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from appraisal.models import QuarterlyGrade
-from appraisal.selectors_quarterly import quarterly_grades_visible_to
+from appraisal.selectors.quarterly import quarterly_grades_visible_to
 from org.home import Panel, home_panel
 from org.models import User
 from org.selectors import access_for

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from appraisal import readiness as ready
 from appraisal.models import PeriodStatus, QuarterlyStatus, Scorecard, SignStatus, Stage
 from appraisal.score_text import rank_text
-from appraisal.selectors_annual import (
+from appraisal.selectors.annual import (
     comment_rows_for,
     grade_notices_visible_to,
     needs_comment_q,
@@ -28,11 +28,11 @@ from appraisal.selectors_annual import (
     procedures_visible_to,
     reviews_visible_to,
 )
-from appraisal.selectors_quarterly import gradable_q, quarterly_grades_visible_to
+from appraisal.selectors.quarterly import gradable_q, quarterly_grades_visible_to
 from org.home import STAFF, TodoItem, home_todo
 from org.models import User
 from org.selectors import access_for
-from tasks.selectors import report_deadline
+from tasks.selectors.reports import report_deadline
 
 COMMENT_PROCEDURES = 3  # a head over more top-level units than this sees the first ones (constant queries)
 

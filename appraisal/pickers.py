@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from appraisal.selectors import officials_for_entries
+from appraisal.selectors.scores import officials_for_entries
 from org.pickers import register_official_scope
 
 SCORE_ENTRY_OFFICIALS = "score_entries"  # a manual bonus or deduction: officials in scope, never oneself

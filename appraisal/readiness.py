@@ -19,7 +19,7 @@ from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import Substr
 
 from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus, ScoreEntry
-from appraisal.selectors_annual import TOP_DEPTH
+from appraisal.selectors.annual import TOP_DEPTH
 from common.dates import month_end, parse_month
 from org.models import Official, OrgUnit, User
 from org.selectors import officials_visible_to

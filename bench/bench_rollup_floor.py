@@ -79,10 +79,10 @@ from appraisal.services.periods import period_get_or_create  # noqa: E402
 from appraisal.services.rollup import _caps, _Schemes, _weights, rollup_period  # noqa: E402
 from appraisal.transfers import transfer_graded_by  # noqa: E402
 from org.models import OrgUnit, PostKind, RankLevel  # noqa: E402
-from org.selectors_posts import GRADED_BY_LONGEST  # noqa: E402
+from org.selectors.posts import GRADED_BY_LONGEST  # noqa: E402
 from tasks.models import MonthlyReport, ReportRating, ReportStatus, TaskStatus  # noqa: E402
 from training.models import DEFAULT_HOUR_TARGETS, ExternalStatus  # noqa: E402
-from training.progress import elapsed_fraction, hour_targets, year_bounds  # noqa: E402
+from training.selectors.progress import elapsed_fraction, hour_targets, year_bounds  # noqa: E402
 
 SCRATCH = "bench_floor_scorecard"
 COMPARED = ["unit_id", "category_id", "rank_level", "component_total", "bonus", "deduction", "ledger_total", "total",
@@ -103,7 +103,7 @@ schemes AS (SELECT * FROM jsonb_to_recordset(%(schemes)s::jsonb)
             AS s(cat bigint, rank text, code text, weight numeric)),
 caps AS (SELECT * FROM jsonb_to_recordset(%(caps)s::jsonb) AS c(rule_id bigint, cap numeric)),
 targets AS (SELECT * FROM jsonb_to_recordset(%(targets)s::jsonb) AS t(rank text, prorata numeric)),
--- The unit of each official for the period (appraisal.transfers / org.selectors_posts): for who was in another
+-- The unit of each official for the period (appraisal.transfers / org.selectors.posts): for who was in another
 -- unit than their present one during it, the unit of the most days (a tie: the later one) — for a year under
 -- the rules (第26条) the unit at its end, unless a secondment was involved.
 moved AS (

@@ -33,31 +33,31 @@ def beat_schedule(sender: Celery, **kwargs: Any) -> None:
         "training-remind": {"task": "training.jobs.remind_required_sessions", "schedule": crontab(hour=7, minute=0)},
         # 07:45 the day after the report deadline, before the monthly rollup: feed last month's training facts.
         "training-feed-monthly": {
-            "task": "appraisal.jobs.training.monthly_feed",
+            "task": "appraisal.jobs.monthly_feed",
             "schedule": crontab(hour=7, minute=45, day_of_month=day_after_deadline),
         },
         # 06:40 every day: remind officials of written notices to sign, record the overdue ones as 未签署.
         "appraisal-annual-daily": {
-            "task": "appraisal.jobs.annual.annual_daily", "schedule": crontab(hour=6, minute=40),
+            "task": "appraisal.jobs.annual_daily", "schedule": crontab(hour=6, minute=40),
         },
         # 07:15 on Mondays: provisional rollup of the ISO week just ended.
         "appraisal-rollup-weekly": {
-            "task": "appraisal.jobs.rollup.rollup_due", "args": ("week",),
+            "task": "appraisal.jobs.rollup_due", "args": ("week",),
             "schedule": crontab(hour=7, minute=15, day_of_week=1),
         },
         # 08:00 the day after the report deadline (after tasks-monthly flagged reports): last month.
         "appraisal-rollup-monthly": {
-            "task": "appraisal.jobs.rollup.rollup_due", "args": ("month",),
+            "task": "appraisal.jobs.rollup_due", "args": ("month",),
             "schedule": crontab(hour=8, minute=0, day_of_month=day_after_deadline),
         },
         # 08:30 the same day in January, April, July and October: the quarter just ended.
         "appraisal-rollup-quarterly": {
-            "task": "appraisal.jobs.rollup.rollup_due", "args": ("quarter",),
+            "task": "appraisal.jobs.rollup_due", "args": ("quarter",),
             "schedule": crontab(hour=8, minute=30, day_of_month=day_after_deadline, month_of_year="1,4,7,10"),
         },
         # 09:00 the same day in January: last year.
         "appraisal-rollup-yearly": {
-            "task": "appraisal.jobs.rollup.rollup_due", "args": ("year",),
+            "task": "appraisal.jobs.rollup_due", "args": ("year",),
             "schedule": crontab(hour=9, minute=0, day_of_month=day_after_deadline, month_of_year=1),
         },
     }

@@ -31,7 +31,8 @@ from demo.tasks_letters import LettersAndNotifications
 from demo.tasks_reports import MonthlyReports
 from org.models import Official, OrgUnit, RankLevel, User
 from tasks.models import LoopStage, Milestone, Task, TaskKind, TaskSource, TaskStatus, WeeklyUpdate
-from tasks.selectors import month_start, week_monday
+from tasks.selectors.reports import month_start
+from tasks.selectors.tasks import week_monday
 
 
 class TasksBuilder(MonthlyReports, LettersAndNotifications):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from tasks.selectors import month_start
+from tasks.selectors.reports import month_start
 
 BATCH = 2000
 

@@ -16,7 +16,7 @@ from demo.tasks_common import BATCH, Team, add_months
 from demo.tasks_data import NEXT_PLANS, REPORT_ITEMS, RETURN_REASONS, REVIEW_COMMENTS, SELF_ASSESSMENTS
 from org.models import Official, User
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus, ReportTransition
-from tasks.selectors import month_start, report_deadline
+from tasks.selectors.reports import month_start, report_deadline
 
 
 class MonthlyReports:

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from appraisal.forms_checkup import units_managed_by
+from appraisal.forms.checkup import units_managed_by
 from appraisal.models import CheckupResult, CheckupRound, RaterAssignment, RaterGroup
 from appraisal.services import checkup as svc
 from common.api import LimitedCharField, ModelSerializer, parse_input

@@ -13,7 +13,7 @@ below receives it (connected in ``AppraisalConfig.ready``) and, for the periods 
 3. marks the open periods stale (``AppraisalPeriod.facts_changed_at``): their scorecards do not show the
    change yet;
 4. once the transaction commits, queues the recomputation of the officials' scorecards in the open periods
-   already rolled up (``appraisal.jobs.rollup.scorecards_refresh_job`` → ``appraisal.services.rescore``),
+   already rolled up (``appraisal.jobs.scorecards_refresh_job`` → ``appraisal.services.rescore``),
    which clears the stale mark when no later change came in: one job for all the changes of a transaction (a
    task import announces each task), at most ``REFRESH_PERIODS_MAX`` periods, the longest first (the others
    stay marked stale). Eager in the embedded default, a worker's job in production. A change
@@ -23,7 +23,7 @@ below receives it (connected in ``AppraisalConfig.ready``) and, for the periods 
 
 A criticism flag already decided is the head's: a confirmed one whose absences fall below three stays, with
 its −2, and the heads are told to review it (``training.services.criticism``). The staleness is read with
-``appraisal.selectors.period_is_stale``; the period pages show it.
+``appraisal.selectors.scores.period_is_stale``; the period pages show it.
 
 Facts counted by a component (reports, tasks, training hours, check-ups) derive no ledger row; steps 3 and 4
 are their consequences. The rollup re-derives before it computes (``rederive`` over the period) and clears
@@ -151,7 +151,7 @@ class _Pending:
         self.flushed = True
         if not self.officials or self.changed_at is None:
             return  # a rollup's work: the periods stay marked stale
-        from appraisal.jobs.rollup import scorecards_refresh_job  # the jobs import the services
+        from appraisal.jobs import scorecards_refresh_job  # the jobs import the services
 
         # The longest periods first; weeks beyond the limit stay marked stale (an attendance record counts towards
         # the year's hours in every later week, and weeks are seldom closed).

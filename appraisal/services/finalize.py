@@ -35,7 +35,7 @@ from appraisal.models import (
     SignStatus,
     Stage,
 )
-from appraisal.selectors_annual import unit_grades
+from appraisal.selectors.annual import unit_grades
 from appraisal.services.bulk import update_with_history
 from appraisal.services.notices import new_candidates
 from appraisal.services.procedure import (

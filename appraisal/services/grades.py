@@ -8,7 +8,7 @@ How a grade is proposed (``grades_propose``), for every official with a scorecar
    the appraised headcount leaves out the officials who are not appraised (不参加考核). 优秀 goes to the
    highest eligible scores within the quota; the eligible ones beyond it are proposed 称职.
    **Ties at the boundary**: officials with the same score are ordered by their number of confirmed 好 quarters
-   (平时考核, ``appraisal.selectors_quarterly.good_quarters``), more first. When officials with the same score and
+   (平时考核, ``appraisal.selectors.quarterly.good_quarters``), more first. When officials with the same score and
    the same number of 好 quarters still straddle the quota (two share the last place), none of the tied group is
    proposed 优秀 — the quota is never exceeded and nobody is preferred over an equal by an arbitrary order. They
    are flagged ``quota_tie`` so the organization department decides between them when it confirms (an override
@@ -58,7 +58,7 @@ from appraisal.models import (
 )
 from appraisal.models import Grade as G
 from appraisal.parameters import parameter_for, score_parameter
-from appraisal.selectors_quarterly import good_quarters
+from appraisal.selectors.quarterly import good_quarters
 from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import procedure_event, require_stage
 from common.errors import ApplicationError

@@ -34,7 +34,7 @@ from appraisal.models import (
     PublicNotice,
     Stage,
 )
-from appraisal.selectors_annual import unit_grades
+from appraisal.selectors.annual import unit_grades
 from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import (
     is_org_over,

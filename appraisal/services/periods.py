@@ -160,12 +160,12 @@ def _refresh(period: AppraisalPeriod, current: AppraisalPeriod) -> None:
 def period_close(*, period: AppraisalPeriod, by: User, reason: str = "") -> AppraisalPeriod:
     """Close an open period: freeze the scheme, run the final rollup with it, record the event.
 
-    Work still open in the period (``appraisal.selectors_close``: unreviewed or missing reports, sessions
+    Work still open in the period (``appraisal.selectors.close``: unreviewed or missing reports, sessions
     without attendance, criticism flags to decide) needs a ``reason``, refused with code ``reason_required``
     and ``extra["open_items"]`` (code → count) without one; the reason is kept on the period
     (``close_reason``) and, with the counts, on the close event.
     """
-    from appraisal.selectors_close import period_open_items
+    from appraisal.selectors.close import period_open_items
     from appraisal.services.rollup import rollup_period  # the rollup imports this module
 
     _require_org(by)

@@ -34,7 +34,7 @@ from appraisal.models import (
     Stage,
     SummaryStatus,
 )
-from appraisal.selectors_annual import appraised_grades, needs_comment_q, unit_grades, unopened_units
+from appraisal.selectors.annual import appraised_grades, needs_comment_q, unit_grades, unopened_units
 from common.errors import ApplicationError
 from common.notifications import Notice, notify, notify_many
 from org.models import Official, OrgUnit, User

@@ -52,7 +52,7 @@ from appraisal.models import (
     Scorecard,
 )
 from appraisal.parameters import parameter_for, score_parameter
-from appraisal.selectors_quarterly import gradable_q, unit_good_count
+from appraisal.selectors.quarterly import gradable_q, unit_good_count
 from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import is_head_over, is_org_over
 from common.errors import ApplicationError

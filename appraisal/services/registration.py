@@ -282,7 +282,7 @@ def registration_export_start(*, by: User, period: AppraisalPeriod, unit: OrgUni
         job = ExportJob(kind=ExportJob.Kind.FORMS, period=period, unit=unit, created_by=by)
         job.full_clean()
         job.save()
-        from appraisal.jobs.export import register_export_job
+        from appraisal.jobs import register_export_job
 
         transaction.on_commit(lambda: register_export_job.delay(job.pk))
     return job

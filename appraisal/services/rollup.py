@@ -96,7 +96,7 @@ def rollup_start(*, period: AppraisalPeriod, by: User, final: bool = False) -> R
     A published period is frozen and refused; so is a second run while one of the period's runs is queued
     or running.
     """
-    from appraisal.jobs.rollup import rollup_job  # the job module imports this one
+    from appraisal.jobs import rollup_job  # the job module imports this one
 
     if not access_for(by).has_role("org"):
         raise ApplicationError(_("Only the organization department may run rollups."), code="forbidden")

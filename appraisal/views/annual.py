@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from appraisal import selectors_annual as reads
-from appraisal.forms_annual import CommentForm, NoticeOpenForm
+from appraisal.forms.annual import CommentForm, NoticeOpenForm
 from appraisal.models import (
     STAGE_ORDER,
     AnnualProcedure,
@@ -33,7 +32,8 @@ from appraisal.models import (
     SignStatus,
     Stage,
 )
-from appraisal.selectors_quarterly import with_good_quarters
+from appraisal.selectors import annual as reads
+from appraisal.selectors.quarterly import with_good_quarters
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import notices as notice_svc
 from appraisal.services import procedure as svc

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appraisal.ballot_slips import slips
-from appraisal.forms_ballots import BallotForm, BatchIssueForm, BatchRevokeForm
+from appraisal.forms.ballots import BallotForm, BatchIssueForm, BatchRevokeForm
 from appraisal.models import BallotBatch, CheckupRound
 from appraisal.services import ballots as svc
 from appraisal.services.checkup import min_response_rate

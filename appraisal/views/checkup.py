@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from appraisal.forms_checkup import AssignDefaultsForm, AssignRaterForm, ExcuseForm, RatingForm, RoundOpenForm
+from appraisal.forms.checkup import AssignDefaultsForm, AssignRaterForm, ExcuseForm, RatingForm, RoundOpenForm
 from appraisal.models import CheckupResult, CheckupRound, Dimension, RaterAssignment, RaterGroup
 from appraisal.services import checkup as svc
 from appraisal.services.checkup import min_response_rate

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal.forms_grades import ExportStartForm, GradeConfirmForm, QuotaApprovalForm
+from appraisal.forms.grades import ExportStartForm, GradeConfirmForm, QuotaApprovalForm
 from appraisal.models import AnnualProcedure, AppraisalPeriod, ExportJob, PeriodKind, Stage
-from appraisal.selectors_quarterly import with_good_quarters
+from appraisal.selectors.quarterly import with_good_quarters
 from appraisal.services import exports as export_svc
 from appraisal.services import grades as svc
 from appraisal.services.registration import registration_export_start

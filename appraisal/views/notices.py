@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from appraisal import selectors_annual as reads
-from appraisal.forms_annual import ObjectionDecideForm, ObjectionForm
+from appraisal.forms.annual import ObjectionDecideForm, ObjectionForm
 from appraisal.models import NoticeCandidate, Objection, ObjectionStatus, PublicNotice
+from appraisal.selectors import annual as reads
 from appraisal.services import notices as svc
 from appraisal.services.procedure import is_org_over
 from common.filters import as_id

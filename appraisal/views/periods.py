@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from appraisal import selectors
-from appraisal.forms_close import CloseForm
-from appraisal.forms_scores import PeriodCreateForm, ReopenForm
+from appraisal.forms.close import CloseForm
+from appraisal.forms.scores import PeriodCreateForm, ReopenForm
 from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
-from appraisal.selectors_close import ITEMS, LABELS, REPORTS_MISSING, open_item_rows, period_months, period_open_items
+from appraisal.selectors import scores as selectors
+from appraisal.selectors.close import ITEMS, LABELS, REPORTS_MISSING, open_item_rows, period_months, period_open_items
 from appraisal.services.periods import period_close, period_get_or_create, period_publish, period_reopen
 from common.errors import ApplicationError
 from common.forms import show_error

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal import selectors_quarterly as reads
 from appraisal.constraints_quarterly import no_good_rule_offered
-from appraisal.forms_quarterly import AnswerForm, QuarterlyRowForm, ReconsiderForm
+from appraisal.forms.quarterly import AnswerForm, QuarterlyRowForm, ReconsiderForm
 from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, QuarterlyStatus
+from appraisal.selectors import quarterly as reads
 from appraisal.services import quarterly as svc
 from appraisal.services.procedure import is_head_over
 from common.errors import ApplicationError

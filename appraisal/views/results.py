@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from appraisal import excel_results
-from appraisal import selectors_results as results_sel
-from appraisal.selectors_results import ResultList
+from appraisal.selectors import results as results_sel
+from appraisal.selectors.results import ResultList
 from common.http import AuthedRequest
 from common.pagination import paginate
 from org.selectors import require_role

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from appraisal.forms_schemes import RuleForm, SchemeForm
+from appraisal.forms.schemes import RuleForm, SchemeForm
 from appraisal.models import Component, Scheme, ScoreRule
 from appraisal.services.schemes import is_default_scheme, rule_save, scheme_delete, scheme_save
 from common.errors import ApplicationError

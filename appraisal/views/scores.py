@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from appraisal import selectors
-from appraisal import selectors_explain as explain
-from appraisal.forms_scores import EntryDeleteForm, EntryForm, RankingFilterForm
+from appraisal.forms.scores import EntryDeleteForm, EntryForm, RankingFilterForm
 from appraisal.grade_labels import grade_label
 from appraisal.models import AppraisalPeriod, PeriodKind, Scorecard
 from appraisal.periods import MONTH, parse_period_key, period_key_for
 from appraisal.score_text import score_axis, signed_points
-from appraisal.selectors_results import PromotionEligibility, promotion_eligibility
+from appraisal.selectors import explain
+from appraisal.selectors import scores as selectors
+from appraisal.selectors.results import PromotionEligibility, promotion_eligibility
 from appraisal.services.entries import can_manage_entries, entry_add, entry_delete
 from appraisal.services.periods import period_existing
 from common.errors import ApplicationError

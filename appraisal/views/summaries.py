@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from appraisal import selectors_annual as reads
-from appraisal.forms_annual import OralForm, ReasonForm, SummaryForm
+from appraisal.forms.annual import OralForm, ReasonForm, SummaryForm
 from appraisal.models import SUMMARY_SECTIONS, AnnualSummary, Stage, SummaryStatus
+from appraisal.selectors import annual as reads
 from appraisal.services import summaries as svc
 from appraisal.transfers import year_transfers
 from appraisal.views.annual import procedure_of

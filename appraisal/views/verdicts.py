@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from appraisal import selectors_annual as reads
-from appraisal.forms_annual import AppealForm, AppealRecordForm, ReasonForm, ReviewDecideForm, SignForm
+from appraisal.forms.annual import AppealForm, AppealRecordForm, ReasonForm, ReviewDecideForm, SignForm
 from appraisal.models import GradeAppeal, GradeNotice, GradeReview, SignStatus
-from appraisal.selectors_results import promotion_eligibility
+from appraisal.selectors import annual as reads
+from appraisal.selectors.results import promotion_eligibility
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import reviews as svc
 from appraisal.services.grades import grades_visible_to

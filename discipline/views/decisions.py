@@ -13,8 +13,8 @@ from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
-from discipline.forms_cases import DecisionForm
-from discipline.selectors import cases_visible_to
+from discipline.forms.cases import DecisionForm
+from discipline.selectors.cases import cases_visible_to
 from discipline.services.decisions import decision_record
 from discipline.views.cases import render_case
 

@@ -407,7 +407,7 @@ def test_a_direct_appeal_within_thirty_days_of_the_notice(county, culture):
 def test_the_daily_job_reminds_then_records_unsigned_and_is_idempotent(county, culture):
     from django.core.management import call_command
 
-    from appraisal.jobs.annual import annual_daily
+    from appraisal.jobs import annual_daily
 
     to_stage(county, culture, Stage.FINAL)
     notice = GradeNotice.objects.get(official=county.staff_official, is_current=True)

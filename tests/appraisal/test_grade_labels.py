@@ -25,7 +25,7 @@ from appraisal.constraints import constraints_for
 from appraisal.grade_labels import grade_choices, grade_heading, grade_label, uses_qualified_grades
 from appraisal.models import AnnualProcedure, Grade, GradeDecision, GradeNotice, GradeStatus, Stage
 from appraisal.registration_form import form_title
-from appraisal.selectors_results import QUALIFIED_NOTES, RULES
+from appraisal.selectors.results import QUALIFIED_NOTES, RULES
 from appraisal.services.exports import register_write
 from appraisal.services.grades import (
     FLAG_CONTRACT_REVIEW,

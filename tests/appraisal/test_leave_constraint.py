@@ -10,7 +10,7 @@ import pytest
 
 from appraisal.constraints import constraints_for
 from appraisal.models import Grade, GradeDecision
-from appraisal.selectors_annual import needs_comment_q
+from appraisal.selectors.annual import needs_comment_q
 from appraisal.services.comments import CommentRule, comment_rule, comment_write
 from appraisal.services.grades import grades_propose
 from appraisal.services.procedure import procedure_open, summaries_close

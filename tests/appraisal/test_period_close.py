@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from appraisal.models import PeriodEvent, PeriodStatus, ScoreRule
-from appraisal.selectors_close import LABELS, period_months, period_open_items, period_quarters
+from appraisal.selectors.close import LABELS, period_months, period_open_items, period_quarters
 from appraisal.services.periods import period_close
 from common.text_limits import NOTE
 from tasks.models import ReportStatus

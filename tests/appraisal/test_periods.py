@@ -9,7 +9,7 @@ import pytest
 from django.utils.translation import gettext
 
 from appraisal.models import AppraisalPeriod, PeriodEvent, PeriodStatus, Scorecard
-from appraisal.selectors_close import LABELS, REPORTS_MISSING
+from appraisal.selectors.close import LABELS, REPORTS_MISSING
 from appraisal.services.periods import (
     period_close,
     period_get_or_create,

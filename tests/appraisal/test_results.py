@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appraisal.models import Grade, GradeDecision, GradeStatus
-from appraisal.selectors_results import ResultList, promotion_eligibility, result_counts, result_list
+from appraisal.selectors.results import ResultList, promotion_eligibility, result_counts, result_list
 from discipline.defaults import ensure_defaults
 from discipline.models import DecisionKind
 from discipline.services.cases import case_register, case_transition

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from appraisal.jobs.rollup import due_period_key, rollup_due, rollup_job
+from appraisal.jobs import due_period_key, rollup_due, rollup_job
 from appraisal.models import (
     PeriodStatus,
     RollupRun,

@@ -18,8 +18,8 @@ from django.utils import timezone, translation
 from appraisal.models import CheckupResult, CheckupRound, Scorecard
 from appraisal.periods import MONTH, QUARTER, period_key_for
 from appraisal.score_text import rank_text, score_axis, signed_points, unit_rank_text
-from appraisal.selectors import component_lines, weight_scaling
-from appraisal.selectors_explain import RECORD_QUERIES, component_records, default_period_key
+from appraisal.selectors.explain import RECORD_QUERIES, component_records, default_period_key
+from appraisal.selectors.scores import component_lines, weight_scaling
 from appraisal.services.rollup import rollup_period
 from tasks.models import ReportRating, ReportStatus, TaskStatus
 from tests.appraisal.factories import UnitScorecardFactory

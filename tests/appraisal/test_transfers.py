@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from appraisal.models import AnnualSummary, GradeDecision, Scorecard, Stage
-from appraisal.selectors import scorecards_visible_to
-from appraisal.selectors_annual import comment_rows_for, summaries_visible_to
+from appraisal.selectors.annual import comment_rows_for, summaries_visible_to
+from appraisal.selectors.scores import scorecards_visible_to
 from appraisal.services.comments import comment_write
 from appraisal.services.grades import grades_propose
 from appraisal.services.procedure import procedure_open, summaries_close

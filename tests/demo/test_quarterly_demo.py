@@ -20,7 +20,7 @@ from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from appraisal.models import QuarterlyGrade, QuarterlyStatus, Scorecard
-from appraisal.selectors_quarterly import requests_to_answer
+from appraisal.selectors.quarterly import requests_to_answer
 from org.models import OrgUnit, User
 
 pytestmark = pytest.mark.django_db

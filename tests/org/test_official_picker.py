@@ -13,7 +13,7 @@ from django.db.models import fields as model_fields
 from django.urls import reverse
 
 from common.forms import EMPTY_LABEL
-from org.forms import NOT_IN_SCOPE, OfficialChoiceField, OfficialMultipleChoiceField
+from org.forms.fields import NOT_IN_SCOPE, OfficialChoiceField, OfficialMultipleChoiceField
 from org.models import Official
 from org.pickers import SEARCH_LIMIT, has_official_scope
 from tasks.models import Task
@@ -106,7 +106,7 @@ def test_the_search_costs_a_constant_number_of_queries(county, client_for, djang
 
 FORM_MODULES = ("org", "tasks", "training", "discipline", "appraisal")
 # A decision is recorded for one of the case's subjects (a handful, listed on the case page): a plain list.
-PLAIN_OFFICIAL_SELECTS = {("discipline.forms_cases", "DecisionForm", "official")}
+PLAIN_OFFICIAL_SELECTS = {("discipline.forms.cases", "DecisionForm", "official")}
 
 
 def _form_classes():

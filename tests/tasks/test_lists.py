@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from common.errors import ApplicationError
-from tasks.forms_tasks import TaskForm
+from tasks.forms.tasks import TaskForm
 from tasks.models import MonthlyReport, ReportStatus, Task, TaskSource, TaskStatus, WeeklyUpdate
 from tasks.services import reports as report_services
 from tasks.services.reports import BULK_MAX, report_approve, report_submit, reports_publish

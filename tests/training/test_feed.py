@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from appraisal.jobs.training import monthly_feed
+from appraisal.jobs import monthly_feed
 from appraisal.models import ScoreEntry
 from appraisal.services.derive_training import training_feed
 from common.errors import ApplicationError

@@ -17,7 +17,7 @@ from appraisal.api.annual import serializers as s
 from appraisal.api.annual._common import year_unit_filter
 from appraisal.api.annual.procedures import REFUSED, UNIT, YEAR
 from appraisal.models import NoticeCandidate, Objection, ObjectionStatus, PublicNotice
-from appraisal.selectors_annual import notices_visible_to, objections_visible_to
+from appraisal.selectors.annual import notices_visible_to, objections_visible_to
 from appraisal.services import notices as notice_svc
 from common.api import parse_input, request_user
 from common.errors import ApplicationError

@@ -15,7 +15,7 @@ from rest_framework.serializers import BaseSerializer
 from appraisal.api.annual import serializers as s
 from appraisal.api.annual._common import year_unit_filter
 from appraisal.models import AnnualProcedure, AnnualSummary, SummaryStatus
-from appraisal.selectors_annual import procedures_visible_to, summaries_visible_to
+from appraisal.selectors.annual import procedures_visible_to, summaries_visible_to
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import notices as notice_svc
 from appraisal.services import procedure as procedure_svc

@@ -21,7 +21,7 @@ from appraisal.models import (
     PublicNotice,
     ReviewOutcome,
 )
-from appraisal.selectors_annual import procedure_figures
+from appraisal.selectors.annual import procedure_figures
 from common.api import DateTimeField, IdField, LimitedCharField, ModelSerializer
 from common.text_limits import LINE, LONG, NOTE
 from org.models import OrgUnit

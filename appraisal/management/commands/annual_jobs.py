@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from appraisal.jobs.annual import annual_daily
+from appraisal.jobs import annual_daily
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Forms of the appraisal app, one module per topic."""

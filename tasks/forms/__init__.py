@@ -1,0 +1,1 @@
+"""Forms of the tasks app, one module per topic."""
