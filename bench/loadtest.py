@@ -22,27 +22,31 @@ here, not by httpx, whose jar would not send a ``Secure`` cookie over ``http://`
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
-import logging
-import os
-import random
-import re
-import statistics
 import sys
-import time
-from collections import defaultdict
-from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
-import httpx
+# The project first on the path, before the standard library's probe for Jython (``from org.python.core import``
+# in ``copy``) can import an ``org`` package from elsewhere (an editable install of another checkout).
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pagelinks import page_links, page_name, percentile
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from collections import defaultdict  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from http.cookies import SimpleCookie  # noqa: E402
+from typing import Any  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+import httpx  # noqa: E402
+from pagelinks import page_links, page_name, percentile  # noqa: E402
 
 LOGIN_PATH = "/accounts/login/"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -98,8 +102,6 @@ def read_logins(spec: str | None, users: int) -> list[str]:
 
 
 def _logins_from_database() -> list[str]:
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadre_mgmt.settings")
     os.environ.setdefault("DEBUG", "1")  # only to read the user names
     import django

@@ -24,5 +24,8 @@ WORKERS="${WORKERS:-2}"
 PIDFILE="${PIDFILE:-/tmp/cadre-bench-gunicorn.pid}"
 
 .venv/bin/python manage.py collectstatic --noinput -v0
-exec .venv/bin/gunicorn cadre_mgmt.wsgi:application --bind "$BIND" --workers "$WORKERS" --pid "$PIDFILE" \
+# `python -m gunicorn` puts this checkout first on sys.path before anything is imported: started as the gunicorn
+# script, the standard library's probe for Jython (`from org.python.core import …` in copy.py) imports the
+# project's `org` package early through the editable install — from the checkout it was installed from.
+exec .venv/bin/python -m gunicorn cadre_mgmt.wsgi:application --bind "$BIND" --workers "$WORKERS" --pid "$PIDFILE" \
     --access-logfile - --access-logformat '%(r)s %(s)s %(b)s %(M)sms' --log-level warning
