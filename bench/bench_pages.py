@@ -73,6 +73,41 @@ def time_page(client: Client, path: str, runs: int, warmup: int) -> dict[str, An
             "queries": queries, "kib": size / 1024}
 
 
+def jit_explain(client: Client, path: str) -> list[dict[str, Any]]:
+    """EXPLAIN ANALYZE, with JIT on then off, the page's SELECTs whose cost reaches ``jit_above_cost``."""
+    if connection.vendor != "postgresql":
+        return []
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit_above_cost')::float")
+        threshold = cursor.fetchone()[0]
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if not sql.startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+            cost = cursor.fetchone()[0][0]["Plan"]["Total Cost"]
+            if cost < threshold:
+                continue
+            figures: dict[str, Any] = {"sql": sql, "cost": cost}
+            for mode in ("on", "off"):
+                cursor.execute(f"SET jit = {mode}")
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+                plan = cursor.fetchone()[0][0]
+                figures[f"{mode}_ms"] = plan["Planning Time"] + plan["Execution Time"]
+                if mode == "on":
+                    jit = plan.get("JIT") or {}
+                    figures["functions"] = jit.get("Functions", 0)
+                    figures["jit_ms"] = (jit.get("Timing") or {}).get("Total", 0.0)
+                    if isinstance(figures["jit_ms"], dict):  # PostgreSQL 16+ gives each part with its duration
+                        figures["jit_ms"] = figures["jit_ms"].get("Duration", 0.0)
+            cursor.execute("RESET jit")
+            found.append(figures)
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--users", default="head,orgadmin", help="comma-separated logins (default %(default)s)")
@@ -81,6 +116,9 @@ def main() -> int:
     parser.add_argument("--jit", choices=["default", "on", "off", "both"], default="default",
                         help="PostgreSQL JIT: the server's setting, on, off, or each page with both")
     parser.add_argument("--pages", help="only the pages whose name matches this regular expression")
+    parser.add_argument("--jit-explain", action="store_true",
+                        help="also EXPLAIN ANALYZE, JIT on and off, each SELECT of the page that PostgreSQL would "
+                             "JIT-compile (planned cost over jit_above_cost)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
@@ -109,6 +147,8 @@ def main() -> int:
                     set_jit(mode)
                 row[mode] = time_page(client, path, args.runs, args.warmup)
                 failed |= row[mode]["status"] != 200
+            if args.jit_explain:
+                row["jit_explain"] = jit_explain(client, path)
             rows.append(row)
     if args.jit != "default":
         set_jit("on")
@@ -126,6 +166,11 @@ def main() -> int:
     db = connection.settings_dict
     print(f"\n{len(rows)} pages; database {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}; {args.runs} runs each "
           f"after {args.warmup} to warm up; JIT {args.jit}.")
+    for row in rows:
+        for found in row.get("jit_explain", []):
+            print(f"  {row['page']} ({row['user']}): a SELECT of cost {found['cost']:.0f} — JIT on "
+                  f"{found['on_ms']:.0f} ms ({found['functions']} functions compiled in {found['jit_ms']:.0f} ms), "
+                  f"off {found['off_ms']:.0f} ms: {found['sql'][:100]}…")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, ensure_ascii=False, indent=2))
     return 1 if failed else 0

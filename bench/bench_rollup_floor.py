@@ -70,7 +70,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Max  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from appraisal.components import PeriodWindow  # noqa: E402
+from appraisal.components import PeriodWindow, registered_providers  # noqa: E402
 from appraisal.components_builtin import constants  # noqa: E402
 from appraisal.models import AppraisalPeriod, Component, PeriodKind, PeriodStatus  # noqa: E402
 from appraisal.parameters import parameters_for  # noqa: E402
@@ -85,6 +85,7 @@ from training.models import DEFAULT_HOUR_TARGETS, ExternalStatus  # noqa: E402
 from training.selectors.progress import elapsed_fraction, hour_targets, year_bounds  # noqa: E402
 
 SCRATCH = "bench_floor_scorecard"
+PROVIDED = ("work", "timeliness", "evaluation", "training")  # the component providers the statement computes
 COMPARED = ["unit_id", "category_id", "rank_level", "component_total", "bonus", "deduction", "ledger_total", "total",
             "rank_in_unit", "rank_in_category", "is_provisional"]
 
@@ -99,10 +100,7 @@ def he4(x: str) -> str:
 
 FLOOR_SQL = f"""
 WITH
-schemes AS (SELECT * FROM jsonb_to_recordset(%(schemes)s::jsonb)
-            AS s(cat bigint, rank text, code text, weight numeric)),
 caps AS (SELECT * FROM jsonb_to_recordset(%(caps)s::jsonb) AS c(rule_id bigint, cap numeric)),
-targets AS (SELECT * FROM jsonb_to_recordset(%(targets)s::jsonb) AS t(rank text, prorata numeric)),
 -- The unit of each official for the period (appraisal.transfers / org.selectors.posts): for who was in another
 -- unit than their present one during it, the unit of the most days (a tie: the later one) — for a year under
 -- the rules (第26条) the unit at its end, unless a secondment was involved.
@@ -197,33 +195,44 @@ external AS (
     WHERE status = %(ext_approved)s AND started_on >= %(year_first)s AND started_on <= %(end)s GROUP BY official_id),
 training AS (
     SELECT o.id AS official_id,
-           CASE WHEN tg.prorata <= 0 THEN 1
-                ELSE {he4("least(1, (coalesce(a.hours, 0) + coalesce(e.hours, 0)) / tg.prorata)")} END AS ratio
-    FROM org_official o JOIN targets tg ON tg.rank = o.rank_level
+           CASE WHEN o.prorata <= 0 THEN 1
+                ELSE {he4("least(1, (coalesce(a.hours, 0) + coalesce(e.hours, 0)) / o.prorata)")} END AS ratio
+    FROM (SELECT id, __PRORATA__ AS prorata FROM org_official WHERE is_active) o
     LEFT JOIN attended a ON a.official_id = o.id LEFT JOIN external e ON e.official_id = o.id
-    WHERE o.is_active
+    WHERE o.prorata IS NOT NULL
       AND (EXISTS (SELECT 1 FROM training_trainingsession s
                    WHERE s.starts_at >= %(year_start)s AND s.starts_at < %(day_after_end)s)
            OR EXISTS (SELECT 1 FROM training_externaltraining x WHERE x.status = %(ext_approved)s
                       AND x.started_on >= %(year_first)s AND x.started_on <= %(end)s))),
-ratios AS (
-    SELECT official_id, 'work' AS code, ratio FROM work
-    UNION ALL SELECT official_id, 'timeliness', ratio FROM timeliness
-    UNION ALL SELECT official_id, 'evaluation', ratio FROM evaluation
-    UNION ALL SELECT official_id, 'training', ratio FROM training),
--- Each official's scheme; the present components' weights scaled up to the scheme's total.
-lines AS (
-    SELECT o.id, o.top_id, o.category_id, o.rank_level, s.code, s.weight, r.ratio,
-           sum(s.weight) OVER (PARTITION BY o.id) AS total_weight,
-           sum(s.weight) FILTER (WHERE r.ratio IS NOT NULL) OVER (PARTITION BY o.id) AS present_weight
-    FROM officials o JOIN schemes s ON s.cat IS NOT DISTINCT FROM o.category_id AND s.rank = o.rank_level
-    LEFT JOIN ratios r ON r.official_id = o.id AND r.code = s.code),
+-- Each official's scheme weights (the scheme resolved per unit category and rank level, written into the
+-- statement as CASE expressions: a join with a recordset of schemes was planned from a guessed row count, as a
+-- nested loop over every ratio at 50,000 officials) and the four ratios, one row per official.
+scored AS (
+    SELECT o.id, o.top_id, o.category_id, o.rank_level, __WEIGHTS__,
+           wk.ratio AS r_work, tl.ratio AS r_timeliness, ev.ratio AS r_evaluation, tr.ratio AS r_training
+    FROM officials o
+    LEFT JOIN work wk ON wk.official_id = o.id LEFT JOIN timeliness tl ON tl.official_id = o.id
+    LEFT JOIN evaluation ev ON ev.official_id = o.id LEFT JOIN training tr ON tr.official_id = o.id),
+-- The present components' weights scaled up to the scheme's total.
+present AS (
+    SELECT *, nullif(coalesce(CASE WHEN r_work IS NOT NULL THEN w_work END, 0)
+                     + coalesce(CASE WHEN r_timeliness IS NOT NULL THEN w_timeliness END, 0)
+                     + coalesce(CASE WHEN r_evaluation IS NOT NULL THEN w_evaluation END, 0)
+                     + coalesce(CASE WHEN r_training IS NOT NULL THEN w_training END, 0), 0) AS w_present
+    FROM scored),
 points AS (
-    SELECT *, round(weight * ratio * total_weight / present_weight, 2) AS points FROM lines),
+    SELECT *, round(w_work * r_work * w_total / w_present, 2) AS p_work,
+           round(w_timeliness * r_timeliness * w_total / w_present, 2) AS p_timeliness,
+           round(w_evaluation * r_evaluation * w_total / w_present, 2) AS p_evaluation,
+           round(w_training * r_training * w_total / w_present, 2) AS p_training
+    FROM present),
 cards AS (
-    SELECT id, top_id, category_id, rank_level, coalesce(sum(points), 0) AS component_total,
-           coalesce(jsonb_object_agg(code, points) FILTER (WHERE points IS NOT NULL), '{{}}'::jsonb) AS components
-    FROM points GROUP BY id, top_id, category_id, rank_level),
+    SELECT id, top_id, category_id, rank_level,
+           coalesce(p_work, 0) + coalesce(p_timeliness, 0) + coalesce(p_evaluation, 0) + coalesce(p_training, 0)
+               AS component_total,
+           jsonb_strip_nulls(jsonb_build_object('work', p_work, 'timeliness', p_timeliness,
+                                                'evaluation', p_evaluation, 'training', p_training)) AS components
+    FROM points),
 -- The ledger: each rule's sum in the period clamped to its cap; bonus the positive sums, deduction the others.
 rule_sums AS (
     SELECT e.official_id, e.rule_id, sum(e.points) AS points
@@ -263,25 +272,37 @@ def _decimal(value: Decimal | None) -> str | None:
 
 def floor_parameters(period: AppraisalPeriod) -> dict[str, Any]:
     """What the statement reads besides the facts: configuration, resolved as the rollup resolves it."""
+    if set(registered_providers()) != set(PROVIDED):
+        raise SystemExit(f"The floor computes the components {PROVIDED}; the rollup has "
+                         f"{sorted(registered_providers())}: the floor is not the same work.")
     window = PeriodWindow(key=period.key, kind=period.kind, start=period.start, end=period.end,
                           parameters=parameters_for(period))
     schemes = _Schemes(_weights(period))
-    categories = {*OrgUnit.objects.filter(depth__lte=2).values_list("category_id", flat=True), None}
-    scheme_rows = [{"cat": cat, "rank": rank, "code": code, "weight": str(weight)}
-                   for cat in categories for rank in RankLevel.values
-                   for code, weight in schemes.scheme(cat, rank)]
+    categories = sorted({*OrgUnit.objects.filter(depth__lte=2).values_list("category_id", flat=True)} - {None})
+    weights: dict[str, list[str]] = {code: [] for code in (*PROVIDED, "total")}
+    for category in [*categories, None]:
+        for rank in RankLevel.values:
+            scheme = dict(schemes.scheme(category, rank))
+            when = f"WHEN coalesce(o.category_id, 0) = {int(category or 0)} AND o.rank_level = '{rank}'"
+            weights["total"].append(f"{when} THEN {Decimal(sum(scheme.values()))}")
+            for code in PROVIDED:
+                if code in scheme:
+                    weights[code].append(f"{when} THEN {Decimal(scheme[code])}")
+    weights_sql = ", ".join(f"CASE {' '.join(branches) or 'WHEN false THEN 0'} END::numeric AS w_{code}"
+                            for code, branches in weights.items())
     caps = [{"rule_id": pk, "cap": _decimal(cap)} for pk, cap in _caps(period).items()]
     work, timely = constants(window, Component.WORK), constants(window, Component.TIMELINESS)
     frozen = window.parameters.get("training.hour_targets")
     live = hour_targets()
     year = period.end.year
     elapsed = elapsed_fraction(year, period.end)
-    targets = []
+    prorata = []
     for rank in RankLevel.values:
         target = (frozen.get(rank) if frozen else live.get(rank))
         target = Decimal(target) if target is not None else DEFAULT_HOUR_TARGETS.get(RankLevel(rank), Decimal(90))
         if target:  # no target: the component is left out for the official
-            targets.append({"rank": rank, "prorata": str((target * elapsed).quantize(Decimal("0.1")))})
+            prorata.append(f"WHEN '{rank}' THEN {(target * elapsed).quantize(Decimal('0.1'))}")
+    prorata_sql = f"CASE rank_level {' '.join(prorata) or 'WHEN NULL THEN 0'} END::numeric"
     evaluation = window.parameters.get("components.evaluation")
     tz = timezone.get_current_timezone()
     year_start, next_year = year_bounds(year)
@@ -290,7 +311,7 @@ def floor_parameters(period: AppraisalPeriod) -> dict[str, Any]:
     return {
         "period": period.pk, "start": period.start, "end": period.end,
         "month_start": period.start.replace(day=1), "provisional": not period.is_frozen,
-        "schemes": json.dumps(scheme_rows), "caps": json.dumps(caps), "targets": json.dumps(targets),
+        "caps": json.dumps(caps), "__weights__": weights_sql, "__prorata__": prorata_sql,
         "secondment": PostKind.SECONDMENT.value, "by_longest": by_longest, "top_chars": 2 * OrgUnit.steplen,
         "completed": TaskStatus.COMPLETED.value, "cancelled": TaskStatus.CANCELLED.value,
         "w_on": work["on_time"], "w_late": work["late"], "task_share": work["task_share"],
@@ -411,9 +432,15 @@ def scratch_fill(period: AppraisalPeriod, *, from_rollup: bool) -> None:
         cursor.execute(f"ANALYZE {SCRATCH}")
 
 
+def floor_sql(parameters: dict[str, Any]) -> str:
+    """The statement with the scheme weights and the pro-rata training targets written in."""
+    return FLOOR_SQL.replace("__WEIGHTS__", parameters["__weights__"]).replace("__PRORATA__",
+                                                                              parameters["__prorata__"])
+
+
 def floor_run(parameters: dict[str, Any]) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(FLOOR_SQL, parameters)
+        cursor.execute(floor_sql(parameters), parameters)
         return cursor.rowcount
 
 
