@@ -35,7 +35,7 @@ def writer_for(summary: AnnualSummary) -> User:
     return official.user
 
 
-def open_procedure(county, unit: OrgUnit, key: str = "2026") -> AnnualProcedure:  # type: ignore[no-untyped-def]
+def open_procedure(county, unit: OrgUnit, key: str = "2026") -> AnnualProcedure:
     grades_propose(period=period(key), by=county.orgadmin)
     return _open(period=period(key), unit=unit, by=county.orgadmin)
 
@@ -56,7 +56,7 @@ def comment_all(procedure: AnnualProcedure, by: User) -> None:
             comment_write(grade=grade, by=by, comment=f"{grade.official.name}同志工作认真负责。")
 
 
-def to_stage(county, unit: OrgUnit, stage: Stage, key: str = "2026") -> AnnualProcedure:  # type: ignore[no-untyped-def]
+def to_stage(county, unit: OrgUnit, stage: Stage, key: str = "2026") -> AnnualProcedure:
     """Open the unit's procedure and move it through the services up to ``stage``."""
     procedure = open_procedure(county, unit, key)
     if stage == Stage.SUMMARIES:
@@ -80,10 +80,10 @@ def to_stage(county, unit: OrgUnit, stage: Stage, key: str = "2026") -> AnnualPr
 
 
 def latest_notice(procedure: AnnualProcedure) -> PublicNotice:
-    return procedure.notices.order_by("-id").first()  # type: ignore[return-value]
+    return procedure.notices.order_by("-id").first()
 
 
-def ready_to_confirm(county, unit: OrgUnit, key: str = "2026") -> AnnualProcedure:  # type: ignore[no-untyped-def]
+def ready_to_confirm(county, unit: OrgUnit, key: str = "2026") -> AnnualProcedure:
     """With the year's grades proposed, open the unit and take it through summaries and 评语 to confirmation."""
     procedure = _open(period=period(key), unit=unit, by=county.orgadmin)
     submit_all(procedure)

@@ -27,7 +27,7 @@ def score(official: Official, top: OrgUnit, total: float | str, key: str = QUART
     ScorecardFactory(official=official, unit=top, period=period(key), total=Decimal(str(total)))
 
 
-def propose(county, key: str = QUARTER):  # type: ignore[no-untyped-def]
+def propose(county, key: str = QUARTER):
     return quarterly_grades_propose(period=period(key), by=county.orgadmin)
 
 

@@ -31,7 +31,7 @@ from tests.files import pdf_bytes
 
 
 @pytest.fixture
-def culture(county):  # type: ignore[no-untyped-def]
+def culture(county):
     for person, total in ((county.staff_official, 96), (county.culture_official, 85), (county.head_official, 88)):
         ScorecardFactory(official=person, unit=county.culture, total=Decimal(total))
     staff_in(county.culture_office, county.culture, [91, 80, 75, 70, 65, 62, 81])
@@ -39,7 +39,7 @@ def culture(county):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def finance_staff(county):  # type: ignore[no-untyped-def]
+def finance_staff(county):
     """A signed-in official of another bureau."""
     user = UserFactory(username="finstaff")
     county.finance_official.user = user
@@ -258,7 +258,7 @@ LIST_PAGES = ["procedure_list", "notice_list", "objection_list", "review_list"]
 
 @pytest.mark.parametrize("name", LIST_PAGES)
 def test_list_pages_cost_the_same_queries_for_more_data(county, client_for, django_assert_num_queries, name):
-    def build(totals):  # type: ignore[no-untyped-def]
+    def build(totals):
         staff_in(county.culture_office, county.culture, totals)
 
     build([91, 80, 75])

@@ -58,7 +58,7 @@ def refused(code: str) -> Iterator[None]:
 
 
 @pytest.fixture
-def culture(county):  # type: ignore[no-untyped-def]
+def culture(county):
     """The culture bureau: the staff official, a colleague, and four more, all with 2026 scorecards."""
     for person, total in ((county.staff_official, 96), (county.culture_official, 85), (county.head_official, 88)):
         ScorecardFactory(official=person, unit=county.culture, total=Decimal(total))
@@ -66,7 +66,7 @@ def culture(county):  # type: ignore[no-untyped-def]
     return county.culture
 
 
-def actions(procedure) -> list[str]:  # type: ignore[no-untyped-def]
+def actions(procedure) -> list[str]:
     return list(ProcedureEvent.objects.filter(procedure=procedure).order_by("id").values_list("action", flat=True))
 
 

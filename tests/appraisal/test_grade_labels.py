@@ -82,7 +82,7 @@ def test_flags_two_years_unqualified_is_a_contract_review_for_institution_staff(
 
 # -- a bureau with both kinds of staff -------------------------------------------------------------------------
 @pytest.fixture
-def mixed(county):  # type: ignore[no-untyped-def]
+def mixed(county):
     """Culture in 2026: a civil servant and a 事业单位 official at 80 (称职 / 合格), one of each at 50 who were
     不称职 / 不合格 in 2025 too, and an 编外 official; the grades proposed."""
     inst = OfficialFactory(name="孙馆员", unit=county.culture_office, personnel_category=INST,
@@ -147,7 +147,7 @@ def test_non_establishment_staff_are_not_appraised_unless_the_setting_lets_them_
 
 
 @pytest.fixture
-def final(county, mixed):  # type: ignore[no-untyped-def]
+def final(county, mixed):
     to_stage(county, county.culture, Stage.FINAL)
     return mixed
 
@@ -215,7 +215,7 @@ def test_registration_form_and_register_read_back_with_the_right_names(county, f
     registration_forms_write(period=period("2026"), unit=county.culture, target=str(out))
     wb = load_workbook(out)
 
-    def texts(ws) -> list[str]:  # type: ignore[no-untyped-def]
+    def texts(ws) -> list[str]:
         return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
 
     inst = wb[final["inst"].name]

@@ -30,7 +30,7 @@ CAPPED: dict[int, str] = {}
 
 
 @grade_constraint_provider
-def _capped_for_tests(year: int, official_ids):  # type: ignore[no-untyped-def]
+def _capped_for_tests(year: int, official_ids):
     for official_id, cap in CAPPED.items():
         if official_ids is None or official_id in official_ids:
             yield GradeConstraint(official_id=official_id, max_grade=cap, reason="诫勉谈话（测试）",

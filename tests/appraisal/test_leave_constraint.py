@@ -23,7 +23,7 @@ D = dt.date
 JAN_5 = D(2026, 1, 5)
 
 
-def away(official, days: int, kind: str = "sick", start: dt.date = JAN_5):  # type: ignore[no-untyped-def]
+def away(official, days: int, kind: str = "sick", start: dt.date = JAN_5):
     return LeaveRecordFactory(official=official, kind=kind, start_date=start,
                               end_date=start + dt.timedelta(days=days - 1))
 

@@ -19,13 +19,13 @@ from tests.factories import OfficialFactory, QuarterlyGradeFactory, UserFactory,
 URL = "/api/v1/quarterly-grades/"
 
 
-def client(user) -> Client:  # type: ignore[no-untyped-def]
+def client(user) -> Client:
     c = Client()
     c.force_login(user)
     return c
 
 
-def post(user, url: str, data: dict[str, Any] | None = None) -> Any:  # type: ignore[no-untyped-def]
+def post(user, url: str, data: dict[str, Any] | None = None) -> Any:
     return client(user).post(url, json.dumps(data or {}), content_type="application/json")
 
 
@@ -37,7 +37,7 @@ def refused(response: Any, code: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def graded(county):  # type: ignore[no-untyped-def]
+def graded(county):
     """Culture: staff, the culture official and three colleagues; finance: one official; all proposed."""
     score(county.staff_official, county.culture, 82)
     score(county.culture_official, county.culture, 91)

@@ -19,7 +19,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def graded(county):  # type: ignore[no-untyped-def]
+def graded(county):
     """Culture: the head, staff, the culture official and two colleagues (two 好 places); finance: one official."""
     score(county.head_official, county.culture, 93)
     score(county.staff_official, county.culture, 82)
@@ -211,7 +211,7 @@ def test_home_panels(graded, client_for):
     assert 'data-testid="todo-quarterly-requests" data-count="1"' in client_for(county.head).get("/").content.decode()
 
 
-def _more(county, n: int) -> None:  # type: ignore[no-untyped-def]
+def _more(county, n: int) -> None:
     """``n`` more officials of culture with a confirmed, asked-about grade, and one more unit's grade."""
     for _i in range(n):
         person = OfficialFactory(unit=county.culture_office, user=UserFactory())

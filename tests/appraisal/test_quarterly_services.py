@@ -275,7 +275,7 @@ def test_confirming_a_unit_needs_every_comment_and_skips_oneself(county):
 
 
 # -- reconsideration ---------------------------------------------------------------------------------------------
-def _confirmed_staff(county, value: str = G.AVERAGE) -> QuarterlyGrade:  # type: ignore[no-untyped-def]
+def _confirmed_staff(county, value: str = G.AVERAGE) -> QuarterlyGrade:
     score(county.staff_official, county.culture, 72)
     scored(county.culture_office, county.culture, [95, 70, 70, 70])
     propose(county)

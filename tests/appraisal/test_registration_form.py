@@ -40,11 +40,11 @@ def _zh_and_media(settings, tmp_path):
         yield
 
 
-def texts(ws) -> list[str]:  # type: ignore[no-untyped-def]
+def texts(ws) -> list[str]:
     return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
 
 
-def beside(ws, label: str, column: int = 1, offset: int = 1):  # type: ignore[no-untyped-def]
+def beside(ws, label: str, column: int = 1, offset: int = 1):
     """The cell ``offset`` columns right of the first cell holding ``label`` in ``column`` (1 = A)."""
     for row in ws.iter_rows(min_col=column, max_col=column):
         if row[0].value == label:
@@ -151,7 +151,7 @@ def test_the_export_job_runs_with_progress_and_downloads_as_zip(county, year, cl
     seen: list[tuple[int, int]] = []
     real_write = exports.registration_job_write
 
-    def watched(job, *, target, progress):  # type: ignore[no-untyped-def]
+    def watched(job, *, target, progress):
         def spy(done: int, total: int) -> None:
             progress(done, total)
             seen.append(ExportJob.objects.values_list("progress", "rows").get(pk=job.pk))

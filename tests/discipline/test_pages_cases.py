@@ -68,7 +68,7 @@ def test_list_filters_search_and_counts(county, client_for, open_case):
     assert counts["registered"] == 1 and counts["investigating"] == 1 and counts["closed"] == 0
 
 
-def _list_queries(client) -> int:  # type: ignore[no-untyped-def]
+def _list_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("discipline:case_list")).status_code == 200
     return statements(captured.captured_queries)

@@ -94,7 +94,7 @@ def test_effects_show_an_open_case_as_under_investigation(county, client_for, op
     assert client_for(county.head).get(reverse("discipline:effects")).context["rows"] == []
 
 
-def _effects_queries(client) -> int:  # type: ignore[no-untyped-def]
+def _effects_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("discipline:effects")).status_code == 200
     return statements(captured.captured_queries)
@@ -131,7 +131,7 @@ def test_official_effects_fragment(county, client_for, open_case, kinds):
     assert url in page.content.decode()
 
 
-def _record_queries(client) -> int:  # type: ignore[no-untyped-def]
+def _record_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("discipline:my_record")).status_code == 200
     return statements(captured.captured_queries)

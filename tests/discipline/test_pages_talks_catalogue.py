@@ -41,7 +41,7 @@ def test_record_a_talk_and_follow_up(county, client_for):
         assert client_for(user).get(reverse("discipline:talk_list")).status_code == 404
 
 
-def _talks_queries(client) -> int:  # type: ignore[no-untyped-def]
+def _talks_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("discipline:talk_list"), {"kind": "reminder"})
         assert response.status_code == 200

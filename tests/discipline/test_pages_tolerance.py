@@ -116,7 +116,7 @@ def test_requests_are_404_outside(county, client_for, open_case, kinds):
                                             {"supports": "yes", "opinion": "x"}).status_code == 404
 
 
-def _queue_queries(client) -> int:  # type: ignore[no-untyped-def]
+def _queue_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("discipline:tolerance_list")).status_code == 200
     return statements(captured.captured_queries)

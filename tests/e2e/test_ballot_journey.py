@@ -115,7 +115,7 @@ def test_ballot_codes_from_issue_to_vote_and_response_rate(county, live_server, 
     screenshot("ballots-09-orgadmin-result-with-ballots")
 
 
-def screenshot_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def screenshot_page(page, name: str) -> None:
     from tests.e2e.conftest import ARTIFACTS
 
     ARTIFACTS.mkdir(exist_ok=True)

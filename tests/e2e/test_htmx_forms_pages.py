@@ -184,7 +184,7 @@ def test_the_filters_say_when_a_choice_was_not_understood(county, live_server, p
     screenshot("htmx-forms-23-checkup-search-finds-nobody")
 
 
-def _picker_search(page, select_id: str, typed: str) -> str:  # type: ignore[no-untyped-def]
+def _picker_search(page, select_id: str, typed: str) -> str:
     """Type into the official picker and return what its list says once every answer is in."""
     control = page.locator(f"#{select_id}-ts-control")
     control.click()

@@ -22,7 +22,7 @@ from training.services.external import external_approve, external_submit
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _session(county) -> TrainingSession:  # type: ignore[no-untyped-def]
+def _session(county) -> TrainingSession:
     starts = dt.datetime(2026, 10, 16, 7, 0, tzinfo=dt.UTC)  # a Friday afternoon in Beijing
     session = TrainingSession.objects.create(
         kind=SessionKind.COLLECTIVE_STUDY, title="周五集中学习", starts_at=starts,
@@ -88,7 +88,7 @@ def test_the_attendance_grid_says_why_a_click_was_refused(county, live_server, p
     screenshot("htmx-forms-12-attendance-month-closed")
 
 
-def _submit(county, title: str) -> ExternalTraining:  # type: ignore[no-untyped-def]
+def _submit(county, title: str) -> ExternalTraining:
     return external_submit(by=county.staff, official=county.staff_official, title=title, provider="县委党校",
                            started_on=dt.date(2026, 4, 1), ended_on=dt.date(2026, 4, 3), hours=Decimal(8))
 

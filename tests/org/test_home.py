@@ -23,7 +23,7 @@ from tests.training.factories import CriticismFlagFactory
 
 
 @pytest.fixture
-def world(county) -> World:  # type: ignore[no-untyped-def]
+def world(county) -> World:
     return build_world(county)
 
 
