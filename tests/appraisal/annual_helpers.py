@@ -6,9 +6,13 @@ audit rows and refusals are those of real use.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
-from appraisal.models import AnnualProcedure, AnnualSummary, GradeDecision, PublicNotice, Stage
+import pytest
+
+from appraisal.models import AnnualProcedure, AnnualSummary, GradeDecision, ProcedureEvent, PublicNotice, Stage
 from appraisal.services.comments import CommentRule, comment_rule, comment_write
 from appraisal.services.finalize import procedure_finalize
 from appraisal.services.grades import grade_confirm_unit, grades_propose
@@ -16,6 +20,7 @@ from appraisal.services.notices import notice_open
 from appraisal.services.procedure import procedure_open as _open
 from appraisal.services.procedure import proposals_submit, summaries_close
 from appraisal.services.summaries import summary_save, summary_submit
+from common.errors import ApplicationError
 from org.models import OrgUnit, User
 from tests.factories import UserFactory, period
 
@@ -90,3 +95,15 @@ def ready_to_confirm(county, unit: OrgUnit, key: str = "2026") -> AnnualProcedur
     summaries_close(procedure=procedure, by=county.orgadmin)
     comment_all(procedure, county.orgadmin)
     return proposals_submit(procedure=procedure, by=county.orgadmin)
+
+
+@contextmanager
+def refused(code: str) -> Iterator[None]:
+    """Expect the service to refuse with ``code``."""
+    with pytest.raises(ApplicationError) as error:
+        yield
+    assert error.value.code == code, (error.value.code, error.value.message)
+
+
+def actions(procedure) -> list[str]:
+    return list(ProcedureEvent.objects.filter(procedure=procedure).order_by("id").values_list("action", flat=True))
