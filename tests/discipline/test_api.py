@@ -281,17 +281,28 @@ LISTS = ["/api/v1/cases/", "/api/v1/decisions/", "/api/v1/tolerance-requests/", 
          "/api/v1/talks/", "/api/v1/discipline-rules/", "/api/v1/decision-kinds/"]
 
 
+# The exact count of each list for county inspection and for the organization department (session, user, role
+# grants and own official included).
+LIST_QUERIES = {"/api/v1/cases/": (8, 8), "/api/v1/decisions/": (6, 6), "/api/v1/tolerance-requests/": (6, 6),
+                "/api/v1/appeals/": (6, 6), "/api/v1/talks/": (6, 6), "/api/v1/discipline-rules/": (6, 6),
+                "/api/v1/decision-kinds/": (6, 6)}
+
+
 @pytest.mark.parametrize("url", LISTS)
-def test_every_list_costs_a_constant_number_of_queries(county, client_for, kinds, url):
+def test_every_list_costs_a_constant_number_of_queries(county, client_for, kinds, url, django_assert_num_queries):
     build_cases(county, kinds, 1)
     inspector, orgadmin = client_for(county.inspector), client_for(county.orgadmin)
-    small = count(inspector, url), count(orgadmin, url)
+    with django_assert_num_queries(LIST_QUERIES[url][0]):
+        by_inspector = count(inspector, url)
+    with django_assert_num_queries(LIST_QUERIES[url][1]):
+        by_orgadmin = count(orgadmin, url)
+    small = by_inspector, by_orgadmin
     build_cases(county, kinds, 4)
     DisciplineRuleFactory(code="ZZ-9", category="style", text="新增")
     assert (count(inspector, url), count(orgadmin, url)) == small
 
 
-def test_the_subjects_own_lists_cost_a_constant_number_of_queries(county, client_for, kinds):
+def test_the_subjects_own_lists_cost_a_constant_number_of_queries(county, client_for, kinds, django_assert_num_queries):
     case = build_cases(county, kinds, 1)[0]
     case.subjects.add(county.staff_official)
 
@@ -303,7 +314,11 @@ def test_the_subjects_own_lists_cost_a_constant_number_of_queries(county, client
 
     own_decision(0)
     staff = client_for(county.staff)
-    small = [count(staff, url) for url in ("/api/v1/decisions/", "/api/v1/appeals/")]
+    with django_assert_num_queries(6):
+        decisions = count(staff, "/api/v1/decisions/")
+    with django_assert_num_queries(6):
+        appeals = count(staff, "/api/v1/appeals/")
+    small = [decisions, appeals]
     for number in range(1, 5):
         own_decision(number)
     assert [count(staff, url) for url in ("/api/v1/decisions/", "/api/v1/appeals/")] == small

@@ -100,10 +100,11 @@ def _effects_queries(client) -> int:
     return statements(captured.captured_queries)
 
 
-def test_effects_cost_a_constant_number_of_queries(county, client_for, open_case, kinds):
+def test_effects_cost_a_constant_number_of_queries(county, client_for, open_case, kinds, django_assert_num_queries):
     decide(county, open_case, kinds["gov_demerit"])
     client = client_for(county.head)
-    small = _effects_queries(client)
+    with django_assert_num_queries(9):
+        small = _effects_queries(client)
     for i in range(10):
         official = OfficialFactory(unit=county.culture_office, name=f"甲{i}")
         case = another_case(county, official, title=f"案{i}", investigate=True)
@@ -137,10 +138,12 @@ def _record_queries(client) -> int:
     return statements(captured.captured_queries)
 
 
-def test_my_record_costs_a_constant_number_of_queries(county, client_for, open_case, kinds):
+def test_my_record_costs_a_constant_number_of_queries(county, client_for, open_case, kinds,
+                                                      django_assert_num_queries):
     decide(county, open_case, kinds["gov_demerit"])
     client = client_for(county.staff)
-    small = _record_queries(client)
+    with django_assert_num_queries(11):
+        small = _record_queries(client)
     for i in range(6):
         case = another_case(county, county.staff_official, title=f"案{i}", investigate=True)
         decide(county, case, kinds["gov_warning"])
