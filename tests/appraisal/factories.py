@@ -12,6 +12,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from appraisal.models import (
+    ExportJob,
     Grade,
     GradeDecision,
     GradeStatus,
@@ -91,6 +92,18 @@ def graded(unit: OrgUnit, top: OrgUnit, grades: dict[str, str], status: str = Gr
     return person
 
 
+class ScoreRuleFactory(DjangoModelFactory):
+    """A rule beyond the catalogue the migrations seed (``ScoreEntryFactory`` picks a seeded one by code)."""
+
+    class Meta:
+        model = ScoreRule
+
+    code = factory.Sequence(lambda n: f"rule_{n:03d}")
+    name = factory.Sequence(lambda n: f"规则{n}")
+    min_points = Decimal("1")
+    max_points = Decimal("2")
+
+
 class ScoreEntryFactory(DjangoModelFactory):
     """A ledger entry written straight to the table under a seeded rule (``rule_code``); the rules' limits and the
     audit are tested through ``appraisal.services``."""
@@ -137,5 +150,14 @@ class UnitScorecardFactory(DjangoModelFactory):
 class RollupRunFactory(DjangoModelFactory):
     class Meta:
         model = RollupRun
+
+    period = factory.LazyFunction(lambda: period("2026-10"))
+
+
+class ExportJobFactory(DjangoModelFactory):
+    """A register export as listed (queued unless told); writing one is tested through ``export_start``."""
+
+    class Meta:
+        model = ExportJob
 
     period = factory.LazyFunction(lambda: period("2026-10"))

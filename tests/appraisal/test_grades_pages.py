@@ -6,8 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -107,14 +105,14 @@ def test_quota_form(county, client_for, proposed):
                                               "reason": "x"}).status_code == 404
 
 
-def test_grades_page_query_count_is_constant(county, client_for):
+def test_grades_page_query_count_is_constant(county, client_for, django_assert_num_queries):
     client = client_for(county.orgadmin)
     counts = []
     for n in (10, 100):
         GradeDecision.objects.all().delete()
         staff_in(county.culture_office, county.culture, [80] * (n - GradeDecision.objects.count()))
         grades_propose(period=period("2026"), by=county.orgadmin)
-        with CaptureQueriesContext(connection) as ctx:
+        with django_assert_num_queries(12) as ctx:
             response = client.get(reverse("appraisal:grades"), {"period": "2026", "unit": "WL"})
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))

@@ -7,8 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from appraisal.models import Scheme, SchemeComponent, Scorecard, ScoreRule
@@ -144,7 +142,7 @@ def test_deleting_the_default_is_refused(county, client_for):
     assert Scheme.objects.filter(pk=scheme.pk).exists() and scheme.components.count() == 4
 
 
-def test_the_list_costs_the_same_queries_for_10_or_100_rows(county, client_for):
+def test_the_list_costs_the_same_queries_for_10_or_100_rows(county, client_for, django_assert_num_queries):
     client = client_for(county.orgadmin)
     url = reverse("appraisal:schemes")
 
@@ -163,7 +161,7 @@ def test_the_list_costs_the_same_queries_for_10_or_100_rows(county, client_for):
     counts = []
     for n in (10, 90):
         add(n)
-        with CaptureQueriesContext(connection) as captured:
+        with django_assert_num_queries(10) as captured:
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
