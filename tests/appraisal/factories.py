@@ -68,8 +68,9 @@ def staff_in(unit: OrgUnit, top: OrgUnit, totals: list[float | str], key: str = 
     return people
 
 
-class FinalGradeFactory(DjangoModelFactory):
-    """A grade as it stands at the end of the procedure (final), made directly: the lists only read them."""
+class GradeDecisionFactory(DjangoModelFactory):
+    """A year's grade as proposed (no final grade yet), made directly; the procedure's steps are tested through
+    ``appraisal.services``."""
 
     class Meta:
         model = GradeDecision
@@ -78,6 +79,11 @@ class FinalGradeFactory(DjangoModelFactory):
     official = factory.SubFactory(OfficialFactory)
     unit = factory.LazyAttribute(lambda o: o.official.unit)
     proposed = Grade.COMPETENT
+
+
+class FinalGradeFactory(GradeDecisionFactory):
+    """A grade as it stands at the end of the procedure (final), made directly: the lists only read them."""
+
     final = factory.LazyAttribute(lambda o: o.proposed)
     status = GradeStatus.FINAL
 

@@ -22,7 +22,7 @@ from appraisal.services.grades import (
 from common.errors import ApplicationError
 from common.models import Notification
 from tests.appraisal.annual_helpers import ready_to_confirm
-from tests.appraisal.factories import ScorecardFactory, staff_in
+from tests.appraisal.factories import GradeDecisionFactory, ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, period
 
 # A test provider: caps the officials listed here (empty outside the test that fills it).
@@ -189,8 +189,8 @@ def test_probation_ends_a_year_after_joining_and_leavers_count_out_of_the_headco
 
 
 def _final(official, key: str, grade: str) -> None:
-    GradeDecision.objects.create(period=period(key), official=official, unit=official.unit, proposed=grade,
-                                 final=grade, score=Decimal(90))
+    GradeDecisionFactory(period=period(key), official=official, unit=official.unit, proposed=grade, final=grade,
+                         score=Decimal(90))
 
 
 def test_flags_use_the_previous_years_final_grades(county):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from appraisal.models import ExportJob, Grade, GradeDecision, QuotaApproval
 from appraisal.services.grades import grades_propose
 from tests.appraisal.annual_helpers import ready_to_confirm
-from tests.appraisal.factories import staff_in
+from tests.appraisal.factories import ExportJobFactory, staff_in
 from tests.factories import period
 
 
@@ -144,7 +144,7 @@ def test_export_start_progress_and_download(county, client_for, proposed, django
 
 def test_a_queued_export_polls_and_a_refused_one_keeps_the_form(county, client_for, proposed):
     client = client_for(county.orgadmin)
-    job = ExportJob.objects.create(period=period("2026"), created_by=county.orgadmin)
+    job = ExportJobFactory(period=period("2026"), created_by=county.orgadmin)
     response = client.get(reverse("appraisal:export_progress", args=[job.pk]))
     assert b'hx-trigger="every 1s"' in response.content
     response = client.post(reverse("appraisal:export_start"), {"period": "2026-10"})  # no such period yet

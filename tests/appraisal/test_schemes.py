@@ -15,7 +15,7 @@ from appraisal.services.rollup import rollup_period
 from appraisal.services.schemes import rule_save, scheme_delete, scheme_save
 from common.errors import ApplicationError
 from tasks.models import ReportStatus
-from tests.appraisal.factories import SchemeComponentFactory, SchemeFactory, ScoreEntryFactory
+from tests.appraisal.factories import SchemeComponentFactory, SchemeFactory, ScoreEntryFactory, ScoreRuleFactory
 from tests.factories import MonthlyReportFactory, UnitCategoryFactory, period
 
 D = Decimal
@@ -149,7 +149,7 @@ def test_the_list_costs_the_same_queries_for_10_or_100_rows(county, client_for, 
     def add(n: int) -> None:
         start = ScoreRule.objects.count()
         for i in range(start, start + n):
-            ScoreRule.objects.create(code=f"r{i:03d}", name=f"规则{i}", min_points=D(1), max_points=D(2))
+            ScoreRuleFactory(code=f"r{i:03d}", name=f"规则{i}", min_points=D(1), max_points=D(2))
         made = Scheme.objects.count()
         for i in range(made, made + n):
             category = UnitCategoryFactory(code=f"C{i // 3:03d}")

@@ -22,7 +22,7 @@ from appraisal.selectors.explain import RECORD_QUERIES, component_records, defau
 from appraisal.selectors.scores import component_lines, weight_scaling
 from appraisal.services.rollup import rollup_period
 from tasks.models import ReportRating, ReportStatus, TaskStatus
-from tests.appraisal.factories import UnitScorecardFactory
+from tests.appraisal.factories import ScorecardFactory, UnitScorecardFactory
 from tests.factories import MonthlyReportFactory, OfficialFactory, TaskFactory, UnitCategoryFactory, period
 from tests.training.test_feed import attend, make_session
 from training.models import AttendanceStatus
@@ -128,10 +128,10 @@ def test_nothing_is_said_about_scaling_when_every_component_counted():
 
 
 def _card(official, key, total, *, unit, category=None, rank_in_unit=1, rank_in_category=1):
-    return Scorecard.objects.create(
+    return ScorecardFactory(
         period=period(key), official=official, unit=unit, category=category, rank_level=official.rank_level,
-        components={}, total=Decimal(total), rank_in_unit=rank_in_unit, rank_in_category=rank_in_category,
-        computed_at=timezone.now())
+        components={}, component_total=Decimal(0), total=Decimal(total), rank_in_unit=rank_in_unit,
+        rank_in_category=rank_in_category, is_provisional=True, computed_at=timezone.now())
 
 
 def test_ranks_are_shown_out_of_the_unit_and_the_officials_alike(county, client_for):

@@ -22,7 +22,7 @@ from appraisal.models import (
 from appraisal.periods import MONTH, QUARTER, YEAR, period_key_for
 from appraisal.services.entries import entry_add
 from common.forms import EMPTY_LABEL
-from tests.appraisal.factories import RollupRunFactory, ScoreEntryFactory, UnitScorecardFactory
+from tests.appraisal.factories import RollupRunFactory, ScorecardFactory, ScoreEntryFactory, UnitScorecardFactory
 from tests.factories import OfficialFactory, TaskFactory, period
 from tests.pickers import picker, picker_values
 
@@ -31,7 +31,7 @@ MONTH_KEY = period_key_for(MONTH, TODAY)
 
 
 def card(official, key=MONTH_KEY, *, total="88.50", unit=None, provisional=True, **kwargs):
-    return Scorecard.objects.create(
+    return ScorecardFactory(
         period=period(key), official=official, unit=unit or official.unit, rank_level=official.rank_level,
         components={"work": {"ratio": 0.9, "weight": 40, "points": 36.0, "inputs": {"tasks": 4, "tasks_late": 1}},
                     "timeliness": {"ratio": 1.0, "weight": 10, "points": 10.0, "inputs": {"reports_due": 1}},
