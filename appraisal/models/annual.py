@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from appraisal.models import AppraisalPeriod, Grade, GradeDecision
+from appraisal.models.grades import Grade, GradeDecision
+from appraisal.models.periods import AppraisalPeriod
 from common.models import TimeStampedModel
 from common.text_limits import LONG, NOTE, LimitedTextField
 from discipline.models import ATTACHMENT_EXTENSIONS, private_storage
