@@ -22,8 +22,8 @@ from appraisal.grade_labels import grade_label
 from appraisal.models import AppraisalPeriod, Component, Scorecard, ScoreEntry, ScoreRule
 from appraisal.periods import parse_period_key
 from appraisal.selectors import scores as selectors
+from appraisal.selectors.periods import period_existing
 from appraisal.services.entries import entry_add, entry_delete
-from appraisal.services.periods import period_existing
 from common.api import IdField, LimitedCharField, ModelSerializer, request_user
 from common.errors import ApplicationError
 from common.filters import IdFilter

@@ -83,17 +83,6 @@ def facts_counted(period: AppraisalPeriod, since: datetime) -> None:
     AppraisalPeriod.objects.filter(pk=period.pk, facts_changed_at__lte=since).update(facts_changed_at=None)
 
 
-def frozen_period_keys(span: tuple[date, date], *, lock: bool = False) -> list[str]:
-    """Return the keys of the closed or published periods overlapping ``span`` (answers
-    ``org.facts.frozen_periods``); with ``lock``, every covering period row is locked (open ones too)."""
-    start, end = span
-    covering = AppraisalPeriod.objects.filter(start__lte=end, end__gte=start).order_by("start", "end")
-    if lock:
-        statuses = covering.select_for_update().values_list("key", "status")
-        return [key for key, status in statuses if status != PeriodStatus.OPEN]
-    return list(covering.exclude(status=PeriodStatus.OPEN).values_list("key", flat=True))
-
-
 def fact_changed(sender: object, *, change: FactChange, **kwargs: Any) -> None:
     """Receive ``org.facts.fact_changed`` (see the module)."""
     facts_follow(change=change)

@@ -33,9 +33,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appraisal.models import ScoreEntry, ScoreRule
+from appraisal.selectors.periods import period_existing
 from appraisal.services.derive import Derived, Key, apply_derived, clip_reason
 from appraisal.services.entries import entry_add
-from appraisal.services.periods import period_existing
 from org.models import User
 from training.models import Attendance, CriticismFlag, TrainingSession
 from training.selectors import lectures_given, study_absences

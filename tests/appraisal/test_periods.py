@@ -10,13 +10,8 @@ from django.utils.translation import gettext
 
 from appraisal.models import AppraisalPeriod, PeriodEvent, PeriodStatus, Scorecard
 from appraisal.selectors.close import LABELS, REPORTS_MISSING
-from appraisal.services.periods import (
-    period_close,
-    period_get_or_create,
-    period_publish,
-    period_reopen,
-    scheme_snapshot,
-)
+from appraisal.selectors.schemes import scheme_snapshot
+from appraisal.services.periods import period_close, period_get_or_create, period_publish, period_reopen
 from common.errors import ApplicationError
 from tests.appraisal.factories import SchemeComponentFactory, SchemeFactory
 from tests.factories import UnitCategoryFactory
