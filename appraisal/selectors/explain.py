@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from appraisal.models import AppraisalPeriod, CheckupResult, Component, PeriodKind, Scorecard, UnitScorecard
 from appraisal.periods import MONTH, QUARTER, YEAR
 from appraisal.score_text import plain_number
-from appraisal.services.checkup import results_visible_to
+from appraisal.selectors.checkup import results_visible_to
 from org.models import Official, User
 from tasks.models import MonthlyReport, ReportStatus, Task, TaskStatus
 from tasks.selectors import reports_visible_to, tasks_visible_to
