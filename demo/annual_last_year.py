@@ -38,7 +38,8 @@ from appraisal.models import (
 from appraisal.selectors.schemes import scheme_snapshot
 from appraisal.services.comments import CommentRule, comment_rule, comment_write
 from appraisal.services.finalize import grade_notice_sign, notices_mark_unsigned, procedure_finalize
-from appraisal.services.grades import grade_confirm_unit, grades_propose
+from appraisal.services.grades import grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit
 from appraisal.services.notices import notice_open, objection_decide
 from appraisal.services.periods import period_get_or_create
 from appraisal.services.procedure import (

@@ -25,11 +25,8 @@ from django.utils import timezone
 
 from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, QuarterlyStatus, Scorecard, UnitScorecard
 from appraisal.services.periods import period_get_or_create
-from appraisal.services.quarterly import (
-    quarterly_grades_propose,
-    quarterly_reconsider_answer,
-    quarterly_reconsider_request,
-)
+from appraisal.services.quarterly import quarterly_reconsider_answer, quarterly_reconsider_request
+from appraisal.services.quarterly_propose import quarterly_grades_propose
 from appraisal.services.rollup import rollup_period
 from demo.annual_scores import BATCH, Person, scorecards_write, update_rows
 from demo.appraisal_builder import FULL_HISTORY_UP_TO

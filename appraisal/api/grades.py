@@ -20,9 +20,9 @@ from appraisal.api.fields import VisibleUnitMixin, period_from_key
 from appraisal.grade_labels import grade_label
 from appraisal.models import AppraisalPeriod, ExportJob, Grade, GradeDecision
 from appraisal.periods import parse_period_key
+from appraisal.selectors.grades import grades_visible_to
 from appraisal.services import exports as export_svc
 from appraisal.services.comments import comment_write
-from appraisal.services.grades import grades_visible_to
 from appraisal.services.registration import registration_export_start
 from common.api import LimitedCharField, ModelSerializer
 from common.idempotency import idempotent_create

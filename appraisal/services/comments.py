@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from appraisal.grade_labels import grade_label
 from appraisal.models import GRADE_ORDER, AnnualProcedure, Grade, GradeDecision, Stage
 from appraisal.selectors.annual import INVESTIGATION
-from appraisal.services.grades import REPLACING, apply_constraints
+from appraisal.selectors.grades import REPLACING, apply_constraints
 from appraisal.services.procedure import (
     is_head_over,
     procedure_event,

@@ -34,8 +34,8 @@ from appraisal.models import (
     ReviewOutcome,
     Stage,
 )
+from appraisal.selectors.grades import quota_size, unit_quota_share
 from appraisal.services.finalize import new_notice
-from appraisal.services.grades import quota_size, unit_quota_share
 from appraisal.services.procedure import is_org_over, procedure_event, require, set_stage
 from common.errors import ApplicationError
 from common.history import save_as

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 
 from appraisal.forms.grades import ExportStartForm, GradeConfirmForm, QuotaApprovalForm
 from appraisal.models import AnnualProcedure, AppraisalPeriod, ExportJob, PeriodKind, Stage
+from appraisal.selectors import grades as selectors
 from appraisal.selectors.quarterly import with_good_quarters
 from appraisal.services import exports as export_svc
 from appraisal.services import grades as svc
+from appraisal.services import grades_confirm as confirm_svc
 from appraisal.services.registration import registration_export_start
 from common.errors import ApplicationError
 from common.forms import show_error
@@ -53,15 +55,15 @@ def _render_grades(
     context: dict[str, Any] = {"years": years, "period": period, "can_propose": access_for(user).has_role("org")}
     if period is None:
         return render(request, "appraisal/grades/grades.html", context)
-    visible = svc.grades_visible_to(user).filter(period=period)
+    visible = selectors.grades_visible_to(user).filter(period=period)
     units = list(OrgUnit.objects.filter(pk__in=visible.values("unit_id")).order_by("path"))
     unit = next((u for u in units if u.code == unit_code), units[0] if units else None)
     context.update({"units": units, "unit": unit})
     if unit is not None:
         rows = with_good_quarters(visible.filter(unit=unit)).order_by("-score", "official__name", "official_id")
         page = page_of(rows, page_number)
-        summary = svc.unit_grade_summary(period=period, unit=unit)
-        can_manage = svc.can_manage_grades(user, unit)
+        summary = selectors.unit_grade_summary(period=period, unit=unit)
+        can_manage = selectors.can_manage_grades(user, unit)
         # The 考核委员会 confirms only once the unit's 评语 and proposals are in (or, under 公示, those sent back).
         procedure = AnnualProcedure.objects.filter(period=period, unit=unit).first()
         at_confirmation = procedure is not None and procedure.stage in (Stage.CONFIRMATION, Stage.NOTICE)
@@ -79,7 +81,7 @@ def _render_grades(
             "at_confirmation": at_confirmation,
             "confirm_form": confirm_form if can_confirm else None,
             "quota_form": quota_form if can_manage else None,
-            "quota_percent": svc.share_percent(summary.share),
+            "quota_percent": selectors.share_percent(summary.share),
         })
     return render(request, "appraisal/grades/grades.html", context)
 
@@ -97,7 +99,7 @@ def _year(key: str | None) -> AppraisalPeriod:
 
 
 def _unit(request: AuthedRequest, period: AppraisalPeriod, code: str | None) -> OrgUnit:
-    visible = svc.grades_visible_to(request.user).filter(period=period)
+    visible = selectors.grades_visible_to(request.user).filter(period=period)
     return get_object_or_404(OrgUnit.objects.filter(pk__in=visible.values("unit_id")), code=code or "")
 
 
@@ -125,13 +127,14 @@ def grades_confirm(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
     period = _year(request.POST.get("period"))
     unit = _unit(request, period, request.POST.get("unit"))
-    rows = with_good_quarters(svc.grades_visible_to(request.user).filter(period=period, unit=unit)).order_by(
+    rows = with_good_quarters(selectors.grades_visible_to(request.user).filter(period=period, unit=unit)).order_by(
         "-score", "official__name", "official_id")
     page = page_of(rows, request.POST.get("page"))
     form = GradeConfirmForm(request.POST, rows=list(page.object_list))
     if form.is_valid():
         try:
-            count = svc.grade_confirm_unit(period=period, unit=unit, by=request.user, overrides=form.overrides())
+            count = confirm_svc.grade_confirm_unit(period=period, unit=unit, by=request.user,
+                                                   overrides=form.overrides())
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -152,8 +155,8 @@ def grades_quota(request: AuthedRequest) -> HttpResponse:
     form = QuotaApprovalForm(request.POST)
     if form.is_valid():
         try:
-            svc.quota_approve(period=period, unit=unit, by=request.user, reason=form.cleaned_data["reason"],
-                              share=(form.cleaned_data["share"] / 100).quantize(Decimal("0.001")))
+            confirm_svc.quota_approve(period=period, unit=unit, by=request.user, reason=form.cleaned_data["reason"],
+                                      share=(form.cleaned_data["share"] / 100).quantize(Decimal("0.001")))
         except ApplicationError as error:
             show_error(form, error)
         else:

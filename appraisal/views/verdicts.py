@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal.forms.annual import AppealForm, AppealRecordForm, ReasonForm, ReviewDecideForm, SignForm
 from appraisal.models import GradeAppeal, GradeNotice, GradeReview, SignStatus
 from appraisal.selectors import annual as reads
+from appraisal.selectors.grades import grades_visible_to
 from appraisal.selectors.results import promotion_eligibility
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import reviews as svc
-from appraisal.services.grades import grades_visible_to
 from appraisal.services.procedure import is_org_over
 from common.forms import form_submit
 from common.http import AuthedRequest

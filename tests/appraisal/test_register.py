@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from appraisal.models import ExportJob, Grade
 from appraisal.services import exports
 from appraisal.services.exports import export_start, register_write
-from appraisal.services.grades import grade_confirm_unit, grades_propose
+from appraisal.services.grades import grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit
 from common.errors import ApplicationError
 from common.excel import safe_text
 from tests.appraisal.annual_helpers import ready_to_confirm
