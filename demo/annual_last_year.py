@@ -35,8 +35,9 @@ from appraisal.models import (
     Stage,
     SummaryStatus,
 )
+from appraisal.selectors.annual import CommentRule, comment_rule
 from appraisal.selectors.schemes import scheme_snapshot
-from appraisal.services.comments import CommentRule, comment_rule, comment_write
+from appraisal.services.comments import comment_write
 from appraisal.services.finalize import grade_notice_sign, notices_mark_unsigned, procedure_finalize
 from appraisal.services.grades import grades_propose
 from appraisal.services.grades_confirm import grade_confirm_unit

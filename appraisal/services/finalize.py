@@ -35,17 +35,10 @@ from appraisal.models import (
     SignStatus,
     Stage,
 )
-from appraisal.selectors.annual import unit_grades
+from appraisal.selectors.access import is_org_over
+from appraisal.selectors.annual import new_candidates, unit_grades
 from appraisal.services.bulk import update_with_history
-from appraisal.services.notices import new_candidates
-from appraisal.services.procedure import (
-    is_org_over,
-    lock,
-    procedure_event,
-    require,
-    require_stage,
-    set_stage,
-)
+from appraisal.services.procedure import lock, procedure_event, require, require_stage, set_stage
 from common.errors import ApplicationError
 from common.history import save_as
 from common.notifications import Notice, notify_many

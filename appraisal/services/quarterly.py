@@ -4,7 +4,7 @@
 Proposing is in ``appraisal.services.quarterly_propose``; the thresholds, the share of 好 and the reads in
 ``appraisal.selectors.quarterly``.
 
-The head over the official (``appraisal.services.procedure.is_head_over``: a head or the organization
+The head over the official (``appraisal.selectors.access.is_head_over``: a head or the organization
 department over the official's unit, never the official themself) writes the grade and the comment and confirms
 it; the share of 好 is checked on every write and confirmation. A confirmed grade is visible to the official, who
 may ask once, with a reason, to reconsider it; the head answers, keeping the grade or changing it, with the answer
@@ -30,10 +30,10 @@ from appraisal.models import (
     QuarterlyStatus,
     ReconsiderOutcome,
 )
+from appraisal.selectors.access import is_head_over, is_org_over
 from appraisal.selectors.grades import share_percent
 from appraisal.selectors.quarterly import gradable_q, quarter_parameters, share_size, unit_good_count
 from appraisal.services.bulk import update_with_history
-from appraisal.services.procedure import is_head_over, is_org_over
 from appraisal.services.quarterly_propose import _require_quarter
 from common.errors import ApplicationError
 from common.history import save_as, set_actor

@@ -20,9 +20,9 @@ from appraisal.forms.quarterly import AnswerForm, QuarterlyRowForm, ReconsiderFo
 from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, QuarterlyStatus
 from appraisal.selectors import grades as grade_reads
 from appraisal.selectors import quarterly as reads
+from appraisal.selectors.access import is_head_over
 from appraisal.services import quarterly as svc
 from appraisal.services import quarterly_propose as propose_svc
-from appraisal.services.procedure import is_head_over
 from common.errors import ApplicationError
 from common.forms import autosave, errors_text, show_error
 from common.http import AuthedRequest

@@ -22,9 +22,10 @@ from appraisal.periods import MONTH, parse_period_key, period_key_for
 from appraisal.score_text import score_axis, signed_points
 from appraisal.selectors import explain
 from appraisal.selectors import scores as selectors
+from appraisal.selectors.access import can_manage_entries
 from appraisal.selectors.periods import period_existing
 from appraisal.selectors.results import PromotionEligibility, promotion_eligibility
-from appraisal.services.entries import can_manage_entries, entry_add, entry_delete
+from appraisal.services.entries import entry_add, entry_delete
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
