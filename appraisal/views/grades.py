@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from appraisal.forms.grades import ExportStartForm, GradeConfirmForm, QuotaApprovalForm
 from appraisal.models import AnnualProcedure, AppraisalPeriod, ExportJob, PeriodKind, Stage
+from appraisal.selectors import exports as export_reads
 from appraisal.selectors import grades as selectors
 from appraisal.selectors.quarterly import with_good_quarters
 from appraisal.services import exports as export_svc
@@ -171,7 +172,7 @@ def _export_units(request: AuthedRequest) -> QuerySet[OrgUnit]:
 
 
 def _render_exports(request: AuthedRequest, form: ExportStartForm | None = None, status: int = 200) -> HttpResponse:
-    jobs = export_svc.exports_visible_to(request.user).select_related("created_by__official").order_by(
+    jobs = export_reads.exports_visible_to(request.user).select_related("created_by__official").order_by(
         "-created_at", "-pk")
     page = paginate(request, jobs)
     if form is None:
@@ -205,7 +206,7 @@ def export_start(request: AuthedRequest) -> HttpResponse:
         except ApplicationError as error:
             show_error(form, error)
         else:
-            job = export_svc.exports_visible_to(request.user).get(pk=job.pk)  # the job may have run already
+            job = export_reads.exports_visible_to(request.user).get(pk=job.pk)  # the job may have run already
             if request.htmx:
                 return render(request, "appraisal/grades/_export_progress.html", {"job": job})
             return redirect(reverse("appraisal:exports") + f"?job={job.pk}")
@@ -217,7 +218,7 @@ def export_start(request: AuthedRequest) -> HttpResponse:
 @login_required
 def export_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     """The progress bar of an export (polled by htmx while the job runs)."""
-    job = get_object_or_404(export_svc.exports_visible_to(request.user), pk=pk)
+    job = get_object_or_404(export_reads.exports_visible_to(request.user), pk=pk)
     return render(request, "appraisal/grades/_export_progress.html", {"job": job})
 
 
@@ -225,8 +226,8 @@ def export_progress(request: AuthedRequest, pk: int) -> HttpResponse:
 def export_download(request: AuthedRequest, pk: int) -> FileResponse:
     """Serve a finished export through this view (scoped), never from a public media URL: a register or a unit's
     forms as .xlsx, the forms of the whole scope as .zip, each under its Chinese name."""
-    job: ExportJob = get_object_or_404(export_svc.exports_visible_to(request.user), pk=pk)
+    job: ExportJob = get_object_or_404(export_reads.exports_visible_to(request.user), pk=pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_svc.export_filename(job),
-                        content_type=export_svc.export_content_type(job))
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_reads.export_filename(job),
+                        content_type=export_reads.export_content_type(job))

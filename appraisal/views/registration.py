@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from appraisal.selectors.grades import grades_visible_to
-from appraisal.services.registration import registration_entry_for
+from appraisal.selectors.registration import registration_entry_for
 from common.http import AuthedRequest
 
 

@@ -20,9 +20,10 @@ from openpyxl import load_workbook
 
 from appraisal.models import AnnualSummary, ExportJob, GradeDecision, GradeNotice, SignStatus
 from appraisal.registration_form import MAX_LINES, form_title, line_count, local_date, sheet_name, wrap_rows
+from appraisal.selectors.exports import export_filename
 from appraisal.services import exports
 from appraisal.services import registration as svc
-from appraisal.services.exports import export_filename, register_write
+from appraisal.services.exports import register_write
 from appraisal.services.grades import grades_propose
 from common.errors import ApplicationError
 from tests.appraisal.annual_helpers import (
