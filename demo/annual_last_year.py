@@ -79,7 +79,7 @@ class LastYearFacts:
 
 def build_last_year(builder: AnnualBuilder, year: int) -> LastYearFacts:
     """Carry last year's appraisal through every step; return what the summary line reports."""
-    period = period_get_or_create(str(year))
+    period = period_get_or_create(key=str(year))
     notifications_from = Notification.objects.aggregate(n=Max("id"))["n"] or 0
     # The calendar of the year: opened in December, the 公示 in mid-December, notices out before Christmas.
     d_open = builder.on_or_after(date(year, 12, 1))

@@ -61,7 +61,7 @@ class ThisYearFacts:
 
 def build_this_year(builder: AnnualBuilder, year: int) -> ThisYearFacts:
     """Build this year's appraisal as far as it has got by today; return what the summary line reports."""
-    period = period_get_or_create(str(year))
+    period = period_get_or_create(key=str(year))
     if not Scorecard.objects.filter(period=period).exists():
         return ThisYearFacts(summaries={})
     start = max(date(year, 1, 1), working_day_before(builder.today))  # the 公示 started a working day ago

@@ -70,7 +70,7 @@ class QuarterlyBuilder:
         confirmed = proposed = 0
         last_past: AppraisalPeriod | None = None
         for number in range(1, current + 1):
-            period = period_get_or_create(f"{year}-Q{number}")
+            period = period_get_or_create(key=f"{year}-Q{number}")
             self._scorecards(period, is_current=number == current, small=officials <= FULL_HISTORY_UP_TO)
             quarterly_grades_propose(period=period, by=self.orgadmin)
             if number < current:

@@ -17,7 +17,7 @@ M = TypeVar("M", bound=models.Model)
 BATCH = 1000  # rows per statement: PostgreSQL allows 65,535 parameters a statement
 
 
-def update_with_history(objs: Sequence[M], model: type[M], fields: list[str], *, default_user: User | None) -> int:
+def update_with_history(*, objs: Sequence[M], model: type[M], fields: list[str], default_user: User | None) -> int:
     """Save ``fields`` (already set on ``objs``) and write their history rows; return how many rows changed.
 
     What simple-history's ``bulk_update_with_history`` does, but with one ``UPDATE … WHERE id IN (…)`` per
@@ -44,7 +44,7 @@ def update_with_history(objs: Sequence[M], model: type[M], fields: list[str], *,
     return changed
 
 
-def upsert_changed(model: type[models.Model], unique: list[str], rows: list[dict[str, Any]], *, stamp: str) -> None:
+def upsert_changed(*, model: type[models.Model], unique: list[str], rows: list[dict[str, Any]], stamp: str) -> None:
     """Insert ``rows`` (field name → Python value); where a row with the same ``unique`` fields exists,
     update it only if a value other than ``stamp`` (the computed time) differs:
     ``INSERT … ON CONFLICT (…) DO UPDATE SET … WHERE <something changed>`` (PostgreSQL; SQLite ≥ 3.24).

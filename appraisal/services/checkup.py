@@ -33,7 +33,7 @@ from common.notifications import notify
 from org.models import User
 
 
-def quarter_period(key: str) -> AppraisalPeriod:
+def quarter_period(*, key: str) -> AppraisalPeriod:
     """Return the quarter's period for a key such as 2026-Q3, creating the row when it is missing."""
     span = parse_period_key(key)
     if span.kind != QUARTER:
@@ -95,7 +95,7 @@ def round_open_for_key(
 ) -> CheckupRound:
     """Open the round of the quarter named by ``key`` (2026-Q3), creating the quarter's period if needed."""
     _check_manager(by)  # before the period is created, so a refusal leaves nothing behind
-    return round_open(by=by, period=quarter_period(key), group_weights=group_weights, min_responses=min_responses,
+    return round_open(by=by, period=quarter_period(key=key), group_weights=group_weights, min_responses=min_responses,
                       problem_threshold=problem_threshold, group_trim=group_trim)
 
 

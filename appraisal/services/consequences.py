@@ -78,7 +78,7 @@ def rederive(*, start: date, end: date, facts: Collection[str] | None = None, to
         derivation(start=start, end=end, today=today, touched=touched)
 
 
-def facts_counted(period: AppraisalPeriod, since: datetime) -> None:
+def facts_counted(*, period: AppraisalPeriod, since: datetime) -> None:
     """Clear the period's stale mark unless a fact changed after ``since`` (what the scores have counted)."""
     AppraisalPeriod.objects.filter(pk=period.pk, facts_changed_at__lte=since).update(facts_changed_at=None)
 

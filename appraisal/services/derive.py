@@ -114,10 +114,10 @@ def derive_window(*, start: date, end: date, today: date | None = None,
             )
             .order_by("pk")
         )
-        return apply_derived(desired, existing, touched=touched)
+        return apply_derived(desired=desired, existing=existing, touched=touched)
 
 
-def apply_derived(desired: dict[Key, Derived], existing: list[ScoreEntry], *,
+def apply_derived(*, desired: dict[Key, Derived], existing: list[ScoreEntry],
                   touched: set[int] | None = None) -> dict[str, int]:
     """Write the difference between the ``desired`` entries and the ``existing`` ones (see the module); add the
     officials of every entry created, changed or deleted to ``touched``."""

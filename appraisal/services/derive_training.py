@@ -90,7 +90,7 @@ def training_feed(*, start: date, end: date, touched: set[int] | None = None) ->
                     | Q(source_type_id=session_ct, source_id__in=lectures.values("pk")))
             .order_by("pk")
         )
-        counts = apply_derived(desired, existing, touched=touched)
+        counts = apply_derived(desired=desired, existing=existing, touched=touched)
         counts["flags"] = criticism_flag_quarters(start=start, end=end)
     return counts
 

@@ -102,7 +102,7 @@ def export_start(*, by: User, period: AppraisalPeriod, unit: OrgUnit | None = No
     return job
 
 
-def export_run(job_id: int) -> ExportJob | None:
+def export_run(*, job_id: int) -> ExportJob | None:
     """Run a queued export: write the file, save it to the default storage, record progress and the end.
 
     Only a queued job runs (a conditional update claims it), so a repeated delivery does nothing.

@@ -97,7 +97,7 @@ def procedure_finalize(*, procedure: AnnualProcedure, by: User, today: date | No
         rows = list(grades.select_related("official"))
         for row in rows:
             row.status = GradeStatus.FINAL
-        update_with_history(rows, GradeDecision, ["status"], default_user=by)
+        update_with_history(objs=rows, model=GradeDecision, fields=["status"], default_user=by)
         notices = [new_notice(row, by=by, today=today) for row in rows if row.final != Grade.NOT_APPRAISED]
         bulk_create_with_history(notices, GradeNotice, batch_size=1000, default_user=by)
         locked.finalized_at = timezone.now()

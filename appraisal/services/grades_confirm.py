@@ -110,8 +110,8 @@ def grade_confirm_unit(
             row.confirmed_at = now
             row.status = GradeStatus.CONFIRMED
             row.full_clean(exclude=CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)
-        update_with_history(rows, GradeDecision, ["final", "override_reason", "flags", "confirmed_by", "confirmed_at",
-                                                  "status"], default_user=by)
+        update_with_history(objs=rows, model=GradeDecision, default_user=by,
+                            fields=["final", "override_reason", "flags", "confirmed_by", "confirmed_at", "status"])
         procedure_event(procedure=procedure, action="confirm", by=by,
                         data={"grades": len(rows), "overrides": sorted(overrides)})
         url = reverse("appraisal:grades") + f"?period={locked_period.key}&unit={unit.code}"

@@ -86,7 +86,7 @@ def notice_open(
         posted = list(grades.filter(status=GradeStatus.CONFIRMED))
         for grade in posted:
             grade.status = GradeStatus.NOTICE
-        update_with_history(posted, GradeDecision, ["status"], default_user=by)
+        update_with_history(objs=posted, model=GradeDecision, fields=["status"], default_user=by)
         if locked.stage != Stage.NOTICE:
             set_stage(locked, Stage.NOTICE)
         procedure_event(procedure=locked, action="notice_open", by=by,

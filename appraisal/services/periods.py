@@ -37,7 +37,7 @@ from org.models import User
 from org.selectors import access_for
 
 
-def period_get_or_create(key: str) -> AppraisalPeriod:
+def period_get_or_create(*, key: str) -> AppraisalPeriod:
     """Return the period of a key such as ``2026-10``, creating it (open) if needed.
 
     Raise ``ApplicationError`` (code ``bad_period``) for a malformed key.

@@ -187,7 +187,7 @@ def quarterly_grades_confirm_unit(*, period: AppraisalPeriod, unit: OrgUnit, by:
         for row in rows:
             row.grade = row.current
             row.status, row.confirmed_by, row.confirmed_at = QuarterlyStatus.CONFIRMED, by, now
-        update_with_history(rows, QuarterlyGrade, ["grade", "status", "confirmed_by", "confirmed_at"],
+        update_with_history(objs=rows, model=QuarterlyGrade, fields=["grade", "status", "confirmed_by", "confirmed_at"],
                             default_user=by)
         notify_many(n for n in (_confirm_notice(r) for r in rows) if n is not None)
     return len(rows)

@@ -89,7 +89,7 @@ def scorecards_refresh(*, period: AppraisalPeriod, official_ids: Collection[int]
                                "rank_in_category")}
         # The ranks stay as stored until ``_rerank``: a card whose numbers did not change is not written.
         ranks = {pk: row[3] for pk, row in before.items()}
-        upsert_changed(Scorecard, ["period", "official"], [
+        upsert_changed(model=Scorecard, unique=["period", "official"], rows=[
             {"period": period.pk, "official": c.official.pk, "unit": c.official.unit_id,
              "category": c.official.category_id, "rank_level": c.official.rank_level,
              "components": c.components, "component_total": c.component_total,
@@ -108,7 +108,7 @@ def scorecards_refresh(*, period: AppraisalPeriod, official_ids: Collection[int]
         units = _rerank(period, groups, computed_at)
         _units_follow(period, units, computed_at)
         if changed_at is not None:
-            facts_counted(period, changed_at)
+            facts_counted(period=period, since=changed_at)
     return len(cards)
 
 
@@ -167,7 +167,7 @@ def _units_follow(period: AppraisalPeriod, units: set[int], at: datetime) -> Non
          "computed_at": at}
         for u in sorted(ranked.values(), key=lambda u: u.pk)
     ]
-    upsert_changed(UnitScorecard, ["period", "unit"], rows, stamp="computed_at")
+    upsert_changed(model=UnitScorecard, unique=["period", "unit"], rows=rows, stamp="computed_at")
     empty = sorted(units - set(members))
     if empty:
         UnitScorecard.objects.filter(period=period, unit_id__in=empty).delete()

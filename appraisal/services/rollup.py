@@ -154,7 +154,7 @@ def rollup_period(
                                        code="conflict")
             _save(period, cards, computed_at=counted_at, final=final)
             AppraisalPeriod.objects.filter(pk=period.pk).update(last_rollup_at=counted_at)
-            facts_counted(period, started)
+            facts_counted(period=period, since=started)
         period.last_rollup_at = counted_at
         RollupRun.objects.filter(pk=run.pk).update(
             status=RollupRun.Status.DONE, progress=100, step=_label(gettext_lazy("Done")), finished_at=timezone.now(),
@@ -191,7 +191,7 @@ def _save(period: AppraisalPeriod, cards: list[Card], *, computed_at: datetime, 
     A scorecard's ``computed_at`` is the run that last changed it; ``period.last_rollup_at`` the last run.
     """
     at = computed_at
-    upsert_changed(Scorecard, ["period", "official"], [
+    upsert_changed(model=Scorecard, unique=["period", "official"], rows=[
         {"period": period.pk, "official": c.official.pk, "unit": c.official.unit_id,
          "category": c.official.category_id, "rank_level": c.official.rank_level,
          "components": c.components, "component_total": c.component_total,
@@ -211,7 +211,7 @@ def _save(period: AppraisalPeriod, cards: list[Card], *, computed_at: datetime, 
         for unit_id, members in sorted(units.items())
     ]
     rank_competition(unit_cards, lambda u: u.category_id, "rank_in_category")
-    upsert_changed(UnitScorecard, ["period", "unit"], [
+    upsert_changed(model=UnitScorecard, unique=["period", "unit"], rows=[
         {"period": period.pk, "unit": u.pk, "category": u.category_id, "headcount": u.headcount,
          "average_total": u.total, "rank_in_category": u.rank_in_category, "is_provisional": not final,
          "computed_at": at}

@@ -42,7 +42,7 @@ def period_list(request: AuthedRequest) -> HttpResponse:
     form = PeriodCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            period = period_get_or_create(form.cleaned_data["key"])
+            period = period_get_or_create(key=form.cleaned_data["key"])
         except ApplicationError as error:
             show_error(form, error, field="key")
         else:

@@ -171,7 +171,7 @@ def test_the_job_records_progress_and_saves_the_file(county, monkeypatch, django
     with job.file.open("rb") as handle:
         assert len(data_rows(load_workbook(handle).worksheets[0])) == 7
     # A second delivery of the same job does nothing.
-    assert exports.export_run(job.pk) is None
+    assert exports.export_run(job_id=job.pk) is None
 
 
 def test_a_failing_export_is_recorded(county, monkeypatch, django_capture_on_commit_callbacks):

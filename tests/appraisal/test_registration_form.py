@@ -168,7 +168,7 @@ def test_the_export_job_runs_with_progress_and_downloads_as_zip(county, year, cl
     assert job.status == ExportJob.Status.DONE and job.progress == 100 and job.rows == 4
     assert seen == [(50, 2), (99, 4), (99, 4)]
     assert job.file.name.endswith(".zip")
-    assert exports.export_run(job.pk) is None  # a second delivery does nothing
+    assert exports.export_run(job_id=job.pk) is None  # a second delivery does nothing
 
     client = client_for(county.orgadmin)
     download = client.get(reverse("appraisal:export_download", args=[job.pk]))
