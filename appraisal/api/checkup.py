@@ -160,7 +160,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     lookup_value_regex = KEY_REGEX
 
     def get_queryset(self) -> QuerySet[CheckupRound]:
-        return selectors.rounds_with_progress(self.request.user)  # type: ignore[arg-type]
+        return selectors.rounds_with_progress(self.request.user)
 
     def get_object(self) -> CheckupRound:
         self.kwargs["key"] = self.kwargs["key"].upper()
@@ -227,7 +227,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=AssignSerializer, responses={201: AssignedSerializer(many=True)})
     def create(self, request: Request) -> Response:
         data = parse_input(AssignSerializer, request)
-        checkup = selectors.rounds_visible_to(request.user).filter(  # type: ignore[arg-type]
+        checkup = selectors.rounds_visible_to(request.user).filter(
             period__key=data["round"].upper()).first()
         if checkup is None:
             raise ApplicationError(_("There is no check-up round for %(key)s.") % {"key": data["round"].upper()},
@@ -260,7 +260,7 @@ class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = CheckupResult.objects.none()
 
     def get_queryset(self) -> QuerySet[CheckupResult]:
-        qs = selectors.results_visible_to(self.request.user)  # type: ignore[arg-type]
+        qs = selectors.results_visible_to(self.request.user)
         key = self.request.query_params.get("round")
         if key:
             qs = qs.filter(round__period__key=key.upper())

@@ -83,7 +83,7 @@ class GradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[GradeDecision]:
-        qs = grades_visible_to(self.request.user, include_own=True).order_by(  # type: ignore[arg-type]
+        qs = grades_visible_to(self.request.user, include_own=True).order_by(
             "period__start", "unit__path", "-score", "official_id")
         if self.action != "list":
             return qs

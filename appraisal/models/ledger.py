@@ -44,6 +44,12 @@ class ScoreEntry(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
 
+    # Not stored: set on the rows a page shows (``appraisal.selectors.scores.ledger_page_rows`` and
+    # ``mark_removable``).
+    source_url: str
+    source_label: str
+    removable: bool
+
     class Meta:
         ordering = ["-occurred_on", "-id"]
         verbose_name = _("score entry")

@@ -37,6 +37,12 @@ class Scorecard(models.Model):
     is_provisional = models.BooleanField(_("provisional"), default=True)
     computed_at = models.DateTimeField(_("computed at"))
 
+    # Not stored: set on the cards a page shows (``appraisal.selectors.explain.attach_rank_sizes``; the annual
+    # pages' ``quarterly_grade``), so the templates read them like fields.
+    unit_size: int
+    category_size: int
+    quarterly_grade: str
+
     class Meta:
         ordering = ["period", "unit", "rank_in_unit", "official"]
         verbose_name = _("scorecard")
@@ -62,6 +68,9 @@ class UnitScorecard(models.Model):
     rank_in_category = models.PositiveIntegerField(_("rank in category"), null=True, blank=True)
     is_provisional = models.BooleanField(_("provisional"), default=True)
     computed_at = models.DateTimeField(_("computed at"))
+
+    # Not stored: set on the cards a page shows (``appraisal.selectors.explain.attach_unit_category_sizes``).
+    category_size: int
 
     class Meta:
         ordering = ["period", "category", "rank_in_category"]

@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -22,25 +23,25 @@ GROUPS: tuple[str, ...] = tuple(RaterGroup.values)
 Status = RaterAssignment.Status
 
 
-def can_manage_checkups(user: User) -> bool:
+def can_manage_checkups(user: User | AnonymousUser) -> bool:
     """Whether the user belongs to the organization department (anywhere)."""
     return access_for(user).has_role(ORG)
 
 
-def _org_q(user: User, relation: str) -> tuple[bool, Q]:
+def _org_q(user: User | AnonymousUser, relation: str) -> tuple[bool, Q]:
     access = access_for(user)
     if access.is_superuser:
         return True, Q()
     return False, subtree_q(access.paths((ORG,)), relation)
 
 
-def rounds_visible_to(user: User) -> QuerySet[CheckupRound]:
+def rounds_visible_to(user: User | AnonymousUser) -> QuerySet[CheckupRound]:
     """Return the rounds the organization department manages (all of them); nobody else manages rounds."""
     qs = CheckupRound.objects.select_related("period").order_by("-period__start")
     return qs if can_manage_checkups(user) else qs.none()
 
 
-def rounds_with_progress(user: User) -> QuerySet[CheckupRound]:
+def rounds_with_progress(user: User | AnonymousUser) -> QuerySet[CheckupRound]:
     """Visible rounds with their assignment counts by status (one query for any number of rounds)."""
     return rounds_visible_to(user).annotate(
         assigned=Count("assignments"),
@@ -50,7 +51,7 @@ def rounds_with_progress(user: User) -> QuerySet[CheckupRound]:
     )
 
 
-def round_progress(round: CheckupRound, user: User) -> list[dict[str, Any]]:
+def round_progress(round: CheckupRound, user: User | AnonymousUser) -> list[dict[str, Any]]:
     """Return, per rater group, how many assignments (of officials in the user's scope) are in each state."""
     everything, q = _org_q(user, "official__unit__")
     qs = RaterAssignment.objects.filter(round=round)
@@ -80,7 +81,7 @@ def assignments_to_do(user: User) -> QuerySet[RaterAssignment]:
         "-round__period__start", "-status", "official__unit__path", "official__name", "id")
 
 
-def results_visible_to(user: User) -> QuerySet[CheckupResult]:
+def results_visible_to(user: User | AnonymousUser) -> QuerySet[CheckupResult]:
     """Return the results the organization department sees in its subtree, and the user's own once closed."""
     qs = CheckupResult.objects.select_related("round__period", "official__unit")
     everything, q = _org_q(user, "official__unit__")
@@ -92,7 +93,7 @@ def results_visible_to(user: User) -> QuerySet[CheckupResult]:
     return qs.filter(q)
 
 
-def may_see_group_scores(user: User, result: CheckupResult) -> bool:
+def may_see_group_scores(user: User | AnonymousUser, result: CheckupResult) -> bool:
     """Group scores can point at a single rater: only the organization department sees them."""
     return access_for(user).covers(result.official.unit.path, (ORG,))
 

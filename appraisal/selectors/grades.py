@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from appraisal.constraints import GradeConstraint
@@ -124,7 +125,7 @@ def share_percent(share: Decimal) -> str:
 
 # -- reads ---------------------------------------------------------------------------------------------
 def grades_visible_to(
-    user: User, *, roles: Iterable[str] = ("org", "head"), include_own: bool = False,
+    user: User | AnonymousUser, *, roles: Iterable[str] = ("org", "head"), include_own: bool = False,
 ) -> QuerySet[GradeDecision]:
     """Return the grades a user may see: those of units (or officials' units) in their org or head subtrees,
     and with ``include_own`` the user's own grades (every official sees their own)."""
@@ -139,7 +140,7 @@ def grades_visible_to(
     return qs.filter(q)
 
 
-def can_manage_grades(user: User, unit: OrgUnit) -> bool:
+def can_manage_grades(user: User | AnonymousUser, unit: OrgUnit) -> bool:
     return access_for(user).covers(unit.path, ("org",))
 
 

@@ -234,7 +234,7 @@ def ledger_page_rows(entries: list[ScoreEntry], *, private: bool = True) -> list
     """Attach ``source_url`` and ``source_label`` to each row (sources must be prefetched); ``private``: whether
     the reader may open private sources (see ``source_link``)."""
     for entry in entries:
-        entry.source_url, entry.source_label = source_link(entry, private=private)  # type: ignore[attr-defined]
+        entry.source_url, entry.source_label = source_link(entry, private=private)
     return entries
 
 
@@ -244,7 +244,7 @@ def mark_removable(entries: list[ScoreEntry], period: AppraisalPeriod) -> None:
     frozen = list(AppraisalPeriod.objects.filter(start__lte=period.end, end__gte=period.start).exclude(
         status=PeriodStatus.OPEN).values_list("start", "end"))
     for entry in entries:
-        entry.removable = entry.origin == ScoreEntry.Origin.MANUAL and not any(  # type: ignore[attr-defined]
+        entry.removable = entry.origin == ScoreEntry.Origin.MANUAL and not any(
             start <= entry.occurred_on <= end for start, end in frozen)
 
 

@@ -28,7 +28,8 @@ def update_with_history(*, objs: Sequence[M], model: type[M], fields: list[str],
     if not objs:
         return 0
     meta = model._meta
-    attnames = [meta.get_field(name).attname for name in fields]  # type: ignore[union-attr]
+    columns = {field.name: field.attname for field in meta.concrete_fields}
+    attnames = [columns[name] for name in fields]
     groups: dict[str, tuple[dict[str, Any], list[Any]]] = {}
     for obj in objs:
         values = {attname: getattr(obj, attname) for attname in attnames}

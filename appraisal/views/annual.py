@@ -209,7 +209,7 @@ def _year_facts(grade: GradeDecision) -> dict[str, Any]:
     quarterly = dict(QuarterlyGrade.objects.filter(official_id=grade.official_id, period__start__year=year,
                                                    status=QuarterlyStatus.CONFIRMED).values_list("period_id", "grade"))
     for card in quarters:
-        card.quarterly_grade = quarterly.get(card.period_id, "")  # type: ignore[attr-defined]
+        card.quarterly_grade = quarterly.get(card.period_id, "")
     return {"ledger": ledger, "quarters": quarters, "checkups": checkups}
 
 
