@@ -8,7 +8,9 @@
 - ``ballots``: its one-time ballot codes (民主测评 without accounts);
 - ``scorecards``: officials' and units' scorecards and ranks;
 - ``grades``: annual grades and 优秀 quota approvals;
-- ``annual``: the annual procedure (个人总结 → 评语 → 确认 → 公示 → 书面通知 → 复核/申诉);
+- ``annual``: the annual procedure (个人总结 → 评语 → 确认 → 公示 → 书面通知 → 复核/申诉), its events and summaries;
+- ``notices``: its 公示 and the objections;
+- ``verdicts``: its written notices, 复核 and 申诉;
 - ``quarterly``: 平时考核, the quarterly grades;
 - ``exports``: register exports.
 """
@@ -18,18 +20,8 @@ from appraisal.models.annual import (
     SUMMARY_SECTIONS,
     AnnualProcedure,
     AnnualSummary,
-    AppealOutcome,
     EventAction,
-    GradeAppeal,
-    GradeNotice,
-    GradeReview,
-    NoticeCandidate,
-    Objection,
-    ObjectionStatus,
     ProcedureEvent,
-    PublicNotice,
-    ReviewOutcome,
-    SignStatus,
     Stage,
     SummaryStatus,
 )
@@ -45,6 +37,7 @@ from appraisal.models.checkup import (
 from appraisal.models.exports import ExportJob
 from appraisal.models.grades import GRADE_ORDER, Grade, GradeDecision, GradeStatus, QuotaApproval
 from appraisal.models.ledger import ScoreEntry
+from appraisal.models.notices import NoticeCandidate, Objection, ObjectionStatus, PublicNotice
 from appraisal.models.periods import AppraisalPeriod, PeriodEvent, PeriodKind, PeriodStatus, RollupRun
 from appraisal.models.quarterly import (
     QUARTER_GRADE_ORDER,
@@ -56,6 +49,7 @@ from appraisal.models.quarterly import (
 )
 from appraisal.models.schemes import DEFAULT_WEIGHTS, Component, Scheme, SchemeComponent, ScoreRule
 from appraisal.models.scorecards import Scorecard, UnitScorecard
+from appraisal.models.verdicts import AppealOutcome, GradeAppeal, GradeNotice, GradeReview, ReviewOutcome, SignStatus
 
 __all__ = [
     "DEFAULT_GROUP_WEIGHTS", "DEFAULT_WEIGHTS", "GRADE_ORDER", "QUARTER_GRADE_ORDER", "STAGE_ORDER",

@@ -23,7 +23,7 @@ below receives it (connected in ``AppraisalConfig.ready``) and, for the periods 
 
 A criticism flag already decided is the head's: a confirmed one whose absences fall below three stays, with
 its −2, and the heads are told to review it (``training.services.criticism``). The staleness is read with
-``appraisal.selectors.scores.period_is_stale``; the period pages show it.
+``appraisal.selectors.periods.period_is_stale``; the period pages show it.
 
 Facts counted by a component (reports, tasks, training hours, check-ups) derive no ledger row; steps 3 and 4
 are their consequences. The rollup re-derives before it computes (``rederive`` over the period) and clears
