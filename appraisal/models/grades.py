@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from appraisal.models.periods import AppraisalPeriod
+from common.history import AppHistoricalRecords
 from common.text_limits import LONG, NOTE, LimitedTextField
 from org.models import Official, OrgUnit
 
@@ -66,7 +66,7 @@ class GradeDecision(models.Model):
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         ordering = ["period", "unit", "official"]
@@ -100,7 +100,7 @@ class QuotaApproval(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         verbose_name = _("quota approval")
