@@ -18,11 +18,16 @@ CHANGE_REASON_MAX = 100  # simple-history's history_change_reason length
 Actor = Any
 
 
+# The attributes simple-history reads off an instance when it writes the history row; models do not declare them.
+HISTORY_USER = "_history_user"
+CHANGE_REASON = "_change_reason"
+
+
 def set_actor(instance: models.Model, by: Actor, *, reason: str | None = None) -> None:
     """Make the next history row of ``instance`` name ``by`` (and ``reason``, cut to what history keeps)."""
-    instance._history_user = by  # type: ignore[attr-defined]
+    setattr(instance, HISTORY_USER, by)
     if reason is not None:
-        instance._change_reason = reason[:CHANGE_REASON_MAX]  # type: ignore[attr-defined]
+        setattr(instance, CHANGE_REASON, reason[:CHANGE_REASON_MAX])
 
 
 def save_as(

@@ -29,9 +29,10 @@ from appraisal.score_text import plain_number
 from appraisal.selectors.checkup import results_visible_to
 from org.models import Official, User
 from tasks.models import MonthlyReport, ReportStatus, Task, TaskStatus
-from tasks.selectors import reports_visible_to, tasks_visible_to
+from tasks.selectors.reports import reports_visible_to
+from tasks.selectors.tasks import tasks_visible_to
 from training.models import Attendance, ExternalStatus, ExternalTraining
-from training.selectors import sessions_visible_to
+from training.selectors.sessions import sessions_visible_to
 
 SUMMARY_KINDS = (MONTH, QUARTER, YEAR)
 
