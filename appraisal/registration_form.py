@@ -1,7 +1,7 @@
 """The annual appraisal registration form (公务员年度考核登记表) as an Excel workbook: one sheet per official, laid
 out like the paper form and set up to print on A4 portrait (one page wide, title rows repeated, centred).
 
-The rows come from ``appraisal.services.registration`` as plain mappings (``values()``), turned into a
+The rows come from ``appraisal.selectors.registration`` as plain mappings (``values()``), turned into a
 ``RegistrationEntry`` of display texts by ``entry_from`` — the same entry the print page in the browser shows.
 
 The workbook is written by xlsxwriter in constant-memory mode, like the register (``appraisal.excel``): a row is

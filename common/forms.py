@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.db.models import fields as model_fields
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -43,6 +44,14 @@ def show_error(form: forms.BaseForm, error: ApplicationError, *, field: str | No
         form.add_error(name, error.message)
     if not placed:
         form.add_error(field if field in form.fields else None, error.message)
+
+
+def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Set what the model choice field ``name`` of ``form`` offers and accepts (the user's scope, say)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name!r} is not a model choice field")
+    field.queryset = queryset
 
 
 def form_submit(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], Any], done: str) -> bool:

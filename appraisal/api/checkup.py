@@ -21,7 +21,9 @@ from rest_framework.routers import BaseRouter
 
 from appraisal.forms.checkup import units_managed_by
 from appraisal.models import CheckupResult, CheckupRound, RaterAssignment, RaterGroup
+from appraisal.selectors import checkup as selectors
 from appraisal.services import checkup as svc
+from appraisal.services import checkup_raters as raters_svc
 from common.api import LimitedCharField, ModelSerializer, parse_input
 from common.errors import ApplicationError
 from common.idempotency import idempotent_create
@@ -58,7 +60,7 @@ class RoundOpenSerializer(serializers.Serializer):
 
 class AssignDefaultsSerializer(serializers.Serializer):
     unit = serializers.SlugRelatedField[OrgUnit](slug_field="code", queryset=OrgUnit.objects.none())
-    colleagues = serializers.IntegerField(min_value=0, max_value=30, default=svc.DEFAULT_COLLEAGUES)
+    colleagues = serializers.IntegerField(min_value=0, max_value=30, default=raters_svc.DEFAULT_COLLEAGUES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,7 +112,7 @@ class AssignSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["official"].queryset = officials_visible_to(  # type: ignore[attr-defined]
-                request.user, roles=(svc.ORG,), include_self=False)
+                request.user, roles=(selectors.ORG,), include_self=False)
 
 
 class RateSerializer(serializers.Serializer):
@@ -143,7 +145,7 @@ class ResultSerializer(ModelSerializer):
     def to_representation(self, instance: CheckupResult) -> dict[str, Any]:
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if request is None or not svc.may_see_group_scores(request.user, instance):
+        if request is None or not selectors.may_see_group_scores(request.user, instance):
             data.pop("group_scores")  # a group of one rater would name that rater's scores
         return data
 
@@ -158,7 +160,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     lookup_value_regex = KEY_REGEX
 
     def get_queryset(self) -> QuerySet[CheckupRound]:
-        return svc.rounds_with_progress(self.request.user)  # type: ignore[arg-type]
+        return selectors.rounds_with_progress(self.request.user)
 
     def get_object(self) -> CheckupRound:
         self.kwargs["key"] = self.kwargs["key"].upper()
@@ -194,8 +196,8 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"], url_path="assign-defaults")
     def assign_defaults(self, request: Request, key: str | None = None) -> Response:
         data = parse_input(AssignDefaultsSerializer, request)
-        added = svc.raters_assign_defaults(by=request.user, round=self.get_object(),  # type: ignore[arg-type]
-                                           unit=data["unit"], colleagues=data["colleagues"])
+        added = raters_svc.raters_assign_defaults(by=request.user, round=self.get_object(),  # type: ignore[arg-type]
+                                                  unit=data["unit"], colleagues=data["colleagues"])
         return Response({**self._out(self.get_object()), "added": added})
 
     def _out(self, checkup: CheckupRound) -> dict[str, Any]:
@@ -211,7 +213,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     queryset = RaterAssignment.objects.none()
 
     def get_queryset(self) -> QuerySet[RaterAssignment]:
-        qs = svc.assignments_of(self.request.user)  # type: ignore[arg-type]
+        qs = selectors.assignments_of(self.request.user)  # type: ignore[arg-type]
         if self.action == "list":
             key = self.request.query_params.get("round")
             if key:
@@ -225,28 +227,28 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=AssignSerializer, responses={201: AssignedSerializer(many=True)})
     def create(self, request: Request) -> Response:
         data = parse_input(AssignSerializer, request)
-        checkup = svc.rounds_visible_to(request.user).filter(  # type: ignore[arg-type]
+        checkup = selectors.rounds_visible_to(request.user).filter(
             period__key=data["round"].upper()).first()
         if checkup is None:
             raise ApplicationError(_("There is no check-up round for %(key)s.") % {"key": data["round"].upper()},
                                    code="no_round")
-        new = svc.raters_assign(by=request.user, round=checkup, official=data["official"],  # type: ignore[arg-type]
-                                group=data["group"], raters=data["raters"])
+        new = raters_svc.raters_assign(by=request.user, round=checkup, official=data["official"],  # type: ignore[arg-type]
+                                       group=data["group"], raters=data["raters"])
         return Response(AssignedSerializer(new, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RateSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
     def rate(self, request: Request, pk: str | None = None) -> Response:
         data = parse_input(RateSerializer, request)
-        assignment = svc.rating_submit(by=request.user, assignment=self.get_object(), **data)  # type: ignore[arg-type]
+        assignment = raters_svc.rating_submit(by=request.user, assignment=self.get_object(), **data)  # type: ignore[arg-type]
         return Response(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     @extend_schema(request=ExcuseSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
     def excuse(self, request: Request, pk: str | None = None) -> Response:
         data = parse_input(ExcuseSerializer, request)
-        assignment = svc.rating_excuse(by=request.user, assignment=self.get_object(),  # type: ignore[arg-type]
-                                       reason=data["reason"])
+        assignment = raters_svc.rating_excuse(by=request.user, assignment=self.get_object(),  # type: ignore[arg-type]
+                                              reason=data["reason"])
         return Response(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
 
 
@@ -258,7 +260,7 @@ class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = CheckupResult.objects.none()
 
     def get_queryset(self) -> QuerySet[CheckupResult]:
-        qs = svc.results_visible_to(self.request.user)  # type: ignore[arg-type]
+        qs = selectors.results_visible_to(self.request.user)
         key = self.request.query_params.get("round")
         if key:
             qs = qs.filter(round__period__key=key.upper())

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.forms.checkup import _style, units_managed_by
 from appraisal.models import BallotChoice, RaterGroup
 from common.text_limits import LimitedFormField
-from org.forms import UnitChoiceField
+from org.forms.fields import UnitChoiceField
 from org.models import Official, OrgUnit, RankLevel, User
 
 # Groups whose raters usually have no login come first; any group may use codes.

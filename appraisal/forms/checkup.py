@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import DEFAULT_GROUP_WEIGHTS, CheckupRound, Dimension, RaterGroup
 from appraisal.periods import QUARTER, period_key_for
-from appraisal.services.checkup import DEFAULT_COLLEAGUES, ORG
+from appraisal.selectors.checkup import ORG
+from appraisal.services.checkup_raters import DEFAULT_COLLEAGUES
 from common.text_limits import NOTE, LimitedFormField
-from org.forms import UnitChoiceField
+from org.forms.fields import UnitChoiceField
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for, officials_by_staff_number, subtree_q, unknown_official_message
 

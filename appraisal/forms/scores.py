@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.models import AppraisalPeriod, ScoreRule
 from appraisal.pickers import SCORE_ENTRY_OFFICIALS
 from common.text_limits import NOTE, LimitedFormField
-from org.forms import OfficialChoiceField
+from org.forms.fields import OfficialChoiceField
 from org.models import Official, RankLevel, UnitCategory
 
 

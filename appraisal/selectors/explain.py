@@ -26,12 +26,13 @@ from django.utils.translation import gettext as _
 from appraisal.models import AppraisalPeriod, CheckupResult, Component, PeriodKind, Scorecard, UnitScorecard
 from appraisal.periods import MONTH, QUARTER, YEAR
 from appraisal.score_text import plain_number
-from appraisal.services.checkup import results_visible_to
+from appraisal.selectors.checkup import results_visible_to
 from org.models import Official, User
 from tasks.models import MonthlyReport, ReportStatus, Task, TaskStatus
-from tasks.selectors import reports_visible_to, tasks_visible_to
+from tasks.selectors.reports import reports_visible_to
+from tasks.selectors.tasks import tasks_visible_to
 from training.models import Attendance, ExternalStatus, ExternalTraining
-from training.selectors import sessions_visible_to
+from training.selectors.sessions import sessions_visible_to
 
 SUMMARY_KINDS = (MONTH, QUARTER, YEAR)
 
@@ -78,8 +79,8 @@ def attach_rank_sizes(cards: Iterable[Scorecard]) -> None:
         by_unit[(period_id, unit_id)] += n
         by_kind[(period_id, category_id, rank_level)] += n
     for card in cards:
-        card.unit_size = by_unit.get((card.period_id, card.unit_id), 0)  # type: ignore[attr-defined]
-        card.category_size = by_kind.get(  # type: ignore[attr-defined]
+        card.unit_size = by_unit.get((card.period_id, card.unit_id), 0)
+        card.category_size = by_kind.get(
             (card.period_id, card.category_id, card.rank_level), 0)
 
 
@@ -92,7 +93,7 @@ def attach_unit_category_sizes(unit_cards: Iterable[UnitScorecard]) -> None:
             .values_list("period_id", "category_id").annotate(n=Count("pk")))
     sizes = {(period_id, category_id): n for period_id, category_id, n in rows}
     for unit_card in unit_cards:
-        unit_card.category_size = sizes.get((unit_card.period_id, unit_card.category_id), 0)  # type: ignore[attr-defined]
+        unit_card.category_size = sizes.get((unit_card.period_id, unit_card.category_id), 0)
 
 
 # -- the records behind the inputs -------------------------------------------------------------------------
@@ -191,7 +192,7 @@ def _training_records(viewer: User | AnonymousUser, official: Official,
 def _checkup_records(viewer: User | AnonymousUser, official: Official,
                      period: AppraisalPeriod) -> list[InputRecord]:
     """The check-up results the evaluation component counts: rounds of the quarters within the period."""
-    visible = results_visible_to(viewer).filter(pk=OuterRef("pk"))  # type: ignore[arg-type]
+    visible = results_visible_to(viewer).filter(pk=OuterRef("pk"))
     results = (CheckupResult.objects.filter(official=official, score__isnull=False,
                                             round__period__kind=PeriodKind.QUARTER,
                                             round__period__start__gte=period.start,

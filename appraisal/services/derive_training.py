@@ -1,7 +1,7 @@
 """The training facts in the appraisal ledger: derived entries, and the head's confirmed public criticism.
 
 ``training_feed(start=..., end=...)`` regenerates, idempotently and set-based, the derived ``ScoreEntry``
-rows of the sessions held in the window, reading the facts through ``training.selectors``:
+rows of the sessions held in the window, reading the facts through ``training.selectors.facts``:
 
 - ``study_absence`` (−1 each): an unexcused absence (status absent) from a required collective study;
   source the attendance row, dated the session's day.
@@ -33,12 +33,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appraisal.models import ScoreEntry, ScoreRule
+from appraisal.selectors.periods import period_existing
 from appraisal.services.derive import Derived, Key, apply_derived, clip_reason
 from appraisal.services.entries import entry_add
-from appraisal.services.periods import period_existing
 from org.models import User
 from training.models import Attendance, CriticismFlag, TrainingSession
-from training.selectors import lectures_given, study_absences
+from training.selectors.facts import lectures_given, study_absences
 from training.services.criticism import criticism_flag_quarters
 
 STUDY_ABSENCE, LECTURE_GIVEN, PUBLIC_CRITICISM = "study_absence", "lecture_given", "public_criticism"
@@ -90,7 +90,7 @@ def training_feed(*, start: date, end: date, touched: set[int] | None = None) ->
                     | Q(source_type_id=session_ct, source_id__in=lectures.values("pk")))
             .order_by("pk")
         )
-        counts = apply_derived(desired, existing, touched=touched)
+        counts = apply_derived(desired=desired, existing=existing, touched=touched)
         counts["flags"] = criticism_flag_quarters(start=start, end=end)
     return counts
 

@@ -20,9 +20,10 @@ from openpyxl import load_workbook
 
 from appraisal.models import AnnualSummary, ExportJob, GradeDecision, GradeNotice, SignStatus
 from appraisal.registration_form import MAX_LINES, form_title, line_count, local_date, sheet_name, wrap_rows
+from appraisal.selectors.exports import export_filename
 from appraisal.services import exports
 from appraisal.services import registration as svc
-from appraisal.services.exports import export_filename, register_write
+from appraisal.services.exports import register_write
 from appraisal.services.grades import grades_propose
 from common.errors import ApplicationError
 from tests.appraisal.annual_helpers import (
@@ -167,7 +168,7 @@ def test_the_export_job_runs_with_progress_and_downloads_as_zip(county, year, cl
     assert job.status == ExportJob.Status.DONE and job.progress == 100 and job.rows == 4
     assert seen == [(50, 2), (99, 4), (99, 4)]
     assert job.file.name.endswith(".zip")
-    assert exports.export_run(job.pk) is None  # a second delivery does nothing
+    assert exports.export_run(job_id=job.pk) is None  # a second delivery does nothing
 
     client = client_for(county.orgadmin)
     download = client.get(reverse("appraisal:export_download", args=[job.pk]))

@@ -25,7 +25,7 @@ from tests.appraisal.factories import staff_in
 from tests.factories import MonthlyReportFactory, TaskFactory, period
 from tests.training.test_feed import attend, make_session
 from training.models import AttendanceStatus
-from training.progress import target_set
+from training.services.targets import target_set
 
 
 def scores(key: str) -> dict[int, tuple[Decimal, dict]]:
@@ -125,7 +125,7 @@ def closed_year(county):
     type(year).objects.filter(pk=year.pk).update(status="closed")
     year.refresh_from_db()
     from appraisal.parameters import live_parameters
-    from appraisal.services.periods import scheme_snapshot
+    from appraisal.selectors.schemes import scheme_snapshot
 
     type(year).objects.filter(pk=year.pk).update(
         scheme_snapshot={**scheme_snapshot(), "parameters": live_parameters(year)})
@@ -161,7 +161,7 @@ def test_quarterly_thresholds_and_the_share_of_good_are_frozen_with_the_quarter(
     assert before[:2] == ["good", "good"]  # 40 % of 5 → 2
     q3 = period("2026-Q3")
     from appraisal.parameters import live_parameters
-    from appraisal.services.periods import scheme_snapshot
+    from appraisal.selectors.schemes import scheme_snapshot
 
     type(q3).objects.filter(pk=q3.pk).update(status="closed",
                                             scheme_snapshot={**scheme_snapshot(), "parameters": live_parameters(q3)})

@@ -16,9 +16,9 @@ from appraisal.api.annual._common import year_unit_filter
 from appraisal.api.annual.procedures import REFUSED, UNIT, YEAR
 from appraisal.models import GradeAppeal, GradeDecision, GradeNotice, GradeReview
 from appraisal.selectors.annual import appeals_visible_to, grade_notices_visible_to, reviews_visible_to
+from appraisal.selectors.grades import grades_visible_to
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import reviews as review_svc
-from appraisal.services.grades import grades_visible_to
 from common.api import parse_input, request_user
 from common.errors import ApplicationError
 from common.idempotency import idempotent_create
