@@ -9,10 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from appraisal.models import AnnualProcedure, AnnualSummary, GradeDecision, ProcedureEvent, PublicNotice, Stage
+from appraisal.models import (
+    AnnualProcedure,
+    AnnualSummary,
+    GradeDecision,
+    ProcedureEvent,
+    PublicNotice,
+    Stage,
+    SummaryStatus,
+)
 from appraisal.selectors.annual import CommentRule, comment_rule
 from appraisal.services.comments import comment_write
 from appraisal.services.finalize import procedure_finalize
@@ -23,7 +32,8 @@ from appraisal.services.procedure import procedure_open as _open
 from appraisal.services.procedure import proposals_submit, summaries_close
 from appraisal.services.summaries import summary_save, summary_submit
 from common.errors import ApplicationError
-from org.models import OrgUnit, User
+from org.models import Official, OrgUnit, User
+from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.factories import UserFactory, period
 
 SECTIONS = {"morality": "政治立场坚定", "ability": "业务熟练", "diligence": "全勤", "achievement": "完成全部任务",
@@ -109,3 +119,19 @@ def refused(code: str) -> Iterator[None]:
 
 def actions(procedure) -> list[str]:
     return list(ProcedureEvent.objects.filter(procedure=procedure).order_by("id").values_list("action", flat=True))
+
+
+def scorecards(county, candidate: Official, key: str, extra: list[float | str]) -> None:
+    """The year's scorecards: only the candidate reaches 优秀 (90+), the quota (20%) leaves room for one."""
+    for person, total in ((county.staff_official, 85), (county.culture_official, 80), (county.head_official, 88),
+                          (candidate, 96)):
+        ScorecardFactory(official=person, unit=county.culture, period=period(key), total=Decimal(total))
+    staff_in(county.culture_office, county.culture, extra, key=key)
+
+
+def submit_the_rest(procedure: AnnualProcedure) -> None:
+    for summary in AnnualSummary.objects.filter(procedure=procedure).exclude(status=SummaryStatus.SUBMITTED) \
+            .select_related("official", "official__user"):
+        user = writer_for(summary)
+        summary_save(summary=summary, by=user, sections=SECTIONS)
+        summary_submit(summary=summary, by=user)

@@ -1,4 +1,5 @@
-"""Appraisal fixtures (the county, the year and the graded people are in tests/conftest.py)."""
+"""Appraisal fixtures: the culture bureau scored for 2026, the year's 优秀 candidate (the county, the year and the
+graded people are in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from org.models import OrgUnit
+from org.models import Official, OrgUnit
 from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.conftest import County
+from tests.factories import OfficialFactory, UserFactory
 
 
 @pytest.fixture
@@ -18,3 +20,10 @@ def culture(county: County) -> OrgUnit:
         ScorecardFactory(official=person, unit=county.culture, total=Decimal(total))
     staff_in(county.culture_office, county.culture, [91, 80, 75, 70, 65, 62, 81])
     return county.culture
+
+
+@pytest.fixture
+def candidate(county: County) -> Official:
+    """Another official of the culture bureau, with a login: the year's only 优秀 candidate."""
+    return OfficialFactory(name="张优秀", unit=county.culture_office, user=UserFactory(username="candidate"),
+                           position_title="副主任")
