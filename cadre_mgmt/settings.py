@@ -344,7 +344,7 @@ APPRAISAL_EXCELLENT_QUOTA = os.environ.get("APPRAISAL_EXCELLENT_QUOTA", "0.20")
 APPRAISAL_EXCELLENT_QUOTA_CEILING = os.environ.get("APPRAISAL_EXCELLENT_QUOTA_CEILING", "0.25")
 # Year-score thresholds of the proposed grade (a local practice): {"excellent": 90, "competent": 70, "basic": 60}.
 APPRAISAL_GRADE_THRESHOLDS = json.loads(os.environ.get("APPRAISAL_GRADE_THRESHOLDS", "{}"))
-# The constants of the work and timeliness components (appraisal/components_builtin.py), e.g.
+# The constants of the work and timeliness components (appraisal/components/builtin.py), e.g.
 # {"work": {"late": "0.7"}, "timeliness": {"late": "0.5"}}; frozen with each period when it closes.
 APPRAISAL_COMPONENT_CONSTANTS = json.loads(os.environ.get("APPRAISAL_COMPONENT_CONSTANTS", "{}"))
 # Probation of a new recruit (公务员法 第34条: one year); one still in probation at the end of the year is

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from appraisal.models import CheckupRound, RaterGroup
-from appraisal.periods import QUARTER, period_key_for
+from appraisal.scoring.periods import QUARTER, period_key_for
 from appraisal.services.ballots import ballot_cast, ballot_officials, batch_issue, code_display
 from appraisal.services.checkup import round_open_for_key, round_recompute
 from demo.org_data import HEAD_UNIT_CODE

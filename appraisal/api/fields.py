@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from appraisal.models import AppraisalPeriod
-from appraisal.periods import parse_period_key
+from appraisal.scoring.periods import parse_period_key
 from common.errors import ApplicationError
 from org.selectors import units_visible_to
 

@@ -17,9 +17,9 @@ from rest_framework.routers import BaseRouter
 
 from appraisal.api.annual.serializers import GradeCommentSerializer
 from appraisal.api.fields import VisibleUnitMixin, period_from_key
-from appraisal.grade_labels import grade_label
+from appraisal.display.grade_labels import grade_label
 from appraisal.models import AppraisalPeriod, ExportJob, Grade, GradeDecision
-from appraisal.periods import parse_period_key
+from appraisal.scoring.periods import parse_period_key
 from appraisal.services import exports as export_svc
 from appraisal.services.comments import comment_write
 from appraisal.services.grades import grades_visible_to

@@ -14,7 +14,7 @@ from rest_framework.routers import BaseRouter
 
 from appraisal.api.fields import VisibleUnitMixin, period_from_key
 from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, QuarterlyStatus, ReconsiderOutcome
-from appraisal.periods import parse_period_key
+from appraisal.scoring.periods import parse_period_key
 from appraisal.selectors.quarterly import quarterly_grades_visible_to
 from appraisal.services import quarterly as svc
 from common.api import LimitedCharField, ModelSerializer, parse_input, request_user

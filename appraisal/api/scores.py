@@ -18,9 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from appraisal.grade_labels import grade_label
+from appraisal.display.grade_labels import grade_label
 from appraisal.models import AppraisalPeriod, Component, Scorecard, ScoreEntry, ScoreRule
-from appraisal.periods import parse_period_key
+from appraisal.scoring.periods import parse_period_key
 from appraisal.selectors import scores as selectors
 from appraisal.services.entries import entry_add, entry_delete
 from appraisal.services.periods import period_existing

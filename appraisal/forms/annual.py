@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.grade_labels import grade_choices
+from appraisal.display.grade_labels import grade_choices
 from appraisal.models import GRADE_ORDER, Grade, ReviewOutcome
 from common.text_limits import LONG, NOTE, LimitedFormField
 

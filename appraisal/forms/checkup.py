@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import DEFAULT_GROUP_WEIGHTS, CheckupRound, Dimension, RaterGroup
-from appraisal.periods import QUARTER, period_key_for
+from appraisal.scoring.periods import QUARTER, period_key_for
 from appraisal.services.checkup import DEFAULT_COLLEAGUES, ORG
 from common.text_limits import NOTE, LimitedFormField
 from org.forms import UnitChoiceField

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from appraisal.grade_labels import grade_choices
+from appraisal.display.grade_labels import grade_choices
 from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKind
 from common.text_limits import NOTE, SHORT_NOTE, LimitedFormField
 from org.models import OrgUnit

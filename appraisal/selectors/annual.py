@@ -29,7 +29,7 @@ from appraisal.models import (
     PublicNotice,
     SignStatus,
 )
-from appraisal.transfers import year_transfers
+from appraisal.selectors.transfers import year_transfers
 from org.models import OrgUnit, User
 from org.selectors import access_for, subtree_q
 from org.selectors_posts import Placement

@@ -5,8 +5,8 @@
 - the records behind each component's inputs (tasks, monthly reports, training sessions, check-up results),
   each linked only when the reader may open it — a fixed number of queries however many records.
 
-The records are read as the component providers count them (``appraisal.components_builtin``,
-``components_checkup``, ``components_training``), so the list under a component matches its counts.
+The records are read as the component providers count them (``appraisal.components``: ``builtin``,
+``checkup``, ``training``), so the list under a component matches its counts.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraisal.display.score_text import plain_number
 from appraisal.models import AppraisalPeriod, CheckupResult, Component, PeriodKind, Scorecard, UnitScorecard
-from appraisal.periods import MONTH, QUARTER, YEAR
-from appraisal.score_text import plain_number
+from appraisal.scoring.periods import MONTH, QUARTER, YEAR
 from appraisal.services.checkup import results_visible_to
 from org.models import Official, User
 from tasks.models import MonthlyReport, ReportStatus, Task, TaskStatus

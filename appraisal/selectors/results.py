@@ -38,7 +38,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from appraisal.grade_labels import grade_label, uses_qualified_grades
+from appraisal.display.grade_labels import grade_label, uses_qualified_grades
 from appraisal.models import AppraisalPeriod, Grade, GradeDecision, GradeStatus, PeriodKind
 from discipline.selectors import promotion_eligibility as discipline_eligibility
 from org.models import Official, User

@@ -31,7 +31,7 @@ from appraisal.models import (
     ScoreRule,
     UnitScorecard,
 )
-from appraisal.periods import MONTH, QUARTER, YEAR, period_key_for
+from appraisal.scoring.periods import MONTH, QUARTER, YEAR, period_key_for
 from org.models import Official, OrgUnit, User
 from org.selectors import ALL_ROLES, access_for, subtree_q
 
@@ -82,7 +82,7 @@ def scorecards_visible_to(
 ) -> QuerySet[Scorecard]:
     """Return the scorecards a user may see: officials in their role subtrees, and their own; and the cards of
     the units in their role subtrees — a period's card stays with the unit the official was in during it
-    (``appraisal.transfers``), so the head over that unit still sees it after the official moved on."""
+    (``appraisal.selectors.transfers``), so the head over that unit still sees it after the official moved on."""
     qs = Scorecard.objects.select_related("period", "official", "official__unit", "unit", "category")
     everything, q = _official_q(user, "", roles, include_self)
     if everything:
@@ -283,7 +283,7 @@ class WeightScaling:
 
 COMPONENT_LABELS = dict(Component.choices)
 
-# What the component providers put in ``inputs`` (appraisal.components_builtin, components_checkup), in words.
+# What the component providers put in ``inputs`` (appraisal.components.builtin, .checkup), in words.
 INPUT_LABELS = {
     "tasks": _("Tasks due in the period"),
     "tasks_on_time": _("Completed on time"),

@@ -50,7 +50,7 @@ from appraisal.models import (
     RaterAssignment,
     RaterGroup,
 )
-from appraisal.periods import QUARTER, parse_period_key
+from appraisal.scoring.periods import QUARTER, parse_period_key
 from common.errors import ApplicationError, from_validation_error
 from common.history import save_as, set_actor
 from common.notifications import Notice, notify, notify_many

@@ -23,7 +23,7 @@ from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.excel import REGISTER_FIELDS, GradeInfo, RegisterRow, RegisterWriter, UnitSummary
+from appraisal.excel.register import REGISTER_FIELDS, GradeInfo, RegisterRow, RegisterWriter, UnitSummary
 from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKind, Scorecard
 from appraisal.services.progress import progress_every
 from appraisal.services.registration import forms_file_name, registration_job_write

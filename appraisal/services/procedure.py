@@ -58,7 +58,7 @@ def is_head_over(user: User, official: Official, *, unit_path: str | None = None
     """A head over the official's unit who is not the official (主管领导), or the organization department.
 
     ``unit_path``: the unit that grades an official who changed units during the year, when it is not their
-    present unit (``appraisal.transfers.grading_unit_path``)."""
+    present unit (``appraisal.selectors.transfers.grading_unit_path``)."""
     access = access_for(user)
     if access.official_id == official.pk:
         return False

@@ -39,7 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.constraints_discipline import discipline_constraints
+from appraisal.constraints.discipline import discipline_constraints
 from appraisal.models import (
     AppraisalPeriod,
     Grade,
@@ -51,7 +51,7 @@ from appraisal.models import (
     ReconsiderOutcome,
     Scorecard,
 )
-from appraisal.parameters import parameter_for, score_parameter
+from appraisal.scoring.parameters import parameter_for, score_parameter
 from appraisal.selectors.quarterly import gradable_q, unit_good_count
 from appraisal.services.bulk import update_with_history
 from appraisal.services.procedure import is_head_over, is_org_over
@@ -83,7 +83,7 @@ def good_share() -> Decimal:
 
 @score_parameter("quarterly")
 def _quarterly_parameter(period: AppraisalPeriod) -> dict[str, Any] | None:
-    """A quarter's thresholds and share of 好, frozen when the quarter closes (``appraisal.parameters``)."""
+    """A quarter's thresholds and share of 好, frozen when the quarter closes (``appraisal.scoring.parameters``)."""
     if period.kind != PeriodKind.QUARTER:
         return None
     return {"thresholds": {grade: str(v) for grade, v in quarterly_thresholds().items()}, "share": str(good_share())}

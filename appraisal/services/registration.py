@@ -25,6 +25,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraisal.display.registration import (
+    GRADE_FIELDS,
+    GRADE_ORDER,
+    NOTICE_FIELDS,
+    SUMMARY_FIELDS,
+    FormLabels,
+    RegistrationEntry,
+    entry_from,
+)
+from appraisal.excel.registration import RegistrationFormWriter
 from appraisal.models import (
     AnnualSummary,
     AppraisalPeriod,
@@ -32,16 +42,6 @@ from appraisal.models import (
     GradeDecision,
     GradeNotice,
     PeriodKind,
-)
-from appraisal.registration_form import (
-    GRADE_FIELDS,
-    GRADE_ORDER,
-    NOTICE_FIELDS,
-    SUMMARY_FIELDS,
-    FormLabels,
-    RegistrationEntry,
-    RegistrationFormWriter,
-    entry_from,
 )
 from appraisal.services.progress import progress_every
 from common.errors import ApplicationError

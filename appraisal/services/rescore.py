@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from appraisal.components import PeriodWindow, registered_providers
 from appraisal.models import AppraisalPeriod, PeriodStatus, Scorecard, UnitScorecard
-from appraisal.parameters import parameters_for
+from appraisal.scoring.parameters import parameters_for
 from appraisal.services.consequences import facts_counted
 from appraisal.services.rollup import (
     BATCH,

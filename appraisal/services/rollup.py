@@ -24,10 +24,10 @@ For one period, in a fixed number of queries however many officials there are:
 
 The top-level unit of an official is the depth-2 ancestor of their unit (a bureau, town or park under the
 county), or the depth-1 unit itself for an official placed directly on the root. Their unit for the period
-comes from their posts (``appraisal.transfers.period_unit_paths``, one query): for a week, month or quarter the
-unit where they worked the most days of it — a month's scores stay with the unit they were in at the time — and
-for the year the unit that grades them (考核规定 2020 第26条); an official who stayed in one unit, or has no
-posts, is in ``Official.unit``. Re-running gives the same totals and ranks; only ``computed_at`` moves (one
+comes from their posts (``appraisal.selectors.transfers.period_unit_paths``, one query): for a week, month or
+quarter the unit where they worked the most days of it — a month's scores stay with the unit they were in at the
+time — and for the year the unit that grades them (考核规定 2020 第26条); an official who stayed in one unit, or
+has no posts, is in ``Official.unit``. Re-running gives the same totals and ranks; only ``computed_at`` moves (one
 timestamp per run).
 """
 
@@ -49,7 +49,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-import appraisal.components_builtin  # noqa: F401  # registers the built-in providers
+import appraisal.components.builtin  # noqa: F401  # registers the built-in providers
 from appraisal.components import ComponentValue, PeriodWindow, registered_providers
 from appraisal.models import (
     DEFAULT_WEIGHTS,
@@ -63,10 +63,10 @@ from appraisal.models import (
     ScoreRule,
     UnitScorecard,
 )
-from appraisal.parameters import parameters_for
+from appraisal.scoring.parameters import parameters_for
+from appraisal.selectors.transfers import period_unit_paths
 from appraisal.services.consequences import facts_counted, rederive
 from appraisal.services.periods import scheme_key, snapshot_caps, snapshot_weights
-from appraisal.transfers import period_unit_paths
 from common.errors import ApplicationError
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for

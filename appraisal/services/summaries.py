@@ -23,6 +23,7 @@ from appraisal.models import (
     Stage,
     SummaryStatus,
 )
+from appraisal.selectors.transfers import grading_unit_path
 from appraisal.services.procedure import (
     is_head_over,
     is_lead_over,
@@ -30,7 +31,6 @@ from appraisal.services.procedure import (
     require,
     require_stage,
 )
-from appraisal.transfers import grading_unit_path
 from common.errors import ApplicationError
 from common.notifications import notify
 from common.text_limits import check_values

@@ -34,11 +34,11 @@ from appraisal.models import (
 )
 from appraisal.selectors import annual as reads
 from appraisal.selectors.quarterly import with_good_quarters
+from appraisal.selectors.transfers import year_transfers
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import notices as notice_svc
 from appraisal.services import procedure as svc
 from appraisal.services.comments import comment_rule, comment_write
-from appraisal.transfers import year_transfers
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appraisal.ballot_slips import slips
+from appraisal.display.ballot_slips import slips
 from appraisal.forms.ballots import BallotForm, BatchIssueForm, BatchRevokeForm
 from appraisal.models import BallotBatch, CheckupRound
 from appraisal.services import ballots as svc

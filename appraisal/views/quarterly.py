@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal.constraints_quarterly import no_good_rule_offered
+from appraisal.constraints.quarterly import no_good_rule_offered
 from appraisal.forms.quarterly import AnswerForm, QuarterlyRowForm, ReconsiderForm
 from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, QuarterlyStatus
 from appraisal.selectors import quarterly as reads

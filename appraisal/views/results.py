@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from appraisal import excel_results
+from appraisal.excel import results as excel_results
 from appraisal.selectors import results as results_sel
 from appraisal.selectors.results import ResultList
 from common.http import AuthedRequest

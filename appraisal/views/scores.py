@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from appraisal.display.grade_labels import grade_label
+from appraisal.display.score_text import score_axis, signed_points
 from appraisal.forms.scores import EntryDeleteForm, EntryForm, RankingFilterForm
-from appraisal.grade_labels import grade_label
 from appraisal.models import AppraisalPeriod, PeriodKind, Scorecard
-from appraisal.periods import MONTH, parse_period_key, period_key_for
-from appraisal.score_text import score_axis, signed_points
+from appraisal.scoring.periods import MONTH, parse_period_key, period_key_for
 from appraisal.selectors import explain
 from appraisal.selectors import scores as selectors
 from appraisal.selectors.results import PromotionEligibility, promotion_eligibility

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal.forms.annual import OralForm, ReasonForm, SummaryForm
 from appraisal.models import SUMMARY_SECTIONS, AnnualSummary, Stage, SummaryStatus
 from appraisal.selectors import annual as reads
+from appraisal.selectors.transfers import year_transfers
 from appraisal.services import summaries as svc
-from appraisal.transfers import year_transfers
 from appraisal.views.annual import procedure_of
 from common.errors import ApplicationError
 from common.forms import autosave, form_submit, show_error

@@ -141,7 +141,7 @@ def _save(task: Task, by: User | None, reason: str = "", update_fields: list[str
 
 
 def _scored(task: Task) -> tuple[Any, ...]:
-    """What of a task the work component counts (``appraisal.components_builtin``)."""
+    """What of a task the work component counts (``appraisal.components.builtin``)."""
     return task.status, task.completed_on, task.deadline, task.weight, task.responsible_id
 
 

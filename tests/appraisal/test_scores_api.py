@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from appraisal.models import AppraisalPeriod, GradeDecision, PeriodStatus, Scorecard, ScoreEntry
-from appraisal.periods import MONTH, period_key_for
+from appraisal.scoring.periods import MONTH, period_key_for
 from tests.factories import OfficialFactory, period
 
 TODAY = timezone.localdate()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from appraisal.api.fields import VisibleUnitMixin, period_from_key
-from appraisal.grade_labels import grade_label
+from appraisal.display.grade_labels import grade_label
 from appraisal.models import (
     AnnualProcedure,
     AnnualSummary,

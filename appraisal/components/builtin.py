@@ -19,7 +19,7 @@ yet past its deadline is not counted.
 
 The numbers above are the defaults of the component constants: a deployment changes them with
 ``APPRAISAL_COMPONENT_CONSTANTS = {"work": {"late": "0.6"}, ...}``. They are score parameters
-(``appraisal.parameters``), frozen with a period when it closes, so a change applies to open periods only.
+(``appraisal.scoring.parameters``), frozen with a period when it closes, so a change applies to open periods only.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from django.db.models import Count, F, Q, Sum
 
 from appraisal.components import ComponentValue, PeriodWindow, component_provider
 from appraisal.models import AppraisalPeriod, Component
-from appraisal.parameters import score_parameter
+from appraisal.scoring.parameters import score_parameter
 from tasks.models import MonthlyReport, ReportRating, ReportStatus, Task, TaskStatus
 
 # The component constants, as strings (they are stored in a closed period's snapshot as JSON).
