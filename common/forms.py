@@ -4,7 +4,7 @@ answer a background save (htmx) with its small status."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import ApplicationError
+
+F = TypeVar("F", bound=forms.Field)
 
 # The first line of a drop-down where nothing is chosen yet, everywhere (Django's own is "---------").
 EMPTY_LABEL = gettext_lazy("Please choose")
@@ -31,6 +33,15 @@ def install_empty_label() -> None:
     kwdefaults["empty_label"] = EMPTY_LABEL
     # Model fields with choices default to this list object (``Field.get_choices(blank_choice=...)``).
     model_fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_LABEL)]  # type: ignore[list-item]  # lazy: translated late
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """Return the form's field ``name``, checked to be a ``kind``: a typed handle to set the queryset or the
+    choices a form computes when it is made (``form.fields`` is typed as plain ``Field``s)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 def show_error(form: forms.BaseForm, error: ApplicationError, *, field: str | None = None) -> None:

@@ -24,6 +24,7 @@ The numbers above are the defaults of the component constants: a deployment chan
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -108,8 +109,9 @@ def work_results(window: PeriodWindow) -> dict[int, ComponentValue]:
         .annotate(**{f"n_{r}": Count("pk", filter=Q(rating=r)) for r in ReportRating.values})
     )
     quality_part: dict[int, tuple[Decimal, dict[str, Any]]] = {}
-    for rating_row in rated:
-        counts = {r: rating_row[f"n_{r}"] for r in ReportRating.values}  # type: ignore[literal-required]
+    rating_rows: Iterable[Mapping[str, Any]] = rated  # keys named per rating: read as a mapping
+    for rating_row in rating_rows:
+        counts = {r: rating_row[f"n_{r}"] for r in ReportRating.values}
         n = sum(counts.values())
         if not n:
             continue

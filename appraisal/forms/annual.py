@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.display.grade_labels import grade_choices
 from appraisal.models import GRADE_ORDER, Grade, ReviewOutcome
+from common.forms import form_field
 from common.text_limits import LONG, NOTE, LimitedFormField
 
 TEXTAREA = {"class": "form-control", "rows": 5}
@@ -60,7 +61,7 @@ class CommentForm(forms.Form):
     def __init__(self, *args: Any, category: str | None = None, **kwargs: Any) -> None:
         """``category``: the official's personnel category, which names the grades (合格 for 事业单位)."""
         super().__init__(*args, **kwargs)
-        self.fields["head_grade"].choices = [  # type: ignore[attr-defined]
+        form_field(self, "head_grade", forms.ChoiceField).choices = [
             ("", "—"), *grade_choices(category, [g.value for g in GRADE_ORDER])]
 
 
@@ -77,7 +78,7 @@ class ObjectionForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["candidate"].choices = candidates  # type: ignore[attr-defined]
+        form_field(self, "candidate", forms.ChoiceField).choices = candidates
 
 
 class ObjectionDecideForm(forms.Form):
@@ -105,7 +106,7 @@ class ReviewDecideForm(forms.Form):
     def __init__(self, *args: Any, category: str | None = None, **kwargs: Any) -> None:
         """``category``: the official's personnel category, which names the grades (合格 for 事业单位)."""
         super().__init__(*args, **kwargs)
-        self.fields["grade"].choices = [("", "—"), *grade_choices(category, REVIEW_GRADES)]  # type: ignore[attr-defined]
+        form_field(self, "grade", forms.ChoiceField).choices = [("", "—"), *grade_choices(category, REVIEW_GRADES)]
 
 
 class AppealForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.forms.checkup import _style, units_managed_by
 from appraisal.models import BallotChoice, RaterGroup
+from common.forms import form_field
 from common.text_limits import LimitedFormField
 from org.forms import UnitChoiceField
 from org.models import Official, OrgUnit, RankLevel, User
@@ -34,7 +35,7 @@ class BatchIssueForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_managed_by(user)  # type: ignore[attr-defined]
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units_managed_by(user)
         limit = settings.APPRAISAL_BALLOT_MAX_CODES  # read per form, so the setting may change at run time
         self.fields["size"] = forms.IntegerField(
             label=_("Number of codes"), min_value=1, max_value=limit, initial=100,

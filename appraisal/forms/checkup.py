@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.models import DEFAULT_GROUP_WEIGHTS, CheckupRound, Dimension, RaterGroup
 from appraisal.scoring.periods import QUARTER, period_key_for
 from appraisal.services.checkup import DEFAULT_COLLEAGUES, ORG
+from common.forms import form_field
 from common.text_limits import NOTE, LimitedFormField
 from org.forms import UnitChoiceField
 from org.models import Official, OrgUnit, User
@@ -62,7 +63,7 @@ class RoundOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         taken = set(CheckupRound.objects.values_list("period__key", flat=True))
         choices = [(key, key) for key in recent_quarters(today) if key not in taken]
-        self.fields["quarter"].choices = choices  # type: ignore[attr-defined]
+        form_field(self, "quarter", forms.ChoiceField).choices = choices
         current = period_key_for(QUARTER, today or timezone.localdate())
         self.fields["quarter"].initial = current if (current, current) in choices else None
         for value, label in RaterGroup.choices:
@@ -95,7 +96,7 @@ class AssignDefaultsForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_managed_by(user)  # type: ignore[attr-defined]
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units_managed_by(user)
         _style(self, "defaults")
 
 

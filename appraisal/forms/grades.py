@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from appraisal.display.grade_labels import grade_choices
 from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKind
+from common.forms import form_field
 from common.text_limits import NOTE, SHORT_NOTE, LimitedFormField
 from org.models import OrgUnit
 
@@ -77,8 +78,8 @@ class ExportStartForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = AppraisalPeriod.objects.order_by("-start", "kind")  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        form_field(self, "period", forms.ModelChoiceField).queryset = AppraisalPeriod.objects.order_by("-start", "kind")
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

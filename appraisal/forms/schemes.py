@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from appraisal.models import DEFAULT_WEIGHTS, Component, Scheme, ScoreRule
+from common.forms import form_field
 from common.text_limits import NOTE, LimitedFormField
 from org.models import RankLevel, UnitCategory
 
@@ -37,7 +38,7 @@ class SchemeForm(forms.Form):
         elif "initial" not in kwargs:  # a new scheme starts from the default weights (DESIGN §4)
             kwargs["initial"] = {f"weight_{c}": Decimal(w) for c, w in DEFAULT_WEIGHTS.items()}
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = UnitCategory.objects.order_by(  # type: ignore[attr-defined]
+        form_field(self, "category", forms.ModelChoiceField).queryset = UnitCategory.objects.order_by(
             "sort_order", "code")
         for value, label in Component.choices:
             self.fields[f"weight_{value}"] = forms.DecimalField(

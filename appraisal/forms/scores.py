@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import AppraisalPeriod, ScoreRule
 from appraisal.pickers import SCORE_ENTRY_OFFICIALS
+from common.forms import form_field
 from common.text_limits import NOTE, LimitedFormField
 from org.forms import OfficialChoiceField
 from org.models import Official, RankLevel, UnitCategory
@@ -49,8 +50,8 @@ class EntryForm(forms.Form):
     def __init__(self, *args: Any, officials: QuerySet[Official], rules: QuerySet[ScoreRule],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["official"].queryset = officials  # type: ignore[attr-defined]
-        self.fields["rule"].queryset = rules  # type: ignore[attr-defined]
+        form_field(self, "official", forms.ModelChoiceField).queryset = officials
+        form_field(self, "rule", forms.ModelChoiceField).queryset = rules
         self.fields["occurred_on"].initial = timezone.localdate()
         _style(self)
 
@@ -71,8 +72,8 @@ class RankingFilterForm(forms.Form):
     def __init__(self, *args: Any, periods: QuerySet[AppraisalPeriod], units: list[tuple[int, str]],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = periods  # type: ignore[attr-defined]
-        self.fields["unit"].choices = [("", _("All units")), *units]  # type: ignore[attr-defined]
+        form_field(self, "period", forms.ModelChoiceField).queryset = periods
+        form_field(self, "unit", forms.ChoiceField).choices = [("", _("All units")), *units]
         _style(self)
 
 

@@ -3,6 +3,7 @@ the organization department's objections with their findings. A candidate never 
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from appraisal.selectors import annual as reads
 from appraisal.services import notices as svc
 from appraisal.services.procedure import is_org_over
 from common.filters import as_id
-from common.forms import form_submit
+from common.forms import form_field, form_submit
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
@@ -83,7 +84,7 @@ def objection_file_view(request: AuthedRequest, pk: int) -> HttpResponse:
             _("Your objection was filed under your name; the organization department will record its finding.")):
         return redirect("appraisal:notice_detail", pk=pk)
     open_to = [(c.pk, f"{c.name}（{c.unit_name}）") for c in candidates.values() if c.withdrawn_at is None]
-    form.fields["candidate"].choices = open_to  # type: ignore[attr-defined]
+    form_field(form, "candidate", forms.ChoiceField).choices = open_to
     return _render_notice(request, notice, form=form, status=400)
 
 

@@ -106,17 +106,6 @@ class SummaryOralSerializer(serializers.Serializer):
     place = LimitedCharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-# -- 评语 ------------------------------------------------------------------------------------------------
-
-
-class GradeCommentSerializer(serializers.Serializer):
-    comment = LimitedCharField(max_length=NOTE, allow_blank=True, help_text="The 评语.")
-    head_grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_blank=True, default="",
-                                         help_text="The head's proposal; the scores' proposal when left out.")
-    head_reason = LimitedCharField(max_length=NOTE, required=False, allow_blank=True, default="",
-                                   help_text="Required when head_grade differs from the scores' proposal.")
-
-
 # -- public notices and objections ---------------------------------------------------------------------
 
 

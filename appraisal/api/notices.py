@@ -12,10 +12,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
 
-from appraisal.api.annual import serializers as s
-from appraisal.api.annual._common import year_unit_filter
-from appraisal.api.annual.procedures import REFUSED, UNIT, YEAR
+from appraisal.api import serializers_annual as s
+from appraisal.api._common import REFUSED, UNIT, YEAR, year_unit_filter
 from appraisal.models import NoticeCandidate, Objection, ObjectionStatus, PublicNotice
 from appraisal.selectors.annual import notices_visible_to, objections_visible_to
 from appraisal.services import notices as notice_svc
@@ -101,3 +101,8 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise Http404
         return FileResponse(objection.attachment.open("rb"), as_attachment=True,
                             filename=objection.attachment_name or _("attachment"))
+
+
+def register(router: BaseRouter) -> None:
+    router.register("public-notices", PublicNoticeViewSet, basename="public-notice")
+    router.register("objections", ObjectionViewSet, basename="objection")
