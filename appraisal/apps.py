@@ -23,7 +23,8 @@ class AppraisalConfig(AppConfig):
         import appraisal.home_panels
         import appraisal.home_todo
         import appraisal.pickers  # noqa: F401
-        from appraisal.services.consequences import fact_changed, frozen_period_keys
+        from appraisal.selectors.periods import frozen_period_keys
+        from appraisal.services.consequences import fact_changed
         from appraisal.services.derive_training import criticism_record
         from org.facts import fact_changed as fact_changed_signal
         from org.facts import register_frozen_periods

@@ -82,7 +82,7 @@ def bench_rollup(keys: list[str], runs: int) -> None:
     print(f"{'rollup':8} {'first s':>8} {'queries':>8} {'median s':>9} {'min s':>6} {'queries':>8} "
           f"{'peak MiB':>9} {'officials':>9} {'units':>6} {'entries':>8}")
     for key in keys:
-        period = period_get_or_create(key)
+        period = period_get_or_create(key=key)
 
         def action(period: AppraisalPeriod = period) -> RollupRun:
             return rollup_period(period=period)

@@ -32,7 +32,9 @@ from appraisal.api.serializers_checkup import (
     RoundSerializer,
 )
 from appraisal.models import CheckupResult, CheckupRound, RaterAssignment
+from appraisal.selectors import checkup as selectors
 from appraisal.services import checkup as svc
+from appraisal.services import checkup_raters as raters_svc
 from common.api import parse_input, request_user
 from common.errors import ApplicationError
 from common.idempotency import idempotent_create
@@ -48,7 +50,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     lookup_value_regex = KEY_REGEX
 
     def get_queryset(self) -> QuerySet[CheckupRound]:
-        return svc.rounds_with_progress(request_user(self.request))
+        return selectors.rounds_with_progress(request_user(self.request))
 
     def get_object(self) -> CheckupRound:
         self.kwargs["key"] = self.kwargs["key"].upper()
@@ -84,7 +86,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"], url_path="assign-defaults")
     def assign_defaults(self, request: Request, key: str | None = None) -> Response:
         data = parse_input(AssignDefaultsSerializer, request)
-        added = svc.raters_assign_defaults(by=request_user(request), round=self.get_object(),
+        added = raters_svc.raters_assign_defaults(by=request_user(request), round=self.get_object(),
                                            unit=data["unit"], colleagues=data["colleagues"])
         return Response({**self._out(self.get_object()), "added": added})
 
@@ -101,7 +103,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     queryset = RaterAssignment.objects.none()
 
     def get_queryset(self) -> QuerySet[RaterAssignment]:
-        qs = svc.assignments_of(request_user(self.request))
+        qs = selectors.assignments_of(request_user(self.request))
         if self.action == "list":
             key = self.request.query_params.get("round")
             if key:
@@ -115,12 +117,12 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=AssignSerializer, responses={201: AssignedSerializer(many=True)})
     def create(self, request: Request) -> Response:
         data = parse_input(AssignSerializer, request)
-        checkup = svc.rounds_visible_to(request_user(request)).filter(
+        checkup = selectors.rounds_visible_to(request_user(request)).filter(
             period__key=data["round"].upper()).first()
         if checkup is None:
             raise ApplicationError(_("There is no check-up round for %(key)s.") % {"key": data["round"].upper()},
                                    code="no_round")
-        new = svc.raters_assign(by=request_user(request), round=checkup, official=data["official"],
+        new = raters_svc.raters_assign(by=request_user(request), round=checkup, official=data["official"],
                                 group=data["group"], raters=data["raters"])
         return Response(AssignedSerializer(new, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -128,14 +130,14 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def rate(self, request: Request, pk: str | None = None) -> Response:
         data = parse_input(RateSerializer, request)
-        assignment = svc.rating_submit(by=request_user(request), assignment=self.get_object(), **data)
+        assignment = raters_svc.rating_submit(by=request_user(request), assignment=self.get_object(), **data)
         return Response(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     @extend_schema(request=ExcuseSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
     def excuse(self, request: Request, pk: str | None = None) -> Response:
         data = parse_input(ExcuseSerializer, request)
-        assignment = svc.rating_excuse(by=request_user(request), assignment=self.get_object(),
+        assignment = raters_svc.rating_excuse(by=request_user(request), assignment=self.get_object(),
                                        reason=data["reason"])
         return Response(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
 
@@ -148,7 +150,7 @@ class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = CheckupResult.objects.none()
 
     def get_queryset(self) -> QuerySet[CheckupResult]:
-        qs = svc.results_visible_to(request_user(self.request))
+        qs = selectors.results_visible_to(request_user(self.request))
         key = self.request.query_params.get("round")
         if key:
             qs = qs.filter(round__period__key=key.upper())

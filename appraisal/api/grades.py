@@ -22,9 +22,10 @@ from appraisal.api.serializers_grades import (
 )
 from appraisal.models import ExportJob, GradeDecision
 from appraisal.scoring.periods import parse_period_key
+from appraisal.selectors import exports as export_reads
+from appraisal.selectors.grades import grades_visible_to
 from appraisal.services import exports as export_svc
 from appraisal.services.comments import comment_write
-from appraisal.services.grades import grades_visible_to
 from appraisal.services.registration import registration_export_start
 from common.api import request_user
 from common.idempotency import idempotent_create
@@ -82,7 +83,7 @@ class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     queryset = ExportJob.objects.none()
 
     def get_queryset(self) -> QuerySet[ExportJob]:
-        return export_svc.exports_visible_to(request_user(self.request)).order_by("-created_at", "-pk")
+        return export_reads.exports_visible_to(request_user(self.request)).order_by("-created_at", "-pk")
 
     @idempotent_create
     @extend_schema(request=ExportStartSerializer, responses={201: ExportJobSerializer})
@@ -96,14 +97,14 @@ class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         fresh = self.get_queryset().get(pk=job.pk)  # in eager mode the job has run already
         return Response(ExportJobSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, export_svc.XLSX_TYPE): bytes, (200, export_svc.ZIP_TYPE): bytes})
+    @extend_schema(responses={(200, export_reads.XLSX_TYPE): bytes, (200, export_reads.ZIP_TYPE): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         job = self.get_object()
         if job.status != ExportJob.Status.DONE or not job.file:
             raise Http404
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_svc.export_filename(job),
-                            content_type=export_svc.export_content_type(job))
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_reads.export_filename(job),
+                            content_type=export_reads.export_content_type(job))
 
 
 def register(router: BaseRouter) -> None:

@@ -27,6 +27,7 @@ from appraisal.models import QuarterlyGrade, QuarterlyStatus
 from appraisal.scoring.periods import parse_period_key
 from appraisal.selectors.quarterly import quarterly_grades_visible_to
 from appraisal.services import quarterly as svc
+from appraisal.services import quarterly_propose as propose_svc
 from common.api import parse_input, request_user
 from common.filters import query_id
 
@@ -111,7 +112,8 @@ class QuarterlyGradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         """Propose a quarter's grades from its scores: of one ``unit``, or of every unit in the organization
         department's scope; confirmed grades are kept."""
         data = parse_input(PeriodUnitSerializer, request)
-        result = svc.quarterly_grades_propose(period=data["period"], by=request_user(request), unit=data.get("unit"))
+        result = propose_svc.quarterly_grades_propose(period=data["period"], by=request_user(request),
+                                                      unit=data.get("unit"))
         return Response(ProposeResultSerializer(result).data)
 
     @extend_schema(request=ConfirmUnitSerializer, responses={200: ConfirmUnitResultSerializer, 400: REFUSED})

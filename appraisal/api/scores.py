@@ -28,9 +28,10 @@ from appraisal.api.serializers_scores import (
 )
 from appraisal.models import AppraisalPeriod, Scorecard, ScoreEntry, ScoreRule
 from appraisal.scoring.periods import parse_period_key
+from appraisal.selectors import periods as period_reads
 from appraisal.selectors import scores as selectors
+from appraisal.selectors.periods import period_existing
 from appraisal.services.entries import entry_add, entry_delete
-from appraisal.services.periods import period_existing
 from common.api import request_user
 from common.errors import ApplicationError
 from common.filters import IdFilter
@@ -42,7 +43,7 @@ from org.selectors import access_for
 
 def _period_or_400(key: str) -> AppraisalPeriod:
     span = parse_period_key(key)  # ApplicationError (bad_period) for a malformed key
-    period = selectors.period_by_key(span.key)
+    period = period_reads.period_by_key(span.key)
     if period is None:
         raise ApplicationError(_("There is no period %(key)s yet.") % {"key": span.key}, code="unknown_period")
     return period
@@ -91,7 +92,7 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["kind", "status"]
 
     def get_queryset(self) -> QuerySet[AppraisalPeriod]:
-        return selectors.periods_visible()
+        return period_reads.periods_visible()
 
 
 class ScoreRuleViewSet(viewsets.ReadOnlyModelViewSet):

@@ -9,7 +9,8 @@ from rest_framework import serializers
 
 from appraisal.forms.checkup import units_managed_by
 from appraisal.models import CheckupResult, CheckupRound, RaterAssignment, RaterGroup
-from appraisal.services import checkup as svc
+from appraisal.selectors import checkup as selectors
+from appraisal.services import checkup_raters as raters_svc
 from common.api import LimitedCharField, ModelSerializer, limit_related
 from org.models import Official, OrgUnit, User
 from org.selectors import officials_visible_to
@@ -44,7 +45,7 @@ class RoundOpenSerializer(serializers.Serializer):
 
 class AssignDefaultsSerializer(serializers.Serializer):
     unit = serializers.SlugRelatedField[OrgUnit](slug_field="code", queryset=OrgUnit.objects.none())
-    colleagues = serializers.IntegerField(min_value=0, max_value=30, default=svc.DEFAULT_COLLEAGUES)
+    colleagues = serializers.IntegerField(min_value=0, max_value=30, default=raters_svc.DEFAULT_COLLEAGUES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,7 +97,7 @@ class AssignSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             limit_related(self, "official",
-                          officials_visible_to(request.user, roles=(svc.ORG,), include_self=False))
+                          officials_visible_to(request.user, roles=(selectors.ORG,), include_self=False))
 
 
 class RateSerializer(serializers.Serializer):
@@ -129,6 +130,6 @@ class ResultSerializer(ModelSerializer):
     def to_representation(self, instance: CheckupResult) -> dict[str, Any]:
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if request is None or not svc.may_see_group_scores(request.user, instance):
+        if request is None or not selectors.may_see_group_scores(request.user, instance):
             data.pop("group_scores")  # a group of one rater would name that rater's scores
         return data

@@ -16,9 +16,9 @@ from appraisal.api import serializers_annual as s
 from appraisal.api._common import REFUSED, UNIT, YEAR, year_unit_filter
 from appraisal.models import GradeAppeal, GradeDecision, GradeNotice, GradeReview
 from appraisal.selectors.annual import appeals_visible_to, grade_notices_visible_to, reviews_visible_to
+from appraisal.selectors.grades import grades_visible_to
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import reviews as review_svc
-from appraisal.services.grades import grades_visible_to
 from common.api import parse_input, request_user
 from common.errors import ApplicationError
 from common.idempotency import idempotent_create

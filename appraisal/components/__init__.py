@@ -31,7 +31,7 @@ class PeriodWindow:
     computed with (``appraisal.scoring.parameters``: frozen with a closed period, live for an open one).
 
     ``officials``: when set, only these officials' values are wanted (the scores following a changed fact,
-    ``appraisal.services.rollup.rollup_officials``). A provider may narrow its queries with ``only``; one
+    ``appraisal.selectors.rollup.rollup_officials``). A provider may narrow its queries with ``only``; one
     that does not still gives right scores, only slower — the rollup picks the officials' values out.
     """
 

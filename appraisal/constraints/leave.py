@@ -10,7 +10,7 @@ the calendar year, both ends counted. Two settings (shared/rules.md, Defaults it
   rounded down, so 183 days is "more than half the year" and 182 is not).
 
 The reason names the kinds and the day count; heads see it on the 评语 page, so it says nothing else. As with
-probation, the 评语 stage asks for the 评语 only (``appraisal.services.comments.comment_rule``).
+probation, the 评语 stage asks for the 评语 only (``appraisal.selectors.annual.comment_rule``).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import segno
 from django.utils.safestring import SafeString, mark_safe
 
-from appraisal.services.ballots import ALPHABET, CODE_LENGTH, code_display
+from appraisal.selectors.ballots import ALPHABET, CODE_LENGTH, code_display
 
 BORDER = 2  # quiet zone in modules; the slip's white margin adds to it
 MASK = 0

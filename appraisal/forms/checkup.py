@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import DEFAULT_GROUP_WEIGHTS, CheckupRound, Dimension, RaterGroup
 from appraisal.scoring.periods import QUARTER, period_key_for
-from appraisal.services.checkup import DEFAULT_COLLEAGUES, ORG
+from appraisal.selectors.checkup import ORG
+from appraisal.services.checkup_raters import DEFAULT_COLLEAGUES
 from common.forms import form_field
 from common.text_limits import NOTE, LimitedFormField
 from org.forms import UnitChoiceField

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from appraisal.models import CheckupRound, RaterGroup
+from appraisal.models.checkup import CheckupRound, RaterGroup
 from org.models import Official, OrgUnit
 
 __all__ = ["Ballot", "BallotBatch", "BallotChoice", "BallotCode", "BallotRating"]

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from appraisal.models import AppraisalPeriod
+from appraisal.models.periods import AppraisalPeriod
 from common.models import TimeStampedModel
 from common.text_limits import NOTE, SHORT_NOTE, LimitedTextField
 from org.models import Official, OrgUnit

@@ -38,8 +38,8 @@ def _load_sources() -> None:
     # The modules that register parameters; imported here so a snapshot never misses one.
     import appraisal.components.builtin
     import appraisal.components.checkup
-    import appraisal.services.grades
-    import appraisal.services.quarterly  # noqa: F401
+    import appraisal.selectors.grades
+    import appraisal.selectors.quarterly  # noqa: F401
 
 
 def live_parameters(period: AppraisalPeriod) -> dict[str, Any]:

@@ -5,8 +5,8 @@
 - the records behind each component's inputs (tasks, monthly reports, training sessions, check-up results),
   each linked only when the reader may open it — a fixed number of queries however many records.
 
-The records are read as the component providers count them (``appraisal.components``: ``builtin``,
-``checkup``, ``training``), so the list under a component matches its counts.
+The records are read as the component providers count them (``appraisal.components.builtin``,
+``components_checkup``, ``components_training``), so the list under a component matches its counts.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from appraisal.display.score_text import plain_number
 from appraisal.models import AppraisalPeriod, CheckupResult, Component, PeriodKind, Scorecard, UnitScorecard
 from appraisal.scoring.periods import MONTH, QUARTER, YEAR
-from appraisal.services.checkup import results_visible_to
+from appraisal.selectors.checkup import results_visible_to
 from org.models import Official, User
 from tasks.models import MonthlyReport, ReportStatus, Task, TaskStatus
 from tasks.selectors import reports_visible_to, tasks_visible_to
@@ -78,8 +78,8 @@ def attach_rank_sizes(cards: Iterable[Scorecard]) -> None:
         by_unit[(period_id, unit_id)] += n
         by_kind[(period_id, category_id, rank_level)] += n
     for card in cards:
-        card.unit_size = by_unit.get((card.period_id, card.unit_id), 0)  # type: ignore[attr-defined]
-        card.category_size = by_kind.get(  # type: ignore[attr-defined]
+        card.unit_size = by_unit.get((card.period_id, card.unit_id), 0)
+        card.category_size = by_kind.get(
             (card.period_id, card.category_id, card.rank_level), 0)
 
 
@@ -92,7 +92,7 @@ def attach_unit_category_sizes(unit_cards: Iterable[UnitScorecard]) -> None:
             .values_list("period_id", "category_id").annotate(n=Count("pk")))
     sizes = {(period_id, category_id): n for period_id, category_id, n in rows}
     for unit_card in unit_cards:
-        unit_card.category_size = sizes.get((unit_card.period_id, unit_card.category_id), 0)  # type: ignore[attr-defined]
+        unit_card.category_size = sizes.get((unit_card.period_id, unit_card.category_id), 0)
 
 
 # -- the records behind the inputs -------------------------------------------------------------------------
@@ -191,7 +191,7 @@ def _training_records(viewer: User | AnonymousUser, official: Official,
 def _checkup_records(viewer: User | AnonymousUser, official: Official,
                      period: AppraisalPeriod) -> list[InputRecord]:
     """The check-up results the evaluation component counts: rounds of the quarters within the period."""
-    visible = results_visible_to(viewer).filter(pk=OuterRef("pk"))  # type: ignore[arg-type]
+    visible = results_visible_to(viewer).filter(pk=OuterRef("pk"))
     results = (CheckupResult.objects.filter(official=official, score__isnull=False,
                                             round__period__kind=PeriodKind.QUARTER,
                                             round__period__start__gte=period.start,

@@ -9,15 +9,21 @@ through them, so a grade outside one's scope is a 404, exactly like a missing on
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from appraisal.constraints.discipline import discipline_constraints
 from appraisal.models import (
     AppraisalPeriod,
+    Grade,
     GradeDecision,
     PeriodKind,
     QuarterGrade,
@@ -25,10 +31,14 @@ from appraisal.models import (
     QuarterlyRule,
     QuarterlyStatus,
 )
+from appraisal.scoring.parameters import parameter_for, score_parameter
 from org.models import OrgUnit, User
 from org.selectors import access_for, subtree_q
 
 MANAGERS = ("org", "head")
+G = QuarterGrade
+DEFAULT_THRESHOLDS: dict[str, Decimal] = {G.GOOD: Decimal(85), G.FAIRLY_GOOD: Decimal(70), G.AVERAGE: Decimal(60)}
+DEFAULT_GOOD_SHARE = Decimal("0.40")
 
 
 def quarters() -> QuerySet[AppraisalPeriod]:
@@ -172,3 +182,43 @@ def with_good_quarters(grades: QuerySet[GradeDecision]) -> QuerySet[GradeDecisio
                                            period__end__lte=OuterRef("period__end"))
              .order_by().values("official_id").annotate(n=Count("id")).values("n"))
     return grades.annotate(good_quarters=Coalesce(Subquery(goods, output_field=IntegerField()), Value(0)))
+
+
+# -- parameters --------------------------------------------------------------------------------------------------
+def quarterly_thresholds() -> dict[str, Decimal]:
+    """Return the score each grade needs (settings ``APPRAISAL_QUARTERLY_THRESHOLDS`` over the defaults)."""
+    configured = getattr(settings, "APPRAISAL_QUARTERLY_THRESHOLDS", {}) or {}
+    return {grade: Decimal(str(configured.get(grade, default))) for grade, default in DEFAULT_THRESHOLDS.items()}
+
+
+def good_share() -> Decimal:
+    """Return the share of a unit's appraised officials that may be 好."""
+    return Decimal(str(getattr(settings, "APPRAISAL_QUARTERLY_GOOD_SHARE", DEFAULT_GOOD_SHARE)))
+
+
+@score_parameter("quarterly")
+def _quarterly_parameter(period: AppraisalPeriod) -> dict[str, Any] | None:
+    """A quarter's thresholds and share of 好, frozen when the quarter closes (``appraisal.scoring.parameters``)."""
+    if period.kind != PeriodKind.QUARTER:
+        return None
+    return {"thresholds": {grade: str(v) for grade, v in quarterly_thresholds().items()}, "share": str(good_share())}
+
+
+def quarter_parameters(period: AppraisalPeriod) -> tuple[dict[str, Decimal], Decimal]:
+    """Return the thresholds and the share of 好 a quarter is graded with: frozen once it is closed."""
+    values = parameter_for(period, "quarterly") or _quarterly_parameter(period)
+    if not values:
+        return quarterly_thresholds(), good_share()
+    return {grade: Decimal(v) for grade, v in values["thresholds"].items()}, Decimal(values["share"])
+
+
+def share_size(share: Decimal, appraised: int) -> int:
+    """How many officials may be 好: the share of the appraised, rounded down."""
+    return math.floor(share * appraised)
+
+
+def not_appraised(year: int) -> set[int]:
+    """Officials a discipline decision makes 不参加考核 in ``year`` (开除). Leavers are judged by the quarter, in the
+    proposal's query. The discipline provider is asked alone: the whole registry would also compute every official's
+    training progress (two seconds for a county), and only the rules' 不参加考核 matters here."""
+    return {c.official_id for c in discipline_constraints(year, None) if c.max_grade == Grade.NOT_APPRAISED}

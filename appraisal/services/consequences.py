@@ -23,7 +23,7 @@ below receives it (connected in ``AppraisalConfig.ready``) and, for the periods 
 
 A criticism flag already decided is the head's: a confirmed one whose absences fall below three stays, with
 its −2, and the heads are told to review it (``training.services.criticism``). The staleness is read with
-``appraisal.selectors.scores.period_is_stale``; the period pages show it.
+``appraisal.selectors.periods.period_is_stale``; the period pages show it.
 
 Facts counted by a component (reports, tasks, training hours, check-ups) derive no ledger row; steps 3 and 4
 are their consequences. The rollup re-derives before it computes (``rederive`` over the period) and clears
@@ -78,20 +78,9 @@ def rederive(*, start: date, end: date, facts: Collection[str] | None = None, to
         derivation(start=start, end=end, today=today, touched=touched)
 
 
-def facts_counted(period: AppraisalPeriod, since: datetime) -> None:
+def facts_counted(*, period: AppraisalPeriod, since: datetime) -> None:
     """Clear the period's stale mark unless a fact changed after ``since`` (what the scores have counted)."""
     AppraisalPeriod.objects.filter(pk=period.pk, facts_changed_at__lte=since).update(facts_changed_at=None)
-
-
-def frozen_period_keys(span: tuple[date, date], *, lock: bool = False) -> list[str]:
-    """Return the keys of the closed or published periods overlapping ``span`` (answers
-    ``org.facts.frozen_periods``); with ``lock``, every covering period row is locked (open ones too)."""
-    start, end = span
-    covering = AppraisalPeriod.objects.filter(start__lte=end, end__gte=start).order_by("start", "end")
-    if lock:
-        statuses = covering.select_for_update().values_list("key", "status")
-        return [key for key, status in statuses if status != PeriodStatus.OPEN]
-    return list(covering.exclude(status=PeriodStatus.OPEN).values_list("key", flat=True))
 
 
 def fact_changed(sender: object, *, change: FactChange, **kwargs: Any) -> None:

@@ -33,9 +33,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appraisal.models import ScoreEntry, ScoreRule
+from appraisal.selectors.periods import period_existing
 from appraisal.services.derive import Derived, Key, apply_derived, clip_reason
 from appraisal.services.entries import entry_add
-from appraisal.services.periods import period_existing
 from org.models import User
 from training.models import Attendance, CriticismFlag, TrainingSession
 from training.selectors import lectures_given, study_absences
@@ -90,7 +90,7 @@ def training_feed(*, start: date, end: date, touched: set[int] | None = None) ->
                     | Q(source_type_id=session_ct, source_id__in=lectures.values("pk")))
             .order_by("pk")
         )
-        counts = apply_derived(desired, existing, touched=touched)
+        counts = apply_derived(desired=desired, existing=existing, touched=touched)
         counts["flags"] = criticism_flag_quarters(start=start, end=end)
     return counts
 

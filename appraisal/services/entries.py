@@ -26,12 +26,6 @@ from org.selectors import access_for
 MANAGER_ROLES = ("head", "org")
 
 
-def can_manage_entries(user: User, official: Official) -> bool:
-    """Whether ``user`` may record or delete manual entries for ``official``."""
-    access = access_for(user)
-    return access.official_id != official.pk and access.covers(official.unit.path, MANAGER_ROLES)
-
-
 def _require_manager(by: User, official: Official) -> None:
     access = access_for(by)
     if access.official_id == official.pk:

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from appraisal.models import Component, Scheme, SchemeComponent, ScoreRule
+from appraisal.selectors.schemes import is_default_scheme
 from appraisal.services.derive import DERIVED_RULES
 from common.errors import ApplicationError, from_validation_error
 from common.history import delete_as, set_actor
@@ -40,10 +41,6 @@ def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
         obj.full_clean(exclude=exclude)
     except ValidationError as error:
         raise from_validation_error(obj, error) from error
-
-
-def is_default_scheme(scheme: Scheme) -> bool:
-    return scheme.category_id is None and scheme.rank_level == ""
 
 
 def _decimal(value: Any, message: str, field: str) -> Decimal:

@@ -32,13 +32,15 @@ from appraisal.models import (
     SignStatus,
     Stage,
 )
+from appraisal.selectors import access
 from appraisal.selectors import annual as reads
+from appraisal.selectors.annual import comment_rule
 from appraisal.selectors.quarterly import with_good_quarters
 from appraisal.selectors.transfers import year_transfers
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import notices as notice_svc
 from appraisal.services import procedure as svc
-from appraisal.services.comments import comment_rule, comment_write
+from appraisal.services.comments import comment_write
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
@@ -103,7 +105,7 @@ def procedure_open_view(request: AuthedRequest) -> HttpResponse:
 def _render_detail(request: AuthedRequest, procedure: AnnualProcedure, *, notice_form: NoticeOpenForm | None = None,
                    status: int = 200) -> HttpResponse:
     user = request.user
-    is_org = svc.is_org_over(user, procedure.unit)
+    is_org = access.is_org_over(user, procedure.unit)
     today = timezone.localdate()
     notices = list(procedure.notices.annotate(
         candidate_count=Count("candidates", filter=Q(candidates__withdrawn_at__isnull=True), distinct=True),
@@ -111,8 +113,8 @@ def _render_detail(request: AuthedRequest, procedure: AnnualProcedure, *, notice
     context = {
         "procedure": procedure, "stages": STAGE_ORDER, "stage_index": procedure.stage_index,
         "figures": reads.procedure_figures(procedure), "notices": notices, "today": today,
-        "is_org": is_org, "is_lead": svc.is_lead_over(user, procedure.unit),
-        "new_candidates": notice_svc.new_candidates(procedure).count() if is_org else 0,
+        "is_org": is_org, "is_lead": access.is_lead_over(user, procedure.unit),
+        "new_candidates": reads.new_candidates(procedure).count() if is_org else 0,
         "notice_form": notice_form or NoticeOpenForm(initial={"starts_on": today}),
         "runs_until": max((n.ends_on for n in notices if n.ends_on >= today), default=None),
     }
@@ -207,7 +209,7 @@ def _year_facts(grade: GradeDecision) -> dict[str, Any]:
     quarterly = dict(QuarterlyGrade.objects.filter(official_id=grade.official_id, period__start__year=year,
                                                    status=QuarterlyStatus.CONFIRMED).values_list("period_id", "grade"))
     for card in quarters:
-        card.quarterly_grade = quarterly.get(card.period_id, "")  # type: ignore[attr-defined]
+        card.quarterly_grade = quarterly.get(card.period_id, "")
     return {"ledger": ledger, "quarters": quarters, "checkups": checkups}
 
 
@@ -242,7 +244,7 @@ def comment_edit(request: AuthedRequest, pk: int, grade_pk: int) -> HttpResponse
     move = year_transfers(procedure.period.start.year, [grade.official_id]).get(grade.official_id)
     context = {"procedure": procedure, "grade": grade, "form": form, "summary": summary, "move": move,
                "rule": comment_rule(grade), "can_write": procedure.stage == Stage.COMMENTS
-               and svc.is_head_over(request.user, grade.official, unit_path=move.unit_path if move else None),
+               and access.is_head_over(request.user, grade.official, unit_path=move.unit_path if move else None),
                **_year_facts(grade)}
     return render(request, "appraisal/annual/comment_edit.html", context, status=status)
 
@@ -268,7 +270,7 @@ def procedure_signatures(request: AuthedRequest, pk: int) -> HttpResponse:
 def procedure_event_list(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every step of the procedure, newest first (the organization department)."""
     procedure = procedure_of(request, pk)
-    if not svc.is_org_over(request.user, procedure.unit):
+    if not access.is_org_over(request.user, procedure.unit):
         raise Http404
     return render(request, "appraisal/annual/events.html", {
         "procedure": procedure, "page": paginate(request, reads.procedure_events(procedure)), "query": ""})

@@ -20,8 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal.forms.checkup import AssignDefaultsForm, AssignRaterForm, ExcuseForm, RatingForm, RoundOpenForm
 from appraisal.models import CheckupResult, CheckupRound, Dimension, RaterAssignment, RaterGroup
+from appraisal.selectors import checkup as selectors
+from appraisal.selectors.checkup import min_response_rate
 from appraisal.services import checkup as svc
-from appraisal.services.checkup import min_response_rate
+from appraisal.services import checkup_raters as raters_svc
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
@@ -34,19 +36,19 @@ GROUP_LABELS = dict(RaterGroup.choices)
 
 
 def _manager(request: AuthedRequest) -> None:
-    if not svc.can_manage_checkups(request.user):
+    if not selectors.can_manage_checkups(request.user):
         raise Http404
 
 
 def _round(request: AuthedRequest, key: str) -> CheckupRound:
-    return get_object_or_404(svc.rounds_visible_to(request.user), period__key=key.upper())
+    return get_object_or_404(selectors.rounds_visible_to(request.user), period__key=key.upper())
 
 
 # -- the organization department ---------------------------------------------------------------------------
 @login_required
 def checkup_round_list(request: AuthedRequest) -> HttpResponse:
     _manager(request)
-    page = paginate(request, svc.rounds_with_progress(request.user))
+    page = paginate(request, selectors.rounds_with_progress(request.user))
     return render(request, "appraisal/checkup/round_list.html", {"page": page})
 
 
@@ -74,11 +76,11 @@ def checkup_round_create(request: AuthedRequest) -> HttpResponse:
 def _render_round(request: AuthedRequest, checkup: CheckupRound, *, defaults_form: AssignDefaultsForm | None = None,
                   assign_form: AssignRaterForm | None = None, status: int = 200) -> HttpResponse:
     user = request.user
-    summary = svc.results_visible_to(user).filter(round=checkup).aggregate(
+    summary = selectors.results_visible_to(user).filter(round=checkup).aggregate(
         results=Count("id"), incomplete=Count("id", filter=Q(is_incomplete=True)))
     is_open = checkup.status == "open"
     context = {
-        "round": checkup, "progress": svc.round_progress(checkup, user), "summary": summary, "is_open": is_open,
+        "round": checkup, "progress": selectors.round_progress(checkup, user), "summary": summary, "is_open": is_open,
         "defaults_form": defaults_form or (AssignDefaultsForm(user=user) if is_open else None),
         "assign_form": assign_form or (AssignRaterForm(user=user) if is_open else None),
     }
@@ -98,8 +100,8 @@ def checkup_assign_defaults(request: AuthedRequest, key: str) -> HttpResponse:
     form = AssignDefaultsForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            added = svc.raters_assign_defaults(by=request.user, round=checkup, unit=form.cleaned_data["unit"],
-                                               colleagues=form.cleaned_data["colleagues"])
+            added = raters_svc.raters_assign_defaults(by=request.user, round=checkup, unit=form.cleaned_data["unit"],
+                                                      colleagues=form.cleaned_data["colleagues"])
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -117,8 +119,8 @@ def checkup_assign(request: AuthedRequest, key: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            added = svc.raters_assign(by=request.user, round=checkup, official=data["official"],
-                                      group=data["group"], raters=data["raters"])
+            added = raters_svc.raters_assign(by=request.user, round=checkup, official=data["official"],
+                                             group=data["group"], raters=data["raters"])
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -156,7 +158,7 @@ def checkup_close(request: AuthedRequest, key: str) -> HttpResponse:
 @login_required
 def checkup_results(request: AuthedRequest, key: str) -> HttpResponse:
     checkup = _round(request, key)
-    qs = svc.results_visible_to(request.user).filter(round=checkup)
+    qs = selectors.results_visible_to(request.user).filter(round=checkup)
     incomplete = request.GET.get("incomplete") == "1"
     search = request.GET.get("q", "").strip()
     if incomplete:
@@ -184,9 +186,9 @@ def _problems(result: CheckupResult) -> list[dict[str, Any]]:
 def checkup_result_detail(request: AuthedRequest, key: str, official_pk: int) -> HttpResponse:
     """An official's result: for the organization department with the group scores; for the official
     themself (once the round is closed) without them, since a group of one rater would name its rater."""
-    result = get_object_or_404(svc.results_visible_to(request.user), round__period__key=key.upper(),
+    result = get_object_or_404(selectors.results_visible_to(request.user), round__period__key=key.upper(),
                                official_id=official_pk)
-    show_groups = svc.may_see_group_scores(request.user, result)
+    show_groups = selectors.may_see_group_scores(request.user, result)
     groups = [{"group": g, "label": GROUP_LABELS[g], "weight": result.round.group_weights.get(g, 0), "issued": 0,
                **row, "rate_pct": round(float(row.get("rate") or 0) * 100, 1)}
               for g, row in result.group_scores.items()] if show_groups else []
@@ -206,13 +208,13 @@ def checkup_result_detail(request: AuthedRequest, key: str, official_pk: int) ->
 @login_required
 def checkup_mine(request: AuthedRequest) -> HttpResponse:
     """The ratings I am asked to give in open rounds. Only my own assignments: never anyone else's scores."""
-    page = paginate(request, svc.assignments_to_do(request.user))
+    page = paginate(request, selectors.assignments_to_do(request.user))
     has_results = access_for(request.user).official_id is not None
     return render(request, "appraisal/checkup/mine.html", {"page": page, "has_results": has_results})
 
 
 def _assignment(request: AuthedRequest, pk: int) -> RaterAssignment:
-    return get_object_or_404(svc.assignments_of(request.user), pk=pk)
+    return get_object_or_404(selectors.assignments_of(request.user), pk=pk)
 
 
 def _render_rating(request: AuthedRequest, assignment: RaterAssignment, *, form: RatingForm | None = None,
@@ -235,9 +237,9 @@ def checkup_rate(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            svc.rating_submit(by=request.user, assignment=assignment, political=data["political"],
-                              moral=data["moral"], discipline=data["discipline"], law=data["law"],
-                              style=data["style"], comment=data["comment"])
+            raters_svc.rating_submit(by=request.user, assignment=assignment, political=data["political"],
+                                     moral=data["moral"], discipline=data["discipline"], law=data["law"],
+                                     style=data["style"], comment=data["comment"])
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -253,7 +255,7 @@ def checkup_excuse(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ExcuseForm(request.POST)
     if form.is_valid():
         try:
-            svc.rating_excuse(by=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
+            raters_svc.rating_excuse(by=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -266,7 +268,7 @@ def checkup_excuse(request: AuthedRequest, pk: int) -> HttpResponse:
 def checkup_my_results(request: AuthedRequest) -> HttpResponse:
     """My own check-up results, of closed rounds only."""
     official_id = access_for(request.user).official_id
-    qs = (svc.results_visible_to(request.user).filter(official_id=official_id, round__status="closed")
+    qs = (selectors.results_visible_to(request.user).filter(official_id=official_id, round__status="closed")
           .order_by("-round__period__start") if official_id is not None else CheckupResult.objects.none())
     page = paginate(request, qs)
     return render(request, "appraisal/checkup/my_results.html",

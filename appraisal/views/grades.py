@@ -17,9 +17,12 @@ from django.views.decorators.http import require_POST
 
 from appraisal.forms.grades import ExportStartForm, GradeConfirmForm, QuotaApprovalForm
 from appraisal.models import AnnualProcedure, AppraisalPeriod, ExportJob, PeriodKind, Stage
+from appraisal.selectors import exports as export_reads
+from appraisal.selectors import grades as selectors
 from appraisal.selectors.quarterly import with_good_quarters
 from appraisal.services import exports as export_svc
 from appraisal.services import grades as svc
+from appraisal.services import grades_confirm as confirm_svc
 from appraisal.services.registration import registration_export_start
 from common.errors import ApplicationError
 from common.forms import show_error
@@ -53,15 +56,15 @@ def _render_grades(
     context: dict[str, Any] = {"years": years, "period": period, "can_propose": access_for(user).has_role("org")}
     if period is None:
         return render(request, "appraisal/grades/grades.html", context)
-    visible = svc.grades_visible_to(user).filter(period=period)
+    visible = selectors.grades_visible_to(user).filter(period=period)
     units = list(OrgUnit.objects.filter(pk__in=visible.values("unit_id")).order_by("path"))
     unit = next((u for u in units if u.code == unit_code), units[0] if units else None)
     context.update({"units": units, "unit": unit})
     if unit is not None:
         rows = with_good_quarters(visible.filter(unit=unit)).order_by("-score", "official__name", "official_id")
         page = page_of(rows, page_number)
-        summary = svc.unit_grade_summary(period=period, unit=unit)
-        can_manage = svc.can_manage_grades(user, unit)
+        summary = selectors.unit_grade_summary(period=period, unit=unit)
+        can_manage = selectors.can_manage_grades(user, unit)
         # The 考核委员会 confirms only once the unit's 评语 and proposals are in (or, under 公示, those sent back).
         procedure = AnnualProcedure.objects.filter(period=period, unit=unit).first()
         at_confirmation = procedure is not None and procedure.stage in (Stage.CONFIRMATION, Stage.NOTICE)
@@ -79,7 +82,7 @@ def _render_grades(
             "at_confirmation": at_confirmation,
             "confirm_form": confirm_form if can_confirm else None,
             "quota_form": quota_form if can_manage else None,
-            "quota_percent": svc.share_percent(summary.share),
+            "quota_percent": selectors.share_percent(summary.share),
         })
     return render(request, "appraisal/grades/grades.html", context)
 
@@ -97,7 +100,7 @@ def _year(key: str | None) -> AppraisalPeriod:
 
 
 def _unit(request: AuthedRequest, period: AppraisalPeriod, code: str | None) -> OrgUnit:
-    visible = svc.grades_visible_to(request.user).filter(period=period)
+    visible = selectors.grades_visible_to(request.user).filter(period=period)
     return get_object_or_404(OrgUnit.objects.filter(pk__in=visible.values("unit_id")), code=code or "")
 
 
@@ -125,13 +128,14 @@ def grades_confirm(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
     period = _year(request.POST.get("period"))
     unit = _unit(request, period, request.POST.get("unit"))
-    rows = with_good_quarters(svc.grades_visible_to(request.user).filter(period=period, unit=unit)).order_by(
+    rows = with_good_quarters(selectors.grades_visible_to(request.user).filter(period=period, unit=unit)).order_by(
         "-score", "official__name", "official_id")
     page = page_of(rows, request.POST.get("page"))
     form = GradeConfirmForm(request.POST, rows=list(page.object_list))
     if form.is_valid():
         try:
-            count = svc.grade_confirm_unit(period=period, unit=unit, by=request.user, overrides=form.overrides())
+            count = confirm_svc.grade_confirm_unit(period=period, unit=unit, by=request.user,
+                                                   overrides=form.overrides())
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -152,8 +156,8 @@ def grades_quota(request: AuthedRequest) -> HttpResponse:
     form = QuotaApprovalForm(request.POST)
     if form.is_valid():
         try:
-            svc.quota_approve(period=period, unit=unit, by=request.user, reason=form.cleaned_data["reason"],
-                              share=(form.cleaned_data["share"] / 100).quantize(Decimal("0.001")))
+            confirm_svc.quota_approve(period=period, unit=unit, by=request.user, reason=form.cleaned_data["reason"],
+                                      share=(form.cleaned_data["share"] / 100).quantize(Decimal("0.001")))
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -168,7 +172,7 @@ def _export_units(request: AuthedRequest) -> QuerySet[OrgUnit]:
 
 
 def _render_exports(request: AuthedRequest, form: ExportStartForm | None = None, status: int = 200) -> HttpResponse:
-    jobs = export_svc.exports_visible_to(request.user).select_related("created_by__official").order_by(
+    jobs = export_reads.exports_visible_to(request.user).select_related("created_by__official").order_by(
         "-created_at", "-pk")
     page = paginate(request, jobs)
     if form is None:
@@ -202,7 +206,7 @@ def export_start(request: AuthedRequest) -> HttpResponse:
         except ApplicationError as error:
             show_error(form, error)
         else:
-            job = export_svc.exports_visible_to(request.user).get(pk=job.pk)  # the job may have run already
+            job = export_reads.exports_visible_to(request.user).get(pk=job.pk)  # the job may have run already
             if request.htmx:
                 return render(request, "appraisal/grades/_export_progress.html", {"job": job})
             return redirect(reverse("appraisal:exports") + f"?job={job.pk}")
@@ -214,7 +218,7 @@ def export_start(request: AuthedRequest) -> HttpResponse:
 @login_required
 def export_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     """The progress bar of an export (polled by htmx while the job runs)."""
-    job = get_object_or_404(export_svc.exports_visible_to(request.user), pk=pk)
+    job = get_object_or_404(export_reads.exports_visible_to(request.user), pk=pk)
     return render(request, "appraisal/grades/_export_progress.html", {"job": job})
 
 
@@ -222,8 +226,8 @@ def export_progress(request: AuthedRequest, pk: int) -> HttpResponse:
 def export_download(request: AuthedRequest, pk: int) -> FileResponse:
     """Serve a finished export through this view (scoped), never from a public media URL: a register or a unit's
     forms as .xlsx, the forms of the whole scope as .zip, each under its Chinese name."""
-    job: ExportJob = get_object_or_404(export_svc.exports_visible_to(request.user), pk=pk)
+    job: ExportJob = get_object_or_404(export_reads.exports_visible_to(request.user), pk=pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_svc.export_filename(job),
-                        content_type=export_svc.export_content_type(job))
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_reads.export_filename(job),
+                        content_type=export_reads.export_content_type(job))

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal.forms.annual import ObjectionDecideForm, ObjectionForm
 from appraisal.models import NoticeCandidate, Objection, ObjectionStatus, PublicNotice
 from appraisal.selectors import annual as reads
+from appraisal.selectors.access import is_org_over
 from appraisal.services import notices as svc
-from appraisal.services.procedure import is_org_over
 from common.filters import as_id
 from common.forms import form_field, form_submit
 from common.http import AuthedRequest
@@ -48,7 +48,7 @@ def _render_notice(request: AuthedRequest, notice: PublicNotice, form: Objection
                    status: int = 200) -> HttpResponse:
     candidates = _candidates(notice)
     access = access_for(request.user)
-    running = svc.is_running(notice)
+    running = reads.is_running(notice)
     open_to = [(c.pk, f"{c.name}（{c.unit_name}）") for c in candidates
                if c.withdrawn_at is None and c.official_id != access.official_id]
     is_member = access.official_id is not None and Official.objects.filter(

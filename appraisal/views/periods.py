@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal.forms.close import CloseForm
 from appraisal.forms.scores import PeriodCreateForm, ReopenForm
 from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
-from appraisal.selectors import scores as selectors
+from appraisal.selectors import periods as period_reads
 from appraisal.selectors.close import ITEMS, LABELS, REPORTS_MISSING, open_item_rows, period_months, period_open_items
 from appraisal.services.periods import period_close, period_get_or_create, period_publish, period_reopen
 from common.errors import ApplicationError
@@ -30,7 +30,7 @@ FINISHED = (RollupRun.Status.DONE, RollupRun.Status.FAILED)
 
 def _period(request: AuthedRequest, key: str) -> AppraisalPeriod:
     require_role(request.user, "org")
-    return get_object_or_404(selectors.periods_visible(), key=key)
+    return get_object_or_404(period_reads.periods_visible(), key=key)
 
 
 @login_required
@@ -42,13 +42,13 @@ def period_list(request: AuthedRequest) -> HttpResponse:
     form = PeriodCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            period = period_get_or_create(form.cleaned_data["key"])
+            period = period_get_or_create(key=form.cleaned_data["key"])
         except ApplicationError as error:
             show_error(form, error, field="key")
         else:
             return redirect("appraisal:period_detail", key=period.key)
     kind = request.GET.get("kind", "")
-    periods = selectors.periods_visible().annotate(scorecard_count=Count("scorecards"))
+    periods = period_reads.periods_visible().annotate(scorecard_count=Count("scorecards"))
     if kind:
         periods = periods.filter(kind=kind)
     page = paginate(request, periods)
@@ -65,12 +65,12 @@ def _render_detail(request: AuthedRequest, period: AppraisalPeriod, *, reopen_fo
         "period": period,
         "events": period.events.select_related("by").order_by("-at", "-id"),
         "runs": list(period.rollups.select_related("started_by").order_by("-created_at", "-id")[:10]),
-        "run": selectors.latest_rollup(period),
+        "run": period_reads.latest_rollup(period),
         "scorecard_count": period.scorecards.count(),
         "unit_count": period.unit_scorecards.count(),
         "reopen_form": reopen_form or ReopenForm(),
         "Status": PeriodStatus,
-        "stale": selectors.period_is_stale(period),
+        "stale": period_reads.period_is_stale(period),
     }
     return render(request, "appraisal/periods/period_detail.html", context, status=status)
 

@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST
 from appraisal.constraints.quarterly import no_good_rule_offered
 from appraisal.forms.quarterly import AnswerForm, QuarterlyRowForm, ReconsiderForm
 from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, QuarterlyStatus
+from appraisal.selectors import grades as grade_reads
 from appraisal.selectors import quarterly as reads
+from appraisal.selectors.access import is_head_over
 from appraisal.services import quarterly as svc
-from appraisal.services.procedure import is_head_over
+from appraisal.services import quarterly_propose as propose_svc
 from common.errors import ApplicationError
 from common.forms import autosave, errors_text, show_error
 from common.http import AuthedRequest
@@ -86,11 +88,11 @@ def quarterly_unit(request: AuthedRequest) -> HttpResponse:
             rows = rows.filter(status=status)
         page = paginate(request, rows.order_by("-score", "official__name", "official_id"))
         figures = reads.unit_figures(period, [unit.pk]).get(unit.pk)
-        share = svc.good_share()
+        share = reads.good_share()
         context.update({
             "page": page, "rows": [_row_context(request, row) for row in page.object_list],
-            "figures": figures, "quota": svc.share_size(share, figures.appraised if figures else 0),
-            "share": svc.share_percent(share), "status": status if status in STATUS_FILTERS else "",
+            "figures": figures, "quota": reads.share_size(share, figures.appraised if figures else 0),
+            "share": grade_reads.share_percent(share), "status": status if status in STATUS_FILTERS else "",
             "query": f"period={period.key}&unit={unit.code}" + (f"&status={status}" if status in STATUS_FILTERS
                                                                  else ""),
             "can_propose": access_for(user).covers(unit.path, ("org", "head")),
@@ -167,7 +169,7 @@ def quarterly_propose(request: AuthedRequest) -> HttpResponse:
     code = request.POST.get("unit") or ""
     unit = get_object_or_404(units_visible_to(request.user, roles=["org", "head"]), code=code) if code else None
     try:
-        result = svc.quarterly_grades_propose(period=period, by=request.user, unit=unit)
+        result = propose_svc.quarterly_grades_propose(period=period, by=request.user, unit=unit)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -267,11 +269,11 @@ def quarterly_distribution(request: AuthedRequest) -> HttpResponse:
         units = list(page.object_list)
         figures = reads.unit_figures(period, [u.pk for u in units])
         rules = reads.rules_for(period.start.year, [u.pk for u in units])
-        share = svc.good_share()
+        share = reads.good_share()
         rows = [{"unit": u, "figures": figures.get(u.pk), "rule": rules.get(u.pk),
-                 "quota": svc.share_size(share, figures[u.pk].appraised if u.pk in figures else 0)} for u in units]
+                 "quota": reads.share_size(share, figures[u.pk].appraised if u.pk in figures else 0)} for u in units]
         context.update({
-            "page": page, "rows": rows, "query": f"period={period.key}", "share": svc.share_percent(share),
+            "page": page, "rows": rows, "query": f"period={period.key}", "share": grade_reads.share_percent(share),
             "chart": {"labels": [u.name for u in units],
                       "datasets": [{"label": str(label), "data": [getattr(figures.get(u.pk), value, 0)
                                                                   for u in units]}

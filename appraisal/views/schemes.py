@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal.forms.schemes import RuleForm, SchemeForm
 from appraisal.models import Component, Scheme, ScoreRule
-from appraisal.services.schemes import is_default_scheme, rule_save, scheme_delete, scheme_save
+from appraisal.selectors.schemes import is_default_scheme
+from appraisal.services.schemes import rule_save, scheme_delete, scheme_save
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest

@@ -21,10 +21,12 @@ from appraisal.forms.scores import EntryDeleteForm, EntryForm, RankingFilterForm
 from appraisal.models import AppraisalPeriod, PeriodKind, Scorecard
 from appraisal.scoring.periods import MONTH, parse_period_key, period_key_for
 from appraisal.selectors import explain
+from appraisal.selectors import periods as period_reads
 from appraisal.selectors import scores as selectors
+from appraisal.selectors.access import can_manage_entries
+from appraisal.selectors.periods import period_existing
 from appraisal.selectors.results import PromotionEligibility, promotion_eligibility
-from appraisal.services.entries import can_manage_entries, entry_add, entry_delete
-from appraisal.services.periods import period_existing
+from appraisal.services.entries import entry_add, entry_delete
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
@@ -47,7 +49,7 @@ def _period_for(key: str | None, default: str) -> AppraisalPeriod:
         span = parse_period_key(key or default)
     except ApplicationError:
         raise Http404 from None
-    return selectors.period_by_key(span.key) or AppraisalPeriod(
+    return period_reads.period_by_key(span.key) or AppraisalPeriod(
         key=span.key, kind=span.kind, start=span.start, end=span.end)
 
 
@@ -75,7 +77,7 @@ def official_score(request: AuthedRequest, pk: int) -> HttpResponse:
 def _score_page(request: AuthedRequest, official: Official, *, own: bool,
                 eligibility: PromotionEligibility | None = None) -> HttpResponse:
     today = timezone.localdate()
-    current = selectors.current_keys(today)
+    current = period_reads.current_keys(today)
     scored = explain.scored_periods(official)
     # Opens on the latest scored month (the current month is empty until its rollup runs).
     period = _period_for(request.GET.get("period"), explain.default_period_key(scored, current[MONTH]))
@@ -121,9 +123,9 @@ def _score_page(request: AuthedRequest, official: Official, *, own: bool,
 
 def _ranking_period(key: str | None) -> AppraisalPeriod | None:
     if key:
-        return selectors.periods_visible().filter(key=key).first()
-    return (selectors.latest_period_with_scorecards(PeriodKind.MONTH) or selectors.latest_period_with_scorecards()
-            or selectors.period_by_key(period_key_for(MONTH, timezone.localdate())))
+        return period_reads.periods_visible().filter(key=key).first()
+    return (period_reads.latest_period_with_scorecards(PeriodKind.MONTH) or period_reads.latest_period_with_scorecards()
+            or period_reads.period_by_key(period_key_for(MONTH, timezone.localdate())))
 
 
 @login_required
@@ -134,7 +136,7 @@ def ranking(request: AuthedRequest) -> HttpResponse:
     unit_cards = list(selectors.unit_scorecards_visible_to(request.user).filter(period=period)
                       .order_by("category__sort_order", "category_id", "rank_in_category", "unit__path")) \
         if period else []
-    form = RankingFilterForm(request.GET or None, periods=selectors.periods_visible(),
+    form = RankingFilterForm(request.GET or None, periods=period_reads.periods_visible(),
                              units=[(uc.unit_id, uc.unit.name) for uc in unit_cards],
                              initial={"period": period.key if period else None})
     filters: dict[str, Any] = {}

@@ -89,7 +89,7 @@ def _render_detail(request: AuthedRequest, summary: AnnualSummary, *, return_for
     if access_for(request.user).official_id == summary.official_id and summary.is_editable:
         return redirect(f"{reverse('appraisal:summary_mine')}?year={summary.procedure.period.key}")
     stage = summary.procedure.stage
-    can_review = svc.can_review_summary(request.user, summary)
+    can_review = reads.can_review_summary(request.user, summary)
     context = {
         "summary": summary, "sections": [(n, SummaryForm.base_fields[n].label, getattr(summary, n))
                                          for n in SUMMARY_SECTIONS],

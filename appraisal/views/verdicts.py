@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal.forms.annual import AppealForm, AppealRecordForm, ReasonForm, ReviewDecideForm, SignForm
 from appraisal.models import GradeAppeal, GradeNotice, GradeReview, SignStatus
 from appraisal.selectors import annual as reads
+from appraisal.selectors.access import is_org_over
+from appraisal.selectors.grades import grades_visible_to
 from appraisal.selectors.results import promotion_eligibility
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import reviews as svc
-from appraisal.services.grades import grades_visible_to
-from appraisal.services.procedure import is_org_over
 from common.forms import form_submit
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
@@ -79,7 +79,7 @@ def _render_notice(request: AuthedRequest, notice: GradeNotice, *, sign_form: Si
         "notice": notice, "own": own, "today": today, "review": review, "appeals": appeals,
         "can_sign": own and current and notice.status in (SignStatus.PENDING, SignStatus.UNSIGNED),
         "can_review": own and current and review is None and today <= notice.review_due
-        and notice.grade_value in svc.reviewable_grades(),
+        and notice.grade_value in reads.reviewable_grades(),
         "review_closed": own and current and review is None and today > notice.review_due,
         "can_appeal": own and (review is None or bool(review.outcome))
         and not any(not a.outcome for a in appeals),

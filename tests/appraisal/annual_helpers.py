@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from appraisal.models import AnnualProcedure, AnnualSummary, GradeDecision, PublicNotice, Stage
-from appraisal.services.comments import CommentRule, comment_rule, comment_write
+from appraisal.selectors.annual import CommentRule, comment_rule
+from appraisal.services.comments import comment_write
 from appraisal.services.finalize import procedure_finalize
-from appraisal.services.grades import grade_confirm_unit, grades_propose
+from appraisal.services.grades import grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit
 from appraisal.services.notices import notice_open
 from appraisal.services.procedure import procedure_open as _open
 from appraisal.services.procedure import proposals_submit, summaries_close

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from appraisal.models import AppraisalPeriod, QuarterlyGrade
-from appraisal.services.quarterly import quarterly_grade_confirm, quarterly_grades_propose
+from appraisal.services.quarterly import quarterly_grade_confirm
+from appraisal.services.quarterly_propose import quarterly_grades_propose
 from org.models import Official, OrgUnit, User
 from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.factories import UserFactory, period

@@ -26,7 +26,8 @@ from appraisal.models import (
     SummaryStatus,
 )
 from appraisal.services.finalize import procedure_finalize
-from appraisal.services.grades import grade_confirm_unit, grades_propose
+from appraisal.services.grades import grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit
 from appraisal.services.notices import notice_open, objection_decide, objection_file
 from appraisal.services.procedure import proposals_submit, summaries_close
 from appraisal.services.reviews import appeal_file, review_decide, review_request

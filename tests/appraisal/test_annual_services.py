@@ -24,9 +24,10 @@ from appraisal.models import (
     Stage,
     SummaryStatus,
 )
-from appraisal.services.comments import CommentRule, comment_rule, comment_write
+from appraisal.selectors.annual import CommentRule, comment_rule
+from appraisal.services.comments import comment_write
 from appraisal.services.finalize import grade_notice_sign, notices_mark_unsigned, procedure_finalize
-from appraisal.services.grades import grade_confirm_unit
+from appraisal.services.grades_confirm import grade_confirm_unit
 from appraisal.services.notices import notice_end, notice_open, objection_decide, objection_file
 from appraisal.services.procedure import procedure_open, proposals_submit, summaries_close
 from appraisal.services.reviews import appeal_file, appeal_record, review_decide, review_request

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from appraisal.models import CheckupResult, CheckupRound, RaterAssignment
-from appraisal.services.checkup import round_close, round_compute
+from appraisal.services.checkup import round_close
+from appraisal.services.checkup_results import round_compute
 from tests.appraisal.test_checkup_services import DIMS, assign, give, open_round, raters
 from tests.factories import OfficialFactory, OrgUnitFactory
 

@@ -27,13 +27,8 @@ from appraisal.display.registration import form_title
 from appraisal.models import AnnualProcedure, Grade, GradeDecision, GradeNotice, GradeStatus, Stage
 from appraisal.selectors.results import QUALIFIED_NOTES, RULES
 from appraisal.services.exports import register_write
-from appraisal.services.grades import (
-    FLAG_CONTRACT_REVIEW,
-    FLAG_DISMISSAL_REVIEW,
-    flags_for,
-    grade_confirm_unit,
-    grades_propose,
-)
+from appraisal.services.grades import FLAG_CONTRACT_REVIEW, FLAG_DISMISSAL_REVIEW, flags_for, grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit
 from appraisal.services.registration import registration_forms_write
 from appraisal.services.reviews import review_decide, review_request
 from common.models import Notification

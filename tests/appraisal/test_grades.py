@@ -11,14 +11,8 @@ import pytest
 
 from appraisal.constraints import GradeConstraint, grade_constraint_provider
 from appraisal.models import Grade, GradeDecision, PeriodStatus, QuotaApproval
-from appraisal.services.grades import (
-    FLAG_COMMENDATION,
-    FLAG_DISMISSAL_REVIEW,
-    FLAG_QUOTA_TIE,
-    grade_confirm_unit,
-    grades_propose,
-    quota_approve,
-)
+from appraisal.services.grades import FLAG_COMMENDATION, FLAG_DISMISSAL_REVIEW, FLAG_QUOTA_TIE, grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit, quota_approve
 from common.errors import ApplicationError
 from common.models import Notification
 from tests.appraisal.annual_helpers import ready_to_confirm

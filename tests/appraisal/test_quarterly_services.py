@@ -14,10 +14,10 @@ from appraisal.services.quarterly import (
     quarterly_grade_confirm,
     quarterly_grade_write,
     quarterly_grades_confirm_unit,
-    quarterly_grades_propose,
     quarterly_reconsider_answer,
     quarterly_reconsider_request,
 )
+from appraisal.services.quarterly_propose import quarterly_grades_propose
 from common.errors import ApplicationError
 from common.models import Notification
 from org.models import Official

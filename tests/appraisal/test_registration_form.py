@@ -21,9 +21,10 @@ from openpyxl import load_workbook
 from appraisal.display.registration import form_title, local_date
 from appraisal.excel.registration import MAX_LINES, line_count, sheet_name, wrap_rows
 from appraisal.models import AnnualSummary, ExportJob, GradeDecision, GradeNotice, SignStatus
+from appraisal.selectors.exports import export_filename
 from appraisal.services import exports
 from appraisal.services import registration as svc
-from appraisal.services.exports import export_filename, register_write
+from appraisal.services.exports import register_write
 from appraisal.services.grades import grades_propose
 from common.errors import ApplicationError
 from tests.appraisal.annual_helpers import (
@@ -168,7 +169,7 @@ def test_the_export_job_runs_with_progress_and_downloads_as_zip(county, year, cl
     assert job.status == ExportJob.Status.DONE and job.progress == 100 and job.rows == 4
     assert seen == [(50, 2), (99, 4), (99, 4)]
     assert job.file.name.endswith(".zip")
-    assert exports.export_run(job.pk) is None  # a second delivery does nothing
+    assert exports.export_run(job_id=job.pk) is None  # a second delivery does nothing
 
     client = client_for(county.orgadmin)
     download = client.get(reverse("appraisal:export_download", args=[job.pk]))

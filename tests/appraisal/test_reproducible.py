@@ -125,7 +125,7 @@ def closed_year(county):
     type(year).objects.filter(pk=year.pk).update(status="closed")
     year.refresh_from_db()
     from appraisal.scoring.parameters import live_parameters
-    from appraisal.services.periods import scheme_snapshot
+    from appraisal.selectors.schemes import scheme_snapshot
 
     type(year).objects.filter(pk=year.pk).update(
         scheme_snapshot={**scheme_snapshot(), "parameters": live_parameters(year)})
@@ -161,7 +161,7 @@ def test_quarterly_thresholds_and_the_share_of_good_are_frozen_with_the_quarter(
     assert before[:2] == ["good", "good"]  # 40 % of 5 → 2
     q3 = period("2026-Q3")
     from appraisal.scoring.parameters import live_parameters
-    from appraisal.services.periods import scheme_snapshot
+    from appraisal.selectors.schemes import scheme_snapshot
 
     type(q3).objects.filter(pk=q3.pk).update(status="closed",
                                             scheme_snapshot={**scheme_snapshot(), "parameters": live_parameters(q3)})

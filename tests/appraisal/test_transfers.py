@@ -11,13 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from appraisal.models import AnnualSummary, GradeDecision, Scorecard, Stage
-from appraisal.selectors.annual import comment_rows_for, summaries_visible_to
+from appraisal.selectors.annual import can_review_summary, comment_rows_for, summaries_visible_to
 from appraisal.selectors.scores import scorecards_visible_to
 from appraisal.services.comments import comment_write
 from appraisal.services.grades import grades_propose
 from appraisal.services.procedure import procedure_open, summaries_close
 from appraisal.services.rollup import rollup_period
-from appraisal.services.summaries import can_review_summary, summary_return, summary_save, summary_submit
+from appraisal.services.summaries import summary_return, summary_save, summary_submit
 from common.errors import ApplicationError
 from org.models import PostKind
 from org.services import official_assign_post

@@ -9,7 +9,8 @@ from decimal import Decimal
 from appraisal.models import AnnualSummary, Grade, GradeDecision, GradeNotice, GradeStatus
 from appraisal.services.comments import comment_write
 from appraisal.services.finalize import grade_notice_sign, notices_mark_unsigned, procedure_finalize
-from appraisal.services.grades import grade_confirm_unit, grades_propose
+from appraisal.services.grades import grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit
 from appraisal.services.notices import notice_open
 from appraisal.services.procedure import procedure_open, proposals_submit, summaries_close
 from appraisal.services.summaries import summary_save, summary_submit

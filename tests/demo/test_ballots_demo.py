@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from appraisal.models import Ballot, BallotBatch, BallotCode, CheckupResult
 from appraisal.scoring.periods import QUARTER, period_key_for
-from appraisal.services.ballots import code_digest
+from appraisal.selectors.ballots import code_digest
 
 pytestmark = pytest.mark.django_db
 

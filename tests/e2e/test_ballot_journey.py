@@ -125,7 +125,7 @@ def screenshot_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
 def test_the_score_page_shows_a_check_up_left_out_as_incomplete(county, live_server, page, screenshot):
     """The "why is my score" page of an official whose check-up is incomplete (too few responses): the evaluation
     component is left out, marked, and the other weights scale up."""
-    from appraisal.services.checkup import round_compute
+    from appraisal.services.checkup_results import round_compute
     from appraisal.services.rollup import rollup_period
     from tests.appraisal.test_checkup_services import assign, give, raters
     from tests.factories import period

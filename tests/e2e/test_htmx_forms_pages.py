@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from appraisal.services.checkup import round_compute
+from appraisal.services.checkup_results import round_compute
 from common.models import Notification
 from org.models import LeaveRecord
 from tasks.models import MonthlyReport

@@ -79,7 +79,7 @@ def test_the_attendance_grid_says_why_a_click_was_refused(county, live_server, p
     assert not Attendance.objects.filter(official=county.culture_official).exists()
 
     # The month closed meanwhile: the row says why nothing changed.
-    period_close(period=period_get_or_create("2026-10"), by=county.orgadmin, reason="测试：先行关闭")
+    period_close(period=period_get_or_create(key="2026-10"), by=county.orgadmin, reason="测试：先行关闭")
     row.get_by_test_id("set-absent").click()
     error.wait_for()
     assert_said_in_chinese(error.inner_text())

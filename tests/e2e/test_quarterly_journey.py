@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from appraisal.models import QuarterlyGrade, QuarterlyStatus
-from appraisal.services.quarterly import quarterly_grades_propose
+from appraisal.services.quarterly_propose import quarterly_grades_propose
 from common.models import Notification
 from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.e2e.conftest import ARTIFACTS, sign_in

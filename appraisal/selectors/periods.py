@@ -1,0 +1,73 @@
+"""Reads of the periods: the list the pages show (periods are not confidential), one by key for recording into it,
+whether its scores are stale, its latest rollup, and the closed periods the fact apps ask about."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
+from appraisal.scoring.periods import MONTH, QUARTER, YEAR, parse_period_key, period_key_for
+from common.errors import ApplicationError
+
+
+def period_existing(key: str) -> AppraisalPeriod:
+    """Return the period of a key for recording into it; never create one (only the organization department
+    opens periods, on the periods page). Raise ``bad_period`` for a malformed key, ``unknown_period`` when the
+    period does not exist (e.g. a date decades away)."""
+    span = parse_period_key(key)
+    period = AppraisalPeriod.objects.filter(key=span.key).first()
+    if period is None:
+        raise ApplicationError(
+            _("There is no appraisal period %(key)s: points can be recorded only in a period the organization "
+              "department has opened.") % {"key": span.key}, code="unknown_period")
+    return period
+
+
+def frozen_period_keys(span: tuple[date, date], *, lock: bool = False) -> list[str]:
+    """Return the keys of the closed or published periods overlapping ``span`` (answers
+    ``org.facts.frozen_periods``); with ``lock``, every covering period row is locked (open ones too)."""
+    start, end = span
+    covering = AppraisalPeriod.objects.filter(start__lte=end, end__gte=start).order_by("start", "end")
+    if lock:
+        statuses = covering.select_for_update().values_list("key", "status")
+        return [key for key, status in statuses if status != PeriodStatus.OPEN]
+    return list(covering.exclude(status=PeriodStatus.OPEN).values_list("key", flat=True))
+
+
+def periods_visible() -> QuerySet[AppraisalPeriod]:
+    """Return every period (periods are not confidential), newest first, years before their months."""
+    return AppraisalPeriod.objects.order_by("-start", "-end", "key")
+
+
+def period_is_stale(period: AppraisalPeriod) -> bool:
+    """Whether an open period's scorecards may not show every fact yet: a fact dated in it changed after its
+    last rollup and the scores have not caught up (``appraisal.services.consequences``). A period never rolled
+    up is not stale, it has no scores yet; a closed one is frozen."""
+    return (period.status == PeriodStatus.OPEN and period.last_rollup_at is not None
+            and period.facts_changed_at is not None)
+
+
+def period_by_key(key: str) -> AppraisalPeriod | None:
+    """Return the period of a key as stored, or None."""
+    return AppraisalPeriod.objects.filter(key=key).first()
+
+
+def latest_period_with_scorecards(kind: str | None = None) -> AppraisalPeriod | None:
+    """Return the newest period (of ``kind``) that has scorecards, or None."""
+    qs = periods_visible().filter(scorecards__isnull=False)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.distinct().first()
+
+
+def latest_rollup(period: AppraisalPeriod) -> RollupRun | None:
+    """Return the period's latest rollup run, or None."""
+    return period.rollups.select_related("started_by").order_by("-created_at", "-id").first()
+
+
+def current_keys(today: date) -> dict[str, str]:
+    """Return the keys of the month, quarter and year containing ``today``."""
+    return {kind: period_key_for(kind, today) for kind in (MONTH, QUARTER, YEAR)}
