@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
+from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus, RollupRun
 from appraisal.scoring.periods import MONTH, QUARTER, YEAR, parse_period_key, period_key_for
 from common.errors import ApplicationError
 
@@ -40,6 +40,11 @@ def frozen_period_keys(span: tuple[date, date], *, lock: bool = False) -> list[s
 def periods_visible() -> QuerySet[AppraisalPeriod]:
     """Return every period (periods are not confidential), newest first, years before their months."""
     return AppraisalPeriod.objects.order_by("-start", "-end", "key")
+
+
+def years_visible() -> QuerySet[AppraisalPeriod]:
+    """Return the year periods, newest first."""
+    return AppraisalPeriod.objects.filter(kind=PeriodKind.YEAR).order_by("-start")
 
 
 def period_is_stale(period: AppraisalPeriod) -> bool:

@@ -98,11 +98,6 @@ FILE_NAMES = {
 HISTORY_YEARS = 2  # the earlier years shown beside this year's grade (the longest rule looks back two)
 
 
-def years_visible() -> QuerySet[AppraisalPeriod]:
-    """Return the year periods, newest first."""
-    return AppraisalPeriod.objects.filter(kind=PeriodKind.YEAR).order_by("-start")
-
-
 def final_grades_for(user: User, period: AppraisalPeriod) -> QuerySet[GradeDecision]:
     """Return the final grades of a year in the user's organization-department scope (the grade's top-level
     unit under one of their ``org`` grants; a superuser sees every unit)."""
