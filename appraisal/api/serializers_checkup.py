@@ -7,7 +7,6 @@ from typing import Any
 
 from rest_framework import serializers
 
-from appraisal.forms.checkup import units_managed_by
 from appraisal.models import CheckupResult, CheckupRound, RaterAssignment, RaterGroup
 from appraisal.selectors import checkup as selectors
 from appraisal.services import checkup_raters as raters_svc
@@ -51,7 +50,7 @@ class AssignDefaultsSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            limit_related(self, "unit", units_managed_by(request.user))
+            limit_related(self, "unit", selectors.units_managed_by(request.user))
 
 
 class _CheckupOfficialSerializer(ModelSerializer):

@@ -8,8 +8,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.forms.checkup import _style, units_managed_by
+from appraisal.forms.checkup import style_fields
 from appraisal.models import BallotChoice, RaterGroup
+from appraisal.selectors.checkup import units_managed_by
 from common.forms import form_field
 from common.text_limits import LimitedFormField
 from org.forms import UnitChoiceField
@@ -40,7 +41,7 @@ class BatchIssueForm(forms.Form):
         self.fields["size"] = forms.IntegerField(
             label=_("Number of codes"), min_value=1, max_value=limit, initial=100,
             help_text=_("At most %(limit)d in one batch.") % {"limit": limit})
-        _style(self, "issue")
+        style_fields(self, "issue")
         self.fields["rank_levels"].widget.attrs["class"] = "form-check-input"
 
 
@@ -49,7 +50,7 @@ class BatchRevokeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self, "revoke")
+        style_fields(self, "revoke")
 
 
 class BallotForm(forms.Form):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from appraisal.display.grade_labels import grade_choices
 from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKind
+from appraisal.selectors.exports import export_periods
 from common.forms import form_field
 from common.text_limits import NOTE, SHORT_NOTE, LimitedFormField
 from org.models import OrgUnit
@@ -78,7 +79,7 @@ class ExportStartForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(self, "period", forms.ModelChoiceField).queryset = AppraisalPeriod.objects.order_by("-start", "kind")
+        form_field(self, "period", forms.ModelChoiceField).queryset = export_periods()
         form_field(self, "unit", forms.ModelChoiceField).queryset = units
 
     def clean(self) -> dict[str, Any]:
