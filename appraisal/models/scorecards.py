@@ -38,10 +38,11 @@ class Scorecard(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
 
     # Not stored: set on the cards a page shows (``appraisal.selectors.explain.attach_rank_sizes``; the annual
-    # pages' ``quarterly_grade``), so the templates read them like fields.
+    # pages' ``quarterly_grade``; the ranking board's ``grade_label``), so the templates read them like fields.
     unit_size: int
     category_size: int
     quarterly_grade: str
+    grade_label: str
 
     class Meta:
         ordering = ["period", "unit", "rank_in_unit", "official"]

@@ -30,7 +30,7 @@ from appraisal.models import (
     ScoreRule,
     UnitScorecard,
 )
-from org.models import Official, OrgUnit, User
+from org.models import Official, User
 from org.selectors import ALL_ROLES, access_for, subtree_q
 
 # Roles that see the rankings and may record manual entries in their subtree.
@@ -352,14 +352,3 @@ def monthly_trend(official: Official, year: int) -> list[dict[str, Any]]:
                                       period__start__year=year)
              .select_related("period").order_by("period__start"))
     return [{"key": c.period.key, "total": float(c.total), "provisional": c.is_provisional} for c in cards]
-
-
-def ranking_scorecards(user: User | AnonymousUser, period: AppraisalPeriod) -> QuerySet[Scorecard]:
-    """Return the period's scorecards in the user's head or organization-department scope, best first."""
-    return (scorecards_visible_to(user, roles=MANAGER_ROLES, include_self=False).filter(period=period)
-            .order_by("-total", "official__name", "official_id"))
-
-
-def unit_options(user: User | AnonymousUser, period: AppraisalPeriod) -> list[OrgUnit]:
-    """Return the ranked (top-level) units of a period the user may see."""
-    return [u.unit for u in unit_scorecards_visible_to(user).filter(period=period).order_by("unit__path")]
