@@ -148,7 +148,7 @@ class ScoreEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             if values["official"] == access_for(user).official_id:
                 raise ApplicationError(_("Nobody may record points for themself."), code="own_entry")
             raise ApplicationError(_("Choose an official in your scope."), code="invalid_official")
-        rule = ScoreRule.objects.filter(code=values["rule"]).first()
+        rule = selectors.score_rules().filter(code=values["rule"]).first()
         if rule is None:
             raise ApplicationError(_("There is no rule “%(code)s”.") % {"code": values["rule"]}, code="invalid_rule")
         period = period_existing(values["period"])

@@ -17,6 +17,7 @@ from appraisal.api._common import REFUSED, UNIT, YEAR, year_unit_filter
 from appraisal.models import GradeAppeal, GradeDecision, GradeNotice, GradeReview
 from appraisal.selectors.annual import appeals_visible_to, grade_notices_visible_to, reviews_visible_to
 from appraisal.selectors.grades import grades_visible_to
+from appraisal.selectors.verdicts import current_notice
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import reviews as review_svc
 from common.api import parse_input, request_user
@@ -83,7 +84,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def create(self, request: Request) -> Response:
         data = parse_input(s.GradeReviewRequestSerializer, request)
         grade = _grade(request_user(request), data["grade"])
-        notice = GradeNotice.objects.filter(grade=grade, is_current=True).first()
+        notice = current_notice(grade.pk)
         if notice is None:
             raise ApplicationError(_("The grade has not been notified yet."), code="not_final")
         review = review_svc.review_request(notice=notice, by=request_user(request), reason=data["reason"])

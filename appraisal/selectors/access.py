@@ -1,5 +1,5 @@
 """Who may act on what in the appraisal: the checks the pages (to show an action) and the services (to allow it)
-share, so the two never disagree."""
+share, so the two never disagree; and the user's own official record, for the pages about oneself."""
 
 from __future__ import annotations
 
@@ -33,3 +33,9 @@ def can_manage_entries(user: User, official: Official) -> bool:
     """Whether ``user`` may record or delete manual entries for ``official``."""
     access = access_for(user)
     return access.official_id != official.pk and access.covers(official.unit.path, MANAGER_ROLES)
+
+
+def own_official(user: User) -> Official | None:
+    """Return the user's own official record, with its unit, or None for an account without one."""
+    official_id = access_for(user).official_id
+    return None if official_id is None else Official.objects.select_related("unit").get(pk=official_id)

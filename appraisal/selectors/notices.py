@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from appraisal.models import AnnualProcedure, NoticeCandidate, Objection, ObjectionStatus, PublicNotice
 from appraisal.selectors.access import is_org_over
@@ -30,6 +30,13 @@ def notices_running(user: User | AnonymousUser, today: date) -> tuple[list[Publi
     notices = notices_visible_to(user)
     running = list(notices.filter(starts_on__lte=today, ends_on__gte=today))
     return running, notices.exclude(pk__in=[n.pk for n in running])
+
+
+def notices_with_candidates(user: User | AnonymousUser) -> QuerySet[PublicNotice]:
+    """Return the notices the user sees, the newest first, each with its candidates in the notice's order."""
+    return notices_visible_to(user).prefetch_related(
+        Prefetch("candidates", queryset=NoticeCandidate.objects.order_by("unit_name", "name", "id")),
+    ).order_by("-starts_on", "-id")
 
 
 def notice_candidates(notice: PublicNotice) -> list[NoticeCandidate]:

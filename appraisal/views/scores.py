@@ -23,7 +23,7 @@ from appraisal.selectors import explain
 from appraisal.selectors import periods as period_reads
 from appraisal.selectors import ranking as ranking_reads
 from appraisal.selectors import scores as selectors
-from appraisal.selectors.access import can_manage_entries
+from appraisal.selectors.access import can_manage_entries, own_official
 from appraisal.selectors.periods import period_existing
 from appraisal.selectors.results import PromotionEligibility, promotion_eligibility
 from appraisal.services.entries import entry_add, entry_delete
@@ -59,10 +59,9 @@ def _period_for(key: str | None, default: str) -> AppraisalPeriod:
 @login_required
 def my_score(request: AuthedRequest) -> HttpResponse:
     """The signed-in official's own score: why is my score X."""
-    official_id = access_for(request.user).official_id
-    if official_id is None:
+    official = own_official(request.user)
+    if official is None:
         return render(request, "appraisal/scores/no_official.html")
-    official = Official.objects.select_related("unit").get(pk=official_id)
     return _score_page(request, official, own=True)
 
 

@@ -16,6 +16,7 @@ from appraisal.forms.annual import OralForm, ReasonForm, SummaryForm
 from appraisal.models import SUMMARY_SECTIONS, AnnualSummary, Stage, SummaryStatus
 from appraisal.selectors import annual as reads
 from appraisal.selectors import summaries as summary_reads
+from appraisal.selectors.access import own_official
 from appraisal.selectors.transfers import year_transfers
 from appraisal.services import summaries as svc
 from appraisal.views.annual import procedure_of
@@ -23,16 +24,15 @@ from common.errors import ApplicationError
 from common.forms import autosave, form_submit, show_error
 from common.http import AuthedRequest
 from common.pagination import paginate
-from org.models import Official
 from org.selectors import access_for, require_role
 
 
 def _mine(request: AuthedRequest) -> list[AnnualSummary]:
-    official_id = access_for(request.user).official_id
-    if official_id is None:
+    official = own_official(request.user)
+    if official is None:
         return []
-    svc.summaries_ensure(official=Official.objects.get(pk=official_id))
-    return list(summary_reads.own_summaries(request.user, official_id))
+    svc.summaries_ensure(official=official)
+    return list(summary_reads.own_summaries(request.user, official.pk))
 
 
 def _render_mine(request: AuthedRequest, summary: AnnualSummary | None, summaries: list[AnnualSummary],

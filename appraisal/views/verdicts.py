@@ -18,7 +18,7 @@ from appraisal.forms.annual import AppealForm, AppealRecordForm, ReasonForm, Rev
 from appraisal.models import GradeNotice, GradeReview
 from appraisal.selectors import annual as reads
 from appraisal.selectors import verdicts as verdict_reads
-from appraisal.selectors.access import is_org_over
+from appraisal.selectors.access import is_org_over, own_official
 from appraisal.selectors.results import promotion_eligibility
 from appraisal.selectors.summaries import own_summaries
 from appraisal.services import finalize as finalize_svc
@@ -27,21 +27,19 @@ from common.forms import form_submit
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from org.models import Official
-from org.selectors import access_for, require_role
+from org.selectors import require_role
 
 
 @login_required
 def annual_mine(request: AuthedRequest) -> HttpResponse:
     """My annual appraisal: each year's grade and 评语, the written notices, reviews and appeals."""
-    official_id = access_for(request.user).official_id
-    if official_id is None:
+    official = own_official(request.user)
+    if official is None:
         return render(request, "appraisal/annual/annual_mine.html", {"has_official": False})
-    years, pending = verdict_reads.own_years(request.user, official_id)
-    official = Official.objects.select_related("unit").get(pk=official_id)
+    years, pending = verdict_reads.own_years(request.user, official.pk)
     return render(request, "appraisal/annual/annual_mine.html", {
         "has_official": True, "official": official, "years": years, "pending": pending,
-        "summaries": list(own_summaries(request.user, official_id)[:3]),
+        "summaries": list(own_summaries(request.user, official.pk)[:3]),
         "eligibility": promotion_eligibility(official)})
 
 
