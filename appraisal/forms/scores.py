@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import AppraisalPeriod, ScoreRule
 from appraisal.pickers import SCORE_ENTRY_OFFICIALS
+from appraisal.selectors.schemes import unit_categories
 from common.forms import form_field
 from common.text_limits import NOTE, LimitedFormField
 from org.forms import OfficialChoiceField
@@ -63,7 +64,7 @@ class EntryDeleteForm(forms.Form):
 class RankingFilterForm(forms.Form):
     period = forms.ModelChoiceField(label=_("Period"), queryset=AppraisalPeriod.objects.none(), to_field_name="key",
                                     required=False, empty_label=None)
-    category = forms.ModelChoiceField(label=_("Unit category"), queryset=UnitCategory.objects.all(),
+    category = forms.ModelChoiceField(label=_("Unit category"), queryset=UnitCategory.objects.none(),
                                       required=False, empty_label=_("All categories"))
     rank_level = forms.ChoiceField(label=_("Rank level"), required=False,
                                    choices=[("", _("All rank levels")), *RankLevel.choices])
@@ -73,6 +74,7 @@ class RankingFilterForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         form_field(self, "period", forms.ModelChoiceField).queryset = periods
+        form_field(self, "category", forms.ModelChoiceField).queryset = unit_categories()
         form_field(self, "unit", forms.ChoiceField).choices = [("", _("All units")), *units]
         _style(self)
 

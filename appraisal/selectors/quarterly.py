@@ -89,10 +89,12 @@ def gradable_q(user: User | AnonymousUser) -> Q:
     return q
 
 
-def requests_to_answer(user: User | AnonymousUser) -> QuerySet[QuarterlyGrade]:
-    """Requests to reconsider the user may answer (waiting first, then answered, newest first)."""
-    return (quarterly_grades_visible_to(user, include_own=False).filter(gradable_q(user))
+def requests_to_answer(user: User | AnonymousUser, *, waiting: bool = False) -> QuerySet[QuarterlyGrade]:
+    """Requests to reconsider the user may answer (waiting first, then answered, newest first); ``waiting``: only
+    those not answered yet."""
+    rows = (quarterly_grades_visible_to(user, include_own=False).filter(gradable_q(user))
             .filter(reconsider_asked_at__isnull=False).order_by("answered_at", "-reconsider_asked_at", "-id"))
+    return rows.filter(answered_at__isnull=True) if waiting else rows
 
 
 def units_with_grades(user: User | AnonymousUser, period: AppraisalPeriod) -> QuerySet[OrgUnit]:

@@ -198,11 +198,8 @@ def quarterly_reconsider(request: AuthedRequest, pk: int) -> HttpResponse:
 # -- the head's requests to answer -------------------------------------------------------------------------------
 def _render_requests(request: AuthedRequest, *, failed: QuarterlyGrade | None = None,
                      form: AnswerForm | None = None, status: int = 200) -> HttpResponse:
-    rows = reads.requests_to_answer(request.user)
     waiting = request.GET.get("all") != "1"
-    if waiting:
-        rows = rows.filter(answered_at__isnull=True)
-    page = paginate(request, rows, size=REQUESTS_PAGE_SIZE)
+    page = paginate(request, reads.requests_to_answer(request.user, waiting=waiting), size=REQUESTS_PAGE_SIZE)
     items = [{"grade": g, "form": form if failed is not None and failed.pk == g.pk else AnswerForm(
         prefix=f"a{g.pk}", initial={"outcome": "kept"})} for g in page.object_list]
     return render(request, "appraisal/quarterly/requests.html", {
