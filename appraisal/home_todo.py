@@ -32,7 +32,7 @@ from appraisal.selectors.quarterly import gradable_q, quarterly_grades_visible_t
 from org.home import STAFF, TodoItem, home_todo
 from org.models import User
 from org.selectors import access_for
-from tasks.selectors import report_deadline
+from tasks.selectors.reports import report_deadline
 
 COMMENT_PROCEDURES = 3  # a head over more top-level units than this sees the first ones (constant queries)
 

@@ -27,7 +27,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from training.progress import training_progress  # noqa: E402
+from training.selectors.progress import training_progress  # noqa: E402
 
 
 def bench_progress(year: int | None = None) -> tuple[float, int, int]:

@@ -8,19 +8,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from appraisal import api as appraisal_api
-from common.views import favicon, healthz
+from common.views.operations import favicon, healthz
 from discipline import api as discipline_api
 from org import api as org_api
-from org import api_leave as org_api_leave
-from org import views as org_views
+from org.views.home import home
 from tasks import api as tasks_api
 from training import api as training_api
 
 router = DefaultRouter()
-router.register("units", org_api.UnitViewSet, basename="unit")
-router.register("officials", org_api.OfficialViewSet, basename="official")
-router.register("calendar-days", org_api.CalendarDayViewSet, basename="calendar-day")
-org_api_leave.register(router)
+org_api.register(router)
 tasks_api.register(router)
 appraisal_api.register(router)
 training_api.register(router)
@@ -34,7 +30,7 @@ accounts = [
 ]
 
 urlpatterns = [
-    path("", org_views.home, name="home"),
+    path("", home, name="home"),
     path("", include("org.urls")),
     path("", include("tasks.urls")),
     path("", include("appraisal.urls")),

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from common.filters import as_int
+
 
 def parse_month(value: str) -> date | None:
     """Parse ``YYYY-MM`` into the first day of that month; ``None`` when it is not one."""
@@ -24,6 +26,17 @@ def parse_day(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def year_or_this_year(value: str, *, low: int, high: int) -> int:
+    """The year a page shows: ``value`` when it is a year from ``low`` to ``high``, else this year."""
+    return as_int(value, low=low, high=high) or timezone.localdate().year
+
+
+def years_around(year: int) -> list[int]:
+    """The years a page's year picker offers, latest first: three years back to next year, and ``year``."""
+    this_year = timezone.localdate().year
+    return sorted({*range(this_year - 3, this_year + 2), year}, reverse=True)
 
 
 def day_or_today(value: str | None) -> date:

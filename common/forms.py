@@ -3,11 +3,12 @@ answer a background save (htmx) with its small status."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.db.models import fields as model_fields
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,8 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import ApplicationError
-
-F = TypeVar("F", bound=forms.Field)
 
 # The first line of a drop-down where nothing is chosen yet, everywhere (Django's own is "---------").
 EMPTY_LABEL = gettext_lazy("Please choose")
@@ -35,15 +34,6 @@ def install_empty_label() -> None:
     model_fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_LABEL)]  # type: ignore[list-item]  # lazy: translated late
 
 
-def form_field(form: forms.BaseForm, name: str, kind: type[F]) -> F:
-    """Return the form's field ``name``, checked to be a ``kind``: a typed handle to set the queryset or the
-    choices a form computes when it is made (``form.fields`` is typed as plain ``Field``s)."""
-    field = form.fields[name]
-    if not isinstance(field, kind):
-        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
-    return field
-
-
 def show_error(form: forms.BaseForm, error: ApplicationError, *, field: str | None = None) -> None:
     """Put a service's refusal on the form: on the fields it names (``extra["fields"]``, or one ``extra["field"]``),
     else on ``field`` (an upload's file, say), else on the whole form. The one place every page does this."""
@@ -54,6 +44,22 @@ def show_error(form: forms.BaseForm, error: ApplicationError, *, field: str | No
         form.add_error(name, error.message)
     if not placed:
         form.add_error(field if field in form.fields else None, error.message)
+
+
+def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Set what the model choice field ``name`` of ``form`` offers and accepts (the user's scope, say)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name!r} is not a model choice field")
+    field.queryset = queryset
+
+
+def set_choices(form: forms.BaseForm, name: str, choices: Iterable[tuple[Any, Any]]) -> None:
+    """Set the choices the choice field ``name`` of ``form`` offers and accepts, when the form computes them."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name!r} is not a choice field")
+    field.choices = choices
 
 
 def form_submit(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], Any], done: str) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 CHANGE_REASON_MAX = 100  # simple-history's history_change_reason length
 
@@ -17,11 +18,16 @@ CHANGE_REASON_MAX = 100  # simple-history's history_change_reason length
 Actor = Any
 
 
+# The attributes simple-history reads off an instance when it writes the history row; models do not declare them.
+HISTORY_USER = "_history_user"
+CHANGE_REASON = "_change_reason"
+
+
 def set_actor(instance: models.Model, by: Actor, *, reason: str | None = None) -> None:
     """Make the next history row of ``instance`` name ``by`` (and ``reason``, cut to what history keeps)."""
-    instance._history_user = by  # type: ignore[attr-defined]
+    setattr(instance, HISTORY_USER, by)
     if reason is not None:
-        instance._change_reason = reason[:CHANGE_REASON_MAX]  # type: ignore[attr-defined]
+        setattr(instance, CHANGE_REASON, reason[:CHANGE_REASON_MAX])
 
 
 def save_as(
@@ -36,3 +42,13 @@ def delete_as(instance: models.Model, by: Actor, *, reason: str | None = None) -
     """Delete ``instance`` with ``by`` as the history actor."""
     set_actor(instance, by, reason=reason)
     instance.delete()
+
+
+class AppHistoricalRecords(HistoricalRecords):
+    """``HistoricalRecords`` for a model defined in a module of a ``models`` package: its historical model is put in
+    the package (``appraisal.models.HistoricalScheme``), where a single ``models.py`` would have it, so its module path
+    imports it (Django's shell, pickling) whichever module of the package defines the model."""
+
+    def contribute_to_class(self, cls: type[models.Model], name: str) -> None:
+        super().contribute_to_class(cls, name)
+        self.module = f"{cls._meta.app_config.name}.models"

@@ -49,6 +49,12 @@ def _send_email(addresses: list[str], title: str, body: str, url: str) -> None:
     send_mail(title, f"{body}{link}", None, addresses, fail_silently=True)
 
 
+def notifications_of(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """Return the user's notifications (only the unread ones with ``unread_only``), the latest first."""
+    notifications = Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+    return notifications.filter(read_at__isnull=True) if unread_only else notifications
+
+
 def unread_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user, read_at__isnull=True)
 

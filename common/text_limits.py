@@ -144,6 +144,7 @@ def refuse_too_long(sender: type[models.Model], instance: models.Model, raw: boo
 
 def limit_of(model: type[models.Model], name: str) -> int:
     """The maximum of a model's text column (for imports, which check each cell against it)."""
-    limit = model._meta.get_field(name).max_length  # type: ignore[union-attr]
+    field = model._meta.get_field(name)
+    limit = field.max_length if isinstance(field, models.Field) else None
     assert limit, f"{model.__name__}.{name} has no max_length"
     return int(limit)

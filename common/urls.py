@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from common import views_notifications as views
+from common.views import notifications as views
 
 app_name = "common"
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from demo.org_data import HEAD_UNIT_CODE
 from discipline.models import Case, CaseStatus, CaseTransition, Decision, DecisionKind, DisciplineRule
-from discipline.services.cases import next_number
+from discipline.selectors.cases import next_number
 from discipline.services.decisions import apply_kind
 from org.models import Official, OrgUnit, PersonnelCategory, RankLevel, StaffingType, User
 

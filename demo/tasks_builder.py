@@ -52,7 +52,8 @@ from tasks.models import (
     TaskStatus,
     WeeklyUpdate,
 )
-from tasks.selectors import month_start, report_deadline, week_monday
+from tasks.selectors.reports import month_start, report_deadline
+from tasks.selectors.tasks import week_monday
 
 BATCH = 2000
 

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from discipline.models import CaseStatus, ToleranceStatus
-from discipline.selectors import (
+from discipline.selectors.cases import (
     cases_visible_to,
     cases_with_pending_appeal_q,
     past_time_limit_q,
-    tolerance_visible_to,
     with_time_limits,
 )
+from discipline.selectors.tolerance import tolerance_visible_to
 from org.home import TodoItem, home_todo
 from org.models import User
 

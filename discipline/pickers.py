@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
-from discipline.selectors import CASE_ROLES
+from discipline.selectors.scope import CASE_ROLES
 from org.models import Official, Role, User
 from org.pickers import register_official_scope
 from org.selectors import officials_visible_to

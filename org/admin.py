@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -106,7 +106,7 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
     readonly_fields = ["updated_by", "updated_at"]
 
     def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
-        obj.updated_by = request.user  # type: ignore[assignment]
+        obj.updated_by = cast(User, request.user)  # the admin opens for signed-in staff only
         super().save_model(request, obj, form, change)
 
 

@@ -1,4 +1,5 @@
-"""The roster workbook (花名册): its template and its parsing into typed rows.
+"""The workbooks of the org app — the roster (花名册) and the working-day calendar (工作日历): their templates and
+their parsing into typed rows. The services (``org.services.roster``, ``org.services.calendar``) apply them.
 
 The column headers are Chinese on purpose: they are the file format that organization
 departments fill in, not interface text, so they do not change with the interface language.
@@ -18,6 +19,7 @@ from common.filters import as_int
 from common.imports import FILE, ErrorSink, RowErrors, check_duplicates, sheet_rows
 from common.text_limits import too_long
 from org.models import Gender, PersonnelCategory, RankLevel, StaffingType, UnitKind
+from org.workdays import MAX_YEAR, MIN_YEAR, mark_refusal
 
 UNITS_SHEET = "单位"
 OFFICIALS_SHEET = "人员"
@@ -245,3 +247,74 @@ def _parse_official(number: int, cells: dict[str, Any], error: ErrorSink) -> Off
     if row.birth_date and row.joined_on and row.joined_on <= row.birth_date:
         error("参加工作日期", _("Must be after the birth date."))
     return row
+
+
+# -- the working-day calendar -----------------------------------------------------------------------------------
+
+CALENDAR_SHEET = "工作日历"
+CALENDAR_TEMPLATE_ROWS = 1_000
+TYPE_LABELS = {"放假": False, "上班": True}
+# (header, required, width)
+CALENDAR_COLUMNS = [("日期", True, 14), ("类型", True, 10), ("名称", False, 20), ("备注", False, 40)]
+CALENDAR_GUIDE = [
+    "工作日历导入模板（法定节假日与调休）",
+    "1. “工作日历”表：每行一天。日期必填，格式为 2026-10-01。",
+    "2. 类型：放假（工作日放假，如法定节假日）或上班（周末调休上班）。",
+    "3. 只需填写改变正常作息的日子：周一至周五默认上班，周六、周日默认休息。"
+    "工作日填“上班”、周末填“放假”没有意义，会被拒绝。",
+    "4. 名称如“春节”“国庆节调休上班”，可不填；备注可不填。",
+    "5. 按日期更新：已有的日期会被覆盖，文件中没有的日期保持不变。文件中任一行有误，则整个文件不导入。",
+    "6. 请以国务院办公厅当年《关于部分节假日安排的通知》为准。",
+]
+
+
+def calendar_template() -> bytes:
+    """Return the empty calendar workbook with instructions and the 放假/上班 drop-down."""
+    return template_workbook(CALENDAR_GUIDE, [(CALENDAR_SHEET, CALENDAR_COLUMNS, {1: list(TYPE_LABELS)})],
+                             max_rows=CALENDAR_TEMPLATE_ROWS)
+
+
+@dataclass
+class CalendarRow:
+    row: int
+    day: date | None
+    is_working_day: bool | None
+    name: str
+    note: str
+
+
+def _parse_calendar_day(number: int, cells: dict[str, Any], error: ErrorSink) -> CalendarRow:
+    day = _date(cells, "日期", error)
+    if day is None and not cell_text(cells.get("日期")):
+        error("日期", _("This column is required."))
+    is_working_day = _choice(cells, "类型", error, TYPE_LABELS, required=True, default=None)
+    if day is not None and is_working_day is not None:
+        problem = mark_refusal(day, is_working_day)
+        if problem:
+            error("类型" if MIN_YEAR <= day.year <= MAX_YEAR else "日期", problem)
+    return CalendarRow(row=number, day=day, is_working_day=is_working_day,
+                       name=_optional_text(cells, "名称", error, 50), note=_optional_text(cells, "备注", error, 200))
+
+
+def read_calendar(file: IO[bytes]) -> tuple[list[CalendarRow], list[CellError]]:
+    """Parse a calendar workbook into rows, collecting every problem rather than stopping at the first."""
+    wb = open_xlsx(file, max_bytes=settings.ROSTER_MAX_UPLOAD_BYTES)
+    rows: list[CalendarRow] = []
+    errors: list[CellError] = []
+    try:
+        if CALENDAR_SHEET not in wb.sheetnames:
+            errors.append(CellError("-", 0, "-", _("The workbook has no “工作日历” sheet; please use the template.")))
+            return rows, errors
+        _read_sheet(wb[CALENDAR_SHEET], CALENDAR_SHEET, CALENDAR_COLUMNS, _parse_calendar_day, rows, errors)
+    finally:
+        wb.close()
+    if not rows and not errors:
+        errors.append(CellError(CALENDAR_SHEET, 2, "-", _("The sheet has no days to import.")))
+    seen: dict[date, int] = {}
+    for row in rows:
+        assert row.day is not None
+        if row.day in seen:
+            errors.append(CellError(CALENDAR_SHEET, row.row, "日期",
+                                    _("Duplicate of row %(row)s.") % {"row": seen[row.day]}))
+        seen.setdefault(row.day, row.row)
+    return rows, errors

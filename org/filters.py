@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from org.forms import UnitChoiceField
+from org.forms.fields import UnitChoiceField
 from org.models import Official, OrgUnit, PersonnelCategory, RankLevel, StaffingType, UnitKind
 from org.selectors import units_visible_to
 

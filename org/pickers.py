@@ -9,12 +9,13 @@ cannot differ. An official outside the scope is simply absent from both, exactly
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
+from common.filters import as_id
 from org.models import Official, OrgUnit, User
 from org.selectors import subtree_q
 
@@ -64,6 +65,18 @@ def search_officials(qs: QuerySet[Official], text: str, *, unit_id: int | None =
         qs = qs.order_by("unit__path", "name", "staff_number", "pk")
     found = list(qs.select_related("unit")[:limit + 1])
     return SearchResult(officials=found[:limit], more=len(found) > limit)
+
+
+def chosen_officials(qs: QuerySet[Official], values: Iterable[str], *, key: str = "pk") -> list[Official]:
+    """The officials of ``qs`` whose ``key`` (the field's ``to_field_name``, or the id) is one of ``values``, with
+    their unit, in the order chosen: what a picker shows as chosen. One query; none when nothing is chosen."""
+    wanted = [str(v) for v in values if v not in (None, "")]
+    if key == "pk":  # whatever was typed into the query string or posted: only real ids reach the query
+        wanted = [v for v in wanted if as_id(v) is not None and str(as_id(v)) == v]
+    if not wanted:
+        return []
+    found = {str(getattr(o, key)): o for o in qs.filter(**{f"{key}__in": wanted}).select_related("unit")}
+    return [found[v] for v in dict.fromkeys(wanted) if v in found]
 
 
 def option_data(official: Official) -> dict[str, object]:

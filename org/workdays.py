@@ -26,6 +26,9 @@ NATIONAL_SCHEDULES: dict[int, str] = {
     2026: "国务院办公厅关于2026年部分节假日安排的通知",
 }
 
+# The years the calendar keeps.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
 # The longest run of days off a calendar can plausibly hold. Past it, ``add_working_days`` gives up rather than
 # scanning towards date.max (only possible if someone marked months of weekdays as holidays).
 _MAX_WINDOW_DAYS = 5 * 366
@@ -34,6 +37,21 @@ _MAX_WINDOW_DAYS = 5 * 366
 def is_weekend(day: date) -> bool:
     """Return whether ``day`` is a Saturday or a Sunday."""
     return day.weekday() >= 5
+
+
+def mark_refusal(day: date, is_working_day: bool) -> str | None:
+    """Return why marking ``day`` as a working day (``is_working_day``) or a day off is refused — a year the
+    calendar does not keep, or a mark that would change nothing — or ``None`` when the mark changes something."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        return _("%(date)s is outside the years the calendar keeps (%(first)s–%(last)s).") % {
+            "date": day.isoformat(), "first": MIN_YEAR, "last": MAX_YEAR}
+    if is_working_day and not is_weekend(day):
+        return _("%(date)s is a weekday, so it is a working day already; there is no need to mark it as one.") % {
+            "date": day.isoformat()}
+    if not is_working_day and is_weekend(day):
+        return _("%(date)s is a weekend day, so it is a day off already; there is no need to mark it as a "
+                 "holiday.") % {"date": day.isoformat()}
+    return None
 
 
 def _overrides(first: date, last: date) -> dict[date, bool]:
@@ -140,6 +158,16 @@ def calendar_status(year: int) -> CalendarStatus:
         marked=Count("id"), shipped=Count("id", filter=Q(updated_by__isnull=True)))
     return CalendarStatus(year=year, marked_days=counts["marked"], shipped_days=counts["shipped"],
                           notice=NATIONAL_SCHEDULES.get(year))
+
+
+def calendar_days() -> QuerySet[CalendarDay]:
+    """Return every marked day, by date."""
+    return CalendarDay.objects.order_by("date")
+
+
+def calendar_day_on(day: date) -> CalendarDay | None:
+    """Return the mark on ``day``, or ``None`` when the day follows the weekly rhythm."""
+    return CalendarDay.objects.filter(date=day).first()
 
 
 def days_of_year(year: int) -> QuerySet[CalendarDay]:

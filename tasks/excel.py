@@ -14,7 +14,7 @@ from io import BytesIO
 from typing import IO, Any
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,8 +49,8 @@ from org.selectors import (
     unknown_official_message,
     unknown_unit_message,
 )
-from tasks.models import Task, TaskImport, TaskKind, TaskSource, WeeklyUpdate
-from tasks.selectors import MANAGER_ROLES, tasks_managed_by
+from tasks.models import Task, TaskImport, TaskKind, TaskSource
+from tasks.selectors.tasks import MANAGER_ROLES, ledger_tasks, tasks_managed_by
 
 SHEET = "任务清单"
 MAX_ROWS = 5_000
@@ -71,25 +71,14 @@ LEDGER_COLUMNS = [
 
 
 # -- export ----------------------------------------------------------------------------------------------
-def ledger_queryset(user: User, unit: OrgUnit) -> QuerySet[Task]:
-    """Return the unit subtree's tasks for the ledger, with milestones and the latest weekly update."""
-    latest = WeeklyUpdate.objects.filter(task=OuterRef("pk")).order_by("-week")
-    return (
-        tasks_managed_by(user).filter(unit.subtree_q("unit__"))
-        .prefetch_related("milestones")
-        .annotate(last_week=Subquery(latest.values("week")[:1]), last_done=Subquery(latest.values("done")[:1]))
-        .order_by("unit__path", "deadline", "id")
-    )
-
-
 def ledger_rows(tasks: QuerySet[Task]) -> Iterator[list[Any]]:
     for number, task in enumerate(tasks, start=1):
         milestones = "；".join(
             f"{m.name} {m.due_date:%Y-%m-%d}" + (f"（{m.done_on:%Y-%m-%d}完成）" if m.done_on else "")
             for m in task.milestones.all()
         )
-        last = getattr(task, "last_week", None)
-        update = f"{last:%Y-%m-%d}周：{task.last_done}" if last else ""  # type: ignore[attr-defined]
+        last = getattr(task, "last_week", None)  # annotated by ``ledger_tasks``
+        update = f"{last:%Y-%m-%d}周：{getattr(task, 'last_done', '')}" if last else ""
         yield [
             number, task.title, task.goal, task.deadline, task.leading_leader.name if task.leading_leader else "",
             task.responsible.name, task.unit.name, task.get_source_display(), task.source_ref,
@@ -115,7 +104,7 @@ def ledger_workbook(user: User, unit: OrgUnit, out: Any, *, today: date | None =
         ws.write_string(1, index, name, header)
     day = date_format(wb, valign="top")
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    for row_index, row in enumerate(ledger_rows(ledger_queryset(user, unit)), start=2):
+    for row_index, row in enumerate(ledger_rows(ledger_tasks(user, unit)), start=2):
         for column, value in enumerate(row):
             if value is None or value == "":
                 continue

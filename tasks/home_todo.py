@@ -22,14 +22,12 @@ from org.models import User
 from org.selectors import access_for
 from org.workdays import working_days_between
 from tasks.models import MonthlyReport, ReportStatus
-from tasks.selectors import (
+from tasks.selectors.reports import report_deadline, report_due, review_counts
+from tasks.selectors.tasks import (
     DUE_SOON_DAYS,
     due_soon_q,
     my_missing_weekly_q,
     overdue_q,
-    report_deadline,
-    report_due,
-    review_counts,
     tasks_managed_by,
     tasks_missing_weekly_update,
     tasks_of_official,

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from common.dates import day_or_today, previous_month
 from common.jobs import RETRY
-from tasks.selectors import week_monday
+from tasks.selectors.tasks import week_monday
 from tasks.services import periodic
 
 __all__ = ["daily", "monthly", "previous_month", "previous_week", "weekly"]
@@ -34,7 +34,7 @@ def daily(day: str | None = None) -> dict[str, int]:
         return {
             "tasks_overdue": periodic.tasks_mark_overdue(today=today),
             "deadline_reminders": periodic.tasks_remind_deadlines(today=today),
-            "letters_overdue": periodic.letters_overdue(today=today),
+            "letters_overdue": periodic.letters_notify_overdue(today=today),
         }
 
 
@@ -43,7 +43,7 @@ def weekly(day: str | None = None) -> dict[str, int | str]:
     """Tell heads which tasks have no weekly update for the ISO week before ``day``."""
     week = previous_week(day_or_today(day))
     with translation.override(settings.LANGUAGE_CODE):
-        return {"week": week.isoformat(), "heads_notified": periodic.weekly_updates_missing(week=week)}
+        return {"week": week.isoformat(), "heads_notified": periodic.weekly_updates_notify_missing(week=week)}
 
 
 @shared_task(**RETRY)

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from org.models import Official, User
 from org.pickers import register_official_scope
 from org.selectors import officials_visible_to
-from tasks.selectors import MANAGER_ROLES
-from tasks.services.letters import ISSUING_ROLES
+from tasks.selectors.letters import ISSUING_ROLES
+from tasks.selectors.tasks import MANAGER_ROLES
 
 TASK_OFFICIALS = "tasks"  # leading leader, responsible official, task group
 LETTER_RECIPIENTS = "letters"  # the official a supervision letter is also addressed to

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, include, path, re_path
 
-from tasks.views import letters, reports, tasks
+from tasks.views import letters, reports, task_detail, tasks
 
 app_name = "tasks"
 
@@ -17,13 +17,13 @@ tasks_patterns: list[URLPattern] = [
     path("export/", tasks.task_export, name="task_export"),
     path("import/", tasks.task_import, name="task_import"),
     path("import/template/", tasks.task_template, name="task_template"),
-    path("<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("<int:pk>/", task_detail.task_detail, name="task_detail"),
     path("<int:pk>/edit/", tasks.task_edit, name="task_edit"),
-    path("<int:pk>/weekly/", tasks.task_weekly_update, name="task_weekly_update"),
-    path("<int:pk>/progress/", tasks.task_progress, name="task_progress"),
-    path("<int:pk>/loop/", tasks.task_loop_advance, name="task_loop_advance"),
-    path("<int:pk>/cancel/", tasks.task_cancel, name="task_cancel"),
-    path("<int:pk>/milestones/<int:milestone_pk>/done/", tasks.milestone_done, name="milestone_done"),
+    path("<int:pk>/weekly/", task_detail.task_weekly_update, name="task_weekly_update"),
+    path("<int:pk>/progress/", task_detail.task_progress, name="task_progress"),
+    path("<int:pk>/loop/", task_detail.task_loop_advance, name="task_loop_advance"),
+    path("<int:pk>/cancel/", task_detail.task_cancel, name="task_cancel"),
+    path("<int:pk>/milestones/<int:milestone_pk>/done/", task_detail.milestone_done, name="milestone_done"),
 ]
 
 # Monthly work report pages, under ``reports/`` in the ``tasks`` namespace.

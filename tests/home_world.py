@@ -24,7 +24,7 @@ from discipline.services.tolerance import tolerance_request
 from org.home import TodoItem, todos_for
 from org.models import Official, User
 from tasks.models import ReportStatus, Task, TaskStatus
-from tasks.selectors import week_monday
+from tasks.selectors.tasks import week_monday
 from tests.appraisal.factories import ScorecardFactory
 from tests.conftest import County
 from tests.factories import (

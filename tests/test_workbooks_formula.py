@@ -29,15 +29,14 @@ from appraisal.services.exports import register_write
 from common.excel import FORMULA_STARTS
 from discipline.excel import write_case_register
 from discipline.models import Case, DecisionKind, DisciplineRule
-from org.excel import roster_template
+from org.excel import calendar_template, roster_template
 from org.models import Official, OrgUnit, User
-from org.services.calendar import calendar_template
 from tasks.excel import task_template
-from tasks.services.tasks import task_create, weekly_update_post
+from tasks.services.progress import weekly_update_post
+from tasks.services.tasks import task_create
 from tests.discipline.test_api import build_cases
 from tests.training.test_ledger import _data as training_ledger_data
-from training.excel import sign_in_template
-from training.ledger import write_ledger
+from training.excel import sign_in_template, write_ledger
 from training.models import SessionKind, TrainingSession
 
 # The shapes of formula injection; each planted text is one of them followed by a tag naming its column.

@@ -31,11 +31,12 @@ from discipline.excel import write_case_register
 from discipline.models import Case, DecisionKind, DisciplineRule
 from org.models import Official, OrgUnit, User
 from tasks.models import MAX_MILESTONES, Milestone, Task, WeeklyUpdate
-from tasks.services.tasks import task_create, weekly_update_post
+from tasks.services.progress import weekly_update_post
+from tasks.services.tasks import task_create
 from tests.discipline.test_api import build_cases
 from tests.test_workbooks_formula import read_back
 from tests.training.test_ledger import _data as training_ledger_data
-from training.ledger import write_ledger
+from training.excel import write_ledger
 from training.models import SessionKind, TrainingSession
 
 

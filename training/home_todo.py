@@ -9,16 +9,17 @@ from django.utils.translation import gettext as _
 
 from org.home import TodoItem, home_todo
 from org.models import User
-from training.models import CriticismFlag, ExternalStatus
-from training.selectors import flags_for_head, sessions_awaiting_attendance
-from training.services.external import external_reviewable_by
+from training.models import CriticismFlag
+from training.selectors.criticism import flags_for_head
+from training.selectors.external import external_to_review
+from training.selectors.sessions import sessions_awaiting_attendance
 
 
 @home_todo("head", order=30)
 def head_training(user: User) -> list[TodoItem]:
     """Three counts, one query each."""
     flags = flags_for_head(user).filter(status=CriticismFlag.Status.PENDING).count()
-    external = external_reviewable_by(user).filter(status=ExternalStatus.SUBMITTED).count()
+    external = external_to_review(user).count()
     sessions = sessions_awaiting_attendance(user).count()
     return [
         TodoItem(key="criticism", label=_("Public criticisms (通报批评) to decide"),

@@ -2,8 +2,8 @@
 
 Both plug into the appraisal's registries (``appraisal.components`` and ``appraisal.constraints``) and are
 imported by ``AppraisalConfig.ready`` — the appraisal reads the training facts, the training app imports nothing
-of it (DESIGN §3). Both are set-based: they read ``training.progress.training_progress``, one aggregate for all
-officials.
+of it (DESIGN §3). Both are set-based: they read ``training.selectors.progress.training_progress``, one
+aggregate for all officials.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from appraisal.constraints import GradeConstraint, grade_constraint_provider
 from appraisal.models import AppraisalPeriod, Component, Grade
 from appraisal.scoring.parameters import score_parameter
 from training.models import ExternalStatus, ExternalTraining, TrainingSession
-from training.progress import hour_targets, training_progress, year_bounds
+from training.selectors.progress import hour_targets, training_progress, year_bounds
 
 ONE = Decimal(1)
 PLACES = Decimal("0.0001")

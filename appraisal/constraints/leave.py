@@ -1,7 +1,7 @@
 """Long leave in the grading (考核规定 2020 第27条): an official on 病假 and 事假 for more than half the appraisal
 year takes part in the appraisal, with a 评语 only — 不确定等次.
 
-The days come from the leave records of the org app (``org.selectors_leave.days_away``): each record clipped to
+The days come from the leave records of the org app (``org.selectors.leave.days_away``): each record clipped to
 the calendar year, both ends counted. Two settings (shared/rules.md, Defaults item 4):
 
 - ``APPRAISAL_LEAVE_KINDS``: the kinds of leave that count (default ``["sick", "personal"]``, the rule's
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from appraisal.constraints import GradeConstraint, grade_constraint_provider
 from appraisal.models import Grade
 from org.models import LeaveKind
-from org.selectors_leave import days_away
+from org.selectors.leave import days_away
 
 SOURCE = "leave"
 DEFAULT_KINDS = (LeaveKind.SICK.value, LeaveKind.PERSONAL.value)

@@ -1,7 +1,7 @@
 """The annual appraisal registration form (公务员年度考核登记表) as display texts: one ``RegistrationEntry`` per
 official, shown by the print page in the browser and written to a workbook by ``appraisal.excel.registration``.
 
-The rows come from ``appraisal.services.registration`` as plain mappings (``values()`` of ``GRADE_FIELDS``,
+The rows come from ``appraisal.selectors.registration`` as plain mappings (``values()`` of ``GRADE_FIELDS``,
 ``SUMMARY_FIELDS`` and ``NOTICE_FIELDS``), turned into an entry of translated texts, formatted dates and resolved
 labels by ``entry_from``.
 """

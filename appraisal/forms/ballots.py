@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.forms.checkup import style_fields
 from appraisal.models import BallotChoice, RaterGroup
 from appraisal.selectors.checkup import units_managed_by
-from common.forms import form_field
+from common.forms import limit_choices
 from common.text_limits import LimitedFormField
-from org.forms import UnitChoiceField
+from org.forms.fields import UnitChoiceField
 from org.models import Official, OrgUnit, RankLevel, User
 
 # Groups whose raters usually have no login come first; any group may use codes.
@@ -36,7 +36,7 @@ class BatchIssueForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(self, "unit", forms.ModelChoiceField).queryset = units_managed_by(user)
+        limit_choices(self, "unit", units_managed_by(user))
         limit = settings.APPRAISAL_BALLOT_MAX_CODES  # read per form, so the setting may change at run time
         self.fields["size"] = forms.IntegerField(
             label=_("Number of codes"), min_value=1, max_value=limit, initial=100,

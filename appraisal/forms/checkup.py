@@ -14,9 +14,9 @@ from appraisal.models import DEFAULT_GROUP_WEIGHTS, Dimension, RaterGroup
 from appraisal.scoring.periods import QUARTER, period_key_for
 from appraisal.selectors.checkup import ORG, quarters_with_rounds, units_managed_by, users_named
 from appraisal.services.checkup_raters import DEFAULT_COLLEAGUES
-from common.forms import form_field
+from common.forms import limit_choices, set_choices
 from common.text_limits import NOTE, LimitedFormField
-from org.forms import UnitChoiceField
+from org.forms.fields import UnitChoiceField
 from org.models import Official, OrgUnit, User
 from org.selectors import officials_by_staff_number, unknown_official_message
 
@@ -55,7 +55,7 @@ class RoundOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         taken = quarters_with_rounds()
         choices = [(key, key) for key in recent_quarters(today) if key not in taken]
-        form_field(self, "quarter", forms.ChoiceField).choices = choices
+        set_choices(self, "quarter", choices)
         current = period_key_for(QUARTER, today or timezone.localdate())
         self.fields["quarter"].initial = current if (current, current) in choices else None
         for value, label in RaterGroup.choices:
@@ -88,7 +88,7 @@ class AssignDefaultsForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(self, "unit", forms.ModelChoiceField).queryset = units_managed_by(user)
+        limit_choices(self, "unit", units_managed_by(user))
         style_fields(self, "defaults")
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from appraisal.display.grade_labels import grade_choices
 from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKind
 from appraisal.selectors.exports import export_periods
-from common.forms import form_field
+from common.forms import limit_choices
 from common.text_limits import NOTE, SHORT_NOTE, LimitedFormField
 from org.models import OrgUnit
 
@@ -79,8 +79,8 @@ class ExportStartForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(self, "period", forms.ModelChoiceField).queryset = export_periods()
-        form_field(self, "unit", forms.ModelChoiceField).queryset = units
+        limit_choices(self, "period", export_periods())
+        limit_choices(self, "unit", units)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.models import AppraisalPeriod, ScoreRule
 from appraisal.pickers import SCORE_ENTRY_OFFICIALS
 from appraisal.selectors.schemes import unit_categories
-from common.forms import form_field
+from common.forms import limit_choices, set_choices
 from common.text_limits import NOTE, LimitedFormField
-from org.forms import OfficialChoiceField
+from org.forms.fields import OfficialChoiceField
 from org.models import Official, RankLevel, UnitCategory
 
 
@@ -51,8 +51,8 @@ class EntryForm(forms.Form):
     def __init__(self, *args: Any, officials: QuerySet[Official], rules: QuerySet[ScoreRule],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(self, "official", forms.ModelChoiceField).queryset = officials
-        form_field(self, "rule", forms.ModelChoiceField).queryset = rules
+        limit_choices(self, "official", officials)
+        limit_choices(self, "rule", rules)
         self.fields["occurred_on"].initial = timezone.localdate()
         _style(self)
 
@@ -73,9 +73,9 @@ class RankingFilterForm(forms.Form):
     def __init__(self, *args: Any, periods: QuerySet[AppraisalPeriod], units: list[tuple[int, str]],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(self, "period", forms.ModelChoiceField).queryset = periods
-        form_field(self, "category", forms.ModelChoiceField).queryset = unit_categories()
-        form_field(self, "unit", forms.ChoiceField).choices = [("", _("All units")), *units]
+        limit_choices(self, "period", periods)
+        limit_choices(self, "category", unit_categories())
+        set_choices(self, "unit", [("", _("All units")), *units])
         _style(self)
 
 

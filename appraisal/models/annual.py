@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from appraisal.models.periods import AppraisalPeriod
+from common.history import AppHistoricalRecords
 from common.models import TimeStampedModel
 from common.text_limits import LONG, NOTE, LimitedTextField
 from org.models import Official, OrgUnit
 
 if TYPE_CHECKING:
     from appraisal.models.notices import Objection
-    from org.selectors_posts import Placement
+    from org.selectors.posts import Placement
 
 __all__ = ["STAGE_ORDER", "SUMMARY_SECTIONS", "AnnualProcedure", "AnnualSummary", "EventAction", "ProcedureEvent",
            "Stage", "SummaryStatus"]
@@ -52,7 +52,7 @@ class AnnualProcedure(models.Model):
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     stage_changed_at = models.DateTimeField(_("stage changed at"), null=True, blank=True)
     finalized_at = models.DateTimeField(_("finalized at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         ordering = ["-period__start", "unit__path"]
@@ -147,7 +147,7 @@ class AnnualSummary(TimeStampedModel):
     # 班子成员 and 中层 may be asked to give their 述职 orally at a meeting.
     oral_at = models.DateTimeField(_("oral report at"), null=True, blank=True)
     oral_place = models.CharField(_("oral report place"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     # Not stored: set on the rows of a unit's summaries page (``appraisal.selectors.summaries.attach_moves``): the
     # placement of an official who changed units during the year.

@@ -7,9 +7,9 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from appraisal.models.periods import AppraisalPeriod
+from common.history import AppHistoricalRecords
 from common.text_limits import NOTE, LimitedTextField
 from org.models import Official
 
@@ -53,7 +53,7 @@ class CheckupRound(models.Model):
                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         ordering = ["-period__start"]

@@ -8,14 +8,14 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from appraisal.models.periods import AppraisalPeriod
+from common.history import AppHistoricalRecords
 from common.text_limits import LONG, NOTE, LimitedTextField
 from org.models import Official, OrgUnit
 
 if TYPE_CHECKING:
-    from org.selectors_posts import Placement
+    from org.selectors.posts import Placement
 
 __all__ = ["GRADE_ORDER", "Grade", "GradeDecision", "GradeStatus", "QuotaApproval"]
 
@@ -71,7 +71,7 @@ class GradeDecision(models.Model):
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     # Not stored: set on the rows of the 评语 page (``appraisal.selectors.comments.attach_comment_rules``): what the
     # head must write (a ``CommentRule``) and, for an official who changed units during the year, where.
@@ -110,7 +110,7 @@ class QuotaApproval(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         verbose_name = _("quota approval")

@@ -8,9 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from appraisal.models.schemes import ScoreRule
+from common.history import AppHistoricalRecords
 from org.models import Official
 
 __all__ = ["ScoreEntry"]
@@ -42,7 +42,7 @@ class ScoreEntry(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     # Not stored: set on the rows a page shows (``appraisal.selectors.scores.ledger_page_rows`` and
     # ``mark_removable``).

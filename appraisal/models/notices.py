@@ -7,10 +7,10 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from appraisal.models.annual import AnnualProcedure, objection_path
 from appraisal.models.grades import GradeDecision
+from common.history import AppHistoricalRecords
 from common.text_limits import NOTE, LimitedTextField
 from discipline.models import ATTACHMENT_EXTENSIONS, private_storage
 from org.models import Official
@@ -91,7 +91,7 @@ class Objection(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["attachment"])
+    history = AppHistoricalRecords(excluded_fields=["attachment"])
 
     class Meta:
         ordering = ["-filed_at", "-id"]

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
+from common.history import AppHistoricalRecords
 from common.text_limits import LONG, NOTE, LimitedTextField
 
 __all__ = ["AppraisalPeriod", "PeriodEvent", "PeriodKind", "PeriodStatus", "RollupRun"]
@@ -47,7 +47,7 @@ class AppraisalPeriod(models.Model):
     # Why the organization department closed the period with work still open (the close page, issue 15).
     close_reason = LimitedTextField(_("reason for closing with open items"), blank=True, editable=False,
                                     max_length=NOTE)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         ordering = ["-start", "kind"]

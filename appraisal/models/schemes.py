@@ -7,8 +7,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from common.history import AppHistoricalRecords
 from common.text_limits import NOTE, LimitedTextField
 from org.models import RankLevel, UnitCategory
 
@@ -38,7 +38,7 @@ class Scheme(models.Model):
         related_name="schemes",
     )
     rank_level = models.CharField(_("rank level"), max_length=16, choices=RankLevel.choices, blank=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         ordering = ["category__sort_order", "rank_level", "id"]
@@ -57,7 +57,7 @@ class SchemeComponent(models.Model):
     scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="components")
     component = models.CharField(_("component"), max_length=16, choices=Component.choices)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)])
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         ordering = ["scheme", "component"]
@@ -84,7 +84,7 @@ class ScoreRule(models.Model):
     is_manual = models.BooleanField(_("entered by hand"), default=True,
                                     help_text=_("Heads may record it; otherwise it is derived from facts."))
     is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         ordering = ["code"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from appraisal.models.grades import Grade, GradeDecision
+from common.history import AppHistoricalRecords
 from common.text_limits import LONG, NOTE, LimitedTextField
 from org.models import Official
 
@@ -43,7 +43,7 @@ class GradeNotice(models.Model):
     status = models.CharField(_("signature"), max_length=10, choices=SignStatus.choices, default=SignStatus.PENDING)
     opinion = LimitedTextField(_("own opinion (本人意见)"), blank=True, max_length=NOTE)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -82,7 +82,7 @@ class GradeReview(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -120,7 +120,7 @@ class GradeAppeal(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("outcome recorded by"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         ordering = ["-filed_on", "-id"]

@@ -2,7 +2,7 @@
 facts and the schemes, frozen with a period when it closes.
 
 A closed period must give the same numbers when it is recalculated, whatever was edited since: the weights,
-rules and caps (the scheme snapshot, ``appraisal.services.periods.scheme_snapshot``), and everything
+rules and caps (the scheme snapshot, ``appraisal.selectors.schemes.scheme_snapshot``), and everything
 registered here — the component constants, the training hour targets, the grade thresholds and the 优秀
 quota shares. Each area registers a source that returns its live values as JSON-serialisable data; closing a
 period stores them all under the snapshot's ``"parameters"``; ``parameters_for(period)`` returns the frozen

@@ -42,7 +42,7 @@ from appraisal.selectors.transfers import grading_unit_path, year_transfers
 from common.errors import ApplicationError
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for, subtree_q
-from org.selectors_posts import Placement
+from org.selectors.posts import Placement
 
 INVESTIGATION = "investigation"  # the source of the hold the discipline provider writes for an open case
 TOP_DEPTH = 2  # the county is depth 1; its bureaus, towns and parks are the top-level units of the procedure

@@ -32,9 +32,10 @@ from appraisal.selectors.scores import ComponentLine, component_lines, monthly_t
 from org.models import Official, User
 from org.selectors import access_for
 from tasks.models import MonthlyReport, ReportStatus, Task, TaskStatus
-from tasks.selectors import reports_visible_to, tasks_visible_to
+from tasks.selectors.reports import reports_visible_to
+from tasks.selectors.tasks import tasks_visible_to
 from training.models import Attendance, ExternalStatus, ExternalTraining
-from training.selectors import sessions_visible_to
+from training.selectors.sessions import sessions_visible_to
 
 SUMMARY_KINDS = (MONTH, QUARTER, YEAR)
 

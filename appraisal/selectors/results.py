@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from appraisal.display.grade_labels import grade_label, uses_qualified_grades
 from appraisal.models import AppraisalPeriod, Grade, GradeDecision, GradeStatus, PeriodKind
-from discipline.selectors import promotion_eligibility as discipline_eligibility
+from discipline.selectors.decisions import promotion_eligibility as discipline_eligibility
 from org.models import Official, User
 from org.selectors import access_for, subtree_q
 

@@ -1,7 +1,7 @@
 """Officials who changed units, in the appraisal (考核规定 2020 第26条; shared/rules.md "Transferred, seconded or
 sent to training").
 
-The facts are the posts (``org.selectors_posts``); this module says which of its answers the appraisal uses:
+The facts are the posts (``org.selectors.posts``); this module says which of its answers the appraisal uses:
 
 - a week's, month's or quarter's scorecard belongs to the unit where the official worked the most days of the
   period — for a month, the unit they were in at the time — so the monthly scores stay with that unit;
@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 
 from appraisal.models import AppraisalPeriod, PeriodKind
 from org.models import Official
-from org.selectors_posts import GRADED_BY_CHOICES, GRADED_BY_RULES, Placement, grading_placements, placements
+from org.selectors.posts import GRADED_BY_CHOICES, GRADED_BY_RULES, Placement, grading_placements, placements
 
 
 def transfer_graded_by() -> str:

@@ -43,7 +43,7 @@ from appraisal.models import AppraisalPeriod, ScoreEntry, ScoreRule
 from discipline.models import Decision, DecisionQuerySet
 from org.models import RoleGrant
 from tasks.models import LetterStatus, SupervisionLetter
-from tasks.selectors import report_deadline
+from tasks.selectors.reports import report_deadline
 
 LETTER_OVERDUE, DISCIPLINE_DECISION = "letter_overdue", "discipline_decision"
 DERIVED_RULES = (LETTER_OVERDUE, DISCIPLINE_DECISION)

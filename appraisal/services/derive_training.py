@@ -1,7 +1,7 @@
 """The training facts in the appraisal ledger: derived entries, and the head's confirmed public criticism.
 
 ``training_feed(start=..., end=...)`` regenerates, idempotently and set-based, the derived ``ScoreEntry``
-rows of the sessions held in the window, reading the facts through ``training.selectors``:
+rows of the sessions held in the window, reading the facts through ``training.selectors.facts``:
 
 - ``study_absence`` (−1 each): an unexcused absence (status absent) from a required collective study;
   source the attendance row, dated the session's day.
@@ -38,7 +38,7 @@ from appraisal.services.derive import Derived, Key, apply_derived, clip_reason
 from appraisal.services.entries import entry_add
 from org.models import User
 from training.models import Attendance, CriticismFlag, TrainingSession
-from training.selectors import lectures_given, study_absences
+from training.selectors.facts import lectures_given, study_absences
 from training.services.criticism import criticism_flag_quarters
 
 STUDY_ABSENCE, LECTURE_GIVEN, PUBLIC_CRITICISM = "study_absence", "lecture_given", "public_criticism"

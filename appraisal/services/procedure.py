@@ -8,7 +8,7 @@ when the work of the stage is not done, so nothing is skipped:
   appraised official gets an empty summary to write;
 - ``summaries_close`` (the unit's head or the organization department): every appraised official has submitted;
 - ``proposals_submit`` (the same): every official who needs a 评语 has one (``appraisal.services.comments``);
-- ``grade_confirm_unit`` (``appraisal.services.grades``), ``notice_open`` and ``objection_decide``
+- ``grade_confirm_unit`` (``appraisal.services.grades_confirm``), ``notice_open`` and ``objection_decide``
   (``appraisal.services.notices``), ``procedure_finalize`` and the signatures (``appraisal.services.finalize``).
 
 Every step writes a ``ProcedureEvent`` (who, what, to whom, when, why).

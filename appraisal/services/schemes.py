@@ -2,7 +2,7 @@
 
 Only the organization department edits them. Every change is audited by django-simple-history with the
 acting user. A closed period keeps the frozen snapshot it was closed with
-(``appraisal.services.periods.scheme_snapshot``), so these edits change open periods only.
+(``appraisal.selectors.schemes.scheme_snapshot``), so these edits change open periods only.
 
 A scope (unit category, rank level) has at most one scheme; the default scheme (any category, any rank
 level) always exists: it cannot be deleted nor moved to another scope. A rule that has ledger entries, or

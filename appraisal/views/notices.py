@@ -3,7 +3,6 @@ the organization department's objections with their findings. A candidate never 
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,7 @@ from appraisal.selectors import notices as notice_reads
 from appraisal.selectors.access import is_org_over
 from appraisal.services import notices as svc
 from common.filters import as_id
-from common.forms import form_field, form_submit
+from common.forms import form_submit, set_choices
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
@@ -69,7 +68,7 @@ def objection_file_view(request: AuthedRequest, pk: int) -> HttpResponse:
             attachment=data["attachment"]),
             _("Your objection was filed under your name; the organization department will record its finding.")):
         return redirect("appraisal:notice_detail", pk=pk)
-    form_field(form, "candidate", forms.ChoiceField).choices = notice_reads.candidate_choices(candidates.values())
+    set_choices(form, "candidate", notice_reads.candidate_choices(candidates.values()))
     return _render_notice(request, notice, form=form, status=400)
 
 

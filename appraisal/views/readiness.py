@@ -15,7 +15,7 @@ from appraisal.selectors import readiness as reads
 from common.http import AuthedRequest
 from common.pagination import paginate
 from org.selectors import require_role
-from tasks.selectors import report_deadline
+from tasks.selectors.reports import report_deadline
 
 
 @login_required

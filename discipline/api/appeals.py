@@ -18,10 +18,10 @@ from rest_framework.routers import BaseRouter
 from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
-from discipline import selectors
 from discipline.api import serializers as s
 from discipline.api._common import _missing
 from discipline.models import Appeal, AppealOutcome, DecisionKind
+from discipline.selectors.decisions import appeals_visible_to, decisions_visible_to
 from discipline.services import appeals as appeal_svc
 
 
@@ -51,7 +51,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     queryset = Appeal.objects.none()
 
     def get_queryset(self) -> QuerySet[Appeal]:
-        return selectors.appeals_visible_to(request_user(self.request)).select_related(
+        return appeals_visible_to(request_user(self.request)).select_related(
             "decision__official__unit", "filed_by", "decided_by").order_by("-filed_on", "-id")
 
     def _answer(self, appeal: Appeal, code: int = status.HTTP_200_OK) -> Response:
@@ -62,7 +62,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def create(self, request: Request) -> Response:
         values = parse_input(s.AppealInputSerializer, request)
         user = request_user(request)
-        decision = selectors.decisions_visible_to(user).filter(pk=values["decision"]).first()
+        decision = decisions_visible_to(user).filter(pk=values["decision"]).first()
         if decision is None:
             raise Http404
         appeal = appeal_svc.appeal_file(by=user, decision=decision, grounds=values["grounds"])

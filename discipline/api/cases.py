@@ -24,7 +24,6 @@ from rest_framework.serializers import BaseSerializer
 from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
-from discipline import selectors
 from discipline.api import serializers as s
 from discipline.api._common import _missing
 from discipline.models import (
@@ -36,6 +35,7 @@ from discipline.models import (
     Decision,
     DisciplineRule,
 )
+from discipline.selectors.cases import cases_visible_to
 from discipline.services import cases as case_svc
 from org.models import Official, Role
 from org.selectors import officials_visible_to, units_visible_to, users_with_role_over
@@ -71,7 +71,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     queryset = Case.objects.none()
 
     def get_queryset(self) -> QuerySet[Case]:
-        qs = selectors.cases_visible_to(request_user(self.request)).prefetch_related(
+        qs = cases_visible_to(request_user(self.request)).prefetch_related(
             Prefetch("subjects", queryset=Official.objects.select_related("unit").order_by("name", "id")),
             Prefetch("rules", queryset=DisciplineRule.objects.order_by("code")),
         ).order_by("-registered_on", "-id")

@@ -14,9 +14,9 @@ from rest_framework.routers import BaseRouter
 
 from common.api import parse_input, request_user
 from common.idempotency import idempotent_create
-from discipline import selectors
 from discipline.api import serializers as s
 from discipline.models import DecisionKind, DisciplineRule, RuleCategory
+from discipline.selectors.cases import can_read_case_files
 from discipline.services import catalogue as catalogue_svc
 
 
@@ -38,7 +38,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     queryset = DisciplineRule.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> QuerySet[DisciplineRule]:
-        if not selectors.can_read_case_files(request_user(self.request)):
+        if not can_read_case_files(request_user(self.request)):
             return DisciplineRule.objects.none()
         return DisciplineRule.objects.order_by("code")
 
@@ -76,7 +76,7 @@ class KindViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     queryset = DecisionKind.objects.none()
 
     def get_queryset(self) -> QuerySet[DecisionKind]:
-        if not selectors.can_read_case_files(request_user(self.request)):
+        if not can_read_case_files(request_user(self.request)):
             return DecisionKind.objects.none()
         return DecisionKind.objects.order_by("group", "severity", "code")
 

@@ -15,10 +15,11 @@ from rest_framework.routers import BaseRouter
 from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
-from discipline import selectors
 from discipline.api import serializers as s
 from discipline.api._common import _missing
-from discipline.models import Decision, DecisionKind
+from discipline.models import Decision, DecisionKind, DecisionQuerySet
+from discipline.selectors.cases import cases_visible_to
+from discipline.selectors.decisions import decisions_visible_to
 from discipline.services import decisions as decision_svc
 
 
@@ -34,10 +35,10 @@ class DecisionFilter(django_filters.FilterSet):
         model = Decision
         fields = ["official", "case", "kind", "year", "effective"]
 
-    def filter_effective(self, queryset: QuerySet[Decision], name: str, value: bool | None) -> QuerySet[Decision]:
+    def filter_effective(self, queryset: DecisionQuerySet, name: str, value: bool | None) -> QuerySet[Decision]:
         if value is None:
             return queryset
-        effective = queryset.effective()  # type: ignore[attr-defined]
+        effective = queryset.effective()
         return effective if value else queryset.exclude(pk__in=effective.values("pk"))
 
 
@@ -50,14 +51,14 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     queryset = Decision.objects.none()
 
     def get_queryset(self) -> QuerySet[Decision]:
-        return selectors.decisions_visible_to(request_user(self.request)).order_by("-effective_date", "-id")
+        return decisions_visible_to(request_user(self.request)).order_by("-effective_date", "-id")
 
     @idempotent_create
     @extend_schema(request=s.DecisionInputSerializer, responses={201: s.DecisionSerializer})
     def create(self, request: Request) -> Response:
         values = parse_input(s.DecisionInputSerializer, request)
         user = request_user(request)
-        case = selectors.cases_visible_to(user).filter(pk=values.pop("case")).first()
+        case = cases_visible_to(user).filter(pk=values.pop("case")).first()
         if case is None:
             raise Http404
         official = case.subjects.filter(pk=values.pop("official")).first()

@@ -31,11 +31,11 @@ from discipline.models import (
     TalkOccasion,
     ToleranceRequest,
 )
-from discipline.selectors import CASE_ROLES
-from discipline.services.appeals import appeal_deadline
+from discipline.selectors.decisions import appeal_deadline
+from discipline.selectors.scope import CASE_ROLES
+from org.api.serializers import UnitBriefSerializer
 from org.models import Official, User
 from org.selectors import access_for
-from org.serializers import UnitBriefSerializer
 
 # --- shared pieces ---------------------------------------------------------------------------------
 

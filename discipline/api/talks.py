@@ -17,10 +17,12 @@ from rest_framework.routers import BaseRouter
 from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
-from discipline import selectors
 from discipline.api import serializers as s
 from discipline.api._common import _missing
 from discipline.models import Talk, TalkKind, TalkOccasion
+from discipline.selectors.cases import cases_visible_to
+from discipline.selectors.scope import CASE_ROLES
+from discipline.selectors.talks import talks_visible_to
 from discipline.services import talks as talk_svc
 from org.selectors import officials_visible_to
 
@@ -46,7 +48,7 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     queryset = Talk.objects.none()
 
     def get_queryset(self) -> QuerySet[Talk]:
-        return selectors.talks_visible_to(request_user(self.request)).select_related("talker__unit", "case").order_by(
+        return talks_visible_to(request_user(self.request)).select_related("talker__unit", "case").order_by(
             "-held_on", "-id")
 
     def _answer(self, talk: Talk, code: int = status.HTTP_200_OK) -> Response:
@@ -57,7 +59,7 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def create(self, request: Request) -> Response:
         values = parse_input(s.TalkInputSerializer, request)
         user = request_user(request)
-        official = officials_visible_to(user, roles=selectors.CASE_ROLES, include_self=False).filter(
+        official = officials_visible_to(user, roles=CASE_ROLES, include_self=False).filter(
             pk=values.pop("official")).first()
         if official is None:
             raise Http404
@@ -65,7 +67,7 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         talker = officials_visible_to(user).filter(pk=talker_id).first() if talker_id is not None else None
         if talker_id is not None and talker is None:
             raise _missing("talker", _("Say who held the talk."))
-        case = selectors.cases_visible_to(user).filter(pk=case_id).first() if case_id is not None else None
+        case = cases_visible_to(user).filter(pk=case_id).first() if case_id is not None else None
         if case_id is not None and case is None:
             raise Http404
         talk = talk_svc.talk_record(by=user, official=official, talker=talker, case=case, **values)

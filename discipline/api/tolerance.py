@@ -17,9 +17,11 @@ from rest_framework.routers import BaseRouter
 from common.api import parse_input, request_user
 from common.filters import IdFilter, YearFilter
 from common.idempotency import idempotent_create
-from discipline import selectors
 from discipline.api import serializers as s
 from discipline.models import Case, ToleranceRequest, ToleranceStatus
+from discipline.selectors.cases import cases_visible_to
+from discipline.selectors.decisions import effect_officials_for
+from discipline.selectors.tolerance import may_act_on_tolerance, tolerance_visible_to
 from discipline.services import tolerance as tolerance_svc
 from org.selectors import access_for
 
@@ -48,18 +50,18 @@ class ToleranceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         user = request_user(self.request)
         # The case is named to those who read case files and to its subject (who sees the decisions about
         # them, case number included), not to a head who filed the request.
-        readable: Exists | ExpressionWrapper = Exists(selectors.cases_visible_to(user).filter(pk=OuterRef("case_id")))
+        readable: Exists | ExpressionWrapper = Exists(cases_visible_to(user).filter(pk=OuterRef("case_id")))
         own = access_for(user).official_id
         if own is not None:
             readable = ExpressionWrapper(readable | Q(official_id=own), output_field=BooleanField())
-        return selectors.tolerance_visible_to(user).select_related(
+        return tolerance_visible_to(user).select_related(
             "requested_by", "reviewed_by", "decided_by").annotate(case_readable=readable).order_by(
             "-created_at", "-id")
 
     def _acting_on(self) -> ToleranceRequest:
         """The request, when the caller acts on such requests; otherwise 404, as for one out of scope."""
         item = self.get_object()
-        if not selectors.may_act_on_tolerance(request_user(self.request), item):
+        if not may_act_on_tolerance(request_user(self.request), item):
             raise Http404
         return item
 
@@ -71,7 +73,7 @@ class ToleranceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request: Request) -> Response:
         values = parse_input(s.ToleranceInputSerializer, request)
         user = request_user(request)
-        official = selectors.effect_officials_for(user).filter(pk=values.pop("official")).first()
+        official = effect_officials_for(user).filter(pk=values.pop("official")).first()
         case = (Case.objects.filter(pk=values.pop("case"), subjects=official).first()
                 if official is not None else None)
         if official is None or case is None:

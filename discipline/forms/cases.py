@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from common.filters import as_id
 from common.text_limits import LINE, LONG, NOTE, LimitedFormField
-from discipline.models import AppealOutcome, CaseSource, DecisionKind, DisciplineRule, GradeCap
+from discipline.models import AppealOutcome, CaseSource, DecisionKind, GradeCap
 from discipline.pickers import CASE_SUBJECTS
-from org.forms import OfficialMultiPicker, OfficialMultipleChoiceField
-from org.models import Official, OrgUnit, Role, User
+from discipline.selectors.cases import active_rules
+from discipline.selectors.decisions import active_kinds
+from org.forms.fields import OfficialMultiPicker, OfficialMultipleChoiceField
+from org.models import Official, OrgUnit, User
 
 SMALL = {"class": "form-control form-control-sm"}
 SELECT = {"class": "form-select form-select-sm"}
@@ -59,7 +61,7 @@ class CaseForm(forms.Form):
     source_reference = LimitedFormField(label=_("Source reference"), max_length=200, required=False,
                                        widget=forms.TextInput(attrs=SMALL))
     rules = forms.ModelMultipleChoiceField(label=_("Rules broken"), required=False,
-                                           queryset=DisciplineRule.objects.filter(is_active=True))
+                                           queryset=active_rules())
     facts = LimitedFormField(label=_("Facts"), max_length=LONG, widget=forms.Textarea(attrs={**SMALL, "rows": 5}))
     investigator = forms.ModelChoiceField(label=_("Investigator"), required=False, queryset=User.objects.none(),
                                           widget=forms.Select(attrs=SELECT))
@@ -124,7 +126,7 @@ class AttachmentForm(forms.Form):
 class DecisionForm(forms.Form):
     official = forms.ModelChoiceField(label=_("Official"), queryset=Official.objects.none(),
                                       widget=forms.Select(attrs=SELECT))
-    kind = KindChoiceField(label=_("Kind of decision"), queryset=DecisionKind.objects.filter(is_active=True),
+    kind = KindChoiceField(label=_("Kind of decision"), queryset=active_kinds(),
                            widget=forms.Select(attrs=SELECT))
     effective_date = forms.DateField(label=_("Effective date"), widget=date_input())
     summary = LimitedFormField(label=_("Decision text"), required=False, max_length=LONG, widget=forms.Textarea(attrs={
@@ -155,18 +157,6 @@ class DecisionForm(forms.Form):
 class AppealDecideForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=AppealOutcome.choices, widget=forms.Select(attrs=SELECT))
     new_kind = KindChoiceField(label=_("Changed to"), required=False,
-                               queryset=DecisionKind.objects.filter(is_active=True), widget=forms.Select(attrs=SELECT))
+                               queryset=active_kinds(), widget=forms.Select(attrs=SELECT))
     note = LimitedFormField(label=_("Reasons for the outcome"), max_length=NOTE,
                            widget=forms.Textarea(attrs={**SMALL, "rows": 2}))
-
-
-def case_units(paths: list[str] | None) -> QuerySet[OrgUnit]:
-    """Active units under the given subtree prefixes (None: all)."""
-    from org.selectors import subtree_q
-
-    units = OrgUnit.objects.filter(is_active=True).order_by("path")
-    return units if paths is None else units.filter(subtree_q(paths))
-
-
-def investigators() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role_grants__role=Role.DISCIPLINE).distinct().order_by("username")

@@ -13,7 +13,7 @@ from common.text_limits import LONG, NOTE, LimitedFormField
 from discipline.forms.cases import SELECT, SMALL, date_input
 from discipline.models import GradeCap, RuleCategory, TalkKind, TalkOccasion
 from discipline.pickers import TALK_OFFICIALS
-from org.forms import OfficialChoiceField, OfficialPicker
+from org.forms.fields import OfficialChoiceField, OfficialPicker
 from org.models import Official, OrgUnit
 
 CHECK = {"class": "form-check-input"}

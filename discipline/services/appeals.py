@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,15 +12,12 @@ from django.utils.translation import gettext as _
 from common.errors import ApplicationError
 from common.notifications import notify
 from discipline.models import Appeal, AppealOutcome, Decision, DecisionKind
-from discipline.selectors import can_handle
+from discipline.selectors.cases import can_handle
+from discipline.selectors.decisions import appeal_deadline
 from discipline.services._common import forbidden, required, save_as
 from discipline.services.decisions import apply_kind, decision_changed
 from org.models import Role, User
 from org.selectors import access_for, users_with_role_over
-
-
-def appeal_deadline(decision: Decision) -> date:
-    return decision.effective_date + timedelta(days=int(settings.DISCIPLINE_APPEAL_DAYS))
 
 
 def appeal_file(*, by: User, decision: Decision, grounds: str, today: date | None = None) -> Appeal:

@@ -11,7 +11,6 @@ Every read of a case file is logged (``record_access``); a reload of the case pa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -33,7 +32,7 @@ from discipline.models import (
     CaseTransition,
     DisciplineRule,
 )
-from discipline.selectors import can_handle
+from discipline.selectors.cases import attachment_max_bytes, can_handle, next_number
 from discipline.services._common import forbidden, required, save_as
 from org.models import Official, OrgUnit, Role, User
 from org.selectors import officials_visible_to
@@ -46,14 +45,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     CaseStatus.CLOSED: (),
     CaseStatus.NOT_PURSUED: (),
 }
-
-
-def next_number(year: int) -> str:
-    """Return the next free case number of the year, "YYYY-NNNN"."""
-    pattern = re.compile(rf"^{year}-(\d+)$")
-    numbers = Case.objects.filter(number__startswith=f"{year}-").values_list("number", flat=True)
-    highest = max((int(m.group(1)) for n in numbers if (m := pattern.match(n))), default=0)
-    return f"{year}-{highest + 1:04d}"
 
 
 def _check_subjects(by: User, unit: OrgUnit, subjects: list[Official]) -> None:
@@ -169,10 +160,6 @@ def case_transition(*, by: User, case: Case, to: str, comment: str = "", today: 
     save_as(case, by)
     CaseTransition.objects.create(case=case, from_status=previous, to_status=to, by=by, comment=comment)
     return case
-
-
-def attachment_max_bytes() -> int:
-    return int(settings.CASE_ATTACHMENT_MAX_BYTES)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError
 from discipline.models import DecisionKind, DisciplineRule, GradeCap
-from discipline.selectors import can_edit_catalogue
+from discipline.selectors.catalogue import can_edit_catalogue
 from discipline.services._common import required, save_as
 from org.models import User
 

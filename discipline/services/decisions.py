@@ -27,7 +27,7 @@ from discipline.models import (
     ToleranceRequest,
     ToleranceStatus,
 )
-from discipline.selectors import can_handle
+from discipline.selectors.cases import can_handle
 from discipline.services._common import forbidden, save_as
 from org.facts import facts_changed
 from org.models import Official, PersonnelCategory, User

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError
 from discipline.models import Case, Talk, TalkKind, TalkOccasion
-from discipline.selectors import CASE_ROLES, cases_visible_to
+from discipline.selectors.cases import cases_visible_to
+from discipline.selectors.scope import CASE_ROLES
 from discipline.services._common import required, save_as
 from org.models import Official, User
 from org.selectors import access_for

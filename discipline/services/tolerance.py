@@ -3,7 +3,7 @@ and rectification (纠错) tracked to completion. Approval exempts the subject's
 records stay, their effects on the appraisal go at the next rollup.
 
 A request exempts a decision, so it needs one about its official in the case. Separation of duties: whoever
-filed a request, and its subject, neither review nor decide it (``selectors.tolerance_conflict``)."""
+filed a request, and its subject, neither review nor decide it (``selectors.tolerance.tolerance_conflict``)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,12 @@ from discipline.models import (
     ToleranceRequest,
     ToleranceStatus,
 )
-from discipline.selectors import can_decide_tolerance, can_handle, tolerance_conflict
+from discipline.selectors.cases import can_handle
+from discipline.selectors.tolerance import can_decide_tolerance, can_request_tolerance, tolerance_conflict
 from discipline.services._common import forbidden, required, save_as
 from discipline.services.decisions import decision_changed
 from org.models import Official, Role, User
 from org.selectors import access_for, users_with_role_over
-
-
-def can_request(user: User, official: Official) -> bool:
-    """The official themself, a head over their unit, or discipline inspection over it."""
-    access = access_for(user)
-    return access.official_id == official.pk or access.covers(official.unit.path, [Role.HEAD, Role.DISCIPLINE])
 
 
 def tolerance_request(
@@ -42,7 +37,7 @@ def tolerance_request(
     followed_procedure: bool = False, no_personal_gain: bool = False, corrected_promptly: bool = False,
 ) -> ToleranceRequest:
     """File a request for an official who is a subject of the case (by them, their unit's head or inspection)."""
-    if not can_request(by, official) or not case.subjects.filter(pk=official.pk).exists():
+    if not can_request_tolerance(by, official) or not case.subjects.filter(pk=official.pk).exists():
         raise ApplicationError(_("You may not request error tolerance for this official."), code="forbidden")
     if case.status == CaseStatus.NOT_PURSUED:
         raise ApplicationError(_("The case was not pursued; there is nothing to exempt."), code="not_open")

@@ -16,8 +16,9 @@ from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from discipline.forms.cases import AppealDecideForm
 from discipline.forms.records import AppealForm
-from discipline.selectors import appeals_visible_to, cases_visible_to, decisions_visible_to
-from discipline.services.appeals import appeal_deadline, appeal_decide, appeal_file
+from discipline.selectors.cases import cases_visible_to
+from discipline.selectors.decisions import appeal_deadline, appeals_visible_to, decisions_visible_to
+from discipline.services.appeals import appeal_decide, appeal_file
 from discipline.views.cases import render_case
 from org.selectors import access_for
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,48 +24,33 @@ from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from discipline.forms.cases import (
-    AppealDecideForm,
-    AttachmentForm,
-    CaseForm,
-    DecisionForm,
-    TransitionForm,
-    case_units,
-    investigators,
-)
-from discipline.models import (
-    Appeal,
-    Case,
-    CaseAccess,
-    CaseAttachment,
-    CaseSource,
-    CaseStatus,
-    Decision,
-    DisciplineRule,
-    RuleCategory,
-    ToleranceRequest,
-    ToleranceStatus,
-)
-from discipline.selectors import (
-    CASE_ROLES,
+from discipline.forms.cases import AppealDecideForm, AttachmentForm, CaseForm, DecisionForm, TransitionForm
+from discipline.models import Case, CaseAccess, CaseSource, CaseStatus
+from discipline.selectors.cases import (
+    CaseFilters,
+    attachment_max_bytes,
+    attachments_visible_to,
     can_handle,
-    case_timeline,
+    case_file,
+    case_units,
+    cases_filtered,
     cases_visible_to,
-    cases_with_pending_appeal_q,
-    past_time_limit_q,
-    with_time_limits,
+    counts_by_status,
+    investigators,
+    rules_by_category,
 )
-from discipline.services.appeals import appeal_deadline
+from discipline.selectors.decisions import appeal_deadline
+from discipline.selectors.scope import CASE_ROLES, role_paths
+from discipline.selectors.tolerance import requestable_subjects
 from discipline.services.cases import (
     TRANSITIONS,
     attachment_add,
-    attachment_max_bytes,
     case_register,
     case_transition,
     case_update,
     record_access,
 )
-from discipline.views._common import discipline_paths, query_without_page
+from discipline.views._common import query_without_page
 from org.models import Role
 from org.selectors import access_for, officials_visible_to, require_role
 
@@ -98,34 +83,16 @@ def _years() -> list[int]:
 
 def filtered_cases(request: AuthedRequest) -> tuple[QuerySet[Case], QuerySet[Case], dict[str, Any]]:
     """The visible cases under the list's filters: (without the status filter, with it, the filters)."""
-    cases = cases_visible_to(request.user)
-    access = access_for(request.user)
-    units = case_units(None if access.is_superuser else access.paths(CASE_ROLES))
     filters: dict[str, Any] = {key: request.GET.get(key, "").strip() for key in ("status", "source", "year", "unit",
                                                                                 "q", "overdue", "appeal")}
-    unit = units.filter(code=filters["unit"]).first() if filters["unit"] else None
-    if unit is not None:
-        cases = cases.filter(unit.subtree_q("unit__"))
-    if filters["source"] in CaseSource.values:
-        cases = cases.filter(source=filters["source"])
-    year = as_int(filters["year"], low=YEAR_MIN, high=YEAR_MAX)
-    if year is not None:
-        cases = cases.filter(registered_on__year=year)
-    if filters["q"]:
-        text = filters["q"]
-        named = Case.subjects.through.objects.filter(official__name__icontains=text).values("case_id")
-        cases = cases.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(pk__in=named))
-    with_status = cases.filter(status=filters["status"]) if filters["status"] in CaseStatus.values else cases
-    # The home page's links: the cases past their time limit, those with an appeal to decide. The counts per
-    # status above the list stay those of the other filters; a note says the list is narrowed.
-    with_status = with_time_limits(with_status)
-    if filters["overdue"] == "1":
-        with_status = with_status.filter(past_time_limit_q(timezone.localdate()))
-    if filters["appeal"] == "pending":
-        with_status = with_status.filter(cases_with_pending_appeal_q())
-    filters["unit_obj"] = unit
-    filters["units"] = units
-    return cases, with_status, filters
+    # The home page's links narrow the list (past the time limit, an appeal to decide); a note says so.
+    found = cases_filtered(request.user, CaseFilters(
+        status=filters["status"], source=filters["source"], unit=filters["unit"], text=filters["q"],
+        year=as_int(filters["year"], low=YEAR_MIN, high=YEAR_MAX), overdue=filters["overdue"] == "1",
+        appeal_pending=filters["appeal"] == "pending"))
+    filters["unit_obj"] = found.unit
+    filters["units"] = found.units
+    return found.all_statuses, found.cases, filters
 
 
 @login_required
@@ -134,7 +101,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     """The case register on screen: filters, counts per status, one page of cases with their subjects."""
     require_role(request.user, *CASE_ROLES)
     all_statuses, cases, filters = filtered_cases(request)
-    counts = dict(all_statuses.order_by().values_list("status").annotate(n=Count("id")))
+    counts = counts_by_status(all_statuses)
     page = paginate(request, cases.prefetch_related("subjects").order_by("-registered_on", "-id"))
     status_counts = [(value, label, counts.get(value, 0)) for value, label in CaseStatus.choices]
     query = query_without_page(request)
@@ -148,21 +115,19 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _case_form(request: AuthedRequest, *args: Any, **kwargs: Any) -> CaseForm:
-    return CaseForm(*args, units=case_units(discipline_paths(request)),
+    return CaseForm(*args, units=case_units(role_paths(request.user, [Role.DISCIPLINE])),
                     officials=officials_visible_to(request.user, roles=[Role.DISCIPLINE], include_self=False),
                     investigators=investigators(), **kwargs)
 
 
 def _rules_context(form: CaseForm) -> dict[str, Any]:
     """The active rules grouped by category, with the ones ticked on the form."""
-    rules = list(DisciplineRule.objects.filter(is_active=True).order_by("category", "code"))
+    rule_groups = rules_by_category()
     if form.is_bound:
         ticked = set(form.data.getlist("rules")) if hasattr(form.data, "getlist") else set()
     else:
         ticked = {str(getattr(r, "pk", r)) for r in form.initial.get("rules", [])}
-    labels = dict(RuleCategory.choices)
-    groups = [(labels[value], [r for r in rules if r.category == value]) for value in RuleCategory.values]
-    return {"rule_groups": [(label, items) for label, items in groups if items], "ticked_rules": ticked}
+    return {"rule_groups": rule_groups, "ticked_rules": ticked}
 
 
 @login_required
@@ -224,44 +189,29 @@ def render_case(request: AuthedRequest, case: Case, *, status: int = 200, **form
     """The case file, with whatever bound forms a failed POST hands back; logs the read."""
     record_access(user=request.user, cases=case, action=CaseAccess.Action.VIEW)
     handles = can_handle(request.user, case.unit)
-    subjects = list(case.subjects.select_related("unit").order_by("name"))
-    decisions = list(case.decisions.select_related("official", "kind", "decided_by").order_by("official__name",
-                                                                                              "effective_date"))
-    appeals = list(Appeal.objects.filter(decision__case=case).select_related(
-        "decision__official", "decision__kind", "previous_kind", "new_kind", "filed_by"))
+    file = case_file(case)
     appeal_forms: dict[int, AppealDecideForm] = forms.pop("appeal_forms", {})
     appeal_rows = [(a, appeal_forms.get(a.pk) or (AppealDecideForm(prefix=f"a{a.pk}") if handles and a.is_pending
-                                                     else None)) for a in appeals]
+                                                     else None)) for a in file.appeals]
     deciding = handles and case.status in (CaseStatus.INVESTIGATING, CaseStatus.DECIDED)
     decision_form = forms.pop("decision_form", None)
     if decision_form is None and deciding:
         decision_form = DecisionForm(subjects=case.subjects.all(), initial={"effective_date": timezone.localdate()})
-    tolerance_requests = list(case.tolerance_requests.select_related("official"))
     context = {
-        "case": case, "handles": handles, "subjects": subjects, "rules": list(case.rules.all()),
-        "attachments": list(case.attachments.select_related("uploaded_by")),
-        "timeline": case_timeline(case), "decisions": decisions, "appeal_rows": appeal_rows,
-        "deadlines": {d.pk: appeal_deadline(d) for d in decisions},
-        "tolerance_requests": tolerance_requests,
-        "accesses": list(case.accesses.select_related("user")[:15]),
+        "case": case, "handles": handles, "subjects": file.subjects, "rules": file.rules,
+        "attachments": file.attachments, "timeline": file.timeline, "decisions": file.decisions,
+        "appeal_rows": appeal_rows, "deadlines": {d.pk: appeal_deadline(d) for d in file.decisions},
+        "tolerance_requests": file.tolerance_requests, "accesses": file.accesses,
         "transitions": _transitions(case) if handles else [],
         "transition_form": forms.pop("transition_form", None) or TransitionForm(),
         "upload_form": forms.pop("upload_form", None) or (AttachmentForm() if handles else None),
         "decision_form": decision_form,
         "max_mb": round(attachment_max_bytes() / 1024 / 1024, 1),
-        "tolerance_for": _tolerance_for(case, decisions, tolerance_requests) if handles else set(),
+        "tolerance_for": (requestable_subjects(case, file.decisions, file.tolerance_requests) if handles
+                          else set()),
     }
     context.update(forms)
     return render(request, "discipline/cases/detail.html", context, status=status)
-
-
-def _tolerance_for(case: Case, decisions: list[Decision], requests: list[ToleranceRequest]) -> set[int]:
-    """The subjects for whom error tolerance may be requested: those with a decision in effect (a request exempts
-    a decision) and no request under way or approved."""
-    if case.status == CaseStatus.NOT_PURSUED:
-        return set()
-    live = {r.official_id for r in requests if r.status != ToleranceStatus.REJECTED}
-    return {d.official_id for d in decisions if not d.exempted and not d.revoked} - live
 
 
 @login_required
@@ -308,8 +258,6 @@ def attachment_upload(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
     """Stream an attachment from the private storage to a case reader, and log the read."""
-    attachment = get_object_or_404(
-        CaseAttachment.objects.filter(case__in=cases_visible_to(request.user).values("pk")).select_related("case"),
-        pk=pk)
+    attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
     record_access(user=request.user, cases=attachment.case, action=CaseAccess.Action.ATTACHMENT)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

@@ -17,7 +17,8 @@ from common.idempotency import idempotent_form
 from common.pagination import paginate
 from discipline.forms.records import KindForm, RuleForm
 from discipline.models import DecisionKind, DisciplineRule, RuleCategory
-from discipline.selectors import CASE_ROLES, can_edit_catalogue
+from discipline.selectors.catalogue import can_edit_catalogue, kinds_listed, rules_listed
+from discipline.selectors.scope import CASE_ROLES
 from discipline.services.catalogue import kind_configure, rule_save
 from discipline.views._common import query_without_page
 from org.selectors import require_role
@@ -35,10 +36,8 @@ def _editor_only(request: AuthedRequest) -> None:
 @require_GET
 def rule_list(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, *CASE_ROLES)
-    rules = DisciplineRule.objects.order_by("category", "code")
     category = request.GET.get("category", "")
-    if category in RuleCategory.values:
-        rules = rules.filter(category=category)
+    rules = rules_listed(category)
     context = {"page": paginate(request, rules, size=CATALOGUE_PAGE_SIZE), "category": category,
                "categories": RuleCategory.choices,
                "query": query_without_page(request), "can_edit": can_edit_catalogue(request.user)}
@@ -73,9 +72,8 @@ def rule_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
 @require_GET
 def kind_list(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, *CASE_ROLES)
-    kinds = DecisionKind.objects.order_by("group", "severity", "code")
     return render(request, "discipline/catalogue/kinds.html",
-                  {"kinds": kinds, "can_edit": can_edit_catalogue(request.user)})
+                  {"kinds": kinds_listed(), "can_edit": can_edit_catalogue(request.user)})
 
 
 @login_required

@@ -14,7 +14,7 @@ from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from discipline.forms.cases import DecisionForm
-from discipline.selectors import cases_visible_to
+from discipline.selectors.cases import cases_visible_to
 from discipline.services.decisions import decision_record
 from discipline.views.cases import render_case
 

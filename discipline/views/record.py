@@ -4,8 +4,6 @@ fragment embedded in an official's page."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,30 +12,30 @@ from django.views.decorators.http import require_GET
 
 from common.http import AuthedRequest
 from common.pagination import paginate
-from discipline.forms.cases import case_units
-from discipline.models import Decision, ToleranceStatus
-from discipline.selectors import (
-    Effect,
+from discipline.selectors.cases import case_units, reads_case, unit_of_code
+from discipline.selectors.decisions import (
+    appeal_deadline,
+    appealable,
     appeals_visible_to,
-    cases_visible_to,
     decisions_visible_to,
     effect_officials_for,
     effects_among,
     effects_for,
     promotion_eligibility,
+    with_officials,
+)
+from discipline.selectors.scope import role_paths
+from discipline.selectors.tolerance import (
+    can_request_tolerance,
+    live_request,
+    live_request_cases,
     tolerance_visible_to,
 )
-from discipline.services.appeals import appeal_deadline
 from discipline.views._common import query_without_page
-from org.models import Official, Role
+from org.models import Role
 from org.selectors import access_for, require_role
 
 EFFECT_ROLES = (Role.HEAD, Role.ORG_DEPARTMENT, Role.DISCIPLINE)
-
-
-def _appealable(decision: Decision, today: date) -> bool:
-    pending = any(a.is_pending for a in decision.appeals.all())
-    return not decision.revoked and not pending and today <= appeal_deadline(decision)
 
 
 @login_required
@@ -51,11 +49,10 @@ def my_record(request: AuthedRequest) -> HttpResponse:
         decisions = (decisions_visible_to(request.user).filter(official_id=official_id)
                      .prefetch_related("appeals").order_by("-effective_date", "-id"))
         page = paginate(request, decisions)
-        requested = set(tolerance_visible_to(request.user).filter(official_id=official_id)
-                        .exclude(status=ToleranceStatus.REJECTED).values_list("case_id", flat=True))
+        requested = live_request_cases(request.user, official_id)
         context.update({
             "page": page, "today": today,
-            "rows": [(d, appeal_deadline(d), _appealable(d, today), d.case_id not in requested)
+            "rows": [(d, appeal_deadline(d), appealable(d, today), d.case_id not in requested)
                      for d in page.object_list],
             "appeals": list(appeals_visible_to(request.user).filter(decision__official_id=official_id)[:50]),
             "tolerance_requests": list(tolerance_visible_to(request.user).filter(official_id=official_id)[:50]),
@@ -71,23 +68,17 @@ def decision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     access = access_for(request.user)
     is_subject = access.official_id == decision.official_id
-    live_request = tolerance_visible_to(request.user).filter(
-        case_id=decision.case_id, official_id=decision.official_id).exclude(status=ToleranceStatus.REJECTED).first()
+    live = live_request(request.user, decision)
     context = {
         "decision": decision, "is_subject": is_subject, "deadline": appeal_deadline(decision),
-        "can_appeal": is_subject and _appealable(decision, today),
+        "can_appeal": is_subject and appealable(decision, today),
         "appeals": sorted(decision.appeals.all(), key=lambda a: (a.filed_on, a.pk)),
-        "reads_case": cases_visible_to(request.user).filter(pk=decision.case_id).exists(),
-        "live_request": live_request,
-        "can_request_tolerance": live_request is None and decision.has_effect
-        and (is_subject or access.covers(decision.official.unit.path, [Role.HEAD, Role.DISCIPLINE])),
+        "reads_case": reads_case(request.user, decision.case_id),
+        "live_request": live,
+        "can_request_tolerance": live is None and decision.has_effect
+        and can_request_tolerance(request.user, decision.official),
     }
     return render(request, "discipline/record/decision.html", context)
-
-
-def effect_rows(effects: list[Effect]) -> list[tuple[Effect, Official | None]]:
-    officials = Official.objects.select_related("unit").in_bulk([e.official_id for e in effects])
-    return [(e, officials.get(e.official_id)) for e in effects]
 
 
 @login_required
@@ -96,14 +87,13 @@ def effects(request: AuthedRequest) -> HttpResponse:
     """The effects of discipline on the officials of a unit: grade caps, promotion bars, investigations."""
     require_role(request.user, *EFFECT_ROLES)
     access = access_for(request.user)
-    units = case_units(None if access.is_superuser else access.paths(EFFECT_ROLES))
-    code = request.GET.get("unit", "")
-    unit = units.filter(code=code).first() if code else None
+    units = case_units(role_paths(request.user, EFFECT_ROLES))
+    unit = unit_of_code(units, request.GET.get("unit", ""))
     found = effects_for(request.user, unit=unit)
     page = paginate(request, found)
     rows = [(e, o, o is not None and e.decision_id is not None
              and access.covers(o.unit.path, [Role.HEAD, Role.DISCIPLINE]))
-            for e, o in effect_rows(list(page.object_list))]
+            for e, o in with_officials(list(page.object_list))]
     context = {"units": units, "unit": unit, "page": page, "rows": rows, "query": query_without_page(request),
                "year": timezone.localdate().year}
     return render(request, "discipline/record/effects.html", context)

@@ -18,14 +18,15 @@ from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from discipline.forms.cases import case_units
 from discipline.forms.records import FollowUpForm, TalkForm
 from discipline.models import TalkKind, TalkOccasion
 from discipline.pickers import talk_officials
-from discipline.selectors import CASE_ROLES, cases_visible_to, talks_visible_to
+from discipline.selectors.cases import case_by_number, case_units
+from discipline.selectors.scope import CASE_ROLES, role_paths
+from discipline.selectors.talks import talks_visible_to
 from discipline.services.talks import talk_follow_up, talk_record
 from discipline.views._common import query_without_page
-from org.selectors import access_for, require_role
+from org.selectors import require_role
 
 
 @login_required
@@ -45,8 +46,7 @@ def talk_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _talk_form(request: AuthedRequest, *args: Any, **kwargs: Any) -> TalkForm:
-    access = access_for(request.user)
-    return TalkForm(*args, units=case_units(None if access.is_superuser else access.paths(CASE_ROLES)),
+    return TalkForm(*args, units=case_units(role_paths(request.user, CASE_ROLES)),
                     officials=talk_officials(request.user), **kwargs)
 
 
@@ -61,7 +61,7 @@ def talk_create(request: AuthedRequest) -> HttpResponse:
             data = dict(form.cleaned_data)
             data.pop("unit")
             number = data.pop("case_number").strip()
-            data["case"] = cases_visible_to(request.user).filter(number=number).first() if number else None
+            data["case"] = case_by_number(request.user, number) if number else None
             try:
                 if number and data["case"] is None:
                     message = _("No case with this number is in your scope.")

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,15 +20,15 @@ from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
 from discipline.forms.records import RectificationForm, ToleranceDecideForm, ToleranceForm, ToleranceReviewForm
-from discipline.models import Case, Decision, RectificationStatus, ToleranceRequest, ToleranceStatus
-from discipline.selectors import (
-    can_decide_tolerance,
-    can_handle,
-    cases_visible_to,
-    effect_officials_for,
+from discipline.models import Case, Decision, ToleranceRequest, ToleranceStatus
+from discipline.selectors.cases import cases_visible_to, readable_case_ids, reads_case
+from discipline.selectors.decisions import decisions_about, decisions_with_visible_effect
+from discipline.selectors.tolerance import (
     may_act_on_tolerance,
-    tolerance_conflict,
+    tolerance_actions,
+    tolerance_listed,
     tolerance_visible_to,
+    waits_for,
 )
 from discipline.services.tolerance import (
     rectification_complete,
@@ -48,9 +47,7 @@ def _target(request: AuthedRequest) -> tuple[Case, Official, Decision | None]:
     params = request.POST if request.method == "POST" else request.GET
     raw_decision, raw_case, raw_official = (as_id(params.get(k)) for k in ("decision", "case", "official"))
     if raw_decision is not None:
-        decision = get_object_or_404(
-            Decision.objects.select_related("case", "official", "official__unit")
-            .filter(official__in=effect_officials_for(request.user).values("pk")), pk=raw_decision)
+        decision = get_object_or_404(decisions_with_visible_effect(request.user), pk=raw_decision)
         return decision.case, decision.official, decision
     if raw_case is not None and raw_official is not None:
         case = get_object_or_404(cases_visible_to(request.user), pk=raw_case)
@@ -73,8 +70,8 @@ def tolerance_create(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("The request for error tolerance was filed."))
             return redirect("discipline:tolerance_detail", pk=made.pk)
-    reads_case = cases_visible_to(request.user).filter(pk=case.pk).exists()
-    context = {"form": form, "case": case, "official": official, "decision": decision, "reads_case": reads_case,
+    context = {"form": form, "case": case, "official": official, "decision": decision,
+               "reads_case": reads_case(request.user, case.pk),
                "hidden": {"decision": decision.pk} if decision else {"case": case.pk, "official": official.pk}}
     return render(request, "discipline/tolerance/form.html", context)
 
@@ -84,45 +81,26 @@ def tolerance_create(request: AuthedRequest) -> HttpResponse:
 def tolerance_list(request: AuthedRequest) -> HttpResponse:
     """The requests the user may see; by default those waiting for a review or a decision."""
     show = request.GET.get("show", "open")
-    requests = tolerance_visible_to(request.user).select_related("requested_by")
-    if show == "open":
-        requests = requests.filter(Q(status__in=[ToleranceStatus.SUBMITTED, ToleranceStatus.REVIEWED])
-                                   | Q(rectification_status=RectificationStatus.PENDING))
-    elif show in ToleranceStatus.values:
-        requests = requests.filter(status=show)
-    page = paginate(request, requests.order_by("created_at", "id") if show == "open" else requests)
-    readable = set(cases_visible_to(request.user).filter(pk__in=[r.case_id for r in page.object_list])
-                   .values_list("pk", flat=True))
+    page = paginate(request, tolerance_listed(request.user, show))
+    readable = readable_case_ids(request.user, [r.case_id for r in page.object_list])
     access = access_for(request.user)
-    rows = []
-    for r in page.object_list:
-        waiting = ((r.status == ToleranceStatus.SUBMITTED and can_handle(request.user, r.case.unit))
-                   or (r.status == ToleranceStatus.REVIEWED and can_decide_tolerance(request.user, r.case.unit)))
-        rows.append((r, r.case_id in readable, waiting and tolerance_conflict(request.user, r) is None))
+    rows = [(r, r.case_id in readable, waits_for(request.user, r)) for r in page.object_list]
     context = {"page": page, "rows": rows, "show": show, "statuses": ToleranceStatus.choices,
                "query": query_without_page(request), "has_roles": bool(access.grants) or access.is_superuser}
     return render(request, "discipline/tolerance/list.html", context)
 
 
 def render_request(request: AuthedRequest, item: ToleranceRequest, **forms: Any) -> HttpResponse:
-    unit = item.case.unit
-    reviewing = item.status == ToleranceStatus.SUBMITTED and can_handle(request.user, unit)
-    deciding = item.status == ToleranceStatus.REVIEWED and can_decide_tolerance(request.user, unit)
     # Separation of duties: who filed the request, or is its subject, is told why there is no form.
-    conflict = tolerance_conflict(request.user, item) if reviewing or deciding else None
-    if conflict is not None:
-        reviewing = deciding = False
-    rectifying = item.rectification_status == RectificationStatus.PENDING and (
-        can_handle(request.user, unit) or can_decide_tolerance(request.user, unit))
-    reads_case = cases_visible_to(request.user).filter(pk=item.case_id).exists()
-    decisions = list(Decision.objects.filter(case_id=item.case_id, official_id=item.official_id)
-                     .select_related("kind")) if reads_case else []
+    actions = tolerance_actions(request.user, item)
+    readable = reads_case(request.user, item.case_id)
     context = {
-        "item": item, "reads_case": reads_case, "decisions": decisions, "conflict": conflict,
-        "review_form": forms.get("review_form") or (ToleranceReviewForm() if reviewing else None),
-        "decide_form": forms.get("decide_form") or (ToleranceDecideForm() if deciding else None),
+        "item": item, "reads_case": readable, "conflict": actions.conflict,
+        "decisions": decisions_about(item.case_id, item.official_id) if readable else [],
+        "review_form": forms.get("review_form") or (ToleranceReviewForm() if actions.reviewing else None),
+        "decide_form": forms.get("decide_form") or (ToleranceDecideForm() if actions.deciding else None),
         "rectify_form": forms.get("rectify_form") or (
-            RectificationForm(initial={"done_on": timezone.localdate()}) if rectifying else None),
+            RectificationForm(initial={"done_on": timezone.localdate()}) if actions.rectifying else None),
     }
     return render(request, "discipline/tolerance/detail.html", context)
 

@@ -1,5 +1,5 @@
 """Leave records (请假): recorded, changed and removed by the head over the official or the organization
-department; the official sees their own (``org.selectors_leave``) and never records it themself.
+department; the official sees their own (``org.selectors.leave``) and never records it themself.
 
 Two records of one official never overlap: the official's row is locked while the dates are checked, so two
 people recording at the same moment cannot slip overlapping records past each other. Every change is kept in
@@ -16,19 +16,11 @@ from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError, from_validation_error
 from common.history import delete_as, save_as
-from org.models import LeaveKind, LeaveRecord, Official, Role, User
+from org.models import LeaveKind, LeaveRecord, Official, User
 from org.selectors import access_for
+from org.selectors.leave import can_manage_leave
 
-LEAVE_ROLES = (Role.HEAD, Role.ORG_DEPARTMENT)
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-
-def can_manage_leave(user: User, official: Official) -> bool:
-    """The head over the official's unit or the organization department over it — never the official."""
-    access = access_for(user)
-    if access.official_id == official.pk:
-        return False
-    return access.covers(official.unit.path, LEAVE_ROLES)
 
 
 def _require(by: User, official: Official) -> None:

@@ -1,4 +1,4 @@
-// The official picker: every <select data-official-picker> (org.forms.OfficialChoiceField and
+// The official picker: every <select data-official-picker> (org.forms.fields.OfficialChoiceField and
 // OfficialMultipleChoiceField) becomes a search box (Tom Select) that asks the server for the officials of the
 // form's scope as one types — by name or staff number, twenty at a time. The page carries only the officials
 // already chosen, so a form opens at once whatever the number of officials in scope.

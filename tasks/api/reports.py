@@ -2,111 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import IdField, LimitedCharField, ModelSerializer, request_user
+from common.api import request_user
 from common.dates import parse_month
 from common.errors import ApplicationError
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
-from common.text_limits import LONG, NOTE
-from org.models import Official, User
-from org.selectors import access_for
-from tasks import selectors
-from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus
+from org.models import User
+from tasks.api.serializers import (
+    ApprovedReportSerializer,
+    ApproveSerializer,
+    ReportSerializer,
+    ReportWriteSerializer,
+    ReturnSerializer,
+)
+from tasks.models import MonthlyReport, ReportStatus
+from tasks.selectors import reports as selectors
 from tasks.services import reports as svc
-
-# --- serializers -----------------------------------------------------------------------------------
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class MonthField(serializers.Field):
-    """A month as ``"YYYY-MM"`` (stored as its first day)."""
-
-    default_error_messages = {"invalid": gettext_lazy("Enter a month as YYYY-MM.")}
-
-    def to_representation(self, value: date) -> str:
-        return f"{value:%Y-%m}"
-
-    def to_internal_value(self, data: Any) -> date:
-        month = parse_month(str(data))
-        if month is None:
-            self.fail("invalid")
-        assert month is not None
-        return month
-
-
-class ReportItemSerializer(ModelSerializer):
-    task = IdField(source="task_id", allow_null=True, required=False)
-    indicator = LimitedCharField(allow_blank=True, required=False, max_length=200)
-
-    class Meta:
-        model = MonthlyReportItem
-        fields = ["content", "indicator", "task"]
-
-
-class ReportSerializer(ModelSerializer):
-    month = MonthField(read_only=True)
-    official_name = LimitedCharField(source="official.name", read_only=True)
-    unit = LimitedCharField(source="official.unit.code", read_only=True)
-    items = ReportItemSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = MonthlyReport
-        fields = ["id", "official", "official_name", "unit", "month", "status", "items", "next_month_plan",
-                  "self_assessment", "submitted_at", "is_late", "is_missing", "rating", "review_comment",
-                  "return_reason", "reviewed_at", "published_at"]
-        read_only_fields = fields
-        # DRF drops allow_blank from read-only fields; an unrated report's rating is "" (kept in the schema's enum).
-        extra_kwargs = {"rating": {"allow_blank": True}}
-
-
-class ApprovedReportSerializer(ReportSerializer):
-    """The approved report, and why the approval no longer changes a score when its month is closed."""
-
-    warning = serializers.SerializerMethodField(
-        help_text=gettext_lazy("Set when the report's month is closed in the appraisal: the approval is recorded "
-                               "but no longer changes that period's score."))
-
-    class Meta(ReportSerializer.Meta):
-        fields = [*ReportSerializer.Meta.fields, "warning"]
-        read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_warning(self, report: MonthlyReport) -> str | None:
-        return svc.report_closed_warning(report) or None
-
-
-class ReportWriteSerializer(serializers.Serializer):
-    """What the official writes; on PATCH, a missing field keeps its saved value."""
-
-    month = MonthField(required=False)
-    items = ReportItemSerializer(many=True, required=False)
-    next_month_plan = LimitedCharField(max_length=LONG, allow_blank=True, required=False, trim_whitespace=False)
-    self_assessment = LimitedCharField(max_length=LONG, allow_blank=True, required=False, trim_whitespace=False)
-
-
-class ReturnSerializer(serializers.Serializer):
-    reason = LimitedCharField(max_length=NOTE, )
-
-
-class ApproveSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=ReportRating.choices)
-    comment = LimitedCharField(max_length=NOTE, allow_blank=True, required=False, default="")
-
 
 # --- filters ---------------------------------------------------------------------------------------
 
@@ -169,11 +92,10 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data.is_valid(raise_exception=True)
         if "month" not in data.validated_data:
             raise serializers.ValidationError({"month": [_("This field is required.")]})
-        official_id = access_for(request_user(request)).official_id
-        if official_id is None:
+        official = selectors.own_official(request_user(request))
+        if official is None:
             raise ApplicationError(_("Your account is not linked to an official."), code="no_official")
-        official = Official.objects.select_related("unit").get(pk=official_id)
-        existed = MonthlyReport.objects.filter(official=official, month=data.validated_data["month"]).exists()
+        existed = selectors.report_exists(official, data.validated_data["month"])
         report = svc.report_get_or_create_draft(official=official, month=data.validated_data["month"],
                                                 by=request_user(request))
         if set(data.validated_data) - {"month"}:

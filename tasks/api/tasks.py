@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from common.api import request_user
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
 from tasks.api.serializers import (
@@ -25,8 +26,8 @@ from tasks.api.serializers import (
 )
 from tasks.forms.tasks import TaskFilter
 from tasks.models import Task, WeeklyUpdate
-from tasks.selectors import tasks_managed_by, tasks_visible_to, weekly_updates_visible_to
-from tasks.services import tasks as services
+from tasks.selectors.tasks import tasks_managed_by, tasks_visible_to, week_monday, weekly_updates_visible_to
+from tasks.services import progress, tasks
 
 
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -55,7 +56,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def create(self, request: Request) -> Response:
         data = TaskInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        task = services.task_create(by=request.user, **data.validated_data)  # type: ignore[arg-type]
+        task = tasks.task_create(by=request_user(request), **data.validated_data)
         return self._answer(task, status.HTTP_201_CREATED)
 
     @extend_schema(request=TaskInputSerializer, responses={200: TaskSerializer})
@@ -72,7 +73,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         fields.pop("milestones", None)  # milestones are added on the page; the API changes the task itself
-        task = services.task_update(task=task, by=request.user, **fields)  # type: ignore[arg-type]
+        task = tasks.task_update(task=task, by=request_user(request), **fields)
         return self._answer(task)
 
     @extend_schema(request=ProgressInputSerializer, responses={200: TaskSerializer})
@@ -82,7 +83,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         task = self.get_object()
         data = ProgressInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task = services.task_set_progress(task=task, by=request.user, **data.validated_data)  # type: ignore[arg-type]
+        task = progress.task_set_progress(task=task, by=request_user(request), **data.validated_data)
         return self._answer(task)
 
 
@@ -95,8 +96,6 @@ class WeeklyUpdateFilter(django_filters.FilterSet):
         fields = ["task", "week"]
 
     def filter_week(self, queryset: QuerySet[WeeklyUpdate], name: str, value: Any) -> QuerySet[WeeklyUpdate]:
-        from tasks.selectors import week_monday
-
         return queryset.filter(week=week_monday(value))
 
 
@@ -119,7 +118,7 @@ class WeeklyUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         task = tasks_visible_to(request.user).filter(pk=fields.pop("task")).first()
         if task is None:
             raise Http404
-        update = services.weekly_update_post(task=task, by=request.user, **fields)  # type: ignore[arg-type]
+        update = progress.weekly_update_post(task=task, by=request_user(request), **fields)
         return Response(WeeklyUpdateSerializer(self.get_queryset().get(pk=update.pk)).data,
                         status=status.HTTP_201_CREATED)
 

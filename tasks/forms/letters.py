@@ -10,23 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import limit_choices
 from common.text_limits import LONG, LimitedFormField
-from org.forms import OfficialChoiceField, UnitChoiceField
+from org.forms.fields import OfficialChoiceField, UnitChoiceField
 from org.models import OrgUnit, User
-from org.selectors import access_for, subtree_q
-from tasks.models import OPEN_STATUSES, Task
+from tasks.models import Task
 from tasks.pickers import LETTER_RECIPIENTS, letter_recipients
-from tasks.selectors import tasks_visible_to
-from tasks.services.letters import ISSUING_ROLES
-
-
-def units_issuable_by(user: User) -> QuerySet[OrgUnit]:
-    """Return the active units the user may send letters to (covered by an org or head role), in tree order."""
-    access = access_for(user)
-    qs = OrgUnit.objects.filter(is_active=True).order_by("path")
-    if access.is_superuser:
-        return qs
-    return qs.filter(subtree_q(access.paths(ISSUING_ROLES)))
+from tasks.selectors.letters import letter_task_choices, units_issuable_by
 
 
 class LetterIssueForm(forms.Form):
@@ -49,15 +39,11 @@ class LetterIssueForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = units_issuable_by(user)
-        self.fields["recipient_unit"].queryset = units  # type: ignore[attr-defined]
+        limit_choices(self, "recipient_unit", units)
         unit = self._chosen_unit(units)
         if unit is not None:
-            self.fields["recipient_official"].queryset = (  # type: ignore[attr-defined]
-                letter_recipients(user).filter(unit.subtree_q("unit__")))
-            self.fields["task"].queryset = (  # type: ignore[attr-defined]
-                tasks_visible_to(user).filter(unit.subtree_q("unit__"), status__in=OPEN_STATUSES)
-                .order_by("deadline", "pk")
-            )
+            limit_choices(self, "recipient_official", letter_recipients(user).filter(unit.subtree_q("unit__")))
+            limit_choices(self, "task", letter_task_choices(user, unit))
         self.fields["reply_deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
         for name, field in self.fields.items():
             selects = ("recipient_unit", "recipient_official", "task")

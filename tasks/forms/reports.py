@@ -12,8 +12,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import parse_month
+from common.forms import limit_choices
 from common.text_limits import LINE, LONG, NOTE, LimitedFormField
-from org.forms import UnitChoiceField
+from org.forms.fields import UnitChoiceField
 from org.models import OrgUnit
 from tasks.models import MonthlyReportItem, ReportRating
 
@@ -115,4 +116,4 @@ class ReviewFilterForm(forms.Form):
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        limit_choices(self, "unit", units)

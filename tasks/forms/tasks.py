@@ -7,18 +7,19 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.excel import cell_date
 from common.filters import as_id
+from common.forms import limit_choices
 from common.text_limits import LONG, NOTE, LimitedFormField, limit_of, too_long
-from org.forms import OfficialChoiceField, OfficialMultipleChoiceField, UnitChoiceField
+from org.forms.fields import OfficialChoiceField, OfficialMultipleChoiceField, UnitChoiceField
 from org.models import Official, OrgUnit
 from tasks.models import MAX_MILESTONES, OPEN_STATUSES, LoopStage, Milestone, Task, TaskKind, TaskSource, TaskStatus
 from tasks.pickers import TASK_OFFICIALS
-from tasks.selectors import overdue_q
+from tasks.selectors.tasks import in_unit_subtree, order_by_urgency, overdue_q
 
 
 def _style(form: forms.Form) -> None:
@@ -78,10 +79,10 @@ class TaskForm(forms.Form):
         """``officials``: whom the head may choose, ``tasks.pickers.task_officials(user)`` (what the picker
         searches)."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        limit_choices(self, "unit", units)
         for name in ("leading_leader", "responsible", "members"):
-            self.fields[name].queryset = officials  # type: ignore[attr-defined]
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+            limit_choices(self, name, officials)
+        limit_choices(self, "parent", parents)
         if not with_milestones:
             del self.fields["milestones"]
         self.fields["start_date"].initial = timezone.localdate()
@@ -215,8 +216,7 @@ class TaskFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(source_ref__icontains=value)) if value else queryset
 
     def filter_unit(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
-        unit = OrgUnit.objects.filter(code=value.strip()).only("path").first()
-        return queryset.filter(unit.subtree_q("unit__")) if unit else queryset.none()
+        return in_unit_subtree(queryset, value)
 
     def filter_leader(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         return queryset.filter(_official_q("leading_leader", value))
@@ -251,16 +251,6 @@ OPEN = "open"
 URGENCY = "urgency"
 
 
-def by_urgency(queryset: QuerySet[Task], today: date) -> QuerySet[Task]:
-    """Most urgent first: overdue tasks (the longest overdue first), then open tasks by nearest deadline, then
-    the closed ones."""
-    overdue = Q(status=TaskStatus.OVERDUE) | Q(status__in=OPEN_STATUSES, deadline__lt=today)
-    return queryset.annotate(urgency=Case(
-        When(overdue, then=Value(0)), When(status__in=OPEN_STATUSES, then=Value(1)), default=Value(2),
-        output_field=IntegerField(),
-    )).order_by("urgency", "deadline", "id")
-
-
 class BoardFilter(TaskFilter):
     """The heads' board: the API's filters, plus "open" as a status (the board opens on it) and "most urgent
     first" as an order (its default)."""
@@ -282,5 +272,5 @@ class BoardFilter(TaskFilter):
 
     def filter_sort(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         if value in ("", URGENCY):
-            return by_urgency(queryset, self.today)
+            return order_by_urgency(queryset, self.today)
         return super().filter_sort(queryset, name, value)

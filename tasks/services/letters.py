@@ -9,18 +9,17 @@ Who may do what:
   people; the second signature closes the letter.
 
 Every transition locks the letter's row and checks its state, so two people acting at once cannot record
-anything twice: the loser gets ``ApplicationError(code="conflict")``.
+anything twice: the loser gets ``ApplicationError(code="conflict")``. The rules of who may act are read in
+``tasks.selectors.letters``, which the pages use to show only the buttons that will work.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
@@ -31,90 +30,11 @@ from common.history import save_as
 from common.notifications import notify
 from org.facts import facts_changed
 from org.models import Official, OrgUnit, User
-from org.selectors import Access, access_for, subtree_q, users_with_role_over
+from org.selectors import Access, access_for, users_with_role_over
 from tasks.models import LetterStatus, SupervisionLetter, Task
-from tasks.selectors import letters_visible_to
+from tasks.selectors.letters import ISSUER, ISSUING_ROLES, RECIPIENT, Side, can_reply, may_sign_side
 
-Side = Literal["issuer", "recipient"]
-ISSUER: Side = "issuer"
-RECIPIENT: Side = "recipient"
-ISSUING_ROLES = ("org", "head")
 NUMBER_ATTEMPTS = 5
-
-
-# -- reads -------------------------------------------------------------------------------------------------
-LIST_TABS = ("all", "received", "issued", "open", "overdue")
-
-
-def letters_for_list(user: User, *, tab: str = "all", today: date | None = None) -> QuerySet[SupervisionLetter]:
-    """Return the letters a user may see, narrowed to a tab, newest first.
-
-    received: to units under the user's head roles, or addressed to them; issued: by the user, or from units
-    under their organization-department or head roles; open: not closed yet; overdue: not replied by the deadline.
-    """
-    qs = letters_visible_to(user).select_related("issued_by").order_by("-created_at", "-pk")
-    access = access_for(user)
-    if tab == "received" and not access.is_superuser:
-        q = subtree_q(access.paths(("head",)), "recipient_unit__")
-        if access.official_id is not None:
-            q |= Q(recipient_official_id=access.official_id)
-        qs = qs.filter(q)
-    elif tab == "issued" and not access.is_superuser:
-        qs = qs.filter(Q(issued_by=user) | subtree_q(access.paths(ISSUING_ROLES), "issuer_unit__"))
-    elif tab == "open":
-        qs = qs.exclude(status=LetterStatus.CLOSED)
-    elif tab == "overdue":
-        qs = qs.filter(status=LetterStatus.ISSUED, reply_deadline__lt=today or timezone.localdate())
-    return qs
-
-
-def letter_for_detail(user: User) -> QuerySet[SupervisionLetter]:
-    """Return the visible letters with everyone named on a letter's page (its trail) joined in."""
-    return letters_visible_to(user).select_related(
-        "task__unit", "issued_by__official", "replied_by__official", "issuer_signed_by__official",
-        "recipient_signed_by__official",
-    )
-
-
-# -- who may act (also used by pages to show only the buttons that will work) -------------------------------
-def can_issue_letters(user: User) -> bool:
-    """Whether the user holds a role that lets them issue letters somewhere."""
-    return access_for(user).has_role(*ISSUING_ROLES)
-
-
-def can_reply(letter: SupervisionLetter, user: User) -> bool:
-    """Whether ``user`` may write the recipient's reply (the letter's state aside)."""
-    if letter.issued_by_id is not None and letter.issued_by_id == user.pk:
-        return False
-    access = access_for(user)
-    if access.covers(letter.recipient_unit.path, ("head",)):
-        return True
-    return letter.recipient_official_id is not None and letter.recipient_official_id == access.official_id
-
-
-def may_sign_side(letter: SupervisionLetter, user: User, side: Side) -> bool:
-    """Whether ``user`` belongs to the given side of the letter (the letter's state aside)."""
-    access = access_for(user)
-    if side == ISSUER:
-        is_issuer = letter.issued_by_id is not None and letter.issued_by_id == user.pk
-        return is_issuer or access.covers(letter.issuer_unit.path, ISSUING_ROLES)
-    return access.covers(letter.recipient_unit.path, ("head",))
-
-
-def signable_sides(letter: SupervisionLetter, user: User) -> list[Side]:
-    """Return the sides ``user`` may sign now (empty unless the letter awaits that signature)."""
-    if letter.status != LetterStatus.REPLIED:
-        return []
-    sides: list[Side] = []
-    if letter.issuer_signed_by_id is None and letter.recipient_signed_by_id != user.pk and may_sign_side(
-        letter, user, ISSUER
-    ):
-        sides.append(ISSUER)
-    if letter.recipient_signed_by_id is None and letter.issuer_signed_by_id != user.pk and may_sign_side(
-        letter, user, RECIPIENT
-    ):
-        sides.append(RECIPIENT)
-    return sides
 
 
 # -- actions ------------------------------------------------------------------------------------------------
@@ -304,7 +224,9 @@ def _notify_issued(letter: SupervisionLetter, by: User) -> None:
     users = {u for u in users_with_role_over(letter.recipient_unit, "head") if u != by}
     official = letter.recipient_official
     if official is not None and official.user_id is not None and official.user_id != by.pk:
-        users.add(official.user)  # type: ignore[arg-type]
+        recipient = official.user  # read only when there is one, and not the issuer (no query otherwise)
+        if recipient is not None:
+            users.add(recipient)
     notify(
         users=users, kind="letter_issued", url=_url(letter),
         title=_("New supervision letter %(number)s: %(title)s") % {"number": letter.number, "title": letter.title},

@@ -26,7 +26,8 @@ from org.facts import facts_changed, month_span
 from org.models import Official, RoleGrant
 from org.selectors import ancestor_paths
 from tasks.models import LetterStatus, MonthlyReport, ReportStatus, SupervisionLetter, Task, TaskStatus
-from tasks.selectors import report_deadline, tasks_missing_weekly_update, week_monday
+from tasks.selectors.reports import report_deadline
+from tasks.selectors.tasks import tasks_missing_weekly_update, week_monday
 
 BATCH = 500
 # Tasks that can still turn overdue or be reminded of (an overdue task is past its deadline already).
@@ -66,7 +67,7 @@ def tasks_remind_deadlines(*, today: date, days: int | None = None) -> int:
     return notify_many(notices)
 
 
-def weekly_updates_missing(*, week: date) -> int:
+def weekly_updates_notify_missing(*, week: date) -> int:
     """Tell every head how many open tasks in their units have no update for ``week``; once per head and week.
 
     Return the number of notices written.
@@ -181,7 +182,7 @@ def _notify_reports(month: date, deadline: date) -> int:
 
 
 # -- supervision letters -------------------------------------------------------------------------------------
-def letters_overdue(*, today: date) -> int:
+def letters_notify_overdue(*, today: date) -> int:
     """Tell the issuer, the heads over the recipient unit and the recipient official of each letter not
     replied by its deadline; once per letter. Return the number of notices written."""
     rows = (

@@ -5,8 +5,7 @@ Every transition writes a ``ReportTransition``. Transitions are race-safe: the r
 (``select_for_update``) and the write is a conditional ``UPDATE … WHERE status = <seen>``, so two
 heads approving at once end with one approval and one ``conflict`` error, on SQLite as on PostgreSQL.
 
-The reads the report pages and API share are at the end of this module (``reports_*``); they are
-built on ``tasks.selectors.reports_visible_to`` so they inherit its scoping.
+The reads the report pages and API share, and who may review, are in ``tasks.selectors.reports``.
 """
 
 from __future__ import annotations
@@ -23,56 +22,39 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError, from_validation_error
-from common.filters import as_id
 from common.notifications import notify
-from common.text_limits import check_values, limit_of, too_long
-from org.facts import facts_changed, frozen_periods, month_span
+from common.text_limits import check_values
+from org.facts import facts_changed, month_span
 from org.models import Official, User
-from org.selectors import access_for, users_with_role_over
+from org.selectors import users_with_role_over
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportRating, ReportStatus, ReportTransition
-from tasks.selectors import month_start, report_deadline, reports_visible_to, tasks_visible_to
+from tasks.selectors.reports import (
+    is_head_over,
+    is_own_report,
+    month_start,
+    report_deadline,
+    reports_visible_to,
+)
+from tasks.services._report_items import clean_items
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
-MAX_ITEMS = 50
-INDICATOR_MAX = MonthlyReportItem._meta.get_field("indicator").max_length or 200
-
-
-@dataclass(frozen=True)
-class ItemInput:
-    content: str
-    indicator: str
-    task_id: int | None
 
 
 # --- permissions -----------------------------------------------------------------------------------
-
-
-def _is_own(user: User, report_official_id: int) -> bool:
-    return access_for(user).official_id == report_official_id
-
-
-def _is_head_over(user: User, official: Official) -> bool:
-    return access_for(user).covers(official.unit.path, ("head",))
-
-
 def _require_reviewer(user: User, report: MonthlyReport) -> None:
     """A head in scope of the official's unit, who is not the report's own official."""
-    if _is_own(user, report.official_id):
+    if is_own_report(user, report.official_id):
         raise ApplicationError(_("Nobody may review or sign their own report."), code="own_report")
-    if not _is_head_over(user, report.official):
+    if not is_head_over(user, report.official):
         raise ApplicationError(_("Only a head over this official's unit may review the report."), code="forbidden")
 
 
 def _require_author(user: User, report: MonthlyReport) -> None:
-    if not _is_own(user, report.official_id):
+    if not is_own_report(user, report.official_id):
         raise ApplicationError(_("Only the official may write and submit their own report."), code="forbidden")
 
 
 # --- writes ----------------------------------------------------------------------------------------
-
-
-
-
 def report_get_or_create_draft(
     *, official: Official, month: date, by: User, today: date | None = None
 ) -> MonthlyReport:
@@ -82,7 +64,7 @@ def report_get_or_create_draft(
     current one cannot be reported on yet.
     """
     month = month_start(month)
-    if not (_is_own(by, official.pk) or _is_head_over(by, official)):
+    if not (is_own_report(by, official.pk) or is_head_over(by, official)):
         raise ApplicationError(_("You may not write a report for this official."), code="forbidden")
     if month > month_start(today or timezone.localdate()):
         raise ApplicationError(_("A report cannot be written for a future month."), code="future_month")
@@ -94,53 +76,6 @@ def report_get_or_create_draft(
     except IntegrityError:  # created by a concurrent request between the lookup and the insert
         report = MonthlyReport.objects.get(official=official, month=month)
     return report
-
-
-def _clean_items(items: list[dict[str, Any]], *, by: User) -> list[ItemInput]:
-    """Validate item rows; drop wholly blank rows; raise with the row number on the first bad one."""
-    rows: list[ItemInput] = []
-    for number, raw in enumerate(items, start=1):
-        content = str(raw.get("content") or "").strip()
-        indicator = str(raw.get("indicator") or "").strip()
-        task_value = raw.get("task_id", raw.get("task"))
-        task_id: int | None
-        if task_value in (None, ""):
-            task_id = None
-        else:
-            task_id = as_id(task_value)  # not int(): a number past the database's ids answered 500
-            if task_id is None:
-                raise ApplicationError(
-                    _("Item %(n)s: the linked task is not valid.") % {"n": number}, code="invalid_item",
-                    extra={"row": number},
-                )
-        if not content and not indicator and task_id is None:
-            continue  # an empty row the form added: nothing typed, nothing to keep
-        if not content:
-            raise ApplicationError(
-                _("Item %(n)s: describe the result.") % {"n": number}, code="invalid_item", extra={"row": number}
-            )
-        problem = too_long(content, limit_of(MonthlyReportItem, "content"))
-        if problem:
-            raise ApplicationError(_("Item %(n)s, the result: %(problem)s") % {"n": number, "problem": problem},
-                                   code="too_long", extra={"row": number})
-        if len(indicator) > INDICATOR_MAX:
-            raise ApplicationError(
-                _("Item %(n)s: the indicator is too long (at most %(max)s characters).")
-                % {"n": number, "max": INDICATOR_MAX}, code="invalid_item", extra={"row": number},
-            )
-        rows.append(ItemInput(content=content, indicator=indicator, task_id=task_id))
-    if len(rows) > MAX_ITEMS:
-        raise ApplicationError(_("A report may have at most %(n)s items.") % {"n": MAX_ITEMS}, code="too_many_items")
-    task_ids = {r.task_id for r in rows if r.task_id is not None}
-    if task_ids:
-        visible = set(tasks_visible_to(by).filter(pk__in=task_ids).values_list("pk", flat=True))
-        for number, row in enumerate(rows, start=1):
-            if row.task_id is not None and row.task_id not in visible:
-                raise ApplicationError(
-                    _("Item %(n)s: the linked task is not valid.") % {"n": number}, code="invalid_item",
-                    extra={"row": number},
-                )
-    return rows
 
 
 def _lock(report: MonthlyReport) -> MonthlyReport:
@@ -182,7 +117,7 @@ def report_save(
     """
     _require_author(by, report)
     check_values(MonthlyReport, next_month_plan=next_month_plan.strip(), self_assessment=self_assessment.strip())
-    rows = _clean_items(items, by=by)
+    rows = clean_items(items, by=by)
     with transaction.atomic():
         locked = _lock(report)
         if locked.status not in EDITABLE:
@@ -367,17 +302,3 @@ def reports_publish(*, report_ids: Iterable[int], by: User) -> BulkPublishResult
             except ApplicationError as error:
                 refused.append(Refusal(pk, report.official.name, error.message))
     return BulkPublishResult(published=published, refused=refused)
-
-
-def report_closed_warning(report: MonthlyReport) -> str:
-    """Return why reviewing ``report`` no longer changes a score (its month's appraisal periods are closed), or
-    "" while they are open. The review still counts: it is recorded, and in the periods still open."""
-    keys = frozen_periods(month_span(report.month))
-    if not keys:
-        return ""
-    return _("The appraisal of %(periods)s is closed: reviewing this report no longer changes its score.") % {
-        "periods": "、".join(keys)}
-
-
-def can_review(user: User, report: MonthlyReport) -> bool:
-    return not _is_own(user, report.official_id) and _is_head_over(user, report.official)

@@ -3,9 +3,6 @@ and the issue form. Thin: parse, call a service or a read, render."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -21,10 +18,10 @@ from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from org.models import User
 from tasks.forms.letters import LetterIssueForm, LetterReplyForm
 from tasks.models import LetterStatus, SupervisionLetter
-from tasks.selectors import tasks_visible_to
+from tasks.selectors import letters as selectors
+from tasks.selectors.tasks import tasks_visible_to
 from tasks.services import letters as svc
 
 TAB_LABELS = {
@@ -39,60 +36,35 @@ TAB_LABELS = {
 @login_required
 def letter_list(request: AuthedRequest) -> HttpResponse:
     tab = request.GET.get("tab", "all")
-    if tab not in svc.LIST_TABS:
+    if tab not in selectors.LIST_TABS:
         tab = "all"
     today = timezone.localdate()
-    page = paginate(request, svc.letters_for_list(request.user, tab=tab, today=today))
+    page = paginate(request, selectors.letters_for_list(request.user, tab=tab, today=today))
     context = {
         "page": page, "tab": tab, "tabs": list(TAB_LABELS.items()), "query": f"tab={tab}", "today": today,
-        "can_issue": svc.can_issue_letters(request.user),
+        "can_issue": selectors.can_issue_letters(request.user),
     }
     partial = request.htmx and not request.htmx.boosted
     return render(request, "tasks/letters/_table.html" if partial else "tasks/letters/list.html", context)
 
 
-@dataclass
-class TrailStep:
-    key: str
-    label: str
-    at: datetime | None
-    by: User | None
-    note: str = ""
-
-
-def _trail(letter: SupervisionLetter) -> list[TrailStep]:
-    """The letter's steps in order, from the who/when fields (the full audit is the record's history)."""
-    steps = [TrailStep("issued", _("Issued"), letter.created_at, letter.issued_by, letter.issuer_unit.name)]
-    if letter.replied_at:
-        steps.append(TrailStep("replied", _("Replied"), letter.replied_at, letter.replied_by))
-    signatures = [
-        TrailStep("issuer-signed", _("Signed for the issuer"), letter.issuer_signed_at, letter.issuer_signed_by),
-        TrailStep("recipient-signed", _("Signed for the recipient"), letter.recipient_signed_at,
-                  letter.recipient_signed_by),
-    ]
-    steps.extend(sorted((s for s in signatures if s.at), key=lambda s: s.at or timezone.now()))
-    if letter.closed_at:
-        steps.append(TrailStep("closed", _("Closed"), letter.closed_at, None))
-    return steps
-
-
 def _render_detail(request: AuthedRequest, letter: SupervisionLetter, reply_form: LetterReplyForm | None = None,
                    status: int = 200) -> HttpResponse:
     user = request.user
-    may_reply = letter.status == LetterStatus.ISSUED and svc.can_reply(letter, user)
+    may_reply = letter.status == LetterStatus.ISSUED and selectors.can_reply(letter, user)
     context = {
         "letter": letter,
-        "trail": _trail(letter),
+        "trail": selectors.letter_trail(letter),
         "is_overdue": letter.is_overdue(),
         # A refused reply is shown again with its error even if the letter moved on: nothing typed is lost.
         "reply_form": reply_form or (LetterReplyForm() if may_reply else None),
-        "sides": svc.signable_sides(letter, user),
+        "sides": selectors.signable_sides(letter, user),
     }
     return render(request, "tasks/letters/detail.html", context, status=status)
 
 
 def _letter(request: AuthedRequest, pk: int) -> SupervisionLetter:
-    return get_object_or_404(svc.letter_for_detail(request.user), pk=pk)
+    return get_object_or_404(selectors.letter_for_detail(request.user), pk=pk)
 
 
 @login_required
@@ -121,7 +93,7 @@ def letter_reply(request: AuthedRequest, pk: int) -> HttpResponse:
 def letter_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = _letter(request, pk)
     side = request.POST.get("side") or None
-    if side not in (None, svc.ISSUER, svc.RECIPIENT):
+    if side not in (None, selectors.ISSUER, selectors.RECIPIENT):
         side = None
     try:
         signed = svc.letter_sign(letter=letter, by=request.user, side=side)
@@ -140,7 +112,7 @@ def letter_sign(request: AuthedRequest, pk: int) -> HttpResponse:
 @idempotent_form
 def letter_create(request: AuthedRequest) -> HttpResponse:
     """Issue a letter (organization department or a head). Choosing a unit reloads the official and task lists."""
-    if not svc.can_issue_letters(request.user):
+    if not selectors.can_issue_letters(request.user):
         raise Http404
     if request.method == "POST":
         form = LetterIssueForm(request.POST, user=request.user)

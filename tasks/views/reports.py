@@ -22,9 +22,8 @@ from common.filters import as_id
 from common.forms import autosave, show_error
 from common.http import AuthedRequest
 from common.pagination import paginate
-from org.models import Official, OrgUnit
-from org.selectors import access_for, require_role, subtree_q
-from tasks import selectors
+from org.models import Official
+from org.selectors import access_for, require_role
 from tasks.forms.reports import (
     ApproveForm,
     BoardFilterForm,
@@ -36,15 +35,16 @@ from tasks.forms.reports import (
     item_rows_from_post,
 )
 from tasks.models import MonthlyReport, ReportStatus
-from tasks.selectors import report_deadline
+from tasks.selectors import reports as selectors
+from tasks.selectors.reports import report_deadline
 from tasks.services import reports as svc
 
 
 def _own_official(request: AuthedRequest) -> Official:
-    official_id = access_for(request.user).official_id
-    if official_id is None:
+    official = selectors.own_official(request.user)
+    if official is None:
         raise Http404
-    return Official.objects.select_related("unit").get(pk=official_id)
+    return official
 
 
 def _month_or_404(value: str) -> date:
@@ -63,8 +63,7 @@ def report_mine(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, selectors.reports_mine(request.user)) if official_id else None
     months = {r.month: r for r in page.object_list} if page else {}
     # The last month's report is due by the deadline day of this month: offer it until submitted.
-    last = months.get(last_month) or (
-        MonthlyReport.objects.filter(official_id=official_id, month=last_month).first() if official_id else None)
+    last = months.get(last_month) or (selectors.report_of(official_id, last_month) if official_id else None)
     context = {
         "page": page, "has_official": official_id is not None, "this_month": this_month,
         "last_month": last_month, "last_month_open": last is None or last.is_editable,
@@ -86,11 +85,6 @@ def _render_form(
     return render(request, "tasks/reports/form.html", context, status=status)
 
 
-def _existing(official: Official, month: date) -> MonthlyReport | None:
-    return (MonthlyReport.objects.filter(official=official, month=month).select_related("reviewed_by__official")
-            .prefetch_related("items").first())
-
-
 def _save(request: AuthedRequest, official: Official, month: date, rows: list[ItemRow],
           form: ReportForm) -> MonthlyReport:
     report = svc.report_get_or_create_draft(official=official, month=month, by=request.user)
@@ -106,7 +100,7 @@ def report_edit(request: AuthedRequest, month: str) -> HttpResponse:
     """Write my report for ``month`` (YYYY-MM): save the draft, or save and submit it."""
     official = _own_official(request)
     month_date = _month_or_404(month)
-    report = _existing(official, month_date)
+    report = selectors.report_for_form(official, month_date)
     if report is not None and not report.is_editable:
         return redirect("tasks:report_detail", pk=report.pk)
     if request.method != "POST":
@@ -131,7 +125,7 @@ def report_edit(request: AuthedRequest, month: str) -> HttpResponse:
         else:
             messages.success(request, _("Draft saved."))
             return redirect("tasks:report_edit", month=month)
-    report = _existing(official, month_date)
+    report = selectors.report_for_form(official, month_date)
     return _render_form(request, official=official, month=month_date, report=report, form=form, rows=rows,
                         status=400)
 
@@ -149,17 +143,17 @@ def report_autosave(request: AuthedRequest, month: str) -> HttpResponse:
 
 def _render_detail(request: AuthedRequest, report: MonthlyReport, *, return_form: ReturnForm | None = None,
                    approve_form: ApproveForm | None = None, error: str = "", status: int = 200) -> HttpResponse:
-    reviewer = svc.can_review(request.user, report)
+    reviewer = selectors.can_review(request.user, report)
+    to_review = reviewer and report.status == ReportStatus.SUBMITTED
     context = {
         "report": report,
-        "is_own": access_for(request.user).official_id == report.official_id,
-        "can_review": reviewer and report.status == ReportStatus.SUBMITTED,
+        "is_own": selectors.is_own_report(request.user, report.official_id),
+        "can_review": to_review,
         "can_publish": reviewer and report.status == ReportStatus.APPROVED,
         "return_form": return_form or ReturnForm(),
         "approve_form": approve_form or ApproveForm(),
         "error": error,
-        "closed_warning": svc.report_closed_warning(report) if reviewer and report.status == ReportStatus.SUBMITTED
-        else "",
+        "closed_warning": selectors.report_closed_warning(report) if to_review else "",
     }
     return render(request, "tasks/reports/detail.html", context, status=status)
 
@@ -206,7 +200,7 @@ def report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
                                comment=form.cleaned_data["comment"])
         except ApplicationError as error:
             return _refused(request, pk, error, approve_form=form)
-        warning = svc.report_closed_warning(report)
+        warning = selectors.report_closed_warning(report)
         if warning:
             messages.warning(request, warning)
         return _after_review(request, _("The report of %(name)s was approved.") % {"name": report.official.name})
@@ -225,15 +219,6 @@ def report_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('tasks:report_review_queue')}?tab=approved")
 
 
-def _review_filters(request: AuthedRequest) -> ReviewFilterForm:
-    """The filters, offering the units under the user's head roles (the queue's scope)."""
-    access = access_for(request.user)
-    units = OrgUnit.objects.filter(is_active=True).order_by("path")
-    if not access.is_superuser:
-        units = units.filter(subtree_q(access.paths(("head",))))
-    return ReviewFilterForm(request.GET, units=units)
-
-
 @login_required
 def report_review_queue(request: AuthedRequest) -> HttpResponse:
     """Reports waiting for the head: submitted ones to review (oldest first), approved ones to sign (several at
@@ -241,7 +226,7 @@ def report_review_queue(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "head")
     tab = "approved" if request.GET.get("tab") == "approved" else "submitted"
     status = ReportStatus.APPROVED if tab == "approved" else ReportStatus.SUBMITTED
-    filters = _review_filters(request)
+    filters = ReviewFilterForm(request.GET, units=selectors.units_headed_by(request.user))  # the queue's scope
     valid = filters.is_valid()  # a filter that cannot be read is ignored, and said so
     data = filters.cleaned_data if valid else {}
     unit, month = data.get("unit"), data.get("month")

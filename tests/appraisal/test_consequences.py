@@ -20,9 +20,9 @@ from appraisal.services.rollup import rollup_period
 from org.facts import FactChange, facts_changed
 from tasks.models import LetterStatus, ReportStatus, TaskStatus
 from tasks.services.letters import letter_reply
-from tasks.services.periodic import letters_overdue
+from tasks.services.periodic import letters_notify_overdue
+from tasks.services.progress import task_set_progress
 from tasks.services.reports import report_approve, report_submit
-from tasks.services.tasks import task_set_progress
 from tests.appraisal.factories import ScoreEntryFactory
 from tests.conftest import statements
 from tests.factories import (
@@ -173,7 +173,7 @@ def test_a_letter_reply_rewrites_the_deduction_at_once_and_the_daily_job_adds_it
                                       recipient_unit=county.culture_tourism, recipient_official=staff,
                                       reply_deadline=dt.date(2026, 10, 10))
     with django_capture_on_commit_callbacks(execute=True):
-        letters_overdue(today=dt.date(2026, 10, 11))  # the day after its deadline
+        letters_notify_overdue(today=dt.date(2026, 10, 11))  # the day after its deadline
     entry = ScoreEntry.objects.get(official=staff, rule__code="letter_overdue")
     assert (entry.points, "not replied" in entry.reason or "未" in entry.reason) == (D(-1), True)
     assert card(staff).deduction == D(-1)
@@ -191,7 +191,7 @@ def test_a_letter_to_a_unit_moves_the_heads_scores(rolled, django_capture_on_com
     SupervisionLetterFactory(issuer_unit=county.root, issued_by=county.orgadmin, recipient_unit=county.culture,
                              reply_deadline=dt.date(2026, 10, 10))
     with django_capture_on_commit_callbacks(execute=True):
-        letters_overdue(today=dt.date(2026, 10, 11))
+        letters_notify_overdue(today=dt.date(2026, 10, 11))
     assert card(county.head_official).deduction == D(-1)
 
 

@@ -25,7 +25,7 @@ from tests.appraisal.factories import staff_in
 from tests.factories import MonthlyReportFactory, TaskFactory, period
 from tests.training.test_feed import attend, make_session
 from training.models import AttendanceStatus
-from training.progress import target_set
+from training.services.targets import target_set
 
 
 def scores(key: str) -> dict[int, tuple[Decimal, dict]]:

@@ -22,7 +22,8 @@ from discipline.models import (
     Talk,
     ToleranceRequest,
 )
-from discipline.selectors import cases_handled_by, decisions_visible_to, effects_for
+from discipline.selectors.cases import cases_handled_by
+from discipline.selectors.decisions import decisions_visible_to, effects_for
 from discipline.services.decisions import add_months
 from org.models import Official, OrgUnit, User
 

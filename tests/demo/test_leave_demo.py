@@ -24,7 +24,7 @@ from appraisal.models import Grade, GradeDecision, Scorecard
 from appraisal.selectors.annual import CommentRule, comment_rule
 from demo.leave_demo import LeaveBuilder
 from org.models import LeaveRecord, Official, OrgUnit, PostAssignment, User
-from org.selectors_leave import days_away
+from org.selectors.leave import days_away
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from training.models import (
     StudyPlan,
     TrainingSession,
 )
-from training.progress import training_progress
+from training.selectors.progress import training_progress
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from appraisal.models import Grade, GradeDecision, ScoreEntry
 from appraisal.selectors.scores import source_link
 from appraisal.services.derive import derive_entries
 from appraisal.services.grades import grades_propose
-from discipline.selectors import effects_for, promotion_eligibility
+from discipline.selectors.decisions import effects_for, promotion_eligibility
 from discipline.services.appeals import appeal_decide, appeal_file
 from discipline.services.cases import case_register, case_transition
 from discipline.services.decisions import decision_record

@@ -21,13 +21,13 @@ from discipline.models import (
     RectificationStatus,
     ToleranceStatus,
 )
+from discipline.selectors.cases import next_number
 from discipline.services.appeals import appeal_decide, appeal_file
 from discipline.services.cases import (
     attachment_add,
     case_register,
     case_transition,
     case_update,
-    next_number,
     record_access,
 )
 from discipline.services.catalogue import kind_configure, rule_save

@@ -16,8 +16,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from common.errors import ApplicationError
+from org.excel import calendar_template
 from org.models import CalendarDay
-from org.services.calendar import calendar_day_delete, calendar_day_set, calendar_import, calendar_template
+from org.services.calendar import calendar_day_delete, calendar_day_set, calendar_import
 from org.workdays import add_working_days, calendar_status, is_working_day, working_days_between, year_by_month
 from tests.factories import CalendarDayFactory
 

@@ -9,7 +9,7 @@ import pytest
 
 from common.errors import ApplicationError
 from org.models import LeaveRecord
-from org.selectors_leave import days_away, leave_days, leave_records_managed_by, leave_records_visible_to
+from org.selectors.leave import days_away, leave_days, leave_records_managed_by, leave_records_visible_to
 from org.services.leave import leave_record_create, leave_record_delete, leave_record_update
 from tests.factories import LeaveRecordFactory, OfficialFactory, RoleGrantFactory, UserFactory
 

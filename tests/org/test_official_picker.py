@@ -13,7 +13,7 @@ from django.db.models import fields as model_fields
 from django.urls import reverse
 
 from common.forms import EMPTY_LABEL
-from org.forms import NOT_IN_SCOPE, OfficialChoiceField, OfficialMultipleChoiceField
+from org.forms.fields import NOT_IN_SCOPE, OfficialChoiceField, OfficialMultipleChoiceField
 from org.models import Official
 from org.pickers import SEARCH_LIMIT, has_official_scope
 from tasks.models import Task

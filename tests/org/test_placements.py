@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from org.models import PostKind
-from org.selectors_posts import grading_placements, placements
+from org.selectors.posts import grading_placements, placements
 from org.services import official_assign_post
 from tests.factories import OfficialFactory, PostAssignmentFactory
 

@@ -124,12 +124,12 @@ def test_heads_hear_of_tasks_without_this_weeks_update(county, finance_head):
                 completed_on=monday)
     TaskFactory(unit=county.culture_office, responsible=county.culture_official,
                 start_date=monday + dt.timedelta(days=7), deadline=monday + dt.timedelta(days=30))  # not started yet
-    assert periodic.weekly_updates_missing(week=monday + dt.timedelta(days=3)) == 2
+    assert periodic.weekly_updates_notify_missing(week=monday + dt.timedelta(days=3)) == 2
     key = "weekly-missing:2026-11-02"
     assert notices("weekly_missing") == [("finhead", key), ("head", key)]
     titles = dict(Notification.objects.filter(kind="weekly_missing").values_list("user__username", "title"))
     assert "2" in titles["head"] and "1" in titles["finhead"]
-    assert periodic.weekly_updates_missing(week=monday) == 0
+    assert periodic.weekly_updates_notify_missing(week=monday) == 0
     assert Notification.objects.filter(kind="weekly_missing").count() == 2
 
 
@@ -204,12 +204,12 @@ def test_overdue_letters_are_notified_once_per_letter(county, finance_head):
                              reply_deadline=TODAY - dt.timedelta(days=1), status=LetterStatus.REPLIED)
     SupervisionLetterFactory(issuer_unit=county.root, recipient_unit=county.culture, issued_by=county.orgadmin,
                              reply_deadline=TODAY)
-    assert periodic.letters_overdue(today=TODAY) == 3
+    assert periodic.letters_notify_overdue(today=TODAY) == 3
     key = f"letter-overdue:{overdue.pk}"
     assert notices("letter_overdue") == [("head", key), ("orgadmin", key), ("staff", key)]
-    assert periodic.letters_overdue(today=TODAY) == 0
+    assert periodic.letters_notify_overdue(today=TODAY) == 0
     # The next day only the letter due today is new (its issuer and the culture head).
-    assert periodic.letters_overdue(today=TODAY + dt.timedelta(days=1)) == 2
+    assert periodic.letters_notify_overdue(today=TODAY + dt.timedelta(days=1)) == 2
     assert len(notices("letter_overdue")) == 5
 
 

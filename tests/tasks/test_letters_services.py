@@ -9,8 +9,9 @@ import pytest
 from common.errors import ApplicationError
 from common.models import Notification
 from tasks.models import LetterStatus, SupervisionLetter
+from tasks.selectors.letters import signable_sides
 from tasks.services import letters as svc
-from tasks.services.letters import letter_reply, letter_sign, signable_sides
+from tasks.services.letters import letter_reply, letter_sign
 from tests.factories import RoleGrantFactory, SupervisionLetterFactory, TaskFactory, UserFactory
 from tests.tasks.letter_helpers import DEADLINE, TODAY, issue, replied
 

@@ -12,7 +12,7 @@ from django.db import connection
 from common.errors import ApplicationError
 from common.models import Notification
 from tasks.models import MonthlyReport, ReportStatus, ReportTransition
-from tasks.selectors import reports_visible_to
+from tasks.selectors.reports import reports_visible_to
 from tasks.services.reports import (
     report_approve,
     report_get_or_create_draft,

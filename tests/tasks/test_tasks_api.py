@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tasks.models import Task, TaskStatus, WeeklyUpdate
-from tasks.selectors import week_monday
+from tasks.selectors.tasks import week_monday
 from tasks.services.tasks import task_create
 from tests.factories import OfficialFactory, TaskFactory, WeeklyUpdateFactory
 

@@ -14,7 +14,8 @@ from openpyxl import Workbook, load_workbook
 from common.models import Notification
 from tasks.excel import IMPORT_COLUMNS, SHEET, task_import
 from tasks.models import Task, TaskSource
-from tasks.services.tasks import task_create, weekly_update_post
+from tasks.services.progress import weekly_update_post
+from tasks.services.tasks import task_create
 from tests.factories import OfficialFactory, TaskFactory
 
 HEADERS = [f"{h}*" if required else h for h, required, _w in IMPORT_COLUMNS]

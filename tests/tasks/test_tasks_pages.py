@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tasks.models import LoopStage, Task, TaskSource, TaskStatus, WeeklyUpdate
-from tasks.selectors import week_monday
-from tasks.services.tasks import task_create, weekly_update_post
+from tasks.selectors.tasks import week_monday
+from tasks.services.progress import weekly_update_post
+from tasks.services.tasks import task_create
 from tests.factories import OfficialFactory, TaskFactory, WeeklyUpdateFactory
 
 

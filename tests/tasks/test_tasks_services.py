@@ -10,15 +10,8 @@ import pytest
 from common.errors import ApplicationError
 from common.models import Notification
 from tasks.models import LoopStage, Task, TaskSource, TaskStatus, WeeklyUpdate
-from tasks.services.tasks import (
-    milestone_mark_done,
-    task_advance_loop,
-    task_cancel,
-    task_create,
-    task_set_progress,
-    task_update,
-    weekly_update_post,
-)
+from tasks.services.progress import milestone_mark_done, task_advance_loop, task_set_progress, weekly_update_post
+from tasks.services.tasks import task_cancel, task_create, task_update
 from tests.factories import UserFactory
 
 TODAY = dt.date(2026, 3, 11)  # a Wednesday

@@ -11,7 +11,7 @@ from org.models import RankLevel
 from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory, period
 from tests.training.factories import make_session
 from training.models import Attendance, AttendanceStatus
-from training.selectors import attendance_visible_to, session_audience, sessions_visible_to
+from training.selectors.sessions import attendance_visible_to, session_audience, sessions_visible_to
 from training.services.sessions import attendance_bulk, attendance_record, default_hours
 
 

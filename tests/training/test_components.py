@@ -10,7 +10,7 @@ from appraisal.components.training import special_class_not_completed, training_
 from appraisal.constraints import constraints_for
 from appraisal.models import Component, Grade
 from training.models import AttendanceStatus, SessionKind
-from training.progress import training_progress
+from training.selectors.progress import training_progress
 
 from .test_feed import attend, make_session
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from org.models import User
 from tests.training.factories import ExternalTrainingFactory
-from training.ledger import write_ledger
+from training.excel import write_ledger
 from training.models import AttendanceStatus, ExternalStatus, SessionKind
 from training.views.ledger import ledger_export
 

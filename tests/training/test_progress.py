@@ -20,14 +20,14 @@ from training.models import (
     HourTarget,
     SessionKind,
 )
-from training.progress import (
+from training.selectors.progress import (
     elapsed_fraction,
     hour_targets,
     lecturer_ranking,
-    target_set,
     training_progress,
     unit_progress,
 )
+from training.services.targets import target_set
 
 YEAR = 2025
 
@@ -222,7 +222,7 @@ def test_hours_after_as_of_do_not_count_for_an_earlier_day():
 
     from org.models import RankLevel
     from tests.factories import OfficialFactory, OrgUnitFactory
-    from training.progress import training_progress
+    from training.selectors.progress import training_progress
 
     unit = OrgUnitFactory()
     official = OfficialFactory(unit=unit, rank_level=RankLevel.ORDINARY)

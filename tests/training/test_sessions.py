@@ -278,7 +278,7 @@ def test_api_attendance_bulk_and_list(county, client_for):
 @pytest.mark.parametrize("when", [datetime(2026, 10, 31, 23, 30)])
 def test_month_boundary_uses_local_date(county, when):
     session = make_session(county.head, county.culture, when=timezone.make_aware(when))
-    from training.services.sessions import session_is_frozen
+    from training.selectors.sessions import session_is_frozen
     month = period("2026-10")
     month.status = "closed"
     month.save()

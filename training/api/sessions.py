@@ -8,82 +8,21 @@ from typing import Any, cast
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import DateTimeField, IdField, LimitedCharField, ModelSerializer, request_user
+from common.api import request_user
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
-from org.models import RankLevel
 from org.selectors import officials_visible_to, units_visible_to
-from training import selectors
+from training.api.serializers import AttendanceSerializer, BulkSerializer, SessionSerializer, SessionWriteSerializer
 from training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+from training.selectors import sessions as selectors
 from training.services import sessions as svc
-
-# --- serializers -----------------------------------------------------------------------------------
-
-
-class SessionSerializer(ModelSerializer):
-    organiser_name = LimitedCharField(source="organiser.name", read_only=True)
-    lecturer_display = serializers.SerializerMethodField()
-
-    class Meta:
-        model = TrainingSession
-        fields = ["id", "kind", "title", "starts_at", "ends_at", "hours", "place", "organiser", "organiser_name",
-                  "plan", "lecturer", "lecturer_name", "lecturer_display", "is_required", "audience_units",
-                  "include_subunits", "audience_rank_levels"]
-        read_only_fields = fields
-
-    def get_lecturer_display(self, obj: TrainingSession) -> str:
-        return obj.lecturer.name if obj.lecturer else obj.lecturer_name
-
-
-class SessionWriteSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=SessionKind.choices)
-    title = LimitedCharField(max_length=200)
-    starts_at = DateTimeField()
-    ends_at = DateTimeField()
-    hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0)
-    place = LimitedCharField(max_length=200, allow_blank=True, required=False, default="")
-    organiser = IdField()
-    audience_units = serializers.ListField(child=IdField(), allow_empty=False)
-    include_subunits = serializers.BooleanField(required=False, default=True)
-    audience_rank_levels = serializers.ListField(child=serializers.ChoiceField(choices=RankLevel.choices),
-                                                 required=False, default=list)
-    lecturer = IdField(required=False, allow_null=True, default=None)
-    lecturer_name = LimitedCharField(max_length=100, allow_blank=True, required=False, default="")
-    is_required = serializers.BooleanField(required=False, default=True)
-
-
-class AttendanceSerializer(ModelSerializer):
-    official_name = LimitedCharField(source="official.name", read_only=True)
-    unit = LimitedCharField(source="official.unit.code", read_only=True)
-
-    class Meta:
-        model = Attendance
-        fields = ["id", "session", "official", "official_name", "unit", "status", "hours", "excuse_reason",
-                  "excuse_approved_by", "exam_score", "recorded_by", "recorded_at"]
-        read_only_fields = fields
-
-
-class BulkRowSerializer(serializers.Serializer):
-    official = IdField()
-    status = serializers.ChoiceField(choices=AttendanceStatus.choices)
-    hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, required=False, allow_null=True,
-                                     default=None)
-    excuse_reason = LimitedCharField(max_length=200, allow_blank=True, required=False, default="")
-    exam_score = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, allow_null=True,
-                                          default=None)
-
-
-class BulkSerializer(serializers.Serializer):
-    session = IdField()
-    rows = BulkRowSerializer(many=True, allow_empty=False)
-
 
 # --- filters ---------------------------------------------------------------------------------------
 

@@ -8,9 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.text_limits import NOTE, LimitedFormField
-from org.forms import UnitChoiceField
+from org.forms.fields import UnitChoiceField
 from org.models import OrgUnit, User
-from training.forms.sessions import units_organisable_by
+from training.forms.sessions import model_choices
+from training.selectors.sessions import units_organisable_by
 from training.services.plans import MAX_YEAR, MIN_YEAR
 
 
@@ -23,6 +24,6 @@ class StudyPlanForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_organisable_by(user)  # type: ignore[attr-defined]
+        model_choices(self, "unit").queryset = units_organisable_by(user)
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-select" if name == "unit" else "form-control"

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.text_limits import LimitedFormField
-from org.forms import OfficialChoiceField, UnitChoiceField
+from org.forms.fields import OfficialChoiceField, UnitChoiceField
 from org.models import OrgUnit, RankLevel, User
-from org.selectors import access_for, subtree_q
 from training.models import AttendanceStatus, SessionKind, StudyPlan, TrainingSession
 from training.pickers import LECTURERS, lecturers
-from training.services.sessions import ORGANISER_ROLES
+from training.selectors.plans import plans_of_units
+from training.selectors.sessions import units_organisable_by
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -22,13 +21,11 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
         return "　" * (obj.depth - 1) + obj.name
 
 
-def units_organisable_by(user: User) -> QuerySet[OrgUnit]:
-    """Active units the user may organise sessions for (head or organization department over them)."""
-    access = access_for(user)
-    qs = OrgUnit.objects.filter(is_active=True).order_by("path")
-    if access.is_superuser:
-        return qs
-    return qs.filter(subtree_q(access.paths(ORGANISER_ROLES)))
+def model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's model choice field ``name`` (its queryset is set per user)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -56,11 +53,10 @@ class SessionForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = units_organisable_by(user)
-        self.fields["organiser"].queryset = units  # type: ignore[attr-defined]
-        self.fields["audience_units"].queryset = units  # type: ignore[attr-defined]
-        self.fields["plan"].queryset = StudyPlan.objects.filter(  # type: ignore[attr-defined]
-            unit__in=units).select_related("unit")
-        self.fields["lecturer"].queryset = lecturers(user)  # type: ignore[attr-defined]
+        model_choices(self, "organiser").queryset = units
+        model_choices(self, "audience_units").queryset = units
+        model_choices(self, "plan").queryset = plans_of_units(units)
+        model_choices(self, "lecturer").queryset = lecturers(user)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):

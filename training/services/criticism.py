@@ -30,7 +30,7 @@ from common.text_limits import check_values
 from org.models import Official, RoleGrant, User
 from org.selectors import access_for, ancestor_paths
 from training.models import CriticismFlag
-from training.selectors import required_absences
+from training.selectors.facts import required_absences
 from training.signals import criticism_confirmed
 
 CRITICISM_THRESHOLD = 3

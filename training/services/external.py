@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,42 +18,22 @@ from common.notifications import notify
 from common.uploads import check_upload
 from org.facts import facts_changed, rest_of_year
 from org.models import Official, User
-from org.selectors import access_for, officials_visible_to, subtree_q, users_with_role_over
+from org.selectors import users_with_role_over
 from training.models import ExternalStatus, ExternalTraining
+from training.selectors.external import is_head_for
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 
-def certificate_max_bytes() -> int:
+def _certificate_max_bytes() -> int:
     return int(getattr(settings, "TRAINING_CERTIFICATE_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def certificate_check(upload: UploadedFile) -> None:
+def _certificate_check(upload: UploadedFile) -> None:
     """Refuse a certificate that is too large, or not a PDF/PNG/JPEG by its name and its content."""
-    check_upload(upload, max_bytes=certificate_max_bytes(), kinds=("pdf", "png", "jpg", "jpeg"),
+    check_upload(upload, max_bytes=_certificate_max_bytes(), kinds=("pdf", "png", "jpg", "jpeg"),
                  too_large=_("The certificate is too large (at most %(mb)s MB)."),
                  bad_kind=_("The certificate must be a PDF, PNG or JPEG file."))
-
-
-def external_visible_to(user: User) -> QuerySet[ExternalTraining]:
-    """External records of the officials the user may see (their own included)."""
-    return (ExternalTraining.objects.filter(official__in=officials_visible_to(user).values("pk"))
-            .select_related("official", "official__unit", "reviewed_by"))
-
-
-def external_reviewable_by(user: User) -> QuerySet[ExternalTraining]:
-    """Records a head may approve or return: officials under their head grants, never their own."""
-    access = access_for(user)
-    qs = ExternalTraining.objects.select_related("official", "official__unit")
-    if not access.is_superuser:
-        qs = qs.filter(subtree_q(access.paths(["head"]), "official__unit__"))
-    if access.official_id is not None:
-        qs = qs.exclude(official_id=access.official_id)
-    return qs
-
-
-def _is_head_for(user: User, official: Official) -> bool:
-    return access_for(user).covers(official.unit.path, ["head"])
 
 
 @transaction.atomic
@@ -63,10 +42,10 @@ def external_submit(
     hours: Decimal, certificate: UploadedFile | None = None,
 ) -> ExternalTraining:
     """Record training taken elsewhere: by the official's own user or a head in scope for them."""
-    if official.user_id != by.pk and not _is_head_for(by, official):
+    if official.user_id != by.pk and not is_head_for(by, official):
         raise ApplicationError(_("You may not record training for this official."), code="forbidden")
     if certificate:
-        certificate_check(certificate)
+        _certificate_check(certificate)
     record = ExternalTraining(official=official, title=title, provider=provider, started_on=started_on,
                               ended_on=ended_on, hours=hours)
     if certificate:
@@ -85,7 +64,7 @@ def external_submit(
 
 def _review(*, by: User, record: ExternalTraining, status: str, reason: str = "") -> ExternalTraining:
     official = record.official
-    if official.user_id == by.pk or not _is_head_for(by, official):
+    if official.user_id == by.pk or not is_head_for(by, official):
         raise ApplicationError(_("You may not review this record."), code="forbidden")
     locked = ExternalTraining.objects.select_for_update().get(pk=record.pk)
     if locked.status != ExternalStatus.SUBMITTED:

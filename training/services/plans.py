@@ -9,7 +9,7 @@ from common.errors import ApplicationError
 from org.models import OrgUnit, User
 from org.selectors import access_for
 from training.models import StudyPlan
-from training.services.sessions import ORGANISER_ROLES
+from training.selectors.sessions import ORGANISER_ROLES
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 

@@ -20,14 +20,19 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from common.errors import ApplicationError, from_validation_error
-from org.facts import facts_changed, frozen_periods, rest_of_year
+from org.facts import facts_changed, rest_of_year
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for
 from training.models import Attendance, AttendanceStatus, SessionKind, StudyPlan, TrainingSession
-from training.selectors import audience_visible_to
+from training.selectors.sessions import (
+    ORGANISER_ROLES,
+    audience_visible_to,
+    can_organise,
+    can_record_for,
+    check_open,
+    session_is_frozen,
+)
 
-RECORDER_ROLES = ("head",)
-ORGANISER_ROLES = ("head", "org")
 PARTIAL_SHARE = Decimal("0.5")
 
 
@@ -41,14 +46,6 @@ def default_hours(session: TrainingSession, status: str) -> Decimal:
 
 
 # --- sessions ----------------------------------------------------------------------------------------
-
-
-def can_organise(user: User, unit: OrgUnit) -> bool:
-    return access_for(user).covers(unit.path, ORGANISER_ROLES)
-
-
-def can_organise_any(user: User) -> bool:
-    return access_for(user).has_role(*ORGANISER_ROLES)
 
 
 def _check_session(by: User, organiser: OrgUnit, audience_units: Sequence[OrgUnit], lecturer: Official | None,
@@ -151,26 +148,6 @@ def session_update(
 # --- attendance --------------------------------------------------------------------------------------
 
 
-
-def session_is_frozen(session: TrainingSession, *, lock: bool = False) -> bool:
-    """Whether an appraisal period containing the session's day (its month, quarter, year) is closed (asked
-    through ``org.facts``: this app sits below the appraisal)."""
-    day = timezone.localtime(session.starts_at).date()
-    return bool(frozen_periods((day, day), lock=lock))
-
-
-def check_open(session: TrainingSession, *, lock: bool = True) -> None:
-    if session_is_frozen(session, lock=lock):
-        raise ApplicationError(_("The appraisal month of this session is closed; its attendance can no longer "
-                                 "be changed."), code="period_closed")
-
-
-def can_record(user: User, session: TrainingSession) -> bool:
-    """Whether the user heads a unit over some of the audience (the grid shows buttons then)."""
-    access = access_for(user)
-    return access.has_role(*RECORDER_ROLES)
-
-
 class AttendanceRow(TypedDict, total=False):
     official: Official | int
     status: str
@@ -197,7 +174,7 @@ def _check_row(by: User, session: TrainingSession, official: Official | None, st
                hours: Decimal | None, excuse_reason: str, exam_score: Decimal | None) -> _Checked:
     if official is None:
         raise ApplicationError(_("This official is not in the audience of the session."), code="not_in_audience")
-    if not access_for(by).covers(official.unit.path, RECORDER_ROLES):
+    if not can_record_for(by, official):
         raise ApplicationError(_("Only a head over the official's unit may record their attendance."),
                                code="forbidden")
     if status not in AttendanceStatus.values:

@@ -15,7 +15,8 @@ from org.models import User
 from org.selectors import officials_by_staff_number, unknown_official_message
 from training.excel import SIGN_IN_COLUMNS, SIGN_IN_SHEET, read_sign_in_sheet
 from training.models import Attendance, SignInImport, TrainingSession
-from training.services.sessions import AttendanceRow, BulkRefused, attendance_bulk, can_record, check_open
+from training.selectors.sessions import can_record, check_open
+from training.services.sessions import AttendanceRow, BulkRefused, attendance_bulk
 
 
 @dataclass

@@ -15,8 +15,7 @@ from common.errors import ApplicationError
 from common.http import AuthedRequest
 from common.pagination import paginate
 from org.selectors import require_role
-from training.models import CriticismFlag
-from training.selectors import flags_for_head
+from training.selectors.criticism import flags_for_head, flags_listed
 from training.services.criticism import criticism_confirm, criticism_dismiss
 
 HEAD = "head"
@@ -27,13 +26,7 @@ def flag_list(request: AuthedRequest) -> HttpResponse:
     """Pending flags first to decide; ``?status=decided`` shows those already confirmed or dismissed."""
     require_role(request.user, HEAD)
     decided = request.GET.get("status") == "decided"
-    flags = flags_for_head(request.user)
-    if decided:
-        flags = flags.exclude(status=CriticismFlag.Status.PENDING).order_by("-decided_at", "-id")
-    else:
-        flags = flags.filter(status=CriticismFlag.Status.PENDING).order_by("-quarter", "official__unit__path",
-                                                                           "official__name", "id")
-    page = paginate(request, flags)
+    page = paginate(request, flags_listed(request.user, decided=decided))
     return render(request, "training/criticism/list.html", {
         "page": page, "decided": decided, "query": "status=decided" if decided else "",
     })

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import DecimalField
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,30 +17,26 @@ from common.forms import errors_text, show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from org.models import Official, OrgUnit, RankLevel
-from org.selectors import access_for, officials_visible_to, require_role, subtree_q, units_visible_to
+from org.models import RankLevel
+from org.selectors import officials_visible_to, require_role
 from training.forms.external import ExternalForm, ReturnForm, TargetForm
-from training.models import Attendance, ExternalStatus, ExternalTraining
-from training.progress import (
+from training.models import ExternalTraining
+from training.selectors.external import external_of, external_reviewable_by, external_to_review, external_visible_to
+from training.selectors.progress import (
     BY_HOURS,
+    attendance_in_year,
     hour_targets,
     hours_by_month,
     lecturer_ranking,
+    lectures_in_year,
+    official_of,
     progress_of,
-    target_set,
+    report_units,
     training_progress,
     unit_progress,
-    year_bounds,
 )
-from training.services.external import (
-    external_approve,
-    external_return,
-    external_reviewable_by,
-    external_submit,
-    external_visible_to,
-)
-
-_DEC = DecimalField(max_digits=9, decimal_places=1)
+from training.services.external import external_approve, external_return, external_submit
+from training.services.targets import target_set
 
 
 def _year(request: AuthedRequest) -> int:
@@ -60,7 +55,7 @@ def _years() -> list[int]:
 @idempotent_form
 def mine(request: AuthedRequest) -> HttpResponse:
     """My training: hours against the target, my sessions, external records, lectures; submit a record."""
-    official = Official.objects.select_related("unit").filter(user=request.user).first()
+    official = official_of(request.user)
     year = _year(request)
     form = ExternalForm()
     if official is not None and request.method == "POST":
@@ -75,17 +70,11 @@ def mine(request: AuthedRequest) -> HttpResponse:
                 return redirect("training:mine")
     context: dict[str, object] = {"official": official, "year": year, "years": _years(), "form": form}
     if official is not None:
-        start, end = year_bounds(year)
         context["progress"] = training_progress(year=year, official_ids=[official.pk])[official.pk]
-        attendance = (Attendance.objects.filter(official=official, session__starts_at__gte=start,
-                                                session__starts_at__lt=end)
-                      .select_related("session").order_by("-session__starts_at"))
-        context["page"] = paginate(request, attendance)
+        context["page"] = paginate(request, attendance_in_year(official, year))
         context["query"] = f"year={year}"
-        external = ExternalTraining.objects.filter(official=official).order_by("-started_on", "-id")
-        context["external_page"] = paginate(request, external, param="epage")
-        context["lectures"] = (official.lectures.filter(starts_at__gte=start, starts_at__lt=end)
-                               .order_by("-starts_at")[:100])
+        context["external_page"] = paginate(request, external_of(official), param="epage")
+        context["lectures"] = lectures_in_year(official, year)
     return render(request, "training/external/mine.html", context)
 
 
@@ -103,9 +92,7 @@ def certificate(request: AuthedRequest, pk: int) -> FileResponse:
 def external_review(request: AuthedRequest) -> HttpResponse:
     """The heads' queue of submitted external training in their scope."""
     require_role(request.user, "head")
-    records = external_reviewable_by(request.user).filter(status=ExternalStatus.SUBMITTED).order_by(
-        "created_at", "id")
-    page = paginate(request, records)
+    page = paginate(request, external_to_review(request.user))
     return render(request, "training/external/review.html",
                   {"page": page, "return_form": ReturnForm(), "query": ""})
 
@@ -151,18 +138,10 @@ def external_return_view(request: AuthedRequest, pk: int) -> HttpResponse:
     return _review_answer(request, record)
 
 
-def _report_units(request: AuthedRequest) -> list[OrgUnit]:
-    paths = access_for(request.user).paths()
-    units = units_visible_to(request.user).filter(is_active=True)
-    if not access_for(request.user).is_superuser:
-        units = units.filter(subtree_q(paths))
-    return list(units)
-
-
 @login_required
 def unit_report(request: AuthedRequest) -> HttpResponse:
     """A unit's training report for heads: who is behind, absences per official, hours by month."""
-    units = _report_units(request)
+    units = report_units(request.user)
     if not units:
         raise Http404
     code = request.GET.get("unit") or units[0].code
@@ -186,7 +165,7 @@ def unit_report(request: AuthedRequest) -> HttpResponse:
 def lecturers(request: AuthedRequest) -> HttpResponse:
     """The lecturer ranking: lectures given and hours per official in scope, for a year."""
     year = _year(request)
-    units = _report_units(request)
+    units = report_units(request.user)
     unit = next((u for u in units if u.code == request.GET.get("unit")), None)
     ranking = lecturer_ranking(year=year, unit=unit).filter(pk__in=officials_visible_to(request.user).values("pk"))
     page = paginate(request, ranking)

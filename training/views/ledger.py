@@ -14,11 +14,8 @@ from django.views.decorators.http import require_GET
 
 from common.filters import as_int
 from common.http import AuthedRequest
-from org.models import OrgUnit
-from org.selectors import access_for
-from training.ledger import write_ledger
-
-LEDGER_ROLES = ("head", "org")
+from training.excel import write_ledger
+from training.selectors.ledger import ledger_unit
 
 
 @login_required
@@ -34,8 +31,8 @@ def ledger_export(request: AuthedRequest) -> FileResponse:
         year = int(year_text)
     else:
         raise Http404
-    unit = OrgUnit.objects.filter(code=code).first() if code else None
-    if unit is None or not access_for(request.user).covers(unit.path, LEDGER_ROLES):
+    unit = ledger_unit(request.user, code)
+    if unit is None:
         raise Http404
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)

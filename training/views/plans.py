@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,12 +20,9 @@ from common.idempotency import idempotent_form
 from common.pagination import paginate
 from org.selectors import require_role
 from training.forms.plans import StudyPlanForm
-from training.models import TrainingSession
-from training.selectors import plans_visible_to
+from training.selectors.plans import plan_sessions, plans_of_year, plans_visible_to
+from training.selectors.sessions import ORGANISER_ROLES, can_organise, can_organise_any
 from training.services import plans as svc
-from training.services.sessions import ORGANISER_ROLES, can_organise, can_organise_any
-
-_HOURS = DecimalField(max_digits=9, decimal_places=1)
 
 
 def _year(request: AuthedRequest) -> int:
@@ -39,12 +34,7 @@ def _year(request: AuthedRequest) -> int:
 def plan_list(request: AuthedRequest) -> HttpResponse:
     """The study plans of a year, with their planned sessions and hours (one query for the page's rows)."""
     year = _year(request)
-    plans = (plans_visible_to(request.user).filter(year=year)
-             .annotate(session_count=Count("sessions"),
-                       required_count=Count("sessions", filter=Q(sessions__is_required=True)),
-                       planned_hours=Coalesce(Sum("sessions__hours"), Value(0), output_field=_HOURS))
-             .order_by("unit__path"))
-    page = paginate(request, plans)
+    page = paginate(request, plans_of_year(request.user, year))
     this_year = timezone.localdate().year
     return render(request, "training/plans/list.html", {
         "page": page, "year": year, "years": list(range(this_year + 1, this_year - 5, -1)),
@@ -56,10 +46,7 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
 def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """One plan with its sessions by date: kind, title, hours, required or optional."""
     plan = get_object_or_404(plans_visible_to(request.user), pk=pk)
-    sessions = (TrainingSession.objects.filter(plan=plan).select_related("lecturer")
-                .order_by("starts_at", "id"))
-    totals = sessions.aggregate(n=Count("id"), hours=Coalesce(Sum("hours"), Value(0), output_field=_HOURS),
-                                required=Count("id", filter=Q(is_required=True)))
+    sessions, totals = plan_sessions(plan)
     page = paginate(request, sessions)
     return render(request, "training/plans/detail.html", {
         "plan": plan, "page": page, "totals": totals, "now": timezone.now(),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -27,11 +27,10 @@ from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
 from org.models import Official
-from org.selectors import access_for
-from training import selectors
 from training.excel import sign_in_template
 from training.forms.sessions import AttendanceSetForm, SessionForm, SignInSheetForm
 from training.models import Attendance, AttendanceStatus, TrainingSession
+from training.selectors import sessions as selectors
 from training.services import sessions as svc
 from training.services import sign_in
 
@@ -45,36 +44,29 @@ def _session_or_404(request: AuthedRequest, pk: int) -> TrainingSession:
         raise Http404 from exc
 
 
-def _month_bounds(month: date) -> tuple[datetime, datetime]:
-    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return (timezone.make_aware(datetime.combine(month, time.min)),
-            timezone.make_aware(datetime.combine(following, time.min)))
-
-
 @login_required
 def session_calendar(request: AuthedRequest) -> HttpResponse:
     """Sessions visible to the user in a month, laid out by day, with a paginated list below."""
     today = timezone.localdate()
     month = parse_month(request.GET.get("month", "")) or today.replace(day=1)
-    start, end = _month_bounds(month)
-    in_month = selectors.sessions_visible_to(request.user).filter(starts_at__gte=start, starts_at__lt=end)
+    in_month = selectors.sessions_in_month(request.user, month)
     by_day: dict[date, list[TrainingSession]] = {}
-    for session in in_month.order_by("starts_at", "id"):
+    for session in in_month.all():  # a copy: the list below pages ``in_month`` itself
         by_day.setdefault(timezone.localtime(session.starts_at).date(), []).append(session)
     weeks = [[(day, day.month == month.month, by_day.get(day, [])) for day in week]
              for week in calendar.Calendar().monthdatescalendar(month.year, month.month)]
     # ``?attendance=missing`` (the home page's link): the past sessions still without attendance, in every month.
     awaiting = request.GET.get("attendance") == "missing"
     listed = (selectors.sessions_awaiting_attendance(request.user).order_by("starts_at", "id") if awaiting
-              else in_month.order_by("starts_at", "id"))
+              else in_month)
     page = paginate(request, listed)
     previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
-    following = _month_bounds(month)[1].date()
+    following = selectors.month_bounds(month)[1].date()
     return render(request, "training/sessions/calendar.html", {
         "month": month, "weeks": weeks, "page": page, "today": today, "awaiting": awaiting,
         "query": "attendance=missing" if awaiting else f"month={month:%Y-%m}",
         "previous": f"{previous:%Y-%m}", "next": f"{following:%Y-%m}",
-        "can_organise": svc.can_organise_any(request.user),
+        "can_organise": selectors.can_organise_any(request.user),
     })
 
 
@@ -92,7 +84,7 @@ def _session_kwargs(data: dict[str, Any]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @idempotent_form
 def session_create(request: AuthedRequest) -> HttpResponse:
-    if not svc.can_organise_any(request.user):
+    if not selectors.can_organise_any(request.user):
         raise Http404
     form = SessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -110,7 +102,7 @@ def session_create(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
-    if not svc.can_organise(request.user, session.organiser):
+    if not selectors.can_organise(request.user, session.organiser):
         raise Http404
     form = SessionForm(request.POST or None, user=request.user,
                        initial=None if request.method == "POST" else SessionForm.initial_for(session))
@@ -178,20 +170,14 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A session with its attendance grid: one row per official of the audience, in a constant number of
     queries (the audience, its attendance, the period check), whatever the audience's size."""
     session = _session_or_404(request, pk)
-    frozen = svc.session_is_frozen(session)
-    access = access_for(request.user)
-    audience = list(selectors.session_audience(session))
-    records = {a.official_id: a for a in session.attendance.select_related("excuse_approved_by__official")}
-    editable = not frozen and access.has_role(*svc.RECORDER_ROLES)
-    visible_all = access.is_superuser or access.covers(session.organiser.path)
-    rows = [GridRow(o, records.get(o.pk), editable and access.covers(o.unit.path, svc.RECORDER_ROLES))
-            for o in audience if visible_all or access.covers(o.unit.path) or o.pk == access.official_id]
+    frozen = selectors.session_is_frozen(session)
+    grid = selectors.attendance_grid(request.user, session, frozen=frozen)
     return render(request, "training/sessions/detail.html", {
-        "session": session, "rows": rows, "frozen": frozen, "buttons": _status_buttons(),
-        "audience_units": session.audience_units.order_by("path"),
-        **_summary([record.status for record in records.values()], len(audience)),
-        "can_edit_session": svc.can_organise(request.user, session.organiser),
-        "can_import": editable,
+        "session": session, "rows": [GridRow(*row) for row in grid.rows], "frozen": frozen,
+        "buttons": _status_buttons(), "audience_units": session.audience_units.order_by("path"),
+        **_summary(grid.statuses, grid.audience_size),
+        "can_edit_session": selectors.can_organise(request.user, session.organiser),
+        "can_import": grid.editable,
     })
 
 
@@ -217,13 +203,13 @@ def attendance_set(request: AuthedRequest, pk: int) -> HttpResponse:
         except ApplicationError as exc:
             error = exc.message
     if error:
-        record = session.attendance.filter(official=official).select_related("excuse_approved_by__official").first()
-    row = GridRow(official, record, access_for(request.user).covers(official.unit.path, svc.RECORDER_ROLES),
+        record = selectors.attendance_of(session, official)
+    row = GridRow(official, record, selectors.can_record_for(request.user, official),
                   error, request.POST.get("excuse_reason") if error else None)  # only the leave button sends it
     context = {"session": session, "row": row, "buttons": _status_buttons()}
     if request.htmx:
         # The summary above the grid follows each click: swapped out of band with the row.
-        statuses = list(session.attendance.values_list("status", flat=True))
+        statuses = selectors.attendance_statuses(session)
         context.update(_summary(statuses, selectors.session_audience(session).count()), summary_oob=True)
         return render(request, "training/sessions/_attendance_row.html", context, status=422 if error else 200)
     if error:
@@ -235,7 +221,7 @@ def attendance_set(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def attendance_import(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
-    if not svc.can_record(request.user, session):
+    if not selectors.can_record(request.user, session):
         raise Http404
     form = SignInSheetForm(request.POST or None, request.FILES or None)
     result = None

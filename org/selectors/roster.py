@@ -1,0 +1,91 @@
+"""Reads of the roster pages: the statistics of a user's scope, the unit tree, an official's posts and who
+may change them, and the roster import history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from org.models import Official, OrgUnit, PostAssignment, RankLevel, Role, RosterImport, User, rotation_cutoff
+from org.selectors.scope import access_for, officials_visible_to, units_visible_to
+
+
+def roster_imports_visible_to(user: User | AnonymousUser) -> QuerySet[RosterImport]:
+    """Return the roster uploads in the user's import history: their own, or every one for the organization
+    department over the whole organisation. A refused upload's problems name the units and officials of its
+    uploader's scope, so another scope's uploads are not shown."""
+    access = access_for(user)
+    uploads = RosterImport.objects.select_related("uploaded_by__official").order_by("-created_at", "-id")
+    roots = OrgUnit.get_root_nodes().values_list("path", flat=True)
+    if access.is_superuser or all(access.covers(path, [Role.ORG_DEPARTMENT]) for path in roots):
+        return uploads
+    return uploads.filter(uploaded_by_id=user.pk)
+
+
+def official_posts(official: Official) -> QuerySet[PostAssignment]:
+    return official.posts.select_related("unit").order_by("-start_date")
+
+
+def post_units_for(user: User | AnonymousUser) -> QuerySet[OrgUnit]:
+    """Return the active units the user may move an official to (organization department over them)."""
+    return units_visible_to(user, roles=[Role.ORG_DEPARTMENT]).filter(is_active=True)
+
+
+def officials_movable_by(user: User | AnonymousUser) -> QuerySet[Official]:
+    """Return the officials whose post the user may change: those under their organization-department role,
+    never themself."""
+    return officials_visible_to(user, roles=[Role.ORG_DEPARTMENT], include_self=False)
+
+
+def can_change_post(user: User | AnonymousUser, official: Official) -> bool:
+    """Whether the user may record a new post for ``official`` (see ``officials_movable_by``)."""
+    return officials_movable_by(user).filter(pk=official.pk).exists()
+
+
+def officials_due_for_rotation(user: User | AnonymousUser, *, today: date | None = None) -> QuerySet[Official]:
+    """Return visible active officials who have served the rotation period in their current post."""
+    return (
+        officials_visible_to(user)
+        .filter(is_active=True, post_since__lte=rotation_cutoff(today))
+        .order_by("post_since", "name")
+    )
+
+
+@dataclass
+class DashboardFigures:
+    officials: int
+    by_rank_level: list[tuple[str, str, int]]  # (value, label, count)
+    units: int
+    rotation_due: int
+    rotation_due_sample: list[Official]
+    today: date
+
+
+def dashboard_figures(user: User | AnonymousUser) -> DashboardFigures:
+    """Return the home dashboard's figures for the user's scope in a fixed number of queries."""
+    today = timezone.localdate()
+    active = officials_visible_to(user).filter(is_active=True)
+    counts = dict(active.order_by().values_list("rank_level").annotate(n=Count("id")))
+    by_rank = [(value, str(label), counts.get(value, 0)) for value, label in RankLevel.choices]
+    due = officials_due_for_rotation(user, today=today)
+    return DashboardFigures(
+        officials=sum(counts.values()),
+        by_rank_level=by_rank,
+        units=units_visible_to(user).filter(is_active=True).count(),
+        rotation_due=due.count(),
+        rotation_due_sample=list(due[:10]),
+        today=today,
+    )
+
+
+def unit_tree(user: User | AnonymousUser) -> list[OrgUnit]:
+    """Return visible units in tree order, each annotated with its direct active official count."""
+    return list(
+        units_visible_to(user).annotate(
+            official_count=Count("officials", filter=Q(officials__is_active=True))
+        )
+    )

@@ -1,0 +1,186 @@
+"""Scope: what a user may see, and the one scoping function for each kind of object of the org app.
+
+Scope rules (DESIGN §5): a role granted on a unit covers its subtree; an organization-department
+role on the root covers everything; a user linked to an official always sees that official. Each
+kind of object has one scoping function (units and officials here, the others in their topic's module);
+pages and API endpoints fetch through it, so an object outside one's scope is a 404, exactly like a
+missing one. ``org.selectors`` re-exports this module: it is the app's public read API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from org.models import Official, OrgUnit, Role, RoleGrant, User
+
+ALL_ROLES: tuple[str, ...] = tuple(Role.values)
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int
+    unit_path: str
+    unit_name: str
+
+
+@dataclass
+class Access:
+    """What one user holds: their role grants and their own official record (loaded once per request)."""
+
+    is_superuser: bool = False
+    grants: list[Grant] = field(default_factory=list)
+    official_id: int | None = None
+    official_unit_id: int | None = None
+
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_superuser or any(g.role in roles for g in self.grants)
+
+    def covers(self, unit_path: str, roles: Iterable[str] = ALL_ROLES) -> bool:
+        """Whether one of ``roles`` is held on this unit or one of its ancestors."""
+        return self.is_superuser or any(unit_path.startswith(p) for p in self.paths(roles))
+
+    def paths(self, roles: Iterable[str] = ALL_ROLES) -> list[str]:
+        """Return the minimal set of subtree prefixes covered by the given roles."""
+        wanted = set(roles)
+        prefixes = sorted({g.unit_path for g in self.grants if g.role in wanted})
+        minimal: list[str] = []
+        for path in prefixes:  # sorted, so an ancestor comes before its descendants
+            if not any(path.startswith(kept) for kept in minimal):
+                minimal.append(path)
+        return minimal
+
+
+def access_for(user: User | AnonymousUser) -> Access:
+    """Return the user's ``Access``, cached on the user object for the rest of the request."""
+    cached = getattr(user, "_cadre_access", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated:
+        return Access()
+    grants = [
+        Grant(role=g.role, unit_id=g.unit_id, unit_path=g.unit.path, unit_name=g.unit.name)
+        for g in RoleGrant.objects.filter(user=user, unit__is_active=True).select_related("unit").order_by("unit__path")
+    ]
+    own = Official.objects.filter(user=user).order_by().values("id", "unit_id").first()
+    access = Access(
+        is_superuser=user.is_superuser,
+        grants=grants,
+        official_id=own["id"] if own else None,
+        official_unit_id=own["unit_id"] if own else None,
+    )
+    setattr(user, "_cadre_access", access)  # noqa: B010 - a per-request cache on the user object
+    return access
+
+
+def require_role(user: User | AnonymousUser, *roles: str) -> None:
+    """Raise 404 unless the user holds one of ``roles`` somewhere: the page does not exist for anyone else
+    (404, not 403, so it reveals nothing)."""
+    if not access_for(user).has_role(*roles):
+        raise Http404
+
+
+def ancestor_paths(unit_path: str) -> list[str]:
+    """Return the paths of a unit and all its ancestors (materialized-path prefixes)."""
+    step = OrgUnit.steplen
+    return [unit_path[:end] for end in range(step, len(unit_path) + 1, step)]
+
+
+def users_with_role_over(unit: OrgUnit, role: str) -> QuerySet[User]:
+    """Return the users holding ``role`` on ``unit`` or any unit above it (one query)."""
+    return User.objects.filter(
+        is_active=True, role_grants__role=role, role_grants__unit__path__in=ancestor_paths(unit.path),
+        role_grants__unit__is_active=True,
+    ).distinct()
+
+
+def subtree_q(paths: list[str], relation: str = "") -> Q:
+    """Match rows whose unit (through ``relation``) lies in one of the subtrees ``paths``."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{relation}path__startswith": path})
+    return q
+
+
+def units_visible_to(user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES) -> QuerySet[OrgUnit]:
+    """Return the units a user may see: subtrees of their role grants, and their own unit."""
+    access = access_for(user)
+    qs = OrgUnit.objects.select_related("category", "parent").order_by("path")
+    if access.is_superuser:
+        return qs
+    q = subtree_q(access.paths(roles))
+    if access.official_unit_id is not None:
+        q |= Q(pk=access.official_unit_id)
+    return qs.filter(q)
+
+
+def officials_visible_to(
+    user: User | AnonymousUser, *, roles: Iterable[str] = ALL_ROLES, include_self: bool = True
+) -> QuerySet[Official]:
+    """Return the officials a user may see: those in their role subtrees, and themself."""
+    access = access_for(user)
+    qs = Official.objects.select_related("unit", "unit__category")
+    if access.is_superuser:
+        return qs
+    q = subtree_q(access.paths(roles), relation="unit__")
+    if include_self and access.official_id is not None:
+        q |= Q(pk=access.official_id)
+    return qs.filter(q)
+
+
+# -- lookups by what people type (unit codes, staff numbers) ------------------------------------------------
+# Imports and forms resolve the codes in a file or a field through these two, and nothing else: a code
+# outside the user's scope is simply absent from the answer, exactly like a code that does not exist, and
+# both get the one message below — never a hint that it exists, never the name behind it.
+
+
+def units_by_code(
+    user: User | AnonymousUser | None, codes: Iterable[str], *, roles: Iterable[str] = ALL_ROLES
+) -> dict[str, OrgUnit]:
+    """Return ``{code: unit}`` for the codes naming a unit in the subtrees of the user's ``roles``, in one
+    query. ``user=None`` (a management command acting for the whole organisation) finds every unit."""
+    wanted = {c for c in codes if c}
+    if not wanted:
+        return {}
+    qs = OrgUnit.objects.filter(code__in=wanted)
+    if user is not None and not access_for(user).is_superuser:
+        qs = qs.filter(subtree_q(access_for(user).paths(roles)))
+    return {u.code: u for u in qs}
+
+
+def officials_by_staff_number(
+    user: User | AnonymousUser | None, numbers: Iterable[str], *, roles: Iterable[str] = ALL_ROLES,
+    include_self: bool = True, active: bool | None = True,
+) -> dict[str, Official]:
+    """Return ``{staff number: official}`` for the numbers naming an official the user may see under
+    ``roles`` (``officials_visible_to``), with their unit, in one query; ``active=None`` finds those who have
+    left too. ``user=None`` (a management command) finds every official."""
+    wanted = {n for n in numbers if n}
+    if not wanted:
+        return {}
+    qs = (Official.objects.select_related("unit", "unit__category") if user is None
+          else officials_visible_to(user, roles=roles, include_self=include_self))
+    qs = qs.filter(staff_number__in=wanted)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return {o.staff_number: o for o in qs}
+
+
+def unknown_unit_message(code: str) -> str:
+    """The one answer for a unit code that does not exist or lies outside the user's scope."""
+    return _("No unit with code “%(code)s” in your scope.") % {"code": code}
+
+
+def unknown_official_message() -> str:
+    """The one answer for a staff number that does not exist, lies outside the user's scope, or (where only
+    serving officials count) belongs to someone who has left."""
+    return _("No active official with this staff number in your scope.")

@@ -1,0 +1,19 @@
+"""The unit tree of the user's scope."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from common.http import AuthedRequest
+from org.selectors.roster import unit_tree as units_in_tree
+
+
+@login_required
+def unit_tree(request: AuthedRequest) -> HttpResponse:
+    units = units_in_tree(request.user)
+    base_depth = min((u.depth for u in units), default=1)
+    for unit in units:
+        unit.indent = 0.5 + 1.5 * (unit.depth - base_depth)
+    return render(request, "org/unit_tree.html", {"units": units, "base_depth": base_depth})
