@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalPeriod, GradeNotice, PeriodStatus, RollupRun, SignStatus
-from appraisal.periods import MONTH, QUARTER, WEEK, YEAR, period_key_for
+from appraisal.scoring.periods import MONTH, QUARTER, WEEK, YEAR, period_key_for
 from appraisal.services.derive_training import training_feed
 from appraisal.services.exports import export_run
 from appraisal.services.finalize import notices_mark_unsigned

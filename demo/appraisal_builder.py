@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from appraisal.models import RaterAssignment, ScoreEntry, ScoreRule
-from appraisal.periods import MONTH, QUARTER, period_key_for
+from appraisal.scoring.periods import MONTH, QUARTER, period_key_for
 from appraisal.services.checkup import round_close, round_open_for_key
 from appraisal.services.checkup_raters import raters_assign_defaults
 from appraisal.services.periods import period_close, period_get_or_create, period_publish

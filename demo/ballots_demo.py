@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from appraisal.models import CheckupRound, RaterGroup
-from appraisal.periods import QUARTER, period_key_for
+from appraisal.scoring.periods import QUARTER, period_key_for
 from appraisal.selectors.ballots import ballot_officials, code_display
 from appraisal.services.ballots import ballot_cast, batch_issue
 from appraisal.services.checkup import round_open_for_key, round_recompute

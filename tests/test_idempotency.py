@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from appraisal.models import AnnualProcedure, ExportJob, ScoreEntry
-from appraisal.periods import MONTH, period_key_for
+from appraisal.scoring.periods import MONTH, period_key_for
 from appraisal.services.grades import grades_propose
 from common.idempotency import FORM_FIELD, HEADER
 from common.models import IdempotencyKey

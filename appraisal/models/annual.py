@@ -22,6 +22,7 @@ from org.models import Official, OrgUnit
 
 if TYPE_CHECKING:
     from appraisal.models.notices import Objection
+    from org.selectors.posts import Placement
 
 __all__ = ["STAGE_ORDER", "SUMMARY_SECTIONS", "AnnualProcedure", "AnnualSummary", "EventAction", "ProcedureEvent",
            "Stage", "SummaryStatus"]
@@ -147,6 +148,10 @@ class AnnualSummary(TimeStampedModel):
     oral_at = models.DateTimeField(_("oral report at"), null=True, blank=True)
     oral_place = models.CharField(_("oral report place"), max_length=200, blank=True)
     history = AppHistoricalRecords()
+
+    # Not stored: set on the rows of a unit's summaries page (``appraisal.selectors.summaries.attach_moves``): the
+    # placement of an official who changed units during the year.
+    move: Placement | None
 
     class Meta:
         ordering = ["procedure", "official__name", "official_id"]

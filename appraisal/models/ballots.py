@@ -62,6 +62,10 @@ class BallotBatch(models.Model):
     revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
     history = AppHistoricalRecords()
 
+    # Not stored: on the batches page, whether the codes used reach the minimum response rate
+    # (``appraisal.selectors.ballots.attach_enough``).
+    enough: bool
+
     class Meta:
         ordering = ["round", "-created_at", "-id"]
         verbose_name = _("ballot code batch")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +13,9 @@ from appraisal.models.periods import AppraisalPeriod
 from common.history import AppHistoricalRecords
 from common.text_limits import LONG, NOTE, LimitedTextField
 from org.models import Official, OrgUnit
+
+if TYPE_CHECKING:
+    from org.selectors.posts import Placement
 
 __all__ = ["GRADE_ORDER", "Grade", "GradeDecision", "GradeStatus", "QuotaApproval"]
 
@@ -67,6 +72,11 @@ class GradeDecision(models.Model):
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     history = AppHistoricalRecords()
+
+    # Not stored: set on the rows of the 评语 page (``appraisal.selectors.comments.attach_comment_rules``): what the
+    # head must write (a ``CommentRule``) and, for an official who changed units during the year, where.
+    rule: str
+    move: Placement | None
 
     class Meta:
         ordering = ["period", "unit", "official"]

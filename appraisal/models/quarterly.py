@@ -4,7 +4,7 @@ Each quarter (an ``AppraisalPeriod`` of kind quarter) every appraised official g
 from the quarter's score within the unit's share of 好, written up by the head over the official with a short
 写实 comment and confirmed; then the official sees it and may ask the head to reconsider it, once. The services are
 in ``appraisal.services.quarterly``; the annual grading reads the confirmed grades
-(``appraisal.constraints_quarterly`` and the tie-break in ``appraisal.services.grades``).
+(``appraisal.constraints.quarterly`` and the tie-break in ``appraisal.services.grades``).
 """
 
 from __future__ import annotations

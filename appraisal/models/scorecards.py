@@ -36,12 +36,17 @@ class Scorecard(models.Model):
     rank_in_category = models.PositiveIntegerField(_("rank in category"), null=True, blank=True)
     is_provisional = models.BooleanField(_("provisional"), default=True)
     computed_at = models.DateTimeField(_("computed at"))
+    # A hash of every computed column but ``computed_at`` (``appraisal.services.bulk.row_fingerprint``): the rollup
+    # sends only cards whose fingerprint differs from the stored one. NULL (a card written another way) never
+    # matches, so that card is written again.
+    fingerprint = models.BigIntegerField(_("fingerprint"), null=True, blank=True, editable=False)
 
     # Not stored: set on the cards a page shows (``appraisal.selectors.explain.attach_rank_sizes``; the annual
-    # pages' ``quarterly_grade``), so the templates read them like fields.
+    # pages' ``quarterly_grade``; the ranking board's ``grade_label``), so the templates read them like fields.
     unit_size: int
     category_size: int
     quarterly_grade: str
+    grade_label: str
 
     class Meta:
         ordering = ["period", "unit", "rank_in_unit", "official"]

@@ -1,5 +1,5 @@
 """Who may act on what in the appraisal: the checks the pages (to show an action) and the services (to allow it)
-share, so the two never disagree."""
+share, so the two never disagree; and the user's own official record, for the pages about oneself."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def is_head_over(user: User, official: Official, *, unit_path: str | None = None
     """A head over the official's unit who is not the official (主管领导), or the organization department.
 
     ``unit_path``: the unit that grades an official who changed units during the year, when it is not their
-    present unit (``appraisal.transfers.grading_unit_path``)."""
+    present unit (``appraisal.selectors.transfers.grading_unit_path``)."""
     access = access_for(user)
     if access.official_id == official.pk:
         return False
@@ -33,3 +33,9 @@ def can_manage_entries(user: User, official: Official) -> bool:
     """Whether ``user`` may record or delete manual entries for ``official``."""
     access = access_for(user)
     return access.official_id != official.pk and access.covers(official.unit.path, MANAGER_ROLES)
+
+
+def own_official(user: User) -> Official | None:
+    """Return the user's own official record, with its unit, or None for an account without one."""
+    official_id = access_for(user).official_id
+    return None if official_id is None else Official.objects.select_related("unit").get(pk=official_id)

@@ -34,10 +34,11 @@ from appraisal.models import (
     ProcedureEvent,
     PublicNotice,
     SignStatus,
+    Stage,
 )
 from appraisal.selectors.access import is_head_over
 from appraisal.selectors.grades import REPLACING, apply_constraints
-from appraisal.transfers import grading_unit_path, year_transfers
+from appraisal.selectors.transfers import grading_unit_path, year_transfers
 from common.errors import ApplicationError
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for, subtree_q
@@ -279,3 +280,12 @@ def may_write_summary(user: User, summary: AnnualSummary) -> bool:
 def can_review_summary(user: User, summary: AnnualSummary) -> bool:
     """Whether the user is the head over the summary's official in the unit that grades them (may return it)."""
     return is_head_over(user, summary.official, unit_path=grading_path(summary))
+
+
+def procedure_rows(user: User | AnonymousUser, period: AppraisalPeriod, stage: str = "") -> QuerySet[AnnualProcedure]:
+    """Return the year's procedures the user sees (at one ``stage``), each with ``summaries_total`` and
+    ``summaries_submitted``."""
+    procedures = procedures_visible_to(user).filter(period=period).annotate(
+        summaries_total=Count("summaries"),
+        summaries_submitted=Count("summaries", filter=Q(summaries__status="submitted")))
+    return procedures.filter(stage=stage) if stage in Stage.values else procedures

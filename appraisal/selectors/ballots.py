@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.crypto import salted_hmac
+from django_stubs_ext import WithAnnotations
 
 from appraisal.models import BallotBatch, BallotCode, CheckupRound, RaterGroup
 from appraisal.selectors.checkup import ORG, min_response_rate
@@ -80,6 +81,17 @@ def response_rate(used: int, issued: int) -> float:
 def rate_enough(used: int, issued: int) -> bool:
     """Whether ``used`` of ``issued`` reaches the minimum response rate (compared exactly: 2 of 3 is 2/3)."""
     return bool(issued) and Fraction(used, issued) >= min_response_rate()
+
+
+class BatchCounts(TypedDict):
+    used: int
+    rated: int
+
+
+def attach_enough(batches: Iterable[WithAnnotations[BallotBatch, BatchCounts]]) -> None:
+    """Mark each batch of a page (counted by ``batches_with_counts``) whose response rate is ``enough``."""
+    for batch in batches:
+        batch.enough = rate_enough(batch.used, batch.size)
 
 
 def group_progress(user: User, round: CheckupRound) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ one (see ``appraisal.services.checkup``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
@@ -13,9 +14,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from appraisal.models import CheckupResult, CheckupRound, RaterAssignment, RaterGroup
+from appraisal.models import CheckupResult, CheckupRound, Dimension, RaterAssignment, RaterGroup
 from common.errors import ApplicationError
-from org.models import User
+from org.models import OrgUnit, User
 from org.selectors import access_for, subtree_q
 
 ORG = "org"
@@ -106,3 +107,78 @@ def min_response_rate() -> Fraction:
         raise ApplicationError(_("The minimum response rate setting must be a fraction such as 2/3."),
                                code="bad_setting") from None
     return min(max(value, Fraction(0)), Fraction(1))
+
+
+def units_managed_by(user: User) -> QuerySet[OrgUnit]:
+    """Active units under the user's organization-department roles, in tree order."""
+    access = access_for(user)
+    qs = OrgUnit.objects.filter(is_active=True).order_by("path")
+    if access.is_superuser:
+        return qs
+    return qs.filter(subtree_q(access.paths((ORG,))))
+
+
+def quarters_with_rounds() -> set[str]:
+    """Return the keys of the quarters that have a check-up round (one round a quarter)."""
+    return set(CheckupRound.objects.values_list("period__key", flat=True))
+
+
+def users_named(names: Iterable[str]) -> dict[str, User]:
+    """Return ``{user name: user}`` for the names that exist (raters are named by their user names)."""
+    return {u.username: u for u in User.objects.filter(username__in=list(names))}
+
+
+# -- the pages ---------------------------------------------------------------------------------------------
+DIMENSION_LABELS = dict(Dimension.choices)
+GROUP_LABELS = dict(RaterGroup.choices)
+
+
+def result_summary(user: User | AnonymousUser, round: CheckupRound) -> dict[str, int]:
+    """Return ``{"results", "incomplete"}`` counts of a round's results the user sees."""
+    return results_visible_to(user).filter(round=round).aggregate(
+        results=Count("id"), incomplete=Count("id", filter=Q(is_incomplete=True)))
+
+
+def round_results(user: User | AnonymousUser, round: CheckupRound, *, incomplete: bool = False, search: str = "",
+                  order: str = "") -> QuerySet[CheckupResult]:
+    """Return a round's results the user sees: only the incomplete ones, those of officials whose name contains
+    ``search`` (or whose staff number it is); by unit and name, or the lowest score first (``order="score"``)."""
+    qs = results_visible_to(user).filter(round=round)
+    if incomplete:
+        qs = qs.filter(is_incomplete=True)
+    if search:
+        qs = qs.filter(Q(official__name__contains=search) | Q(official__staff_number=search))
+    if order == "score":
+        return qs.order_by("score", "official__unit__path", "official__name")
+    return qs.order_by("official__unit__path", "official__name", "official_id")
+
+
+def own_results(user: User) -> QuerySet[CheckupResult]:
+    """Return the user's own results of closed rounds, the latest first (none without an official record)."""
+    official_id = access_for(user).official_id
+    if official_id is None:
+        return CheckupResult.objects.none()
+    return (results_visible_to(user).filter(official_id=official_id, round__status="closed")
+            .order_by("-round__period__start"))
+
+
+def _percent(rate: Any) -> float:
+    return round(float(rate or 0) * 100, 1)
+
+
+def result_figures(result: CheckupResult, *, show_groups: bool) -> dict[str, Any]:
+    """Return what an official's result page shows: the group scores (``show_groups``: the organization department
+    only, since a group of one rater would name its rater), the groups left out for a low response rate (no
+    rater's score: the official sees them too), the dimensions with the low ones marked, the problems, whether
+    ballot codes counted, and the minimum response rate in percent."""
+    scores = result.group_scores
+    groups = [{"group": g, "label": GROUP_LABELS[g], "weight": result.round.group_weights.get(g, 0), "issued": 0,
+               **row, "rate_pct": _percent(row.get("rate"))} for g, row in scores.items()] if show_groups else []
+    dropped = [{"group": g, "label": GROUP_LABELS[g], "rate": _percent(row.get("rate"))}
+               for g, row in scores.items() if isinstance(row, dict) and row.get("dropped")]
+    dimensions = [{"dimension": d, "label": DIMENSION_LABELS[d], "score": s,
+                   "low": s < result.round.problem_threshold} for d, s in result.dimension_scores.items()]
+    problems = [{**p, "label": DIMENSION_LABELS.get(p["dimension"], p["dimension"])} for p in result.problems]
+    return {"groups": groups, "dropped": dropped, "dimensions": dimensions, "problems": problems,
+            "has_ballots": any(isinstance(row, dict) and row.get("used") for row in scores.values()),
+            "minimum_pct": _percent(min_response_rate())}

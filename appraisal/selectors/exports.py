@@ -10,10 +10,10 @@ from collections import Counter
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from appraisal.excel import GradeInfo, UnitSummary
+from appraisal.excel.register import GradeInfo, UnitSummary
 from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKind, Scorecard
 from org.models import OrgUnit, User
-from org.selectors import access_for, subtree_q
+from org.selectors import access_for, subtree_q, units_visible_to
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_TYPE = "application/zip"
@@ -85,6 +85,21 @@ def exports_visible_to(user: User) -> QuerySet[ExportJob]:
     if access.is_superuser:
         return qs
     return qs.filter(Q(created_by=user) | subtree_q(access.paths(("org",)), "unit__"))
+
+
+def export_rows(user: User) -> QuerySet[ExportJob]:
+    """Return the exports page's jobs, newest first, with who started them."""
+    return exports_visible_to(user).select_related("created_by__official").order_by("-created_at", "-pk")
+
+
+def export_units(user: User) -> QuerySet[OrgUnit]:
+    """Return the active units the user may export (their organization-department scope)."""
+    return units_visible_to(user, roles=["org"]).filter(is_active=True)
+
+
+def export_periods() -> QuerySet[AppraisalPeriod]:
+    """Return the periods an export may be of, newest first."""
+    return AppraisalPeriod.objects.order_by("-start", "kind")
 
 
 def export_suffix(job: ExportJob) -> str:

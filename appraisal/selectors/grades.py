@@ -16,9 +16,18 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from appraisal.constraints import GradeConstraint
-from appraisal.models import GRADE_ORDER, AppraisalPeriod, GradeDecision, PeriodKind, QuotaApproval
+from appraisal.models import (
+    GRADE_ORDER,
+    AnnualProcedure,
+    AppraisalPeriod,
+    GradeDecision,
+    PeriodKind,
+    QuotaApproval,
+    Stage,
+)
 from appraisal.models import Grade as G
-from appraisal.parameters import parameter_for, score_parameter
+from appraisal.scoring.parameters import parameter_for, score_parameter
+from appraisal.selectors.quarterly import with_good_quarters
 from org.models import OrgUnit, User
 from org.selectors import access_for, subtree_q
 
@@ -177,3 +186,41 @@ def unit_grade_summary(*, period: AppraisalPeriod, unit: OrgUnit) -> UnitGradeSu
     return UnitGradeSummary(headcount=headcount, share=share, quota=quota_size(share, headcount),
                             excellent=figures["excellent"], confirmed=figures["confirmed"], total=figures["total"],
                             approval=approval)
+
+
+# -- the grades page -----------------------------------------------------------------------------------
+def units_with_grades(user: User | AnonymousUser, period: AppraisalPeriod) -> QuerySet[OrgUnit]:
+    """Return the units whose grades of the year the user sees, in tree order."""
+    visible = grades_visible_to(user).filter(period=period)
+    return OrgUnit.objects.filter(pk__in=visible.values("unit_id")).order_by("path")
+
+
+def unit_grade_rows(user: User | AnonymousUser, period: AppraisalPeriod, unit: OrgUnit) -> QuerySet[GradeDecision]:
+    """Return a unit's grades of the year the user sees, with their good quarters, the best score first."""
+    rows = grades_visible_to(user).filter(period=period, unit=unit)
+    return with_good_quarters(rows).order_by("-score", "official__name", "official_id")
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """Where the confirmation of a unit's grades stands for the user."""
+
+    procedure: AnnualProcedure | None
+    can_manage: bool  # the organization department over the unit
+    at_confirmation: bool  # the unit's 评语 and proposals are in (or, under 公示, those sent back)
+    locked: bool  # a closed year with confirmed grades
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.can_manage and not self.locked and self.at_confirmation
+
+
+def confirmation(user: User | AnonymousUser, period: AppraisalPeriod, unit: OrgUnit,
+                 summary: UnitGradeSummary) -> Confirmation:
+    """Return whether the user may confirm the unit's grades now: the 考核委员会 confirms only once the unit's 评语
+    and proposals are in (or, under 公示, those sent back), and not in a closed year once confirmed."""
+    procedure = AnnualProcedure.objects.filter(period=period, unit=unit).first()
+    return Confirmation(
+        procedure=procedure, can_manage=can_manage_grades(user, unit),
+        at_confirmation=procedure is not None and procedure.stage in (Stage.CONFIRMATION, Stage.NOTICE),
+        locked=period.is_frozen and summary.confirmed > 0)

@@ -4,12 +4,13 @@ whether its scores are stale, its latest rollup, and the closed periods the fact
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
-from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
-from appraisal.periods import MONTH, QUARTER, YEAR, parse_period_key, period_key_for
+from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus, RollupRun
+from appraisal.scoring.periods import MONTH, QUARTER, YEAR, parse_period_key, period_key_for
 from common.errors import ApplicationError
 
 
@@ -40,6 +41,38 @@ def frozen_period_keys(span: tuple[date, date], *, lock: bool = False) -> list[s
 def periods_visible() -> QuerySet[AppraisalPeriod]:
     """Return every period (periods are not confidential), newest first, years before their months."""
     return AppraisalPeriod.objects.order_by("-start", "-end", "key")
+
+
+def period_rows(kind: str = "") -> QuerySet[AppraisalPeriod]:
+    """Return the periods page's rows (of one ``kind``), each with its ``scorecard_count``."""
+    periods = periods_visible().annotate(scorecard_count=Count("scorecards"))
+    return periods.filter(kind=kind) if kind else periods
+
+
+RUNS_SHOWN = 10  # the latest rollup runs on a period's page
+
+
+def period_overview(period: AppraisalPeriod) -> dict[str, Any]:
+    """Return what a period's page shows besides its actions: the events trail, the latest runs, the latest
+    rollup, how many scorecards and unit scorecards it has, whether its scores are stale."""
+    return {
+        "events": period.events.select_related("by").order_by("-at", "-id"),
+        "runs": list(period.rollups.select_related("started_by").order_by("-created_at", "-id")[:RUNS_SHOWN]),
+        "run": latest_rollup(period),
+        "scorecard_count": period.scorecards.count(),
+        "unit_count": period.unit_scorecards.count(),
+        "stale": period_is_stale(period),
+    }
+
+
+def period_runs(period: AppraisalPeriod) -> QuerySet[RollupRun]:
+    """Return the period's rollup runs, with who started them."""
+    return RollupRun.objects.select_related("started_by").filter(period=period)
+
+
+def years_visible() -> QuerySet[AppraisalPeriod]:
+    """Return the year periods, newest first."""
+    return AppraisalPeriod.objects.filter(kind=PeriodKind.YEAR).order_by("-start")
 
 
 def period_is_stale(period: AppraisalPeriod) -> bool:

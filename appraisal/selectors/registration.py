@@ -10,8 +10,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from appraisal.models import AnnualSummary, AppraisalPeriod, GradeDecision, GradeNotice
-from appraisal.registration_form import (
+from appraisal.display.registration import (
     GRADE_FIELDS,
     GRADE_ORDER,
     NOTICE_FIELDS,
@@ -20,6 +19,7 @@ from appraisal.registration_form import (
     RegistrationEntry,
     entry_from,
 )
+from appraisal.models import AnnualSummary, AppraisalPeriod, GradeDecision, GradeNotice
 from org.models import OrgUnit, User
 from org.selectors import access_for, subtree_q
 

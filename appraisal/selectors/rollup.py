@@ -12,7 +12,7 @@ from django.db.models import Sum
 
 from appraisal.models import AppraisalPeriod, Scheme, SchemeComponent, ScoreEntry, ScoreRule
 from appraisal.selectors.schemes import scheme_key, snapshot_caps, snapshot_weights
-from appraisal.transfers import period_unit_paths
+from appraisal.selectors.transfers import period_unit_paths
 from org.models import Official, OrgUnit
 
 TOP_DEPTH = 2  # county = 1, bureaus / towns / parks = 2

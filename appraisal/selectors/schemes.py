@@ -1,14 +1,17 @@
 """Reads of the schemes: the snapshot a closed period freezes (every scheme's weights, every rule's points range
-and cap) and what is read back from it."""
+and cap) and what is read back from it; the lists of the scheme and rule catalogue pages."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from appraisal.models import Scheme, SchemeComponent, ScoreRule
+from appraisal.models import Component, Scheme, SchemeComponent, ScoreRule
+from org.models import UnitCategory
 
 
 def scheme_key(category_id: int | None, rank_level: str) -> str:
@@ -62,3 +65,32 @@ def snapshot_caps(snapshot: dict[str, Any]) -> dict[int, Decimal | None]:
         rule["id"]: None if rule["cap"] is None else Decimal(rule["cap"])
         for rule in (snapshot.get("rules") or {}).values()
     }
+
+
+# -- the catalogue pages -------------------------------------------------------------------------------
+def schemes_listed() -> QuerySet[Scheme]:
+    """Return the schemes with their category and weights, by category and rank level."""
+    return Scheme.objects.select_related("category").prefetch_related("components").order_by(
+        "category__sort_order", "category__code", "rank_level", "id")
+
+
+def scheme_rows(schemes: Iterable[Scheme]) -> list[dict[str, Any]]:
+    """Return a row per scheme (fetched by ``schemes_listed``): its weight per component in ``Component`` order
+    (None where it has none), their total, and whether it is the default scheme."""
+    rows = []
+    for scheme in schemes:
+        weights = {c.component: c.weight for c in scheme.components.all()}
+        values = [weights.get(c) for c in Component.values]
+        rows.append({"scheme": scheme, "weights": values, "total": sum(w for w in values if w is not None),
+                     "is_default": is_default_scheme(scheme)})
+    return rows
+
+
+def rules_listed() -> QuerySet[ScoreRule]:
+    """Return the rule catalogue by code, each rule with its ``entry_count``."""
+    return ScoreRule.objects.annotate(entry_count=Count("entries")).order_by("code")
+
+
+def unit_categories() -> QuerySet[UnitCategory]:
+    """Return the unit categories a scheme may be for, in their order."""
+    return UnitCategory.objects.order_by("sort_order", "code")

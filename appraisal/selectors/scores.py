@@ -30,7 +30,7 @@ from appraisal.models import (
     ScoreRule,
     UnitScorecard,
 )
-from org.models import Official, OrgUnit, User
+from org.models import Official, User
 from org.selectors import ALL_ROLES, access_for, subtree_q
 
 # Roles that see the rankings and may record manual entries in their subtree.
@@ -63,7 +63,7 @@ def scorecards_visible_to(
 ) -> QuerySet[Scorecard]:
     """Return the scorecards a user may see: officials in their role subtrees, and their own; and the cards of
     the units in their role subtrees — a period's card stays with the unit the official was in during it
-    (``appraisal.transfers``), so the head over that unit still sees it after the official moved on."""
+    (``appraisal.selectors.transfers``), so the head over that unit still sees it after the official moved on."""
     qs = Scorecard.objects.select_related("period", "official", "official__unit", "unit", "category")
     everything, q = _official_q(user, "", roles, include_self)
     if everything:
@@ -264,7 +264,7 @@ class WeightScaling:
 
 COMPONENT_LABELS = dict(Component.choices)
 
-# What the component providers put in ``inputs`` (appraisal.components_builtin, components_checkup), in words.
+# What the component providers put in ``inputs`` (appraisal.components.builtin, components_checkup), in words.
 INPUT_LABELS = {
     "tasks": _("Tasks due in the period"),
     "tasks_on_time": _("Completed on time"),
@@ -352,14 +352,3 @@ def monthly_trend(official: Official, year: int) -> list[dict[str, Any]]:
                                       period__start__year=year)
              .select_related("period").order_by("period__start"))
     return [{"key": c.period.key, "total": float(c.total), "provisional": c.is_provisional} for c in cards]
-
-
-def ranking_scorecards(user: User | AnonymousUser, period: AppraisalPeriod) -> QuerySet[Scorecard]:
-    """Return the period's scorecards in the user's head or organization-department scope, best first."""
-    return (scorecards_visible_to(user, roles=MANAGER_ROLES, include_self=False).filter(period=period)
-            .order_by("-total", "official__name", "official_id"))
-
-
-def unit_options(user: User | AnonymousUser, period: AppraisalPeriod) -> list[OrgUnit]:
-    """Return the ranked (top-level) units of a period the user may see."""
-    return [u.unit for u in unit_scorecards_visible_to(user).filter(period=period).order_by("unit__path")]

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalPeriod, CheckupRound, PeriodKind, PeriodStatus
-from appraisal.periods import QUARTER, parse_period_key
+from appraisal.scoring.periods import QUARTER, parse_period_key
 from appraisal.selectors.checkup import can_manage_checkups
 from appraisal.services.checkup_results import clean_group_trim, clean_group_weights, round_compute
 from common.errors import ApplicationError, from_validation_error

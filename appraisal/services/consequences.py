@@ -40,8 +40,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from appraisal.facts import FACTS
 from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus
+from appraisal.scoring.facts import FACTS
 from appraisal.services.derive import RULE_FACTS, derive_window
 from appraisal.services.derive_training import RULE_FACTS as TRAINING_RULE_FACTS
 from appraisal.services.derive_training import training_feed
@@ -93,7 +93,7 @@ def facts_follow(*, change: FactChange, today: date | None = None) -> None:
     """Make the consequences of ``change`` follow it (see the module). Call inside the fact's transaction."""
     unknown = change.facts - FACTS.keys()
     if unknown:
-        raise ValueError(f"unknown facts {sorted(unknown)}: name them as appraisal.facts.FACTS does")
+        raise ValueError(f"unknown facts {sorted(unknown)}: name them as appraisal.scoring.facts.FACTS does")
     touches = Q()
     for start, end in {span for spans in change.spans.values() for span in spans}:
         touches |= Q(start__lte=end, end__gte=start)

@@ -9,7 +9,7 @@
   under error tolerance nor revoked on appeal) and points; dated its effective date. An exemption or a
   revocation removes the entry at the next rollup.
 
-One fact, one consequence (``appraisal.facts``): a task done late or not at all counts in the work component
+One fact, one consequence (``appraisal.scoring.facts``): a task done late or not at all counts in the work component
 and a report submitted late or not at all in the timeliness component, so neither is also a ledger row. The
 rules that once deducted for them (``task_overdue``, ``report_late``, ``report_missing``) are retired: their
 rows are removed from open periods at the next derivation and stay in closed ones, whose ledger is frozen.
@@ -49,7 +49,7 @@ LETTER_OVERDUE, DISCIPLINE_DECISION = "letter_overdue", "discipline_decision"
 DERIVED_RULES = (LETTER_OVERDUE, DISCIPLINE_DECISION)
 # Counted by a component instead (one fact, one consequence); their rows leave open periods.
 RETIRED_RULES = ("task_overdue", "report_late", "report_missing")
-# The fact each derived rule records (see ``appraisal.facts``).
+# The fact each derived rule records (see ``appraisal.scoring.facts``).
 RULE_FACTS = {LETTER_OVERDUE: "letter_reply_deadline", DISCIPLINE_DECISION: "discipline_decision"}
 BATCH = 1000
 DELETE_CHUNK = 900  # ids per DELETE: under SQLite's historical limit of 999 parameters

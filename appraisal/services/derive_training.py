@@ -43,7 +43,7 @@ from training.services.criticism import criticism_flag_quarters
 
 STUDY_ABSENCE, LECTURE_GIVEN, PUBLIC_CRITICISM = "study_absence", "lecture_given", "public_criticism"
 FEED_RULES = (STUDY_ABSENCE, LECTURE_GIVEN)
-# The fact each rule records (``appraisal.facts``). An unexcused absence is a breach of study discipline
+# The fact each rule records (``appraisal.scoring.facts``). An unexcused absence is a breach of study discipline
 # (the seed practice: 不参加集中学习…扣1-3分), a different fact from the hours the training component counts.
 RULE_FACTS = {STUDY_ABSENCE: "study_absence", LECTURE_GIVEN: "lecture_given"}
 ABSENCE_POINTS = Decimal(-1)  # "−1 each": the rule allows −1 to −3, the feed records −1

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalPeriod, ScoreEntry, ScoreRule
-from appraisal.periods import frozen_period_on
+from appraisal.scoring.periods import frozen_period_on
 from common.errors import ApplicationError
 from common.history import delete_as, save_as
 from common.notifications import notify

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.excel import REGISTER_FIELDS, RegisterRow, RegisterWriter
+from appraisal.excel.register import REGISTER_FIELDS, RegisterRow, RegisterWriter
 from appraisal.models import AppraisalPeriod, ExportJob, PeriodKind
 from appraisal.selectors.exports import export_suffix, register_grades, register_scorecards, register_summaries
 from appraisal.services.progress import progress_every

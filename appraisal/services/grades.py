@@ -16,7 +16,7 @@ How a grade is proposed (``grades_propose``), for every official with a scorecar
    with a reason);
 3. the constraints that other apps register (``appraisal.constraints``) cap the grade ("at most 称职") or
    replace it (不确定等次, 不参加考核); they are stored with their reasons. An official whose constraints
-   forbid 优秀 takes no 优秀 place — among them the quarterly grades (``appraisal.constraints_quarterly``: a 较差
+   forbid 优秀 takes no 优秀 place — among them the quarterly grades (``appraisal.constraints.quarterly``: a 较差
    quarter, 一般 in two quarters, or, where the unit chose it, no 好 quarter);
 4. flags: 优秀 this year and the two previous years' final grades → ``commendation``; 不称职 this year and
    last year → ``dismissal_review`` (辞退, 公务员法 第88条); for 事业单位 (and 编外) staff, 不合格 two years running →
@@ -36,9 +36,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-import appraisal.constraints_builtin  # noqa: F401 - registers the default constraints (probation, leavers)
+import appraisal.constraints.builtin  # noqa: F401 - registers the default constraints (probation, leavers)
 from appraisal.constraints import GradeConstraint, constraints_for
-from appraisal.grade_labels import uses_qualified_grades
+from appraisal.display.grade_labels import uses_qualified_grades
 from appraisal.models import AppraisalPeriod, GradeDecision, PeriodKind, Scorecard
 from appraisal.models import Grade as G
 from appraisal.selectors.grades import (

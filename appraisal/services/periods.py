@@ -1,7 +1,7 @@
 """Appraisal periods: open → closed → published, re-opening with a reason, and the frozen scheme.
 
 Closing a period freezes the scheme it used (``scheme_snapshot``: every scheme's component weights and
-every rule's points range and cap, and the score parameters of ``appraisal.parameters``: component
+every rule's points range and cap, and the score parameters of ``appraisal.scoring.parameters``: component
 constants, hour targets, grade thresholds and 优秀 shares) and runs the final rollup with it, so a later
 edit of a weight or a cap never changes a closed period's scores and a recalculation of that period gives
 the same numbers. A re-opened period keeps its snapshot until the next close replaces it; while open,
@@ -27,8 +27,8 @@ from appraisal.models import (
     PeriodStatus,
     RollupRun,
 )
-from appraisal.parameters import live_parameters
-from appraisal.periods import parse_period_key
+from appraisal.scoring.parameters import live_parameters
+from appraisal.scoring.periods import parse_period_key
 from appraisal.selectors.schemes import scheme_snapshot
 from common.errors import ApplicationError
 from common.history import save_as

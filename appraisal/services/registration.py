@@ -23,8 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraisal.display.registration import RegistrationEntry
+from appraisal.excel.registration import RegistrationFormWriter
 from appraisal.models import AppraisalPeriod, ExportJob, PeriodKind
-from appraisal.registration_form import RegistrationEntry, RegistrationFormWriter
 from appraisal.selectors.exports import forms_file_name
 from appraisal.selectors.registration import forms_grades, registration_entries
 from appraisal.services.progress import progress_every

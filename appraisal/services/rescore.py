@@ -27,9 +27,9 @@ from django.utils import timezone
 
 from appraisal.components import PeriodWindow, registered_providers
 from appraisal.models import AppraisalPeriod, PeriodStatus, Scorecard, UnitScorecard
-from appraisal.parameters import parameters_for
+from appraisal.scoring.parameters import parameters_for
 from appraisal.selectors.rollup import ledger_sums, rollup_officials, scheme_weights
-from appraisal.services.bulk import BATCH, upsert_changed
+from appraisal.services.bulk import BATCH, row_fingerprint, upsert_changed
 from appraisal.services.consequences import facts_counted
 from appraisal.services.rollup_scores import Schemes, cents, rank_competition, score_card
 
@@ -89,15 +89,17 @@ def scorecards_refresh(*, period: AppraisalPeriod, official_ids: Collection[int]
                                "rank_in_category")}
         # The ranks stay as stored until ``_rerank``: a card whose numbers did not change is not written.
         ranks = {pk: row[3] for pk, row in before.items()}
-        upsert_changed(model=Scorecard, unique=["period", "official"], rows=[
+        rows = [
             {"period": period.pk, "official": c.official.pk, "unit": c.official.unit_id,
              "category": c.official.category_id, "rank_level": c.official.rank_level,
              "components": c.components, "component_total": c.component_total,
              "bonus": c.bonus, "deduction": c.deduction, "ledger_total": c.bonus + c.deduction, "total": c.total,
              "rank_in_unit": ranks.get(c.official.pk, (0, 0))[0],
-             "rank_in_category": ranks.get(c.official.pk, (0, 0))[1], "is_provisional": True,
-             "computed_at": computed_at}
+             "rank_in_category": ranks.get(c.official.pk, (0, 0))[1], "is_provisional": True}
             for c in cards
+        ]
+        upsert_changed(model=Scorecard, unique=["period", "official"], rows=[
+            {**row, "fingerprint": row_fingerprint(row), "computed_at": computed_at} for row in rows
         ], stamp="computed_at")
         gone = only - {c.official.pk for c in cards}  # left the service: no scorecard, as in the rollup
         if gone:
@@ -130,11 +132,12 @@ def _rerank(period: AppraisalPeriod, groups: list[tuple[int, int | None, str]], 
     whole_categories = [r for r in rows if (r.category_id, r.rank_level) in keys]
     rank_competition(whole_units, lambda r: r.unit_id, "rank_in_unit")
     rank_competition(whole_categories, lambda r: (r.category_id, r.rank_level), "rank_in_category")
+    # A re-ranked card's fingerprint no longer describes it: cleared, so the next rollup writes the card again.
     changed = [Scorecard(pk=r.card_id, rank_in_unit=r.rank_in_unit, rank_in_category=r.rank_in_category,
-                         computed_at=at)
+                         computed_at=at, fingerprint=None)
                for r in rows if old[r.card_id] != (r.rank_in_unit, r.rank_in_category)]
     if changed:
-        Scorecard.objects.bulk_update(changed, ["rank_in_unit", "rank_in_category", "computed_at"],
+        Scorecard.objects.bulk_update(changed, ["rank_in_unit", "rank_in_category", "computed_at", "fingerprint"],
                                       batch_size=BATCH)
     return units
 

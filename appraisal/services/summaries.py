@@ -25,14 +25,13 @@ from appraisal.models import (
 )
 from appraisal.selectors.access import is_head_over, is_lead_over
 from appraisal.selectors.annual import grading_path, may_write_summary
+from appraisal.selectors.summaries import ORAL_RANKS
 from appraisal.services.procedure import procedure_event, require, require_stage
 from common.errors import ApplicationError
 from common.notifications import notify
 from common.text_limits import check_values
-from org.models import Official, RankLevel, User
+from org.models import Official, User
 from org.selectors import access_for
-
-ORAL_RANKS = (RankLevel.LEADERSHIP, RankLevel.MIDDLE)
 
 
 def summaries_ensure(*, official: Official) -> int:

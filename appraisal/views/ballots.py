@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appraisal.ballot_slips import slips
+from appraisal.display.ballot_slips import slips
 from appraisal.forms.ballots import BallotForm, BatchIssueForm, BatchRevokeForm
 from appraisal.models import BallotBatch, CheckupRound
 from appraisal.selectors import ballots as selectors
 from appraisal.selectors.checkup import min_response_rate
 from appraisal.services import ballots as svc
-from appraisal.views.checkup import _manager, _round
+from appraisal.views.checkup import checkup_round_of, require_checkup_manager
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
@@ -38,8 +38,7 @@ def _render_batches(request: AuthedRequest, checkup: CheckupRound, *, form: Batc
     user = request.user
     page = paginate(request, selectors.batches_with_counts(user, checkup))
     minimum = min_response_rate()
-    for batch in page.object_list:
-        batch.enough = selectors.rate_enough(batch.used, batch.size)
+    selectors.attach_enough(page.object_list)
     is_open = checkup.status == "open"
     context = {
         "round": checkup, "page": page, "groups": selectors.group_progress(user, checkup), "is_open": is_open,
@@ -51,8 +50,8 @@ def _render_batches(request: AuthedRequest, checkup: CheckupRound, *, form: Batc
 
 @login_required
 def ballot_batches(request: AuthedRequest, key: str) -> HttpResponse:
-    _manager(request)
-    return _render_batches(request, _round(request, key))
+    require_checkup_manager(request)
+    return _render_batches(request, checkup_round_of(request, key))
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -64,8 +63,8 @@ def _base_url(request: HttpRequest) -> str:
 @never_cache  # the answer holds the clear codes: no copy in any cache
 def ballot_batch_issue(request: AuthedRequest, key: str) -> HttpResponse:
     """Issue a batch and answer with its printable slips; on a refusal, the batches page keeps what was typed."""
-    _manager(request)
-    checkup = _round(request, key)
+    require_checkup_manager(request)
+    checkup = checkup_round_of(request, key)
     form = BatchIssueForm(request.POST, user=request.user)
     if not form.is_valid():
         return _render_batches(request, checkup, form=form)
@@ -85,8 +84,8 @@ def ballot_batch_issue(request: AuthedRequest, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def ballot_batch_revoke(request: AuthedRequest, key: str, pk: int) -> HttpResponse:
-    _manager(request)
-    checkup = _round(request, key)
+    require_checkup_manager(request)
+    checkup = checkup_round_of(request, key)
     batch = get_object_or_404(selectors.batches_visible_to(request.user), round=checkup, pk=pk)
     form = BatchRevokeForm(request.POST)
     if not form.is_valid():

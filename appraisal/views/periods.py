@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -48,10 +47,7 @@ def period_list(request: AuthedRequest) -> HttpResponse:
         else:
             return redirect("appraisal:period_detail", key=period.key)
     kind = request.GET.get("kind", "")
-    periods = period_reads.periods_visible().annotate(scorecard_count=Count("scorecards"))
-    if kind:
-        periods = periods.filter(kind=kind)
-    page = paginate(request, periods)
+    page = paginate(request, period_reads.period_rows(kind))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "appraisal/periods/period_list.html",
@@ -63,14 +59,9 @@ def _render_detail(request: AuthedRequest, period: AppraisalPeriod, *, reopen_fo
                    status: int = 200) -> HttpResponse:
     context = {
         "period": period,
-        "events": period.events.select_related("by").order_by("-at", "-id"),
-        "runs": list(period.rollups.select_related("started_by").order_by("-created_at", "-id")[:10]),
-        "run": period_reads.latest_rollup(period),
-        "scorecard_count": period.scorecards.count(),
-        "unit_count": period.unit_scorecards.count(),
+        **period_reads.period_overview(period),
         "reopen_form": reopen_form or ReopenForm(),
         "Status": PeriodStatus,
-        "stale": period_reads.period_is_stale(period),
     }
     return render(request, "appraisal/periods/period_detail.html", context, status=status)
 
@@ -109,7 +100,7 @@ def period_rollup(request: AuthedRequest, key: str) -> HttpResponse:
 def rollup_progress(request: AuthedRequest, key: str, run_id: int) -> HttpResponse:
     """htmx: the progress bar of a rollup run (it polls itself every second while the run is going)."""
     period = _period(request, key)
-    run = get_object_or_404(RollupRun.objects.select_related("started_by"), pk=run_id, period=period)
+    run = get_object_or_404(period_reads.period_runs(period), pk=run_id)
     response = render(request, "appraisal/periods/_rollup_progress.html", {"period": period, "run": run})
     if request.htmx and run.status in FINISHED and request.GET.get("poll"):
         response["HX-Refresh"] = "true"  # the run just finished: reload the page for the new figures

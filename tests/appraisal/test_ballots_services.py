@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from appraisal.components import PeriodWindow
-from appraisal.components_checkup import checkup_evaluation
+from appraisal.components.checkup import checkup_evaluation
 from appraisal.models import (
     Ballot,
     BallotBatch,

@@ -22,9 +22,9 @@ from django.utils.translation import gettext, override
 from openpyxl import load_workbook
 
 from appraisal.constraints import constraints_for
-from appraisal.grade_labels import grade_choices, grade_heading, grade_label, uses_qualified_grades
+from appraisal.display.grade_labels import grade_choices, grade_heading, grade_label, uses_qualified_grades
+from appraisal.display.registration import form_title
 from appraisal.models import AnnualProcedure, Grade, GradeDecision, GradeNotice, GradeStatus, Stage
-from appraisal.registration_form import form_title
 from appraisal.selectors.results import QUALIFIED_NOTES, RULES
 from appraisal.services.exports import register_write
 from appraisal.services.grades import FLAG_CONTRACT_REVIEW, FLAG_DISMISSAL_REVIEW, flags_for, grades_propose

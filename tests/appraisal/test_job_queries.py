@@ -30,8 +30,8 @@ from training.models import AttendanceStatus
 
 # Each job's first run and its second, in the worlds below.
 JOB_QUERIES = {
-    "rollup_job": (48, 1),
-    "rollup_due": (49, 49),
+    "rollup_job": (49, 1),
+    "rollup_due": (50, 50),
     "scorecards_refresh_job": (26, 26),
     "monthly_feed": (11, 9),
     "annual_daily": (6, 5),

@@ -68,7 +68,7 @@ def test_months_and_quarters_of_a_period():
 
 def period_stub(key: str):
     from appraisal.models import AppraisalPeriod
-    from appraisal.periods import parse_period_key
+    from appraisal.scoring.periods import parse_period_key
 
     span = parse_period_key(key)
     return AppraisalPeriod(key=span.key, kind=span.kind, start=span.start, end=span.end)

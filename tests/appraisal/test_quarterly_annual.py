@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from appraisal.constraints_quarterly import quarterly_constraints
+from appraisal.constraints.quarterly import quarterly_constraints
 from appraisal.models import Grade, GradeDecision, QuarterGrade, QuarterlyRule
 from appraisal.services.grades import FLAG_QUOTA_TIE, grades_propose
 from appraisal.services.quarterly import quarterly_rule_set

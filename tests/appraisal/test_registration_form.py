@@ -18,8 +18,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from appraisal.display.registration import form_title, local_date
+from appraisal.excel.registration import MAX_LINES, line_count, sheet_name, wrap_rows
 from appraisal.models import AnnualSummary, ExportJob, GradeDecision, GradeNotice, SignStatus
-from appraisal.registration_form import MAX_LINES, form_title, line_count, local_date, sheet_name, wrap_rows
 from appraisal.selectors.exports import export_filename
 from appraisal.services import exports
 from appraisal.services import registration as svc

@@ -15,9 +15,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from appraisal.display.score_text import rank_text, score_axis, signed_points, unit_rank_text
 from appraisal.models import CheckupResult, CheckupRound, Scorecard
-from appraisal.periods import MONTH, QUARTER, period_key_for
-from appraisal.score_text import rank_text, score_axis, signed_points, unit_rank_text
+from appraisal.scoring.periods import MONTH, QUARTER, period_key_for
 from appraisal.selectors.explain import RECORD_QUERIES, component_records, default_period_key
 from appraisal.selectors.scores import component_lines, weight_scaling
 from appraisal.services.rollup import rollup_period

@@ -19,7 +19,7 @@ from appraisal.models import (
     ScoreEntry,
     ScoreRule,
 )
-from appraisal.periods import MONTH, QUARTER, YEAR, period_key_for
+from appraisal.scoring.periods import MONTH, QUARTER, YEAR, period_key_for
 from appraisal.services.entries import entry_add
 from common.forms import EMPTY_LABEL
 from tests.appraisal.factories import RollupRunFactory, ScorecardFactory, ScoreEntryFactory, UnitScorecardFactory

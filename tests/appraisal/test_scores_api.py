@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from appraisal.models import AppraisalPeriod, PeriodStatus, ScoreEntry
-from appraisal.periods import MONTH, period_key_for
+from appraisal.scoring.periods import MONTH, period_key_for
 from tests.appraisal.factories import GradeDecisionFactory, ScorecardFactory, ScoreEntryFactory
 from tests.factories import OfficialFactory, period
 

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from appraisal.constraints import constraints_for
-from appraisal.constraints_discipline import cap_reason
-from appraisal.grade_labels import grade_label
+from appraisal.constraints.discipline import cap_reason
+from appraisal.display.grade_labels import grade_label
 from appraisal.models import Grade, GradeDecision
 from appraisal.services.grades import grades_propose
 from common.errors import ApplicationError

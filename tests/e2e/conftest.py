@@ -105,7 +105,7 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
 def appraisal_defaults(transactional_db: None) -> None:
     """Browser tests use transactional databases, which are flushed after each test — migration data
     included — so put the default scheme and rule catalogue back."""
-    from appraisal.defaults import ensure_defaults
+    from appraisal.scoring.defaults import ensure_defaults
 
     ensure_defaults()
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from appraisal.models import ScoreEntry
-from appraisal.periods import MONTH, period_key_for
+from appraisal.scoring.periods import MONTH, period_key_for
 from appraisal.services.periods import period_get_or_create
 from appraisal.services.rollup import rollup_period
 from tests.e2e.conftest import run_rollup, sign_in

@@ -10,13 +10,14 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
 
-from appraisal.api.annual import serializers as s
-from appraisal.api.annual._common import year_unit_filter
-from appraisal.api.annual.procedures import REFUSED, UNIT, YEAR
+from appraisal.api import serializers_annual as s
+from appraisal.api._common import REFUSED, UNIT, YEAR, year_unit_filter
 from appraisal.models import GradeAppeal, GradeDecision, GradeNotice, GradeReview
 from appraisal.selectors.annual import appeals_visible_to, grade_notices_visible_to, reviews_visible_to
 from appraisal.selectors.grades import grades_visible_to
+from appraisal.selectors.verdicts import current_notice
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import reviews as review_svc
 from common.api import parse_input, request_user
@@ -83,7 +84,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def create(self, request: Request) -> Response:
         data = parse_input(s.GradeReviewRequestSerializer, request)
         grade = _grade(request_user(request), data["grade"])
-        notice = GradeNotice.objects.filter(grade=grade, is_current=True).first()
+        notice = current_notice(grade.pk)
         if notice is None:
             raise ApplicationError(_("The grade has not been notified yet."), code="not_final")
         review = review_svc.review_request(notice=notice, by=request_user(request), reason=data["reason"])
@@ -131,3 +132,9 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                                             outcome_text=data["outcome_text"],
                                             document_number=data["document_number"], decided_on=data["decided_on"])
         return Response(s.GradeAppealSerializer(self.get_queryset().get(pk=recorded.pk)).data)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("grade-notices", GradeNoticeViewSet, basename="grade-notice")
+    router.register("grade-reviews", ReviewViewSet, basename="grade-review")
+    router.register("grade-appeals", AppealViewSet, basename="grade-appeal")

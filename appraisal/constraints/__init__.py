@@ -3,6 +3,10 @@
 Discipline ("an admonishment caps the grade at 称职 this year") and training ("did not complete a special
 training class") plug in here with ``@grade_constraint_provider``; the grading does not change. A
 provider returns, set-based for a year and (optionally) a set of officials, the constraints that apply.
+
+The registry is this module; the providers are its submodules: ``builtin`` (probation, leavers), ``category``
+(personnel categories not appraised), ``discipline``, ``leave`` (long leave), ``quarterly`` (the quarterly
+grades), and the training's in ``appraisal.components.training``.
 """
 
 from __future__ import annotations

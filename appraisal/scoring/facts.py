@@ -28,9 +28,9 @@ FACTS = {
 
 def fact_places() -> dict[str, list[str]]:
     """Return ``{fact: the places that count it}``, a place being ``component:<code>`` or ``rule:<code>``."""
-    import appraisal.components_builtin  # registers the providers
-    import appraisal.components_checkup
-    import appraisal.components_training  # noqa: F401
+    import appraisal.components.builtin  # registers the providers
+    import appraisal.components.checkup
+    import appraisal.components.training  # noqa: F401
     from appraisal.components import component_facts
     from appraisal.services.derive import RULE_FACTS
     from appraisal.services.derive_training import RULE_FACTS as TRAINING_RULE_FACTS

@@ -23,7 +23,7 @@ from django.utils import translation
 
 from appraisal.components import ComponentValue, PeriodWindow, component_provider
 from appraisal.models import AppraisalPeriod, CheckupResult, Component, PeriodKind, RaterGroup
-from appraisal.parameters import score_parameter
+from appraisal.scoring.parameters import score_parameter
 
 RATIO_PLACES = Decimal("0.0001")
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
 from rest_framework.serializers import BaseSerializer
 
-from appraisal.api.annual import serializers as s
-from appraisal.api.annual._common import year_unit_filter
+from appraisal.api import serializers_annual as s
+from appraisal.api._common import REFUSED, UNIT, YEAR, year_unit_filter
 from appraisal.models import AnnualProcedure, AnnualSummary, SummaryStatus
 from appraisal.selectors.annual import procedures_visible_to, summaries_visible_to
 from appraisal.services import finalize as finalize_svc
@@ -23,10 +24,6 @@ from appraisal.services import summaries as summary_svc
 from common.api import parse_input, request_user
 from common.filters import query_id
 from common.idempotency import idempotent_create
-
-REFUSED = OpenApiResponse(description="Refused by the rules: `{code, message, fields?}`, e.g. `wrong_stage`.")
-YEAR = OpenApiParameter("year", str, description="The year's period key, e.g. 2025.")
-UNIT = OpenApiParameter("unit", str, description="The top-level unit's code.")
 
 
 @extend_schema_view(list=extend_schema(parameters=[YEAR, UNIT]))
@@ -158,3 +155,8 @@ class SummaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = parse_input(s.SummaryOralSerializer, request)
         return self._answer(summary_svc.summary_set_oral(summary=summary, by=request_user(request), at=data["at"],
                                                          place=data["place"]))
+
+
+def register(router: BaseRouter) -> None:
+    router.register("annual-procedures", ProcedureViewSet, basename="annual-procedure")
+    router.register("annual-summaries", SummaryViewSet, basename="annual-summary")

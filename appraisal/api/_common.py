@@ -1,13 +1,19 @@
-"""Helpers shared by the annual procedure's API modules."""
+"""Helpers shared by the appraisal's API modules: the year and unit filter of the annual procedure's lists, and the
+schema pieces they repeat."""
 
 from __future__ import annotations
 
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.request import Request
 
 M = TypeVar("M", bound=Model)
+
+REFUSED = OpenApiResponse(description="Refused by the rules: `{code, message, fields?}`, e.g. `wrong_stage`.")
+YEAR = OpenApiParameter("year", str, description="The year's period key, e.g. 2025.")
+UNIT = OpenApiParameter("unit", str, description="The top-level unit's code.")
 
 
 def year_unit_filter(qs: QuerySet[M], request: Request, *, procedure: str) -> QuerySet[M]:

@@ -23,7 +23,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from appraisal.constraints import GradeConstraint, grade_constraint_provider
-from appraisal.grade_labels import grade_label
+from appraisal.display.grade_labels import grade_label
 from appraisal.models import Grade
 from discipline.models import OPEN_CASE_STATUSES, Case, Decision
 

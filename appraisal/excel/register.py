@@ -7,12 +7,12 @@ same 10,000-row × 15-column register sheet (strings and numbers with a number f
     openpyxl,   write_only=True        4.0–4.4 s   peak RSS 28 MB (tracemalloc peak 9.0 MB)
 
 (each in a fresh subprocess; /tmp/xbench/b.py). Both stream, but xlsxwriter is twice as fast, so it writes the
-registers; openpyxl stays for reading imports. The whole export (``bench_export("2026")`` on the 10,000-official
-demo database, SQLite): 1.9–2.1 s, 5 queries, 3.5 MB peak of Python allocations, 75 MB peak RSS of the
+registers; openpyxl stays for reading imports. The whole export (``bench/bench_appraisal.py`` on the
+10,000-official demo database, SQLite): 1.9–2.1 s, 5 queries, 3.5 MB peak of Python allocations, 75 MB peak RSS of the
 whole Django process, a 640 KB file. Reading rows with ``values_list`` instead of model instances halved
 the time (3.7 s → 1.9 s). Constant-memory mode flushes each row to a temporary file once the next row
 starts, so rows are written strictly in order, one sheet after the other: the per-unit summary is computed
-in SQL and written on its own sheet after the register. ``bench_export`` measures the whole export (query, rows, file).
+in SQL and written on its own sheet after the register. The bench measures the whole export (query, rows, file).
 
 User text never reaches a cell as a formula: every text is written with ``write_string`` and a text starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (the OWASP advice for
@@ -22,19 +22,14 @@ formula in any spreadsheet program).
 
 from __future__ import annotations
 
-import os
-import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.grade_labels import grade_heading, grade_label, uses_qualified_grades
+from appraisal.display.grade_labels import grade_heading, grade_label, uses_qualified_grades
 from appraisal.models import Component, Grade
 from common.excel import safe_text, streaming_workbook
 from org.models import PersonnelCategory, RankLevel
@@ -199,44 +194,3 @@ class RegisterWriter:
 
     def close(self) -> None:
         self.workbook.close()
-
-
-ProgressCallback = Callable[[int], None]
-
-
-def bench_export(period_key: str) -> dict[str, Any]:
-    """Export the whole register of a period to a temporary file and return the time, queries and memory.
-
-    The first run is timed (no tracing); a second run under ``tracemalloc`` gives the peak of Python
-    allocations. ``ru_maxrss`` is the process's peak resident size so far (Django and the data included).
-    """
-    import resource
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from appraisal.models import AppraisalPeriod
-    from appraisal.periods import parse_period_key
-    from appraisal.services.exports import register_write
-
-    period = AppraisalPeriod.objects.get(key=parse_period_key(period_key).key)
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    try:
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            rows = register_write(period=period, target=path)
-            seconds = time.perf_counter() - started
-        size = os.path.getsize(path)
-        tracemalloc.start()
-        register_write(period=period, target=path)
-        _current, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    finally:
-        os.unlink(path)
-    return {
-        "rows": rows, "seconds": round(seconds, 2), "queries": len(queries.captured_queries),
-        "peak_traced_mb": round(peak / 1048576, 1),
-        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "file_kb": size // 1024, "at": timezone.now().isoformat(timespec="seconds"),
-    }

@@ -8,7 +8,7 @@
 - Leavers: an official who left during the year (``is_active`` unticked, ``left_on`` in the year or unknown)
   is 不参加考核.
 - Absence of more than half the year (病假、事假超过半年, 第27条) also makes the grade 不确定等次: that provider
-  reads the leave records of the org app and lives in ``appraisal.constraints_leave``.
+  reads the leave records of the org app and lives in ``appraisal.constraints.leave``.
 
 Each provider answers for a whole year in one query, whatever the number of officials.
 """

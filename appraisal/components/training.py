@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from appraisal.components import ComponentValue, PeriodWindow, component_provider
 from appraisal.constraints import GradeConstraint, grade_constraint_provider
 from appraisal.models import AppraisalPeriod, Component, Grade
-from appraisal.parameters import score_parameter
+from appraisal.scoring.parameters import score_parameter
 from training.models import ExternalStatus, ExternalTraining, TrainingSession
 from training.selectors.progress import hour_targets, training_progress, year_bounds
 

@@ -19,11 +19,12 @@ yet past its deadline is not counted.
 
 The numbers above are the defaults of the component constants: a deployment changes them with
 ``APPRAISAL_COMPONENT_CONSTANTS = {"work": {"late": "0.6"}, ...}``. They are score parameters
-(``appraisal.parameters``), frozen with a period when it closes, so a change applies to open periods only.
+(``appraisal.scoring.parameters``), frozen with a period when it closes, so a change applies to open periods only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -32,7 +33,7 @@ from django.db.models import Count, F, Q, Sum
 
 from appraisal.components import ComponentValue, PeriodWindow, component_provider
 from appraisal.models import AppraisalPeriod, Component
-from appraisal.parameters import score_parameter
+from appraisal.scoring.parameters import score_parameter
 from tasks.models import MonthlyReport, ReportRating, ReportStatus, Task, TaskStatus
 
 # The component constants, as strings (they are stored in a closed period's snapshot as JSON).
@@ -108,8 +109,9 @@ def work_results(window: PeriodWindow) -> dict[int, ComponentValue]:
         .annotate(**{f"n_{r}": Count("pk", filter=Q(rating=r)) for r in ReportRating.values})
     )
     quality_part: dict[int, tuple[Decimal, dict[str, Any]]] = {}
-    for rating_row in rated:
-        counts = {r: rating_row[f"n_{r}"] for r in ReportRating.values}  # type: ignore[literal-required]
+    rating_rows: Iterable[Mapping[str, Any]] = rated  # keys named per rating: read as a mapping
+    for rating_row in rating_rows:
+        counts = {r: rating_row[f"n_{r}"] for r in ReportRating.values}
         n = sum(counts.values())
         if not n:
             continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from appraisal.api.fields import VisibleUnitMixin, period_from_key
-from appraisal.grade_labels import grade_label
+from appraisal.display.grade_labels import grade_label
 from appraisal.models import (
     AnnualProcedure,
     AnnualSummary,
@@ -104,17 +104,6 @@ class SummaryReturnSerializer(serializers.Serializer):
 class SummaryOralSerializer(serializers.Serializer):
     at = DateTimeField(allow_null=True, help_text="When; null clears the arrangement.")
     place = LimitedCharField(max_length=200, required=False, allow_blank=True, default="")
-
-
-# -- 评语 ------------------------------------------------------------------------------------------------
-
-
-class GradeCommentSerializer(serializers.Serializer):
-    comment = LimitedCharField(max_length=NOTE, allow_blank=True, help_text="The 评语.")
-    head_grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_blank=True, default="",
-                                         help_text="The head's proposal; the scores' proposal when left out.")
-    head_reason = LimitedCharField(max_length=NOTE, required=False, allow_blank=True, default="",
-                                   help_text="Required when head_grade differs from the scores' proposal.")
 
 
 # -- public notices and objections ---------------------------------------------------------------------

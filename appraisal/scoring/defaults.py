@@ -1,6 +1,6 @@
 """The default scheme (DESIGN §4: work 40, timeliness 10, evaluation 30, training 20) and the rule catalogue
 seeded from the practice. A task or report done late counts in the work and timeliness components only (one
-fact, one consequence: ``appraisal.facts``), so the catalogue has no deduction rule for it; migration 0006
+fact, one consequence: ``appraisal.scoring.facts``), so the catalogue has no deduction rule for it; migration 0006
 retired the ones earlier versions had. Migration 0002 writes them once; both stay editable by the organization
 department. ``ensure_defaults`` puts them back where a test database was flushed."""
 

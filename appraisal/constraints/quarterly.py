@@ -17,6 +17,7 @@ national text, so each is a setting. The count of 好 quarters also breaks ties 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from datetime import date
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -45,12 +46,12 @@ def _units_requiring_good(year: int, official_ids: set[int]) -> set[int]:
     units = set(QuarterlyRule.objects.filter(year=year, require_good=True).values_list("unit_id", flat=True))
     if not units:
         return set()
-    latest: dict[int, tuple[object, int]] = {}
+    latest: dict[int, tuple[date, int]] = {}
     rows = QuarterlyGrade.objects.filter(
         status=QuarterlyStatus.CONFIRMED, period__kind=PeriodKind.QUARTER, period__start__year=year,
         official_id__in=list(official_ids)).values_list("official_id", "period__start", "unit_id")
     for official_id, start, unit_id in rows:
-        if official_id not in latest or start > latest[official_id][0]:  # type: ignore[operator]
+        if official_id not in latest or start > latest[official_id][0]:
             latest[official_id] = (start, unit_id)
     return {oid for oid, (_start, unit_id) in latest.items() if unit_id in units}
 

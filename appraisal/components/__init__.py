@@ -6,6 +6,9 @@ The rollup multiplies each ratio by the component's weight in the official's sch
 no value for an official is left out and the other weights are scaled up to the same base. New sources
 (training, in its own issue) plug in with ``@component_provider(Component.TRAINING)`` — the rollup does
 not change.
+
+The registry is this module; the providers are its submodules: ``builtin`` (work, timeliness), ``checkup``
+(evaluation, from the quarterly check-up) and ``training`` (training hours, read from the training app).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ ComponentProvider = Callable[["PeriodWindow"], dict[int, "ComponentValue"]]
 @dataclass(frozen=True)
 class PeriodWindow:
     """What a provider needs to know of the period: its key, kind and dates, and the score parameters it is
-    computed with (``appraisal.parameters``: frozen with a closed period, live for an open one).
+    computed with (``appraisal.scoring.parameters``: frozen with a closed period, live for an open one).
 
     ``officials``: when set, only these officials' values are wanted (the scores following a changed fact,
     ``appraisal.selectors.rollup.rollup_officials``). A provider may narrow its queries with ``only``; one
@@ -61,7 +64,7 @@ _FACTS: dict[str, tuple[str, ...]] = {}
 
 def component_provider(code: str, *, facts: tuple[str, ...] = ()) -> Callable[[ComponentProvider], ComponentProvider]:
     """Register the provider of a component (one per component code) and the facts it counts (names of
-    ``appraisal.facts.FACTS``: a fact counted here is not also a ledger row)."""
+    ``appraisal.scoring.facts.FACTS``: a fact counted here is not also a ledger row)."""
 
     def register(function: ComponentProvider) -> ComponentProvider:
         _PROVIDERS[code] = function

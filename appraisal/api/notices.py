@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -12,12 +12,13 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
 
-from appraisal.api.annual import serializers as s
-from appraisal.api.annual._common import year_unit_filter
-from appraisal.api.annual.procedures import REFUSED, UNIT, YEAR
-from appraisal.models import NoticeCandidate, Objection, ObjectionStatus, PublicNotice
-from appraisal.selectors.annual import notices_visible_to, objections_visible_to
+from appraisal.api import serializers_annual as s
+from appraisal.api._common import REFUSED, UNIT, YEAR, year_unit_filter
+from appraisal.models import Objection, ObjectionStatus, PublicNotice
+from appraisal.selectors.annual import objections_visible_to
+from appraisal.selectors.notices import notices_with_candidates
 from appraisal.services import notices as notice_svc
 from common.api import parse_input, request_user
 from common.errors import ApplicationError
@@ -35,9 +36,7 @@ class PublicNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     queryset = PublicNotice.objects.none()
 
     def get_queryset(self) -> QuerySet[PublicNotice]:
-        qs = notices_visible_to(request_user(self.request)).prefetch_related(
-            Prefetch("candidates", queryset=NoticeCandidate.objects.order_by("unit_name", "name", "id")),
-        ).order_by("-starts_on", "-id")
+        qs = notices_with_candidates(request_user(self.request))
         return year_unit_filter(qs, self.request, procedure="procedure__") if self.action == "list" else qs
 
     @idempotent_create
@@ -101,3 +100,8 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise Http404
         return FileResponse(objection.attachment.open("rb"), as_attachment=True,
                             filename=objection.attachment_name or _("attachment"))
+
+
+def register(router: BaseRouter) -> None:
+    router.register("public-notices", PublicNoticeViewSet, basename="public-notice")
+    router.register("objections", ObjectionViewSet, basename="objection")

@@ -36,8 +36,8 @@ def score_parameter(name: str) -> Callable[[ParameterSource], ParameterSource]:
 
 def _load_sources() -> None:
     # The modules that register parameters; imported here so a snapshot never misses one.
-    import appraisal.components_builtin
-    import appraisal.components_checkup
+    import appraisal.components.builtin
+    import appraisal.components.checkup
     import appraisal.selectors.grades
     import appraisal.selectors.quarterly  # noqa: F401
 
