@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus, RollupRun
+from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus, RollupRun, Scorecard
 from appraisal.scoring.periods import MONTH, QUARTER, YEAR, parse_period_key, period_key_for
 from common.errors import ApplicationError
 
@@ -45,7 +46,11 @@ def periods_visible() -> QuerySet[AppraisalPeriod]:
 
 def period_rows(kind: str = "") -> QuerySet[AppraisalPeriod]:
     """Return the periods page's rows (of one ``kind``), each with its ``scorecard_count``."""
-    periods = periods_visible().annotate(scorecard_count=Count("scorecards"))
+    # Counted per listed period through the scorecards' period index, not by joining every scorecard of every
+    # period and grouping (0.1 s at 10,000 officials, and again for the paginator's count).
+    counted = Scorecard.objects.filter(period=OuterRef("pk")).order_by().values("period").annotate(n=Count("pk"))
+    periods = periods_visible().annotate(
+        scorecard_count=Coalesce(Subquery(counted.values("n")), Value(0), output_field=IntegerField()))
     return periods.filter(kind=kind) if kind else periods
 
 
@@ -90,10 +95,11 @@ def period_by_key(key: str) -> AppraisalPeriod | None:
 
 def latest_period_with_scorecards(kind: str | None = None) -> AppraisalPeriod | None:
     """Return the newest period (of ``kind``) that has scorecards, or None."""
-    qs = periods_visible().filter(scorecards__isnull=False)
+    # EXISTS, not a join made DISTINCT: the join read every scorecard of every period (0.1 s at 10,000 officials).
+    qs = periods_visible().filter(Exists(Scorecard.objects.filter(period=OuterRef("pk"))))
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.distinct().first()
+    return qs.first()
 
 
 def latest_rollup(period: AppraisalPeriod) -> RollupRun | None:
