@@ -191,7 +191,7 @@ def _save(period: AppraisalPeriod, cards: list[Card], *, computed_at: datetime, 
     A scorecard's ``computed_at`` is the run that last changed it; ``period.last_rollup_at`` the last run.
     """
     at = computed_at
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"period": period.pk, "official": c.official.pk, "unit": c.official.unit_id,
          "category": c.official.category_id, "rank_level": c.official.rank_level,
          "components": c.components, "component_total": c.component_total,
@@ -203,9 +203,9 @@ def _save(period: AppraisalPeriod, cards: list[Card], *, computed_at: datetime, 
     # where sending all 10,000 cards of 8 MB for the database to compare cost 0.3-0.6 s).
     stored = dict(Scorecard.objects.filter(period=period).values_list("official_id", "fingerprint"))
     changed = []
-    for row in rows:
+    for card, row in zip(cards, rows, strict=True):
         row["fingerprint"] = row_fingerprint(row)
-        if stored.get(row["official"]) != row["fingerprint"]:
+        if stored.get(card.official.pk) != row["fingerprint"]:
             changed.append({**row, "computed_at": at})
     upsert_changed(model=Scorecard, unique=["period", "official"], rows=changed, stamp="computed_at")
     Scorecard.objects.filter(period=period).exclude(official__is_active=True).delete()
