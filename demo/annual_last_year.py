@@ -10,7 +10,7 @@ logins, the shared helpers).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,7 @@ from appraisal.models import (
 )
 from appraisal.selectors.annual import CommentRule, comment_rule
 from appraisal.selectors.schemes import scheme_snapshot
+from appraisal.selectors.transfers import year_transfers
 from appraisal.services.comments import comment_write
 from appraisal.services.finalize import grade_notice_sign, notices_mark_unsigned, procedure_finalize
 from appraisal.services.grades import grades_propose
@@ -55,7 +56,7 @@ from appraisal.services.summaries import summary_save, summary_submit
 from common.models import Notification
 from demo import annual_data as text
 from demo.annual_scores import Person, scorecards_write, update_rows
-from org.models import RankLevel, User
+from org.models import OrgUnit, RankLevel, User
 
 if TYPE_CHECKING:
     from demo.annual_builder import AnnualBuilder
@@ -159,6 +160,14 @@ def _scorecards(builder: AnnualBuilder, period: AppraisalPeriod, year: int, *, c
     first_day = date(year, 1, 1)
     people = [p for p in builder.people.values()
               if p.joined_on is None or p.joined_on < first_day or p is builder.staff_person]
+    # One who changed units during the year is graded where the rules say (第26条), as the rollup would place
+    # the year's scorecard — else the head over their present unit would write a 评语 the rules refuse him.
+    step = OrgUnit.steplen
+    moved = {official_id: placement.unit_path[: 2 * step]
+             for official_id, placement in year_transfers(year, [p.id for p in people]).items()}
+    tops = {u.path: u for u in OrgUnit.objects.filter(depth=2, path__in=set(moved.values()))}
+    people = [replace(p, top=tops[moved[p.id]]) if tops.get(moved.get(p.id, "")) not in (None, p.top) else p
+              for p in people]
     scorecards_write(period=period, people=people, rng=builder.rng, computed=computed,
                      with_excellent=builder.culture.pk)
 

@@ -1,5 +1,6 @@
 """Build a year of demo work: tasks (annual → quarterly, monthly, complaints), milestones, weekly updates,
-monthly reports in every state with their transitions, supervision letters and a few notifications.
+monthly reports in every state with their transitions (``demo.tasks_reports``), supervision letters and a few
+notifications (``demo.tasks_letters``).
 
 Rows are written in bulk straight from the models, as the workflow services would have left them; the
 services themselves are exercised by the tests, not by the demo.
@@ -9,77 +10,34 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
-from django.urls import reverse
-from django.utils import timezone
-
-from common.models import Notification
 from demo.org_data import HEAD_UNIT_CODE
+from demo.tasks_common import BATCH, Team, add_months, month_end
 from demo.tasks_data import (
     ANNUAL_WORK,
     COMPLAINTS,
     FINDINGS,
     MILESTONES,
     MONTHLY_WORK,
-    NEXT_PLANS,
     QUARTER_STEPS,
-    REPORT_ITEMS,
-    RETURN_REASONS,
-    REVIEW_COMMENTS,
-    SELF_ASSESSMENTS,
     WEEKLY_DONE,
     WEEKLY_HELP,
     WEEKLY_PROBLEMS,
 )
+from demo.tasks_letters import LettersAndNotifications
+from demo.tasks_reports import MonthlyReports
 from org.models import Official, OrgUnit, RankLevel, User
-from tasks.models import (
-    LoopStage,
-    Milestone,
-    MonthlyReport,
-    MonthlyReportItem,
-    ReportRating,
-    ReportStatus,
-    ReportTransition,
-    SupervisionLetter,
-    Task,
-    TaskKind,
-    TaskSource,
-    TaskStatus,
-    WeeklyUpdate,
-)
-from tasks.selectors.reports import month_start, report_deadline
+from tasks.models import LoopStage, Milestone, Task, TaskKind, TaskSource, TaskStatus, WeeklyUpdate
+from tasks.selectors.reports import month_start
 from tasks.selectors.tasks import week_monday
 
-BATCH = 2000
 
+class TasksBuilder(MonthlyReports, LettersAndNotifications):
+    """Build the year of work; the monthly reports and the letters are in modules of their own."""
 
-@dataclass
-class Team:
-    """The active officials of one top-level unit (a bureau, town or park) and its subtree."""
-
-    unit_id: int
-    code: str
-    leaders: list[dict[str, Any]] = field(default_factory=list)
-    middles: list[dict[str, Any]] = field(default_factory=list)
-    everyone: list[dict[str, Any]] = field(default_factory=list)
-
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(day: date) -> date:
-    return add_months(month_start(day), 1) - timedelta(days=1)
-
-
-class TasksBuilder:
     def __init__(self, *, rng: random.Random, today: date, stdout: Any, style: Any) -> None:
         self.rng, self.today, self.stdout, self.style = rng, today, stdout, style
         self.year_start = date(today.year, 1, 1)
@@ -264,149 +222,3 @@ class TasksBuilder:
                     help_needed=rng.choice(WEEKLY_HELP)))
         WeeklyUpdate.objects.bulk_create(updates, batch_size=BATCH)
         return len(updates)
-
-    # -- monthly reports ----------------------------------------------------------------------------
-    def _reports(self, teams: dict[int, Team]) -> int:
-        this_month = month_start(self.today)
-        head, staff = self.users.get("head"), self.users.get("staff")
-        reports: list[MonthlyReport] = []
-        items: list[list[tuple[str, str]]] = []
-        for team in teams.values():
-            reviewer = head if team.code == HEAD_UNIT_CODE else None
-            for person in team.everyone:
-                month = max(self.year_start, add_months(this_month, -11))
-                while month <= this_month:
-                    made = self._report(person, month, reviewer, staff)
-                    if made is not None:
-                        reports.append(made[0])
-                        items.append(made[1])
-                    month = add_months(month, 1)
-        created = MonthlyReport.objects.bulk_create(reports, batch_size=BATCH)
-        MonthlyReportItem.objects.bulk_create([
-            MonthlyReportItem(report=report, content=content, indicator=indicator, sort_order=index)
-            for report, rows in zip(created, items, strict=True) for index, (content, indicator) in enumerate(rows)
-        ], batch_size=BATCH)
-        self._transitions()
-        return len(created)
-
-    def _transitions(self) -> None:
-        """Write every report's trail with four INSERT … SELECT statements (a Python object per row is slow)."""
-        trail = ReportTransition._meta.db_table
-        report = MonthlyReport._meta.db_table
-        official = Official._meta.db_table
-        steps = [
-            ("draft", "submitted", f"{official}.user_id", "submitted_at", "''", "submitted_at IS NOT NULL"),
-            ("submitted", "returned", "reviewed_by_id", "reviewed_at", "return_reason", "status = 'returned'"),
-            ("submitted", "approved", "reviewed_by_id", "reviewed_at", "review_comment",
-             "status IN ('approved', 'published')"),
-            ("approved", "published", "published_by_id", "published_at", "''", "status = 'published'"),
-        ]
-        with connection.cursor() as cursor:
-            for old, new, by, at, comment, where in steps:
-                cursor.execute(
-                    f"INSERT INTO {trail} (report_id, from_status, to_status, by_id, at, comment) "
-                    f"SELECT {report}.id, %s, %s, {by}, {at}, {comment} FROM {report} "
-                    f"JOIN {official} ON {official}.id = {report}.official_id WHERE {where}",
-                    [old, new],
-                )
-
-    def _report(
-        self, person: dict[str, Any], month: date, reviewer: User | None, staff: User | None
-    ) -> tuple[MonthlyReport, list[tuple[str, str]]] | None:
-        rng, today = self.rng, self.today
-        deadline = report_deadline(month)
-        own = self.user_of.get(person["id"])
-        status: str
-        is_staff = staff is not None and own == staff.pk
-        if month == month_start(today):
-            if is_staff or rng.random() > 0.25:
-                return None  # this month's report is still to be written
-            status = ReportStatus.DRAFT
-        elif deadline >= today or month == add_months(month_start(today), -1):
-            status = rng.choices(
-                [ReportStatus.PUBLISHED, ReportStatus.APPROVED, ReportStatus.SUBMITTED, ReportStatus.RETURNED,
-                 ReportStatus.DRAFT, ""], weights=[30, 20, 30, 8, 7, 5])[0]
-            if is_staff:
-                status = ReportStatus.PUBLISHED
-            if not status:
-                return None
-        else:
-            status = ReportStatus.PUBLISHED if rng.random() < 0.97 else ReportStatus.APPROVED
-
-        rows = []
-        for template, indicator in rng.sample(REPORT_ITEMS, k=rng.randint(2, 3)):
-            n, p = rng.randint(1, 8), rng.choice([60, 80, 100])
-            rows.append((template.format(task="重点任务", n=n, p=p), indicator.format(n=n, p=p)))
-        report = MonthlyReport(
-            official_id=person["id"], month=month, status=status, next_month_plan=rng.choice(NEXT_PLANS),
-            self_assessment=rng.choice(SELF_ASSESSMENTS))
-        if status == ReportStatus.DRAFT:
-            report.is_missing = deadline < today
-            return report, rows
-        submitted = deadline - timedelta(days=rng.randint(0, 6)) if rng.random() > 0.1 else deadline + timedelta(
-            days=rng.randint(1, 4))
-        submitted = min(submitted, today)
-        at = timezone.make_aware(datetime.combine(submitted, time(9 + rng.randint(0, 8), rng.randint(0, 59))))
-        report.submitted_at, report.is_late = at, submitted > deadline
-        if status == ReportStatus.RETURNED:
-            report.return_reason = rng.choice(RETURN_REASONS)
-            report.reviewed_by, report.reviewed_at = reviewer, at + timedelta(days=1)
-            return report, rows
-        if status == ReportStatus.SUBMITTED:
-            return report, rows
-        report.rating = rng.choices(list(ReportRating.values), weights=[20, 50, 25, 5])[0]
-        report.review_comment = rng.choice(REVIEW_COMMENTS)
-        report.reviewed_by, report.reviewed_at = reviewer, at + timedelta(days=2)
-        report.reviewed_by, report.reviewed_at = reviewer, at + timedelta(days=2)
-        if status == ReportStatus.PUBLISHED:
-            report.published_by, report.published_at = reviewer, at + timedelta(days=3)
-        return report, rows
-
-    # -- supervision letters ------------------------------------------------------------------------
-    def _letters(self, teams: dict[int, Team], tasks: list[Task]) -> int:
-        rng, today = self.rng, self.today
-        issuer_unit = OrgUnit.objects.filter(code="ORG").first() or OrgUnit.objects.filter(depth=1).first()
-        orgadmin, head = self.users.get("orgadmin"), self.users.get("head")
-        if issuer_unit is None:
-            return 0
-        loop_tasks = {t.unit_id: t for t in tasks if t.source == TaskSource.SUPERVISION}
-        letters = []
-        ordered = sorted(teams.values(), key=lambda t: (t.code != HEAD_UNIT_CODE, t.code))
-        for number, team in enumerate(ordered[:12], start=1):
-            task = loop_tasks.get(team.unit_id)
-            issued = today - timedelta(days=rng.randint(3, 60))
-            deadline = issued + timedelta(days=rng.choice([7, 10, 15]))
-            letter = SupervisionLetter(
-                number=f"督办〔{today.year}〕{number}号", title=task.title if task else "重点工作推进情况督办",
-                content="经督查，你单位相关工作进度滞后，请于回复时限前报送整改情况，并由主要负责人签字。",
-                issuer_unit=issuer_unit, issued_by=orgadmin, recipient_unit_id=team.unit_id, task=task,
-                reply_deadline=deadline)
-            stage = rng.choice(["issued", "replied", "closed"]) if team.code != HEAD_UNIT_CODE else "replied"
-            if stage != "issued":
-                replied = timezone.make_aware(datetime.combine(
-                    min(today, issued + timedelta(days=rng.randint(2, 12))), time(15)))
-                letter.status, letter.reply = "replied", "已制定整改方案，明确责任人和完成时限，正在逐项落实。"
-                letter.replied_at = replied
-                letter.replied_by = head if team.code == HEAD_UNIT_CODE else None
-            if stage == "closed":
-                signed = replied + timedelta(days=2)
-                letter.status, letter.closed_at = "closed", signed
-                letter.issuer_signed_by, letter.issuer_signed_at = orgadmin, signed
-                letter.recipient_signed_at = signed
-            letters.append(letter)
-        SupervisionLetter.objects.bulk_create(letters)
-        return len(letters)
-
-    def _notifications(self) -> None:
-        head, staff = self.users.get("head"), self.users.get("staff")
-        rows = []
-        # Links by URL name, so a moved page cannot leave a notification pointing at a 404 (it once said /tasks/mine/).
-        if head is not None:
-            rows.append(Notification(user=head, kind="report_submitted", title="有月度实绩报告待您审核",
-                                     url=reverse("tasks:report_review_queue")))
-            rows.append(Notification(user=head, kind="letter_issued", title="收到新的督办函",
-                                     url=reverse("tasks:letter_list")))
-        if staff is not None:
-            rows.append(Notification(user=staff, kind="task_assigned", title="您有新的工作任务",
-                                     url=reverse("tasks:my_tasks")))
-        Notification.objects.bulk_create(rows)

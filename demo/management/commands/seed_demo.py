@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -46,8 +47,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
         parser.add_argument("--if-empty", action="store_true",
                             help="do nothing, successfully, when the database already holds units or officials")
+        parser.add_argument("--bench-logins", action="store_true",
+                            help="also give every top-level unit's head and nine more organization-department "
+                                 "users a login with the demo password (for bench/loadtest.py)")
 
-    def handle(self, *args: Any, officials: int, seed: int, if_empty: bool, **options: Any) -> None:
+    def handle(self, *args: Any, officials: int, seed: int, if_empty: bool, bench_logins: bool = False,
+               **options: Any) -> None:
         if officials < MIN_OFFICIALS:
             raise CommandError(f"--officials 至少为 {MIN_OFFICIALS}。")
         if Official.objects.exists() or OrgUnit.objects.exists():
@@ -70,6 +75,8 @@ class Command(BaseCommand):
         finally:
             settings.DEBUG = debug
         self._print_logins()
+        if bench_logins:
+            call_command("bench_logins", stdout=self.stdout)
 
     def _build(self, rng: random.Random, today: date, officials: int) -> None:
         with transaction.atomic():

@@ -1,0 +1,559 @@
+"""The rollup against its SQL floor, in the same run on the same PostgreSQL database: how far the product's rollup
+is from one statement doing the same work, and where its time goes.
+
+Run from the project root on a seeded demo (``seed_demo --officials 10000`` on PostgreSQL):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cadre_bench .venv/bin/python bench/bench_rollup_floor.py \\
+        [--month 2026-11 --quarter 2026-Q3 --year 2026] [--runs 5] [--jit both] [--json out.json]
+
+For a month, a quarter and a year (by default the last complete month, the last complete quarter and the year; they
+must be open: a published period refuses a rollup) it:
+
+1. runs the real rollup (``rollup_period``, as the page and the job run it) once to warm up and ``--runs`` times,
+   and prints the median seconds and the SQL statements; once more with every statement timed
+   (``connection.execute_wrapper``), to say per phase of the rollup (derive the ledger, the component providers,
+   the scores and ranks, the upsert) how much is SQL and how much Python between statements, and which statements
+   cost most; and the median of the rollup without the derivation (``derive=False``: the work the floor does);
+2. runs the floor: ONE ``INSERT … SELECT … ON CONFLICT DO UPDATE`` statement (``FLOOR_SQL``) that computes from
+   the same facts and ledger everything the scores are made of — the officials' top-level unit for the period
+   (from their posts, as ``appraisal.selectors.transfers``), the four component ratios (work, timeliness, evaluation,
+   training: the providers' arithmetic and rounding), the scheme weights scaled to the present components, each
+   ledger rule's sum clamped to its cap, the bonus, deduction and total, and both competition ranks (in the
+   top-level unit; among the same unit category and rank level) — and upserts the scorecards, ``--runs`` times;
+3. checks the floor against the rollup: unit, component total, bonus, deduction, total and both ranks equal for
+   every official (it stops with the differences otherwise: then it is not the floor of the same work).
+
+The floor writes into a scratch copy of the scorecard table (``bench_floor_scorecard``: ``LIKE
+appraisal_scorecard INCLUDING ALL``, so the same unique index and defaults, no foreign keys), created and dropped
+by the script; the real table is never touched by the floor. It is timed twice: into the empty copy (every row
+inserted), and into the copy holding the rollup's scorecards of the period (the rollup's own situation on a
+re-run: the upsert finds every row and, like ``_upsert``, rewrites only rows that changed — none when the figures
+agree). The configuration the statement reads as parameters (the scheme weights resolved per unit category and rank
+level, the rules' caps, the component constants, the hour targets) is read before the clock starts: a handful of
+tiny queries, timed separately.
+
+Not in the floor: the ``components`` JSON with each component's inputs (the floor stores each component's points
+only), the deletion of scorecards of officials who left, the unit scorecards, the run's progress rows and the
+derivation of the ledger from the facts (compare it with the rollup's ``derive=False`` figure, or subtract the
+derive phase). ``--jit both`` times the rollup and the floor with PostgreSQL's JIT on and off (``SET jit``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadre_mgmt.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Max  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from appraisal.components import PeriodWindow  # noqa: E402
+from appraisal.components.builtin import constants  # noqa: E402
+from appraisal.models import AppraisalPeriod, Component, PeriodKind, PeriodStatus  # noqa: E402
+from appraisal.scoring.parameters import parameters_for  # noqa: E402
+from appraisal.scoring.periods import period_key_for  # noqa: E402
+from appraisal.selectors.transfers import transfer_graded_by  # noqa: E402
+from appraisal.services.periods import period_get_or_create  # noqa: E402
+from appraisal.selectors.rollup import rule_caps as _caps  # noqa: E402
+from appraisal.selectors.rollup import scheme_weights as _weights  # noqa: E402
+from appraisal.services.rollup import rollup_period  # noqa: E402
+from appraisal.services.rollup_scores import Schemes as _Schemes  # noqa: E402
+from org.models import OrgUnit, PostKind, RankLevel  # noqa: E402
+from org.selectors.posts import GRADED_BY_LONGEST  # noqa: E402
+from tasks.models import MonthlyReport, ReportRating, ReportStatus, TaskStatus  # noqa: E402
+from training.models import DEFAULT_HOUR_TARGETS, ExternalStatus  # noqa: E402
+from training.selectors.progress import elapsed_fraction, hour_targets, year_bounds  # noqa: E402
+
+SCRATCH = "bench_floor_scorecard"
+COMPARED = ["unit_id", "category_id", "rank_level", "component_total", "bonus", "deduction", "ledger_total", "total",
+            "rank_in_unit", "rank_in_category", "is_provisional"]
+
+
+def he4(x: str) -> str:
+    """SQL rounding a non-negative numeric to 4 places, ties to even — ``Decimal.quantize``'s default, which the
+    providers use (PostgreSQL's ``round`` sends ties away from zero)."""
+    scaled = f"(({x}) * 10000)"
+    return (f"(CASE WHEN {scaled} - trunc({scaled}) = 0.5 AND mod(trunc({scaled}), 2) = 0 "
+            f"THEN trunc({scaled}) / 10000 ELSE round({x}, 4) END)")
+
+
+FLOOR_SQL = f"""
+WITH
+schemes AS (SELECT * FROM jsonb_to_recordset(%(schemes)s::jsonb)
+            AS s(cat bigint, rank text, code text, weight numeric)),
+caps AS (SELECT * FROM jsonb_to_recordset(%(caps)s::jsonb) AS c(rule_id bigint, cap numeric)),
+targets AS (SELECT * FROM jsonb_to_recordset(%(targets)s::jsonb) AS t(rank text, prorata numeric)),
+-- The unit of each official for the period (appraisal.selectors.transfers, org.selectors.posts): for who was in another
+-- unit than their present one during it, the unit of the most days (a tie: the later one) — for a year under
+-- the rules (第26条) the unit at its end, unless a secondment was involved.
+moved AS (
+    SELECT DISTINCT p.official_id FROM org_postassignment p JOIN org_official o ON o.id = p.official_id
+    WHERE p.start_date <= %(end)s AND p.end_date IS NOT NULL AND p.end_date > %(start)s AND p.unit_id <> o.unit_id),
+posts AS (
+    SELECT p.official_id, p.kind, p.start_date, p.id,
+           CASE WHEN p.end_date IS NULL THEN o.unit_id ELSE p.unit_id END AS unit_id,
+           greatest(p.start_date, %(start)s::date) AS first_day,
+           least(coalesce(p.end_date - 1, %(end)s::date), %(end)s::date) AS last_day
+    FROM org_postassignment p JOIN org_official o ON o.id = p.official_id
+    WHERE p.official_id IN (SELECT official_id FROM moved)
+      AND p.start_date <= %(end)s AND (p.end_date IS NULL OR p.end_date > %(start)s)),
+spells AS (
+    SELECT *, row_number() OVER w AS n,
+           (lag(unit_id) OVER w IS DISTINCT FROM unit_id OR lag(last_day) OVER w < first_day - 1) AS begins
+    FROM posts WHERE last_day >= first_day
+    WINDOW w AS (PARTITION BY official_id ORDER BY start_date, id)),
+per_unit AS (
+    SELECT official_id, unit_id, sum(last_day - first_day + 1) AS days, max(n) AS latest
+    FROM spells GROUP BY official_id, unit_id),
+longest AS (
+    SELECT DISTINCT ON (official_id) official_id, unit_id FROM per_unit
+    ORDER BY official_id, days DESC, latest DESC),
+last_unit AS (SELECT DISTINCT ON (official_id) official_id, unit_id FROM spells ORDER BY official_id, n DESC),
+seconded AS (SELECT DISTINCT official_id FROM spells WHERE begins AND kind = %(secondment)s),
+placed AS (
+    SELECT l.official_id,
+           CASE WHEN %(by_longest)s OR s.official_id IS NOT NULL THEN g.unit_id ELSE l.unit_id END AS unit_id
+    FROM last_unit l JOIN longest g USING (official_id) LEFT JOIN seconded s USING (official_id)),
+officials AS (
+    SELECT o.id, o.rank_level, t.id AS top_id, t.category_id
+    FROM org_official o
+    LEFT JOIN placed pl ON pl.official_id = o.id
+    JOIN org_orgunit u ON u.id = coalesce(pl.unit_id, o.unit_id)
+    JOIN org_orgunit t ON t.path = left(u.path, %(top_chars)s) AND t.depth <= 2
+    WHERE o.is_active),
+-- WORK: task completion (weighted; on time, late) and report quality (ratings), 0.6/0.4 when both.
+task_part AS (
+    SELECT responsible_id AS official_id, sum(weight) AS w,
+           coalesce(sum(weight) FILTER (WHERE status = %(completed)s AND completed_on <= deadline), 0) AS w_on,
+           coalesce(sum(weight) FILTER (WHERE status = %(completed)s AND completed_on > deadline), 0) AS w_late
+    FROM tasks_task WHERE deadline >= %(start)s AND deadline <= %(end)s AND status <> %(cancelled)s
+    GROUP BY responsible_id),
+task_ratio AS (
+    SELECT official_id,
+           CASE WHEN coalesce(w, 0) <> 0 THEN {he4("(%(w_on)s * w_on + %(w_late)s * w_late) / w")} ELSE 0 END AS ratio
+    FROM task_part),
+quality_ratio AS (
+    SELECT official_id,
+           {he4("sum(CASE rating WHEN 'excellent' THEN %(r_excellent)s WHEN 'good' THEN %(r_good)s "
+                "WHEN 'fair' THEN %(r_fair)s ELSE %(r_poor)s END) / count(*)")} AS ratio
+    FROM tasks_monthlyreport
+    WHERE month >= %(month_start)s AND month <= %(end)s AND status IN (%(approved)s, %(published)s)
+      AND rating IN ('excellent', 'good', 'fair', 'poor')
+    GROUP BY official_id),
+work AS (
+    SELECT coalesce(t.official_id, q.official_id) AS official_id,
+           CASE WHEN t.official_id IS NOT NULL AND q.official_id IS NOT NULL
+                THEN {he4("%(task_share)s * t.ratio + %(quality_share)s * q.ratio")}
+                ELSE coalesce(t.ratio, q.ratio) END AS ratio
+    FROM task_ratio t FULL JOIN quality_ratio q ON q.official_id = t.official_id),
+-- TIMELINESS: reports due in the period, on time 1, late 0.5, missing 0.
+timeliness_counts AS (
+    SELECT official_id,
+           count(*) FILTER (WHERE NOT is_late AND submitted_at IS NOT NULL
+                            AND NOT (is_missing AND status IN (%(draft)s, %(returned)s))) AS on_time,
+           count(*) FILTER (WHERE is_late) AS late,
+           count(*) FILTER (WHERE NOT is_late AND is_missing AND status IN (%(draft)s, %(returned)s)) AS missing
+    FROM tasks_monthlyreport WHERE month >= %(month_start)s AND month <= %(end)s GROUP BY official_id),
+timeliness AS (
+    SELECT official_id,
+           {he4("(%(t_on)s * on_time + %(t_late)s * late + %(t_missing)s * missing)::numeric "
+                "/ (on_time + late + missing)")} AS ratio
+    FROM timeliness_counts WHERE on_time + late + missing > 0),
+-- EVALUATION: the mean check-up score of the quarters within the period, over 100 (half up).
+evaluation AS (
+    SELECT c.official_id, round(least(greatest(sum(c.score) / (count(*) * 100), 0), 1), 4) AS ratio
+    FROM appraisal_checkupresult c
+    JOIN appraisal_checkupround r ON r.id = c.round_id JOIN appraisal_appraisalperiod p ON p.id = r.period_id
+    WHERE c.score IS NOT NULL AND p.kind = 'quarter' AND p.start >= %(start)s AND p."end" <= %(end)s
+      AND (%(incomplete_counts)s OR NOT c.is_incomplete)
+    GROUP BY c.official_id),
+-- TRAINING: hours of the year up to the period's end against the pro-rata target (at most 1).
+attended AS (
+    SELECT a.official_id, sum(a.hours) AS hours
+    FROM training_attendance a JOIN training_trainingsession s ON s.id = a.session_id
+    WHERE s.starts_at >= %(year_start)s AND s.starts_at < %(hours_until)s GROUP BY a.official_id),
+external AS (
+    SELECT official_id, sum(hours) AS hours FROM training_externaltraining
+    WHERE status = %(ext_approved)s AND started_on >= %(year_first)s AND started_on <= %(end)s GROUP BY official_id),
+training AS (
+    SELECT o.id AS official_id,
+           CASE WHEN tg.prorata <= 0 THEN 1
+                ELSE {he4("least(1, (coalesce(a.hours, 0) + coalesce(e.hours, 0)) / tg.prorata)")} END AS ratio
+    FROM org_official o JOIN targets tg ON tg.rank = o.rank_level
+    LEFT JOIN attended a ON a.official_id = o.id LEFT JOIN external e ON e.official_id = o.id
+    WHERE o.is_active
+      AND (EXISTS (SELECT 1 FROM training_trainingsession s
+                   WHERE s.starts_at >= %(year_start)s AND s.starts_at < %(day_after_end)s)
+           OR EXISTS (SELECT 1 FROM training_externaltraining x WHERE x.status = %(ext_approved)s
+                      AND x.started_on >= %(year_first)s AND x.started_on <= %(end)s))),
+ratios AS (
+    SELECT official_id, 'work' AS code, ratio FROM work
+    UNION ALL SELECT official_id, 'timeliness', ratio FROM timeliness
+    UNION ALL SELECT official_id, 'evaluation', ratio FROM evaluation
+    UNION ALL SELECT official_id, 'training', ratio FROM training),
+-- Each official's scheme; the present components' weights scaled up to the scheme's total.
+lines AS (
+    SELECT o.id, o.top_id, o.category_id, o.rank_level, s.code, s.weight, r.ratio,
+           sum(s.weight) OVER (PARTITION BY o.id) AS total_weight,
+           sum(s.weight) FILTER (WHERE r.ratio IS NOT NULL) OVER (PARTITION BY o.id) AS present_weight
+    FROM officials o JOIN schemes s ON s.cat IS NOT DISTINCT FROM o.category_id AND s.rank = o.rank_level
+    LEFT JOIN ratios r ON r.official_id = o.id AND r.code = s.code),
+points AS (
+    SELECT *, round(weight * ratio * total_weight / present_weight, 2) AS points FROM lines),
+cards AS (
+    SELECT id, top_id, category_id, rank_level, coalesce(sum(points), 0) AS component_total,
+           coalesce(jsonb_object_agg(code, points) FILTER (WHERE points IS NOT NULL), '{{}}'::jsonb) AS components
+    FROM points GROUP BY id, top_id, category_id, rank_level),
+-- The ledger: each rule's sum in the period clamped to its cap; bonus the positive sums, deduction the others.
+rule_sums AS (
+    SELECT e.official_id, e.rule_id, sum(e.points) AS points
+    FROM appraisal_scoreentry e WHERE e.occurred_on >= %(start)s AND e.occurred_on <= %(end)s
+    GROUP BY e.official_id, e.rule_id),
+ledger AS (
+    SELECT x.official_id,
+           sum(CASE WHEN x.points > 0 THEN x.points ELSE 0 END) AS bonus,
+           sum(CASE WHEN x.points > 0 THEN 0 ELSE x.points END) AS deduction
+    FROM (SELECT r.official_id,
+                 CASE WHEN c.cap IS NULL THEN r.points ELSE greatest(-c.cap, least(c.cap, r.points)) END AS points
+          FROM rule_sums r LEFT JOIN caps c ON c.rule_id = r.rule_id) x
+    GROUP BY x.official_id),
+totals AS (
+    SELECT c.*, round(coalesce(l.bonus, 0), 2) AS bonus, round(coalesce(l.deduction, 0), 2) AS deduction
+    FROM cards c LEFT JOIN ledger l ON l.official_id = c.id)
+INSERT INTO {SCRATCH} (period_id, official_id, unit_id, category_id, rank_level, components, component_total,
+                       bonus, deduction, ledger_total, total, rank_in_unit, rank_in_category, is_provisional,
+                       computed_at)
+SELECT %(period)s, id, top_id, category_id, rank_level, components, component_total, bonus, deduction,
+       bonus + deduction, component_total + bonus + deduction,
+       rank() OVER (PARTITION BY top_id ORDER BY component_total + bonus + deduction DESC),
+       rank() OVER (PARTITION BY category_id, rank_level ORDER BY component_total + bonus + deduction DESC),
+       %(provisional)s, now()
+FROM totals
+ON CONFLICT (period_id, official_id) DO UPDATE SET
+    {", ".join(f"{c} = EXCLUDED.{c}" for c in COMPARED)}, computed_at = EXCLUDED.computed_at
+WHERE ({", ".join(f"{SCRATCH}.{c}" for c in COMPARED)})
+      IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in COMPARED)})
+"""
+
+
+# -- parameters ----------------------------------------------------------------------------------------------------
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def floor_parameters(period: AppraisalPeriod) -> dict[str, Any]:
+    """What the statement reads besides the facts: configuration, resolved as the rollup resolves it."""
+    window = PeriodWindow(key=period.key, kind=period.kind, start=period.start, end=period.end,
+                          parameters=parameters_for(period))
+    schemes = _Schemes(_weights(period))
+    categories = {*OrgUnit.objects.filter(depth__lte=2).values_list("category_id", flat=True), None}
+    scheme_rows = [{"cat": cat, "rank": rank, "code": code, "weight": str(weight)}
+                   for cat in categories for rank in RankLevel.values
+                   for code, weight in schemes.scheme(cat, rank)]
+    caps = [{"rule_id": pk, "cap": _decimal(cap)} for pk, cap in _caps(period).items()]
+    work, timely = constants(window, Component.WORK), constants(window, Component.TIMELINESS)
+    frozen = window.parameters.get("training.hour_targets")
+    live = hour_targets()
+    year = period.end.year
+    elapsed = elapsed_fraction(year, period.end)
+    targets = []
+    for rank in RankLevel.values:
+        target = (frozen.get(rank) if frozen else live.get(rank))
+        target = Decimal(target) if target is not None else DEFAULT_HOUR_TARGETS.get(RankLevel(rank), Decimal(90))
+        if target:  # no target: the component is left out for the official
+            targets.append({"rank": rank, "prorata": str((target * elapsed).quantize(Decimal("0.1")))})
+    evaluation = window.parameters.get("components.evaluation")
+    tz = timezone.get_current_timezone()
+    year_start, next_year = year_bounds(year)
+    end_of_day = timezone.make_aware(datetime.combine(period.end, dtime.max), tz)
+    by_longest = period.kind != PeriodKind.YEAR or transfer_graded_by() == GRADED_BY_LONGEST
+    return {
+        "period": period.pk, "start": period.start, "end": period.end,
+        "month_start": period.start.replace(day=1), "provisional": not period.is_frozen,
+        "schemes": json.dumps(scheme_rows), "caps": json.dumps(caps), "targets": json.dumps(targets),
+        "secondment": PostKind.SECONDMENT.value, "by_longest": by_longest, "top_chars": 2 * OrgUnit.steplen,
+        "completed": TaskStatus.COMPLETED.value, "cancelled": TaskStatus.CANCELLED.value,
+        "w_on": work["on_time"], "w_late": work["late"], "task_share": work["task_share"],
+        "quality_share": work["quality_share"], "r_excellent": work[ReportRating.EXCELLENT],
+        "r_good": work[ReportRating.GOOD], "r_fair": work[ReportRating.FAIR], "r_poor": work[ReportRating.POOR],
+        "approved": ReportStatus.APPROVED.value, "published": ReportStatus.PUBLISHED.value,
+        "draft": ReportStatus.DRAFT.value, "returned": ReportStatus.RETURNED.value,
+        "t_on": timely["on_time"], "t_late": timely["late"], "t_missing": timely["missing"],
+        "incomplete_counts": (evaluation["incomplete_counts"] if evaluation
+                              else bool(settings.APPRAISAL_CHECKUP_INCOMPLETE_COUNTS)),
+        "year_start": year_start, "hours_until": min(next_year, end_of_day), "year_first": date(year, 1, 1),
+        "day_after_end": timezone.make_aware(datetime.combine(period.end + timedelta(days=1), dtime.min), tz),
+        "ext_approved": ExternalStatus.APPROVED.value,
+    }
+
+
+# -- measuring -------------------------------------------------------------------------------------------------------
+class Recorder:
+    """Record every statement's start, end and text (``connection.execute_wrapper``)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, float, str, Any]] = []
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.calls.append((started, time.perf_counter(), sql, params))
+
+
+@contextmanager
+def recording() -> Iterator[Recorder]:
+    recorder = Recorder()
+    with connection.execute_wrapper(recorder):
+        yield recorder
+
+
+def set_jit(on: bool) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET jit = {'on' if on else 'off'}")
+
+
+def timed(action: Callable[[], Any], runs: int) -> tuple[list[float], int]:
+    """Run ``action`` once to warm up, then ``runs`` times; return the seconds and the statements of the last."""
+    action()
+    seconds: list[float] = []
+    statements = 0
+    for _ in range(runs):
+        with recording() as recorder:
+            started = time.perf_counter()
+            action()
+            seconds.append(time.perf_counter() - started)
+        statements = len(recorder.calls)
+    return seconds, statements
+
+
+PHASES = {5: "derive ledger", 30: "components", 55: "scores and ranks", 75: "save", 100: "done"}
+
+
+def _label(sql: str) -> str:
+    """A statement's short name: its verb and main table (the first one named outside parentheses)."""
+    text = re.sub(r"\s+", " ", sql).strip()
+    verb = text.split(" ", 1)[0].upper()
+    depth, outer = 0, []
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        outer.append(char if depth == 0 and char != ")" else " ")
+    table = re.search(r'(?:FROM|INTO|UPDATE) "?([a-z_]+)"?', "".join(outer), re.IGNORECASE)
+    return f"{verb} {table.group(1) if table else '?'}"
+
+
+def profile(period: AppraisalPeriod) -> dict[str, Any]:
+    """One more rollup with every statement timed: per phase, SQL and Python seconds; the costliest statements."""
+    with recording() as recorder:
+        started = time.perf_counter()
+        rollup_period(period=period)
+        finished = time.perf_counter()
+    phase, marks = "start", []
+    per_phase: dict[str, dict[str, float]] = defaultdict(lambda: {"sql": 0.0, "statements": 0, "from": 0.0})
+    statements: list[dict[str, Any]] = []
+    for begin, end, sql, params in recorder.calls:
+        if sql.startswith('UPDATE "appraisal_rolluprun"') and params:
+            progress = next((p for p in params if isinstance(p, int) and p in PHASES), None)
+            if progress is not None:
+                phase = PHASES[progress]
+                marks.append((phase, begin))
+        per_phase[phase]["sql"] += end - begin
+        per_phase[phase]["statements"] += 1
+        statements.append({"phase": phase, "ms": (end - begin) * 1000, "what": _label(sql), "sql": sql[:300]})
+    bounds = [("start", started), *marks, ("end", finished)]
+    phases = []
+    for (name, begin), (_next, end) in itertools.pairwise(bounds):
+        if name == "end":
+            continue
+        sql = per_phase[name]["sql"]
+        phases.append({"phase": name, "seconds": end - begin, "sql": sql, "python": end - begin - sql,
+                       "statements": int(per_phase[name]["statements"])})
+    statements.sort(key=lambda s: -s["ms"])
+    return {"seconds": finished - started, "statements": len(recorder.calls), "phases": phases,
+            "costliest": statements[:12]}
+
+
+# -- the floor -------------------------------------------------------------------------------------------------------
+def scratch_create() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+        cursor.execute(f"CREATE TABLE {SCRATCH} (LIKE appraisal_scorecard INCLUDING ALL)")
+
+
+def scratch_fill(period: AppraisalPeriod, *, from_rollup: bool) -> None:
+    """Empty the scratch table, or give it the rollup's scorecards of the period (its state on a re-run)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {SCRATCH}")
+        if from_rollup:
+            cursor.execute(f"INSERT INTO {SCRATCH} SELECT * FROM appraisal_scorecard WHERE period_id = %s",
+                           [period.pk])
+        cursor.execute(f"ANALYZE {SCRATCH}")
+
+
+def floor_run(parameters: dict[str, Any]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_SQL, parameters)
+        return cursor.rowcount
+
+
+def floor_check(period: AppraisalPeriod) -> int:
+    """Compare the floor's scorecards (in the scratch table) with the rollup's; return how many were compared."""
+    columns = ", ".join(["official_id", *COMPARED])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM appraisal_scorecard WHERE period_id = %s ORDER BY official_id",
+                       [period.pk])
+        real = {row[0]: row[1:] for row in cursor.fetchall()}
+        cursor.execute(f"SELECT {columns} FROM {SCRATCH} WHERE period_id = %s ORDER BY official_id", [period.pk])
+        floor = {row[0]: row[1:] for row in cursor.fetchall()}
+    differing = [(pk, real.get(pk), floor.get(pk)) for pk in sorted(real.keys() | floor.keys())
+                 if real.get(pk) != floor.get(pk)]
+    if differing:
+        print(f"\nThe floor differs from the rollup for {len(differing)} of {len(real)} officials "
+              f"({', '.join(COMPARED)}):", file=sys.stderr)
+        for pk, a, b in differing[:15]:
+            print(f"  official {pk}:\n    rollup {a}\n    floor  {b}", file=sys.stderr)
+        raise SystemExit(2)
+    return len(real)
+
+
+# -- the run ---------------------------------------------------------------------------------------------------------
+def default_keys() -> list[str]:
+    """The last complete month with monthly reports, the last complete quarter, and the year."""
+    latest = MonthlyReport.objects.aggregate(m=Max("month"))["m"] or timezone.localdate()
+    month = min(latest, timezone.localdate().replace(day=1) - timedelta(days=1))
+    quarter_end = date(month.year, (month.month - 1) // 3 * 3 + 1, 1) - timedelta(days=1)
+    if (month.month % 3) == 0:
+        quarter_end = month
+    return [period_key_for("month", month), period_key_for("quarter", quarter_end), str(month.year)]
+
+
+def bench_period(key: str, runs: int, jit_modes: list[bool | None]) -> dict[str, Any]:
+    period = period_get_or_create(key=key)
+    if period.status == PeriodStatus.PUBLISHED:
+        raise SystemExit(f"{key} is published: a rollup is refused. Choose an open or closed period.")
+    result: dict[str, Any] = {"period": key, "kind": period.kind}
+    for jit in jit_modes:
+        tag = "default" if jit is None else ("jit_on" if jit else "jit_off")
+        if jit is not None:
+            set_jit(jit)
+        real, real_statements = timed(lambda: rollup_period(period=period), runs)
+        bare, bare_statements = timed(lambda: rollup_period(period=period, derive=False), runs)
+        period.refresh_from_db()
+        config_started = time.perf_counter()
+        parameters = floor_parameters(period)
+        config = time.perf_counter() - config_started
+        scratch_fill(period, from_rollup=False)
+        empty: list[float] = []
+        for _ in range(runs):
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {SCRATCH}")
+            started = time.perf_counter()
+            written = floor_run(parameters)
+            empty.append(time.perf_counter() - started)
+        officials = floor_check(period)
+        scratch_fill(period, from_rollup=True)
+        rerun: list[float] = []
+        changed = 0
+        for _ in range(runs):
+            started = time.perf_counter()
+            changed = floor_run(parameters)
+            rerun.append(time.perf_counter() - started)
+        floor_check(period)
+        result[tag] = {
+            "rollup": statistics.median(real), "rollup_min": min(real), "rollup_statements": real_statements,
+            "rollup_no_derive": statistics.median(bare), "rollup_no_derive_statements": bare_statements,
+            "floor_empty": statistics.median(empty), "floor_rerun": statistics.median(rerun),
+            "floor_rows_inserted": written, "floor_rows_changed_on_rerun": changed, "floor_config": config,
+            "officials": officials,
+        }
+    if jit_modes != [None]:
+        set_jit(True)
+    result["profile"] = profile(period)
+    return result
+
+
+def print_result(result: dict[str, Any]) -> None:
+    for tag in ("default", "jit_on", "jit_off"):
+        if tag not in result:
+            continue
+        r = result[tag]
+        print(f"{result['period']:8} {tag:8} rollup {r['rollup']:.3f} s ({r['rollup_statements']} statements; "
+              f"min {r['rollup_min']:.3f}) | without derive {r['rollup_no_derive']:.3f} s "
+              f"({r['rollup_no_derive_statements']}) | floor {r['floor_empty']:.3f} s into an empty table, "
+              f"{r['floor_rerun']:.3f} s as a re-run ({r['floor_rows_changed_on_rerun']} rows changed) | "
+              f"ratio {r['rollup'] / r['floor_rerun']:.1f}× (re-run), {r['rollup'] / r['floor_empty']:.1f}× (empty); "
+              f"without derive {r['rollup_no_derive'] / r['floor_rerun']:.1f}× | {r['officials']} officials, "
+              f"equal; configuration read in {r['floor_config'] * 1000:.0f} ms")
+    p = result["profile"]
+    print(f"  where the rollup's {p['seconds']:.3f} s go ({p['statements']} statements):")
+    for phase in p["phases"]:
+        print(f"    {phase['phase']:18} {phase['seconds']:.3f} s: SQL {phase['sql']:.3f} s in {phase['statements']} "
+              f"statements, Python {phase['python']:.3f} s")
+    print("  costliest statements:")
+    for s in p["costliest"][:8]:
+        print(f"    {s['ms']:7.1f} ms  {s['phase']:18} {s['what']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--month")
+    parser.add_argument("--quarter")
+    parser.add_argument("--year")
+    parser.add_argument("--only", help="comma-separated period keys instead of the three")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--jit", choices=["default", "both"], default="default")
+    parser.add_argument("--json")
+    parser.add_argument("--keep-scratch", action="store_true", help="leave bench_floor_scorecard for inspection")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("The floor is a PostgreSQL statement: point DATABASE_URL at PostgreSQL.")
+    month, quarter, year = default_keys()
+    keys = args.only.split(",") if args.only else [args.month or month, args.quarter or quarter, args.year or year]
+    jit_modes: list[bool | None] = [True, False] if args.jit == "both" else [None]
+    db = connection.settings_dict
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit_setting = cursor.fetchone()[0]
+    print(f"database {db['NAME']}; periods {', '.join(keys)}; median of {args.runs} runs after one to warm up; "
+          f"server jit = {jit_setting}")
+    scratch_create()
+    results = []
+    try:
+        for key in keys:
+            results.append(bench_period(key, args.runs, jit_modes))
+            print_result(results[-1])
+    finally:
+        if not args.keep_scratch:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
