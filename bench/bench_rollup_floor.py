@@ -75,10 +75,10 @@ from appraisal.components.builtin import constants  # noqa: E402
 from appraisal.models import AppraisalPeriod, Component, PeriodKind, PeriodStatus  # noqa: E402
 from appraisal.scoring.parameters import parameters_for  # noqa: E402
 from appraisal.scoring.periods import period_key_for  # noqa: E402
-from appraisal.selectors.transfers import transfer_graded_by  # noqa: E402
-from appraisal.services.periods import period_get_or_create  # noqa: E402
 from appraisal.selectors.rollup import rule_caps as _caps  # noqa: E402
 from appraisal.selectors.rollup import scheme_weights as _weights  # noqa: E402
+from appraisal.selectors.transfers import transfer_graded_by  # noqa: E402
+from appraisal.services.periods import period_get_or_create  # noqa: E402
 from appraisal.services.rollup import rollup_period  # noqa: E402
 from appraisal.services.rollup_scores import Schemes as _Schemes  # noqa: E402
 from org.models import OrgUnit, PostKind, RankLevel  # noqa: E402
