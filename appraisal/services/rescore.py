@@ -29,7 +29,7 @@ from appraisal.components import PeriodWindow, registered_providers
 from appraisal.models import AppraisalPeriod, PeriodStatus, Scorecard, UnitScorecard
 from appraisal.scoring.parameters import parameters_for
 from appraisal.selectors.rollup import ledger_sums, rollup_officials, scheme_weights
-from appraisal.services.bulk import BATCH, row_fingerprint, upsert_changed
+from appraisal.services.bulk import BATCH, upsert_changed
 from appraisal.services.consequences import facts_counted
 from appraisal.services.rollup_scores import Schemes, cents, rank_competition, score_card
 
@@ -89,17 +89,9 @@ def scorecards_refresh(*, period: AppraisalPeriod, official_ids: Collection[int]
                                "rank_in_category")}
         # The ranks stay as stored until ``_rerank``: a card whose numbers did not change is not written.
         ranks = {pk: row[3] for pk, row in before.items()}
-        rows = [
-            {"period": period.pk, "official": c.official.pk, "unit": c.official.unit_id,
-             "category": c.official.category_id, "rank_level": c.official.rank_level,
-             "components": c.components, "component_total": c.component_total,
-             "bonus": c.bonus, "deduction": c.deduction, "ledger_total": c.bonus + c.deduction, "total": c.total,
-             "rank_in_unit": ranks.get(c.official.pk, (0, 0))[0],
-             "rank_in_category": ranks.get(c.official.pk, (0, 0))[1], "is_provisional": True}
-            for c in cards
-        ]
         upsert_changed(model=Scorecard, unique=["period", "official"], rows=[
-            {**row, "fingerprint": row_fingerprint(row), "computed_at": computed_at} for row in rows
+            {**c.row(period_id=period.pk, provisional=True, ranks=ranks.get(c.official.pk, (0, 0))),
+             "computed_at": computed_at} for c in cards
         ], stamp="computed_at")
         gone = only - {c.official.pk for c in cards}  # left the service: no scorecard, as in the rollup
         if gone:

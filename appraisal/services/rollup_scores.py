@@ -5,7 +5,7 @@ recomputation of a few officials (``appraisal.services.rescore``), so both give 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol, TypeVar
@@ -14,6 +14,7 @@ from appraisal.components import ComponentValue
 from appraisal.models import DEFAULT_WEIGHTS
 from appraisal.selectors.rollup import RollupOfficial
 from appraisal.selectors.schemes import scheme_key
+from appraisal.services.bulk import row_fingerprint
 
 CENTS = Decimal("0.01")
 RATIO_PLACES = Decimal("0.0001")
@@ -39,6 +40,19 @@ class Card:
     @property
     def pk(self) -> int:
         return self.official.pk
+
+    def row(self, *, period_id: int, provisional: bool, ranks: Sequence[int | None] | None = None) -> dict[str, Any]:
+        """The card as a ``Scorecard`` row (field name → value) with its fingerprint, without ``computed_at``;
+        ``ranks`` (in the unit, in the category) replace the card's own."""
+        rank_in_unit, rank_in_category = ranks if ranks is not None else (self.rank_in_unit, self.rank_in_category)
+        row: dict[str, Any] = {
+            "period": period_id, "official": self.official.pk, "unit": self.official.unit_id,
+            "category": self.official.category_id, "rank_level": self.official.rank_level,
+            "components": self.components, "component_total": self.component_total, "bonus": self.bonus,
+            "deduction": self.deduction, "ledger_total": self.bonus + self.deduction, "total": self.total,
+            "rank_in_unit": rank_in_unit, "rank_in_category": rank_in_category, "is_provisional": provisional}
+        row["fingerprint"] = row_fingerprint(row)
+        return row
 
 
 @dataclass
