@@ -7,25 +7,24 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Appraisal")
 
     def ready(self) -> None:
-        # Register the component providers and grade constraints this app ships; the training's and discipline's
-        # are read here (components_training — registered first, where the training app's ready used to put
-        # them —, constraints_discipline, services.derive), and the leave records of org (constraints_leave);
-        # who may be picked on its forms (pickers, org/pickers.py); its lines and panels on the home page
-        # (org.home). The fact apps import nothing of this app (DESIGN §3, tests/test_layers.py).
-        import appraisal.components_training  # noqa: F401
-        from appraisal import (  # noqa: F401
-            components_builtin,
-            components_checkup,
-            constraints_builtin,
-            constraints_category,
-            constraints_discipline,
-            constraints_leave,
-            constraints_quarterly,
-            home_panels_quarterly,
-            home_todo,
-            pickers,
-        )
-        from appraisal.services.consequences import fact_changed, frozen_period_keys
+        # Register the component providers and grade constraints this app ships (the order does not matter: the
+        # rollup sorts the providers by code); the training's and discipline's facts are read here
+        # (components.training, constraints.discipline, services.derive), and the leave records of org
+        # (constraints.leave); who may be picked on its forms (pickers, org/pickers.py); its lines and panels on
+        # the home page (org.home). The fact apps import nothing of this app (DESIGN §3, tests/test_layers.py).
+        import appraisal.components.builtin
+        import appraisal.components.checkup
+        import appraisal.components.training
+        import appraisal.constraints.builtin
+        import appraisal.constraints.category
+        import appraisal.constraints.discipline
+        import appraisal.constraints.leave
+        import appraisal.constraints.quarterly
+        import appraisal.home_panels
+        import appraisal.home_todo
+        import appraisal.pickers  # noqa: F401
+        from appraisal.selectors.periods import frozen_period_keys
+        from appraisal.services.consequences import fact_changed
         from appraisal.services.derive_training import criticism_record
         from org.facts import fact_changed as fact_changed_signal
         from org.facts import register_frozen_periods

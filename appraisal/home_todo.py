@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal import readiness as ready
+from appraisal.display.score_text import rank_text
 from appraisal.models import PeriodStatus, QuarterlyStatus, Scorecard, SignStatus, Stage
-from appraisal.score_text import rank_text
+from appraisal.selectors import readiness as ready
 from appraisal.selectors.annual import (
     comment_rows_for,
     grade_notices_visible_to,

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalPeriod, GradeNotice, PeriodStatus, RollupRun, SignStatus
-from appraisal.periods import MONTH, QUARTER, WEEK, YEAR, period_key_for
+from appraisal.scoring.periods import MONTH, QUARTER, WEEK, YEAR, period_key_for
 from appraisal.services.derive_training import training_feed
 from appraisal.services.exports import export_run
 from appraisal.services.finalize import notices_mark_unsigned
@@ -70,7 +70,7 @@ def rollup_due(kind: str, date_iso: str | None = None) -> dict[str, Any]:
     if kind not in KINDS:
         raise ValueError(f"unknown period kind {kind!r}")
     day = date.fromisoformat(date_iso) if date_iso else timezone.localdate()
-    period = period_get_or_create(due_period_key(kind, day))
+    period = period_get_or_create(key=due_period_key(kind, day))
     if period.status != PeriodStatus.OPEN:
         return {"period": period.key, "skipped": period.status}
     run = rollup_period(period=period)
@@ -124,5 +124,5 @@ def annual_daily(day: str | None = None) -> dict[str, int]:
 def register_export_job(job_id: int) -> dict[str, int | str]:
     """Write the register of an ``ExportJob``; a job already claimed or finished is left alone."""
     with translation.override(settings.LANGUAGE_CODE):  # the workbook's headers are in the interface language
-        job = export_run(job_id)
+        job = export_run(job_id=job_id)
     return {"job": job_id, "status": job.status if job else "skipped", "rows": job.rows if job else 0}

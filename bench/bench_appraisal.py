@@ -1,4 +1,4 @@
-"""Time the appraisal rollups (and the register export, when present) against a seeded database.
+"""Time the appraisal rollups and the register export against a seeded database.
 
 Run from the project root (see bench/README.md), after ``migrate`` and ``seed_demo --officials 10000``:
 
@@ -21,6 +21,7 @@ import os
 import resource
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -42,7 +43,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from appraisal.models import AppraisalPeriod, RollupRun, Scorecard, ScoreEntry, UnitScorecard  # noqa: E402
-from appraisal.periods import period_key_for  # noqa: E402
+from appraisal.scoring.periods import parse_period_key, period_key_for  # noqa: E402
+from appraisal.services.exports import register_write  # noqa: E402
 from appraisal.services.periods import period_get_or_create  # noqa: E402
 from appraisal.services.rollup import rollup_period  # noqa: E402
 from org.models import Official, OrgUnit  # noqa: E402
@@ -80,7 +82,7 @@ def bench_rollup(keys: list[str], runs: int) -> None:
     print(f"{'rollup':8} {'first s':>8} {'queries':>8} {'median s':>9} {'min s':>6} {'queries':>8} "
           f"{'peak MiB':>9} {'officials':>9} {'units':>6} {'entries':>8}")
     for key in keys:
-        period = period_get_or_create(key)
+        period = period_get_or_create(key=key)
 
         def action(period: AppraisalPeriod = period) -> RollupRun:
             return rollup_period(period=period)
@@ -98,15 +100,39 @@ def bench_rollup(keys: list[str], runs: int) -> None:
     print(f"process peak resident memory so far: {rss:.0f} MiB")
 
 
-def bench_export(keys: list[str]) -> None:
-    """Time the register export of each rolled-up period (``appraisal.excel.bench_export``, when present)."""
+def export_register(period_key: str) -> dict[str, Any]:
+    """Export the whole register of a period to a temporary file and return the time, queries and memory.
+
+    The first run is timed (no tracing); a second run under ``tracemalloc`` gives the peak of Python
+    allocations. ``ru_maxrss`` is the process's peak resident size so far (Django and the data included).
+    """
+    period = AppraisalPeriod.objects.get(key=parse_period_key(period_key).key)
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
     try:
-        from appraisal.excel import bench_export as export
-    except ImportError:
-        print("export: not available")
-        return
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            rows = register_write(period=period, target=path)
+            seconds = time.perf_counter() - started
+        size = os.path.getsize(path)
+        tracemalloc.start()
+        register_write(period=period, target=path)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    finally:
+        os.unlink(path)
+    return {
+        "rows": rows, "seconds": round(seconds, 2), "queries": len(queries.captured_queries),
+        "peak_traced_mb": round(peak / 1048576, 1),
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "file_kb": size // 1024, "at": timezone.now().isoformat(timespec="seconds"),
+    }
+
+
+def bench_export(keys: list[str]) -> None:
+    """Time the register export of each rolled-up period (``appraisal.services.exports.register_write``)."""
     for key in keys:
-        result = export(key)
+        result = export_register(key)
         print(f"export {key:7} " + ", ".join(f"{name}={value}" for name, value in result.items()))
 
 

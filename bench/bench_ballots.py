@@ -43,10 +43,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from appraisal.ballot_slips import MASK, QrFamily, qr_svg, slips  # noqa: E402
+from appraisal.display.ballot_slips import MASK, QrFamily, qr_svg, slips  # noqa: E402
 from appraisal.models import CheckupRound  # noqa: E402
-from appraisal.periods import QUARTER, period_key_for  # noqa: E402
-from appraisal.services.ballots import ballot_officials, batch_issue, code_new  # noqa: E402
+from appraisal.scoring.periods import QUARTER, period_key_for  # noqa: E402
+from appraisal.selectors.ballots import ballot_officials  # noqa: E402
+from appraisal.services.ballots import batch_issue, code_new  # noqa: E402
 from demo.org_data import HEAD_UNIT_CODE  # noqa: E402
 from org.models import OrgUnit, RankLevel, User  # noqa: E402
 

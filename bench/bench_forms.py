@@ -200,7 +200,7 @@ def measure_job(year: AppraisalPeriod) -> dict[str, Any]:
     rss_before, _peak = memory_mib()
     with translation.override(settings.LANGUAGE_CODE), CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        done = export_run(job.pk)
+        done = export_run(job_id=job.pk)
         seconds = time.perf_counter() - started
     assert done is not None and done.status == ExportJob.Status.DONE, done and done.error
     size = done.file.size

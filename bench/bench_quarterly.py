@@ -44,7 +44,7 @@ from django.db.models import F  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from appraisal.models import AppraisalPeriod, PeriodKind, QuarterlyGrade, Scorecard  # noqa: E402
-from appraisal.services.quarterly import quarterly_grades_propose  # noqa: E402
+from appraisal.services.quarterly_propose import quarterly_grades_propose  # noqa: E402
 from org.models import Official, OrgUnit, User  # noqa: E402
 
 

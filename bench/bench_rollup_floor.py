@@ -16,7 +16,7 @@ must be open: a published period refuses a rollup) it:
    cost most; and the median of the rollup without the derivation (``derive=False``: the work the floor does);
 2. runs the floor: ONE ``INSERT … SELECT … ON CONFLICT DO UPDATE`` statement (``FLOOR_SQL``) that computes from
    the same facts and ledger everything the scores are made of — the officials' top-level unit for the period
-   (from their posts, as ``appraisal.transfers``), the four component ratios (work, timeliness, evaluation,
+   (from their posts, as ``appraisal.selectors.transfers``), the four component ratios (work, timeliness, evaluation,
    training: the providers' arithmetic and rounding), the scheme weights scaled to the present components, each
    ledger rule's sum clamped to its cap, the bonus, deduction and total, and both competition ranks (in the
    top-level unit; among the same unit category and rank level) — and upserts the scorecards, ``--runs`` times;
@@ -71,13 +71,16 @@ from django.db.models import Max  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from appraisal.components import PeriodWindow, registered_providers  # noqa: E402
-from appraisal.components_builtin import constants  # noqa: E402
+from appraisal.components.builtin import constants  # noqa: E402
 from appraisal.models import AppraisalPeriod, Component, PeriodKind, PeriodStatus  # noqa: E402
-from appraisal.parameters import parameters_for  # noqa: E402
-from appraisal.periods import period_key_for  # noqa: E402
+from appraisal.scoring.parameters import parameters_for  # noqa: E402
+from appraisal.scoring.periods import period_key_for  # noqa: E402
+from appraisal.selectors.rollup import rule_caps as _caps  # noqa: E402
+from appraisal.selectors.rollup import scheme_weights as _weights  # noqa: E402
+from appraisal.selectors.transfers import transfer_graded_by  # noqa: E402
 from appraisal.services.periods import period_get_or_create  # noqa: E402
-from appraisal.services.rollup import _caps, _Schemes, _weights, rollup_period  # noqa: E402
-from appraisal.transfers import transfer_graded_by  # noqa: E402
+from appraisal.services.rollup import rollup_period  # noqa: E402
+from appraisal.services.rollup_scores import Schemes as _Schemes  # noqa: E402
 from org.models import OrgUnit, PostKind, RankLevel  # noqa: E402
 from org.selectors.posts import GRADED_BY_LONGEST  # noqa: E402
 from tasks.models import MonthlyReport, ReportRating, ReportStatus, TaskStatus  # noqa: E402
@@ -101,8 +104,8 @@ def he4(x: str) -> str:
 FLOOR_SQL = f"""
 WITH
 caps AS (SELECT * FROM jsonb_to_recordset(%(caps)s::jsonb) AS c(rule_id bigint, cap numeric)),
--- The unit of each official for the period (appraisal.transfers / org.selectors.posts): for who was in another
--- unit than their present one during it, the unit of the most days (a tie: the later one) — for a year under
+-- The unit of each official for the period (appraisal.selectors.transfers, org.selectors.posts): for who was in
+-- another unit than their present one during it, the unit of the most days (a tie: the later one) — for a year under
 -- the rules (第26条) the unit at its end, unless a secondment was involved.
 moved AS (
     SELECT DISTINCT p.official_id FROM org_postassignment p JOIN org_official o ON o.id = p.official_id
@@ -476,7 +479,7 @@ def default_keys() -> list[str]:
 
 
 def bench_period(key: str, runs: int, jit_modes: list[bool | None]) -> dict[str, Any]:
-    period = period_get_or_create(key)
+    period = period_get_or_create(key=key)
     if period.status == PeriodStatus.PUBLISHED:
         raise SystemExit(f"{key} is published: a rollup is refused. Choose an open or closed period.")
     result: dict[str, Any] = {"period": key, "kind": period.kind}

@@ -31,6 +31,16 @@ def request_user(request: Request) -> User:
     return cast("User", request.user)
 
 
+def limit_related(serializer: serializers.Serializer, name: str, queryset: models.QuerySet[Any]) -> None:
+    """Limit the related field ``name`` of ``serializer`` to ``queryset`` (the caller's scope), set when the
+    serializer is made: any other id or slug then reads as "does not exist"."""
+    field = serializer.fields[name]
+    if not isinstance(field, serializers.RelatedField):
+        raise TypeError(f"{type(serializer).__name__}.{name} is a {type(field).__name__}, not a related field")
+    # The stubs declare ``queryset`` as ``QuerySet | Manager``, and mypy takes the Manager for a descriptor.
+    field.queryset = queryset  # type: ignore[arg-type]
+
+
 def parse_input(serializer_class: type[serializers.BaseSerializer], request: Request,
                 context: Mapping[str, Any] | None = None, *, partial: bool = False) -> dict[str, Any]:
     """The request body checked by ``serializer_class`` (a 400 with the field errors when it is not valid), as a

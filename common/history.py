@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 CHANGE_REASON_MAX = 100  # simple-history's history_change_reason length
 
@@ -41,3 +42,13 @@ def delete_as(instance: models.Model, by: Actor, *, reason: str | None = None) -
     """Delete ``instance`` with ``by`` as the history actor."""
     set_actor(instance, by, reason=reason)
     instance.delete()
+
+
+class AppHistoricalRecords(HistoricalRecords):
+    """``HistoricalRecords`` for a model defined in a module of a ``models`` package: its historical model is put in
+    the package (``appraisal.models.HistoricalScheme``), where a single ``models.py`` would have it, so its module path
+    imports it (Django's shell, pickling) whichever module of the package defines the model."""
+
+    def contribute_to_class(self, cls: type[models.Model], name: str) -> None:
+        super().contribute_to_class(cls, name)
+        self.module = f"{cls._meta.app_config.name}.models"

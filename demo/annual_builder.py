@@ -40,8 +40,8 @@ from appraisal.models import (
     PublicNotice,
     SummaryStatus,
 )
-from appraisal.services.comments import CommentRule, comment_rule
-from appraisal.services.grades import apply_constraints
+from appraisal.selectors.annual import CommentRule, comment_rule
+from appraisal.selectors.grades import apply_constraints
 from appraisal.services.notices import objection_file
 from demo import annual_data as text
 from demo.annual_last_year import build_last_year

@@ -35,11 +35,15 @@ from appraisal.models import (
     Stage,
     SummaryStatus,
 )
-from appraisal.services.comments import CommentRule, comment_rule, comment_write
+from appraisal.selectors.annual import CommentRule, comment_rule
+from appraisal.selectors.schemes import scheme_snapshot
+from appraisal.selectors.transfers import year_transfers
+from appraisal.services.comments import comment_write
 from appraisal.services.finalize import grade_notice_sign, notices_mark_unsigned, procedure_finalize
-from appraisal.services.grades import grade_confirm_unit, grades_propose
+from appraisal.services.grades import grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit
 from appraisal.services.notices import notice_open, objection_decide
-from appraisal.services.periods import period_get_or_create, scheme_snapshot
+from appraisal.services.periods import period_get_or_create
 from appraisal.services.procedure import (
     procedure_event,
     procedures_open_all,
@@ -49,7 +53,6 @@ from appraisal.services.procedure import (
 )
 from appraisal.services.reviews import review_decide, review_request
 from appraisal.services.summaries import summary_save, summary_submit
-from appraisal.transfers import year_transfers
 from common.models import Notification
 from demo import annual_data as text
 from demo.annual_scores import Person, scorecards_write, update_rows
@@ -77,7 +80,7 @@ class LastYearFacts:
 
 def build_last_year(builder: AnnualBuilder, year: int) -> LastYearFacts:
     """Carry last year's appraisal through every step; return what the summary line reports."""
-    period = period_get_or_create(str(year))
+    period = period_get_or_create(key=str(year))
     notifications_from = Notification.objects.aggregate(n=Max("id"))["n"] or 0
     # The calendar of the year: opened in December, the 公示 in mid-December, notices out before Christmas.
     d_open = builder.on_or_after(date(year, 12, 1))

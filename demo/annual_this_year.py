@@ -28,8 +28,10 @@ from appraisal.models import (
     Scorecard,
     SummaryStatus,
 )
+from appraisal.selectors.grades import unit_grade_summary
 from appraisal.services.comments import comment_write
-from appraisal.services.grades import grade_confirm_unit, grades_propose, unit_grade_summary
+from appraisal.services.grades import grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit
 from appraisal.services.notices import notice_open
 from appraisal.services.periods import period_get_or_create
 from appraisal.services.procedure import procedures_open_all, proposals_submit, summaries_close
@@ -59,7 +61,7 @@ class ThisYearFacts:
 
 def build_this_year(builder: AnnualBuilder, year: int) -> ThisYearFacts:
     """Build this year's appraisal as far as it has got by today; return what the summary line reports."""
-    period = period_get_or_create(str(year))
+    period = period_get_or_create(key=str(year))
     if not Scorecard.objects.filter(period=period).exists():
         return ThisYearFacts(summaries={})
     start = max(date(year, 1, 1), working_day_before(builder.today))  # the 公示 started a working day ago

@@ -14,8 +14,9 @@ from typing import Any
 from django.utils import timezone
 
 from appraisal.models import RaterAssignment, ScoreEntry, ScoreRule
-from appraisal.periods import MONTH, QUARTER, period_key_for
-from appraisal.services.checkup import raters_assign_defaults, round_close, round_open_for_key
+from appraisal.scoring.periods import MONTH, QUARTER, period_key_for
+from appraisal.services.checkup import round_close, round_open_for_key
+from appraisal.services.checkup_raters import raters_assign_defaults
 from appraisal.services.periods import period_close, period_get_or_create, period_publish
 from appraisal.services.rollup import rollup_period
 from org.models import Official, OrgUnit, User
@@ -38,15 +39,15 @@ class AppraisalBuilder:
         if officials > FULL_HISTORY_UP_TO:
             months = months[-2:]
         for month in months:
-            period = period_get_or_create(period_key_for(MONTH, month))
+            period = period_get_or_create(key=period_key_for(MONTH, month))
             if month < last_month:
                 self._close_and_publish(period)
             else:
                 rollup_period(period=period)
         quarters = sorted({period_key_for(QUARTER, m) for m in months if m.month <= (self.today.month - 1) // 3 * 3})
         for key in quarters:
-            self._close_and_publish(period_get_or_create(key))
-        rollup_period(period=period_get_or_create(str(self.today.year)))
+            self._close_and_publish(period_get_or_create(key=key))
+        rollup_period(period=period_get_or_create(key=str(self.today.year)))
         self.stdout.write(self.style.SUCCESS(
             f"考核数据已生成：月度 {len(months)} 期、季度 {len(quarters)} 期已汇总，年度为临时成绩；"
             "三季度多维体检已完成。"

@@ -14,15 +14,9 @@ from datetime import date
 from typing import Any
 
 from appraisal.models import CheckupRound, RaterGroup
-from appraisal.periods import QUARTER, period_key_for
-from appraisal.services.ballots import (
-    MAX_OFFICIALS,
-    ballot_cast,
-    ballot_officials,
-    batch_issue,
-    batch_officials,
-    code_display,
-)
+from appraisal.scoring.periods import QUARTER, period_key_for
+from appraisal.selectors.ballots import ballot_officials, batch_officials, code_display
+from appraisal.services.ballots import MAX_OFFICIALS, ballot_cast, batch_issue
 from appraisal.services.checkup import round_open_for_key, round_recompute
 from demo.org_data import HEAD_UNIT_CODE
 from org.models import OrgUnit, RankLevel, User

@@ -25,11 +25,8 @@ from django.utils import timezone
 
 from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, QuarterlyStatus, Scorecard, UnitScorecard
 from appraisal.services.periods import period_get_or_create
-from appraisal.services.quarterly import (
-    quarterly_grades_propose,
-    quarterly_reconsider_answer,
-    quarterly_reconsider_request,
-)
+from appraisal.services.quarterly import quarterly_reconsider_answer, quarterly_reconsider_request
+from appraisal.services.quarterly_propose import quarterly_grades_propose
 from appraisal.services.rollup import rollup_period
 from demo.annual_scores import BATCH, Person, scorecards_write, update_rows
 from demo.appraisal_builder import FULL_HISTORY_UP_TO
@@ -73,7 +70,7 @@ class QuarterlyBuilder:
         confirmed = proposed = 0
         last_past: AppraisalPeriod | None = None
         for number in range(1, current + 1):
-            period = period_get_or_create(f"{year}-Q{number}")
+            period = period_get_or_create(key=f"{year}-Q{number}")
             self._scorecards(period, is_current=number == current, small=officials <= FULL_HISTORY_UP_TO)
             quarterly_grades_propose(period=period, by=self.orgadmin)
             if number < current:

@@ -10,7 +10,7 @@ consequences commit or roll back with the fact, and queue slower work with ``tra
 
 A change names:
 
-- for each kind of fact that changed, as named in ``appraisal.facts.FACTS`` (``"study_absence"``,
+- for each kind of fact that changed, as named in ``appraisal.scoring.facts.FACTS`` (``"study_absence"``,
   ``"report_timeliness"``…), the dates it counts on: a day (a session's, a letter's reply deadline) or a span
   (a report counts in its whole month, ``month_span``; training hours count in every period of the year that
   ends after them, ``rest_of_year``). Give the old and the new date of a fact that moved;

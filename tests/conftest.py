@@ -121,3 +121,21 @@ def year(county: County) -> AppraisalPeriod:
 def people(county: County) -> dict[str, Official]:
     """Officials on the results lists by role in the test (see ``tests.appraisal.worlds.graded_people``)."""
     return graded_people(county)
+
+
+# -- query counts -------------------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _content_types_cached(request: pytest.FixtureRequest) -> None:
+    """A test that pins a query count starts with every content type cached, as a process that has served a while.
+
+    Django caches content types for the life of the process, and which ones are cached depends on the tests that ran
+    before (migrations and a flush clear the cache and warm only some apps): a pinned count would differ by a query
+    or two with the order of the tests."""
+    if "django_assert_num_queries" not in request.fixturenames:
+        return
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)

@@ -154,10 +154,10 @@ class WeeklyUpdateFactory(DjangoModelFactory):
 
 
 # -- appraisal ----------------------------------------------------------------------------------------
-def period(key: str):  # type: ignore[no-untyped-def]
+def period(key: str):
     """Return the appraisal period for a key such as 2026-10, creating it if needed."""
     from appraisal.models import AppraisalPeriod
-    from appraisal.periods import parse_period_key
+    from appraisal.scoring.periods import parse_period_key
 
     span = parse_period_key(key)
     found, _created = AppraisalPeriod.objects.get_or_create(

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from appraisal.models import PeriodStatus
-from appraisal.periods import QUARTER, period_key_for
+from appraisal.scoring.periods import QUARTER, period_key_for
 from discipline.defaults import ensure_defaults as ensure_discipline_defaults
 from discipline.models import Case, CaseTransition, DecisionKind
 from discipline.services.appeals import appeal_file

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from appraisal.periods import QUARTER, parse_period_key, period_key_for
+from appraisal.scoring.periods import QUARTER, parse_period_key, period_key_for
 from common.dates import day_or_today, month_end, parse_day, parse_month, previous_month, quarter_of, quarters_between
 
 

@@ -30,7 +30,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from appraisal.models import ScoreEntry
-from appraisal.periods import MONTH, period_key_for
+from appraisal.scoring.periods import MONTH, period_key_for
 from common.idempotency import FORM_FIELD
 from common.models import IdempotencyKey
 from tasks.models import SupervisionLetter, Task
@@ -47,7 +47,7 @@ HIDDEN = re.compile(r'name="(csrfmiddlewaretoken|form_token)" value="([^"]+)"')
 @pytest.fixture(autouse=True)
 def rule_catalogue(transactional_db: None) -> None:
     """A transactional test's database is flushed after it, migration data included: put the rules back."""
-    from appraisal.defaults import ensure_defaults
+    from appraisal.scoring.defaults import ensure_defaults
 
     ensure_defaults()
 

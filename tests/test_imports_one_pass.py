@@ -49,11 +49,11 @@ def xlsx(title: str, header: list[str], rows: list[list[object]]) -> bytes:
     return buffer.getvalue()
 
 
-def post_file(client, url: str, content: bytes, name: str = "file.xlsx"):  # type: ignore[no-untyped-def]
+def post_file(client, url: str, content: bytes, name: str = "file.xlsx"):
     return client.post(url, {"file": SimpleUploadedFile(name, content)})
 
 
-def refused_in_history(response, count: int) -> None:  # type: ignore[no-untyped-def]
+def refused_in_history(response, count: int) -> None:
     """The page shows the refused upload at the top of its history, with its problems."""
     body = response.content.decode()
     assert 'data-testid="import-history-refused"' in body
@@ -128,7 +128,7 @@ def test_an_applied_roster_upload_is_recorded_with_what_it_did(county, client_fo
 TASK_HEADERS = [f"{h}*" if required else h for h, required, _w in IMPORT_COLUMNS]
 
 
-def task_row(county, title: str, **values: object) -> list[object]:  # type: ignore[no-untyped-def]
+def task_row(county, title: str, **values: object) -> list[object]:
     base: dict[str, object] = {"任务名称": title, "单位编码": "WL02", "责任人工号": county.staff_official.staff_number,
                                "开始日期": dt.date(2026, 1, 1), "完成时限": dt.date(2026, 12, 31)}
     base.update(values)

@@ -57,7 +57,7 @@ class Planted:
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
@@ -170,7 +170,7 @@ def test_the_case_register(county, kinds):
 # --- appraisal --------------------------------------------------------------------------------------------------
 
 
-def _plant_people(county, p: Planted, *, sections: bool, posts: bool, numbers: bool) -> None:  # type: ignore[no-untyped-def]
+def _plant_people(county, p: Planted, *, sections: bool, posts: bool, numbers: bool) -> None:
     """Unit names (the bureaus, and their sections when ``sections``), officials' names, staff numbers and posts."""
     units = [(county.culture, "局"), (county.finance, "财政局")]
     if sections:
@@ -250,7 +250,7 @@ def _only(texts: list[str]) -> Planted:
 
 
 @pytest.mark.parametrize("template", [task_template, sign_in_template, roster_template, calendar_template])
-def test_the_import_templates(template):  # type: ignore[no-untyped-def]
+def test_the_import_templates(template):
     strings = read_back(io.BytesIO(template()))
     assert any(s.endswith("*") for s in strings)  # the header row, required columns marked
 

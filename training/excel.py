@@ -6,8 +6,8 @@ text.
 
 The ledger has one row per official of the unit and its sub-units (hours from sessions, approved external hours,
 total, target, behind, unexcused absences, lectures given), then a sheet of the sessions the unit organised. It is
-written with xlsxwriter in constant-memory mode, as the appraisal register (``appraisal.excel``): rows strictly in
-order, and every text through ``safe_text`` so no user text becomes a formula. Two queries
+written with xlsxwriter in constant-memory mode, as the appraisal register (``appraisal.excel.register``): rows
+strictly in order, and every text through ``safe_text`` so no user text becomes a formula. Two queries
 (``training.selectors.ledger``).
 """
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from appraisal.models import AppraisalPeriod
-from appraisal.periods import parse_period_key
+from appraisal.scoring.periods import parse_period_key
+from appraisal.selectors.periods import period_by_key
 from common.errors import ApplicationError
 from org.selectors import units_visible_to
 
@@ -19,7 +20,7 @@ def period_from_key(value: str) -> AppraisalPeriod:
         key = parse_period_key(value).key
     except ApplicationError as error:
         raise serializers.ValidationError(error.message) from error
-    period = AppraisalPeriod.objects.filter(key=key).first()
+    period = period_by_key(key)
     if period is None:
         raise serializers.ValidationError(_("There is no appraisal period %(key)s.") % {"key": key})
     return period

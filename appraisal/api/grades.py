@@ -7,63 +7,28 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
-from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from appraisal.api.annual.serializers import GradeCommentSerializer
-from appraisal.api.fields import VisibleUnitMixin, period_from_key
-from appraisal.grade_labels import grade_label
-from appraisal.models import AppraisalPeriod, ExportJob, Grade, GradeDecision
-from appraisal.periods import parse_period_key
+from appraisal.api.serializers_grades import (
+    ExportJobSerializer,
+    ExportStartSerializer,
+    GradeCommentSerializer,
+    GradeSerializer,
+)
+from appraisal.models import ExportJob, GradeDecision
+from appraisal.scoring.periods import parse_period_key
+from appraisal.selectors import exports as export_reads
+from appraisal.selectors.grades import grades_visible_to
 from appraisal.services import exports as export_svc
 from appraisal.services.comments import comment_write
-from appraisal.services.grades import grades_visible_to
 from appraisal.services.registration import registration_export_start
-from common.api import LimitedCharField, ModelSerializer
+from common.api import request_user
 from common.idempotency import idempotent_create
-from org.models import OrgUnit, User
-
-
-class GradeSerializer(ModelSerializer):
-    """An annual grade. ``grade`` is where it stands (final, else the head's proposal, else the scores');
-    ``status`` where it is in the year's procedure; ``comment`` the 评语."""
-
-    period = LimitedCharField(source="period.key", read_only=True)
-    year = LimitedCharField(source="period.key", read_only=True)
-    unit = LimitedCharField(source="unit.code", read_only=True)
-    official_name = LimitedCharField(source="official.name", read_only=True)
-    staff_number = LimitedCharField(source="official.staff_number", read_only=True)
-    grade = serializers.ChoiceField(source="current", choices=Grade.choices, read_only=True)
-    personnel_category = LimitedCharField(source="official.personnel_category", read_only=True)
-    grade_label = serializers.SerializerMethodField(help_text="The grade's name for the official's personnel "
-                                                              "category, e.g. 称职 or (事业单位) 合格.")
-    proposed_label = serializers.SerializerMethodField()
-    final_label = serializers.SerializerMethodField()
-    confirmed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
-
-    class Meta:
-        model = GradeDecision
-        fields = ["id", "period", "year", "official", "official_name", "staff_number", "unit", "personnel_category",
-                  "grade", "grade_label", "status", "score", "proposed", "proposed_label", "constraints", "flags",
-                  "comment", "head_grade", "head_reason", "final", "final_label", "override_reason", "confirmed_by",
-                  "confirmed_at"]
-        read_only_fields = fields
-        # DRF drops allow_blank from read-only fields; "" (none yet) stays in the schema's enum.
-        extra_kwargs = {"head_grade": {"allow_blank": True}, "final": {"allow_blank": True}}
-
-    def get_grade_label(self, grade: GradeDecision) -> str:
-        return grade_label(grade.current, grade.official.personnel_category)
-
-    def get_proposed_label(self, grade: GradeDecision) -> str:
-        return grade_label(grade.proposed, grade.official.personnel_category)
-
-    def get_final_label(self, grade: GradeDecision) -> str:
-        return grade_label(grade.final, grade.official.personnel_category)
 
 
 class GradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -82,7 +47,7 @@ class GradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[GradeDecision]:
-        qs = grades_visible_to(self.request.user, include_own=True).order_by(  # type: ignore[arg-type]
+        qs = grades_visible_to(request_user(self.request), include_own=True).order_by(
             "period__start", "unit__path", "-score", "official_id")
         if self.action != "list":
             return qs
@@ -105,39 +70,9 @@ class GradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = GradeCommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        written = comment_write(grade=grade, by=request.user, comment=values["comment"],  # type: ignore[arg-type]
+        written = comment_write(grade=grade, by=request_user(request), comment=values["comment"],
                                 head_grade=values["head_grade"], head_reason=values["head_reason"])
         return Response(GradeSerializer(self.get_queryset().get(pk=written.pk)).data)
-
-
-class ExportJobSerializer(ModelSerializer):
-    period = LimitedCharField(source="period.key", read_only=True)
-    unit = LimitedCharField(source="unit.code", read_only=True, allow_null=True, default=None)
-    created_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = ExportJob
-        fields = ["id", "kind", "period", "unit", "status", "progress", "rows", "error", "created_by", "created_at",
-                  "finished_at", "download_url"]
-
-    def get_download_url(self, job: ExportJob) -> str | None:
-        if job.status != ExportJob.Status.DONE:
-            return None
-        return reverse("exportjob-download", kwargs={"pk": job.pk})
-
-
-class ExportStartSerializer(VisibleUnitMixin, serializers.Serializer):
-    """Input of an export: ``kind`` is ``register`` (default) or ``forms`` (the year's registration forms),
-    ``period`` a key (``2026-10``; a year for forms), ``unit`` an optional unit code."""
-
-    kind = serializers.ChoiceField(choices=ExportJob.Kind.choices, default=ExportJob.Kind.REGISTER)
-    period = LimitedCharField(max_length=10)
-    unit = serializers.SlugRelatedField[OrgUnit](slug_field="code", queryset=OrgUnit.objects.none(), required=False,
-                                                 allow_null=True)
-
-    def validate_period(self, value: str) -> AppraisalPeriod:
-        return period_from_key(value)
 
 
 class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -148,7 +83,7 @@ class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     queryset = ExportJob.objects.none()
 
     def get_queryset(self) -> QuerySet[ExportJob]:
-        return export_svc.exports_visible_to(self.request.user).order_by("-created_at", "-pk")  # type: ignore[arg-type]
+        return export_reads.exports_visible_to(request_user(self.request)).order_by("-created_at", "-pk")
 
     @idempotent_create
     @extend_schema(request=ExportStartSerializer, responses={201: ExportJobSerializer})
@@ -157,19 +92,19 @@ class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer.is_valid(raise_exception=True)
         start = registration_export_start if serializer.validated_data["kind"] == ExportJob.Kind.FORMS \
             else export_svc.export_start
-        job = start(by=request.user, period=serializer.validated_data["period"],  # type: ignore[arg-type]
+        job = start(by=request_user(request), period=serializer.validated_data["period"],
                     unit=serializer.validated_data.get("unit"))
         fresh = self.get_queryset().get(pk=job.pk)  # in eager mode the job has run already
         return Response(ExportJobSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, export_svc.XLSX_TYPE): bytes, (200, export_svc.ZIP_TYPE): bytes})
+    @extend_schema(responses={(200, export_reads.XLSX_TYPE): bytes, (200, export_reads.ZIP_TYPE): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         job = self.get_object()
         if job.status != ExportJob.Status.DONE or not job.file:
             raise Http404
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_svc.export_filename(job),
-                            content_type=export_svc.export_content_type(job))
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_reads.export_filename(job),
+                            content_type=export_reads.export_content_type(job))
 
 
 def register(router: BaseRouter) -> None:

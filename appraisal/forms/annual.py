@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.grade_labels import grade_choices
+from appraisal.display.grade_labels import grade_choices
 from appraisal.models import GRADE_ORDER, Grade, ReviewOutcome
+from common.forms import set_choices
 from common.text_limits import LONG, NOTE, LimitedFormField
 
 TEXTAREA = {"class": "form-control", "rows": 5}
@@ -60,8 +61,7 @@ class CommentForm(forms.Form):
     def __init__(self, *args: Any, category: str | None = None, **kwargs: Any) -> None:
         """``category``: the official's personnel category, which names the grades (合格 for 事业单位)."""
         super().__init__(*args, **kwargs)
-        self.fields["head_grade"].choices = [  # type: ignore[attr-defined]
-            ("", "—"), *grade_choices(category, [g.value for g in GRADE_ORDER])]
+        set_choices(self, "head_grade", [("", "—"), *grade_choices(category, [g.value for g in GRADE_ORDER])])
 
 
 class NoticeOpenForm(forms.Form):
@@ -77,7 +77,7 @@ class ObjectionForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["candidate"].choices = candidates  # type: ignore[attr-defined]
+        set_choices(self, "candidate", candidates)
 
 
 class ObjectionDecideForm(forms.Form):
@@ -105,7 +105,7 @@ class ReviewDecideForm(forms.Form):
     def __init__(self, *args: Any, category: str | None = None, **kwargs: Any) -> None:
         """``category``: the official's personnel category, which names the grades (合格 for 事业单位)."""
         super().__init__(*args, **kwargs)
-        self.fields["grade"].choices = [("", "—"), *grade_choices(category, REVIEW_GRADES)]  # type: ignore[attr-defined]
+        set_choices(self, "grade", [("", "—"), *grade_choices(category, REVIEW_GRADES)])
 
 
 class AppealForm(forms.Form):

@@ -8,8 +8,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.forms.checkup import _style, units_managed_by
+from appraisal.forms.checkup import style_fields
 from appraisal.models import BallotChoice, RaterGroup
+from appraisal.selectors.checkup import units_managed_by
+from common.forms import limit_choices
 from common.text_limits import LimitedFormField
 from org.forms.fields import UnitChoiceField
 from org.models import Official, OrgUnit, RankLevel, User
@@ -34,12 +36,12 @@ class BatchIssueForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_managed_by(user)  # type: ignore[attr-defined]
+        limit_choices(self, "unit", units_managed_by(user))
         limit = settings.APPRAISAL_BALLOT_MAX_CODES  # read per form, so the setting may change at run time
         self.fields["size"] = forms.IntegerField(
             label=_("Number of codes"), min_value=1, max_value=limit, initial=100,
             help_text=_("At most %(limit)d in one batch.") % {"limit": limit})
-        _style(self, "issue")
+        style_fields(self, "issue")
         self.fields["rank_levels"].widget.attrs["class"] = "form-check-input"
 
 
@@ -48,7 +50,7 @@ class BatchRevokeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self, "revoke")
+        style_fields(self, "revoke")
 
 
 class BallotForm(forms.Form):

@@ -7,22 +7,24 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models import DEFAULT_GROUP_WEIGHTS, CheckupRound, Dimension, RaterGroup
-from appraisal.periods import QUARTER, period_key_for
-from appraisal.services.checkup import DEFAULT_COLLEAGUES, ORG
+from appraisal.models import DEFAULT_GROUP_WEIGHTS, Dimension, RaterGroup
+from appraisal.scoring.periods import QUARTER, period_key_for
+from appraisal.selectors.checkup import ORG, quarters_with_rounds, units_managed_by, users_named
+from appraisal.services.checkup_raters import DEFAULT_COLLEAGUES
+from common.forms import limit_choices, set_choices
 from common.text_limits import NOTE, LimitedFormField
 from org.forms.fields import UnitChoiceField
 from org.models import Official, OrgUnit, User
-from org.selectors import access_for, officials_by_staff_number, subtree_q, unknown_official_message
+from org.selectors import officials_by_staff_number, unknown_official_message
 
 SEPARATORS = re.compile(r"[\s,，;；、]+")
 
 
-def _style(form: forms.Form, prefix: str) -> None:
+def style_fields(form: forms.Form, prefix: str) -> None:
+    """Give every field of a check-up form its Bootstrap class and a ``data-testid`` of ``prefix``."""
     for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.Select):
@@ -40,15 +42,6 @@ def recent_quarters(today: date | None = None, *, back: int = 4, ahead: int = 1)
     return [f"{i // 4}-Q{i % 4 + 1}" for i in range(index + ahead, index - back - 1, -1)]
 
 
-def units_managed_by(user: User) -> QuerySet[OrgUnit]:
-    """Active units under the user's organization-department roles, in tree order."""
-    access = access_for(user)
-    qs = OrgUnit.objects.filter(is_active=True).order_by("path")
-    if access.is_superuser:
-        return qs
-    return qs.filter(subtree_q(access.paths((ORG,))))
-
-
 class RoundOpenForm(forms.Form):
     quarter = forms.ChoiceField(label=_("Quarter"))
     min_responses = forms.IntegerField(
@@ -60,9 +53,9 @@ class RoundOpenForm(forms.Form):
 
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        taken = set(CheckupRound.objects.values_list("period__key", flat=True))
+        taken = quarters_with_rounds()
         choices = [(key, key) for key in recent_quarters(today) if key not in taken]
-        self.fields["quarter"].choices = choices  # type: ignore[attr-defined]
+        set_choices(self, "quarter", choices)
         current = period_key_for(QUARTER, today or timezone.localdate())
         self.fields["quarter"].initial = current if (current, current) in choices else None
         for value, label in RaterGroup.choices:
@@ -71,7 +64,7 @@ class RoundOpenForm(forms.Form):
                 initial=DEFAULT_GROUP_WEIGHTS[RaterGroup(value)])
         for value, label in RaterGroup.choices:
             self.fields[f"trim_{value}"] = forms.BooleanField(label=label, required=False, initial=True)
-        _style(self, "round")
+        style_fields(self, "round")
         for value in RaterGroup.values:
             self.fields[f"trim_{value}"].widget.attrs["class"] = "form-check-input"
 
@@ -95,8 +88,8 @@ class AssignDefaultsForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_managed_by(user)  # type: ignore[attr-defined]
-        _style(self, "defaults")
+        limit_choices(self, "unit", units_managed_by(user))
+        style_fields(self, "defaults")
 
 
 class AssignRaterForm(forms.Form):
@@ -110,7 +103,7 @@ class AssignRaterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        _style(self, "assign")
+        style_fields(self, "assign")
 
     def clean_official(self) -> Official:
         number = self.cleaned_data["official"].strip()
@@ -121,7 +114,7 @@ class AssignRaterForm(forms.Form):
 
     def clean_raters(self) -> list[User]:
         names = [n for n in SEPARATORS.split(self.cleaned_data["raters"]) if n]
-        found = {u.username: u for u in User.objects.filter(username__in=names)}
+        found = users_named(names)
         missing = [n for n in names if n not in found]
         if missing:
             raise forms.ValidationError(_("Unknown user names: %(names)s") % {"names": "、".join(missing)})
@@ -144,7 +137,7 @@ class RatingForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in Dimension.values:
             self.fields[name].widget.attrs.update({"min": 0, "max": 100, "step": 1, "inputmode": "numeric"})
-        _style(self, "rating")
+        style_fields(self, "rating")
 
 
 class ExcuseForm(forms.Form):
@@ -153,4 +146,4 @@ class ExcuseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self, "excuse")
+        style_fields(self, "excuse")

@@ -10,8 +10,10 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from appraisal.grade_labels import grade_choices
+from appraisal.display.grade_labels import grade_choices
 from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKind
+from appraisal.selectors.exports import export_periods
+from common.forms import limit_choices
 from common.text_limits import NOTE, SHORT_NOTE, LimitedFormField
 from org.models import OrgUnit
 
@@ -77,8 +79,8 @@ class ExportStartForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = AppraisalPeriod.objects.order_by("-start", "kind")  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        limit_choices(self, "period", export_periods())
+        limit_choices(self, "unit", units)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

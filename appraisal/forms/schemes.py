@@ -9,6 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from appraisal.models import DEFAULT_WEIGHTS, Component, Scheme, ScoreRule
+from appraisal.selectors.schemes import unit_categories
+from common.forms import limit_choices
 from common.text_limits import NOTE, LimitedFormField
 from org.models import RankLevel, UnitCategory
 
@@ -37,8 +39,7 @@ class SchemeForm(forms.Form):
         elif "initial" not in kwargs:  # a new scheme starts from the default weights (DESIGN §4)
             kwargs["initial"] = {f"weight_{c}": Decimal(w) for c, w in DEFAULT_WEIGHTS.items()}
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = UnitCategory.objects.order_by(  # type: ignore[attr-defined]
-            "sort_order", "code")
+        limit_choices(self, "category", unit_categories())
         for value, label in Component.choices:
             self.fields[f"weight_{value}"] = forms.DecimalField(
                 label=label, min_value=Decimal(0), max_digits=5, decimal_places=2, initial=Decimal(0),

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import AppraisalPeriod, ScoreRule
 from appraisal.pickers import SCORE_ENTRY_OFFICIALS
+from appraisal.selectors.schemes import unit_categories
+from common.forms import limit_choices, set_choices
 from common.text_limits import NOTE, LimitedFormField
 from org.forms.fields import OfficialChoiceField
 from org.models import Official, RankLevel, UnitCategory
@@ -49,8 +51,8 @@ class EntryForm(forms.Form):
     def __init__(self, *args: Any, officials: QuerySet[Official], rules: QuerySet[ScoreRule],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["official"].queryset = officials  # type: ignore[attr-defined]
-        self.fields["rule"].queryset = rules  # type: ignore[attr-defined]
+        limit_choices(self, "official", officials)
+        limit_choices(self, "rule", rules)
         self.fields["occurred_on"].initial = timezone.localdate()
         _style(self)
 
@@ -62,7 +64,7 @@ class EntryDeleteForm(forms.Form):
 class RankingFilterForm(forms.Form):
     period = forms.ModelChoiceField(label=_("Period"), queryset=AppraisalPeriod.objects.none(), to_field_name="key",
                                     required=False, empty_label=None)
-    category = forms.ModelChoiceField(label=_("Unit category"), queryset=UnitCategory.objects.all(),
+    category = forms.ModelChoiceField(label=_("Unit category"), queryset=UnitCategory.objects.none(),
                                       required=False, empty_label=_("All categories"))
     rank_level = forms.ChoiceField(label=_("Rank level"), required=False,
                                    choices=[("", _("All rank levels")), *RankLevel.choices])
@@ -71,8 +73,9 @@ class RankingFilterForm(forms.Form):
     def __init__(self, *args: Any, periods: QuerySet[AppraisalPeriod], units: list[tuple[int, str]],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = periods  # type: ignore[attr-defined]
-        self.fields["unit"].choices = [("", _("All units")), *units]  # type: ignore[attr-defined]
+        limit_choices(self, "period", periods)
+        limit_choices(self, "category", unit_categories())
+        set_choices(self, "unit", [("", _("All units")), *units])
         _style(self)
 
 

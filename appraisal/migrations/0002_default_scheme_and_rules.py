@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from appraisal.defaults import seed_defaults
+from appraisal.scoring.defaults import seed_defaults
 
 
 def seed(apps, schema_editor):

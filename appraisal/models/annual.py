@@ -2,29 +2,30 @@
 
 个人总结 (summaries) → 评语 and proposals → confirmation by the 考核委员会 → 公示 of the 优秀 candidates, with
 objections → final grades → written notices the officials sign → 复核 and 申诉. Each step is a service in
-``appraisal.services`` that writes a ``ProcedureEvent``; the grade itself is ``GradeDecision``.
+``appraisal.services`` that writes a ``ProcedureEvent``; the grade itself is ``GradeDecision``. The 公示 is in
+``appraisal.models.notices``, the written notices, 复核 and 申诉 in ``appraisal.models.verdicts``.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.validators import FileExtensionValidator
-from django.db import models
-from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from typing import TYPE_CHECKING
 
-from appraisal.models import AppraisalPeriod, Grade, GradeDecision
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.models.periods import AppraisalPeriod
+from common.history import AppHistoricalRecords
 from common.models import TimeStampedModel
 from common.text_limits import LONG, NOTE, LimitedTextField
-from discipline.models import ATTACHMENT_EXTENSIONS, private_storage
 from org.models import Official, OrgUnit
 
-__all__ = [
-    "STAGE_ORDER", "SUMMARY_SECTIONS", "AnnualProcedure", "AnnualSummary", "AppealOutcome", "EventAction",
-    "GradeAppeal", "GradeNotice", "GradeReview", "NoticeCandidate", "Objection", "ObjectionStatus",
-    "ProcedureEvent", "PublicNotice", "ReviewOutcome", "SignStatus", "Stage", "SummaryStatus",
-]
+if TYPE_CHECKING:
+    from appraisal.models.notices import Objection
+    from org.selectors.posts import Placement
+
+__all__ = ["STAGE_ORDER", "SUMMARY_SECTIONS", "AnnualProcedure", "AnnualSummary", "EventAction", "ProcedureEvent",
+           "Stage", "SummaryStatus"]
 
 
 class Stage(models.TextChoices):
@@ -51,7 +52,7 @@ class AnnualProcedure(models.Model):
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     stage_changed_at = models.DateTimeField(_("stage changed at"), null=True, blank=True)
     finalized_at = models.DateTimeField(_("finalized at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         ordering = ["-period__start", "unit__path"]
@@ -146,7 +147,11 @@ class AnnualSummary(TimeStampedModel):
     # 班子成员 and 中层 may be asked to give their 述职 orally at a meeting.
     oral_at = models.DateTimeField(_("oral report at"), null=True, blank=True)
     oral_place = models.CharField(_("oral report place"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
+
+    # Not stored: set on the rows of a unit's summaries page (``appraisal.selectors.summaries.attach_moves``): the
+    # placement of an official who changed units during the year.
+    move: Placement | None
 
     class Meta:
         ordering = ["procedure", "official__name", "official_id"]
@@ -170,209 +175,6 @@ class AnnualSummary(TimeStampedModel):
 # -- 公示 and objections ---------------------------------------------------------------------------------
 
 
-class PublicNotice(models.Model):
-    """The public notice of a unit's 优秀 candidates, for at least the configured number of working days."""
-
-    procedure = models.ForeignKey(AnnualProcedure, verbose_name=_("procedure"), on_delete=models.CASCADE,
-                                  related_name="notices")
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
-    working_days = models.PositiveSmallIntegerField(_("working days"))
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True,
-                                  on_delete=models.SET_NULL, related_name="+")
-    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-starts_on", "-id"]
-        verbose_name = _("public notice")
-        verbose_name_plural = _("public notices")
-        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
-                                              name="notice_ends_after_start")]
-
-    def __str__(self) -> str:
-        return f"{self.procedure} {self.starts_on}–{self.ends_on}"
-
-
-class NoticeCandidate(models.Model):
-    """A 优秀 candidate as the notice published them: name, unit and post (never a score)."""
-
-    notice = models.ForeignKey(PublicNotice, verbose_name=_("notice"), on_delete=models.CASCADE,
-                               related_name="candidates")
-    grade = models.ForeignKey(GradeDecision, verbose_name=_("grade"), on_delete=models.CASCADE, related_name="+")
-    official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=50)
-    unit_name = models.CharField(_("unit"), max_length=100)
-    post = models.CharField(_("post"), max_length=100, blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_reason = LimitedTextField(_("reason withdrawn"), blank=True, max_length=NOTE)
-
-    class Meta:
-        ordering = ["notice", "unit_name", "name", "id"]
-        verbose_name = _("notice candidate")
-        verbose_name_plural = _("notice candidates")
-        constraints = [models.UniqueConstraint(fields=["notice", "grade"], name="candidate_unique")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ObjectionStatus(models.TextChoices):
-    OPEN = "open", _("Waiting for a finding")
-    UPHELD = "upheld", _("Upheld (成立)")
-    REJECTED = "rejected", _("Unfounded (不成立)")
-
-
+# Here, not beside ``Objection`` (``appraisal.models.notices``): the migrations name it by this module.
 def objection_path(instance: Objection, filename: str) -> str:
     return f"objections/{instance.notice_id}/{filename}"
-
-
-class Objection(models.Model):
-    """An objection (异议) to a candidate, filed under the objector's own name; the candidate never sees who."""
-
-    notice = models.ForeignKey(PublicNotice, verbose_name=_("notice"), on_delete=models.CASCADE,
-                               related_name="objections")
-    candidate = models.ForeignKey(NoticeCandidate, verbose_name=_("candidate"), on_delete=models.CASCADE,
-                                  related_name="objections")
-    filed_by = models.ForeignKey(Official, verbose_name=_("filed by"), on_delete=models.CASCADE, related_name="+")
-    filed_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by user"), null=True,
-                                      on_delete=models.SET_NULL, related_name="+")
-    reason = LimitedTextField(_("reasons"), max_length=NOTE)
-    attachment = models.FileField(_("attachment"), upload_to=objection_path, storage=private_storage, blank=True,
-                                  max_length=300, validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)])
-    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
-    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
-    status = models.CharField(_("status"), max_length=10, choices=ObjectionStatus.choices,
-                              default=ObjectionStatus.OPEN)
-    finding = LimitedTextField(_("finding"), blank=True, max_length=NOTE)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["attachment"])
-
-    class Meta:
-        ordering = ["-filed_at", "-id"]
-        verbose_name = _("objection")
-        verbose_name_plural = _("objections")
-        indexes = [models.Index(fields=["notice", "status"], name="objection_status_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.notice_id} {self.candidate_id} {self.status}"
-
-
-# -- the written notice (书面通知) and the official's signature -----------------------------------------------
-
-
-class SignStatus(models.TextChoices):
-    PENDING = "pending", _("Not signed yet")
-    AGREED = "agreed", _("Signed: agree (同意)")
-    DISAGREED = "disagreed", _("Signed: disagree (不同意)")
-    UNSIGNED = "unsigned", _("Not signed in time (未签署)")
-
-
-class GradeNotice(models.Model):
-    """The written notice of a final grade, as it was sent; the official signs it with their opinion.
-
-    A grade changed on review (复核) is notified again: the earlier notice stops being current.
-    """
-
-    grade = models.ForeignKey(GradeDecision, verbose_name=_("grade"), on_delete=models.CASCADE,
-                              related_name="notices")
-    official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE,
-                                 related_name="grade_notices")
-    grade_value = models.CharField(_("grade"), max_length=16, choices=Grade.choices)
-    comment = LimitedTextField(_("comment (评语)"), blank=True, max_length=NOTE)
-    issued_at = models.DateTimeField(_("issued at"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True,
-                                  on_delete=models.SET_NULL, related_name="+")
-    sign_due = models.DateField(_("sign by"))
-    review_due = models.DateField(_("review may be asked until"))
-    is_current = models.BooleanField(_("current"), default=True)
-    status = models.CharField(_("signature"), max_length=10, choices=SignStatus.choices, default=SignStatus.PENDING)
-    opinion = LimitedTextField(_("own opinion (本人意见)"), blank=True, max_length=NOTE)
-    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-issued_at", "-id"]
-        verbose_name = _("written grade notice")
-        verbose_name_plural = _("written grade notices")
-        indexes = [models.Index(fields=["official", "is_current"], name="gradenotice_official_idx"),
-                   models.Index(fields=["status", "sign_due"], name="gradenotice_due_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.grade_id} {self.grade_value} {self.status}"
-
-
-# -- 复核 and 申诉 -----------------------------------------------------------------------------------------
-
-
-class ReviewOutcome(models.TextChoices):
-    UPHELD = "upheld", _("Upheld (维持)")
-    CHANGED = "changed", _("Changed (变更)")
-
-
-class GradeReview(models.Model):
-    """A request for review (复核) of a final grade, and the organization department's decision."""
-
-    grade = models.OneToOneField(GradeDecision, verbose_name=_("grade"), on_delete=models.CASCADE,
-                                 related_name="review")
-    notice = models.ForeignKey(GradeNotice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="+")
-    official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE,
-                                 related_name="grade_reviews")
-    reason = LimitedTextField(_("reasons"), max_length=NOTE)
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    decide_by = models.DateField(_("decide by"))
-    outcome = models.CharField(_("outcome"), max_length=8, choices=ReviewOutcome.choices, blank=True)
-    previous_grade = models.CharField(_("grade before"), max_length=16, choices=Grade.choices)
-    new_grade = models.CharField(_("new grade"), max_length=16, choices=Grade.choices, blank=True)
-    decision_reason = LimitedTextField(_("reasons for the decision"), blank=True, max_length=NOTE)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-requested_at", "-id"]
-        verbose_name = _("grade review")
-        verbose_name_plural = _("grade reviews")
-
-    def __str__(self) -> str:
-        return f"{self.grade_id} {self.outcome or 'open'}"
-
-
-class AppealOutcome(models.TextChoices):
-    UPHELD = "upheld", _("Upheld")
-    CHANGED = "changed", _("Changed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class GradeAppeal(models.Model):
-    """An appeal (申诉) to the higher authority, recorded here: the decision is made outside the product."""
-
-    grade = models.ForeignKey(GradeDecision, verbose_name=_("grade"), on_delete=models.CASCADE,
-                              related_name="appeals")
-    review = models.ForeignKey(GradeReview, verbose_name=_("review"), null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="appeals")
-    official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE,
-                                 related_name="grade_appeals")
-    filed_on = models.DateField(_("filed on"))
-    body = models.CharField(_("appealed to"), max_length=200)
-    reason = LimitedTextField(_("reasons"), max_length=LONG)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
-                                 on_delete=models.SET_NULL, related_name="+")
-    outcome = models.CharField(_("outcome"), max_length=10, choices=AppealOutcome.choices, blank=True)
-    outcome_text = LimitedTextField(_("decision"), blank=True, max_length=NOTE)
-    document_number = models.CharField(_("document number"), max_length=100, blank=True)
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("outcome recorded by"), null=True,
-                                    blank=True, on_delete=models.SET_NULL, related_name="+")
-    recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-filed_on", "-id"]
-        verbose_name = _("grade appeal")
-        verbose_name_plural = _("grade appeals")
-
-    def __str__(self) -> str:
-        return f"{self.grade_id} {self.body}"

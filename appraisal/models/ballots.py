@@ -15,9 +15,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from appraisal.models import CheckupRound, RaterGroup
+from appraisal.models.checkup import CheckupRound, RaterGroup
+from common.history import AppHistoricalRecords
 from org.models import Official, OrgUnit
 
 __all__ = ["Ballot", "BallotBatch", "BallotChoice", "BallotCode", "BallotRating"]
@@ -60,7 +60,11 @@ class BallotBatch(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
+
+    # Not stored: on the batches page, whether the codes used reach the minimum response rate
+    # (``appraisal.selectors.ballots.attach_enough``).
+    enough: bool
 
     class Meta:
         ordering = ["round", "-created_at", "-id"]

@@ -4,7 +4,7 @@ Each quarter (an ``AppraisalPeriod`` of kind quarter) every appraised official g
 from the quarter's score within the unit's share of 好, written up by the head over the official with a short
 写实 comment and confirmed; then the official sees it and may ask the head to reconsider it, once. The services are
 in ``appraisal.services.quarterly``; the annual grading reads the confirmed grades
-(``appraisal.constraints_quarterly`` and the tie-break in ``appraisal.services.grades``).
+(``appraisal.constraints.quarterly`` and the tie-break in ``appraisal.services.grades``).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from appraisal.models import AppraisalPeriod
+from appraisal.models.periods import AppraisalPeriod
+from common.history import AppHistoricalRecords
 from common.models import TimeStampedModel
 from common.text_limits import NOTE, SHORT_NOTE, LimitedTextField
 from org.models import Official, OrgUnit
@@ -86,7 +86,7 @@ class QuarterlyGrade(TimeStampedModel):
                                     on_delete=models.SET_NULL, related_name="+", db_index=False)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     # The history is read per grade (by ``id``); its foreign keys need no index of their own.
-    history = HistoricalRecords(no_db_index=["period", "official", "unit", "graded_by", "confirmed_by",
+    history = AppHistoricalRecords(no_db_index=["period", "official", "unit", "graded_by", "confirmed_by",
                                              "answered_by"])
 
     class Meta:
@@ -128,7 +128,7 @@ class QuarterlyRule(models.Model):
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
     set_at = models.DateTimeField(_("set at"), auto_now=True)
-    history = HistoricalRecords()
+    history = AppHistoricalRecords()
 
     class Meta:
         ordering = ["-year", "unit"]

@@ -11,9 +11,14 @@ through them, so anything outside one's scope is a 404, exactly like a missing o
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appraisal.models import (
     AnnualProcedure,
@@ -24,13 +29,18 @@ from appraisal.models import (
     GradeDecision,
     GradeNotice,
     GradeReview,
+    GradeStatus,
     Objection,
     ProcedureEvent,
     PublicNotice,
     SignStatus,
+    Stage,
 )
-from appraisal.transfers import year_transfers
-from org.models import OrgUnit, User
+from appraisal.selectors.access import is_head_over
+from appraisal.selectors.grades import REPLACING, apply_constraints
+from appraisal.selectors.transfers import grading_unit_path, year_transfers
+from common.errors import ApplicationError
+from org.models import Official, OrgUnit, User
 from org.selectors import access_for, subtree_q
 from org.selectors.posts import Placement
 
@@ -195,3 +205,87 @@ def appeals_visible_to(user: User | AnonymousUser) -> QuerySet[GradeAppeal]:
     if access_for(user).is_superuser:
         return qs
     return qs.filter(_official_q(user, "", ("org",)))
+
+
+# -- checks the pages and the actions share ------------------------------------------------------------
+def procedure_for_grade(grade: GradeDecision) -> AnnualProcedure:
+    """Return the procedure of the grade's unit and year; refuse (``no_procedure``) before it is opened."""
+    procedure = AnnualProcedure.objects.select_related("unit", "period").filter(
+        period_id=grade.period_id, unit_id=grade.unit_id).first()
+    if procedure is None:
+        raise ApplicationError(_("The annual appraisal of this unit has not been opened yet."),
+                               code="no_procedure")
+    return procedure
+
+
+class CommentRule(StrEnum):
+    """What the head over an official writes (公务员考核规定 2020 第25、28条, ``appraisal.services.comments``)."""
+
+    REQUIRED = "required"  # 评语 and a proposed grade
+    ONLY = "only"  # 评语 only, the grade is not determined (probation, long leave)
+    FORBIDDEN = "forbidden"  # under investigation: no 评语, no grade
+    NONE = "none"  # not appraised
+
+
+def comment_rule(grade: GradeDecision) -> CommentRule:
+    """Return what the head must write for this official."""
+    if grade.proposed == Grade.NOT_APPRAISED:
+        return CommentRule.NONE
+    if any(c.get("source") == INVESTIGATION for c in grade.constraints or []):
+        return CommentRule.FORBIDDEN
+    if apply_constraints(Grade.COMPETENT, grade.constraints or []) in REPLACING:
+        return CommentRule.ONLY
+    return CommentRule.REQUIRED
+
+
+REVIEW_GRADES = (Grade.EXCELLENT, Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT, Grade.UNDETERMINED)
+
+
+def reviewable_grades() -> list[str]:
+    """Return the grades a 复核 may be asked of (setting ``APPRAISAL_REVIEWABLE_GRADES``)."""
+    return list(getattr(settings, "APPRAISAL_REVIEWABLE_GRADES", REVIEW_GRADES))
+
+
+def is_running(notice: PublicNotice, today: date | None = None) -> bool:
+    """Whether the public notice runs on ``today`` (objections may be filed)."""
+    today = today or timezone.localdate()
+    return notice.starts_on <= today <= notice.ends_on
+
+
+def new_candidates(procedure: AnnualProcedure) -> QuerySet[GradeDecision]:
+    """Confirmed 优秀 grades not yet posted: they need a notice before the unit can be finalized."""
+    return unit_grades(procedure).filter(status=GradeStatus.CONFIRMED, final=Grade.EXCELLENT)
+
+
+def may_write(user: User, official: Official, *, unit_path: str | None = None) -> bool:
+    """The official themself, or the head over an official who has no login account (over ``unit_path``, the unit
+    that grades them, when given)."""
+    if access_for(user).official_id == official.pk:
+        return True
+    return official.user_id is None and is_head_over(user, official, unit_path=unit_path)
+
+
+def grading_path(summary: AnnualSummary) -> str:
+    """The unit that grades the official this year: its head reviews the summary (考核规定 2020 第26条)."""
+    return grading_unit_path(summary.official, summary.procedure.period.start.year)
+
+
+def may_write_summary(user: User, summary: AnnualSummary) -> bool:
+    """Whether the user may write or submit this summary (see ``may_write``)."""
+    if access_for(user).official_id == summary.official_id:  # the official: no need to look up the transfers
+        return True
+    return may_write(user, summary.official, unit_path=grading_path(summary))
+
+
+def can_review_summary(user: User, summary: AnnualSummary) -> bool:
+    """Whether the user is the head over the summary's official in the unit that grades them (may return it)."""
+    return is_head_over(user, summary.official, unit_path=grading_path(summary))
+
+
+def procedure_rows(user: User | AnonymousUser, period: AppraisalPeriod, stage: str = "") -> QuerySet[AnnualProcedure]:
+    """Return the year's procedures the user sees (at one ``stage``), each with ``summaries_total`` and
+    ``summaries_submitted``."""
+    procedures = procedures_visible_to(user).filter(period=period).annotate(
+        summaries_total=Count("summaries"),
+        summaries_submitted=Count("summaries", filter=Q(summaries__status="submitted")))
+    return procedures.filter(stage=stage) if stage in Stage.values else procedures

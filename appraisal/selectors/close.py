@@ -29,7 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import AppraisalPeriod
-from appraisal.periods import QUARTER, period_key_for
+from appraisal.scoring.periods import QUARTER, period_key_for
 from common.dates import month_end
 from org.models import Official, User
 from org.selectors import access_for, subtree_q

@@ -5,7 +5,7 @@
 - the records behind each component's inputs (tasks, monthly reports, training sessions, check-up results),
   each linked only when the reader may open it — a fixed number of queries however many records.
 
-The records are read as the component providers count them (``appraisal.components_builtin``,
+The records are read as the component providers count them (``appraisal.components.builtin``,
 ``components_checkup``, ``components_training``), so the list under a component matches its counts.
 """
 
@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef
@@ -23,11 +24,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraisal.display.score_text import plain_number, score_axis
 from appraisal.models import AppraisalPeriod, CheckupResult, Component, PeriodKind, Scorecard, UnitScorecard
-from appraisal.periods import MONTH, QUARTER, YEAR
-from appraisal.score_text import plain_number
-from appraisal.services.checkup import results_visible_to
+from appraisal.scoring.periods import MONTH, QUARTER, YEAR
+from appraisal.selectors.checkup import results_visible_to
+from appraisal.selectors.scores import ComponentLine, component_lines, monthly_trend
 from org.models import Official, User
+from org.selectors import access_for
 from tasks.models import MonthlyReport, ReportStatus, Task, TaskStatus
 from tasks.selectors.reports import reports_visible_to
 from tasks.selectors.tasks import tasks_visible_to
@@ -79,8 +82,8 @@ def attach_rank_sizes(cards: Iterable[Scorecard]) -> None:
         by_unit[(period_id, unit_id)] += n
         by_kind[(period_id, category_id, rank_level)] += n
     for card in cards:
-        card.unit_size = by_unit.get((card.period_id, card.unit_id), 0)  # type: ignore[attr-defined]
-        card.category_size = by_kind.get(  # type: ignore[attr-defined]
+        card.unit_size = by_unit.get((card.period_id, card.unit_id), 0)
+        card.category_size = by_kind.get(
             (card.period_id, card.category_id, card.rank_level), 0)
 
 
@@ -93,7 +96,7 @@ def attach_unit_category_sizes(unit_cards: Iterable[UnitScorecard]) -> None:
             .values_list("period_id", "category_id").annotate(n=Count("pk")))
     sizes = {(period_id, category_id): n for period_id, category_id, n in rows}
     for unit_card in unit_cards:
-        unit_card.category_size = sizes.get((unit_card.period_id, unit_card.category_id), 0)  # type: ignore[attr-defined]
+        unit_card.category_size = sizes.get((unit_card.period_id, unit_card.category_id), 0)
 
 
 # -- the records behind the inputs -------------------------------------------------------------------------
@@ -192,7 +195,7 @@ def _training_records(viewer: User | AnonymousUser, official: Official,
 def _checkup_records(viewer: User | AnonymousUser, official: Official,
                      period: AppraisalPeriod) -> list[InputRecord]:
     """The check-up results the evaluation component counts: rounds of the quarters within the period."""
-    visible = results_visible_to(viewer).filter(pk=OuterRef("pk"))  # type: ignore[arg-type]
+    visible = results_visible_to(viewer).filter(pk=OuterRef("pk"))
     results = (CheckupResult.objects.filter(official=official, score__isnull=False,
                                             round__period__kind=PeriodKind.QUARTER,
                                             round__period__start__gte=period.start,
@@ -237,3 +240,30 @@ def summary_keys(scored: Sequence[tuple[str, str]], current: dict[str, str]) -> 
     return [(kind, latest.get(kind, current[kind]), latest.get(kind, current[kind]) == current[kind])
             for kind in SUMMARY_KINDS]
 
+
+# -- the score page ----------------------------------------------------------------------------------------
+
+
+def explained_lines(viewer: User | AnonymousUser, official: Official, period: AppraisalPeriod,
+                    card: Scorecard | None) -> list[ComponentLine]:
+    """Return the card's component lines, each with the ``records`` behind its inputs (when there is a card)."""
+    lines = component_lines(card)
+    if card is not None:
+        records = component_records(viewer, official, period)
+        for line in lines:
+            line.records = records.get(line.code, [])
+    return lines
+
+
+def sees_private_sources(viewer: User | AnonymousUser, *, own: bool) -> bool:
+    """Whether the ledger links its private sources for ``viewer``: a discipline decision's page is the official's
+    own (and the case readers'); others see the row unlinked."""
+    return own or access_for(viewer).has_role("discipline", "org")
+
+
+def trend_chart(official: Official, year: int) -> dict[str, Any]:
+    """Return the chart of the official's monthly totals of ``year`` (one query)."""
+    trend = monthly_trend(official, year)
+    totals = [t["total"] for t in trend]
+    return {"labels": [t["key"] for t in trend], "totals": totals, "provisional": [t["provisional"] for t in trend],
+            "year": year, "axis": score_axis(totals)}

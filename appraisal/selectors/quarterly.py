@@ -9,15 +9,21 @@ through them, so a grade outside one's scope is a 404, exactly like a missing on
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from appraisal.constraints.discipline import discipline_constraints
 from appraisal.models import (
     AppraisalPeriod,
+    Grade,
     GradeDecision,
     PeriodKind,
     QuarterGrade,
@@ -25,10 +31,15 @@ from appraisal.models import (
     QuarterlyRule,
     QuarterlyStatus,
 )
+from appraisal.scoring.parameters import parameter_for, score_parameter
+from appraisal.selectors.access import is_head_over
 from org.models import OrgUnit, User
 from org.selectors import access_for, subtree_q
 
 MANAGERS = ("org", "head")
+G = QuarterGrade
+DEFAULT_THRESHOLDS: dict[str, Decimal] = {G.GOOD: Decimal(85), G.FAIRLY_GOOD: Decimal(70), G.AVERAGE: Decimal(60)}
+DEFAULT_GOOD_SHARE = Decimal("0.40")
 
 
 def quarters() -> QuerySet[AppraisalPeriod]:
@@ -78,10 +89,12 @@ def gradable_q(user: User | AnonymousUser) -> Q:
     return q
 
 
-def requests_to_answer(user: User | AnonymousUser) -> QuerySet[QuarterlyGrade]:
-    """Requests to reconsider the user may answer (waiting first, then answered, newest first)."""
-    return (quarterly_grades_visible_to(user, include_own=False).filter(gradable_q(user))
+def requests_to_answer(user: User | AnonymousUser, *, waiting: bool = False) -> QuerySet[QuarterlyGrade]:
+    """Requests to reconsider the user may answer (waiting first, then answered, newest first); ``waiting``: only
+    those not answered yet."""
+    rows = (quarterly_grades_visible_to(user, include_own=False).filter(gradable_q(user))
             .filter(reconsider_asked_at__isnull=False).order_by("answered_at", "-reconsider_asked_at", "-id"))
+    return rows.filter(answered_at__isnull=True) if waiting else rows
 
 
 def units_with_grades(user: User | AnonymousUser, period: AppraisalPeriod) -> QuerySet[OrgUnit]:
@@ -172,3 +185,91 @@ def with_good_quarters(grades: QuerySet[GradeDecision]) -> QuerySet[GradeDecisio
                                            period__end__lte=OuterRef("period__end"))
              .order_by().values("official_id").annotate(n=Count("id")).values("n"))
     return grades.annotate(good_quarters=Coalesce(Subquery(goods, output_field=IntegerField()), Value(0)))
+
+
+# -- parameters --------------------------------------------------------------------------------------------------
+def quarterly_thresholds() -> dict[str, Decimal]:
+    """Return the score each grade needs (settings ``APPRAISAL_QUARTERLY_THRESHOLDS`` over the defaults)."""
+    configured = getattr(settings, "APPRAISAL_QUARTERLY_THRESHOLDS", {}) or {}
+    return {grade: Decimal(str(configured.get(grade, default))) for grade, default in DEFAULT_THRESHOLDS.items()}
+
+
+def good_share() -> Decimal:
+    """Return the share of a unit's appraised officials that may be 好."""
+    return Decimal(str(getattr(settings, "APPRAISAL_QUARTERLY_GOOD_SHARE", DEFAULT_GOOD_SHARE)))
+
+
+@score_parameter("quarterly")
+def _quarterly_parameter(period: AppraisalPeriod) -> dict[str, Any] | None:
+    """A quarter's thresholds and share of 好, frozen when the quarter closes (``appraisal.scoring.parameters``)."""
+    if period.kind != PeriodKind.QUARTER:
+        return None
+    return {"thresholds": {grade: str(v) for grade, v in quarterly_thresholds().items()}, "share": str(good_share())}
+
+
+def quarter_parameters(period: AppraisalPeriod) -> tuple[dict[str, Decimal], Decimal]:
+    """Return the thresholds and the share of 好 a quarter is graded with: frozen once it is closed."""
+    values = parameter_for(period, "quarterly") or _quarterly_parameter(period)
+    if not values:
+        return quarterly_thresholds(), good_share()
+    return {grade: Decimal(v) for grade, v in values["thresholds"].items()}, Decimal(values["share"])
+
+
+def share_size(share: Decimal, appraised: int) -> int:
+    """How many officials may be 好: the share of the appraised, rounded down."""
+    return math.floor(share * appraised)
+
+
+def not_appraised(year: int) -> set[int]:
+    """Officials a discipline decision makes 不参加考核 in ``year`` (开除). Leavers are judged by the quarter, in the
+    proposal's query. The discipline provider is asked alone: the whole registry would also compute every official's
+    training progress (two seconds for a county), and only the rules' 不参加考核 matters here."""
+    return {c.official_id for c in discipline_constraints(year, None) if c.max_grade == Grade.NOT_APPRAISED}
+
+
+# -- the pages -----------------------------------------------------------------------------------------
+STATUS_FILTERS = (QuarterlyStatus.PROPOSED, QuarterlyStatus.CONFIRMED)  # the unit page's ``?status=``
+
+
+def quarter_for(key: str | None) -> AppraisalPeriod | None:
+    """Return the quarter a page shows: the one of ``key``, else the latest quarter with grades, else the newest."""
+    all_quarters = list(quarters())
+    found = next((q for q in all_quarters if q.key == (key or "").upper()), None)
+    if found is not None:
+        return found
+    latest = QuarterlyGrade.objects.order_by("-period__start").values_list("period_id", flat=True).first()
+    return next((q for q in all_quarters if q.pk == latest), all_quarters[0] if all_quarters else None)
+
+
+def unit_quarter_rows(user: User | AnonymousUser, period: AppraisalPeriod, unit: OrgUnit,
+                      status: str | None = None) -> QuerySet[QuarterlyGrade]:
+    """Return a unit's grades of the quarter for its heads (in one ``status``), the best score first."""
+    rows = quarterly_grades_visible_to(user, include_own=False).filter(period=period, unit=unit)
+    if status in STATUS_FILTERS:
+        rows = rows.filter(status=status)
+    return rows.order_by("-score", "official__name", "official_id")
+
+
+def can_write_row(user: User, grade: QuarterlyGrade) -> bool:
+    """Whether the user writes this grade on the unit page: the head over the official, until it is confirmed."""
+    return grade.status == QuarterlyStatus.PROPOSED and is_head_over(user, grade.official)
+
+
+def distribution_units(user: User | AnonymousUser, period: AppraisalPeriod) -> QuerySet[OrgUnit]:
+    """Return the units whose grades of the quarter the organization department sees, in tree order."""
+    visible = quarterly_grades_visible_to(user, roles=("org",), include_own=False).filter(period=period)
+    return OrgUnit.objects.filter(pk__in=visible.values("unit_id")).order_by("path")
+
+
+def distribution(period: AppraisalPeriod, units: list[OrgUnit]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Return the distribution page's rows for ``units`` — each unit's figures, its rule for the year and its quota
+    of 好 — and the chart of their grades (one stacked bar series per grade)."""
+    figures = unit_figures(period, [u.pk for u in units])
+    rules = rules_for(period.start.year, [u.pk for u in units])
+    share = good_share()
+    rows = [{"unit": u, "figures": figures.get(u.pk), "rule": rules.get(u.pk),
+             "quota": share_size(share, figures[u.pk].appraised if u.pk in figures else 0)} for u in units]
+    chart = {"labels": [u.name for u in units],
+             "datasets": [{"label": str(label), "data": [getattr(figures.get(u.pk), value, 0) for u in units]}
+                          for value, label in QuarterGrade.choices]}
+    return rows, chart

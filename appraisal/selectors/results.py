@@ -38,7 +38,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from appraisal.grade_labels import grade_label, uses_qualified_grades
+from appraisal.display.grade_labels import grade_label, uses_qualified_grades
 from appraisal.models import AppraisalPeriod, Grade, GradeDecision, GradeStatus, PeriodKind
 from discipline.selectors.decisions import promotion_eligibility as discipline_eligibility
 from org.models import Official, User
@@ -96,11 +96,6 @@ FILE_NAMES = {
     ResultList.DISMISSAL: "辞退审查名单",
 }
 HISTORY_YEARS = 2  # the earlier years shown beside this year's grade (the longest rule looks back two)
-
-
-def years_visible() -> QuerySet[AppraisalPeriod]:
-    """Return the year periods, newest first."""
-    return AppraisalPeriod.objects.filter(kind=PeriodKind.YEAR).order_by("-start")
 
 
 def final_grades_for(user: User, period: AppraisalPeriod) -> QuerySet[GradeDecision]:

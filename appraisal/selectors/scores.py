@@ -1,4 +1,5 @@
-"""Reads for the appraisal pages and API: scorecards, the score ledger and periods, scoped to the user.
+"""Reads for the appraisal pages and API: scorecards and the score ledger, scoped to the user (the periods are in
+``appraisal.selectors.periods``).
 
 Scope (DESIGN §5): a role on a unit covers the officials of its subtree (by the official's own unit);
 besides, an official always sees their own scorecards and ledger. Single objects are fetched through
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -25,14 +25,12 @@ from appraisal.models import (
     GradeDecision,
     PeriodKind,
     PeriodStatus,
-    RollupRun,
     Scorecard,
     ScoreEntry,
     ScoreRule,
     UnitScorecard,
 )
-from appraisal.periods import MONTH, QUARTER, YEAR, period_key_for
-from org.models import Official, OrgUnit, User
+from org.models import Official, User
 from org.selectors import ALL_ROLES, access_for, subtree_q
 
 # Roles that see the rankings and may record manual entries in their subtree.
@@ -51,23 +49,6 @@ def _official_q(user: User | AnonymousUser, relation: str, roles: Iterable[str],
     return False, q
 
 
-def periods_visible() -> QuerySet[AppraisalPeriod]:
-    """Return every period (periods are not confidential), newest first, years before their months."""
-    return AppraisalPeriod.objects.order_by("-start", "-end", "key")
-
-
-def period_is_stale(period: AppraisalPeriod) -> bool:
-    """Whether an open period's scorecards may not show every fact yet: a fact dated in it changed after its
-    last rollup and the scores have not caught up (``appraisal.services.consequences``). A period never rolled
-    up is not stale, it has no scores yet; a closed one is frozen."""
-    return (period.status == PeriodStatus.OPEN and period.last_rollup_at is not None
-            and period.facts_changed_at is not None)
-
-
-def period_by_key(key: str) -> AppraisalPeriod | None:
-    return AppraisalPeriod.objects.filter(key=key).first()
-
-
 def score_rules() -> QuerySet[ScoreRule]:
     return ScoreRule.objects.order_by("code")
 
@@ -82,7 +63,7 @@ def scorecards_visible_to(
 ) -> QuerySet[Scorecard]:
     """Return the scorecards a user may see: officials in their role subtrees, and their own; and the cards of
     the units in their role subtrees — a period's card stays with the unit the official was in during it
-    (``appraisal.transfers``), so the head over that unit still sees it after the official moved on."""
+    (``appraisal.selectors.transfers``), so the head over that unit still sees it after the official moved on."""
     qs = Scorecard.objects.select_related("period", "official", "official__unit", "unit", "category")
     everything, q = _official_q(user, "", roles, include_self)
     if everything:
@@ -234,7 +215,7 @@ def ledger_page_rows(entries: list[ScoreEntry], *, private: bool = True) -> list
     """Attach ``source_url`` and ``source_label`` to each row (sources must be prefetched); ``private``: whether
     the reader may open private sources (see ``source_link``)."""
     for entry in entries:
-        entry.source_url, entry.source_label = source_link(entry, private=private)  # type: ignore[attr-defined]
+        entry.source_url, entry.source_label = source_link(entry, private=private)
     return entries
 
 
@@ -244,7 +225,7 @@ def mark_removable(entries: list[ScoreEntry], period: AppraisalPeriod) -> None:
     frozen = list(AppraisalPeriod.objects.filter(start__lte=period.end, end__gte=period.start).exclude(
         status=PeriodStatus.OPEN).values_list("start", "end"))
     for entry in entries:
-        entry.removable = entry.origin == ScoreEntry.Origin.MANUAL and not any(  # type: ignore[attr-defined]
+        entry.removable = entry.origin == ScoreEntry.Origin.MANUAL and not any(
             start <= entry.occurred_on <= end for start, end in frozen)
 
 
@@ -283,7 +264,7 @@ class WeightScaling:
 
 COMPONENT_LABELS = dict(Component.choices)
 
-# What the component providers put in ``inputs`` (appraisal.components_builtin, components_checkup), in words.
+# What the component providers put in ``inputs`` (appraisal.components.builtin, components_checkup), in words.
 INPUT_LABELS = {
     "tasks": _("Tasks due in the period"),
     "tasks_on_time": _("Completed on time"),
@@ -358,11 +339,6 @@ def weight_scaling(lines: list[ComponentLine]) -> WeightScaling | None:
     return WeightScaling(left_out=left_out, total=total, present=present)
 
 
-def current_keys(today: date) -> dict[str, str]:
-    """Return the keys of the month, quarter and year containing ``today``."""
-    return {kind: period_key_for(kind, today) for kind in (MONTH, QUARTER, YEAR)}
-
-
 def official_scorecards(official: Official, keys: Iterable[str]) -> dict[str, Scorecard]:
     """Return the official's scorecards of the given period keys, by key (one query)."""
     cards = (Scorecard.objects.filter(official=official, period__key__in=list(keys))
@@ -376,25 +352,3 @@ def monthly_trend(official: Official, year: int) -> list[dict[str, Any]]:
                                       period__start__year=year)
              .select_related("period").order_by("period__start"))
     return [{"key": c.period.key, "total": float(c.total), "provisional": c.is_provisional} for c in cards]
-
-
-def latest_period_with_scorecards(kind: str | None = None) -> AppraisalPeriod | None:
-    qs = periods_visible().filter(scorecards__isnull=False)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.distinct().first()
-
-
-def ranking_scorecards(user: User | AnonymousUser, period: AppraisalPeriod) -> QuerySet[Scorecard]:
-    """Return the period's scorecards in the user's head or organization-department scope, best first."""
-    return (scorecards_visible_to(user, roles=MANAGER_ROLES, include_self=False).filter(period=period)
-            .order_by("-total", "official__name", "official_id"))
-
-
-def unit_options(user: User | AnonymousUser, period: AppraisalPeriod) -> list[OrgUnit]:
-    """Return the ranked (top-level) units of a period the user may see."""
-    return [u.unit for u in unit_scorecards_visible_to(user).filter(period=period).order_by("unit__path")]
-
-
-def latest_rollup(period: AppraisalPeriod) -> RollupRun | None:
-    return period.rollups.select_related("started_by").order_by("-created_at", "-id").first()

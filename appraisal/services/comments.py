@@ -10,51 +10,26 @@ What the rules say must be written (公务员考核规定 2020 第25、28条):
 - not appraised (不参加考核): nothing.
 
 The head who writes is the head over the unit that grades the official: for one who changed units during the
-year, the unit ``appraisal.transfers`` names (考核规定 2020 第26条), not necessarily their present one.
+year, the unit ``appraisal.selectors.transfers`` names (考核规定 2020 第26条), not necessarily their present one.
 """
 
 from __future__ import annotations
-
-from enum import StrEnum
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.grade_labels import grade_label
-from appraisal.models import GRADE_ORDER, AnnualProcedure, Grade, GradeDecision, Stage
-from appraisal.selectors.annual import INVESTIGATION
-from appraisal.services.grades import REPLACING, apply_constraints
-from appraisal.services.procedure import (
-    is_head_over,
-    procedure_event,
-    procedure_for_grade,
-    require,
-    require_stage,
-)
-from appraisal.transfers import grading_unit_path
+from appraisal.display.grade_labels import grade_label
+from appraisal.models import GRADE_ORDER, AnnualProcedure, GradeDecision, Stage
+from appraisal.selectors.access import is_head_over
+from appraisal.selectors.annual import CommentRule, comment_rule, procedure_for_grade
+from appraisal.selectors.grades import apply_constraints
+from appraisal.selectors.transfers import grading_unit_path
+from appraisal.services.procedure import procedure_event, require, require_stage
 from common.errors import ApplicationError
 from common.history import save_as
 from common.text_limits import check_values
 from org.models import User
-
-
-class CommentRule(StrEnum):
-    REQUIRED = "required"  # 评语 and a proposed grade
-    ONLY = "only"  # 评语 only, the grade is not determined (probation, long leave)
-    FORBIDDEN = "forbidden"  # under investigation: no 评语, no grade
-    NONE = "none"  # not appraised
-
-
-def comment_rule(grade: GradeDecision) -> CommentRule:
-    """Return what the head must write for this official."""
-    if grade.proposed == Grade.NOT_APPRAISED:
-        return CommentRule.NONE
-    if any(c.get("source") == INVESTIGATION for c in grade.constraints or []):
-        return CommentRule.FORBIDDEN
-    if apply_constraints(Grade.COMPETENT, grade.constraints or []) in REPLACING:
-        return CommentRule.ONLY
-    return CommentRule.REQUIRED
 
 
 def comment_write(

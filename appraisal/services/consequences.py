@@ -23,7 +23,7 @@ below receives it (connected in ``AppraisalConfig.ready``) and, for the periods 
 
 A criticism flag already decided is the head's: a confirmed one whose absences fall below three stays, with
 its −2, and the heads are told to review it (``training.services.criticism``). The staleness is read with
-``appraisal.selectors.scores.period_is_stale``; the period pages show it.
+``appraisal.selectors.periods.period_is_stale``; the period pages show it.
 
 Facts counted by a component (reports, tasks, training hours, check-ups) derive no ledger row; steps 3 and 4
 are their consequences. The rollup re-derives before it computes (``rederive`` over the period) and clears
@@ -40,8 +40,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from appraisal.facts import FACTS
 from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus
+from appraisal.scoring.facts import FACTS
 from appraisal.services.derive import RULE_FACTS, derive_window
 from appraisal.services.derive_training import RULE_FACTS as TRAINING_RULE_FACTS
 from appraisal.services.derive_training import training_feed
@@ -78,20 +78,9 @@ def rederive(*, start: date, end: date, facts: Collection[str] | None = None, to
         derivation(start=start, end=end, today=today, touched=touched)
 
 
-def facts_counted(period: AppraisalPeriod, since: datetime) -> None:
+def facts_counted(*, period: AppraisalPeriod, since: datetime) -> None:
     """Clear the period's stale mark unless a fact changed after ``since`` (what the scores have counted)."""
     AppraisalPeriod.objects.filter(pk=period.pk, facts_changed_at__lte=since).update(facts_changed_at=None)
-
-
-def frozen_period_keys(span: tuple[date, date], *, lock: bool = False) -> list[str]:
-    """Return the keys of the closed or published periods overlapping ``span`` (answers
-    ``org.facts.frozen_periods``); with ``lock``, every covering period row is locked (open ones too)."""
-    start, end = span
-    covering = AppraisalPeriod.objects.filter(start__lte=end, end__gte=start).order_by("start", "end")
-    if lock:
-        statuses = covering.select_for_update().values_list("key", "status")
-        return [key for key, status in statuses if status != PeriodStatus.OPEN]
-    return list(covering.exclude(status=PeriodStatus.OPEN).values_list("key", flat=True))
 
 
 def fact_changed(sender: object, *, change: FactChange, **kwargs: Any) -> None:
@@ -104,7 +93,7 @@ def facts_follow(*, change: FactChange, today: date | None = None) -> None:
     """Make the consequences of ``change`` follow it (see the module). Call inside the fact's transaction."""
     unknown = change.facts - FACTS.keys()
     if unknown:
-        raise ValueError(f"unknown facts {sorted(unknown)}: name them as appraisal.facts.FACTS does")
+        raise ValueError(f"unknown facts {sorted(unknown)}: name them as appraisal.scoring.facts.FACTS does")
     touches = Q()
     for start, end in {span for spans in change.spans.values() for span in spans}:
         touches |= Q(start__lte=end, end__gte=start)

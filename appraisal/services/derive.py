@@ -9,7 +9,7 @@
   under error tolerance nor revoked on appeal) and points; dated its effective date. An exemption or a
   revocation removes the entry at the next rollup.
 
-One fact, one consequence (``appraisal.facts``): a task done late or not at all counts in the work component
+One fact, one consequence (``appraisal.scoring.facts``): a task done late or not at all counts in the work component
 and a report submitted late or not at all in the timeliness component, so neither is also a ledger row. The
 rules that once deducted for them (``task_overdue``, ``report_late``, ``report_missing``) are retired: their
 rows are removed from open periods at the next derivation and stay in closed ones, whose ledger is frozen.
@@ -35,12 +35,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalPeriod, ScoreEntry, ScoreRule
-from discipline.models import Decision
+from discipline.models import Decision, DecisionQuerySet
 from org.models import RoleGrant
 from tasks.models import LetterStatus, SupervisionLetter
 from tasks.selectors.reports import report_deadline
@@ -49,7 +49,7 @@ LETTER_OVERDUE, DISCIPLINE_DECISION = "letter_overdue", "discipline_decision"
 DERIVED_RULES = (LETTER_OVERDUE, DISCIPLINE_DECISION)
 # Counted by a component instead (one fact, one consequence); their rows leave open periods.
 RETIRED_RULES = ("task_overdue", "report_late", "report_missing")
-# The fact each derived rule records (see ``appraisal.facts``).
+# The fact each derived rule records (see ``appraisal.scoring.facts``).
 RULE_FACTS = {LETTER_OVERDUE: "letter_reply_deadline", DISCIPLINE_DECISION: "discipline_decision"}
 BATCH = 1000
 DELETE_CHUNK = 900  # ids per DELETE: under SQLite's historical limit of 999 parameters
@@ -114,10 +114,10 @@ def derive_window(*, start: date, end: date, today: date | None = None,
             )
             .order_by("pk")
         )
-        return apply_derived(desired, existing, touched=touched)
+        return apply_derived(desired=desired, existing=existing, touched=touched)
 
 
-def apply_derived(desired: dict[Key, Derived], existing: list[ScoreEntry], *,
+def apply_derived(*, desired: dict[Key, Derived], existing: list[ScoreEntry],
                   touched: set[int] | None = None) -> dict[str, int]:
     """Write the difference between the ``desired`` entries and the ``existing`` ones (see the module); add the
     officials of every entry created, changed or deleted to ``touched``."""
@@ -168,10 +168,10 @@ def _history_row(history: Any, entry: ScoreEntry, kind: str, now: datetime) -> A
     )
 
 
-def _derive_letters(desired: dict[Key, Derived], letters: object, rule: tuple[int, Decimal], ct: int,
-                    today: date) -> None:
+def _derive_letters(desired: dict[Key, Derived], letters: QuerySet[SupervisionLetter], rule: tuple[int, Decimal],
+                    ct: int, today: date) -> None:
     rule_id, points = rule
-    qualifying = letters.filter(  # type: ignore[attr-defined]
+    qualifying = letters.filter(
         Q(status=LetterStatus.ISSUED, reply_deadline__lt=today) | Q(replied_at__date__gt=F("reply_deadline"))
     )
     rows = list(qualifying.order_by().values_list(
@@ -193,11 +193,12 @@ def _derive_letters(desired: dict[Key, Derived], letters: object, rule: tuple[in
             desired[(rule_id, ct, pk, recipient)] = Derived(points, deadline, clip_reason(reason))
 
 
-def _derive_decisions(desired: dict[Key, Derived], decisions: object, rule: tuple[int, Decimal], ct: int) -> None:
+def _derive_decisions(desired: dict[Key, Derived], decisions: DecisionQuerySet, rule: tuple[int, Decimal],
+                      ct: int) -> None:
     """Decisions with effect and points: minus their points (no lower than the rule allows), dated when they
     take effect. The reason names no kind, case or fact (heads see the ledger of their officials)."""
     rule_id, lowest = rule
-    rows = decisions.effective().filter(points__gt=0).order_by().values_list(  # type: ignore[attr-defined]
+    rows = decisions.effective().filter(points__gt=0).order_by().values_list(
         "pk", "official_id", "effective_date", "points")
     for pk, official_id, effective, points in rows:
         reason = _("Discipline decision effective %(date)s") % {"date": effective.isoformat()}

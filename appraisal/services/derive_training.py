@@ -33,9 +33,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appraisal.models import ScoreEntry, ScoreRule
+from appraisal.selectors.periods import period_existing
 from appraisal.services.derive import Derived, Key, apply_derived, clip_reason
 from appraisal.services.entries import entry_add
-from appraisal.services.periods import period_existing
 from org.models import User
 from training.models import Attendance, CriticismFlag, TrainingSession
 from training.selectors.facts import lectures_given, study_absences
@@ -43,7 +43,7 @@ from training.services.criticism import criticism_flag_quarters
 
 STUDY_ABSENCE, LECTURE_GIVEN, PUBLIC_CRITICISM = "study_absence", "lecture_given", "public_criticism"
 FEED_RULES = (STUDY_ABSENCE, LECTURE_GIVEN)
-# The fact each rule records (``appraisal.facts``). An unexcused absence is a breach of study discipline
+# The fact each rule records (``appraisal.scoring.facts``). An unexcused absence is a breach of study discipline
 # (the seed practice: 不参加集中学习…扣1-3分), a different fact from the hours the training component counts.
 RULE_FACTS = {STUDY_ABSENCE: "study_absence", LECTURE_GIVEN: "lecture_given"}
 ABSENCE_POINTS = Decimal(-1)  # "−1 each": the rule allows −1 to −3, the feed records −1
@@ -90,7 +90,7 @@ def training_feed(*, start: date, end: date, touched: set[int] | None = None) ->
                     | Q(source_type_id=session_ct, source_id__in=lectures.values("pk")))
             .order_by("pk")
         )
-        counts = apply_derived(desired, existing, touched=touched)
+        counts = apply_derived(desired=desired, existing=existing, touched=touched)
         counts["flags"] = criticism_flag_quarters(start=start, end=end)
     return counts
 

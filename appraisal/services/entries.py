@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalPeriod, ScoreEntry, ScoreRule
-from appraisal.periods import frozen_period_on
+from appraisal.scoring.periods import frozen_period_on
 from common.errors import ApplicationError
 from common.history import delete_as, save_as
 from common.notifications import notify
@@ -24,12 +24,6 @@ from org.models import Official, User
 from org.selectors import access_for
 
 MANAGER_ROLES = ("head", "org")
-
-
-def can_manage_entries(user: User, official: Official) -> bool:
-    """Whether ``user`` may record or delete manual entries for ``official``."""
-    access = access_for(user)
-    return access.official_id != official.pk and access.covers(official.unit.path, MANAGER_ROLES)
 
 
 def _require_manager(by: User, official: Official) -> None:

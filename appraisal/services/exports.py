@@ -6,7 +6,8 @@ the year and the per-unit summary from one query each, so an export costs the sa
 
 The same jobs (``ExportJob``, one Celery job, one page with its progress bar) export the year's registration
 forms (登记表, ``ExportJob.Kind.FORMS``): ``export_run`` dispatches on the job's kind to
-``appraisal.services.registration``.
+``appraisal.services.registration``. The reads (the rows, the jobs a user sees, a download's name) are in
+``appraisal.selectors.exports``.
 """
 
 from __future__ import annotations
@@ -14,87 +15,28 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections import Counter
 from collections.abc import Callable
 
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.excel import REGISTER_FIELDS, GradeInfo, RegisterRow, RegisterWriter, UnitSummary
-from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKind, Scorecard
+from appraisal.excel.register import REGISTER_FIELDS, RegisterRow, RegisterWriter
+from appraisal.models import AppraisalPeriod, ExportJob, PeriodKind
+from appraisal.selectors.exports import export_suffix, register_grades, register_scorecards, register_summaries
 from appraisal.services.progress import progress_every
-from appraisal.services.registration import forms_file_name, registration_job_write
+from appraisal.services.registration import registration_job_write
 from common.errors import ApplicationError
 from org.models import OrgUnit, User
-from org.selectors import access_for, subtree_q
+from org.selectors import access_for
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 1000  # rows between two progress updates at the least
 CHUNK = 2000
 
 
-# -- reads ---------------------------------------------------------------------------------------------
-def _scope_q(paths: list[str]) -> Q:
-    return subtree_q(paths, "unit__") | subtree_q(paths, "official__unit__")
-
-
-def register_scorecards(
-    *, period: AppraisalPeriod, unit: OrgUnit | None = None, by: User | None = None,
-) -> QuerySet[Scorecard]:
-    """Return the register's scorecards in order: unit, rank in unit, name. ``by=None`` means everything."""
-    qs = Scorecard.objects.filter(period=period)
-    if unit is not None:
-        qs = qs.filter(_scope_q([unit.path]))
-    if by is not None:
-        access = access_for(by)
-        if not access.is_superuser:
-            qs = qs.filter(_scope_q(access.paths(("org",))))
-    return qs
-
-
-def _grades(period: AppraisalPeriod, cards: QuerySet[Scorecard]) -> dict[int, GradeInfo]:
-    if period.kind != PeriodKind.YEAR:
-        return {}
-    rows = GradeDecision.objects.filter(period=period, official_id__in=cards.values("official_id")).values_list(
-        "official_id", "final", "proposed", "confirmed_at", "constraints", "override_reason",
-        "official__personnel_category")
-    grades: dict[int, GradeInfo] = {}
-    for official_id, final, proposed, confirmed_at, constraints, override_reason, category in rows:
-        reasons = [c.get("reason", "") for c in constraints or [] if c.get("reason")]
-        if override_reason:
-            reasons.append(override_reason)
-        grades[official_id] = GradeInfo(grade=final or proposed, confirmed=confirmed_at is not None,
-                                        reasons=reasons, category=category)
-    return grades
-
-
-def _summaries(period: AppraisalPeriod, cards: QuerySet[Scorecard], grades: dict[int, GradeInfo],
-               unit_of: dict[int, int]) -> list[UnitSummary]:
-    figures = (cards.order_by().values("unit_id", "unit__name", "unit__path")
-               .annotate(n=Count("id"), average=Avg("total"), low=Min("total"), high=Max("total"))
-               .order_by("unit__path"))
-    counts: dict[int, Counter[str]] = {}
-    for official_id, info in grades.items():
-        unit_id = unit_of.get(official_id)
-        if unit_id is not None:
-            counts.setdefault(unit_id, Counter())[info.grade] += 1
-    summaries = [
-        UnitSummary(name=row["unit__name"], headcount=row["n"], average=row["average"], minimum=row["low"],
-                    maximum=row["high"], grades=dict(counts.get(row["unit_id"], {})))
-        for row in figures
-    ]
-    total = Counter[str]()
-    for c in counts.values():
-        total.update(c)
-    everything = cards.order_by().aggregate(n=Count("id"), average=Avg("total"), low=Min("total"), high=Max("total"))
-    summaries.append(UnitSummary(name=_("All units"), headcount=everything["n"], average=everything["average"],
-                                 minimum=everything["low"], maximum=everything["high"], grades=dict(total)))
-    return summaries
-
-
+# -- writing -------------------------------------------------------------------------------------------
 def register_write(
     *, period: AppraisalPeriod, target: str, unit: OrgUnit | None = None, by: User | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -106,7 +48,7 @@ def register_write(
     """
     cards = register_scorecards(period=period, unit=unit, by=by)
     total = cards.count()
-    grades = _grades(period, cards)
+    grades = register_grades(period, cards)
     scope = _("Unit: %(unit)s") % {"unit": unit.name} if unit is not None else _("Unit: all units")
     writer = RegisterWriter(
         target,
@@ -128,44 +70,12 @@ def register_write(
             done += 1
             if progress is not None and done % step == 0:
                 progress(done, total)
-        writer.write_summary(_summaries(period, cards, grades, unit_of))
+        writer.write_summary(register_summaries(period, cards, grades, unit_of))
     finally:
         writer.close()
     if progress is not None:
         progress(done, total)
     return done
-
-
-def exports_visible_to(user: User) -> QuerySet[ExportJob]:
-    """Return the export jobs a user may see: their own, and (org department) those of units in scope."""
-    qs = ExportJob.objects.select_related("period", "unit", "created_by")
-    access = access_for(user)
-    if access.is_superuser:
-        return qs
-    return qs.filter(Q(created_by=user) | subtree_q(access.paths(("org",)), "unit__"))
-
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ZIP_TYPE = "application/zip"
-
-
-def export_suffix(job: ExportJob) -> str:
-    """``.zip`` for the forms of a whole scope (one workbook per unit), ``.xlsx`` otherwise."""
-    return ".zip" if job.kind == ExportJob.Kind.FORMS and job.unit_id is None else ".xlsx"
-
-
-def export_content_type(job: ExportJob) -> str:
-    return ZIP_TYPE if export_suffix(job) == ".zip" else XLSX_TYPE
-
-
-def export_filename(job: ExportJob) -> str:
-    """The Chinese name a finished export is downloaded under."""
-    if job.kind == ExportJob.Kind.FORMS:
-        if job.unit is not None:
-            return forms_file_name(job.unit.name, job.period.key)
-        return _("%(year)s annual appraisal registration forms (all units).zip") % {"year": job.period.key}
-    scope = job.unit.name if job.unit else _("all units")
-    return _("Appraisal register %(period)s %(scope)s.xlsx") % {"period": job.period.key, "scope": scope}
 
 
 # -- actions -------------------------------------------------------------------------------------------
@@ -192,7 +102,7 @@ def export_start(*, by: User, period: AppraisalPeriod, unit: OrgUnit | None = No
     return job
 
 
-def export_run(job_id: int) -> ExportJob | None:
+def export_run(*, job_id: int) -> ExportJob | None:
     """Run a queued export: write the file, save it to the default storage, record progress and the end.
 
     Only a queued job runs (a conditional update claims it), so a repeated delivery does nothing.

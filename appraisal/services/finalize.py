@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from appraisal.grade_labels import grade_label
+from appraisal.display.grade_labels import grade_label
 from appraisal.models import (
     AnnualProcedure,
     Grade,
@@ -35,17 +35,10 @@ from appraisal.models import (
     SignStatus,
     Stage,
 )
-from appraisal.selectors.annual import unit_grades
+from appraisal.selectors.access import is_org_over
+from appraisal.selectors.annual import new_candidates, unit_grades
 from appraisal.services.bulk import update_with_history
-from appraisal.services.notices import new_candidates
-from appraisal.services.procedure import (
-    is_org_over,
-    lock,
-    procedure_event,
-    require,
-    require_stage,
-    set_stage,
-)
+from appraisal.services.procedure import lock, procedure_event, require, require_stage, set_stage
 from common.errors import ApplicationError
 from common.history import save_as
 from common.notifications import Notice, notify_many
@@ -104,7 +97,7 @@ def procedure_finalize(*, procedure: AnnualProcedure, by: User, today: date | No
         rows = list(grades.select_related("official"))
         for row in rows:
             row.status = GradeStatus.FINAL
-        update_with_history(rows, GradeDecision, ["status"], default_user=by)
+        update_with_history(objs=rows, model=GradeDecision, fields=["status"], default_user=by)
         notices = [new_notice(row, by=by, today=today) for row in rows if row.final != Grade.NOT_APPRAISED]
         bulk_create_with_history(notices, GradeNotice, batch_size=1000, default_user=by)
         locked.finalized_at = timezone.now()

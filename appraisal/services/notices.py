@@ -18,14 +18,12 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import (
     AnnualProcedure,
-    Grade,
     GradeDecision,
     GradeStatus,
     NoticeCandidate,
@@ -34,16 +32,10 @@ from appraisal.models import (
     PublicNotice,
     Stage,
 )
-from appraisal.selectors.annual import unit_grades
+from appraisal.selectors.access import is_org_over
+from appraisal.selectors.annual import is_running, new_candidates, unit_grades
 from appraisal.services.bulk import update_with_history
-from appraisal.services.procedure import (
-    is_org_over,
-    lock,
-    procedure_event,
-    require,
-    require_stage,
-    set_stage,
-)
+from appraisal.services.procedure import lock, procedure_event, require, require_stage, set_stage
 from common.errors import ApplicationError
 from common.history import save_as
 from common.notifications import Notice, notify, notify_many
@@ -62,16 +54,6 @@ def notice_days() -> int:
 def notice_end(starts_on: date, working_days: int | None = None) -> date:
     """Return the last day of a notice starting on ``starts_on``: its Nth working day, ``starts_on`` counted."""
     return add_working_days(starts_on - timedelta(days=1), working_days or notice_days())
-
-
-def is_running(notice: PublicNotice, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return notice.starts_on <= today <= notice.ends_on
-
-
-def new_candidates(procedure: AnnualProcedure) -> QuerySet[GradeDecision]:
-    """Confirmed 优秀 grades not yet posted: they need a notice before the unit can be finalized."""
-    return unit_grades(procedure).filter(status=GradeStatus.CONFIRMED, final=Grade.EXCELLENT)
 
 
 def notice_open(
@@ -104,7 +86,7 @@ def notice_open(
         posted = list(grades.filter(status=GradeStatus.CONFIRMED))
         for grade in posted:
             grade.status = GradeStatus.NOTICE
-        update_with_history(posted, GradeDecision, ["status"], default_user=by)
+        update_with_history(objs=posted, model=GradeDecision, fields=["status"], default_user=by)
         if locked.stage != Stage.NOTICE:
             set_stage(locked, Stage.NOTICE)
         procedure_event(procedure=locked, action="notice_open", by=by,

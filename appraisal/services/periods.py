@@ -1,7 +1,7 @@
 """Appraisal periods: open → closed → published, re-opening with a reason, and the frozen scheme.
 
 Closing a period freezes the scheme it used (``scheme_snapshot``: every scheme's component weights and
-every rule's points range and cap, and the score parameters of ``appraisal.parameters``: component
+every rule's points range and cap, and the score parameters of ``appraisal.scoring.parameters``: component
 constants, hour targets, grade thresholds and 优秀 shares) and runs the final rollup with it, so a later
 edit of a weight or a cap never changes a closed period's scores and a recalculation of that period gives
 the same numbers. A re-opened period keeps its snapshot until the next close replaces it; while open,
@@ -14,7 +14,6 @@ check its status, so two people acting at once end with one action and one ``con
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -27,12 +26,10 @@ from appraisal.models import (
     PeriodEvent,
     PeriodStatus,
     RollupRun,
-    Scheme,
-    SchemeComponent,
-    ScoreRule,
 )
-from appraisal.parameters import live_parameters
-from appraisal.periods import parse_period_key
+from appraisal.scoring.parameters import live_parameters
+from appraisal.scoring.periods import parse_period_key
+from appraisal.selectors.schemes import scheme_snapshot
 from common.errors import ApplicationError
 from common.history import save_as
 from common.text_limits import check_values
@@ -40,12 +37,7 @@ from org.models import User
 from org.selectors import access_for
 
 
-def scheme_key(category_id: int | None, rank_level: str) -> str:
-    """Return the snapshot key of a scheme's scope: ``"<category id or *>/<rank level or *>"``."""
-    return f"{category_id if category_id is not None else '*'}/{rank_level or '*'}"
-
-
-def period_get_or_create(key: str) -> AppraisalPeriod:
+def period_get_or_create(*, key: str) -> AppraisalPeriod:
     """Return the period of a key such as ``2026-10``, creating it (open) if needed.
 
     Raise ``ApplicationError`` (code ``bad_period``) for a malformed key.
@@ -55,63 +47,6 @@ def period_get_or_create(key: str) -> AppraisalPeriod:
         key=span.key, defaults={"kind": span.kind, "start": span.start, "end": span.end}
     )
     return period
-
-
-def period_existing(key: str) -> AppraisalPeriod:
-    """Return the period of a key for recording into it; never create one (only the organization department
-    opens periods, on the periods page). Raise ``bad_period`` for a malformed key, ``unknown_period`` when the
-    period does not exist (e.g. a date decades away)."""
-    span = parse_period_key(key)
-    period = AppraisalPeriod.objects.filter(key=span.key).first()
-    if period is None:
-        raise ApplicationError(
-            _("There is no appraisal period %(key)s: points can be recorded only in a period the organization "
-              "department has opened.") % {"key": span.key}, code="unknown_period")
-    return period
-
-
-def scheme_snapshot() -> dict[str, Any]:
-    """Return the live schemes and rules as JSON-serialisable data (decimals as strings), in 3 queries.
-
-    ``{"schemes": {"<cat>/<rank>": {"id", "name", "category_id", "rank_level", "weights": {component: "40.00"}}},
-       "rules": {code: {"id", "name", "min_points", "max_points", "cap"}}, "taken_at": iso}``
-    """
-    weights: dict[int, dict[str, str]] = {}
-    for scheme_id, component, weight in SchemeComponent.objects.order_by("scheme_id", "component").values_list(
-        "scheme_id", "component", "weight"
-    ):
-        weights.setdefault(scheme_id, {})[component] = str(weight)
-    schemes = {
-        scheme_key(s["category_id"], s["rank_level"]): {
-            "id": s["id"], "name": s["name"], "category_id": s["category_id"], "rank_level": s["rank_level"],
-            "weights": weights.get(s["id"], {}),
-        }
-        for s in Scheme.objects.order_by("id").values("id", "name", "category_id", "rank_level")
-    }
-    rules = {
-        r["code"]: {
-            "id": r["id"], "name": r["name"], "min_points": str(r["min_points"]), "max_points": str(r["max_points"]),
-            "cap": None if r["cap"] is None else str(r["cap"]),
-        }
-        for r in ScoreRule.objects.order_by("code").values("id", "code", "name", "min_points", "max_points", "cap")
-    }
-    return {"schemes": schemes, "rules": rules, "taken_at": timezone.now().isoformat()}
-
-
-def snapshot_weights(snapshot: dict[str, Any]) -> dict[str, dict[str, Decimal]]:
-    """Return ``{scheme key: {component: weight}}`` from a snapshot."""
-    return {
-        key: {component: Decimal(w) for component, w in scheme["weights"].items()}
-        for key, scheme in (snapshot.get("schemes") or {}).items()
-    }
-
-
-def snapshot_caps(snapshot: dict[str, Any]) -> dict[int, Decimal | None]:
-    """Return ``{rule id: cap}`` from a snapshot."""
-    return {
-        rule["id"]: None if rule["cap"] is None else Decimal(rule["cap"])
-        for rule in (snapshot.get("rules") or {}).values()
-    }
 
 
 # -- transitions -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ when the work of the stage is not done, so nothing is skipped:
   appraised official gets an empty summary to write;
 - ``summaries_close`` (the unit's head or the organization department): every appraised official has submitted;
 - ``proposals_submit`` (the same): every official who needs a 评语 has one (``appraisal.services.comments``);
-- ``grade_confirm_unit`` (``appraisal.services.grades``), ``notice_open`` and ``objection_decide``
+- ``grade_confirm_unit`` (``appraisal.services.grades_confirm``), ``notice_open`` and ``objection_decide``
   (``appraisal.services.notices``), ``procedure_finalize`` and the signatures (``appraisal.services.finalize``).
 
 Every step writes a ``ProcedureEvent`` (who, what, to whom, when, why).
@@ -28,12 +28,12 @@ from appraisal.models import (
     AnnualProcedure,
     AnnualSummary,
     AppraisalPeriod,
-    GradeDecision,
     PeriodKind,
     ProcedureEvent,
     Stage,
     SummaryStatus,
 )
+from appraisal.selectors.access import is_lead_over, is_org_over
 from appraisal.selectors.annual import appraised_grades, needs_comment_q, unit_grades, unopened_units
 from common.errors import ApplicationError
 from common.notifications import Notice, notify, notify_many
@@ -41,28 +41,6 @@ from org.models import Official, OrgUnit, User
 from org.selectors import access_for, users_with_role_over
 
 MISSING_NAMES_SHOWN = 10
-
-
-# -- permissions ---------------------------------------------------------------------------------------
-def is_org_over(user: User, unit: OrgUnit) -> bool:
-    """The organization department over the unit (考核委员会)."""
-    return access_for(user).covers(unit.path, ("org",))
-
-
-def is_lead_over(user: User, unit: OrgUnit) -> bool:
-    """The unit's head or the organization department over it: they move the early stages on."""
-    return access_for(user).covers(unit.path, ("org", "head"))
-
-
-def is_head_over(user: User, official: Official, *, unit_path: str | None = None) -> bool:
-    """A head over the official's unit who is not the official (主管领导), or the organization department.
-
-    ``unit_path``: the unit that grades an official who changed units during the year, when it is not their
-    present unit (``appraisal.transfers.grading_unit_path``)."""
-    access = access_for(user)
-    if access.official_id == official.pk:
-        return False
-    return access.covers(unit_path or official.unit.path, ("head", "org"))
 
 
 def require(allowed: bool, message: str) -> None:
@@ -101,16 +79,7 @@ def lock(procedure: AnnualProcedure) -> AnnualProcedure:
     return AnnualProcedure.objects.select_for_update().select_related("unit", "period").get(pk=procedure.pk)
 
 
-# -- reads used by the actions -------------------------------------------------------------------------
-def procedure_for_grade(grade: GradeDecision) -> AnnualProcedure:
-    procedure = AnnualProcedure.objects.select_related("unit", "period").filter(
-        period_id=grade.period_id, unit_id=grade.unit_id).first()
-    if procedure is None:
-        raise ApplicationError(_("The annual appraisal of this unit has not been opened yet."),
-                               code="no_procedure")
-    return procedure
-
-
+# -- helpers ------------------------------------------------------------------------------------------
 def _names(officials: Iterable[str], total: int) -> str:
     names = "、".join(list(officials)[:MISSING_NAMES_SHOWN])
     return names + (_(" and %(n)s more") % {"n": total - MISSING_NAMES_SHOWN} if total > MISSING_NAMES_SHOWN else "")

@@ -27,19 +27,11 @@ from django.utils import timezone
 
 from appraisal.components import PeriodWindow, registered_providers
 from appraisal.models import AppraisalPeriod, PeriodStatus, Scorecard, UnitScorecard
-from appraisal.parameters import parameters_for
+from appraisal.scoring.parameters import parameters_for
+from appraisal.selectors.rollup import ledger_sums, rollup_officials, scheme_weights
+from appraisal.services.bulk import BATCH, upsert_changed
 from appraisal.services.consequences import facts_counted
-from appraisal.services.rollup import (
-    BATCH,
-    _card,
-    _cents,
-    _ledger,
-    _officials,
-    _rank,
-    _Schemes,
-    _upsert,
-    _weights,
-)
+from appraisal.services.rollup_scores import Schemes, cents, rank_competition, score_card
 
 
 @dataclass
@@ -79,12 +71,12 @@ def scorecards_refresh(*, period: AppraisalPeriod, official_ids: Collection[int]
     window = PeriodWindow(key=period.key, kind=period.kind, start=period.start, end=period.end,
                           parameters=parameters_for(period), officials=only)
     values = {code: provider(window) for code, provider in sorted(registered_providers().items())}
-    officials = _officials(period, only)
-    schemes = _Schemes(_weights(period))
+    officials = rollup_officials(period, only)
+    schemes = Schemes(scheme_weights(period))
     computed_at = timezone.now()
-    ledger = _ledger(period, only)
+    ledger = ledger_sums(period, only)
     nothing = (Decimal(0), Decimal(0))
-    cards = [_card(o, schemes, values, ledger.get(o.pk, nothing)) for o in officials]
+    cards = [score_card(o, schemes, values, ledger.get(o.pk, nothing)) for o in officials]
 
     with transaction.atomic():
         # The rollup holds this lock while it saves; a close holds it while its final rollup runs.
@@ -97,15 +89,9 @@ def scorecards_refresh(*, period: AppraisalPeriod, official_ids: Collection[int]
                                "rank_in_category")}
         # The ranks stay as stored until ``_rerank``: a card whose numbers did not change is not written.
         ranks = {pk: row[3] for pk, row in before.items()}
-        _upsert(Scorecard, ["period", "official"], [
-            {"period": period.pk, "official": c.official.pk, "unit": c.official.unit_id,
-             "category": c.official.category_id, "rank_level": c.official.rank_level,
-             "components": c.components, "component_total": c.component_total,
-             "bonus": c.bonus, "deduction": c.deduction, "ledger_total": c.bonus + c.deduction, "total": c.total,
-             "rank_in_unit": ranks.get(c.official.pk, (0, 0))[0],
-             "rank_in_category": ranks.get(c.official.pk, (0, 0))[1], "is_provisional": True,
-             "computed_at": computed_at}
-            for c in cards
+        upsert_changed(model=Scorecard, unique=["period", "official"], rows=[
+            {**c.row(period_id=period.pk, provisional=True, ranks=ranks.get(c.official.pk, (0, 0))),
+             "computed_at": computed_at} for c in cards
         ], stamp="computed_at")
         gone = only - {c.official.pk for c in cards}  # left the service: no scorecard, as in the rollup
         if gone:
@@ -116,7 +102,7 @@ def scorecards_refresh(*, period: AppraisalPeriod, official_ids: Collection[int]
         units = _rerank(period, groups, computed_at)
         _units_follow(period, units, computed_at)
         if changed_at is not None:
-            facts_counted(period, changed_at)
+            facts_counted(period=period, since=changed_at)
     return len(cards)
 
 
@@ -136,13 +122,14 @@ def _rerank(period: AppraisalPeriod, groups: list[tuple[int, int | None, str]], 
     whole_units = [r for r in rows if r.unit_id in units]
     keys = {(category, rank_level) for _unit, category, rank_level in groups}
     whole_categories = [r for r in rows if (r.category_id, r.rank_level) in keys]
-    _rank(whole_units, lambda r: r.unit_id, "rank_in_unit")
-    _rank(whole_categories, lambda r: (r.category_id, r.rank_level), "rank_in_category")
+    rank_competition(whole_units, lambda r: r.unit_id, "rank_in_unit")
+    rank_competition(whole_categories, lambda r: (r.category_id, r.rank_level), "rank_in_category")
+    # A re-ranked card's fingerprint no longer describes it: cleared, so the next rollup writes the card again.
     changed = [Scorecard(pk=r.card_id, rank_in_unit=r.rank_in_unit, rank_in_category=r.rank_in_category,
-                         computed_at=at)
+                         computed_at=at, fingerprint=None)
                for r in rows if old[r.card_id] != (r.rank_in_unit, r.rank_in_category)]
     if changed:
-        Scorecard.objects.bulk_update(changed, ["rank_in_unit", "rank_in_category", "computed_at"],
+        Scorecard.objects.bulk_update(changed, ["rank_in_unit", "rank_in_category", "computed_at", "fingerprint"],
                                       batch_size=BATCH)
     return units
 
@@ -167,15 +154,15 @@ def _units_follow(period: AppraisalPeriod, units: set[int], at: datetime) -> Non
             ranked.pop(unit_id, None)
             continue
         ranked[unit_id] = _UnitRanked(pk=unit_id, category_id=cards[0][0], headcount=len(cards),
-                                      total=_cents(sum((t for _c, t in cards), Decimal(0)) / len(cards)))
-    _rank(ranked.values(), lambda u: u.category_id, "rank_in_category")
+                                      total=cents(sum((t for _c, t in cards), Decimal(0)) / len(cards)))
+    rank_competition(ranked.values(), lambda u: u.category_id, "rank_in_category")
     rows: list[dict[str, Any]] = [
         {"period": period.pk, "unit": u.pk, "category": u.category_id, "headcount": u.headcount,
          "average_total": u.total, "rank_in_category": u.rank_in_category, "is_provisional": True,
          "computed_at": at}
         for u in sorted(ranked.values(), key=lambda u: u.pk)
     ]
-    _upsert(UnitScorecard, ["period", "unit"], rows, stamp="computed_at")
+    upsert_changed(model=UnitScorecard, unique=["period", "unit"], rows=rows, stamp="computed_at")
     empty = sorted(units - set(members))
     if empty:
         UnitScorecard.objects.filter(period=period, unit_id__in=empty).delete()

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.grade_labels import grade_label
+from appraisal.display.grade_labels import grade_label
 from appraisal.models import (
     AnnualProcedure,
     AppealOutcome,
@@ -34,17 +34,17 @@ from appraisal.models import (
     ReviewOutcome,
     Stage,
 )
+from appraisal.selectors.access import is_org_over
+from appraisal.selectors.annual import REVIEW_GRADES, reviewable_grades
+from appraisal.selectors.grades import quota_size, unit_quota_share
 from appraisal.services.finalize import new_notice
-from appraisal.services.grades import quota_size, unit_quota_share
-from appraisal.services.procedure import is_org_over, procedure_event, require, set_stage
+from appraisal.services.procedure import procedure_event, require, set_stage
 from common.errors import ApplicationError
 from common.history import save_as
 from common.notifications import notify
 from common.text_limits import check_values
 from org.models import User
 from org.selectors import access_for, users_with_role_over
-
-REVIEW_GRADES = (Grade.EXCELLENT, Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT, Grade.UNDETERMINED)
 
 
 def _text(value: str, field: str, *, model: type[models.Model], column: str = "", message: str) -> str:
@@ -64,10 +64,6 @@ def _procedure(grade: GradeDecision) -> AnnualProcedure:
 def _own(by: User, official_id: int) -> None:
     if access_for(by).official_id != official_id:
         raise ApplicationError(_("Only the official may do this for their own grade."), code="forbidden")
-
-
-def reviewable_grades() -> list[str]:
-    return list(getattr(settings, "APPRAISAL_REVIEWABLE_GRADES", REVIEW_GRADES))
 
 
 def review_request(*, notice: GradeNotice, by: User, reason: str, today: date | None = None) -> GradeReview:

@@ -2,7 +2,7 @@
 
 Only the organization department edits them. Every change is audited by django-simple-history with the
 acting user. A closed period keeps the frozen snapshot it was closed with
-(``appraisal.services.periods.scheme_snapshot``), so these edits change open periods only.
+(``appraisal.selectors.schemes.scheme_snapshot``), so these edits change open periods only.
 
 A scope (unit category, rank level) has at most one scheme; the default scheme (any category, any rank
 level) always exists: it cannot be deleted nor moved to another scope. A rule that has ledger entries, or
@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from appraisal.models import Component, Scheme, SchemeComponent, ScoreRule
+from appraisal.selectors.schemes import is_default_scheme
 from appraisal.services.derive import DERIVED_RULES
 from common.errors import ApplicationError, from_validation_error
 from common.history import delete_as, set_actor
@@ -40,10 +41,6 @@ def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
         obj.full_clean(exclude=exclude)
     except ValidationError as error:
         raise from_validation_error(obj, error) from error
-
-
-def is_default_scheme(scheme: Scheme) -> bool:
-    return scheme.category_id is None and scheme.rank_level == ""
 
 
 def _decimal(value: Any, message: str, field: str) -> Decimal:

@@ -23,40 +23,15 @@ from appraisal.models import (
     Stage,
     SummaryStatus,
 )
-from appraisal.services.procedure import (
-    is_head_over,
-    is_lead_over,
-    procedure_event,
-    require,
-    require_stage,
-)
-from appraisal.transfers import grading_unit_path
+from appraisal.selectors.access import is_head_over, is_lead_over
+from appraisal.selectors.annual import grading_path, may_write_summary
+from appraisal.selectors.summaries import ORAL_RANKS
+from appraisal.services.procedure import procedure_event, require, require_stage
 from common.errors import ApplicationError
 from common.notifications import notify
 from common.text_limits import check_values
-from org.models import Official, RankLevel, User
+from org.models import Official, User
 from org.selectors import access_for
-
-ORAL_RANKS = (RankLevel.LEADERSHIP, RankLevel.MIDDLE)
-
-
-def may_write(user: User, official: Official, *, unit_path: str | None = None) -> bool:
-    """The official themself, or the head over an official who has no login account (over ``unit_path``, the unit
-    that grades them, when given)."""
-    if access_for(user).official_id == official.pk:
-        return True
-    return official.user_id is None and is_head_over(user, official, unit_path=unit_path)
-
-
-def _grading_path(summary: AnnualSummary) -> str:
-    """The unit that grades the official this year: its head reviews the summary (考核规定 2020 第26条)."""
-    return grading_unit_path(summary.official, summary.procedure.period.start.year)
-
-
-def _may_write_summary(user: User, summary: AnnualSummary) -> bool:
-    if access_for(user).official_id == summary.official_id:  # the official: no need to look up the transfers
-        return True
-    return may_write(user, summary.official, unit_path=_grading_path(summary))
 
 
 def summaries_ensure(*, official: Official) -> int:
@@ -83,7 +58,7 @@ def _lock(summary: AnnualSummary) -> AnnualSummary:
 
 def summary_save(*, summary: AnnualSummary, by: User, sections: dict[str, str]) -> AnnualSummary:
     """Save the five sections of a draft or returned summary (what is not given is kept)."""
-    require(_may_write_summary(by, summary), _("Only the official may write their own summary."))
+    require(may_write_summary(by, summary), _("Only the official may write their own summary."))
     unknown = set(sections) - set(SUMMARY_SECTIONS)
     if unknown:
         raise ApplicationError(_("Unknown sections: %(names)s.") % {"names": ", ".join(sorted(unknown))},
@@ -103,7 +78,7 @@ def summary_save(*, summary: AnnualSummary, by: User, sections: dict[str, str]) 
 
 def summary_submit(*, summary: AnnualSummary, by: User, now: datetime | None = None) -> AnnualSummary:
     """Submit a draft or returned summary; the achievements (绩) section must be written."""
-    require(_may_write_summary(by, summary), _("Only the official may submit their own summary."))
+    require(may_write_summary(by, summary), _("Only the official may submit their own summary."))
     with transaction.atomic():
         locked = _lock(summary)
         require_stage(locked.procedure, Stage.SUMMARIES, action=_("Submitting the summary"))
@@ -127,7 +102,7 @@ def summary_return(*, summary: AnnualSummary, by: User, reason: str) -> AnnualSu
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for returning the summary."), code="reason_required")
-    require(is_head_over(by, summary.official, unit_path=_grading_path(summary)),
+    require(is_head_over(by, summary.official, unit_path=grading_path(summary)),
             _("Only a head over this official may return the summary."))
     with transaction.atomic():
         locked = _lock(summary)
@@ -150,7 +125,7 @@ def summary_set_oral(
 ) -> AnnualSummary:
     """Ask a 班子成员 or 中层 to give the 述职 orally at a meeting (a time and place), or clear it (``at=None``)."""
     require(is_lead_over(by, summary.procedure.unit)
-            and is_head_over(by, summary.official, unit_path=_grading_path(summary)),
+            and is_head_over(by, summary.official, unit_path=grading_path(summary)),
             _("Only the unit's head or the organization department may arrange an oral report."))
     place = (place or "").strip()
     with transaction.atomic():
@@ -174,5 +149,3 @@ def summary_set_oral(
     return locked
 
 
-def can_review_summary(user: User, summary: AnnualSummary) -> bool:
-    return is_head_over(user, summary.official, unit_path=_grading_path(summary))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from appraisal import grade_labels
+from appraisal.display import grade_labels
 
 register = template.Library()
 

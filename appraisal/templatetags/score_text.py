@@ -1,5 +1,6 @@
 """``{{ e.points|signed_points }}`` → "扣 1 分"; ``{{ c.rank_in_unit|rank_of:c.unit_size }}`` → "第 3 名 / 共 19 人";
-``{{ uc.rank_in_category|unit_rank_of:uc.category_size }}`` → "第 2 名 / 共 7 个单位" (``appraisal.score_text``)."""
+``{{ uc.rank_in_category|unit_rank_of:uc.category_size }}`` → "第 2 名 / 共 7 个单位"
+(``appraisal.display.score_text``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from appraisal import score_text
+from appraisal.display import score_text
 
 register = template.Library()
 

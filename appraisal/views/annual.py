@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,35 +19,27 @@ from appraisal.forms.annual import CommentForm, NoticeOpenForm
 from appraisal.models import (
     STAGE_ORDER,
     AnnualProcedure,
-    AnnualSummary,
-    AppraisalPeriod,
-    CheckupResult,
-    GradeDecision,
-    PeriodKind,
-    QuarterlyGrade,
-    QuarterlyStatus,
-    Scorecard,
-    ScoreEntry,
     SignStatus,
     Stage,
 )
+from appraisal.selectors import access
 from appraisal.selectors import annual as reads
-from appraisal.selectors.quarterly import with_good_quarters
+from appraisal.selectors import comments as comment_reads
+from appraisal.selectors.annual import comment_rule
+from appraisal.selectors.notices import procedure_notices
+from appraisal.selectors.periods import years_visible
+from appraisal.selectors.transfers import year_transfers
+from appraisal.selectors.verdicts import signature_rows
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import notices as notice_svc
 from appraisal.services import procedure as svc
-from appraisal.services.comments import comment_rule, comment_write
-from appraisal.transfers import year_transfers
+from appraisal.services.comments import comment_write
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
 from org.selectors import access_for, require_role, units_visible_to
-
-
-def _years() -> QuerySet[AppraisalPeriod]:
-    return AppraisalPeriod.objects.filter(kind=PeriodKind.YEAR).order_by("-start")
 
 
 def procedure_of(request: AuthedRequest, pk: int) -> AnnualProcedure:
@@ -60,17 +51,13 @@ def procedure_of(request: AuthedRequest, pk: int) -> AnnualProcedure:
 def procedure_list(request: AuthedRequest) -> HttpResponse:
     """The year's top-level units and the stage each has reached; the organization department opens them."""
     require_role(request.user, "org", "head")
-    years = list(_years())
+    years = list(years_visible())
     period = next((y for y in years if y.key == request.GET.get("period")), years[0] if years else None)
     context: dict[str, Any] = {"years": years, "period": period, "stages": STAGE_ORDER}
     if period is not None:
-        procedures = reads.procedures_visible_to(request.user).filter(period=period).annotate(
-            summaries_total=Count("summaries"),
-            summaries_submitted=Count("summaries", filter=Q(summaries__status="submitted")))
         # ``?stage=`` (the home page's link to the units whose grades wait for confirmation)
         stage = request.GET.get("stage", "")
-        if stage in Stage.values:
-            procedures = procedures.filter(stage=stage)
+        procedures = reads.procedure_rows(request.user, period, stage)
         context["stage"] = stage if stage in Stage.values else ""
         context["page"] = paginate(request, procedures)
         context["query"] = f"period={period.key}" + (f"&stage={stage}" if stage in Stage.values else "")
@@ -84,7 +71,7 @@ def procedure_list(request: AuthedRequest) -> HttpResponse:
 @idempotent_form
 def procedure_open_view(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
-    period = get_object_or_404(_years(), key=request.POST.get("period") or "")
+    period = get_object_or_404(years_visible(), key=request.POST.get("period") or "")
     code = request.POST.get("unit") or ""
     try:
         if code:
@@ -103,16 +90,14 @@ def procedure_open_view(request: AuthedRequest) -> HttpResponse:
 def _render_detail(request: AuthedRequest, procedure: AnnualProcedure, *, notice_form: NoticeOpenForm | None = None,
                    status: int = 200) -> HttpResponse:
     user = request.user
-    is_org = svc.is_org_over(user, procedure.unit)
+    is_org = access.is_org_over(user, procedure.unit)
     today = timezone.localdate()
-    notices = list(procedure.notices.annotate(
-        candidate_count=Count("candidates", filter=Q(candidates__withdrawn_at__isnull=True), distinct=True),
-        open_objections=Count("objections", filter=Q(objections__status="open"), distinct=True)))
+    notices = procedure_notices(procedure)
     context = {
         "procedure": procedure, "stages": STAGE_ORDER, "stage_index": procedure.stage_index,
         "figures": reads.procedure_figures(procedure), "notices": notices, "today": today,
-        "is_org": is_org, "is_lead": svc.is_lead_over(user, procedure.unit),
-        "new_candidates": notice_svc.new_candidates(procedure).count() if is_org else 0,
+        "is_org": is_org, "is_lead": access.is_lead_over(user, procedure.unit),
+        "new_candidates": reads.new_candidates(procedure).count() if is_org else 0,
         "notice_form": notice_form or NoticeOpenForm(initial={"starts_on": today}),
         "runs_until": max((n.ends_on for n in notices if n.ends_on >= today), default=None),
     }
@@ -180,35 +165,12 @@ def procedure_comments(request: AuthedRequest, pk: int) -> HttpResponse:
     """The 评语 of the unit: written, missing, or not to be written (the rules), with the proposals."""
     procedure = procedure_of(request, pk)
     require_role(request.user, "org", "head")
-    rows = with_good_quarters(reads.comment_rows_for(request.user, procedure))
     missing = request.GET.get("missing") == "1"
-    if missing:
-        rows = rows.filter(reads.needs_comment_q(), comment="")
-    page = paginate(request, rows)
-    moves = reads.procedure_transfers(procedure)  # who changed units during the year (第26条)
-    for row in page.object_list:
-        row.rule = comment_rule(row)
-        row.move = moves.get(row.official_id)
+    page = paginate(request, comment_reads.comment_rows(request.user, procedure, missing=missing))
+    comment_reads.attach_comment_rules(page.object_list, procedure)
     return render(request, "appraisal/annual/comments.html", {
         "procedure": procedure, "page": page, "missing": missing, "query": "missing=1" if missing else "",
         "can_write": procedure.stage == Stage.COMMENTS})
-
-
-def _year_facts(grade: GradeDecision) -> dict[str, Any]:
-    """What the head reads beside the summary: the year's ledger, the quarters' scores and check-ups."""
-    year = grade.period.start.year
-    ledger = list(ScoreEntry.objects.filter(official_id=grade.official_id, occurred_on__year=year)
-                  .select_related("rule").order_by("occurred_on", "id")[:200])
-    quarters = list(Scorecard.objects.filter(official_id=grade.official_id, period__kind=PeriodKind.QUARTER,
-                                             period__start__year=year).select_related("period")
-                    .order_by("period__start"))
-    checkups = list(CheckupResult.objects.filter(official_id=grade.official_id, round__period__start__year=year)
-                    .select_related("round__period").order_by("round__period__start"))
-    quarterly = dict(QuarterlyGrade.objects.filter(official_id=grade.official_id, period__start__year=year,
-                                                   status=QuarterlyStatus.CONFIRMED).values_list("period_id", "grade"))
-    for card in quarters:
-        card.quarterly_grade = quarterly.get(card.period_id, "")  # type: ignore[attr-defined]
-    return {"ledger": ledger, "quarters": quarters, "checkups": checkups}
 
 
 @login_required
@@ -228,9 +190,7 @@ def comment_edit(request: AuthedRequest, pk: int, grade_pk: int) -> HttpResponse
                 show_error(form, error)
             else:
                 messages.success(request, _("The comment of %(name)s was saved.") % {"name": grade.official.name})
-                following = (reads.comment_rows_for(request.user, procedure)
-                             .filter(reads.needs_comment_q(), comment="").exclude(pk=grade.pk)
-                             .exclude(official_id=access_for(request.user).official_id or 0).first())
+                following = comment_reads.next_comment_row(request.user, procedure, after=grade)
                 if following is not None and request.POST.get("next") == "1":
                     return redirect("appraisal:comment_edit", pk=pk, grade_pk=following.pk)
                 return redirect(reverse("appraisal:procedure_comments", args=[pk]))
@@ -238,12 +198,12 @@ def comment_edit(request: AuthedRequest, pk: int, grade_pk: int) -> HttpResponse
     else:
         form = CommentForm(initial={"comment": grade.comment, "head_grade": grade.head_grade or grade.proposed,
                                     "head_reason": grade.head_reason}, category=grade.official.personnel_category)
-    summary = AnnualSummary.objects.filter(procedure=procedure, official_id=grade.official_id).first()
+    summary = comment_reads.grade_summary(procedure, grade)
     move = year_transfers(procedure.period.start.year, [grade.official_id]).get(grade.official_id)
     context = {"procedure": procedure, "grade": grade, "form": form, "summary": summary, "move": move,
                "rule": comment_rule(grade), "can_write": procedure.stage == Stage.COMMENTS
-               and svc.is_head_over(request.user, grade.official, unit_path=move.unit_path if move else None),
-               **_year_facts(grade)}
+               and access.is_head_over(request.user, grade.official, unit_path=move.unit_path if move else None),
+               **comment_reads.year_facts(grade)}
     return render(request, "appraisal/annual/comment_edit.html", context, status=status)
 
 
@@ -253,12 +213,8 @@ def procedure_signatures(request: AuthedRequest, pk: int) -> HttpResponse:
     """Who has signed the written notice, who disagreed, who has not signed (heads and the org department)."""
     procedure = procedure_of(request, pk)
     require_role(request.user, "org", "head")
-    notices = reads.grade_notices_visible_to(request.user).filter(
-        grade__period_id=procedure.period_id, grade__unit_id=procedure.unit_id, is_current=True).order_by(
-        "status", "official__unit__path", "official__name")
     wanted = request.GET.get("status")
-    if wanted in SignStatus.values:
-        notices = notices.filter(status=wanted)
+    notices = signature_rows(request.user, procedure, wanted)
     return render(request, "appraisal/annual/signatures.html", {
         "procedure": procedure, "page": paginate(request, notices), "status": wanted or "",
         "statuses": SignStatus.choices, "query": f"status={wanted}" if wanted else "", "today": timezone.localdate()})
@@ -268,7 +224,7 @@ def procedure_signatures(request: AuthedRequest, pk: int) -> HttpResponse:
 def procedure_event_list(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every step of the procedure, newest first (the organization department)."""
     procedure = procedure_of(request, pk)
-    if not svc.is_org_over(request.user, procedure.unit):
+    if not access.is_org_over(request.user, procedure.unit):
         raise Http404
     return render(request, "appraisal/annual/events.html", {
         "procedure": procedure, "page": paginate(request, reads.procedure_events(procedure)), "query": ""})

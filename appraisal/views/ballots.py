@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appraisal.ballot_slips import slips
+from appraisal.display.ballot_slips import slips
 from appraisal.forms.ballots import BallotForm, BatchIssueForm, BatchRevokeForm
 from appraisal.models import BallotBatch, CheckupRound
+from appraisal.selectors import ballots as selectors
+from appraisal.selectors.checkup import min_response_rate
 from appraisal.services import ballots as svc
-from appraisal.services.checkup import min_response_rate
-from appraisal.views.checkup import _manager, _round
+from appraisal.views.checkup import checkup_round_of, require_checkup_manager
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
@@ -35,13 +36,12 @@ from common.pagination import paginate
 def _render_batches(request: AuthedRequest, checkup: CheckupRound, *, form: BatchIssueForm | None = None,
                     status: int = 200) -> HttpResponse:
     user = request.user
-    page = paginate(request, svc.batches_with_counts(user, checkup))
+    page = paginate(request, selectors.batches_with_counts(user, checkup))
     minimum = min_response_rate()
-    for batch in page.object_list:
-        batch.enough = svc.rate_enough(batch.used, batch.size)
+    selectors.attach_enough(page.object_list)
     is_open = checkup.status == "open"
     context = {
-        "round": checkup, "page": page, "groups": svc.group_progress(user, checkup), "is_open": is_open,
+        "round": checkup, "page": page, "groups": selectors.group_progress(user, checkup), "is_open": is_open,
         "minimum_pct": round(float(minimum) * 100, 1), "form": form or (BatchIssueForm(user=user) if is_open else None),
         "revoke_form": BatchRevokeForm(), "max_officials": svc.MAX_OFFICIALS,
     }
@@ -50,8 +50,8 @@ def _render_batches(request: AuthedRequest, checkup: CheckupRound, *, form: Batc
 
 @login_required
 def ballot_batches(request: AuthedRequest, key: str) -> HttpResponse:
-    _manager(request)
-    return _render_batches(request, _round(request, key))
+    require_checkup_manager(request)
+    return _render_batches(request, checkup_round_of(request, key))
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -63,8 +63,8 @@ def _base_url(request: HttpRequest) -> str:
 @never_cache  # the answer holds the clear codes: no copy in any cache
 def ballot_batch_issue(request: AuthedRequest, key: str) -> HttpResponse:
     """Issue a batch and answer with its printable slips; on a refusal, the batches page keeps what was typed."""
-    _manager(request)
-    checkup = _round(request, key)
+    require_checkup_manager(request)
+    checkup = checkup_round_of(request, key)
     form = BatchIssueForm(request.POST, user=request.user)
     if not form.is_valid():
         return _render_batches(request, checkup, form=form)
@@ -77,16 +77,16 @@ def ballot_batch_issue(request: AuthedRequest, key: str) -> HttpResponse:
         return _render_batches(request, checkup, form=form)
     batch = issued.batch
     context = {"round": checkup, "batch": batch, "slips": slips(issued.codes, _base_url(request)),
-               "officials": svc.ballot_officials(batch), "entry_url": f"{_base_url(request)}/b/"}
+               "officials": selectors.ballot_officials(batch), "entry_url": f"{_base_url(request)}/b/"}
     return render(request, "appraisal/ballots/slips.html", context)
 
 
 @login_required
 @require_POST
 def ballot_batch_revoke(request: AuthedRequest, key: str, pk: int) -> HttpResponse:
-    _manager(request)
-    checkup = _round(request, key)
-    batch = get_object_or_404(svc.batches_visible_to(request.user), round=checkup, pk=pk)
+    require_checkup_manager(request)
+    checkup = checkup_round_of(request, key)
+    batch = get_object_or_404(selectors.batches_visible_to(request.user), round=checkup, pk=pk)
     form = BatchRevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the batch is revoked."))
@@ -157,7 +157,7 @@ def ballot_start(request: HttpRequest) -> HttpResponse:
     """The short link printed on the slips: type the code here, or scan the QR code that goes straight to it."""
     typed = request.GET.get("code", "")
     if typed:
-        code = svc.code_normalize(typed)
+        code = selectors.code_normalize(typed)
         if code is None:
             if throttled(request):
                 return _too_many(request)
@@ -168,9 +168,9 @@ def ballot_start(request: HttpRequest) -> HttpResponse:
 
 def _render_ballot(request: HttpRequest, code: str, batch: BallotBatch, form: BallotForm | None = None,
                    status: int = 200) -> HttpResponse:
-    officials = form.officials if form is not None else svc.ballot_officials(batch)
+    officials = form.officials if form is not None else selectors.ballot_officials(batch)
     form = form or BallotForm(officials=officials)
-    context = {"form": form, "batch": batch, "round": batch.round, "code": svc.code_display(code),
+    context = {"form": form, "batch": batch, "round": batch.round, "code": selectors.code_display(code),
                "action": reverse("appraisal:ballot", args=[code])}
     return _public(request, "ballot.html", context, status=status)
 
@@ -181,17 +181,17 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
     """The ballot of one code: the batch's officials, one rating each, one submission."""
     if request.method == "POST" and throttled(request):
         return _too_many(request)
-    found = svc.code_lookup(code)
+    found = selectors.code_lookup(code)
     if found.state == "invalid" or found.batch is None:
         if request.method == "GET" and throttled(request):  # counts guesses by GET too
             return _too_many(request)
         return _invalid(request)
     if found.state == "used":
         return _public(request, "used.html", status=409)
-    normalized = svc.code_normalize(code) or code
+    normalized = selectors.code_normalize(code) or code
     if request.method == "GET":
         return _render_ballot(request, normalized, found.batch)
-    form = BallotForm(request.POST, officials=svc.ballot_officials(found.batch))
+    form = BallotForm(request.POST, officials=selectors.ballot_officials(found.batch))
     if not form.is_valid():
         return _render_ballot(request, normalized, found.batch, form=form, status=400)
     try:

@@ -8,20 +8,18 @@ results once a round is closed. Thin: parse, call a service or a read, render.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal.forms.checkup import AssignDefaultsForm, AssignRaterForm, ExcuseForm, RatingForm, RoundOpenForm
-from appraisal.models import CheckupResult, CheckupRound, Dimension, RaterAssignment, RaterGroup
+from appraisal.models import CheckupRound, Dimension, RaterAssignment
+from appraisal.selectors import checkup as selectors
 from appraisal.services import checkup as svc
-from appraisal.services.checkup import min_response_rate
+from appraisal.services import checkup_raters as raters_svc
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
@@ -29,24 +27,23 @@ from common.idempotency import idempotent_form
 from common.pagination import paginate
 from org.selectors import access_for
 
-DIMENSION_LABELS = dict(Dimension.choices)
-GROUP_LABELS = dict(RaterGroup.choices)
 
-
-def _manager(request: AuthedRequest) -> None:
-    if not svc.can_manage_checkups(request.user):
+def require_checkup_manager(request: AuthedRequest) -> None:
+    """Answer 404 to anyone outside the organization department (the check-up pages are theirs)."""
+    if not selectors.can_manage_checkups(request.user):
         raise Http404
 
 
-def _round(request: AuthedRequest, key: str) -> CheckupRound:
-    return get_object_or_404(svc.rounds_visible_to(request.user), period__key=key.upper())
+def checkup_round_of(request: AuthedRequest, key: str) -> CheckupRound:
+    """The round of a quarter's key if the user may see it, else 404."""
+    return get_object_or_404(selectors.rounds_visible_to(request.user), period__key=key.upper())
 
 
 # -- the organization department ---------------------------------------------------------------------------
 @login_required
 def checkup_round_list(request: AuthedRequest) -> HttpResponse:
-    _manager(request)
-    page = paginate(request, svc.rounds_with_progress(request.user))
+    require_checkup_manager(request)
+    page = paginate(request, selectors.rounds_with_progress(request.user))
     return render(request, "appraisal/checkup/round_list.html", {"page": page})
 
 
@@ -54,7 +51,7 @@ def checkup_round_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @idempotent_form
 def checkup_round_create(request: AuthedRequest) -> HttpResponse:
-    _manager(request)
+    require_checkup_manager(request)
     form = RoundOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -74,11 +71,10 @@ def checkup_round_create(request: AuthedRequest) -> HttpResponse:
 def _render_round(request: AuthedRequest, checkup: CheckupRound, *, defaults_form: AssignDefaultsForm | None = None,
                   assign_form: AssignRaterForm | None = None, status: int = 200) -> HttpResponse:
     user = request.user
-    summary = svc.results_visible_to(user).filter(round=checkup).aggregate(
-        results=Count("id"), incomplete=Count("id", filter=Q(is_incomplete=True)))
+    summary = selectors.result_summary(user, checkup)
     is_open = checkup.status == "open"
     context = {
-        "round": checkup, "progress": svc.round_progress(checkup, user), "summary": summary, "is_open": is_open,
+        "round": checkup, "progress": selectors.round_progress(checkup, user), "summary": summary, "is_open": is_open,
         "defaults_form": defaults_form or (AssignDefaultsForm(user=user) if is_open else None),
         "assign_form": assign_form or (AssignRaterForm(user=user) if is_open else None),
     }
@@ -87,19 +83,19 @@ def _render_round(request: AuthedRequest, checkup: CheckupRound, *, defaults_for
 
 @login_required
 def checkup_round_detail(request: AuthedRequest, key: str) -> HttpResponse:
-    return _render_round(request, _round(request, key))
+    return _render_round(request, checkup_round_of(request, key))
 
 
 @login_required
 @require_POST
 @idempotent_form
 def checkup_assign_defaults(request: AuthedRequest, key: str) -> HttpResponse:
-    checkup = _round(request, key)
+    checkup = checkup_round_of(request, key)
     form = AssignDefaultsForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            added = svc.raters_assign_defaults(by=request.user, round=checkup, unit=form.cleaned_data["unit"],
-                                               colleagues=form.cleaned_data["colleagues"])
+            added = raters_svc.raters_assign_defaults(by=request.user, round=checkup, unit=form.cleaned_data["unit"],
+                                                      colleagues=form.cleaned_data["colleagues"])
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -112,13 +108,13 @@ def checkup_assign_defaults(request: AuthedRequest, key: str) -> HttpResponse:
 @require_POST
 @idempotent_form
 def checkup_assign(request: AuthedRequest, key: str) -> HttpResponse:
-    checkup = _round(request, key)
+    checkup = checkup_round_of(request, key)
     form = AssignRaterForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            added = svc.raters_assign(by=request.user, round=checkup, official=data["official"],
-                                      group=data["group"], raters=data["raters"])
+            added = raters_svc.raters_assign(by=request.user, round=checkup, official=data["official"],
+                                             group=data["group"], raters=data["raters"])
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -130,7 +126,7 @@ def checkup_assign(request: AuthedRequest, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def checkup_compute(request: AuthedRequest, key: str) -> HttpResponse:
-    checkup = _round(request, key)
+    checkup = checkup_round_of(request, key)
     try:
         n = svc.round_recompute(by=request.user, round=checkup)
     except ApplicationError as error:
@@ -143,7 +139,7 @@ def checkup_compute(request: AuthedRequest, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def checkup_close(request: AuthedRequest, key: str) -> HttpResponse:
-    checkup = _round(request, key)
+    checkup = checkup_round_of(request, key)
     try:
         svc.round_close(by=request.user, round=checkup)
     except ApplicationError as error:
@@ -155,18 +151,12 @@ def checkup_close(request: AuthedRequest, key: str) -> HttpResponse:
 
 @login_required
 def checkup_results(request: AuthedRequest, key: str) -> HttpResponse:
-    checkup = _round(request, key)
-    qs = svc.results_visible_to(request.user).filter(round=checkup)
+    checkup = checkup_round_of(request, key)
     incomplete = request.GET.get("incomplete") == "1"
     search = request.GET.get("q", "").strip()
-    if incomplete:
-        qs = qs.filter(is_incomplete=True)
-    if search:
-        qs = qs.filter(Q(official__name__contains=search) | Q(official__staff_number=search))
     order = request.GET.get("order", "")
-    qs = qs.order_by("score", "official__unit__path", "official__name") if order == "score" else qs.order_by(
-        "official__unit__path", "official__name", "official_id")
-    page = paginate(request, qs)
+    page = paginate(request, selectors.round_results(request.user, checkup, incomplete=incomplete, search=search,
+                                                     order=order))
     query = "&".join(f"{k}={v}" for k, v in (("incomplete", "1" if incomplete else ""), ("q", search),
                                               ("order", order)) if v)
     context = {"round": checkup, "page": page, "query": query, "incomplete": incomplete, "search": search,
@@ -176,29 +166,15 @@ def checkup_results(request: AuthedRequest, key: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _problems(result: CheckupResult) -> list[dict[str, Any]]:
-    return [{**p, "label": DIMENSION_LABELS.get(p["dimension"], p["dimension"])} for p in result.problems]
-
-
 @login_required
 def checkup_result_detail(request: AuthedRequest, key: str, official_pk: int) -> HttpResponse:
     """An official's result: for the organization department with the group scores; for the official
     themself (once the round is closed) without them, since a group of one rater would name its rater."""
-    result = get_object_or_404(svc.results_visible_to(request.user), round__period__key=key.upper(),
+    result = get_object_or_404(selectors.results_visible_to(request.user), round__period__key=key.upper(),
                                official_id=official_pk)
-    show_groups = svc.may_see_group_scores(request.user, result)
-    groups = [{"group": g, "label": GROUP_LABELS[g], "weight": result.round.group_weights.get(g, 0), "issued": 0,
-               **row, "rate_pct": round(float(row.get("rate") or 0) * 100, 1)}
-              for g, row in result.group_scores.items()] if show_groups else []
-    # Which groups were left out for a low response rate is no rater's score: the official sees it too.
-    dropped = [{"group": g, "label": GROUP_LABELS[g], "rate": round(float(row.get("rate") or 0) * 100, 1)}
-               for g, row in result.group_scores.items() if isinstance(row, dict) and row.get("dropped")]
-    dimensions = [{"dimension": d, "label": DIMENSION_LABELS[d], "score": s,
-                   "low": s < result.round.problem_threshold} for d, s in result.dimension_scores.items()]
-    context = {"result": result, "round": result.round, "official": result.official, "groups": groups,
-               "show_groups": show_groups, "dimensions": dimensions, "problems": _problems(result), "dropped": dropped,
-               "has_ballots": any(isinstance(row, dict) and row.get("used") for row in result.group_scores.values()),
-               "minimum_pct": round(float(min_response_rate()) * 100, 1)}
+    show_groups = selectors.may_see_group_scores(request.user, result)
+    context = {"result": result, "round": result.round, "official": result.official, "show_groups": show_groups,
+               **selectors.result_figures(result, show_groups=show_groups)}
     return render(request, "appraisal/checkup/result_detail.html", context)
 
 
@@ -206,13 +182,13 @@ def checkup_result_detail(request: AuthedRequest, key: str, official_pk: int) ->
 @login_required
 def checkup_mine(request: AuthedRequest) -> HttpResponse:
     """The ratings I am asked to give in open rounds. Only my own assignments: never anyone else's scores."""
-    page = paginate(request, svc.assignments_to_do(request.user))
+    page = paginate(request, selectors.assignments_to_do(request.user))
     has_results = access_for(request.user).official_id is not None
     return render(request, "appraisal/checkup/mine.html", {"page": page, "has_results": has_results})
 
 
 def _assignment(request: AuthedRequest, pk: int) -> RaterAssignment:
-    return get_object_or_404(svc.assignments_of(request.user), pk=pk)
+    return get_object_or_404(selectors.assignments_of(request.user), pk=pk)
 
 
 def _render_rating(request: AuthedRequest, assignment: RaterAssignment, *, form: RatingForm | None = None,
@@ -235,9 +211,9 @@ def checkup_rate(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            svc.rating_submit(by=request.user, assignment=assignment, political=data["political"],
-                              moral=data["moral"], discipline=data["discipline"], law=data["law"],
-                              style=data["style"], comment=data["comment"])
+            raters_svc.rating_submit(by=request.user, assignment=assignment, political=data["political"],
+                                     moral=data["moral"], discipline=data["discipline"], law=data["law"],
+                                     style=data["style"], comment=data["comment"])
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -253,7 +229,7 @@ def checkup_excuse(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ExcuseForm(request.POST)
     if form.is_valid():
         try:
-            svc.rating_excuse(by=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
+            raters_svc.rating_excuse(by=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -266,8 +242,6 @@ def checkup_excuse(request: AuthedRequest, pk: int) -> HttpResponse:
 def checkup_my_results(request: AuthedRequest) -> HttpResponse:
     """My own check-up results, of closed rounds only."""
     official_id = access_for(request.user).official_id
-    qs = (svc.results_visible_to(request.user).filter(official_id=official_id, round__status="closed")
-          .order_by("-round__period__start") if official_id is not None else CheckupResult.objects.none())
-    page = paginate(request, qs)
+    page = paginate(request, selectors.own_results(request.user))
     return render(request, "appraisal/checkup/my_results.html",
                   {"page": page, "has_official": official_id is not None})

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,10 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal.forms.grades import ExportStartForm, GradeConfirmForm, QuotaApprovalForm
-from appraisal.models import AnnualProcedure, AppraisalPeriod, ExportJob, PeriodKind, Stage
-from appraisal.selectors.quarterly import with_good_quarters
+from appraisal.models import AppraisalPeriod, ExportJob
+from appraisal.selectors import exports as export_reads
+from appraisal.selectors import grades as selectors
+from appraisal.selectors.periods import years_visible
 from appraisal.services import exports as export_svc
 from appraisal.services import grades as svc
+from appraisal.services import grades_confirm as confirm_svc
 from appraisal.services.registration import registration_export_start
 from common.errors import ApplicationError
 from common.forms import show_error
@@ -27,11 +29,7 @@ from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import page_of, paginate
 from org.models import OrgUnit
-from org.selectors import access_for, require_role, units_by_code, units_visible_to
-
-
-def _years() -> QuerySet[AppraisalPeriod]:
-    return AppraisalPeriod.objects.filter(kind=PeriodKind.YEAR).order_by("-start")
+from org.selectors import access_for, require_role, units_by_code
 
 
 def _grades_url(period: AppraisalPeriod, unit: OrgUnit | None = None, page: Any = None) -> str:
@@ -48,38 +46,31 @@ def _render_grades(
     confirm_form: GradeConfirmForm | None = None, quota_form: QuotaApprovalForm | None = None,
 ) -> HttpResponse:
     user = request.user
-    years = list(_years())
+    years = list(years_visible())
     period = next((y for y in years if y.key == period_key), years[0] if years else None)
     context: dict[str, Any] = {"years": years, "period": period, "can_propose": access_for(user).has_role("org")}
     if period is None:
         return render(request, "appraisal/grades/grades.html", context)
-    visible = svc.grades_visible_to(user).filter(period=period)
-    units = list(OrgUnit.objects.filter(pk__in=visible.values("unit_id")).order_by("path"))
+    units = list(selectors.units_with_grades(user, period))
     unit = next((u for u in units if u.code == unit_code), units[0] if units else None)
     context.update({"units": units, "unit": unit})
     if unit is not None:
-        rows = with_good_quarters(visible.filter(unit=unit)).order_by("-score", "official__name", "official_id")
-        page = page_of(rows, page_number)
-        summary = svc.unit_grade_summary(period=period, unit=unit)
-        can_manage = svc.can_manage_grades(user, unit)
-        # The 考核委员会 confirms only once the unit's 评语 and proposals are in (or, under 公示, those sent back).
-        procedure = AnnualProcedure.objects.filter(period=period, unit=unit).first()
-        at_confirmation = procedure is not None and procedure.stage in (Stage.CONFIRMATION, Stage.NOTICE)
-        locked = period.is_frozen and summary.confirmed > 0
-        can_confirm = can_manage and not locked and at_confirmation
-        if can_confirm and confirm_form is None:
+        page = page_of(selectors.unit_grade_rows(user, period, unit), page_number)
+        summary = selectors.unit_grade_summary(period=period, unit=unit)
+        state = selectors.confirmation(user, period, unit, summary)
+        if state.can_confirm and confirm_form is None:
             confirm_form = GradeConfirmForm(rows=list(page.object_list))
-        if can_manage and quota_form is None:
+        if state.can_manage and quota_form is None:
             initial = {"share": summary.approval.share * 100, "reason": summary.approval.reason} \
                 if summary.approval else {}
             quota_form = QuotaApprovalForm(initial=initial)
         context.update({
             "page": page, "query": f"period={period.key}&unit={unit.code}", "summary": summary,
-            "can_manage": can_manage, "locked": locked, "procedure": procedure,
-            "at_confirmation": at_confirmation,
-            "confirm_form": confirm_form if can_confirm else None,
-            "quota_form": quota_form if can_manage else None,
-            "quota_percent": svc.share_percent(summary.share),
+            "can_manage": state.can_manage, "locked": state.locked, "procedure": state.procedure,
+            "at_confirmation": state.at_confirmation,
+            "confirm_form": confirm_form if state.can_confirm else None,
+            "quota_form": quota_form if state.can_manage else None,
+            "quota_percent": selectors.share_percent(summary.share),
         })
     return render(request, "appraisal/grades/grades.html", context)
 
@@ -93,12 +84,11 @@ def grades(request: AuthedRequest) -> HttpResponse:
 
 
 def _year(key: str | None) -> AppraisalPeriod:
-    return get_object_or_404(_years(), key=key or "")
+    return get_object_or_404(years_visible(), key=key or "")
 
 
 def _unit(request: AuthedRequest, period: AppraisalPeriod, code: str | None) -> OrgUnit:
-    visible = svc.grades_visible_to(request.user).filter(period=period)
-    return get_object_or_404(OrgUnit.objects.filter(pk__in=visible.values("unit_id")), code=code or "")
+    return get_object_or_404(selectors.units_with_grades(request.user, period), code=code or "")
 
 
 @login_required
@@ -125,13 +115,12 @@ def grades_confirm(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
     period = _year(request.POST.get("period"))
     unit = _unit(request, period, request.POST.get("unit"))
-    rows = with_good_quarters(svc.grades_visible_to(request.user).filter(period=period, unit=unit)).order_by(
-        "-score", "official__name", "official_id")
-    page = page_of(rows, request.POST.get("page"))
+    page = page_of(selectors.unit_grade_rows(request.user, period, unit), request.POST.get("page"))
     form = GradeConfirmForm(request.POST, rows=list(page.object_list))
     if form.is_valid():
         try:
-            count = svc.grade_confirm_unit(period=period, unit=unit, by=request.user, overrides=form.overrides())
+            count = confirm_svc.grade_confirm_unit(period=period, unit=unit, by=request.user,
+                                                   overrides=form.overrides())
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -152,8 +141,8 @@ def grades_quota(request: AuthedRequest) -> HttpResponse:
     form = QuotaApprovalForm(request.POST)
     if form.is_valid():
         try:
-            svc.quota_approve(period=period, unit=unit, by=request.user, reason=form.cleaned_data["reason"],
-                              share=(form.cleaned_data["share"] / 100).quantize(Decimal("0.001")))
+            confirm_svc.quota_approve(period=period, unit=unit, by=request.user, reason=form.cleaned_data["reason"],
+                                      share=(form.cleaned_data["share"] / 100).quantize(Decimal("0.001")))
         except ApplicationError as error:
             show_error(form, error)
         else:
@@ -163,19 +152,13 @@ def grades_quota(request: AuthedRequest) -> HttpResponse:
 
 
 # -- register exports ----------------------------------------------------------------------------------
-def _export_units(request: AuthedRequest) -> QuerySet[OrgUnit]:
-    return units_visible_to(request.user, roles=["org"]).filter(is_active=True)
-
-
 def _render_exports(request: AuthedRequest, form: ExportStartForm | None = None, status: int = 200) -> HttpResponse:
-    jobs = export_svc.exports_visible_to(request.user).select_related("created_by__official").order_by(
-        "-created_at", "-pk")
-    page = paginate(request, jobs)
+    page = paginate(request, export_reads.export_rows(request.user))
     if form is None:
         # ``?kind=forms&period=2025&unit=WL`` opens the page ready to export a unit's registration forms.
         initial = {"period": request.GET.get("period"), "unit": request.GET.get("unit"),
                    "kind": request.GET.get("kind") or ExportJob.Kind.REGISTER}
-        form = ExportStartForm(units=_export_units(request), initial=initial)
+        form = ExportStartForm(units=export_reads.export_units(request.user), initial=initial)
     return render(request, "appraisal/grades/exports.html", {"page": page, "form": form, "query": ""},
                   status=status)
 
@@ -193,7 +176,7 @@ def exports(request: AuthedRequest) -> HttpResponse:
 @idempotent_form
 def export_start(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, "org")
-    form = ExportStartForm(request.POST, units=_export_units(request))
+    form = ExportStartForm(request.POST, units=export_reads.export_units(request.user))
     if form.is_valid():
         start = registration_export_start if form.cleaned_data["kind"] == ExportJob.Kind.FORMS \
             else export_svc.export_start
@@ -202,7 +185,7 @@ def export_start(request: AuthedRequest) -> HttpResponse:
         except ApplicationError as error:
             show_error(form, error)
         else:
-            job = export_svc.exports_visible_to(request.user).get(pk=job.pk)  # the job may have run already
+            job = export_reads.exports_visible_to(request.user).get(pk=job.pk)  # the job may have run already
             if request.htmx:
                 return render(request, "appraisal/grades/_export_progress.html", {"job": job})
             return redirect(reverse("appraisal:exports") + f"?job={job.pk}")
@@ -214,7 +197,7 @@ def export_start(request: AuthedRequest) -> HttpResponse:
 @login_required
 def export_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     """The progress bar of an export (polled by htmx while the job runs)."""
-    job = get_object_or_404(export_svc.exports_visible_to(request.user), pk=pk)
+    job = get_object_or_404(export_reads.exports_visible_to(request.user), pk=pk)
     return render(request, "appraisal/grades/_export_progress.html", {"job": job})
 
 
@@ -222,8 +205,8 @@ def export_progress(request: AuthedRequest, pk: int) -> HttpResponse:
 def export_download(request: AuthedRequest, pk: int) -> FileResponse:
     """Serve a finished export through this view (scoped), never from a public media URL: a register or a unit's
     forms as .xlsx, the forms of the whole scope as .zip, each under its Chinese name."""
-    job: ExportJob = get_object_or_404(export_svc.exports_visible_to(request.user), pk=pk)
+    job: ExportJob = get_object_or_404(export_reads.exports_visible_to(request.user), pk=pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_svc.export_filename(job),
-                        content_type=export_svc.export_content_type(job))
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_reads.export_filename(job),
+                        content_type=export_reads.export_content_type(job))

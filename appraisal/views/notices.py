@@ -11,16 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal.forms.annual import ObjectionDecideForm, ObjectionForm
-from appraisal.models import NoticeCandidate, Objection, ObjectionStatus, PublicNotice
+from appraisal.models import Objection, ObjectionStatus, PublicNotice
 from appraisal.selectors import annual as reads
+from appraisal.selectors import notices as notice_reads
+from appraisal.selectors.access import is_org_over
 from appraisal.services import notices as svc
-from appraisal.services.procedure import is_org_over
 from common.filters import as_id
-from common.forms import form_submit
+from common.forms import form_submit, set_choices
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from org.models import Official
 from org.selectors import access_for
 
 
@@ -28,38 +28,24 @@ from org.selectors import access_for
 def notice_list(request: AuthedRequest) -> HttpResponse:
     """The public notices of my unit (and of the units I manage), the running ones first."""
     today = timezone.localdate()
-    notices = reads.notices_visible_to(request.user)
-    running = list(notices.filter(starts_on__lte=today, ends_on__gte=today))
-    page = paginate(request, notices.exclude(pk__in=[n.pk for n in running]))
+    running, others = notice_reads.notices_running(request.user, today)
     return render(request, "appraisal/annual/notice_list.html",
-                  {"running": running, "page": page, "today": today, "query": ""})
+                  {"running": running, "page": paginate(request, others), "today": today, "query": ""})
 
 
 def _notice(request: AuthedRequest, pk: int) -> PublicNotice:
     return get_object_or_404(reads.notices_visible_to(request.user), pk=pk)
 
 
-def _candidates(notice: PublicNotice) -> list[NoticeCandidate]:
-    return list(notice.candidates.order_by("unit_name", "name", "id"))
-
-
 def _render_notice(request: AuthedRequest, notice: PublicNotice, form: ObjectionForm | None = None,
                    status: int = 200) -> HttpResponse:
-    candidates = _candidates(notice)
-    access = access_for(request.user)
-    running = svc.is_running(notice)
-    open_to = [(c.pk, f"{c.name}（{c.unit_name}）") for c in candidates
-               if c.withdrawn_at is None and c.official_id != access.official_id]
-    is_member = access.official_id is not None and Official.objects.filter(
-        notice.procedure.unit.subtree_q("unit__"), pk=access.official_id, is_active=True).exists()
-    mine = list(Objection.objects.filter(notice=notice, filed_by_id=access.official_id).select_related("candidate")
-                ) if access.official_id else []
-    is_org = is_org_over(request.user, notice.procedure.unit)
+    reading = notice_reads.notice_reading(request.user, notice)
     context = {
-        "notice": notice, "candidates": candidates, "running": running, "today": timezone.localdate(),
-        "form": (form or ObjectionForm(candidates=open_to)) if running and open_to and is_member else None,
-        "mine": mine, "is_org": is_org, "is_member": is_member,
-        "objections_open": notice.objections.filter(status=ObjectionStatus.OPEN).count() if is_org else 0,
+        "notice": notice, "candidates": reading.candidates, "running": reading.running,
+        "today": timezone.localdate(),
+        "form": (form or ObjectionForm(candidates=reading.open_to)) if reading.may_object else None,
+        "mine": reading.mine, "is_org": reading.is_org, "is_member": reading.is_member,
+        "objections_open": reading.objections_open,
     }
     return render(request, "appraisal/annual/notice_detail.html", context, status=status)
 
@@ -75,29 +61,23 @@ def notice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @idempotent_form
 def objection_file_view(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
-    candidates = {c.pk: c for c in _candidates(notice)}
+    candidates = {c.pk: c for c in notice_reads.notice_candidates(notice)}
     form = ObjectionForm(request.POST, request.FILES, candidates=[(pk_, c.name) for pk_, c in candidates.items()])
     if form_submit(request, form, lambda data: svc.objection_file(
             notice=notice, candidate=candidates[data["candidate"]], by=request.user, reason=data["reason"],
             attachment=data["attachment"]),
             _("Your objection was filed under your name; the organization department will record its finding.")):
         return redirect("appraisal:notice_detail", pk=pk)
-    open_to = [(c.pk, f"{c.name}（{c.unit_name}）") for c in candidates.values() if c.withdrawn_at is None]
-    form.fields["candidate"].choices = open_to  # type: ignore[attr-defined]
+    set_choices(form, "candidate", notice_reads.candidate_choices(candidates.values()))
     return _render_notice(request, notice, form=form, status=400)
 
 
 @login_required
 def objection_list(request: AuthedRequest) -> HttpResponse:
     """Objections: the organization department's to decide (open first); an official's own."""
-    rows = reads.objections_visible_to(request.user)
     notice = as_id(request.GET.get("notice"))
-    if notice is not None:
-        rows = rows.filter(notice_id=notice)
     wanted = request.GET.get("status")
-    if wanted in ObjectionStatus.values:
-        rows = rows.filter(status=wanted)
-    rows = rows.order_by("-status", "-filed_at", "-id")  # open, then rejected and upheld
+    rows = notice_reads.objection_rows(request.user, notice_id=notice, status=wanted)
     page = paginate(request, rows)
     query = "&".join(f"{k}={v}" for k, v in (("notice", notice), ("status", wanted)) if v)
     return render(request, "appraisal/annual/objection_list.html", {

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal.forms.close import CloseForm
 from appraisal.forms.scores import PeriodCreateForm, ReopenForm
 from appraisal.models import AppraisalPeriod, PeriodStatus, RollupRun
-from appraisal.selectors import scores as selectors
+from appraisal.selectors import periods as period_reads
 from appraisal.selectors.close import ITEMS, LABELS, REPORTS_MISSING, open_item_rows, period_months, period_open_items
 from appraisal.services.periods import period_close, period_get_or_create, period_publish, period_reopen
 from common.errors import ApplicationError
@@ -30,7 +29,7 @@ FINISHED = (RollupRun.Status.DONE, RollupRun.Status.FAILED)
 
 def _period(request: AuthedRequest, key: str) -> AppraisalPeriod:
     require_role(request.user, "org")
-    return get_object_or_404(selectors.periods_visible(), key=key)
+    return get_object_or_404(period_reads.periods_visible(), key=key)
 
 
 @login_required
@@ -42,16 +41,13 @@ def period_list(request: AuthedRequest) -> HttpResponse:
     form = PeriodCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            period = period_get_or_create(form.cleaned_data["key"])
+            period = period_get_or_create(key=form.cleaned_data["key"])
         except ApplicationError as error:
             show_error(form, error, field="key")
         else:
             return redirect("appraisal:period_detail", key=period.key)
     kind = request.GET.get("kind", "")
-    periods = selectors.periods_visible().annotate(scorecard_count=Count("scorecards"))
-    if kind:
-        periods = periods.filter(kind=kind)
-    page = paginate(request, periods)
+    page = paginate(request, period_reads.period_rows(kind))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "appraisal/periods/period_list.html",
@@ -63,14 +59,9 @@ def _render_detail(request: AuthedRequest, period: AppraisalPeriod, *, reopen_fo
                    status: int = 200) -> HttpResponse:
     context = {
         "period": period,
-        "events": period.events.select_related("by").order_by("-at", "-id"),
-        "runs": list(period.rollups.select_related("started_by").order_by("-created_at", "-id")[:10]),
-        "run": selectors.latest_rollup(period),
-        "scorecard_count": period.scorecards.count(),
-        "unit_count": period.unit_scorecards.count(),
+        **period_reads.period_overview(period),
         "reopen_form": reopen_form or ReopenForm(),
         "Status": PeriodStatus,
-        "stale": selectors.period_is_stale(period),
     }
     return render(request, "appraisal/periods/period_detail.html", context, status=status)
 
@@ -109,7 +100,7 @@ def period_rollup(request: AuthedRequest, key: str) -> HttpResponse:
 def rollup_progress(request: AuthedRequest, key: str, run_id: int) -> HttpResponse:
     """htmx: the progress bar of a rollup run (it polls itself every second while the run is going)."""
     period = _period(request, key)
-    run = get_object_or_404(RollupRun.objects.select_related("started_by"), pk=run_id, period=period)
+    run = get_object_or_404(period_reads.period_runs(period), pk=run_id)
     response = render(request, "appraisal/periods/_rollup_progress.html", {"period": period, "run": run})
     if request.htmx and run.status in FINISHED and request.GET.get("poll"):
         response["HX-Refresh"] = "true"  # the run just finished: reload the page for the new figures

@@ -8,19 +8,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal.constraints_quarterly import no_good_rule_offered
+from appraisal.constraints.quarterly import no_good_rule_offered
 from appraisal.forms.quarterly import AnswerForm, QuarterlyRowForm, ReconsiderForm
-from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade, QuarterlyStatus
+from appraisal.models import AppraisalPeriod, QuarterGrade, QuarterlyGrade
+from appraisal.selectors import grades as grade_reads
 from appraisal.selectors import quarterly as reads
 from appraisal.services import quarterly as svc
-from appraisal.services.procedure import is_head_over
+from appraisal.services import quarterly_propose as propose_svc
 from common.errors import ApplicationError
 from common.forms import autosave, errors_text, show_error
 from common.http import AuthedRequest
@@ -29,18 +29,6 @@ from org.models import OrgUnit
 from org.selectors import access_for, require_role, units_visible_to
 
 REQUESTS_PAGE_SIZE = 10  # each request carries its own answer form, so fewer fit on a page
-STATUS_FILTERS = ("proposed", "confirmed")
-
-
-def _quarter(key: str | None, *, default: AppraisalPeriod | None = None) -> AppraisalPeriod | None:
-    quarters = list(reads.quarters())
-    found = next((q for q in quarters if q.key == (key or "").upper()), None)
-    if found is not None:
-        return found
-    if default is not None:
-        return default
-    latest = QuarterlyGrade.objects.order_by("-period__start").values_list("period_id", flat=True).first()
-    return next((q for q in quarters if q.pk == latest), quarters[0] if quarters else None)
 
 
 def _url(name: str, period: AppraisalPeriod | None, unit: OrgUnit | None = None, **more: Any) -> str:
@@ -59,7 +47,7 @@ def _grade(request: AuthedRequest, pk: int, **scope: Any) -> QuarterlyGrade:
 # -- the head's quarter page ---------------------------------------------------------------------------------------
 def _row_context(request: AuthedRequest, row: QuarterlyGrade, form: QuarterlyRowForm | None = None,
                  error: str = "") -> dict[str, Any]:
-    can_write = row.status == QuarterlyStatus.PROPOSED and is_head_over(request.user, row.official)
+    can_write = reads.can_write_row(request.user, row)
     if can_write and form is None:
         form = QuarterlyRowForm(initial={"grade": row.current, "comment": row.comment}, prefix=f"q{row.pk}")
     return {"row": row, "form": form, "can_write": can_write, "error": error}
@@ -71,7 +59,7 @@ def quarterly_unit(request: AuthedRequest) -> HttpResponse:
     写实 comment, confirmation; each row saves itself (htmx)."""
     require_role(request.user, "org", "head")
     user = request.user
-    period = _quarter(request.GET.get("period"))
+    period = reads.quarter_for(request.GET.get("period"))
     context: dict[str, Any] = {"quarters": list(reads.quarters()), "period": period,
                                "is_org": access_for(user).has_role("org")}
     if period is None:
@@ -81,17 +69,14 @@ def quarterly_unit(request: AuthedRequest) -> HttpResponse:
     context.update({"units": units, "unit": unit})
     if unit is not None:
         status = request.GET.get("status")
-        rows = reads.quarterly_grades_visible_to(user, include_own=False).filter(period=period, unit=unit)
-        if status in STATUS_FILTERS:
-            rows = rows.filter(status=status)
-        page = paginate(request, rows.order_by("-score", "official__name", "official_id"))
+        page = paginate(request, reads.unit_quarter_rows(user, period, unit, status))
         figures = reads.unit_figures(period, [unit.pk]).get(unit.pk)
-        share = svc.good_share()
+        share = reads.good_share()
         context.update({
             "page": page, "rows": [_row_context(request, row) for row in page.object_list],
-            "figures": figures, "quota": svc.share_size(share, figures.appraised if figures else 0),
-            "share": svc.share_percent(share), "status": status if status in STATUS_FILTERS else "",
-            "query": f"period={period.key}&unit={unit.code}" + (f"&status={status}" if status in STATUS_FILTERS
+            "figures": figures, "quota": reads.share_size(share, figures.appraised if figures else 0),
+            "share": grade_reads.share_percent(share), "status": status if status in reads.STATUS_FILTERS else "",
+            "query": f"period={period.key}&unit={unit.code}" + (f"&status={status}" if status in reads.STATUS_FILTERS
                                                                  else ""),
             "can_propose": access_for(user).covers(unit.path, ("org", "head")),
         })
@@ -167,7 +152,7 @@ def quarterly_propose(request: AuthedRequest) -> HttpResponse:
     code = request.POST.get("unit") or ""
     unit = get_object_or_404(units_visible_to(request.user, roles=["org", "head"]), code=code) if code else None
     try:
-        result = svc.quarterly_grades_propose(period=period, by=request.user, unit=unit)
+        result = propose_svc.quarterly_grades_propose(period=period, by=request.user, unit=unit)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -213,11 +198,8 @@ def quarterly_reconsider(request: AuthedRequest, pk: int) -> HttpResponse:
 # -- the head's requests to answer -------------------------------------------------------------------------------
 def _render_requests(request: AuthedRequest, *, failed: QuarterlyGrade | None = None,
                      form: AnswerForm | None = None, status: int = 200) -> HttpResponse:
-    rows = reads.requests_to_answer(request.user)
     waiting = request.GET.get("all") != "1"
-    if waiting:
-        rows = rows.filter(answered_at__isnull=True)
-    page = paginate(request, rows, size=REQUESTS_PAGE_SIZE)
+    page = paginate(request, reads.requests_to_answer(request.user, waiting=waiting), size=REQUESTS_PAGE_SIZE)
     items = [{"grade": g, "form": form if failed is not None and failed.pk == g.pk else AnswerForm(
         prefix=f"a{g.pk}", initial={"outcome": "kept"})} for g in page.object_list]
     return render(request, "appraisal/quarterly/requests.html", {
@@ -250,33 +232,18 @@ def quarterly_answer(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 # -- the organization department's distribution ------------------------------------------------------------------
-def _distribution_units(request: AuthedRequest, period: AppraisalPeriod) -> QuerySet[OrgUnit]:
-    visible = reads.quarterly_grades_visible_to(request.user, roles=("org",), include_own=False).filter(period=period)
-    return OrgUnit.objects.filter(pk__in=visible.values("unit_id")).order_by("path")
-
-
 @login_required
 def quarterly_distribution(request: AuthedRequest) -> HttpResponse:
     """Every unit's grades of a quarter by grade (a stacked bar), with the unit's rule for the year."""
     require_role(request.user, "org")
-    period = _quarter(request.GET.get("period"))
+    period = reads.quarter_for(request.GET.get("period"))
     context: dict[str, Any] = {"quarters": list(reads.quarters()), "period": period,
                                "rule_offered": no_good_rule_offered(), "grades": QuarterGrade.choices}
     if period is not None:
-        page = paginate(request, _distribution_units(request, period))
-        units = list(page.object_list)
-        figures = reads.unit_figures(period, [u.pk for u in units])
-        rules = reads.rules_for(period.start.year, [u.pk for u in units])
-        share = svc.good_share()
-        rows = [{"unit": u, "figures": figures.get(u.pk), "rule": rules.get(u.pk),
-                 "quota": svc.share_size(share, figures[u.pk].appraised if u.pk in figures else 0)} for u in units]
-        context.update({
-            "page": page, "rows": rows, "query": f"period={period.key}", "share": svc.share_percent(share),
-            "chart": {"labels": [u.name for u in units],
-                      "datasets": [{"label": str(label), "data": [getattr(figures.get(u.pk), value, 0)
-                                                                  for u in units]}
-                                   for value, label in QuarterGrade.choices]},
-        })
+        page = paginate(request, reads.distribution_units(request.user, period))
+        rows, chart = reads.distribution(period, list(page.object_list))
+        context.update({"page": page, "rows": rows, "query": f"period={period.key}",
+                        "share": grade_reads.share_percent(reads.good_share()), "chart": chart})
     return render(request, "appraisal/quarterly/distribution.html", context)
 
 

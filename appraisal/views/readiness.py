@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from appraisal import readiness as reads
+from appraisal.selectors import readiness as reads
 from common.http import AuthedRequest
 from common.pagination import paginate
 from org.selectors import require_role

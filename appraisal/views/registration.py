@@ -11,8 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from appraisal.services.grades import grades_visible_to
-from appraisal.services.registration import registration_entry_for
+from appraisal.selectors.grades import grades_visible_to
+from appraisal.selectors.registration import registration_entry_for
 from common.http import AuthedRequest
 
 

@@ -11,8 +11,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from appraisal import excel_results
+from appraisal.excel import results as excel_results
 from appraisal.selectors import results as results_sel
+from appraisal.selectors.periods import years_visible
 from appraisal.selectors.results import ResultList
 from common.http import AuthedRequest
 from common.pagination import paginate
@@ -34,7 +35,7 @@ def _kind(value: str | None, *, strict: bool = False) -> str:
 def results(request: AuthedRequest) -> HttpResponse:
     """The lists of a year: tabs with counts, the chosen list as a paginated table, a bar chart of the counts."""
     require_role(request.user, "org")
-    years = list(results_sel.years_visible())
+    years = list(years_visible())
     key = request.GET.get("year")
     period = next((y for y in years if y.key == key), years[0] if years else None)
     kind = _kind(request.GET.get("list"))
@@ -64,7 +65,7 @@ def results_export(request: AuthedRequest) -> FileResponse:
     queries, xlsxwriter in constant-memory mode into a temporary file that is streamed and then removed).
     """
     require_role(request.user, "org")
-    period = get_object_or_404(results_sel.years_visible(), key=request.GET.get("year") or "")
+    period = get_object_or_404(years_visible(), key=request.GET.get("year") or "")
     kind = _kind(request.GET.get("list"), strict=True)
     rows = results_sel.result_rows(list(results_sel.result_list(request.user, period, kind)), period=period,
                                    kind=kind)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal.forms.schemes import RuleForm, SchemeForm
 from appraisal.models import Component, Scheme, ScoreRule
-from appraisal.services.schemes import is_default_scheme, rule_save, scheme_delete, scheme_save
+from appraisal.selectors import schemes as scheme_reads
+from appraisal.services.schemes import rule_save, scheme_delete, scheme_save
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
@@ -26,17 +26,9 @@ from org.selectors import require_role
 def scheme_list(request: AuthedRequest) -> HttpResponse:
     """The schemes with their weights, and the rule catalogue; each paginated."""
     require_role(request.user, "org")
-    schemes = Scheme.objects.select_related("category").prefetch_related("components").order_by(
-        "category__sort_order", "category__code", "rank_level", "id")
-    scheme_page = paginate(request, schemes, param="schemes_page")
-    rows = []
-    for scheme in scheme_page.object_list:
-        weights = {c.component: c.weight for c in scheme.components.all()}
-        values = [weights.get(c) for c in Component.values]
-        rows.append({"scheme": scheme, "weights": values, "total": sum(w for w in values if w is not None),
-                     "is_default": is_default_scheme(scheme)})
-    rules = ScoreRule.objects.annotate(entry_count=Count("entries")).order_by("code")
-    page = paginate(request, rules)
+    scheme_page = paginate(request, scheme_reads.schemes_listed(), param="schemes_page")
+    rows = scheme_reads.scheme_rows(scheme_page.object_list)
+    page = paginate(request, scheme_reads.rules_listed())
     query = request.GET.copy()
     query.pop("page", None)
     scheme_query = request.GET.copy()
@@ -60,7 +52,7 @@ def _scheme_form(request: AuthedRequest, scheme: Scheme | None) -> HttpResponse:
             messages.success(request, _("The scheme “%(name)s” was saved.") % {"name": saved.name})
             return redirect("appraisal:schemes")
     return render(request, "appraisal/schemes/scheme_form.html", {
-        "form": form, "scheme": scheme, "is_default": scheme is not None and is_default_scheme(scheme),
+        "form": form, "scheme": scheme, "is_default": scheme is not None and scheme_reads.is_default_scheme(scheme),
     }, status=400 if form.errors else 200)
 
 

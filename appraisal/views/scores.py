@@ -15,16 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from appraisal.display.score_text import score_axis, signed_points
 from appraisal.forms.scores import EntryDeleteForm, EntryForm, RankingFilterForm
-from appraisal.grade_labels import grade_label
-from appraisal.models import AppraisalPeriod, PeriodKind, Scorecard
-from appraisal.periods import MONTH, parse_period_key, period_key_for
-from appraisal.score_text import score_axis, signed_points
+from appraisal.models import AppraisalPeriod
+from appraisal.scoring.periods import MONTH, parse_period_key, period_key_for
 from appraisal.selectors import explain
+from appraisal.selectors import periods as period_reads
+from appraisal.selectors import ranking as ranking_reads
 from appraisal.selectors import scores as selectors
+from appraisal.selectors.access import can_manage_entries, own_official
+from appraisal.selectors.periods import period_existing
 from appraisal.selectors.results import PromotionEligibility, promotion_eligibility
-from appraisal.services.entries import can_manage_entries, entry_add, entry_delete
-from appraisal.services.periods import period_existing
+from appraisal.services.entries import entry_add, entry_delete
 from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
@@ -47,7 +49,7 @@ def _period_for(key: str | None, default: str) -> AppraisalPeriod:
         span = parse_period_key(key or default)
     except ApplicationError:
         raise Http404 from None
-    return selectors.period_by_key(span.key) or AppraisalPeriod(
+    return period_reads.period_by_key(span.key) or AppraisalPeriod(
         key=span.key, kind=span.kind, start=span.start, end=span.end)
 
 
@@ -57,10 +59,9 @@ def _period_for(key: str | None, default: str) -> AppraisalPeriod:
 @login_required
 def my_score(request: AuthedRequest) -> HttpResponse:
     """The signed-in official's own score: why is my score X."""
-    official_id = access_for(request.user).official_id
-    if official_id is None:
+    official = own_official(request.user)
+    if official is None:
         return render(request, "appraisal/scores/no_official.html")
-    official = Official.objects.select_related("unit").get(pk=official_id)
     return _score_page(request, official, own=True)
 
 
@@ -75,7 +76,7 @@ def official_score(request: AuthedRequest, pk: int) -> HttpResponse:
 def _score_page(request: AuthedRequest, official: Official, *, own: bool,
                 eligibility: PromotionEligibility | None = None) -> HttpResponse:
     today = timezone.localdate()
-    current = selectors.current_keys(today)
+    current = period_reads.current_keys(today)
     scored = explain.scored_periods(official)
     # Opens on the latest scored month (the current month is empty until its rollup runs).
     period = _period_for(request.GET.get("period"), explain.default_period_key(scored, current[MONTH]))
@@ -84,29 +85,19 @@ def _score_page(request: AuthedRequest, official: Official, *, own: bool,
     explain.attach_rank_sizes(cards.values())
     summary = [(kind, key, is_current, cards.get(key)) for kind, key, is_current in shown]
     card = cards.get(period.key)
-    components = selectors.component_lines(card)
-    if card is not None:
-        records = explain.component_records(request.user, official, period)
-        for line in components:
-            line.records = records.get(line.code, [])
+    components = explain.explained_lines(request.user, official, period, card)
     entries = selectors.entries_visible_to(request.user).filter(official=official)
     page = paginate(request, selectors.ledger_rows(entries, period))
-    # A discipline decision's page is the official's own (and case readers'); others see the row unlinked.
-    private = own or access_for(request.user).has_role("discipline", "org")
-    rows = selectors.ledger_page_rows(list(page.object_list), private=private)
+    rows = selectors.ledger_page_rows(list(page.object_list),
+                                      private=explain.sees_private_sources(request.user, own=own))
     can_manage = can_manage_entries(request.user, official)
     if can_manage:
         selectors.mark_removable(rows, period)
-    trend_year = period.start.year
-    trend = selectors.monthly_trend(official, trend_year)
-    totals = [t["total"] for t in trend]
     context = {
         "official": official, "own": own, "period": period, "summary": summary, "card": card,
         "components": components, "scaling": selectors.weight_scaling(components), "page": page, "rows": rows,
         "rule_totals": selectors.rule_totals(entries, period),
-        "trend": {"labels": [t["key"] for t in trend], "totals": totals,
-                  "provisional": [t["provisional"] for t in trend], "year": trend_year,
-                  "axis": score_axis(totals)},
+        "trend": explain.trend_chart(official, period.start.year),
         "period_keys": sorted({*(key for key, _kind in scored), *current.values(), period.key}, reverse=True),
         "can_manage": can_manage,
         "query": _query_without(request, "page"),
@@ -119,75 +110,41 @@ def _score_page(request: AuthedRequest, official: Official, *, own: bool,
 # -- ranking board and unit scorecards -----------------------------------------------------------------
 
 
-def _ranking_period(key: str | None) -> AppraisalPeriod | None:
-    if key:
-        return selectors.periods_visible().filter(key=key).first()
-    return (selectors.latest_period_with_scorecards(PeriodKind.MONTH) or selectors.latest_period_with_scorecards()
-            or selectors.period_by_key(period_key_for(MONTH, timezone.localdate())))
-
-
 @login_required
 def ranking(request: AuthedRequest) -> HttpResponse:
     """The ranking board of a period: officials (同类同比), unit averages as a table and a bar chart."""
     require_role(request.user, *selectors.MANAGER_ROLES)
-    period = _ranking_period(request.GET.get("period"))
-    unit_cards = list(selectors.unit_scorecards_visible_to(request.user).filter(period=period)
-                      .order_by("category__sort_order", "category_id", "rank_in_category", "unit__path")) \
-        if period else []
-    form = RankingFilterForm(request.GET or None, periods=selectors.periods_visible(),
+    period = ranking_reads.ranking_period(request.GET.get("period"), timezone.localdate())
+    unit_cards = ranking_reads.ranking_unit_cards(request.user, period) if period else []
+    form = RankingFilterForm(request.GET or None, periods=period_reads.periods_visible(),
                              units=[(uc.unit_id, uc.unit.name) for uc in unit_cards],
                              initial={"period": period.key if period else None})
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") and k != "period"}
-    cards = selectors.ranking_scorecards(request.user, period) if period else Scorecard.objects.none()
-    if "category" in filters:
-        cards = cards.filter(category=filters["category"])
-        unit_cards = [uc for uc in unit_cards if uc.category_id == filters["category"].pk]
-    if "rank_level" in filters:
-        cards = cards.filter(rank_level=filters["rank_level"])
-    if "unit" in filters:
-        cards = cards.filter(unit_id=filters["unit"])
+    cards, unit_cards = ranking_reads.ranking_board(request.user, period, unit_cards, filters)
     page = paginate(request, selectors.with_grade(cards))
-    for card in page.object_list:
-        card.grade_label = grade_label(card.grade, card.official.personnel_category)
+    ranking_reads.attach_grade_labels(page.object_list)
     explain.attach_rank_sizes(page.object_list)
     explain.attach_unit_category_sizes(unit_cards)
     context = {"period": period, "form": form, "page": page, "unit_cards": unit_cards,
-               "chart": _unit_chart(unit_cards), "query": _query_without(request, "page"), "filtered": bool(filters)}
+               "chart": ranking_reads.unit_chart(unit_cards), "query": _query_without(request, "page"),
+               "filtered": bool(filters)}
     template = "appraisal/scores/_ranking_table.html" if request.htmx and not request.htmx.boosted \
         else "appraisal/scores/ranking.html"
     return render(request, template, context)
-
-
-def _unit_chart(unit_cards: list[Any]) -> dict[str, Any]:
-    """The unit averages chart: one bar series per unit category (units are compared within their category, so
-    the legend names it), on a score axis from just under the lowest average to 100."""
-    categories: dict[str, list[float | None]] = {}
-    labels = [uc.unit.name for uc in unit_cards]
-    for i, uc in enumerate(unit_cards):
-        name = uc.category.name if uc.category else _("No category")
-        categories.setdefault(name, [None] * len(unit_cards))[i] = float(uc.average_total)
-    return {"labels": labels, "averages": [float(uc.average_total) for uc in unit_cards],
-            "series": [{"label": name, "data": data} for name, data in categories.items()],
-            "axis": score_axis(float(uc.average_total) for uc in unit_cards)}
 
 
 @login_required
 def unit_score(request: AuthedRequest, pk: int) -> HttpResponse:
     """A unit's scorecard for a period: its average and rank, and its officials ranked within it."""
     require_role(request.user, *selectors.MANAGER_ROLES)
-    unit_cards = selectors.unit_scorecards_visible_to(request.user).filter(unit_id=pk)
-    key = request.GET.get("period")
-    unit_card = get_object_or_404(unit_cards, period__key=key) if key else \
-        unit_cards.order_by("-period__start", "period__kind").first()
+    unit_card = ranking_reads.unit_scorecard_for(request.user, pk, request.GET.get("period"))
     if unit_card is None:
         raise Http404
     period = unit_card.period
-    cards = (selectors.scorecards_visible_to(request.user, roles=selectors.MANAGER_ROLES, include_self=False)
-             .filter(period=period, unit_id=pk).order_by("rank_in_unit", "-total", "official__name"))
-    history = list(unit_cards.filter(period__kind=period.kind).order_by("period__start")
-                   .values_list("period__key", "average_total"))
+    cards = ranking_reads.unit_officials(request.user, unit_card)
+    history = ranking_reads.unit_history(request.user, unit_card)
     page = paginate(request, cards)
     explain.attach_rank_sizes(page.object_list)
     explain.attach_unit_category_sizes([unit_card])

@@ -15,24 +15,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal.forms.annual import OralForm, ReasonForm, SummaryForm
 from appraisal.models import SUMMARY_SECTIONS, AnnualSummary, Stage, SummaryStatus
 from appraisal.selectors import annual as reads
+from appraisal.selectors import summaries as summary_reads
+from appraisal.selectors.access import own_official
+from appraisal.selectors.transfers import year_transfers
 from appraisal.services import summaries as svc
-from appraisal.transfers import year_transfers
 from appraisal.views.annual import procedure_of
 from common.errors import ApplicationError
 from common.forms import autosave, form_submit, show_error
 from common.http import AuthedRequest
 from common.pagination import paginate
-from org.models import Official
 from org.selectors import access_for, require_role
 
 
 def _mine(request: AuthedRequest) -> list[AnnualSummary]:
-    official_id = access_for(request.user).official_id
-    if official_id is None:
+    official = own_official(request.user)
+    if official is None:
         return []
-    svc.summaries_ensure(official=Official.objects.get(pk=official_id))
-    return list(reads.summaries_visible_to(request.user).filter(official_id=official_id)
-                .order_by("-procedure__period__start"))
+    svc.summaries_ensure(official=official)
+    return list(summary_reads.own_summaries(request.user, official.pk))
 
 
 def _render_mine(request: AuthedRequest, summary: AnnualSummary | None, summaries: list[AnnualSummary],
@@ -88,15 +88,12 @@ def _render_detail(request: AuthedRequest, summary: AnnualSummary, *, return_for
                    oral_form: OralForm | None = None, status: int = 200) -> HttpResponse:
     if access_for(request.user).official_id == summary.official_id and summary.is_editable:
         return redirect(f"{reverse('appraisal:summary_mine')}?year={summary.procedure.period.key}")
-    stage = summary.procedure.stage
-    can_review = svc.can_review_summary(request.user, summary)
+    can_return, can_oral = summary_reads.review_actions(request.user, summary)
     context = {
         "summary": summary, "sections": [(n, SummaryForm.base_fields[n].label, getattr(summary, n))
                                          for n in SUMMARY_SECTIONS],
         "move": year_transfers(summary.procedure.period.start.year, [summary.official_id]).get(summary.official_id),
-        "can_return": can_review and stage == Stage.SUMMARIES and summary.status == SummaryStatus.SUBMITTED,
-        "can_oral": can_review and stage in (Stage.SUMMARIES, Stage.COMMENTS)
-        and summary.official.rank_level in svc.ORAL_RANKS,
+        "can_return": can_return, "can_oral": can_oral,
         "return_form": return_form or ReasonForm(),
         "oral_form": oral_form or OralForm(initial={
             "at": timezone.localtime(summary.oral_at) if summary.oral_at else None, "place": summary.oral_place}),
@@ -136,18 +133,9 @@ def procedure_summaries(request: AuthedRequest, pk: int) -> HttpResponse:
     """The unit's summaries for heads: who has not submitted first, then the returned and the submitted."""
     procedure = procedure_of(request, pk)
     require_role(request.user, "org", "head")
-    rows = reads.summaries_visible_to(request.user).filter(procedure=procedure)
-    own = access_for(request.user).official_id
-    if own is not None:  # a head does not review their own summary
-        rows = rows.exclude(official_id=own)
     wanted = request.GET.get("status")
-    if wanted in SummaryStatus.values:
-        rows = rows.filter(status=wanted)
-    rows = rows.order_by("status", "official__unit__path", "official__name")  # drafts, returned, then submitted
-    page = paginate(request, rows)
-    moves = reads.procedure_transfers(procedure)  # who changed units during the year (第26条)
-    for summary in page.object_list:
-        summary.move = moves.get(summary.official_id)  # for the template
+    page = paginate(request, summary_reads.summary_rows(request.user, procedure, wanted))
+    summary_reads.attach_moves(page.object_list, procedure)  # who changed units during the year (第26条)
     return render(request, "appraisal/annual/summaries.html", {
         "procedure": procedure, "page": page, "status": wanted or "", "statuses": SummaryStatus.choices,
         "query": f"status={wanted}" if wanted else ""})

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,45 +15,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal.forms.annual import AppealForm, AppealRecordForm, ReasonForm, ReviewDecideForm, SignForm
-from appraisal.models import GradeAppeal, GradeNotice, GradeReview, SignStatus
+from appraisal.models import GradeNotice, GradeReview
 from appraisal.selectors import annual as reads
+from appraisal.selectors import verdicts as verdict_reads
+from appraisal.selectors.access import is_org_over, own_official
 from appraisal.selectors.results import promotion_eligibility
+from appraisal.selectors.summaries import own_summaries
 from appraisal.services import finalize as finalize_svc
 from appraisal.services import reviews as svc
-from appraisal.services.grades import grades_visible_to
-from appraisal.services.procedure import is_org_over
 from common.forms import form_submit
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from org.models import Official
-from org.selectors import access_for, require_role
+from org.selectors import require_role
 
 
 @login_required
 def annual_mine(request: AuthedRequest) -> HttpResponse:
     """My annual appraisal: each year's grade and 评语, the written notices, reviews and appeals."""
-    official_id = access_for(request.user).official_id
-    if official_id is None:
+    official = own_official(request.user)
+    if official is None:
         return render(request, "appraisal/annual/annual_mine.html", {"has_official": False})
-    grades = list(grades_visible_to(request.user, include_own=True).filter(official_id=official_id)
-                  .order_by("-period__start"))
-    notices = list(reads.grade_notices_visible_to(request.user).filter(official_id=official_id))
-    reviews = {r.grade_id: r for r in reads.reviews_visible_to(request.user).filter(official_id=official_id)}
-    appeals: dict[int, list[GradeAppeal]] = {}
-    for appeal in reads.appeals_visible_to(request.user).filter(official_id=official_id):
-        appeals.setdefault(appeal.grade_id, []).append(appeal)
-    by_grade: dict[int, list[GradeNotice]] = {}
-    for notice in notices:
-        by_grade.setdefault(notice.grade_id, []).append(notice)
-    years = [{"grade": g, "notices": by_grade.get(g.pk, []), "review": reviews.get(g.pk),
-              "appeals": appeals.get(g.pk, [])} for g in grades]
-    official = Official.objects.select_related("unit").get(pk=official_id)
-    pending = [n for n in notices if n.is_current and n.status in (SignStatus.PENDING, SignStatus.UNSIGNED)]
+    years, pending = verdict_reads.own_years(request.user, official.pk)
     return render(request, "appraisal/annual/annual_mine.html", {
         "has_official": True, "official": official, "years": years, "pending": pending,
-        "summaries": list(reads.summaries_visible_to(request.user).filter(official_id=official_id)
-                          .order_by("-procedure__period__start")[:3]),
+        "summaries": list(own_summaries(request.user, official.pk)[:3]),
         "eligibility": promotion_eligibility(official)})
 
 
@@ -65,25 +50,16 @@ def _notice(request: AuthedRequest, pk: int) -> GradeNotice:
 def _render_notice(request: AuthedRequest, notice: GradeNotice, *, sign_form: SignForm | None = None,
                    review_form: ReasonForm | None = None, appeal_form: AppealForm | None = None,
                    record_forms: dict[int, AppealRecordForm] | None = None, status: int = 200) -> HttpResponse:
-    own = access_for(request.user).official_id == notice.official_id
     today = timezone.localdate()
-    review = GradeReview.objects.filter(grade_id=notice.grade_id).select_related("decided_by__official").first()
-    appeals = list(GradeAppeal.objects.filter(grade_id=notice.grade_id).order_by("-filed_on"))
-    current = notice.is_current
-    is_org = is_org_over(request.user, notice.grade.unit)
+    page = verdict_reads.notice_page(request.user, notice, today)
     record_forms = record_forms or {}
     context: dict[str, Any] = {
-        "is_org": is_org,
-        "appeal_rows": [(a, (record_forms.get(a.pk) or AppealRecordForm()) if is_org and not a.outcome else None)
-                        for a in appeals],
-        "notice": notice, "own": own, "today": today, "review": review, "appeals": appeals,
-        "can_sign": own and current and notice.status in (SignStatus.PENDING, SignStatus.UNSIGNED),
-        "can_review": own and current and review is None and today <= notice.review_due
-        and notice.grade_value in svc.reviewable_grades(),
-        "review_closed": own and current and review is None and today > notice.review_due,
-        "can_appeal": own and (review is None or bool(review.outcome))
-        and not any(not a.outcome for a in appeals),
-        "newer": None if current else GradeNotice.objects.filter(grade_id=notice.grade_id, is_current=True).first(),
+        "is_org": page.is_org,
+        "appeal_rows": [(a, (record_forms.get(a.pk) or AppealRecordForm()) if page.is_org and not a.outcome else None)
+                        for a in page.appeals],
+        "notice": notice, "own": page.own, "today": today, "review": page.review, "appeals": page.appeals,
+        "can_sign": page.can_sign, "can_review": page.can_review, "review_closed": page.review_closed,
+        "can_appeal": page.can_appeal, "newer": page.newer,
         "sign_form": sign_form or SignForm(), "review_form": review_form or ReasonForm(),
         "appeal_form": appeal_form or AppealForm(),
     }
@@ -142,19 +118,12 @@ def appeal_file_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def review_list(request: AuthedRequest) -> HttpResponse:
     """The organization department's reviews to decide (open first, with their due dates) and appeals."""
     require_role(request.user, "org")
-    tab = "appeals" if request.GET.get("tab") == "appeals" else "reviews"
-    if tab == "appeals":
-        rows: Any = reads.appeals_visible_to(request.user).order_by("outcome", "-filed_on", "-id").prefetch_related(
-            Prefetch("grade__notices", queryset=GradeNotice.objects.filter(is_current=True)))
-    else:
-        rows = reads.reviews_visible_to(request.user).order_by("outcome", "decide_by", "-id")
+    tab = verdict_reads.APPEALS if request.GET.get("tab") == verdict_reads.APPEALS else verdict_reads.REVIEWS
     # ``?open=1`` (the home page's link): only those still to decide; ``&late=1`` only those past their date.
     only_open = request.GET.get("open") == "1"
     late = only_open and request.GET.get("late") == "1"
-    if only_open:
-        rows = rows.filter(outcome="")
-        if late and tab == "reviews":
-            rows = rows.filter(decide_by__lt=timezone.localdate())
+    rows = verdict_reads.review_rows(request.user, tab=tab, only_open=only_open,
+                                     late_on=timezone.localdate() if late else None)
     page = paginate(request, rows)
     query = f"tab={tab}" + ("&open=1" if only_open else "") + ("&late=1" if late else "")
     return render(request, "appraisal/annual/review_list.html", {
@@ -165,7 +134,7 @@ def review_list(request: AuthedRequest) -> HttpResponse:
 def _render_review(request: AuthedRequest, review: GradeReview, *, form: ReviewDecideForm | None = None,
                    status: int = 200) -> HttpResponse:
     is_org = is_org_over(request.user, review.grade.unit)
-    current = GradeNotice.objects.filter(grade_id=review.grade_id, is_current=True).first()
+    current = verdict_reads.current_notice(review.grade_id)
     return render(request, "appraisal/annual/review_detail.html", {
         "review": review, "is_org": is_org, "today": timezone.localdate(), "current_notice": current,
         "form": (form or ReviewDecideForm(category=review.official.personnel_category))

@@ -6,7 +6,7 @@ to) picks ``local`` when ``DEBUG`` is on and ``production`` otherwise, so ``DEBU
 production commands work unchanged; naming ``cadre_mgmt.settings.production`` (or ``.local``) pins one.
 """
 
-from cadre_mgmt.settings.base import env_bool
+from cadre_mgmt.settings.env import env_bool
 
 if env_bool("DEBUG", False):
     from cadre_mgmt.settings.local import *  # noqa: F403

@@ -2,7 +2,8 @@
 folders. ``make run`` uses these with no other environment: a SQLite file, eager jobs, a local-memory cache."""
 
 from cadre_mgmt.settings.base import *  # noqa: F403
-from cadre_mgmt.settings.base import STORAGES, env_list
+from cadre_mgmt.settings.base import STORAGES
+from cadre_mgmt.settings.env import env_list
 
 DEBUG = True
 SECRET_KEY = os.environ.get("SECRET_KEY", "") or "insecure-development-key-only-for-debug"  # noqa: F405

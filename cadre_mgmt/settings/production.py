@@ -2,7 +2,7 @@
 TLS only, HSTS, and the static files are served compressed with hashed names (run ``collectstatic``)."""
 
 from cadre_mgmt.settings.base import *  # noqa: F403
-from cadre_mgmt.settings.base import env_bool, env_list
+from cadre_mgmt.settings.env import env_bool, env_list
 
 DEBUG = False
 # The key must come from the environment. It is left empty otherwise, and Django refuses to sign anything

@@ -20,7 +20,7 @@ from org.selectors import access_for
 from tasks.models import MAX_MILESTONES, LoopStage, Task, TaskStatus
 from tasks.selectors.tasks import MANAGER_ROLES
 
-# What of a task the work component counts (``appraisal.components_builtin``): status, completion day, deadline,
+# What of a task the work component counts (``appraisal.components.builtin``): status, completion day, deadline,
 # weight and responsible official. A change of anything else moves no score.
 Scored = tuple[Any, ...]
 

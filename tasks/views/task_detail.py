@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -89,49 +90,46 @@ def _form_error(request: AuthedRequest, task: Task, partial: str, **forms: Any) 
     return render(request, "tasks/tasks/task_detail.html", context, status=422)
 
 
+def _task_form_post(request: AuthedRequest, pk: int, *, form: Any, write: Callable[..., Any], done: str,
+                    partial: str, name: str) -> HttpResponse:
+    """Validate one of the task page's forms, write it through ``write`` (a service taking ``task``, ``by`` and the
+    cleaned fields), and answer with the page (or its htmx part) showing the form's errors, or the done message."""
+    task = _get_task(request, pk)
+    bound = form(task)
+    if bound.is_valid():
+        try:
+            write(task=task, by=request.user, **bound.cleaned_data)
+        except ApplicationError as error:
+            show_error(bound, error)
+        else:
+            return _after_action(request, task, done)
+    return _form_error(request, task, partial, **{name: bound})
+
+
 @login_required
 @require_POST
 def task_weekly_update(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = _get_task(request, pk)
-    form = WeeklyUpdateForm(request.POST, with_rectification=task.has_loop)
-    if form.is_valid():
-        try:
-            progress.weekly_update_post(task=task, by=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            show_error(form, error)
-        else:
-            return _after_action(request, task, _("This week's update was saved."))
-    return _form_error(request, task, "tasks/tasks/_weekly_form.html", weekly_form=form)
+    return _task_form_post(
+        request, pk, form=lambda task: WeeklyUpdateForm(request.POST, with_rectification=task.has_loop),
+        write=progress.weekly_update_post, done=_("This week's update was saved."),
+        partial="tasks/tasks/_weekly_form.html", name="weekly_form")
 
 
 @login_required
 @require_POST
 def task_progress(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = _get_task(request, pk)
-    form = ProgressForm(request.POST, with_rectification=task.has_loop)
-    if form.is_valid():
-        try:
-            progress.task_set_progress(task=task, by=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            show_error(form, error)
-        else:
-            return _after_action(request, task, _("Progress was updated."))
-    return _form_error(request, task, "tasks/tasks/_progress_form.html", progress_form=form)
+    return _task_form_post(
+        request, pk, form=lambda task: ProgressForm(request.POST, with_rectification=task.has_loop),
+        write=progress.task_set_progress, done=_("Progress was updated."),
+        partial="tasks/tasks/_progress_form.html", name="progress_form")
 
 
 @login_required
 @require_POST
 def task_loop_advance(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = _get_task(request, pk)
-    form = LoopAdvanceForm(request.POST)
-    if form.is_valid():
-        try:
-            progress.task_advance_loop(task=task, by=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            show_error(form, error)
-        else:
-            return _after_action(request, task, _("The closed loop moved forward."))
-    return _form_error(request, task, "tasks/tasks/_loop.html", loop_form=form)
+    return _task_form_post(
+        request, pk, form=lambda _task: LoopAdvanceForm(request.POST), write=progress.task_advance_loop,
+        done=_("The closed loop moved forward."), partial="tasks/tasks/_loop.html", name="loop_form")
 
 
 @login_required

@@ -36,7 +36,7 @@ def lists_with_details() -> list[tuple[str, str, list[tuple[str, str]]]]:
             continue
         under = [(method, sub) for sub, sub_item in PATHS.items() for method in HTTP_METHODS
                  if method in sub_item and re.fullmatch(re.escape(path) + r"\{\w+\}/(?:[\w-]+/)?", sub)]
-        keys = {re.search(r"\{(\w+)\}", sub).group(1) for _, sub in under}  # type: ignore[union-attr]
+        keys = {re.search(r"\{(\w+)\}", sub).group(1) for _, sub in under}
         if len(keys) == 1:
             found.append((path, keys.pop(), under))
     return found

@@ -12,6 +12,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from appraisal.models import (
+    ExportJob,
     Grade,
     GradeDecision,
     GradeStatus,
@@ -67,8 +68,9 @@ def staff_in(unit: OrgUnit, top: OrgUnit, totals: list[float | str], key: str = 
     return people
 
 
-class FinalGradeFactory(DjangoModelFactory):
-    """A grade as it stands at the end of the procedure (final), made directly: the lists only read them."""
+class GradeDecisionFactory(DjangoModelFactory):
+    """A year's grade as proposed (no final grade yet), made directly; the procedure's steps are tested through
+    ``appraisal.services``."""
 
     class Meta:
         model = GradeDecision
@@ -77,6 +79,11 @@ class FinalGradeFactory(DjangoModelFactory):
     official = factory.SubFactory(OfficialFactory)
     unit = factory.LazyAttribute(lambda o: o.official.unit)
     proposed = Grade.COMPETENT
+
+
+class FinalGradeFactory(GradeDecisionFactory):
+    """A grade as it stands at the end of the procedure (final), made directly: the lists only read them."""
+
     final = factory.LazyAttribute(lambda o: o.proposed)
     status = GradeStatus.FINAL
 
@@ -89,6 +96,18 @@ def graded(unit: OrgUnit, top: OrgUnit, grades: dict[str, str], status: str = Gr
         FinalGradeFactory(official=person, unit=top, period=period(key), proposed=grade,
                           status=GradeStatus.FINAL if key != "2026" else status)
     return person
+
+
+class ScoreRuleFactory(DjangoModelFactory):
+    """A rule beyond the catalogue the migrations seed (``ScoreEntryFactory`` picks a seeded one by code)."""
+
+    class Meta:
+        model = ScoreRule
+
+    code = factory.Sequence(lambda n: f"rule_{n:03d}")
+    name = factory.Sequence(lambda n: f"规则{n}")
+    min_points = Decimal("1")
+    max_points = Decimal("2")
 
 
 class ScoreEntryFactory(DjangoModelFactory):
@@ -137,5 +156,14 @@ class UnitScorecardFactory(DjangoModelFactory):
 class RollupRunFactory(DjangoModelFactory):
     class Meta:
         model = RollupRun
+
+    period = factory.LazyFunction(lambda: period("2026-10"))
+
+
+class ExportJobFactory(DjangoModelFactory):
+    """A register export as listed (queued unless told); writing one is tested through ``export_start``."""
+
+    class Meta:
+        model = ExportJob
 
     period = factory.LazyFunction(lambda: period("2026-10"))

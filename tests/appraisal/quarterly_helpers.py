@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from appraisal.models import AppraisalPeriod, QuarterlyGrade
-from appraisal.services.quarterly import quarterly_grade_confirm, quarterly_grades_propose
+from appraisal.services.quarterly import quarterly_grade_confirm
+from appraisal.services.quarterly_propose import quarterly_grades_propose
 from org.models import Official, OrgUnit, User
 from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.factories import UserFactory, period
@@ -27,7 +28,7 @@ def score(official: Official, top: OrgUnit, total: float | str, key: str = QUART
     ScorecardFactory(official=official, unit=top, period=period(key), total=Decimal(str(total)))
 
 
-def propose(county, key: str = QUARTER):  # type: ignore[no-untyped-def]
+def propose(county, key: str = QUARTER):
     return quarterly_grades_propose(period=period(key), by=county.orgadmin)
 
 

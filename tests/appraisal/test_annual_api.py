@@ -1,19 +1,15 @@
 """The annual procedure over the API: a unit walked through every stage where an endpoint exists, the refusals
 (out of order → 400 with a code, out of scope → 404, nobody sees another official's grade, notice or summary,
-the candidate never sees who objected), and constant query counts on every list."""
+the candidate never sees who objected). The query counts of its lists: test_annual_api_queries.py."""
 
 from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from appraisal.models import (
     AnnualProcedure,
@@ -26,15 +22,13 @@ from appraisal.models import (
     SummaryStatus,
 )
 from appraisal.services.finalize import procedure_finalize
-from appraisal.services.grades import grade_confirm_unit, grades_propose
-from appraisal.services.notices import notice_open, objection_decide, objection_file
-from appraisal.services.procedure import proposals_submit, summaries_close
-from appraisal.services.reviews import appeal_file, review_decide, review_request
-from appraisal.services.summaries import summary_save, summary_submit
-from org.models import Official, User
-from tests.appraisal.annual_helpers import SECTIONS, comment_all, open_procedure, to_stage, writer_for
-from tests.appraisal.factories import ScorecardFactory, staff_in
-from tests.factories import OfficialFactory, RoleGrantFactory, UserFactory, period
+from appraisal.services.grades import grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit
+from appraisal.services.notices import notice_open
+from appraisal.services.reviews import review_request
+from org.models import Official
+from tests.appraisal.annual_helpers import SECTIONS, comment_all, open_procedure, scorecards, submit_the_rest, to_stage
+from tests.factories import RoleGrantFactory, UserFactory, period
 from tests.files import pdf_bytes
 
 API = "/api/v1"
@@ -51,29 +45,6 @@ def refused(response: Any, code: str) -> dict[str, Any]:
     assert body["code"] == code, body
     assert body["message"]
     return body
-
-
-@pytest.fixture
-def candidate(county):
-    """Another official of the culture bureau, with a login: the year's only 优秀 candidate."""
-    return OfficialFactory(name="张优秀", unit=county.culture_office, user=UserFactory(username="candidate"),
-                           position_title="副主任")
-
-
-def scorecards(county, candidate: Official, key: str, extra: list[float | str]) -> None:
-    """The year's scorecards: only the candidate reaches 优秀 (90+), the quota (20%) leaves room for one."""
-    for person, total in ((county.staff_official, 85), (county.culture_official, 80), (county.head_official, 88),
-                          (candidate, 96)):
-        ScorecardFactory(official=person, unit=county.culture, period=period(key), total=Decimal(total))
-    staff_in(county.culture_office, county.culture, extra, key=key)
-
-
-def submit_the_rest(procedure: AnnualProcedure) -> None:
-    for summary in AnnualSummary.objects.filter(procedure=procedure).exclude(status=SummaryStatus.SUBMITTED) \
-            .select_related("official", "official__user"):
-        user = writer_for(summary)
-        summary_save(summary=summary, by=user, sections=SECTIONS)
-        summary_submit(summary=summary, by=user)
 
 
 def grade_of(official: Official, key: str = "2026") -> GradeDecision:
@@ -333,66 +304,3 @@ def test_the_schema_documents_the_procedure(county, client_for):
                  "/api/v1/grade-notices/{id}/sign/", "/api/v1/grade-reviews/{id}/decide/",
                  "/api/v1/grade-appeals/{id}/record/"):
         assert path in text, path
-
-
-# -- query counts ----------------------------------------------------------------------------------------------
-LISTS = ("grades", "annual-procedures", "annual-summaries", "public-notices", "objections", "grade-notices",
-         "grade-reviews", "grade-appeals")
-
-
-def walk_year(county, candidate: Official, key: str, extra: list[float | str], start: date) -> None:
-    """A year of the culture bureau through the services: an objection, a final grade, a review, an appeal."""
-    scorecards(county, candidate, key, extra)
-    procedure = open_procedure(county, county.culture, key)
-    submit_the_rest(procedure)
-    procedure = summaries_close(procedure=procedure, by=county.orgadmin)
-    comment_all(procedure, county.orgadmin)
-    procedure = proposals_submit(procedure=procedure, by=county.orgadmin)
-    grade_confirm_unit(period=period(key), unit=county.culture, by=county.orgadmin)
-    notice = notice_open(procedure=procedure, by=county.orgadmin, starts_on=start, today=start)
-    objection = objection_file(notice=notice, candidate=notice.candidates.get(), by=county.staff, reason="有异议",
-                               today=start)
-    objection_decide(objection=objection, by=county.orgadmin, upheld=False, note="不成立")
-    after = notice.ends_on + timedelta(days=1)
-    procedure_finalize(procedure=procedure, by=county.orgadmin, today=after)
-    written = GradeNotice.objects.get(official=county.staff_official, grade__period=period(key))
-    review = review_request(notice=written, by=county.staff, reason="请求复核", today=after)
-    review_decide(review=review, by=county.orgadmin, outcome="upheld", reason="维持")
-    appeal_file(grade=written.grade, by=county.staff, body="县公务员主管部门", reason="不服")
-
-
-def _counts(users: list[User]) -> dict[tuple[str, str], tuple[int, int]]:
-    """``{(user, list): (queries, rows)}`` for every list, each user on a fresh session."""
-    found = {}
-    for user in users:
-        client = Client()
-        client.force_login(user)
-        for name in LISTS:
-            with CaptureQueriesContext(connection) as ctx:
-                response = client.get(f"{API}/{name}/", {"page_size": 200})
-            assert response.status_code == 200, (name, response.content)
-            found[(user.username, name)] = (len(ctx.captured_queries), response.json()["count"])
-    return found
-
-
-def test_every_list_costs_the_same_queries_for_few_and_many_rows(county, candidate, django_assert_num_queries):
-    walk_year(county, candidate, "2025", [70], date(2026, 1, 5))
-    users = [county.orgadmin, county.head, county.staff]
-    few = _counts(users)
-    walk_year(county, candidate, "2026", [75, 70, 82, 78, 72, 66], date(2026, 11, 2))
-    for user in users:
-        client = Client()
-        client.force_login(user)
-        for name in LISTS:
-            queries, rows = few[(user.username, name)]
-            with django_assert_num_queries(queries):
-                response = client.get(f"{API}/{name}/", {"page_size": 200})
-            more = response.json()["count"]
-            if (user.username, name) not in NOT_THEIRS:
-                assert more > rows, (user, name, rows, more)  # the second year really adds rows
-
-
-# Lists that stay empty for a user: a head does not see objections, reviews or appeals (the organization
-# department decides them); the staff official sees no procedure.
-NOT_THEIRS = {("head", "objections"), ("head", "grade-reviews"), ("head", "grade-appeals"),
-              ("staff", "annual-procedures")}

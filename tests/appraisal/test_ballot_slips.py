@@ -8,7 +8,7 @@ import re
 import pytest
 import segno
 
-from appraisal.ballot_slips import BORDER, QrFamily, qr_svg, slips
+from appraisal.display.ballot_slips import BORDER, QrFamily, qr_svg, slips
 from appraisal.services.ballots import code_new
 
 PATH = re.compile(r'd="([^"]+)"')

@@ -13,8 +13,10 @@ from django.test import Client
 from django.urls import reverse
 
 from appraisal.models import Ballot, BallotBatch, BallotCode, CheckupRound
-from appraisal.services.ballots import batch_revoke, code_digest, code_display
-from appraisal.services.checkup import round_close, round_compute
+from appraisal.selectors.ballots import code_digest, code_display
+from appraisal.services.ballots import batch_revoke
+from appraisal.services.checkup import round_close
+from appraisal.services.checkup_results import round_compute
 from appraisal.services.rollup import rollup_period
 from org.models import RankLevel
 from tests.appraisal.test_ballots_services import issue, vote

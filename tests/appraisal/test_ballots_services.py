@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from appraisal.components import PeriodWindow
-from appraisal.components_checkup import checkup_evaluation
+from appraisal.components.checkup import checkup_evaluation
 from appraisal.models import (
     Ballot,
     BallotBatch,
@@ -23,17 +23,10 @@ from appraisal.models import (
     RaterAssignment,
     Scorecard,
 )
-from appraisal.services.ballots import (
-    ALPHABET,
-    CODE_LENGTH,
-    ballot_cast,
-    batch_issue,
-    batch_revoke,
-    code_digest,
-    code_lookup,
-    code_normalize,
-)
-from appraisal.services.checkup import round_close, round_compute
+from appraisal.selectors.ballots import ALPHABET, CODE_LENGTH, code_digest, code_lookup, code_normalize
+from appraisal.services.ballots import ballot_cast, batch_issue, batch_revoke
+from appraisal.services.checkup import round_close
+from appraisal.services.checkup_results import round_compute
 from appraisal.services.rollup import rollup_period
 from common.errors import ApplicationError
 from org.models import RankLevel

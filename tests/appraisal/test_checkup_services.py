@@ -11,19 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from appraisal.components import PeriodWindow, registered_providers
-from appraisal.components_checkup import checkup_evaluation
+from appraisal.components.checkup import checkup_evaluation
 from appraisal.models import CheckupResult, CheckupRound, Component, RaterAssignment
-from appraisal.services.checkup import (
-    raters_assign,
-    raters_assign_defaults,
-    rating_excuse,
-    rating_submit,
-    round_close,
-    round_compute,
-    round_open,
-    round_open_for_key,
-    round_recompute,
-)
+from appraisal.services.checkup import round_close, round_open, round_open_for_key, round_recompute
+from appraisal.services.checkup_raters import raters_assign, raters_assign_defaults, rating_excuse, rating_submit
+from appraisal.services.checkup_results import round_compute
 from common.errors import ApplicationError
 from common.models import Notification
 from tests.conftest import statements

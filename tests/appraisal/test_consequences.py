@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from appraisal.models import AppraisalPeriod, Scorecard, ScoreEntry, UnitScorecard
-from appraisal.selectors.scores import period_is_stale
+from appraisal.selectors.periods import period_is_stale
 from appraisal.services.consequences import facts_follow
 from appraisal.services.periods import period_close
 from appraisal.services.rescore import scorecards_refresh

@@ -15,7 +15,7 @@ from appraisal.models import ScoreEntry, ScoreRule
 from appraisal.services.derive import derive_entries
 from appraisal.services.rollup import rollup_period
 from tasks.models import LetterStatus, ReportStatus, Task, TaskStatus
-from tests.appraisal.factories import ScoreEntryFactory
+from tests.appraisal.factories import ScoreEntryFactory, ScoreRuleFactory
 from tests.conftest import statements
 from tests.factories import (
     MonthlyReportFactory,
@@ -59,8 +59,8 @@ def test_late_tasks_and_reports_are_no_ledger_rows_their_components_count_them(c
 def test_retired_rows_leave_open_periods_and_stay_in_closed_ones(county):
     task, report = _late_task_and_report(county)
     types = ContentType.objects.get_for_models(Task, type(report))
-    retired = {code: ScoreRule.objects.create(code=code, name=code, min_points=-1, max_points=-1, is_manual=False,
-                                              is_active=False)
+    retired = {code: ScoreRuleFactory(code=code, name=code, min_points=-1, max_points=-1, is_manual=False,
+                                      is_active=False)
                for code in ("task_overdue", "report_late")}
     september, october = period("2026-09"), period("2026-10")
     for rule, source, ct, day in ((retired["task_overdue"], task, types[Task], dt.date(2026, 10, 10)),

@@ -28,7 +28,7 @@ def add(county, *, by=None, official=None, key="2026-10", code="innovation", poi
                      rule=rule(code), points=points, reason=reason, today=TODAY, **kwargs)
 
 
-def refused(code: str, call) -> ApplicationError:  # type: ignore[no-untyped-def]
+def refused(code: str, call) -> ApplicationError:
     with pytest.raises(ApplicationError) as info:
         call()
     assert info.value.code == code, info.value.message

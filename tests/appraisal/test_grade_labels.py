@@ -22,18 +22,13 @@ from django.utils.translation import gettext, override
 from openpyxl import load_workbook
 
 from appraisal.constraints import constraints_for
-from appraisal.grade_labels import grade_choices, grade_heading, grade_label, uses_qualified_grades
+from appraisal.display.grade_labels import grade_choices, grade_heading, grade_label, uses_qualified_grades
+from appraisal.display.registration import form_title
 from appraisal.models import AnnualProcedure, Grade, GradeDecision, GradeNotice, GradeStatus, Stage
-from appraisal.registration_form import form_title
 from appraisal.selectors.results import QUALIFIED_NOTES, RULES
 from appraisal.services.exports import register_write
-from appraisal.services.grades import (
-    FLAG_CONTRACT_REVIEW,
-    FLAG_DISMISSAL_REVIEW,
-    flags_for,
-    grade_confirm_unit,
-    grades_propose,
-)
+from appraisal.services.grades import FLAG_CONTRACT_REVIEW, FLAG_DISMISSAL_REVIEW, flags_for, grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit
 from appraisal.services.registration import registration_forms_write
 from appraisal.services.reviews import review_decide, review_request
 from common.models import Notification
@@ -82,7 +77,7 @@ def test_flags_two_years_unqualified_is_a_contract_review_for_institution_staff(
 
 # -- a bureau with both kinds of staff -------------------------------------------------------------------------
 @pytest.fixture
-def mixed(county):  # type: ignore[no-untyped-def]
+def mixed(county):
     """Culture in 2026: a civil servant and a 事业单位 official at 80 (称职 / 合格), one of each at 50 who were
     不称职 / 不合格 in 2025 too, and an 编外 official; the grades proposed."""
     inst = OfficialFactory(name="孙馆员", unit=county.culture_office, personnel_category=INST,
@@ -147,7 +142,7 @@ def test_non_establishment_staff_are_not_appraised_unless_the_setting_lets_them_
 
 
 @pytest.fixture
-def final(county, mixed):  # type: ignore[no-untyped-def]
+def final(county, mixed):
     to_stage(county, county.culture, Stage.FINAL)
     return mixed
 
@@ -215,7 +210,7 @@ def test_registration_form_and_register_read_back_with_the_right_names(county, f
     registration_forms_write(period=period("2026"), unit=county.culture, target=str(out))
     wb = load_workbook(out)
 
-    def texts(ws) -> list[str]:  # type: ignore[no-untyped-def]
+    def texts(ws) -> list[str]:
         return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
 
     inst = wb[final["inst"].name]

@@ -11,18 +11,12 @@ import pytest
 
 from appraisal.constraints import GradeConstraint, grade_constraint_provider
 from appraisal.models import Grade, GradeDecision, PeriodStatus, QuotaApproval
-from appraisal.services.grades import (
-    FLAG_COMMENDATION,
-    FLAG_DISMISSAL_REVIEW,
-    FLAG_QUOTA_TIE,
-    grade_confirm_unit,
-    grades_propose,
-    quota_approve,
-)
+from appraisal.services.grades import FLAG_COMMENDATION, FLAG_DISMISSAL_REVIEW, FLAG_QUOTA_TIE, grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit, quota_approve
 from common.errors import ApplicationError
 from common.models import Notification
 from tests.appraisal.annual_helpers import ready_to_confirm
-from tests.appraisal.factories import ScorecardFactory, staff_in
+from tests.appraisal.factories import GradeDecisionFactory, ScorecardFactory, staff_in
 from tests.factories import OfficialFactory, period
 
 # A test provider: caps the officials listed here (empty outside the test that fills it).
@@ -30,7 +24,7 @@ CAPPED: dict[int, str] = {}
 
 
 @grade_constraint_provider
-def _capped_for_tests(year: int, official_ids):  # type: ignore[no-untyped-def]
+def _capped_for_tests(year: int, official_ids):
     for official_id, cap in CAPPED.items():
         if official_ids is None or official_id in official_ids:
             yield GradeConstraint(official_id=official_id, max_grade=cap, reason="诫勉谈话（测试）",
@@ -189,8 +183,8 @@ def test_probation_ends_a_year_after_joining_and_leavers_count_out_of_the_headco
 
 
 def _final(official, key: str, grade: str) -> None:
-    GradeDecision.objects.create(period=period(key), official=official, unit=official.unit, proposed=grade,
-                                 final=grade, score=Decimal(90))
+    GradeDecisionFactory(period=period(key), official=official, unit=official.unit, proposed=grade, final=grade,
+                         score=Decimal(90))
 
 
 def test_flags_use_the_previous_years_final_grades(county):

@@ -6,15 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from appraisal.models import ExportJob, Grade, GradeDecision, QuotaApproval
 from appraisal.services.grades import grades_propose
 from tests.appraisal.annual_helpers import ready_to_confirm
-from tests.appraisal.factories import staff_in
+from tests.appraisal.factories import ExportJobFactory, staff_in
 from tests.factories import period
 
 
@@ -107,14 +105,14 @@ def test_quota_form(county, client_for, proposed):
                                               "reason": "x"}).status_code == 404
 
 
-def test_grades_page_query_count_is_constant(county, client_for):
+def test_grades_page_query_count_is_constant(county, client_for, django_assert_num_queries):
     client = client_for(county.orgadmin)
     counts = []
     for n in (10, 100):
         GradeDecision.objects.all().delete()
         staff_in(county.culture_office, county.culture, [80] * (n - GradeDecision.objects.count()))
         grades_propose(period=period("2026"), by=county.orgadmin)
-        with CaptureQueriesContext(connection) as ctx:
+        with django_assert_num_queries(12) as ctx:
             response = client.get(reverse("appraisal:grades"), {"period": "2026", "unit": "WL"})
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
@@ -146,7 +144,7 @@ def test_export_start_progress_and_download(county, client_for, proposed, django
 
 def test_a_queued_export_polls_and_a_refused_one_keeps_the_form(county, client_for, proposed):
     client = client_for(county.orgadmin)
-    job = ExportJob.objects.create(period=period("2026"), created_by=county.orgadmin)
+    job = ExportJobFactory(period=period("2026"), created_by=county.orgadmin)
     response = client.get(reverse("appraisal:export_progress", args=[job.pk]))
     assert b'hx-trigger="every 1s"' in response.content
     response = client.post(reverse("appraisal:export_start"), {"period": "2026-10"})  # no such period yet

@@ -16,7 +16,7 @@ from tests.home_world import todo_items
 
 
 @pytest.fixture
-def culture(county):  # type: ignore[no-untyped-def]
+def culture(county):
     for person, total in ((county.staff_official, 96), (county.culture_official, 85), (county.head_official, 88)):
         ScorecardFactory(official=person, unit=county.culture, total=Decimal(total))
     staff_in(county.culture_office, county.culture, [91, 80, 75])

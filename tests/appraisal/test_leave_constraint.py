@@ -10,8 +10,8 @@ import pytest
 
 from appraisal.constraints import constraints_for
 from appraisal.models import Grade, GradeDecision
-from appraisal.selectors.annual import needs_comment_q
-from appraisal.services.comments import CommentRule, comment_rule, comment_write
+from appraisal.selectors.annual import CommentRule, comment_rule, needs_comment_q
+from appraisal.services.comments import comment_write
 from appraisal.services.grades import grades_propose
 from appraisal.services.procedure import procedure_open, summaries_close
 from org.models import LeaveKind
@@ -23,7 +23,7 @@ D = dt.date
 JAN_5 = D(2026, 1, 5)
 
 
-def away(official, days: int, kind: str = "sick", start: dt.date = JAN_5):  # type: ignore[no-untyped-def]
+def away(official, days: int, kind: str = "sick", start: dt.date = JAN_5):
     return LeaveRecordFactory(official=official, kind=kind, start_date=start,
                               end_date=start + dt.timedelta(days=days - 1))
 

@@ -10,28 +10,23 @@ from django.utils.translation import gettext
 
 from appraisal.models import AppraisalPeriod, PeriodEvent, PeriodStatus, Scorecard
 from appraisal.selectors.close import LABELS, REPORTS_MISSING
-from appraisal.services.periods import (
-    period_close,
-    period_get_or_create,
-    period_publish,
-    period_reopen,
-    scheme_snapshot,
-)
+from appraisal.selectors.schemes import scheme_snapshot
+from appraisal.services.periods import period_close, period_get_or_create, period_publish, period_reopen
 from common.errors import ApplicationError
 from tests.appraisal.factories import SchemeComponentFactory, SchemeFactory
 from tests.factories import UnitCategoryFactory
 
 
 def test_period_get_or_create_parses_keys_and_is_idempotent(db):
-    month = period_get_or_create("2026-10")
+    month = period_get_or_create(key="2026-10")
     assert (month.kind, month.start.isoformat(), month.end.isoformat()) == ("month", "2026-10-01", "2026-10-31")
-    assert period_get_or_create("2026-10").pk == month.pk
-    week = period_get_or_create("2026-w43")
+    assert period_get_or_create(key="2026-10").pk == month.pk
+    week = period_get_or_create(key="2026-w43")
     assert (week.key, week.kind, week.start.isoformat()) == ("2026-W43", "week", "2026-10-19")
-    assert period_get_or_create("2026-Q3").end.isoformat() == "2026-09-30"
-    assert period_get_or_create("2026").kind == "year"
+    assert period_get_or_create(key="2026-Q3").end.isoformat() == "2026-09-30"
+    assert period_get_or_create(key="2026").kind == "year"
     with pytest.raises(ApplicationError) as refused:
-        period_get_or_create("2026-13")
+        period_get_or_create(key="2026-13")
     assert refused.value.code == "bad_period"
     assert AppraisalPeriod.objects.count() == 4
 
@@ -50,7 +45,7 @@ def test_scheme_snapshot_holds_every_scheme_and_rule_as_json(db):
 
 
 def test_orgadmin_closes_publishes_and_reopens_with_a_reason(county):
-    period = period_get_or_create("2026-10")
+    period = period_get_or_create(key="2026-10")
     with pytest.raises(ApplicationError) as refused:
         period_close(period=period, by=county.orgadmin, reason="  ")  # four officials without a report
     assert (refused.value.code, refused.value.extra["open_items"]) == ("reason_required", {"reports_missing": 4})
@@ -86,7 +81,7 @@ def test_orgadmin_closes_publishes_and_reopens_with_a_reason(county):
 
 @pytest.mark.parametrize("who", ["head", "staff", "inspector", "outsider"])
 def test_only_the_organization_department_acts_on_periods(county, who):
-    period = period_get_or_create("2026-10")
+    period = period_get_or_create(key="2026-10")
     for action in (period_close, period_publish):
         with pytest.raises(ApplicationError) as refused:
             action(period=period, by=getattr(county, who))
@@ -98,7 +93,7 @@ def test_only_the_organization_department_acts_on_periods(county, who):
 
 
 def test_wrong_transitions_are_refused_and_a_stale_copy_gets_conflict(county):
-    period = period_get_or_create("2026-10")
+    period = period_get_or_create(key="2026-10")
     with pytest.raises(ApplicationError) as refused:
         period_publish(period=period, by=county.orgadmin)
     assert refused.value.code == "invalid_transition"

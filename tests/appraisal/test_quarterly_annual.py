@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from appraisal.constraints_quarterly import quarterly_constraints
+from appraisal.constraints.quarterly import quarterly_constraints
 from appraisal.models import Grade, GradeDecision, QuarterGrade, QuarterlyRule
 from appraisal.services.grades import FLAG_QUOTA_TIE, grades_propose
 from appraisal.services.quarterly import quarterly_rule_set
@@ -24,7 +24,7 @@ G = QuarterGrade
 YEAR = "2026"
 
 
-def graded_quarters(county, official: Official, grades: list[str], *, confirmed: bool = True) -> None:  # type: ignore[no-untyped-def]
+def graded_quarters(county, official: Official, grades: list[str], *, confirmed: bool = True) -> None:
     """Give ``official`` the quarterly grades ``grades`` (Q1, Q2, …), written and confirmed by the head. Four
     colleagues fill the unit so the share of 好 has room."""
     for index, value in enumerate(grades, start=1):
@@ -113,7 +113,7 @@ def test_the_annual_proposal_takes_the_cap_with_its_reason(county):
     assert [c["source"] for c in decision.constraints] == ["quarterly"]
 
 
-def _year_tie(county, staff_goods: int, other_goods: int) -> tuple[GradeDecision, GradeDecision]:  # type: ignore[no-untyped-def]
+def _year_tie(county, staff_goods: int, other_goods: int) -> tuple[GradeDecision, GradeDecision]:
     """Staff and the culture official both at 95 for the one 优秀 place of five; each with some 好 quarters."""
     graded_quarters(county, county.staff_official, [G.GOOD] * staff_goods + [G.FAIRLY_GOOD] * (3 - staff_goods))
     graded_quarters(county, county.culture_official, [G.GOOD] * other_goods + [G.FAIRLY_GOOD] * (3 - other_goods))

@@ -14,10 +14,10 @@ from appraisal.services.quarterly import (
     quarterly_grade_confirm,
     quarterly_grade_write,
     quarterly_grades_confirm_unit,
-    quarterly_grades_propose,
     quarterly_reconsider_answer,
     quarterly_reconsider_request,
 )
+from appraisal.services.quarterly_propose import quarterly_grades_propose
 from common.errors import ApplicationError
 from common.models import Notification
 from org.models import Official
@@ -275,7 +275,7 @@ def test_confirming_a_unit_needs_every_comment_and_skips_oneself(county):
 
 
 # -- reconsideration ---------------------------------------------------------------------------------------------
-def _confirmed_staff(county, value: str = G.AVERAGE) -> QuarterlyGrade:  # type: ignore[no-untyped-def]
+def _confirmed_staff(county, value: str = G.AVERAGE) -> QuarterlyGrade:
     score(county.staff_official, county.culture, 72)
     scored(county.culture_office, county.culture, [95, 70, 70, 70])
     propose(county)

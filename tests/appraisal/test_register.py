@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from appraisal.models import ExportJob, Grade
 from appraisal.services import exports
 from appraisal.services.exports import export_start, register_write
-from appraisal.services.grades import grade_confirm_unit, grades_propose
+from appraisal.services.grades import grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit
 from common.errors import ApplicationError
 from common.excel import safe_text
 from tests.appraisal.annual_helpers import ready_to_confirm
@@ -170,7 +171,7 @@ def test_the_job_records_progress_and_saves_the_file(county, monkeypatch, django
     with job.file.open("rb") as handle:
         assert len(data_rows(load_workbook(handle).worksheets[0])) == 7
     # A second delivery of the same job does nothing.
-    assert exports.export_run(job.pk) is None
+    assert exports.export_run(job_id=job.pk) is None
 
 
 def test_a_failing_export_is_recorded(county, monkeypatch, django_capture_on_commit_callbacks):

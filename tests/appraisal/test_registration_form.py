@@ -18,11 +18,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from appraisal.display.registration import form_title, local_date
+from appraisal.excel.registration import MAX_LINES, line_count, sheet_name, wrap_rows
 from appraisal.models import AnnualSummary, ExportJob, GradeDecision, GradeNotice, SignStatus
-from appraisal.registration_form import MAX_LINES, form_title, line_count, local_date, sheet_name, wrap_rows
+from appraisal.selectors.exports import export_filename
 from appraisal.services import exports
 from appraisal.services import registration as svc
-from appraisal.services.exports import export_filename, register_write
+from appraisal.services.exports import register_write
 from appraisal.services.grades import grades_propose
 from common.errors import ApplicationError
 from tests.appraisal.annual_helpers import (
@@ -40,11 +42,11 @@ def _zh_and_media(settings, tmp_path):
         yield
 
 
-def texts(ws) -> list[str]:  # type: ignore[no-untyped-def]
+def texts(ws) -> list[str]:
     return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
 
 
-def beside(ws, label: str, column: int = 1, offset: int = 1):  # type: ignore[no-untyped-def]
+def beside(ws, label: str, column: int = 1, offset: int = 1):
     """The cell ``offset`` columns right of the first cell holding ``label`` in ``column`` (1 = A)."""
     for row in ws.iter_rows(min_col=column, max_col=column):
         if row[0].value == label:
@@ -151,7 +153,7 @@ def test_the_export_job_runs_with_progress_and_downloads_as_zip(county, year, cl
     seen: list[tuple[int, int]] = []
     real_write = exports.registration_job_write
 
-    def watched(job, *, target, progress):  # type: ignore[no-untyped-def]
+    def watched(job, *, target, progress):
         def spy(done: int, total: int) -> None:
             progress(done, total)
             seen.append(ExportJob.objects.values_list("progress", "rows").get(pk=job.pk))
@@ -167,7 +169,7 @@ def test_the_export_job_runs_with_progress_and_downloads_as_zip(county, year, cl
     assert job.status == ExportJob.Status.DONE and job.progress == 100 and job.rows == 4
     assert seen == [(50, 2), (99, 4), (99, 4)]
     assert job.file.name.endswith(".zip")
-    assert exports.export_run(job.pk) is None  # a second delivery does nothing
+    assert exports.export_run(job_id=job.pk) is None  # a second delivery does nothing
 
     client = client_for(county.orgadmin)
     download = client.get(reverse("appraisal:export_download", args=[job.pk]))

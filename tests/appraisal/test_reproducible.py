@@ -15,8 +15,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from appraisal.facts import FACTS, fact_places
 from appraisal.models import GradeDecision, QuotaApproval, Scorecard, ScoreEntry
+from appraisal.scoring.facts import FACTS, fact_places
 from appraisal.services.grades import grades_propose
 from appraisal.services.periods import period_close
 from appraisal.services.rollup import rollup_period
@@ -49,7 +49,7 @@ def _october_facts(county) -> None:
 
 def test_every_fact_counts_in_exactly_one_place(db):
     places = fact_places()
-    assert set(places) == set(FACTS), "a place counts a fact that appraisal.facts does not describe"
+    assert set(places) == set(FACTS), "a place counts a fact that appraisal.scoring.facts does not describe"
     assert {fact: where for fact, where in places.items() if len(where) != 1} == {}
 
 
@@ -124,8 +124,8 @@ def closed_year(county):
     grades_propose(period=year, by=county.orgadmin)
     type(year).objects.filter(pk=year.pk).update(status="closed")
     year.refresh_from_db()
-    from appraisal.parameters import live_parameters
-    from appraisal.services.periods import scheme_snapshot
+    from appraisal.scoring.parameters import live_parameters
+    from appraisal.selectors.schemes import scheme_snapshot
 
     type(year).objects.filter(pk=year.pk).update(
         scheme_snapshot={**scheme_snapshot(), "parameters": live_parameters(year)})
@@ -160,8 +160,8 @@ def test_quarterly_thresholds_and_the_share_of_good_are_frozen_with_the_quarter(
     before = proposed(people)
     assert before[:2] == ["good", "good"]  # 40 % of 5 → 2
     q3 = period("2026-Q3")
-    from appraisal.parameters import live_parameters
-    from appraisal.services.periods import scheme_snapshot
+    from appraisal.scoring.parameters import live_parameters
+    from appraisal.selectors.schemes import scheme_snapshot
 
     type(q3).objects.filter(pk=q3.pk).update(status="closed",
                                             scheme_snapshot={**scheme_snapshot(), "parameters": live_parameters(q3)})

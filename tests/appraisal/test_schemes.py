@@ -7,8 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from appraisal.models import Scheme, SchemeComponent, Scorecard, ScoreRule
@@ -17,7 +15,7 @@ from appraisal.services.rollup import rollup_period
 from appraisal.services.schemes import rule_save, scheme_delete, scheme_save
 from common.errors import ApplicationError
 from tasks.models import ReportStatus
-from tests.appraisal.factories import SchemeComponentFactory, SchemeFactory, ScoreEntryFactory
+from tests.appraisal.factories import SchemeComponentFactory, SchemeFactory, ScoreEntryFactory, ScoreRuleFactory
 from tests.factories import MonthlyReportFactory, UnitCategoryFactory, period
 
 D = Decimal
@@ -144,14 +142,14 @@ def test_deleting_the_default_is_refused(county, client_for):
     assert Scheme.objects.filter(pk=scheme.pk).exists() and scheme.components.count() == 4
 
 
-def test_the_list_costs_the_same_queries_for_10_or_100_rows(county, client_for):
+def test_the_list_costs_the_same_queries_for_10_or_100_rows(county, client_for, django_assert_num_queries):
     client = client_for(county.orgadmin)
     url = reverse("appraisal:schemes")
 
     def add(n: int) -> None:
         start = ScoreRule.objects.count()
         for i in range(start, start + n):
-            ScoreRule.objects.create(code=f"r{i:03d}", name=f"规则{i}", min_points=D(1), max_points=D(2))
+            ScoreRuleFactory(code=f"r{i:03d}", name=f"规则{i}", min_points=D(1), max_points=D(2))
         made = Scheme.objects.count()
         for i in range(made, made + n):
             category = UnitCategoryFactory(code=f"C{i // 3:03d}")
@@ -163,7 +161,7 @@ def test_the_list_costs_the_same_queries_for_10_or_100_rows(county, client_for):
     counts = []
     for n in (10, 90):
         add(n)
-        with CaptureQueriesContext(connection) as captured:
+        with django_assert_num_queries(10) as captured:
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]

@@ -15,14 +15,14 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from appraisal.display.score_text import rank_text, score_axis, signed_points, unit_rank_text
 from appraisal.models import CheckupResult, CheckupRound, Scorecard
-from appraisal.periods import MONTH, QUARTER, period_key_for
-from appraisal.score_text import rank_text, score_axis, signed_points, unit_rank_text
+from appraisal.scoring.periods import MONTH, QUARTER, period_key_for
 from appraisal.selectors.explain import RECORD_QUERIES, component_records, default_period_key
 from appraisal.selectors.scores import component_lines, weight_scaling
 from appraisal.services.rollup import rollup_period
 from tasks.models import ReportRating, ReportStatus, TaskStatus
-from tests.appraisal.factories import UnitScorecardFactory
+from tests.appraisal.factories import ScorecardFactory, UnitScorecardFactory
 from tests.factories import MonthlyReportFactory, OfficialFactory, TaskFactory, UnitCategoryFactory, period
 from tests.training.test_feed import attend, make_session
 from training.models import AttendanceStatus
@@ -128,10 +128,10 @@ def test_nothing_is_said_about_scaling_when_every_component_counted():
 
 
 def _card(official, key, total, *, unit, category=None, rank_in_unit=1, rank_in_category=1):
-    return Scorecard.objects.create(
+    return ScorecardFactory(
         period=period(key), official=official, unit=unit, category=category, rank_level=official.rank_level,
-        components={}, total=Decimal(total), rank_in_unit=rank_in_unit, rank_in_category=rank_in_category,
-        computed_at=timezone.now())
+        components={}, component_total=Decimal(0), total=Decimal(total), rank_in_unit=rank_in_unit,
+        rank_in_category=rank_in_category, is_provisional=True, computed_at=timezone.now())
 
 
 def test_ranks_are_shown_out_of_the_unit_and_the_officials_alike(county, client_for):

@@ -11,13 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from appraisal.models import AnnualSummary, GradeDecision, Scorecard, Stage
-from appraisal.selectors.annual import comment_rows_for, summaries_visible_to
+from appraisal.selectors.annual import can_review_summary, comment_rows_for, summaries_visible_to
 from appraisal.selectors.scores import scorecards_visible_to
 from appraisal.services.comments import comment_write
 from appraisal.services.grades import grades_propose
 from appraisal.services.procedure import procedure_open, summaries_close
 from appraisal.services.rollup import rollup_period
-from appraisal.services.summaries import can_review_summary, summary_return, summary_save, summary_submit
+from appraisal.services.summaries import summary_return, summary_save, summary_submit
 from common.errors import ApplicationError
 from org.models import PostKind
 from org.services import official_assign_post
@@ -28,7 +28,7 @@ from tests.factories import OfficialFactory, PostAssignmentFactory, RoleGrantFac
 D = dt.date
 
 
-def mover(county, on: dt.date, kind: str = PostKind.LATERAL_EXCHANGE, name: str = "孙调动"):  # type: ignore[no-untyped-def]
+def mover(county, on: dt.date, kind: str = PostKind.LATERAL_EXCHANGE, name: str = "孙调动"):
     """An official of the finance office since 2020 who moves to the culture office on ``on``."""
     official = OfficialFactory(name=name, unit=county.finance_office, post_since=D(2020, 1, 1))
     PostAssignmentFactory(official=official, start_date=D(2020, 1, 1))
@@ -39,14 +39,14 @@ def mover(county, on: dt.date, kind: str = PostKind.LATERAL_EXCHANGE, name: str 
 
 
 @pytest.fixture
-def finance_head(county):  # type: ignore[no-untyped-def]
+def finance_head(county):
     user = UserFactory(username="finance_head")
     RoleGrantFactory(user=user, unit=county.finance, role="head")
     OfficialFactory(name="财政局长", unit=county.finance, user=user)
     return user
 
 
-def unit_of(official, key: str) -> int:  # type: ignore[no-untyped-def]
+def unit_of(official, key: str) -> int:
     return Scorecard.objects.get(official=official, period__key=key).unit_id
 
 
@@ -104,7 +104,7 @@ def test_the_head_over_the_unit_of_the_time_still_sees_the_months_card(county, f
 
 
 # -- the 评语 ---------------------------------------------------------------------------------------------
-def open_year(county, unit):  # type: ignore[no-untyped-def]
+def open_year(county, unit):
     rollup_period(period=period("2026"))
     grades_propose(period=period("2026"), by=county.orgadmin)
     procedure = procedure_open(period=period("2026"), unit=unit, by=county.orgadmin)

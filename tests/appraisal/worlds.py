@@ -9,7 +9,8 @@ from decimal import Decimal
 from appraisal.models import AnnualSummary, Grade, GradeDecision, GradeNotice, GradeStatus
 from appraisal.services.comments import comment_write
 from appraisal.services.finalize import grade_notice_sign, notices_mark_unsigned, procedure_finalize
-from appraisal.services.grades import grade_confirm_unit, grades_propose
+from appraisal.services.grades import grades_propose
+from appraisal.services.grades_confirm import grade_confirm_unit
 from appraisal.services.notices import notice_open
 from appraisal.services.procedure import procedure_open, proposals_submit, summaries_close
 from appraisal.services.summaries import summary_save, summary_submit
@@ -35,7 +36,7 @@ DISAGREE = "我认为应评为优秀"
 OVERRIDE = "全年病假超过半年"
 
 
-def finalize_unit(county, unit, overrides=None):  # type: ignore[no-untyped-def]
+def finalize_unit(county, unit, overrides=None):
     """Take a unit whose grades are proposed from the summaries to final grades with notices out."""
     procedure = ready_to_confirm(county, unit)
     grade_confirm_unit(period=period("2026"), unit=unit, by=county.orgadmin, overrides=overrides)
@@ -44,7 +45,7 @@ def finalize_unit(county, unit, overrides=None):  # type: ignore[no-untyped-def]
     return procedure
 
 
-def final_year(county):  # type: ignore[no-untyped-def]
+def final_year(county):
     """Culture final: 李科员 wrote a long summary, the head wrote his 评语, he disagreed; 赵主任 was marked down
     by the committee with a reason and never signed; 王局长 agreed. Finance final, its notice not signed yet."""
     y = period("2026")
@@ -79,7 +80,7 @@ def final_year(county):  # type: ignore[no-untyped-def]
 
 
 
-def graded_people(county):  # type: ignore[no-untyped-def]
+def graded_people(county):
     """Officials of culture (and one of finance) with final grades of 2024–2026; 2026 is the year listed.
 
     Lists are in unit order (the tree: CZ before WL, WL01 before WL02); the people on one list sit in different

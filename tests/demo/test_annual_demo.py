@@ -34,7 +34,7 @@ from appraisal.models import (
     Stage,
     SummaryStatus,
 )
-from appraisal.services.comments import CommentRule, comment_rule
+from appraisal.selectors.annual import CommentRule, comment_rule
 from appraisal.services.finalize import grade_notice_sign
 from appraisal.services.reviews import review_request
 from org.models import Official, OrgUnit, User

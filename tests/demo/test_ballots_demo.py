@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appraisal.models import Ballot, BallotBatch, BallotCode, CheckupResult
-from appraisal.periods import QUARTER, period_key_for
-from appraisal.services.ballots import code_digest
+from appraisal.scoring.periods import QUARTER, period_key_for
+from appraisal.selectors.ballots import code_digest
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
-from appraisal.grade_labels import grade_label
+from appraisal.display.grade_labels import grade_label
 from appraisal.models import Grade, GradeDecision, GradeStatus
 from discipline.models import CaseStatus, Decision
 from org.models import Official, OrgUnit, PersonnelCategory, StaffingType, User

@@ -21,7 +21,7 @@ from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from appraisal.models import Grade, GradeDecision, Scorecard
-from appraisal.services.comments import CommentRule, comment_rule
+from appraisal.selectors.annual import CommentRule, comment_rule
 from demo.leave_demo import LeaveBuilder
 from org.models import LeaveRecord, Official, OrgUnit, PostAssignment, User
 from org.selectors.leave import days_away

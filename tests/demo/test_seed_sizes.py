@@ -14,8 +14,8 @@ import pytest
 from django.core.management import call_command
 
 from appraisal.models import AnnualProcedure, BallotBatch, GradeDecision, Stage
+from appraisal.selectors.transfers import year_transfers
 from appraisal.services import ballots
-from appraisal.transfers import year_transfers
 from demo import ballots_demo
 from org.models import Official, OrgUnit, RankLevel
 

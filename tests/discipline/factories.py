@@ -21,6 +21,18 @@ class DisciplineRuleFactory(DjangoModelFactory):
     text = factory.Sequence(lambda n: f"纪律条款{n}")
 
 
+class DecisionKindFactory(DjangoModelFactory):
+    """A kind beyond the catalogue the migrations seed (``kinds`` in tests/conftest.py gives those by code)."""
+
+    class Meta:
+        model = DecisionKind
+
+    code = factory.Sequence(lambda n: f"kind_{n}")
+    name = factory.Sequence(lambda n: f"处理{n}")
+    group = "accountability"
+    months_in_force = 6
+
+
 class DecisionFactory(DjangoModelFactory):
     """A decision on a given ``case`` (cases are registered through the service: pass one)."""
 

@@ -26,16 +26,16 @@ from tests.conftest import statements
 from tests.factories import OfficialFactory, period
 
 
-def _demerit(county, case, kinds, code="gov_demerit", day=date(2026, 5, 1), official=None):  # type: ignore[no-untyped-def]
+def _demerit(county, case, kinds, code="gov_demerit", day=date(2026, 5, 1), official=None):
     return decision_record(by=county.inspector, case=case, official=official or county.staff_official,
                            kind=kinds[code], effective_date=day)
 
 
-def _discipline(constraints):  # type: ignore[no-untyped-def]
+def _discipline(constraints):
     return [(c.max_grade, c.reason) for c in constraints if c.source in ("discipline", "investigation")]
 
 
-def _exempt(county, case):  # type: ignore[no-untyped-def]
+def _exempt(county, case):
     request = tolerance_request(by=county.head, case=case, official=county.staff_official,
                                 statement="先行先试，集体决策", for_public_good=True, followed_procedure=True)
     tolerance_review(by=county.inspector, request=request, supports=True, opinion="符合容错情形")
@@ -198,7 +198,7 @@ def test_promotion_eligibility_and_the_heads_view_of_effects(county, open_case, 
     assert finance_head.pk not in {e.official_id for e in effects_for(county.head, today=date(2026, 6, 1))}
 
 
-def _cases(county, kinds, n: int) -> None:  # type: ignore[no-untyped-def]
+def _cases(county, kinds, n: int) -> None:
     for i in range(n):
         subject = OfficialFactory(unit=county.culture_office)
         case = case_register(by=county.inspector, unit=county.culture, title=f"案件{i}", subjects=[subject],

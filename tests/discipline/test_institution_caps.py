@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from appraisal.constraints import constraints_for
-from appraisal.constraints_discipline import cap_reason
-from appraisal.grade_labels import grade_label
+from appraisal.constraints.discipline import cap_reason
+from appraisal.display.grade_labels import grade_label
 from appraisal.models import Grade, GradeDecision
 from appraisal.services.grades import grades_propose
 from common.errors import ApplicationError
@@ -30,23 +30,23 @@ INST = PersonnelCategory.INSTITUTION
 
 
 @pytest.fixture
-def librarian(county):  # type: ignore[no-untyped-def]
+def librarian(county):
     return OfficialFactory(name="孙馆员", unit=county.culture_office, personnel_category=INST,
                            user=UserFactory(username="librarian"))
 
 
-def open_case(county, subject):  # type: ignore[no-untyped-def]
+def open_case(county, subject):
     registered = case_register(by=county.inspector, unit=county.culture, title="工作失职", subjects=[subject],
                                source="inspection", facts="检查发现问题。", registered_on=date(2024, 1, 5))
     return case_transition(by=county.inspector, case=registered, to="investigating")
 
 
 @pytest.fixture
-def case(county, kinds, librarian):  # type: ignore[no-untyped-def]
+def case(county, kinds, librarian):
     return open_case(county, librarian)
 
 
-def decide(county, case, kinds, official, code: str, day: date, **overrides):  # type: ignore[no-untyped-def]
+def decide(county, case, kinds, official, code: str, day: date, **overrides):
     """Record the decision and close the case (so only the cap, not the investigation's hold, remains)."""
     decision = decision_record(by=county.inspector, case=case, official=official, kind=kinds[code],
                                effective_date=day, **overrides)

@@ -94,16 +94,17 @@ def test_effects_show_an_open_case_as_under_investigation(county, client_for, op
     assert client_for(county.head).get(reverse("discipline:effects")).context["rows"] == []
 
 
-def _effects_queries(client) -> int:  # type: ignore[no-untyped-def]
+def _effects_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("discipline:effects")).status_code == 200
     return statements(captured.captured_queries)
 
 
-def test_effects_cost_a_constant_number_of_queries(county, client_for, open_case, kinds):
+def test_effects_cost_a_constant_number_of_queries(county, client_for, open_case, kinds, django_assert_num_queries):
     decide(county, open_case, kinds["gov_demerit"])
     client = client_for(county.head)
-    small = _effects_queries(client)
+    with django_assert_num_queries(9):
+        small = _effects_queries(client)
     for i in range(10):
         official = OfficialFactory(unit=county.culture_office, name=f"甲{i}")
         case = another_case(county, official, title=f"案{i}", investigate=True)
@@ -131,16 +132,18 @@ def test_official_effects_fragment(county, client_for, open_case, kinds):
     assert url in page.content.decode()
 
 
-def _record_queries(client) -> int:  # type: ignore[no-untyped-def]
+def _record_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("discipline:my_record")).status_code == 200
     return statements(captured.captured_queries)
 
 
-def test_my_record_costs_a_constant_number_of_queries(county, client_for, open_case, kinds):
+def test_my_record_costs_a_constant_number_of_queries(county, client_for, open_case, kinds,
+                                                      django_assert_num_queries):
     decide(county, open_case, kinds["gov_demerit"])
     client = client_for(county.staff)
-    small = _record_queries(client)
+    with django_assert_num_queries(11):
+        small = _record_queries(client)
     for i in range(6):
         case = another_case(county, county.staff_official, title=f"案{i}", investigate=True)
         decide(county, case, kinds["gov_warning"])

@@ -12,6 +12,7 @@ from django.urls import reverse
 from discipline.models import DecisionKind, DisciplineRule, Talk
 from discipline.services.talks import talk_record
 from tests.conftest import statements
+from tests.discipline.factories import DecisionKindFactory, DisciplineRuleFactory
 from tests.factories import OfficialFactory
 from tests.pickers import picker_values
 
@@ -41,14 +42,14 @@ def test_record_a_talk_and_follow_up(county, client_for):
         assert client_for(user).get(reverse("discipline:talk_list")).status_code == 404
 
 
-def _talks_queries(client) -> int:  # type: ignore[no-untyped-def]
+def _talks_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("discipline:talk_list"), {"kind": "reminder"})
         assert response.status_code == 200
     return statements(captured.captured_queries)
 
 
-def test_talk_list_filters_and_constant_queries(county, client_for):
+def test_talk_list_filters_and_constant_queries(county, client_for, django_assert_num_queries):
     talk_record(by=county.inspector, official=county.staff_official, kind="reminder", held_on=date(2026, 9, 1),
                 topic="提醒按时到岗", talker=county.head_official)
     talk_record(by=county.inspector, official=county.culture_official, kind="care", occasion="retirement",
@@ -56,7 +57,8 @@ def test_talk_list_filters_and_constant_queries(county, client_for):
     client = client_for(county.inspector)
     response = client.get(reverse("discipline:talk_list"), {"kind": "care"})
     assert [t.official for t in response.context["page"].object_list] == [county.culture_official]
-    small = _talks_queries(client)
+    with django_assert_num_queries(7):
+        small = _talks_queries(client)
     for i in range(10):
         talk_record(by=county.inspector, official=OfficialFactory(unit=county.culture_office, name=f"甲{i}"),
                     kind="reminder", held_on=date(2026, 9, 3), topic="提醒", talker=county.head_official)
@@ -115,3 +117,21 @@ def test_a_talk_can_be_linked_to_a_case_in_scope_by_its_number(county, open_case
     assert not Talk.objects.exists()
     client.post(reverse("discipline:talk_create"), {**form, "case_number": open_case.number})
     assert Talk.objects.get().case == open_case
+
+
+# The exact count of each catalogue page for county inspection (session, user, role grants and own official
+# included); the same with more rules and kinds.
+CATALOGUE_QUERIES = {"discipline:rule_list": 7, "discipline:kind_list": 6}
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE_QUERIES))
+def test_the_catalogue_pages_cost_the_same_pinned_queries_for_more_rows(county, client_for, kinds,
+                                                                        django_assert_num_queries, name):
+    client = client_for(county.inspector)
+    client.get(reverse(name))  # the session is warm
+    with django_assert_num_queries(CATALOGUE_QUERIES[name]):
+        assert client.get(reverse(name)).status_code == 200
+    DisciplineRuleFactory.create_batch(30)
+    DecisionKindFactory.create_batch(10)
+    with django_assert_num_queries(CATALOGUE_QUERIES[name]):
+        assert client.get(reverse(name)).status_code == 200

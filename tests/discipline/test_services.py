@@ -45,7 +45,7 @@ from tests.files import pdf_bytes
 PDF = pdf_bytes()
 
 
-def _decide(county, case, kinds, code="gov_demerit", day=date(2026, 5, 1), official=None):  # type: ignore[no-untyped-def]
+def _decide(county, case, kinds, code="gov_demerit", day=date(2026, 5, 1), official=None):
     return decision_record(by=county.inspector, case=case, official=official or county.staff_official,
                            kind=kinds[code], effective_date=day, summary="决定书")
 

@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
 CSP_VIOLATIONS: list[str] = []
 
 
-def _record_csp_violation(message) -> None:  # type: ignore[no-untyped-def]
+def _record_csp_violation(message) -> None:
     if "Content Security Policy" in message.text:
         CSP_VIOLATIONS.append(f"{message.location.get('url', '?')}: {message.text}")
 
@@ -36,15 +36,15 @@ def _record_csp_violation(message) -> None:  # type: ignore[no-untyped-def]
 class WatchedBrowser:
     """The Playwright browser, whose every new context reports CSP violations to ``CSP_VIOLATIONS``."""
 
-    def __init__(self, browser) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, browser) -> None:
         self._browser = browser
 
-    def new_context(self, **options):  # type: ignore[no-untyped-def]
+    def new_context(self, **options):
         context = self._browser.new_context(**options)
         context.on("console", _record_csp_violation)
         return context
 
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+    def __getattr__(self, name: str):
         return getattr(self._browser, name)
 
 
@@ -68,7 +68,7 @@ def no_csp_violations() -> Iterator[None]:
 
 
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def page(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -77,7 +77,7 @@ def page(browser):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def screenshot(page):  # type: ignore[no-untyped-def]
+def screenshot(page):
     ARTIFACTS.mkdir(exist_ok=True)
 
     def take(name: str) -> Path:
@@ -105,12 +105,12 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
 def appraisal_defaults(transactional_db: None) -> None:
     """Browser tests use transactional databases, which are flushed after each test — migration data
     included — so put the default scheme and rule catalogue back."""
-    from appraisal.defaults import ensure_defaults
+    from appraisal.scoring.defaults import ensure_defaults
 
     ensure_defaults()
 
 
-def run_rollup(page) -> None:  # type: ignore[no-untyped-def]
+def run_rollup(page) -> None:
     """Run the rollup from a period's page and wait for the page to reload with the finished run.
 
     The htmx answer of a finished run asks the browser to reload; navigating elsewhere before that reload

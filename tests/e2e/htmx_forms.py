@@ -12,7 +12,7 @@ ENGLISH = ("Select a valid choice", "Ensure this value", "This field is required
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def force_value(locator, value: str) -> None:  # type: ignore[no-untyped-def]
+def force_value(locator, value: str) -> None:
     """Put ``value`` in a text field past its ``maxlength`` and fire ``input`` and ``change`` as typing would."""
     locator.evaluate(
         """(field, value) => {
@@ -23,7 +23,7 @@ def force_value(locator, value: str) -> None:  # type: ignore[no-untyped-def]
            }""", value)
 
 
-def forge_option(select, value: str, label: str = "伪造的选项", *, fire: bool = True) -> None:  # type: ignore[no-untyped-def]
+def forge_option(select, value: str, label: str = "伪造的选项", *, fire: bool = True) -> None:
     """Add an option the page never offered to ``select``, choose it, and (``fire``) send ``change``."""
     select.evaluate(
         """(select, [value, label, fire]) => {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def pick_official(page, select_id: str, typed: str, label: str) -> None:  # type: ignore[no-untyped-def]
+def pick_official(page, select_id: str, typed: str, label: str) -> None:
     """Type ``typed`` into the picker of ``<select id=select_id>`` and choose the official named ``label``."""
     page.locator(f"#{select_id}.tomselected").wait_for(state="attached")  # the script has set it up
     control = page.locator(f"#{select_id}-ts-control")

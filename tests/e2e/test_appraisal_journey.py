@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 MONTH, YEAR = "2026-10", "2026"
 
 
-def build_work(county) -> None:  # type: ignore[no-untyped-def]
+def build_work(county) -> None:
     """Ten officials in the bureau with October tasks and reports of different quality."""
     people = [county.culture_official, county.staff_official]
     people += OfficialFactory.create_batch(8, unit=county.culture_office, rank_level=RankLevel.ORDINARY,

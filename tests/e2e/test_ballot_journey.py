@@ -115,7 +115,7 @@ def test_ballot_codes_from_issue_to_vote_and_response_rate(county, live_server, 
     screenshot("ballots-09-orgadmin-result-with-ballots")
 
 
-def screenshot_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def screenshot_page(page, name: str) -> None:
     from tests.e2e.conftest import ARTIFACTS
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -125,7 +125,7 @@ def screenshot_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
 def test_the_score_page_shows_a_check_up_left_out_as_incomplete(county, live_server, page, screenshot):
     """The "why is my score" page of an official whose check-up is incomplete (too few responses): the evaluation
     component is left out, marked, and the other weights scale up."""
-    from appraisal.services.checkup import round_compute
+    from appraisal.services.checkup_results import round_compute
     from appraisal.services.rollup import rollup_period
     from tests.appraisal.test_checkup_services import assign, give, raters
     from tests.factories import period

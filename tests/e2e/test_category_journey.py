@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from appraisal.grade_labels import grade_label
+from appraisal.display.grade_labels import grade_label
 from appraisal.models import Grade, GradeNotice, Stage
 from discipline.defaults import ensure_defaults as ensure_catalogue
 from discipline.models import DecisionKind

@@ -33,7 +33,7 @@ def _views(case: Case) -> int:
     return CaseAccess.objects.filter(case=case, action=CaseAccess.Action.VIEW).count()
 
 
-def _case_page(page, live_server, case: Case, reader: str) -> None:  # type: ignore[no-untyped-def]
+def _case_page(page, live_server, case: Case, reader: str) -> None:
     """Open the case file and check that the read is logged: one row for this reader within the window, however
     often they opened it in it."""
     page.goto(f"{live_server.url}/discipline/cases/{case.pk}/")
@@ -43,7 +43,7 @@ def _case_page(page, live_server, case: Case, reader: str) -> None:  # type: ign
                                      at__gte=since).count() == 1
 
 
-def _rollup_and_propose(page, live_server, year: str) -> None:  # type: ignore[no-untyped-def]
+def _rollup_and_propose(page, live_server, year: str) -> None:
     page.goto(f"{live_server.url}/appraisal/periods/{year}/")
     run_rollup(page)
     page.goto(f"{live_server.url}/appraisal/grades/?period={year}&unit=WL")
@@ -157,8 +157,8 @@ def test_case_decision_grade_cap_and_error_tolerance(county, live_server, page, 
     assert FACTS not in page.content()
     screenshot("discipline-06-my-record")
     other_decision = Decision.objects.get(official=other)
-    assert page.goto(f"{live_server.url}/discipline/decisions/{other_decision.pk}/").status == 404  # type: ignore[union-attr]
-    assert page.goto(f"{live_server.url}/discipline/cases/{case.pk}/").status == 404  # type: ignore[union-attr]
+    assert page.goto(f"{live_server.url}/discipline/decisions/{other_decision.pk}/").status == 404
+    assert page.goto(f"{live_server.url}/discipline/cases/{case.pk}/").status == 404
 
     # 6. Error tolerance: staff files it from "my record", the inspector supports it, orgadmin approves.
     page.goto(f"{live_server.url}/discipline/me/")

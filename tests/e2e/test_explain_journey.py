@@ -66,7 +66,7 @@ def october(county):
     return task
 
 
-def no_sideways_scroll(page) -> bool:  # type: ignore[no-untyped-def]
+def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

@@ -27,11 +27,11 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
 
 
-def line(page, key: str):  # type: ignore[no-untyped-def]
+def line(page, key: str):
     return page.get_by_test_id(f"todo-{key}")
 
 
-def first_todo_link(page):  # type: ignore[no-untyped-def]
+def first_todo_link(page):
     return page.get_by_test_id("todo-link").first
 
 

@@ -26,7 +26,7 @@ MORALITY = "坚定拥护党的领导，认真学习党的二十大精神。"
 ACHIEVEMENT = "组织文旅惠民活动 24 场，参与群众 3.2 万人次。"
 
 
-def _wait_until(check, page) -> None:  # type: ignore[no-untyped-def]
+def _wait_until(check, page) -> None:
     """Wait for a write the page sent in the background to reach the database."""
     for _attempt in range(100):
         if check():
@@ -133,7 +133,7 @@ def test_the_export_form_keeps_the_choices_and_says_why(county, live_server, pag
     assert ExportJob.objects.get().unit.code == "WL"
 
 
-def _row(page, name: str):  # type: ignore[no-untyped-def]
+def _row(page, name: str):
     return page.locator(f"tr[data-testid=quarterly-row][data-official='{name}']")
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from appraisal.services.checkup import round_compute
+from appraisal.services.checkup_results import round_compute
 from common.models import Notification
 from org.models import LeaveRecord
 from tasks.models import MonthlyReport
@@ -184,7 +184,7 @@ def test_the_filters_say_when_a_choice_was_not_understood(county, live_server, p
     screenshot("htmx-forms-23-checkup-search-finds-nobody")
 
 
-def _picker_search(page, select_id: str, typed: str) -> str:  # type: ignore[no-untyped-def]
+def _picker_search(page, select_id: str, typed: str) -> str:
     """Type into the official picker and return what its list says once every answer is in."""
     control = page.locator(f"#{select_id}-ts-control")
     control.click()

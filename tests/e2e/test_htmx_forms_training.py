@@ -22,7 +22,7 @@ from training.services.external import external_approve, external_submit
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _session(county) -> TrainingSession:  # type: ignore[no-untyped-def]
+def _session(county) -> TrainingSession:
     starts = dt.datetime(2026, 10, 16, 7, 0, tzinfo=dt.UTC)  # a Friday afternoon in Beijing
     session = TrainingSession.objects.create(
         kind=SessionKind.COLLECTIVE_STUDY, title="周五集中学习", starts_at=starts,
@@ -79,7 +79,7 @@ def test_the_attendance_grid_says_why_a_click_was_refused(county, live_server, p
     assert not Attendance.objects.filter(official=county.culture_official).exists()
 
     # The month closed meanwhile: the row says why nothing changed.
-    period_close(period=period_get_or_create("2026-10"), by=county.orgadmin, reason="测试：先行关闭")
+    period_close(period=period_get_or_create(key="2026-10"), by=county.orgadmin, reason="测试：先行关闭")
     row.get_by_test_id("set-absent").click()
     error.wait_for()
     assert_said_in_chinese(error.inner_text())
@@ -88,7 +88,7 @@ def test_the_attendance_grid_says_why_a_click_was_refused(county, live_server, p
     screenshot("htmx-forms-12-attendance-month-closed")
 
 
-def _submit(county, title: str) -> ExternalTraining:  # type: ignore[no-untyped-def]
+def _submit(county, title: str) -> ExternalTraining:
     return external_submit(by=county.staff, official=county.staff_official, title=title, provider="县委党校",
                            started_on=dt.date(2026, 4, 1), ended_on=dt.date(2026, 4, 3), hours=Decimal(8))
 

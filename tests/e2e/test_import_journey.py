@@ -16,7 +16,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERSON = ["一般干部", "在编", "否", "", "", "", "在职"]
 
 
-def _upload(page, name: str, content: bytes) -> None:  # type: ignore[no-untyped-def]
+def _upload(page, name: str, content: bytes) -> None:
     page.locator("input[name=file]").set_input_files(files=[{"name": name, "mimeType": XLSX, "buffer": content}])
     with page.expect_navigation():
         page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()

@@ -27,7 +27,7 @@ EARLIER_MONTH = (LAST_MONTH - dt.timedelta(days=1)).replace(day=1)
 PHONE = {"width": 390, "height": 844}
 
 
-def no_sideways_scroll(page) -> bool:  # type: ignore[no-untyped-def]
+def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

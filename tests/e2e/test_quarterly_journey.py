@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from appraisal.models import QuarterlyGrade, QuarterlyStatus
-from appraisal.services.quarterly import quarterly_grades_propose
+from appraisal.services.quarterly_propose import quarterly_grades_propose
 from common.models import Notification
 from tests.appraisal.factories import ScorecardFactory, staff_in
 from tests.e2e.conftest import ARTIFACTS, sign_in
@@ -25,7 +25,7 @@ REASON = "本季度我还牵头完成了智慧景区方案的起草，已获局�
 ANSWER = "经核实，智慧景区方案确由你牵头起草并已通过，等次调整为较好。"
 
 
-def build_quarter(county) -> None:  # type: ignore[no-untyped-def]
+def build_quarter(county) -> None:
     """The culture bureau's quarter: staff at 78 (较好 by the scores), the culture official at 92 and three colleagues;
     the head's own score too. Six appraised: two 好 places. Proposed by the organization department."""
     key = period(QUARTER)
@@ -35,19 +35,19 @@ def build_quarter(county) -> None:  # type: ignore[no-untyped-def]
     quarterly_grades_propose(period=key, by=county.orgadmin)
 
 
-def row(page, name: str):  # type: ignore[no-untyped-def]
+def row(page, name: str):
     return page.locator(f"tr[data-testid=quarterly-row][data-official='{name}']")
 
 
-def wait_saved(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def wait_saved(page, name: str) -> None:
     row(page, name).get_by_test_id("autosave-saved").wait_for()
 
 
-def staff_grade(county) -> QuarterlyGrade:  # type: ignore[no-untyped-def]
+def staff_grade(county) -> QuarterlyGrade:
     return QuarterlyGrade.objects.get(official=county.staff_official, period__key=QUARTER)
 
 
-def open_menu_item(page, test_id: str) -> None:  # type: ignore[no-untyped-def]
+def open_menu_item(page, test_id: str) -> None:
     item = page.get_by_test_id(test_id)
     page.locator("li.dropdown", has=item).locator(".dropdown-toggle").click()
     item.click()

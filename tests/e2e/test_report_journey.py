@@ -26,7 +26,7 @@ def test_monthly_report_from_draft_to_the_published_board(county, live_server, p
     page.goto(f"{live_server.url}/reports/")
     page.get_by_test_id("open-last-month").click()
     page.wait_for_url(re.compile(r"/reports/\d{4}-\d{2}/edit/"))
-    month = re.search(r"/reports/(\d{4}-\d{2})/edit/", page.url).group(1)  # type: ignore[union-attr]
+    month = re.search(r"/reports/(\d{4}-\d{2})/edit/", page.url).group(1)
     page.get_by_test_id("item-content").first.fill("组织“文旅惠民”系列活动")
     page.get_by_test_id("item-indicator").first.fill("6 场，参与群众 3200 人次")
     page.get_by_test_id("item-task").first.select_option(label="智慧景区建设")

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from appraisal.models import ScoreEntry
-from appraisal.periods import MONTH, period_key_for
+from appraisal.scoring.periods import MONTH, period_key_for
 from appraisal.services.periods import period_get_or_create
 from appraisal.services.rollup import rollup_period
 from tests.e2e.conftest import run_rollup, sign_in
@@ -21,7 +21,7 @@ REASON = "提出“智慧景区一码通”创新建议并被局党组采纳"
 
 
 def test_head_records_a_bonus_and_staff_sees_why(county, live_server, page, screenshot):
-    period_get_or_create(period_key_for(MONTH, timezone.localdate()))  # the organization department opened it
+    period_get_or_create(key=period_key_for(MONTH, timezone.localdate()))  # the organization department opened it
     TaskFactory(unit=county.culture_tourism, responsible=county.staff_official, title="智慧景区建设")
 
     # the head finds 李科员 with the search box and records the bonus
@@ -54,7 +54,7 @@ def test_head_records_a_bonus_and_staff_sees_why(county, live_server, page, scre
     screenshot("scores-02-head-sees-the-entry")
 
     # the monthly rollup runs (as the job would), then staff opens "my score"
-    month = period_get_or_create(period_key_for(MONTH, timezone.localdate()))
+    month = period_get_or_create(key=period_key_for(MONTH, timezone.localdate()))
     rollup_period(period=month)
 
     sign_in(page, live_server, "staff")
@@ -73,7 +73,7 @@ def test_orgadmin_runs_the_rollup_with_a_progress_bar_and_opens_the_ranking(coun
     from appraisal.models import ScoreRule
     from appraisal.services.entries import entry_add
 
-    month = period_get_or_create(period_key_for(MONTH, timezone.localdate()))
+    month = period_get_or_create(key=period_key_for(MONTH, timezone.localdate()))
     entry_add(by=county.head, official=county.staff_official, period=month,
               rule=ScoreRule.objects.get(code="innovation"), points=2, reason=REASON)
 

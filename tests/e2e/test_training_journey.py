@@ -39,7 +39,7 @@ def test_absence_reaches_why_is_my_score_and_closing_locks_attendance(county, li
     assert Attendance.objects.get(session=session, official=county.staff_official).status == "absent"
 
     # The monthly feed and rollup (what the beat jobs run after the report deadline).
-    month = period_get_or_create(MONTH)
+    month = period_get_or_create(key=MONTH)
     training_feed(start=month.start, end=month.end)
     rollup_period(period=month)
     entry = ScoreEntry.objects.get(official=county.staff_official, rule__code="study_absence")

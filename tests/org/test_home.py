@@ -23,7 +23,7 @@ from tests.training.factories import CriticismFlagFactory
 
 
 @pytest.fixture
-def world(county) -> World:  # type: ignore[no-untyped-def]
+def world(county) -> World:
     return build_world(county)
 
 
@@ -180,7 +180,7 @@ def test_the_readiness_drill_down_lists_each_units_figure(world, client_for):
 
 
 def test_the_readiness_of_a_bureaus_organization_department_is_its_own(world):
-    from appraisal import readiness as ready
+    from appraisal.selectors import readiness as ready
     from tests.factories import RoleGrantFactory, UserFactory
 
     bureau_org = UserFactory(username="wlorg")
@@ -245,8 +245,8 @@ def test_the_report_deadline_is_counted_in_working_days(county):
 def test_the_rollup_line_is_fresh_after_a_rollup_and_stale_after_a_new_entry(world):
     from django.utils import timezone
 
-    from appraisal import readiness as ready
     from appraisal.models import AppraisalPeriod, ScoreRule
+    from appraisal.selectors import readiness as ready
 
     month = ready.month_at_hand(world.today)
     assert ready.rollup_stale(month)
@@ -261,8 +261,8 @@ def test_the_rollup_line_is_fresh_after_a_rollup_and_stale_after_a_new_entry(wor
 def test_the_month_at_hand_moves_on_when_last_month_is_closed(county):
     from datetime import date
 
-    from appraisal import readiness as ready
     from appraisal.models import PeriodStatus
+    from appraisal.selectors import readiness as ready
     from tests.factories import period
 
     today = date(2026, 12, 5)

@@ -16,14 +16,14 @@ D = dt.date
 BODY = {"kind": "sick", "start_date": "2026-03-02", "end_date": "2026-03-06", "note": "住院"}
 
 
-def api(user) -> APIClient:  # type: ignore[no-untyped-def]
+def api(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
 
 
 @pytest.fixture
-def records(county):  # type: ignore[no-untyped-def]
+def records(county):
     return {
         "staff": LeaveRecordFactory(official=county.staff_official, recorded_by=county.head),
         "finance": LeaveRecordFactory(official=county.finance_official, kind="personal"),
@@ -31,7 +31,7 @@ def records(county):  # type: ignore[no-untyped-def]
     }
 
 
-def ids(response) -> set[int]:  # type: ignore[no-untyped-def]
+def ids(response) -> set[int]:
     assert response.status_code == 200
     return {row["id"] for row in response.json()["results"]}
 

@@ -15,7 +15,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 FORM = {"kind": "sick", "start_date": "2026-03-02", "end_date": "2026-03-06", "note": "住院"}
 
 
-def card_url(official) -> str:  # type: ignore[no-untyped-def]
+def card_url(official) -> str:
     return f"/officials/{official.pk}/leave/"
 
 

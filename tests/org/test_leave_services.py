@@ -17,7 +17,7 @@ D = dt.date
 SICK_AND_PERSONAL = ["sick", "personal"]
 
 
-def record(county, official=None, by=None, **values):  # type: ignore[no-untyped-def]
+def record(county, official=None, by=None, **values):
     values = {"kind": "sick", "start_date": D(2026, 3, 2), "end_date": D(2026, 3, 6), **values}
     return leave_record_create(official=official or county.staff_official, by=by or county.head, **values)
 
@@ -137,7 +137,7 @@ def test_who_sees_which_records(county):
     finance = LeaveRecordFactory(official=county.finance_official)
     heads = LeaveRecordFactory(official=county.head_official)
 
-    def seen(user, **kwargs):  # type: ignore[no-untyped-def]
+    def seen(user, **kwargs):
         return set(leave_records_visible_to(user, **kwargs))
 
     assert seen(county.staff) == {mine}

@@ -15,7 +15,7 @@ from tests.factories import OfficialFactory, PostAssignmentFactory
 D = dt.date
 
 
-def moved(county, on: dt.date, kind: str = PostKind.LATERAL_EXCHANGE, official=None):  # type: ignore[no-untyped-def]
+def moved(county, on: dt.date, kind: str = PostKind.LATERAL_EXCHANGE, official=None):
     """An official in the finance office since 2020 who moves to the culture office on ``on`` (the service closes
     the old post on the day the new one starts)."""
     official = official or OfficialFactory(name="调动者", unit=county.finance_office, post_since=D(2020, 1, 1))

@@ -237,6 +237,19 @@ def test_running_every_job_twice_changes_nothing_the_second_time(everything):
                if key not in ("week", "month"))
 
 
+# The exact queries of each job on the ``everything`` world: its first run, then a re-run with nothing left to do.
+JOB_QUERIES = {"daily": (13, 11), "weekly": (4, 3), "monthly": (14, 9)}
+JOB_DAYS = {"daily": TODAY.isoformat(), "weekly": "2026-11-09", "monthly": TODAY.isoformat()}
+
+
+@pytest.mark.parametrize("job", ["daily", "weekly", "monthly"])
+def test_each_job_costs_a_pinned_number_of_queries(everything, django_assert_num_queries, job):
+    with django_assert_num_queries(JOB_QUERIES[job][0]):
+        getattr(jobs, job)(JOB_DAYS[job])
+    with django_assert_num_queries(JOB_QUERIES[job][1]):
+        getattr(jobs, job)(JOB_DAYS[job])
+
+
 def test_jobs_run_through_celery_too(everything):
     result = jobs.daily.delay(TODAY.isoformat())  # eager in tests, as in the embedded default
     assert result.get()["tasks_overdue"] == 1

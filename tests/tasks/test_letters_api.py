@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from tasks.models import LetterStatus, SupervisionLetter
 from tests.factories import SupervisionLetterFactory
 from tests.tasks.letter_helpers import DEADLINE, issue
@@ -100,7 +97,7 @@ def test_the_list_costs_the_same_queries_for_10_and_100_letters(county, client_f
 
     make(10)
     client = client_for(county.head)
-    with CaptureQueriesContext(connection) as ctx:
+    with django_assert_num_queries(6) as ctx:
         client.get(URL, {"page_size": 200})
     make(90)
     client = client_for(county.head)

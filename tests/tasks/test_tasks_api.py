@@ -109,7 +109,7 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-def test_lists_cost_a_constant_number_of_queries(county, client_for):
+def test_lists_cost_a_constant_number_of_queries(county, client_for, django_assert_num_queries):
     def add(n):
         for _ in range(n):
             task = TaskFactory(unit=county.culture_office, responsible=OfficialFactory(unit=county.culture_office),
@@ -120,7 +120,10 @@ def test_lists_cost_a_constant_number_of_queries(county, client_for):
 
     client = client_for(county.head)
     add(10)
-    tasks_few, updates_few = _count(client, "/api/v1/tasks/"), _count(client, "/api/v1/weekly-updates/")
+    with django_assert_num_queries(8):
+        tasks_few = _count(client, "/api/v1/tasks/")
+    with django_assert_num_queries(6):
+        updates_few = _count(client, "/api/v1/weekly-updates/")
     add(40)
     assert _count(client, "/api/v1/tasks/") == tasks_few
     assert _count(client, "/api/v1/weekly-updates/") == updates_few

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from appraisal.components import PeriodWindow, registered_providers
-from appraisal.components_training import special_class_not_completed, training_component
+from appraisal.components.training import special_class_not_completed, training_component
 from appraisal.constraints import constraints_for
 from appraisal.models import Component, Grade
 from training.models import AttendanceStatus, SessionKind

@@ -104,12 +104,15 @@ def _queries(client, url: str) -> int:
     return statements(captured.captured_queries)
 
 
-def test_list_and_detail_cost_a_constant_number_of_queries(county, client_for):
+def test_list_and_detail_cost_a_constant_number_of_queries(county, client_for, django_assert_num_queries):
     client = client_for(county.orgadmin)
     culture = plan(county.culture)
     make_session(county.head, county.culture, plan=culture)
     list_url, detail_url = reverse("training:plans"), reverse("training:plan_detail", args=[culture.pk])
-    small_list, small_detail = _queries(client, list_url), _queries(client, detail_url)
+    with django_assert_num_queries(7):
+        small_list = _queries(client, list_url)
+    with django_assert_num_queries(9):
+        small_detail = _queries(client, detail_url)
     for i in range(12):
         unit = OrgUnitFactory(name=f"乡镇{i}", code=f"XZ{i}", parent=county.root)
         unit.refresh_from_db()

@@ -32,7 +32,7 @@ def _codes() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def walks(demo_world: None, django_db_blocker) -> dict[str, list]:  # type: ignore[no-untyped-def]
+def walks(demo_world: None, django_db_blocker) -> dict[str, list]:
     with django_db_blocker.unblock():
         result = {}
         for login in DEMO_LOGINS:

@@ -200,17 +200,23 @@ def progress_of(official: ProgressOfficial, *, year: int, as_of: date | None = N
                 targets: Mapping[str, Decimal] | None = None) -> Progress:
     """Build a ``Progress`` from an official annotated by ``with_progress``; ``targets`` (hours per rank level,
     e.g. those frozen with a closed period) replace the configured ones."""
-    hours = Decimal(official.att_hours or 0) + Decimal(official.ext_hours or 0)
-    target = official.target_hours
+    return _progress(official.pk, official.rank_level, official.att_hours, official.ext_hours, official.target_hours,
+                     official.special_incomplete, fraction=elapsed_fraction(year, as_of), targets=targets)
+
+
+def _progress(official_id: int, rank_level: str, att_hours: Decimal | None, ext_hours: Decimal | None,
+              target_hours: Decimal | None, special_incomplete: int | None, *, fraction: Decimal,
+              targets: Mapping[str, Decimal] | None) -> Progress:
+    hours = Decimal(att_hours or 0) + Decimal(ext_hours or 0)
+    target = target_hours
     if targets is not None:
-        target = targets.get(official.rank_level)
+        target = targets.get(rank_level)
     if target is None:
-        target = DEFAULT_HOUR_TARGETS.get(RankLevel(official.rank_level), Decimal(90))
+        target = DEFAULT_HOUR_TARGETS.get(RankLevel(rank_level), Decimal(90))
     target = Decimal(target)
-    prorata = (target * elapsed_fraction(year, as_of)).quantize(Decimal("0.1"))
-    return Progress(official_id=official.pk, hours=hours, target=target, prorata_target=prorata,
-                    behind=hours < prorata,
-                    special_class_incomplete=bool(official.special_incomplete))
+    prorata = (target * fraction).quantize(Decimal("0.1"))
+    return Progress(official_id=official_id, hours=hours, target=target, prorata_target=prorata,
+                    behind=hours < prorata, special_class_incomplete=bool(special_incomplete))
 
 
 def training_progress(
@@ -221,8 +227,11 @@ def training_progress(
     ``targets``: hours per rank level to use instead of the configured ones (see ``progress_of``)."""
     qs = Official.objects.order_by()
     qs = qs.filter(pk__in=list(official_ids)) if official_ids is not None else qs.filter(is_active=True)
-    annotated = with_progress(qs.only("id", "rank_level"), year=year, as_of=as_of)
-    return {o.pk: progress_of(o, year=year, as_of=as_of, targets=targets) for o in annotated}
+    # Plain rows, not model instances: the rollup reads every active official (10,000 instances cost 0.3 s).
+    rows = with_progress(qs, year=year, as_of=as_of).values_list(
+        "pk", "rank_level", "att_hours", "ext_hours", "target_hours", "special_incomplete")
+    fraction = elapsed_fraction(year, as_of)
+    return {row[0]: _progress(*row, fraction=fraction, targets=targets) for row in rows}
 
 
 def hour_targets() -> dict[str, Decimal]:

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from appraisal.models import AppraisalPeriod
-from appraisal.periods import parse_period_key
+from appraisal.scoring.periods import parse_period_key
 from appraisal.services.exports import register_write
 from common.errors import ApplicationError
 from org.models import OrgUnit

@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, period: str, final: bool = False, **options: Any) -> None:
         started = time.perf_counter()
         try:
-            found = period_get_or_create(period)
+            found = period_get_or_create(key=period)
             run = rollup_period(period=found, final=final)
         except ApplicationError as error:
             raise CommandError(error.message) from error

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from appraisal.periods import parse_period_key
+from appraisal.scoring.periods import parse_period_key
 from appraisal.services.derive_training import training_feed
 from common.errors import ApplicationError
 
