@@ -27,7 +27,7 @@ from appraisal.selectors.grades import grades_visible_to
 from appraisal.services import exports as export_svc
 from appraisal.services.comments import comment_write
 from appraisal.services.registration import registration_export_start
-from common.api import request_user
+from common.api import parse_input, request_user
 from common.idempotency import idempotent_create
 
 
@@ -67,9 +67,8 @@ class GradeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def comment(self, request: Request, pk: str | None = None) -> Response:
         """Write the 评语 and the head's proposed grade; a proposal differing from the scores' needs a reason."""
         grade = self.get_object()
-        data = GradeCommentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        data = parse_input(GradeCommentSerializer, request)
+        values = data
         written = comment_write(grade=grade, by=request_user(request), comment=values["comment"],
                                 head_grade=values["head_grade"], head_reason=values["head_reason"])
         return Response(GradeSerializer(self.get_queryset().get(pk=written.pk)).data)
@@ -88,12 +87,9 @@ class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @idempotent_create
     @extend_schema(request=ExportStartSerializer, responses={201: ExportJobSerializer})
     def create(self, request: Request) -> Response:
-        serializer = ExportStartSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        start = registration_export_start if serializer.validated_data["kind"] == ExportJob.Kind.FORMS \
-            else export_svc.export_start
-        job = start(by=request_user(request), period=serializer.validated_data["period"],
-                    unit=serializer.validated_data.get("unit"))
+        values = parse_input(ExportStartSerializer, request, self.get_serializer_context())
+        start = registration_export_start if values["kind"] == ExportJob.Kind.FORMS else export_svc.export_start
+        job = start(by=request_user(request), period=values["period"], unit=values.get("unit"))
         fresh = self.get_queryset().get(pk=job.pk)  # in eager mode the job has run already
         return Response(ExportJobSerializer(fresh).data, status=status.HTTP_201_CREATED)
 

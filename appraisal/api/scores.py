@@ -32,7 +32,7 @@ from appraisal.selectors import periods as period_reads
 from appraisal.selectors import scores as selectors
 from appraisal.selectors.periods import period_existing
 from appraisal.services.entries import entry_add, entry_delete
-from common.api import request_user
+from common.api import parse_input, request_user
 from common.errors import ApplicationError
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
@@ -138,9 +138,8 @@ class ScoreEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     @idempotent_create
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = ScoreEntryCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        data = parse_input(ScoreEntryCreateSerializer, request)
+        values = data
         user = request_user(request)
         # Out of scope and missing look the same: never reveal that an official exists.
         official = selectors.officials_for_entries(user).filter(pk=values["official"]).first()
@@ -161,9 +160,8 @@ class ScoreEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
                    responses={204: None, 400: OpenApiResponse(description="code, message")})
     @action(detail=True, methods=["post"], url_path="delete", url_name="delete")
     def remove(self, request: Request, pk: str | None = None) -> Response:
-        data = ScoreEntryDeleteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        entry_delete(by=request_user(request), entry=self.get_object(), reason=data.validated_data["reason"])
+        data = parse_input(ScoreEntryDeleteSerializer, request)
+        entry_delete(by=request_user(request), entry=self.get_object(), reason=data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

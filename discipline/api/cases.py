@@ -146,9 +146,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def _change(self, request: Request, *, partial: bool) -> Response:
         case = self.get_object()
-        data = s.CaseEditSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        given = {k: v for k, v in data.validated_data.items() if k in request.data or not partial}
+        data = parse_input(s.CaseEditSerializer, request, partial=partial)
+        given = {k: v for k, v in data.items() if k in request.data or not partial}
         values = self._resolve(given, case=case)
         current: dict[str, Any] = {
             "title": case.title, "facts": case.facts, "source": case.source,

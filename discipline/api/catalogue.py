@@ -59,10 +59,9 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def _change(self, request: Request, *, partial: bool) -> Response:
         rule = self.get_object()
-        data = s.RuleInputSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
+        data = parse_input(s.RuleInputSerializer, request, partial=partial)
         values = {"code": rule.code, "category": rule.category, "text": rule.text, "is_active": rule.is_active,
-                  **data.validated_data}
+                  **data}
         rule = catalogue_svc.rule_save(by=request_user(request), rule=rule, **values)
         return Response(s.RuleSerializer(rule).data)
 
@@ -83,12 +82,11 @@ class KindViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=s.KindInputSerializer, responses={200: s.KindSerializer})
     def partial_update(self, request: Request, pk: Any = None) -> Response:
         kind = self.get_object()
-        data = s.KindInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
+        data = parse_input(s.KindInputSerializer, request, partial=True)
         values = {"points": kind.points, "grade_cap": kind.grade_cap, "cap_years": kind.cap_years,
                   "later_cap": kind.later_cap, "cap_in_force": kind.cap_in_force,
                   "months_in_force": kind.months_in_force, "promotion_bar_months": kind.promotion_bar_months,
-                  "is_active": kind.is_active, **data.validated_data}
+                  "is_active": kind.is_active, **data}
         kind = catalogue_svc.kind_configure(by=request_user(request), kind=kind, **values)
         return Response(s.KindSerializer(kind).data)
 

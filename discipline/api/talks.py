@@ -76,9 +76,8 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=s.TalkFollowUpSerializer, responses={200: s.TalkSerializer})
     def partial_update(self, request: Request, pk: Any = None) -> Response:
         talk = self.get_object()
-        data = s.TalkFollowUpSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        values = {"follow_up": talk.follow_up, "done": talk.follow_up_done, **data.validated_data}
+        data = parse_input(s.TalkFollowUpSerializer, request, partial=True)
+        values = {"follow_up": talk.follow_up, "done": talk.follow_up_done, **data}
         talk = talk_svc.talk_follow_up(by=request_user(request), talk=talk, **values)
         return self._answer(talk)
 

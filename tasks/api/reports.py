@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import request_user
+from common.api import parse_input, request_user
 from common.dates import parse_month
 from common.errors import ApplicationError
 from common.filters import IdFilter
@@ -88,25 +88,23 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @idempotent_create
     def create(self, request: Request) -> Response:
-        data = ReportWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        if "month" not in data.validated_data:
+        data = parse_input(ReportWriteSerializer, request)
+        if "month" not in data:
             raise serializers.ValidationError({"month": [_("This field is required.")]})
         official = selectors.own_official(request_user(request))
         if official is None:
             raise ApplicationError(_("Your account is not linked to an official."), code="no_official")
-        existed = selectors.report_exists(official, data.validated_data["month"])
-        report = svc.report_get_or_create_draft(official=official, month=data.validated_data["month"],
+        existed = selectors.report_exists(official, data["month"])
+        report = svc.report_get_or_create_draft(official=official, month=data["month"],
                                                 by=request_user(request))
-        if set(data.validated_data) - {"month"}:
-            report = _save_from(report, data.validated_data, request_user(request))
+        if set(data) - {"month"}:
+            report = _save_from(report, data, request_user(request))
         return self._answer(report, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     def update(self, request: Request, pk: str | None = None, partial: bool = False) -> Response:
         report = self.get_object()
-        data = ReportWriteSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        return self._answer(_save_from(report, data.validated_data, request_user(request)))
+        data = parse_input(ReportWriteSerializer, request, partial=partial)
+        return self._answer(_save_from(report, data, request_user(request)))
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         return self.update(request, pk, partial=True)
@@ -120,19 +118,17 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=ReturnSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_report(self, request: Request, pk: str | None = None) -> Response:
-        data = ReturnSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = parse_input(ReturnSerializer, request)
         report = svc.report_return(report=self.get_object(), by=request_user(request),
-                                   reason=data.validated_data["reason"])
+                                   reason=data["reason"])
         return self._answer(report)
 
     @extend_schema(request=ApproveSerializer, responses=ApprovedReportSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        data = ApproveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = parse_input(ApproveSerializer, request)
         report = svc.report_approve(report=self.get_object(), by=request_user(request),
-                                    rating=data.validated_data["rating"], comment=data.validated_data["comment"])
+                                    rating=data["rating"], comment=data["comment"])
         return Response(ApprovedReportSerializer(self.get_queryset().get(pk=report.pk)).data)
 
     @extend_schema(request=None, responses=ReportSerializer)

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import request_user
+from common.api import parse_input, request_user
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
 from tasks.api.serializers import (
@@ -54,9 +54,8 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @idempotent_create
     @extend_schema(request=TaskInputSerializer, responses={201: TaskSerializer})
     def create(self, request: Request) -> Response:
-        data = TaskInputSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        task = tasks.task_create(by=request_user(request), **data.validated_data)
+        data = parse_input(TaskInputSerializer, request)
+        task = tasks.task_create(by=request_user(request), **data)
         return self._answer(task, status.HTTP_201_CREATED)
 
     @extend_schema(request=TaskInputSerializer, responses={200: TaskSerializer})
@@ -69,9 +68,8 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def _change(self, request: Request, *, partial: bool) -> Response:
         task = self._managed()
-        data = TaskInputSerializer(data=request.data, partial=partial, context={"request": request})
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        data = parse_input(TaskInputSerializer, request, partial=partial)
+        fields = dict(data)
         fields.pop("milestones", None)  # milestones are added on the page; the API changes the task itself
         task = tasks.task_update(task=task, by=request_user(request), **fields)
         return self._answer(task)
@@ -81,9 +79,8 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def progress(self, request: Request, pk: Any = None) -> Response:
         """Record progress (responsible official or head in scope); 100% completes an ordinary task."""
         task = self.get_object()
-        data = ProgressInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        task = progress.task_set_progress(task=task, by=request_user(request), **data.validated_data)
+        data = parse_input(ProgressInputSerializer, request)
+        task = progress.task_set_progress(task=task, by=request_user(request), **data)
         return self._answer(task)
 
 
@@ -112,9 +109,8 @@ class WeeklyUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @idempotent_create
     @extend_schema(request=WeeklyUpdateInputSerializer, responses={201: WeeklyUpdateSerializer})
     def create(self, request: Request) -> Response:
-        data = WeeklyUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        data = parse_input(WeeklyUpdateInputSerializer, request)
+        fields = dict(data)
         task = tasks_visible_to(request.user).filter(pk=fields.pop("task")).first()
         if task is None:
             raise Http404

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from common.api import request_user
+from common.api import parse_input, request_user
 from common.filters import IdFilter
 from common.idempotency import idempotent_create
 from org.selectors import officials_visible_to, units_visible_to
@@ -66,9 +66,8 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @idempotent_create
     @extend_schema(request=SessionWriteSerializer, responses={201: SessionSerializer})
     def create(self, request: Request) -> Response:
-        data = SessionWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values: dict[str, Any] = dict(data.validated_data)
+        data = parse_input(SessionWriteSerializer, request)
+        values: dict[str, Any] = dict(data)
         user = request_user(request)
         units = {u.pk: u for u in units_visible_to(user).filter(
             pk__in=[values["organiser"], *values["audience_units"]])}
@@ -104,13 +103,12 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=BulkSerializer, responses=AttendanceSerializer(many=True))
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
-        data = BulkSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = parse_input(BulkSerializer, request)
         user = request_user(request)
-        session = selectors.sessions_visible_to(user).filter(pk=data.validated_data["session"]).first()
+        session = selectors.sessions_visible_to(user).filter(pk=data["session"]).first()
         if session is None:
             raise NotFound
-        rows = [cast(svc.AttendanceRow, dict(r)) for r in data.validated_data["rows"]]
+        rows = [cast(svc.AttendanceRow, dict(r)) for r in data["rows"]]
         saved = svc.attendance_bulk(by=user, session=session, rows=rows)
         fresh = self.get_queryset().filter(pk__in=[a.pk for a in saved])
         return Response(AttendanceSerializer(fresh, many=True).data)
