@@ -123,11 +123,8 @@ class TaskForm(forms.Form):
         return data
 
 
-class ProgressForm(forms.Form):
-    progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
-    note = LimitedFormField(label=_("Note"), max_length=100, required=False)
-    rectification_note = LimitedFormField(label=_("Rectification note"), required=False, max_length=NOTE,
-                                         widget=forms.Textarea(attrs={"rows": 2}))
+class _WithRectification(forms.Form):
+    """A progress form whose ``rectification_note`` is asked only on a task with a closed loop (整改闭环)."""
 
     def __init__(self, *args: Any, with_rectification: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -136,7 +133,14 @@ class ProgressForm(forms.Form):
         _style(self)
 
 
-class WeeklyUpdateForm(forms.Form):
+class ProgressForm(_WithRectification):
+    progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
+    note = LimitedFormField(label=_("Note"), max_length=100, required=False)
+    rectification_note = LimitedFormField(label=_("Rectification note"), required=False, max_length=NOTE,
+                                         widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WeeklyUpdateForm(_WithRectification):
     progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
     done = LimitedFormField(label=_("What was done"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3}))
     problems = LimitedFormField(label=_("Problems"), required=False, max_length=NOTE,
@@ -145,12 +149,6 @@ class WeeklyUpdateForm(forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 2}))
     rectification_note = LimitedFormField(label=_("Rectification note"), required=False, max_length=NOTE,
                                          widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args: Any, with_rectification: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not with_rectification:
-            del self.fields["rectification_note"]
-        _style(self)
 
 
 class LoopAdvanceForm(forms.Form):
