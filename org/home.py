@@ -24,19 +24,19 @@ from org.selectors import access_for
 
 Panel = tuple[str, dict[str, Any]]
 PanelProvider = Callable[[User], Panel | None]
-_PROVIDERS: list[PanelProvider] = []
+_PANEL_PROVIDERS: list[PanelProvider] = []
 
 
 def home_panel(function: PanelProvider) -> PanelProvider:
     """Register a provider of a home-page panel."""
-    if function not in _PROVIDERS:
-        _PROVIDERS.append(function)
+    if function not in _PANEL_PROVIDERS:
+        _PANEL_PROVIDERS.append(function)
     return function
 
 
 def panels_for(user: User) -> list[Panel]:
     """Return the panels every registered provider has for the user, in registration order."""
-    return [panel for provider in _PROVIDERS if (panel := provider(user)) is not None]
+    return [panel for provider in _PANEL_PROVIDERS if (panel := provider(user)) is not None]
 
 
 # -- to-do items ------------------------------------------------------------------------------------------------
@@ -89,7 +89,16 @@ class TodoBlock:
 
 
 TodoProvider = Callable[[User], list[TodoItem]]
-_TODOS: list[tuple[str, int, TodoProvider]] = []  # (role, order in its block, provider), in page order
+
+
+@dataclass(frozen=True)
+class _Registered:
+    role: str
+    order: int  # within the role's block
+    provider: TodoProvider
+
+
+_TODO_PROVIDERS: list[_Registered] = []  # in the order the page shows them
 
 
 def home_todo(role: str, *, order: int) -> Callable[[TodoProvider], TodoProvider]:
@@ -98,9 +107,9 @@ def home_todo(role: str, *, order: int) -> Callable[[TodoProvider], TodoProvider
         raise ValueError(f"unknown role {role!r}")
 
     def register(function: TodoProvider) -> TodoProvider:
-        if all(entry[2] is not function for entry in _TODOS):
-            _TODOS.append((role, order, function))
-            _TODOS.sort(key=lambda entry: (list(ROLE_BLOCKS).index(entry[0]), entry[1]))
+        if all(entry.provider is not function for entry in _TODO_PROVIDERS):
+            _TODO_PROVIDERS.append(_Registered(role, order, function))
+            _TODO_PROVIDERS.sort(key=lambda entry: (list(ROLE_BLOCKS).index(entry.role), entry.order))
         return function
 
     return register
@@ -108,7 +117,7 @@ def home_todo(role: str, *, order: int) -> Callable[[TodoProvider], TodoProvider
 
 def todo_providers() -> list[tuple[str, TodoProvider]]:
     """Every registered provider with the role whose block it fills, in the order the page shows them."""
-    return [(role, provider) for role, _order, provider in _TODOS]
+    return [(entry.role, entry.provider) for entry in _TODO_PROVIDERS]
 
 
 def roles_on_home(user: User) -> list[str]:
