@@ -46,6 +46,7 @@ from training.models import (
     TrainingSession,
 )
 from training.services.sessions import default_hours
+from training.services.year_hours import training_years, year_hours_rebuild
 
 BATCH = 5000
 WEEKLY_UP_TO = 2000
@@ -125,6 +126,8 @@ class TrainingBuilder:
             with connection.cursor() as cursor:
                 for model in (Attendance, TrainingSession, ExternalTraining):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        for year in training_years():  # the rows were bulk-created, past the signals that keep the sums
+            year_hours_rebuild(year=year)
         counts = training_feed(start=date(self.year, 1, 1), end=self.today)
         self.stdout.write(self.style.SUCCESS(
             f"学习培训数据已生成：学习计划 {len(plans)} 份，培训场次 {len(planned)} 场，考勤记录 {rows} 条，"

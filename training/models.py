@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
@@ -199,6 +200,56 @@ class HourTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_rank_level_display()} {self.hours_per_year}"
+
+
+def _month_hours(month: int) -> models.DecimalField:
+    return models.DecimalField(format_lazy(_("hours in month {month}"), month=month), max_digits=7,
+                               decimal_places=1, default=Decimal("0"))
+
+
+class YearHours(models.Model):
+    """An official's training in one calendar year, summed: a read model of ``Attendance`` and approved
+    ``ExternalTraining`` for the county's training report, which would otherwise sum every attendance row of the
+    year to rank the officials (171,000 rows at 10,000 officials). Kept by ``training.services.year_hours`` on
+    every write of either (model signals and the bulk services); ``manage.py training_hours_rebuild`` rebuilds
+    it. The rollup still reads the ledger itself (``with_progress``), since it counts only up to a day.
+    """
+
+    official = models.ForeignKey(Official, verbose_name=_("official"), on_delete=models.CASCADE,
+                                 related_name="year_hours")
+    year = models.PositiveSmallIntegerField(_("year"))
+    attendance_hours = models.DecimalField(_("attendance hours"), max_digits=7, decimal_places=1,
+                                           default=Decimal("0"))
+    external_hours = models.DecimalField(_("external training hours"), max_digits=7, decimal_places=1,
+                                         default=Decimal("0"))
+    total_hours = models.DecimalField(_("hours credited"), max_digits=7, decimal_places=1, default=Decimal("0"))
+    absences = models.PositiveIntegerField(_("absences"), default=0)
+    special_incomplete = models.PositiveIntegerField(_("special classes missed"), default=0)
+    # Hours credited per month (the report's chart), by the month a session started or external training began.
+    month_1 = _month_hours(1)
+    month_2 = _month_hours(2)
+    month_3 = _month_hours(3)
+    month_4 = _month_hours(4)
+    month_5 = _month_hours(5)
+    month_6 = _month_hours(6)
+    month_7 = _month_hours(7)
+    month_8 = _month_hours(8)
+    month_9 = _month_hours(9)
+    month_10 = _month_hours(10)
+    month_11 = _month_hours(11)
+    month_12 = _month_hours(12)
+
+    class Meta:
+        verbose_name = _("training hours of a year")
+        verbose_name_plural = _("training hours of a year")
+        constraints = [models.UniqueConstraint(fields=["official", "year"], name="year_hours_unique")]
+        indexes = [models.Index(fields=["year", "total_hours"], name="year_hours_rank_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.official_id} {self.year} {self.total_hours}"
+
+
+MONTH_FIELDS = tuple(f"month_{m}" for m in range(1, 13))
 
 
 # Leadership members 110 hours a year (550 over five years); everyone else 90 hours (12 days).

@@ -21,6 +21,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -29,13 +30,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from org.models import Official, OrgUnit, RankLevel, User
 from org.selectors import access_for, subtree_q, units_visible_to
 from training.models import (
     DEFAULT_HOUR_TARGETS,
+    MONTH_FIELDS,
     Attendance,
     AttendanceStatus,
     ExternalStatus,
@@ -43,6 +45,7 @@ from training.models import (
     HourTarget,
     SessionKind,
     TrainingSession,
+    YearHours,
 )
 
 if TYPE_CHECKING:
@@ -163,11 +166,18 @@ BY_UNIT = ("unit__path", "name", "pk")
 
 def unit_progress(unit: OrgUnit, *, year: int, behind_only: bool = False,
                   order: tuple[str, ...] = BY_UNIT) -> QuerySet[UnitProgressOfficial]:
-    """The active officials of ``unit`` and its sub-units with their progress for ``year`` (``with_progress``
-    plus ``total_hours``), in ``order``; ``behind_only`` keeps those under the pro-rata target. One query."""
-    officials = (with_progress(Official.objects.filter(unit.subtree_q("unit__"), is_active=True)
-                               .select_related("unit"), year=year)
-                 .annotate(total_hours=F("att_hours") + F("ext_hours")))
+    """The active officials of ``unit`` and its sub-units with their progress for ``year`` (the fields of
+    ``with_progress`` plus ``total_hours``), in ``order``; ``behind_only`` keeps those under the pro-rata target.
+    One query, read from the yearly sums (``YearHours``) rather than the year's attendance rows."""
+    officials = (Official.objects.filter(unit.subtree_q("unit__"), is_active=True).select_related("unit")
+                 .annotate(sums=FilteredRelation("year_hours", condition=Q(year_hours__year=year)))
+                 .annotate(att_hours=Coalesce("sums__attendance_hours", Value(ZERO), output_field=_DEC),
+                           ext_hours=Coalesce("sums__external_hours", Value(ZERO), output_field=_DEC),
+                           total_hours=Coalesce("sums__total_hours", Value(ZERO), output_field=_DEC),
+                           special_incomplete=Coalesce("sums__special_incomplete", Value(0)),
+                           absences=Coalesce("sums__absences", Value(0)),
+                           target_hours=Subquery(HourTarget.objects.filter(rank_level=OuterRef("rank_level"))
+                                                 .values("hours_per_year")[:1], output_field=_DEC)))
     if behind_only:
         # The same target as ``progress_of``: the configured one, else the rank level's default.
         default = Case(*[When(rank_level=level, then=Value(hours)) for level, hours in DEFAULT_HOUR_TARGETS.items()],
@@ -178,22 +188,11 @@ def unit_progress(unit: OrgUnit, *, year: int, behind_only: bool = False,
 
 
 def hours_by_month(unit: OrgUnit, *, year: int) -> list[Decimal]:
-    """Hours credited in ``unit`` and its sub-units per month of ``year`` (January first): two queries."""
-    start, end = year_bounds(year)
-    by_month = [ZERO] * 12
-    # Summed per session in the database and per month here: a month extracted per attendance row costs a
-    # time-zone conversion per row (a Python function on SQLite, over a second for a county).
-    for starts_at, hours in (Attendance.objects.filter(unit.subtree_q("official__unit__"),
-                                                       session__starts_at__gte=start, session__starts_at__lt=end)
-                             .order_by().values("session_id", "session__starts_at").annotate(h=Sum("hours"))
-                             .values_list("session__starts_at", "h")):
-        by_month[timezone.localtime(starts_at).month - 1] += hours or ZERO
-    for month, hours in (ExternalTraining.objects.filter(unit.subtree_q("official__unit__"),
-                                                         status=ExternalStatus.APPROVED, started_on__year=year)
-                         .annotate(month=ExtractMonth("started_on")).order_by()
-                         .values("month").annotate(h=Sum("hours")).values_list("month", "h")):
-        by_month[month - 1] += hours or ZERO
-    return by_month
+    """Hours credited in ``unit`` and its sub-units per month of ``year`` (January first), from the yearly sums
+    of its officials (one query)."""
+    sums = YearHours.objects.filter(unit.subtree_q("official__unit__"), year=year).aggregate(
+        **{name: Sum(name) for name in MONTH_FIELDS})
+    return [sums[name] or ZERO for name in MONTH_FIELDS]
 
 
 def progress_of(official: ProgressOfficial, *, year: int, as_of: date | None = None,

@@ -32,6 +32,7 @@ from training.selectors.sessions import (
     check_open,
     session_is_frozen,
 )
+from training.services.year_hours import year_hours_refresh
 
 PARTIAL_SHARE = Decimal("0.5")
 
@@ -139,6 +140,7 @@ def session_update(
     # Its day, kind, requirement, hours or lecturer may have changed: every attendee's facts and the lecturers'.
     attendees = list(locked.attendance.values_list("official_id", flat=True))
     first = min(old_day, _day(locked))
+    year_hours_refresh(official_ids=attendees, years=[old_day.year, _day(locked).year])
     facts_changed(facts={"study_absence": [old_day, _day(locked)], "lecture_given": [old_day, _day(locked)],
                          "training_hours": [rest_of_year(first)]},
                   officials=[*attendees, old_lecturer, locked.lecturer_id])
@@ -286,7 +288,10 @@ def attendance_bulk(*, by: User, session: TrainingSession, rows: Sequence[Attend
         bulk_update_with_history(to_update, Attendance, ["status", "hours", "excuse_reason", "excuse_approved_by",
                                                          "exam_score", "recorded_by", "recorded_at"],
                                  default_user=by)
-    _attendance_changed(session, [row.official.pk for row in checked])
+    officials = [row.official.pk for row in checked]
+    # The bulk writes send no model signals: the yearly sums are refreshed here, once for the whole list.
+    year_hours_refresh(official_ids=officials, years=[_day(session).year])
+    _attendance_changed(session, officials)
     return to_create + to_update
 
 

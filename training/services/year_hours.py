@@ -1,0 +1,121 @@
+"""Keep ``YearHours``, the per-official yearly sums of training, equal to what the ledger says.
+
+Every write of attendance or approved external training ends in ``year_hours_refresh`` for the officials and
+years it touched: one attendance or external-training row through the model signals (``training.receivers``, so
+the admin, the factories and the shell keep the table right too), many rows through the bulk services that bypass
+the signals. ``year_hours_rebuild`` recomputes a whole year (``manage.py training_hours_rebuild``, the demo seed and
+the migration that created the table).
+
+The sums are those of ``training.selectors.progress.with_progress`` without ``as_of``: attendance of sessions
+starting in the year (local time), approved external training started in the year, absences, and special classes
+missed by more than a seventh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from org.models import Official
+from training.models import (
+    MONTH_FIELDS,
+    Attendance,
+    AttendanceStatus,
+    ExternalStatus,
+    ExternalTraining,
+    SessionKind,
+    YearHours,
+)
+from training.selectors.progress import year_bounds
+
+ZERO = Decimal("0")
+SPECIAL_SHARE = Decimal(6) / Decimal(7)
+_FIELDS = ["attendance_hours", "external_hours", "total_hours", "absences", "special_incomplete", *MONTH_FIELDS]
+
+
+@dataclass
+class _Sums:
+    attendance: Decimal = ZERO
+    external: Decimal = ZERO
+    absences: int = 0
+    special_incomplete: int = 0
+    months: list[Decimal] = field(default_factory=lambda: [ZERO] * 12)
+
+    def row(self, official_id: int, year: int) -> YearHours:
+        return YearHours(official_id=official_id, year=year, attendance_hours=self.attendance,
+                         external_hours=self.external, total_hours=self.attendance + self.external,
+                         absences=self.absences, special_incomplete=self.special_incomplete,
+                         **dict(zip(MONTH_FIELDS, self.months, strict=True)))
+
+
+def _sums(year: int, official_ids: list[int] | None) -> dict[int, _Sums]:
+    """Each official's sums for ``year`` (all officials when ``official_ids`` is None): two queries, summed here
+    because the month of a session is its local month (a time-zone conversion per row in SQL)."""
+    start, end = year_bounds(year)
+    sums: dict[int, _Sums] = {}
+    attendance = Attendance.objects.filter(session__starts_at__gte=start, session__starts_at__lt=end)
+    external = ExternalTraining.objects.filter(status=ExternalStatus.APPROVED, started_on__year=year)
+    if official_ids is not None:
+        attendance = attendance.filter(official_id__in=official_ids)
+        external = external.filter(official_id__in=official_ids)
+    for official_id, starts_at, kind, session_hours, hours, status in attendance.order_by().values_list(
+            "official_id", "session__starts_at", "session__kind", "session__hours", "hours", "status").iterator(
+            chunk_size=5000):
+        one = sums.setdefault(official_id, _Sums())
+        one.attendance += hours
+        one.months[timezone.localtime(starts_at).month - 1] += hours
+        absent = status == AttendanceStatus.ABSENT
+        one.absences += absent
+        special = kind == SessionKind.SPECIAL_CLASS
+        one.special_incomplete += special and (absent or hours < session_hours * SPECIAL_SHARE)
+    for official_id, started_on, hours in external.order_by().values_list("official_id", "started_on", "hours"):
+        one = sums.setdefault(official_id, _Sums())
+        one.external += hours
+        one.months[started_on.month - 1] += hours
+    return sums
+
+
+def _write(year: int, sums: dict[int, _Sums], official_ids: list[int] | None) -> None:
+    stale = YearHours.objects.filter(year=year).exclude(official_id__in=list(sums))
+    if official_ids is not None:
+        stale = stale.filter(official_id__in=official_ids)
+    stale.delete()
+    YearHours.objects.bulk_create([one.row(pk, year) for pk, one in sums.items()], batch_size=2000,
+                                  update_conflicts=True, unique_fields=["official", "year"], update_fields=_FIELDS)
+
+
+@transaction.atomic
+def year_hours_refresh(*, official_ids: Iterable[int | None], years: Iterable[int | None]) -> None:
+    """Recompute the ``YearHours`` of these officials in these years (``None`` among either is ignored).
+
+    The officials are locked first: two writes for the same official (attendance at two sessions) then refresh
+    one after the other, the second seeing the first's rows, instead of each writing a sum without the other's.
+    """
+    ids = sorted({pk for pk in official_ids if pk is not None})
+    wanted = sorted({y for y in years if y is not None})
+    if not ids or not wanted:
+        return
+    locked = Official.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+    ids = list(locked.values_list("pk", flat=True))
+    for year in wanted:
+        _write(year, _sums(year, ids), ids)
+
+
+@transaction.atomic
+def year_hours_rebuild(*, year: int) -> int:
+    """Recompute every official's ``YearHours`` for ``year``; return how many officials have training in it."""
+    sums = _sums(year, None)
+    _write(year, sums, None)
+    return len(sums)
+
+
+def training_years() -> list[int]:
+    """The years with any attendance or external training (what a full rebuild covers)."""
+    sessions = {timezone.localtime(at).year for at in Attendance.objects.order_by().values_list(
+        "session__starts_at", flat=True).distinct()}
+    return sorted(sessions | set(ExternalTraining.objects.order_by().values_list("started_on__year", flat=True)
+                                 .distinct()))
