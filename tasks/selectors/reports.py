@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from org.facts import frozen_periods, month_span
 from org.models import Official, OrgUnit, User
-from org.selectors import ALL_ROLES, access_for, subtree_q
+from org.selectors import ALL_ROLES, access_for, subtree_q, units_visible_to
 from tasks.models import MonthlyReport, MonthlyReportItem, ReportStatus, ReportTransition, Task
 from tasks.selectors._common import unit_q
 from tasks.selectors.tasks import tasks_visible_to
@@ -116,8 +116,15 @@ def report_due(official_id: int, today: date) -> tuple[date, MonthlyReport | Non
 
 
 def reports_published(user: User, *, month: date | None = None) -> QuerySet[MonthlyReport]:
-    """Published reports the user may see (their unit's 公示 and their role subtrees), with items."""
-    qs = reports_visible_to(user).filter(status=ReportStatus.PUBLISHED)
+    """Published reports the user may see (their unit's 公示 and their role subtrees), with items.
+
+    The same reports as ``reports_visible_to`` with the status, scoped through the units (role subtrees and one's
+    own unit, picked from the small unit table) rather than by an OR over the reports' columns, which made
+    PostgreSQL read every published report of the county (150 ms at 10,000 officials). One's own published
+    reports are in one's own unit's."""
+    qs = MonthlyReport.objects.select_related("official", "official__unit").filter(status=ReportStatus.PUBLISHED)
+    if not access_for(user).is_superuser:
+        qs = qs.filter(official__unit__in=units_visible_to(user).order_by().values("pk"))
     if month is not None:
         qs = qs.filter(month=month_start(month))
     return qs.select_related("published_by__official").prefetch_related(_items()).order_by(
