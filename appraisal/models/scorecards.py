@@ -54,7 +54,9 @@ class Scorecard(models.Model):
         verbose_name_plural = _("scorecards")
         constraints = [models.UniqueConstraint(fields=["period", "official"], name="scorecard_unique")]
         indexes = [models.Index(fields=["period", "unit", "total"], name="scorecard_period_unit_idx"),
-                   models.Index(fields=["official", "period"], name="scorecard_official_idx")]
+                   models.Index(fields=["official", "period"], name="scorecard_official_idx"),
+                   # "第 n 名 / 共 N 人": the group sizes of a period read from the index alone.
+                   models.Index(fields=["period", "category", "rank_level", "unit"], name="scorecard_rank_sizes_idx")]
 
     def __str__(self) -> str:
         return f"{self.period} {self.official_id} {self.total}"

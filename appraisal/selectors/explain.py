@@ -18,7 +18,7 @@ from datetime import datetime, time
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
@@ -76,7 +76,12 @@ def attach_rank_sizes(cards: Iterable[Scorecard]) -> None:
         return
     by_unit: dict[tuple[int, int], int] = defaultdict(int)
     by_kind: dict[tuple[int, int | None, str], int] = defaultdict(int)
-    rows = (Scorecard.objects.filter(period_id__in={c.period_id for c in cards}).order_by()
+    # Only the groups the cards are in: a whole period's counts cost a read of every card of the county.
+    kinds = Q(category_id__in={c.category_id for c in cards}, rank_level__in={c.rank_level for c in cards})
+    if any(c.category_id is None for c in cards):
+        kinds |= Q(category__isnull=True, rank_level__in={c.rank_level for c in cards})
+    rows = (Scorecard.objects.filter(kinds | Q(unit_id__in={c.unit_id for c in cards}),
+                                     period_id__in={c.period_id for c in cards}).order_by()
             .values_list("period_id", "unit_id", "category_id", "rank_level").annotate(n=Count("pk")))
     for period_id, unit_id, category_id, rank_level, n in rows:
         by_unit[(period_id, unit_id)] += n

@@ -29,7 +29,7 @@ from appraisal.models import Grade as G
 from appraisal.scoring.parameters import parameter_for, score_parameter
 from appraisal.selectors.quarterly import with_good_quarters
 from org.models import OrgUnit, User
-from org.selectors import access_for, subtree_q
+from org.selectors import access_for, in_subtrees_q
 
 # -- settings-free defaults ----------------------------------------------------------------------------
 # The national rules for civil servants' annual appraisal, as practised: a year score of 90 or more may be
@@ -143,7 +143,7 @@ def grades_visible_to(
     if access.is_superuser:
         return qs
     paths = access.paths(roles)
-    q = subtree_q(paths, "unit__") | subtree_q(paths, "official__unit__")
+    q = in_subtrees_q(paths, "unit", "official__unit")
     if include_own and access.official_id is not None:
         q |= Q(official_id=access.official_id)
     return qs.filter(q)

@@ -31,7 +31,7 @@ from appraisal.models import (
     UnitScorecard,
 )
 from org.models import Official, User
-from org.selectors import ALL_ROLES, access_for, subtree_q
+from org.selectors import ALL_ROLES, access_for, in_subtrees_q, subtree_q
 
 # Roles that see the rankings and may record manual entries in their subtree.
 MANAGER_ROLES = ("head", "org")
@@ -65,10 +65,13 @@ def scorecards_visible_to(
     the units in their role subtrees — a period's card stays with the unit the official was in during it
     (``appraisal.selectors.transfers``), so the head over that unit still sees it after the official moved on."""
     qs = Scorecard.objects.select_related("period", "official", "official__unit", "unit", "category")
-    everything, q = _official_q(user, "", roles, include_self)
-    if everything:
+    access = access_for(user)
+    if access.is_superuser:
         return qs
-    return qs.filter(q | subtree_q(access_for(user).paths(roles), "unit__"))
+    q = in_subtrees_q(access.paths(roles), "official__unit", "unit")
+    if include_self and access.official_id is not None:
+        q |= Q(official_id=access.official_id)
+    return qs.filter(q)
 
 
 def with_grade(qs: QuerySet[Scorecard]) -> QuerySet[Scorecard]:

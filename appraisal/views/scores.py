@@ -31,7 +31,7 @@ from common.errors import ApplicationError
 from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
-from common.pagination import paginate
+from common.pagination import paginate, paginate_narrow
 from org.models import Official
 from org.selectors import access_for, officials_visible_to, require_role
 
@@ -123,7 +123,7 @@ def ranking(request: AuthedRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") and k != "period"}
     cards, unit_cards = ranking_reads.ranking_board(request.user, period, unit_cards, filters)
-    page = paginate(request, selectors.with_grade(cards))
+    page = paginate_narrow(request, selectors.with_grade(cards))
     ranking_reads.attach_grade_labels(page.object_list)
     explain.attach_rank_sizes(page.object_list)
     explain.attach_unit_category_sizes(unit_cards)

@@ -12,6 +12,7 @@ from org.selectors.scope import (
     Grant,
     access_for,
     ancestor_paths,
+    in_subtrees_q,
     officials_by_staff_number,
     officials_visible_to,
     require_role,
@@ -24,7 +25,19 @@ from org.selectors.scope import (
 )
 
 __all__ = [
-    "ALL_ROLES", "Access", "Grant", "access_for", "ancestor_paths", "officials_by_staff_number",
-    "officials_visible_to", "require_role", "subtree_q", "units_by_code", "units_visible_to",
-    "unknown_official_message", "unknown_unit_message", "users_with_role_over",
+    "ALL_ROLES",
+    "Access",
+    "Grant",
+    "access_for",
+    "ancestor_paths",
+    "in_subtrees_q",
+    "officials_by_staff_number",
+    "officials_visible_to",
+    "require_role",
+    "subtree_q",
+    "units_by_code",
+    "units_visible_to",
+    "unknown_official_message",
+    "unknown_unit_message",
+    "users_with_role_over",
 ]
