@@ -7,13 +7,16 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from common.http import AuthedRequest
+from common.pagination import paginate
 from org.selectors.roster import unit_tree as units_in_tree
 
 
 @login_required
 def unit_tree(request: AuthedRequest) -> HttpResponse:
     units = units_in_tree(request.user)
-    base_depth = min((u.depth for u in units), default=1)
-    for unit in units:
+    base_depth = min((u.depth for u in units), default=1)  # over the whole tree, so pages indent alike
+    page = paginate(request, units)
+    for unit in page.object_list:
         unit.indent = 0.5 + 1.5 * (unit.depth - base_depth)
-    return render(request, "org/unit_tree.html", {"units": units, "base_depth": base_depth})
+    return render(request, "org/unit_tree.html",
+                  {"units": page.object_list, "page": page, "base_depth": base_depth})

@@ -92,7 +92,9 @@ def task_board(request: AuthedRequest) -> HttpResponse:
     mark_deadlines(page.object_list, today)
     context = {
         "filter": filterset, "page": page, "query": _query_without_page(request), "today": today,
-        "units": units_managed_by(request.user), "leaders": leaders_of(managed),
+        # The filters' options need a code and a name: not a full unit (and its parent and category) each.
+        "units": units_managed_by(request.user).select_related(None).only("code", "name", "path"),
+        "leaders": leaders_of(managed).only("name", "staff_number"),
         "statuses": filterset.filters["status"].extra["choices"],
     }
     template = "tasks/tasks/_board_table.html" if request.htmx and not request.htmx.boosted else \

@@ -124,3 +124,14 @@ def test_unit_tree_lists_units_in_tree_order(county, client_for):
     codes = [u.code for u in response.context["units"]]
     assert codes.index("QH") < codes.index("WL") < codes.index("WL01")
     assert codes.index("CZ") < codes.index("CZ01")
+
+
+def test_the_unit_tree_paginates_and_indents_every_page_alike(county, client_for):
+    for i in range(30):
+        county.culture.add_child(name=f"科室{i:02d}", code=f"WLX{i:02d}", kind=county.culture.kind)
+    client = client_for(county.orgadmin)
+    first = client.get(reverse("org:unit_tree"))
+    second = client.get(reverse("org:unit_tree"), {"page": 2})
+    assert len(first.context["units"]) == 25 and second.context["units"]
+    assert first.context["base_depth"] == second.context["base_depth"] == 1
+    assert "第 2 页" in first.content.decode() or "page=2" in first.content.decode()

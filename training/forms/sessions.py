@@ -8,17 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.text_limits import LimitedFormField
-from org.forms.fields import OfficialChoiceField, UnitChoiceField
+from org.forms.fields import OfficialChoiceField, UnitChoiceField, UnitMultipleChoiceField
 from org.models import OrgUnit, RankLevel, User
 from training.models import AttendanceStatus, SessionKind, StudyPlan, TrainingSession
 from training.pickers import LECTURERS, lecturers
 from training.selectors.plans import plans_of_units
 from training.selectors.sessions import units_organisable_by
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return "　" * (obj.depth - 1) + obj.name
 
 
 def model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
