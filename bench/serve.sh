@@ -21,11 +21,12 @@ export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-0}"
 export SECURE_HSTS_SECONDS="${SECURE_HSTS_SECONDS:-0}"
 BIND="${BIND:-127.0.0.1:8001}"
 WORKERS="${WORKERS:-2}"
+THREADS="${THREADS:-1}"  # more than 1: gunicorn's gthread worker, each worker serving that many requests at once
 PIDFILE="${PIDFILE:-/tmp/cadre-bench-gunicorn.pid}"
 
 .venv/bin/python manage.py collectstatic --noinput -v0
 # `python -m gunicorn` puts this checkout first on sys.path before anything is imported: started as the gunicorn
 # script, the standard library's probe for Jython (`from org.python.core import …` in copy.py) imports the
 # project's `org` package early through the editable install — from the checkout it was installed from.
-exec .venv/bin/python -m gunicorn cadre_mgmt.wsgi:application --bind "$BIND" --workers "$WORKERS" --pid "$PIDFILE" \
+exec .venv/bin/python -m gunicorn cadre_mgmt.wsgi:application --bind "$BIND" --workers "$WORKERS" --threads "$THREADS" --pid "$PIDFILE" \
     --access-logfile - --access-logformat '%(r)s %(s)s %(b)s %(M)sms' --log-level warning

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from appraisal.constraints.discipline import discipline_constraints
@@ -237,7 +237,9 @@ def quarter_for(key: str | None) -> AppraisalPeriod | None:
     found = next((q for q in all_quarters if q.key == (key or "").upper()), None)
     if found is not None:
         return found
-    latest = QuarterlyGrade.objects.order_by("-period__start").values_list("period_id", flat=True).first()
+    # Asked of the few quarters (EXISTS on the grades' period index), not by sorting every grade of the county.
+    latest = (quarters().filter(Exists(QuarterlyGrade.objects.filter(period=OuterRef("pk")))).order_by("-start")
+              .values_list("pk", flat=True).first())
     return next((q for q in all_quarters if q.pk == latest), all_quarters[0] if all_quarters else None)
 
 

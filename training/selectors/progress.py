@@ -279,7 +279,10 @@ def lectures_in_year(official: Official, year: int, *, limit: int = 100) -> Quer
 def report_units(user: User | AnonymousUser) -> list[OrgUnit]:
     """The active units whose training report the user may read: those in their role subtrees."""
     access = access_for(user)
-    units = units_visible_to(user).filter(is_active=True)
+    # A unit's name, code and place in the tree are all the reports use: not its parent and category, read
+    # for every unit of the county on each request.
+    units = units_visible_to(user).filter(is_active=True).select_related(None).only(
+        "name", "code", "path", "depth", "numchild")
     if not access.is_superuser:
         units = units.filter(subtree_q(access.paths()))
     return list(units)
