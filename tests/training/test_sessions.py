@@ -32,6 +32,16 @@ def test_calendar_shows_visible_sessions_by_month(county, client_for):
         "page"].paginator.count == 0
 
 
+def test_a_busy_day_shows_its_first_sessions_and_how_many_more_are_listed(county, client_for):
+    day = timezone.make_aware(datetime(2026, 10, 16, 8, 0))
+    for hour in range(6):
+        make_session(county.head, county.culture, title=f"第{hour}场", when=day.replace(hour=8 + hour))
+    body = client_for(county.head).get(reverse("training:calendar"), {"month": "2026-10"}).content.decode()
+    assert body.count('data-testid="calendar-session"') == 4
+    assert "第0场" in body and "还有 2 场" in body and 'href="#session-list"' in body
+    assert body.count('data-testid="session-row"') == 6  # every one in the list below
+
+
 def test_calendar_constant_queries(county, client_for, django_assert_num_queries):
     client = client_for(county.head)
     url = reverse("training:calendar") + "?month=2026-10"
