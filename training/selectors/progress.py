@@ -244,14 +244,14 @@ def lecturer_ranking(*, year: int, unit: OrgUnit | None = None) -> QuerySet[Offi
     """Officials who lectured in ``year`` (in ``unit``'s subtree when given), annotated with
     ``lecture_count`` and ``lecture_hours``, most hours first: one aggregate query."""
     start, end = year_bounds(year)
-    in_year = Q(lectures__starts_at__gte=start, lectures__starts_at__lt=end)
-    qs = Official.objects.select_related("unit")
+    # The year's lectures joined first (the aggregate runs over that join), so only the lecturers are grouped —
+    # not every official of the county with all their columns, to keep the few with a lecture.
+    qs = Official.objects.filter(lectures__starts_at__gte=start, lectures__starts_at__lt=end).select_related("unit")
     if unit is not None:
         qs = qs.filter(unit.subtree_q("unit__"))
-    return (qs.annotate(lecture_count=Count("lectures", filter=in_year),
-                        lecture_hours=Coalesce(Sum("lectures__hours", filter=in_year), Value(ZERO),
-                                               output_field=_DEC))
-            .filter(lecture_count__gt=0).order_by("-lecture_hours", "-lecture_count", "name"))
+    return (qs.annotate(lecture_count=Count("lectures"),
+                        lecture_hours=Coalesce(Sum("lectures__hours"), Value(ZERO), output_field=_DEC))
+            .order_by("-lecture_hours", "-lecture_count", "name"))
 
 
 # -- an official's own record ("my training") and the unit report ---------------------------------------------
