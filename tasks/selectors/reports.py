@@ -119,12 +119,14 @@ def reports_published(user: User, *, month: date | None = None) -> QuerySet[Mont
     """Published reports the user may see (their unit's 公示 and their role subtrees), with items.
 
     The same reports as ``reports_visible_to`` with the status, scoped through the units (role subtrees and one's
-    own unit, picked from the small unit table) rather than by an OR over the reports' columns, which made
-    PostgreSQL read every published report of the county (150 ms at 10,000 officials). One's own published
-    reports are in one's own unit's."""
+    own unit, picked from the small unit table) and their officials' ids rather than by an OR over the reports'
+    columns, which made PostgreSQL read every published report of the county (150 ms at 10,000 officials); the
+    count of the page then reads the reports' (status, official) index alone. One's own published reports are
+    in one's own unit's."""
     qs = MonthlyReport.objects.select_related("official", "official__unit").filter(status=ReportStatus.PUBLISHED)
     if not access_for(user).is_superuser:
-        qs = qs.filter(official__unit__in=units_visible_to(user).order_by().values("pk"))
+        units = units_visible_to(user).order_by().values("pk")
+        qs = qs.filter(official__in=Official.objects.filter(unit__in=units).values("pk"))
     if month is not None:
         qs = qs.filter(month=month_start(month))
     return qs.select_related("published_by__official").prefetch_related(_items()).order_by(

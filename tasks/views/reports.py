@@ -21,7 +21,7 @@ from common.errors import ApplicationError
 from common.filters import as_id
 from common.forms import autosave, show_error
 from common.http import AuthedRequest
-from common.pagination import paginate
+from common.pagination import paginate, paginate_narrow
 from org.models import Official
 from org.selectors import access_for, require_role
 from tasks.forms.reports import (
@@ -284,7 +284,7 @@ def report_board(request: AuthedRequest) -> HttpResponse:
     """The published reports (月度实绩公示) the user may see, by month."""
     form = BoardFilterForm(request.GET or None)
     month = form.cleaned_data["month"] if form.is_bound and form.is_valid() else None
-    page = paginate(request, selectors.reports_published(request.user, month=month))
+    page = paginate_narrow(request, selectors.reports_published(request.user, month=month))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "tasks/reports/board.html", {"form": form, "page": page, "query": query.urlencode()})
