@@ -46,3 +46,9 @@ def fast_select(widget: Any, default: type[FastSelect] = FastSelect) -> Any:
     if type(widget) is forms.SelectMultiple:
         return FastSelectMultiple(attrs=widget.attrs)
     return widget
+
+
+def filter_select(name: str, value: Any, choices: Any, *, empty_label: str, attrs: dict[str, Any]) -> SafeString:
+    """A list page's filter menu (``<select name=…>`` with an "all" option first) from ``(value, label)`` pairs,
+    for menus a page builds itself rather than through a form."""
+    return FastSelect(attrs=attrs, choices=[("", empty_label), *choices]).render(name, value)

@@ -7,7 +7,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from common.widgets import FastSelect, FastSelectMultiple, fast_select
+from common.widgets import FastSelect, FastSelectMultiple, fast_select, filter_select
 from org.forms.fields import UnitChoiceField, UnitMultipleChoiceField
 from org.models import OrgUnit
 
@@ -43,3 +43,12 @@ def test_plain_selects_given_to_the_unit_fields_become_fast_and_others_stay(coun
     assert fast_select(radio) is radio
     html = one.widget.render("unit", county.culture.pk)
     assert f'<option value="{county.culture.pk}" selected>' in html and "　" in html  # indented by depth
+
+
+def test_a_filter_menu_starts_with_all_and_keeps_the_choice(county, client_for):
+    html = filter_select("unit", "WL", [("CZ", "财政局"), ("WL", "文旅局 <&>")], empty_label="全部单位",
+                         attrs={"class": "form-select", "id": "f-unit"})
+    assert html.startswith('<select name="unit" class="form-select" id="f-unit"><option value="">全部单位</option>')
+    assert '<option value="WL" selected>文旅局 &lt;&amp;&gt;</option>' in html
+    body = client_for(county.head).get("/tasks/board/", {"unit": "WL"}).content.decode()
+    assert '<option value="WL" selected>' in body and 'id="f-leader"' in body
