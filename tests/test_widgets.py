@@ -52,3 +52,14 @@ def test_a_filter_menu_starts_with_all_and_keeps_the_choice(county, client_for):
     assert '<option value="WL" selected>文旅局 &lt;&amp;&gt;</option>' in html
     body = client_for(county.head).get("/tasks/board/", {"unit": "WL"}).content.decode()
     assert '<option value="WL" selected>' in body and 'id="f-leader"' in body
+
+
+def test_the_options_tag_renders_escaped_options_and_marks_the_chosen_one(county):
+    from django.template import Context, Template
+
+    units = [OrgUnit(code="CZ", name="财政局"), OrgUnit(code="WL", name="文旅局 <&>")]
+    tag = Template('{% load menus %}{% options units "code" "name" chosen %}')
+    html = tag.render(Context({"units": units, "chosen": "WL"}))
+    assert html == '<option value="CZ">财政局</option><option value="WL" selected>文旅局 &lt;&amp;&gt;</option>'
+    assert "selected" not in tag.render(Context({"units": units, "chosen": None}))
+    assert "selected" not in tag.render(Context({"units": units, "chosen": ""}))

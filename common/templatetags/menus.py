@@ -1,0 +1,28 @@
+"""``{% options items "code" "name" chosen %}``: the ``<option>``s of a menu of many objects, rendered in Python.
+
+A template loop costs about 50 µs an option (the tags, the lookups, the escaping); the organization department's
+unit menus list the county's 383 units, 20 ms a menu (``common.widgets`` says the same of form widgets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.simple_tag
+def options(items: Iterable[Any], value: str, label: str, chosen: Any = None) -> SafeString:
+    """One ``<option value="{item.value}">{item.label}</option>`` per item, ``selected`` where the value is
+    ``chosen`` (compared as text, as a submitted value is)."""
+    chosen_text = "" if chosen is None else str(chosen)
+    return format_html_join("", "{}", (
+        (format_html('<option value="{}" selected>{}</option>', v, getattr(item, label))
+         if (v := str(getattr(item, value))) == chosen_text and chosen_text
+         else format_html('<option value="{}">{}</option>', v, getattr(item, label)),)
+        for item in items))
