@@ -63,3 +63,11 @@ def test_the_options_tag_renders_escaped_options_and_marks_the_chosen_one(county
     assert html == '<option value="CZ">财政局</option><option value="WL" selected>文旅局 &lt;&amp;&gt;</option>'
     assert "selected" not in tag.render(Context({"units": units, "chosen": None}))
     assert "selected" not in tag.render(Context({"units": units, "chosen": ""}))
+
+
+def test_the_options_tag_takes_value_label_pairs():
+    from django.template import Context, Template
+
+    tag = Template('{% load menus %}{% options pairs chosen=chosen %}')
+    html = tag.render(Context({"pairs": [("CZ", "财政局"), ("CZ01", "　办公室")], "chosen": "CZ01"}))
+    assert html == '<option value="CZ">财政局</option><option value="CZ01" selected>　办公室</option>'

@@ -17,12 +17,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def options(items: Iterable[Any], value: str, label: str, chosen: Any = None) -> SafeString:
-    """One ``<option value="{item.value}">{item.label}</option>`` per item, ``selected`` where the value is
-    ``chosen`` (compared as text, as a submitted value is)."""
+def options(items: Iterable[Any], value: str = "", label: str = "", chosen: Any = None) -> SafeString:
+    """One ``<option value="{item.value}">{item.label}</option>`` per item — or per ``(value, label)`` pair when
+    no attribute names are given — ``selected`` where the value is ``chosen`` (compared as text, as a submitted
+    value is)."""
     chosen_text = "" if chosen is None else str(chosen)
+    pairs = ((str(getattr(item, value)), getattr(item, label)) if value else (str(item[0]), item[1])
+             for item in items)
     return format_html_join("", "{}", (
-        (format_html('<option value="{}" selected>{}</option>', v, getattr(item, label))
-         if (v := str(getattr(item, value))) == chosen_text and chosen_text
-         else format_html('<option value="{}">{}</option>', v, getattr(item, label)),)
-        for item in items))
+        (format_html('<option value="{}"{}>{}</option>', v, " selected" if chosen_text and v == chosen_text else "",
+                     text),)
+        for v, text in pairs))
