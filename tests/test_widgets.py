@@ -1,48 +1,60 @@
-"""The selects rendered in Python (``common.widgets``) give the HTML Django's templates give: the same
-attributes, groups, selected options and escaping, single and multiple; and the unit pickers use them."""
+"""Every select is built in Python (``common.widgets.FormRenderer``, the project's ``FORM_RENDERER``) and gives
+the HTML Django's templates give: the same attributes, groups, selected options and escaping, single and multiple;
+a widget with its own option template keeps Django's rendering; the menus pages build (``filter_select``,
+``{% options %}``) likewise."""
 
 from __future__ import annotations
 
 import pytest
 from django import forms
+from django.conf import settings
+from django.forms.renderers import DjangoTemplates
 from django.test.html import parse_html
 
-from common.widgets import FastSelect, FastSelectMultiple, fast_select, filter_select
-from org.forms.fields import UnitChoiceField, UnitMultipleChoiceField
+from common.widgets import FormRenderer, filter_select
+from org.forms.fields import UnitChoiceField
 from org.models import OrgUnit
 
-CHOICES = [("", "请选择"), ("a", "甲 <b>&"), ("组", [("b", "乙"), ("c", "丙\"")]), (3, "三")]
+CHOICES = [("", "请选择"), ("a", "甲 <b>&"), ("组", [("b", "乙"), ("c", "丙\"")]), (3, "三"), (None, "无")]
+DJANGO = DjangoTemplates()
+
+
+def test_the_project_renders_forms_with_it():
+    assert settings.FORM_RENDERER == "common.widgets.FormRenderer"
 
 
 @pytest.mark.parametrize("value", [None, "a", "c", 3, "x"])
 @pytest.mark.parametrize("attrs", [{}, {"class": "form-select", "data-testid": "u", "required": True,
-                                        "disabled": False, "id": "id_u"}])
+                                        "disabled": False, "id": "id_u", "data-n": None}])
 def test_a_select_renders_as_djangos(value, attrs):
-    django = forms.Select(attrs=attrs, choices=CHOICES).render("unit", value)
-    fast = FastSelect(attrs=attrs, choices=CHOICES).render("unit", value)
-    assert parse_html(fast) == parse_html(django)
-    assert "&lt;b&gt;&amp;" in fast
+    widget = forms.Select(attrs=attrs, choices=CHOICES)
+    fast = widget.render("unit", value, renderer=FormRenderer())
+    assert parse_html(fast) == parse_html(widget.render("unit", value, renderer=DJANGO))
+    assert "&lt;b&gt;&amp;" in fast and "<option" in fast and "\n" not in fast  # built in Python, not the template
 
 
 @pytest.mark.parametrize("value", [[], ["a"], ["b", 3]])
 def test_a_multiple_select_renders_as_djangos(value):
-    django = forms.SelectMultiple(attrs={"size": 8}, choices=CHOICES).render("units", value)
-    fast = FastSelectMultiple(attrs={"size": 8}, choices=CHOICES).render("units", value)
-    assert parse_html(fast) == parse_html(django)
-    assert "multiple" in fast
+    widget = forms.SelectMultiple(attrs={"size": 8}, choices=CHOICES)
+    fast = widget.render("units", value, renderer=FormRenderer())
+    assert parse_html(fast) == parse_html(widget.render("units", value, renderer=DJANGO))
+    assert " multiple" in fast
 
 
-def test_plain_selects_given_to_the_unit_fields_become_fast_and_others_stay(county):
-    units = OrgUnit.objects.order_by("path")
-    one = UnitChoiceField(queryset=units, widget=forms.Select(attrs={"data-testid": "x"}))
-    many = UnitMultipleChoiceField(queryset=units, widget=forms.SelectMultiple(attrs={"size": 8}))
-    assert type(one.widget) is FastSelect and one.widget.attrs == {"data-testid": "x"}
-    assert type(many.widget) is FastSelectMultiple and many.widget.attrs == {"size": 8}
-    assert type(UnitChoiceField(queryset=units).widget) is FastSelect
-    radio = forms.RadioSelect()
-    assert fast_select(radio) is radio
-    html = one.widget.render("unit", county.culture.pk)
-    assert f'<option value="{county.culture.pk}" selected>' in html and "　" in html  # indented by depth
+def test_a_widget_with_its_own_option_template_keeps_djangos_rendering():
+    class Custom(forms.Select):
+        option_template_name = "django/forms/widgets/input.html"
+
+    html = Custom(choices=[("a", "甲")]).render("x", "a", renderer=FormRenderer())
+    assert "<option" not in html and "<input" in html
+
+
+def test_a_unit_field_on_a_form_lists_the_units_indented(county):
+    class Form(forms.Form):
+        unit = UnitChoiceField(queryset=OrgUnit.objects.order_by("path"))
+
+    html = str(Form(initial={"unit": county.culture.pk})["unit"])
+    assert f'<option value="{county.culture.pk}" selected>' in html and "　" in html and "\n" not in html
 
 
 def test_a_filter_menu_starts_with_all_and_keeps_the_choice(county, client_for):

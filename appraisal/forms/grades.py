@@ -15,7 +15,6 @@ from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKi
 from appraisal.selectors.exports import export_periods
 from common.forms import limit_choices
 from common.text_limits import NOTE, SHORT_NOTE, LimitedFormField
-from common.widgets import FastSelect
 from org.models import OrgUnit
 
 
@@ -76,7 +75,7 @@ class ExportStartForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=gettext_lazy("Unit"), queryset=OrgUnit.objects.none(), to_field_name="code", required=False,
         empty_label=gettext_lazy("All units in my scope"),
-        widget=FastSelect(attrs={"class": "form-select form-select-sm"}))  # every unit of the county
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

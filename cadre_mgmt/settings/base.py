@@ -69,6 +69,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "cadre_mgmt.urls"
 WSGI_APPLICATION = "cadre_mgmt.wsgi.application"
 
+# Every <select> built in Python instead of two templates an option (common/widgets.py).
+FORM_RENDERER = "common.widgets.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -18,17 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.filters import as_id
-from common.widgets import FastSelectMultiple, fast_select
 from org.models import Official, OrgUnit
 from org.pickers import chosen_officials, official_label, option_data
 
 
 class UnitChoiceField(forms.ModelChoiceField):
-    """Units indented by depth, so a flat select reads as a tree; rendered in Python (``common.widgets``), since
-    the organization department's selects list every unit of the county."""
-
-    def __init__(self, *args: Any, widget: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, widget=fast_select(widget), **kwargs)
+    """Units indented by depth, so a flat select reads as a tree."""
 
     def label_from_instance(self, obj: OrgUnit) -> str:
         return unit_label(obj)
@@ -36,9 +31,6 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Several units, indented by depth like ``UnitChoiceField``."""
-
-    def __init__(self, *args: Any, widget: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, widget=fast_select(widget, FastSelectMultiple), **kwargs)
 
     def label_from_instance(self, obj: OrgUnit) -> str:
         return unit_label(obj)
