@@ -80,12 +80,14 @@ def _sums(year: int, official_ids: list[int] | None) -> dict[int, _Sums]:
 
 
 def _write(year: int, sums: dict[int, _Sums], official_ids: list[int] | None) -> None:
-    stale = YearHours.objects.filter(year=year).exclude(official_id__in=list(sums))
-    if official_ids is not None:
-        stale = stale.filter(official_id__in=official_ids)
-    stale.delete()
-    YearHours.objects.bulk_create([one.row(pk, year) for pk, one in sums.items()], batch_size=2000,
-                                  update_conflicts=True, unique_fields=["official", "year"], update_fields=_FIELDS)
+    rows = [one.row(pk, year) for pk, one in sums.items()]
+    if official_ids is None:  # a rebuild: the year's rows replaced whole (no list of every official's id to send)
+        YearHours.objects.filter(year=year).delete()
+        YearHours.objects.bulk_create(rows, batch_size=2000)
+        return
+    YearHours.objects.filter(year=year, official_id__in=official_ids).exclude(official_id__in=list(sums)).delete()
+    YearHours.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["official", "year"],
+                                  update_fields=_FIELDS)
 
 
 @transaction.atomic
