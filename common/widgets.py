@@ -4,14 +4,14 @@ Django renders every ``<option>`` through two templates (the option, then its at
 383 units took 30 ms to render, a filter form of four menus 15 ms, and a page of them spent more time on its menus
 than on its list. ``FormRenderer`` (the project's ``FORM_RENDERER``) builds the same HTML for every select from the
 context of ``Select.get_context`` — so attributes, groups, the selected values and ``required`` are Django's — with
-``format_html``, in about a tenth of the time; ``filter_select`` does it for menus a page builds itself.
+``format_html``, in about a tenth of the time. Menus a template builds itself use the ``{% options %}`` tag
+(``common/templatetags/menus.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -52,8 +52,3 @@ class FormRenderer(DjangoTemplates):
             return render_select(context["widget"])
         return super().render(template_name, context, request)
 
-
-def filter_select(name: str, value: Any, choices: Any, *, empty_label: str, attrs: dict[str, Any]) -> SafeString:
-    """A list page's filter menu (``<select name=…>`` with an "all" option first) from ``(value, label)`` pairs,
-    for menus a page builds itself rather than through a form."""
-    return forms.Select(attrs=attrs, choices=[("", empty_label), *choices]).render(name, value)

@@ -22,7 +22,6 @@ from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from common.widgets import filter_select
 from org.selectors import access_for, require_role
 from tasks import excel
 from tasks.forms.tasks import BoardFilter, TaskForm, TaskImportForm
@@ -93,15 +92,9 @@ def task_board(request: AuthedRequest) -> HttpResponse:
     mark_deadlines(page.object_list, today)
     context = {
         "filter": filterset, "page": page, "query": _query_without_page(request), "today": today,
-        # The county's 383 units and 370 leaders as menus rendered in Python, read as codes and names only.
-        "unit_select": filter_select(
-            "unit", filterset.form["unit"].value(), empty_label=_("All units"),
-            choices=units_managed_by(request.user).select_related(None).values_list("code", "name"),
-            attrs={"class": "form-select form-select-sm", "id": "f-unit"}),
-        "leader_select": filter_select(
-            "leader", filterset.form["leader"].value(), empty_label=_("All"),
-            choices=leaders_of(managed).values_list("staff_number", "name"),
-            attrs={"class": "form-select form-select-sm", "id": "f-leader"}),
+        # The filters' menus need codes and names (rendered by the {% options %} tag), not whole units and officials.
+        "units": units_managed_by(request.user).select_related(None).values_list("code", "name"),
+        "leaders": leaders_of(managed).values_list("staff_number", "name"),
         "statuses": filterset.filters["status"].extra["choices"],
     }
     template = "tasks/tasks/_board_table.html" if request.htmx and not request.htmx.boosted else \
