@@ -7,8 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from org.selectors import officials_visible_to, units_visible_to
-from tests.factories import RoleGrantFactory
+from org.selectors import access_for, officials_visible_to, units_visible_to
+from tests.factories import OfficialFactory, OrgUnitFactory, RoleGrantFactory
 
 
 def names(qs):
@@ -28,6 +28,26 @@ def test_staff_sees_only_themself(county):
 def test_org_department_on_root_sees_everything(county):
     assert names(officials_visible_to(county.orgadmin)) == {"王局长", "李科员", "赵主任", "钱科员"}
     assert units_visible_to(county.orgadmin).count() == 6
+
+
+def test_grant_on_the_only_root_covers_every_unit_without_matching_paths(county):
+    """The county's organization department is scoped by "has a unit", not by 10,000 path matches."""
+    assert access_for(county.orgadmin).paths(("org",)).every_unit
+    assert not access_for(county.head).paths(("head",)).every_unit
+    where = str(officials_visible_to(county.orgadmin).query).split("WHERE")[-1].split("ORDER BY")[0]
+    assert "LIKE" not in where and "path" not in where
+
+
+def test_a_second_root_is_not_covered_by_the_first_roots_grant(county):
+    other = OrgUnitFactory(name="邻县", code="LX", kind="other")
+    OfficialFactory(name="邻县干部", unit=other)
+    paths = access_for(county.orgadmin).paths(("org",))
+    assert not paths.every_unit
+    assert "邻县干部" not in names(officials_visible_to(county.orgadmin))
+    RoleGrantFactory(user=county.inspector, unit=other, role="org")
+    RoleGrantFactory(user=county.inspector, unit=county.root, role="org")
+    assert access_for(county.inspector).paths(("org",)).every_unit
+    assert "邻县干部" in names(officials_visible_to(county.inspector, roles=("org",)))
 
 
 def test_discipline_inspection_scoped_by_subtree(county):
