@@ -28,3 +28,24 @@ def test_without_debug_an_empty_secret_key_is_refused():
 
 def test_a_secret_key_from_the_environment_is_used():
     assert run({"SECRET_KEY": "from-the-environment"}) == ""
+
+
+OPTIONS_SCRIPT = (
+    "import django; django.setup(); from django.conf import settings\n"
+    "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options', ''))\n"
+)
+
+
+def server_options(env: dict[str, str]) -> str:
+    base = {k: v for k, v in os.environ.items() if k not in {"POSTGRES_JIT", "POSTGRES_RANDOM_PAGE_COST"}}
+    base.update({"DJANGO_SETTINGS_MODULE": "cadre_mgmt.settings", "DEBUG": "1",
+                 "DATABASE_URL": "postgres://cadre@127.0.0.1:5432/cadre", **env})
+    done = subprocess.run([sys.executable, "-c", OPTIONS_SCRIPT], cwd=settings.BASE_DIR, env=base,
+                          capture_output=True, text=True, timeout=60, check=True)
+    return done.stdout.strip()
+
+
+def test_postgresql_sessions_run_without_jit_and_price_random_reads_for_ssd():
+    assert server_options({}) == "-c jit=off -c random_page_cost=1.1"
+    assert server_options({"POSTGRES_RANDOM_PAGE_COST": "2"}) == "-c jit=off -c random_page_cost=2.0"
+    assert server_options({"POSTGRES_JIT": "1", "POSTGRES_RANDOM_PAGE_COST": ""}) == ""
