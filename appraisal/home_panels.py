@@ -8,8 +8,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from appraisal.models import QuarterlyGrade
-from appraisal.selectors.quarterly import quarterly_grades_visible_to
+from appraisal.models import QuarterlyGrade, QuarterlyStatus
 from org.home import Panel, home_panel
 from org.models import User
 from org.selectors import access_for
@@ -24,9 +23,12 @@ def quarterly_new_grade(user: User) -> Panel | None:
     if official_id is None:
         return None
     since = timezone.now() - timedelta(days=NEW_GRADE_DAYS)
+    # One's own grades are visible once confirmed (``quarterly_grades_visible_to``); the panel shows the grade
+    # and its quarter only, so it reads those rather than the seven tables of the grade pages.
     grades: list[QuarterlyGrade] = list(
-        quarterly_grades_visible_to(user).filter(official_id=official_id)
-        .filter(Q(confirmed_at__gte=since) | Q(answered_at__gte=since)).order_by("-period__start")[:4])
+        QuarterlyGrade.objects.filter(official_id=official_id, status=QuarterlyStatus.CONFIRMED)
+        .filter(Q(confirmed_at__gte=since) | Q(answered_at__gte=since))
+        .select_related("period").order_by("-period__start")[:4])
     if not grades:
         return None
     return "appraisal/quarterly/_home_mine.html", {"grades": grades}
