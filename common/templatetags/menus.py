@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+
+from common.widgets import option_tag
 
 register = template.Library()
 
@@ -24,7 +25,5 @@ def options(items: Iterable[Any], value: str = "", label: str = "", chosen: Any 
     chosen_text = "" if chosen is None else str(chosen)
     pairs = ((str(getattr(item, value)), getattr(item, label)) if value else (str(item[0]), item[1])
              for item in items)
-    return format_html_join("", "{}", (
-        (format_html('<option value="{}"{}>{}</option>', v, " selected" if chosen_text and v == chosen_text else "",
-                     text),)
-        for v, text in pairs))
+    return mark_safe("".join(option_tag(v, text, " selected" if chosen_text and v == chosen_text else "")
+                             for v, text in pairs))
