@@ -143,7 +143,7 @@ def grades_visible_to(
     if access.is_superuser:
         return qs
     paths = access.paths(roles)
-    q = in_subtrees_q(paths, "unit", "official__unit")
+    q = in_subtrees_q(paths, "unit", "official__unit", model=GradeDecision)
     if include_own and access.official_id is not None:
         q |= Q(official_id=access.official_id)
     return qs.filter(q)

@@ -68,7 +68,7 @@ def scorecards_visible_to(
     access = access_for(user)
     if access.is_superuser:
         return qs
-    q = in_subtrees_q(access.paths(roles), "official__unit", "unit")
+    q = in_subtrees_q(access.paths(roles), "official__unit", "unit", model=Scorecard)
     if include_self and access.official_id is not None:
         q |= Q(official_id=access.official_id)
     return qs.filter(q)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, Model, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -132,13 +132,26 @@ def subtree_q(paths: list[str], relation: str = "") -> Q:
     return q
 
 
-def in_subtrees_q(paths: list[str], *relations: str) -> Q:
+def _never_null(model: type[Model], relation: str) -> bool:
+    """Whether every foreign key along ``relation`` (``"official__unit"``) from ``model`` is required."""
+    for name in relation.split("__"):
+        field = model._meta.get_field(name)
+        if field.null or field.related_model is None:
+            return False
+        model = field.related_model
+    return True
+
+
+def in_subtrees_q(paths: list[str], *relations: str, model: type[Model] | None = None) -> Q:
     """Match rows whose unit through any of ``relations`` (``"unit"``, ``"official__unit"``) lies in one of the
     subtrees ``paths``: the subtrees are picked on the small unit table first and matched by id. An OR of path
     prefixes across two joined unit tables left PostgreSQL without an estimate; it read every official of the
-    county (10,000 index probes) to list one unit's 300 grades."""
+    county (10,000 index probes) to list one unit's 300 grades. When ``paths`` are the whole tree and one of the
+    relations of ``model`` is never null, every row matches and nothing is tested."""
     q = Q(pk__in=[])
     if getattr(paths, "every_unit", False):
+        if model is not None and any(_never_null(model, relation) for relation in relations):
+            return ~q
         for relation in relations:
             q |= _has_unit_q(f"{relation}__")
         return q

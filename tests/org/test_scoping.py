@@ -7,7 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from org.selectors import access_for, officials_visible_to, units_visible_to
+from org.models import Official
+from org.selectors import access_for, in_subtrees_q, officials_visible_to, units_visible_to
 from tests.factories import OfficialFactory, OrgUnitFactory, RoleGrantFactory
 
 
@@ -36,6 +37,15 @@ def test_grant_on_the_only_root_covers_every_unit_without_matching_paths(county)
     assert not access_for(county.head).paths(("head",)).every_unit
     where = str(officials_visible_to(county.orgadmin).query).split("WHERE")[-1].split("ORDER BY")[0]
     assert "LIKE" not in where and "path" not in where
+
+
+def test_whole_tree_scope_over_required_units_tests_nothing(county):
+    paths = access_for(county.orgadmin).paths(("org",))
+    assert str(Official.objects.filter(in_subtrees_q(paths, "unit", model=Official)).query).count("WHERE") == 0
+    assert "IS NOT NULL" in str(Official.objects.filter(in_subtrees_q(paths, "unit")).query)
+    head_paths = access_for(county.head).paths(("head",))
+    assert names(Official.objects.filter(in_subtrees_q(head_paths, "unit", model=Official))) == {
+        "王局长", "李科员", "赵主任"}
 
 
 def test_a_second_root_is_not_covered_by_the_first_roots_grant(county):
