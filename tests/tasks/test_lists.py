@@ -89,8 +89,8 @@ def test_the_board_costs_a_fixed_number_of_queries(county, client_for, django_as
                     status=TaskStatus.IN_PROGRESS, deadline=TODAY + dt.timedelta(days=i - 5))
     client = client_for(county.head)
     client.get(reverse("tasks:task_board"))
-    # session, user, role grants, own official, count, the page of tasks, the bell, the units, the leaders
-    with django_assert_num_queries(9):
+    # session, user, role grants, own official, count, the page's ids, its tasks, the bell, the units, the leaders
+    with django_assert_num_queries(10):
         response = client.get(reverse("tasks:task_board"))
     assert response.context["page"].paginator.count == 40
 
