@@ -49,3 +49,11 @@ def test_postgresql_sessions_run_without_jit_and_price_random_reads_for_ssd():
     assert server_options({}) == "-c jit=off -c random_page_cost=1.1"
     assert server_options({"POSTGRES_RANDOM_PAGE_COST": "2"}) == "-c jit=off -c random_page_cost=2.0"
     assert server_options({"POSTGRES_JIT": "1", "POSTGRES_RANDOM_PAGE_COST": ""}) == ""
+
+
+def test_the_wsgi_application_leaves_its_long_lived_objects_out_of_garbage_collection():
+    script = "import gc\nfrom cadre_mgmt.wsgi import application\nprint(gc.get_freeze_count())\n"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cadre_mgmt.settings", "DEBUG": "1"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True,
+                          text=True, timeout=60, check=True)
+    assert int(done.stdout.split()[-1]) > 10_000  # the apps, models, views and catalogue: about 160,000 objects
