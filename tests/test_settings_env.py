@@ -1,4 +1,5 @@
-"""Production settings refuse to sign anything without a SECRET_KEY, yet commands that sign nothing run."""
+"""Settings read from the environment, each checked in a fresh interpreter: production refuses to sign anything
+without a SECRET_KEY (yet commands that sign nothing run); PostgreSQL sessions' options; the WSGI module."""
 
 from __future__ import annotations
 
@@ -14,12 +15,17 @@ SCRIPT = (
 )
 
 
-def run(env: dict[str, str]) -> str:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+def python(script: str, env: dict[str, str], *, unset: set[str]) -> str:
+    """Run ``script`` in a fresh interpreter with this environment less ``unset``, plus ``env``; its output."""
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     base.update({"DJANGO_SETTINGS_MODULE": "cadre_mgmt.settings", **env})
-    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=settings.BASE_DIR, env=base, capture_output=True,
+    done = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=base, capture_output=True,
                           text=True, timeout=60, check=True)
     return done.stdout.strip()
+
+
+def run(env: dict[str, str]) -> str:
+    return python(SCRIPT, env, unset={"SECRET_KEY", "DEBUG"})
 
 
 def test_without_debug_an_empty_secret_key_is_refused():
@@ -37,12 +43,8 @@ OPTIONS_SCRIPT = (
 
 
 def server_options(env: dict[str, str]) -> str:
-    base = {k: v for k, v in os.environ.items() if k not in {"POSTGRES_JIT", "POSTGRES_RANDOM_PAGE_COST"}}
-    base.update({"DJANGO_SETTINGS_MODULE": "cadre_mgmt.settings", "DEBUG": "1",
-                 "DATABASE_URL": "postgres://cadre@127.0.0.1:5432/cadre", **env})
-    done = subprocess.run([sys.executable, "-c", OPTIONS_SCRIPT], cwd=settings.BASE_DIR, env=base,
-                          capture_output=True, text=True, timeout=60, check=True)
-    return done.stdout.strip()
+    return python(OPTIONS_SCRIPT, {"DEBUG": "1", "DATABASE_URL": "postgres://cadre@127.0.0.1:5432/cadre", **env},
+                  unset={"POSTGRES_JIT", "POSTGRES_RANDOM_PAGE_COST"})
 
 
 def test_postgresql_sessions_run_without_jit_and_price_random_reads_for_ssd():
@@ -53,7 +55,5 @@ def test_postgresql_sessions_run_without_jit_and_price_random_reads_for_ssd():
 
 def test_the_wsgi_application_leaves_its_long_lived_objects_out_of_garbage_collection():
     script = "import gc\nfrom cadre_mgmt.wsgi import application\nprint(gc.get_freeze_count())\n"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cadre_mgmt.settings", "DEBUG": "1"}
-    done = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True,
-                          text=True, timeout=60, check=True)
-    assert int(done.stdout.split()[-1]) > 10_000  # the apps, models, views and catalogue: about 160,000 objects
+    frozen = int(python(script, {"DEBUG": "1"}, unset=set()).split()[-1])
+    assert frozen > 10_000  # the apps, models, views and catalogue: about 160,000 objects
