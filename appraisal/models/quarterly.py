@@ -104,7 +104,10 @@ class QuarterlyGrade(TimeStampedModel):
                                    name="quarterlygrade_answer_after_request"),
         ]
         indexes = [models.Index(fields=["period", "unit", "status"], name="quarterlygrade_unit_idx"),
-                   models.Index(fields=["official", "period"], name="quarterlygrade_official_idx")]
+                   models.Index(fields=["official", "period"], name="quarterlygrade_official_idx"),
+                   # The requests to reconsider: the few grades asked about, found without reading the county's.
+                   models.Index(fields=["answered_at", "reconsider_asked_at"], name="quarterlygrade_asked_idx",
+                                condition=Q(reconsider_asked_at__isnull=False))]
 
     def __str__(self) -> str:
         return f"{self.period} {self.official_id} {self.current}"
