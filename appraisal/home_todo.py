@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from appraisal.selectors.annual import (
     reviews_visible_to,
 )
 from appraisal.selectors.quarterly import gradable_q, quarterly_grades_visible_to
+from common.queries import row_count
 from org.home import STAFF, TodoItem, home_todo
 from org.models import User
 from org.selectors import access_for
@@ -52,10 +52,9 @@ def my_appraisal(user: User) -> list[TodoItem]:
     official_id = access_for(user).official_id
     if official_id is None:
         return []
-    peers = Scorecard.objects.filter(period_id=OuterRef("period_id"), unit_id=OuterRef("unit_id")).order_by(
-        ).values("period_id").annotate(n=Count("pk")).values("n")
+    peers = Scorecard.objects.filter(period_id=OuterRef("period_id"), unit_id=OuterRef("unit_id"))
     card = (Scorecard.objects.filter(official_id=official_id, period__status=PeriodStatus.PUBLISHED)
-            .annotate(peers=Coalesce(Subquery(peers, output_field=IntegerField()), 0))
+            .annotate(peers=row_count(peers, "period_id"))
             .order_by("-period__end", "-period__start").values("period__key", "total", "rank_in_unit", "peers")
             .first())
     items = []

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,7 @@ from appraisal.selectors.access import is_head_over
 from appraisal.selectors.grades import REPLACING, apply_constraints
 from appraisal.selectors.transfers import grading_unit_path, year_transfers
 from common.errors import ApplicationError
+from common.queries import row_count
 from org.models import Official, OrgUnit, User
 from org.selectors import access_for, subtree_q
 from org.selectors.posts import Placement
@@ -285,7 +286,8 @@ def can_review_summary(user: User, summary: AnnualSummary) -> bool:
 def procedure_rows(user: User | AnonymousUser, period: AppraisalPeriod, stage: str = "") -> QuerySet[AnnualProcedure]:
     """Return the year's procedures the user sees (at one ``stage``), each with ``summaries_total`` and
     ``summaries_submitted``."""
+    summaries = AnnualSummary.objects.filter(procedure=OuterRef("pk"))
     procedures = procedures_visible_to(user).filter(period=period).annotate(
-        summaries_total=Count("summaries"),
-        summaries_submitted=Count("summaries", filter=Q(summaries__status="submitted")))
+        summaries_total=row_count(summaries, "procedure"),
+        summaries_submitted=row_count(summaries.filter(status="submitted"), "procedure"))
     return procedures.filter(stage=stage) if stage in Stage.values else procedures

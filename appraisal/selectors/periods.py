@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalPeriod, PeriodKind, PeriodStatus, RollupRun, Scorecard
 from appraisal.scoring.periods import MONTH, QUARTER, YEAR, parse_period_key, period_key_for
 from common.errors import ApplicationError
+from common.queries import row_count
 
 
 def period_existing(key: str) -> AppraisalPeriod:
@@ -46,12 +46,10 @@ def periods_visible() -> QuerySet[AppraisalPeriod]:
 
 def period_rows(kind: str = "") -> QuerySet[AppraisalPeriod]:
     """Return the periods page's rows (of one ``kind``), each with its ``scorecard_count``."""
-    # Counted per listed period through the scorecards' period index, not by joining every scorecard of every
-    # period and grouping (0.1 s at 10,000 officials, and again for the paginator's count); COUNT(*) rather than
-    # of the ids, so the index alone answers it (29 → 5 ms at 10,000 officials).
-    counted = Scorecard.objects.filter(period=OuterRef("pk")).order_by().values("period").annotate(n=Count("*"))
+    # Counted per listed period from the scorecards' period index (``row_count``), not by joining every scorecard
+    # of every period and grouping (0.1 s at 10,000 officials, and again for the paginator's count).
     periods = periods_visible().annotate(
-        scorecard_count=Coalesce(Subquery(counted.values("n")), Value(0), output_field=IntegerField()))
+        scorecard_count=row_count(Scorecard.objects.filter(period=OuterRef("pk")), "period"))
     return periods.filter(kind=kind) if kind else periods
 
 
