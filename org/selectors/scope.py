@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Model, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Expression, Model, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -117,9 +118,34 @@ def users_with_role_over(unit: OrgUnit, role: str) -> QuerySet[User]:
     ).distinct()
 
 
+class HasUnit(Expression):
+    """True for rows that have a unit through ``relation`` (``"official__unit"``), resolved against the model of the
+    query it filters: only the nullable foreign keys along the path are tested, so a path of required ones (an
+    official's unit) is true without joining anything. It is what a whole-tree scope leaves to test."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, relation: str) -> None:
+        super().__init__()
+        self.relation = relation
+
+    def resolve_expression(self, query: Any = None, allow_joins: bool = True, reuse: Any = None,
+                           summarize: bool = False, for_save: bool = False) -> Any:
+        model, path, tests = query.model, [], Q()
+        for name in self.relation.split("__"):
+            field = model._meta.get_field(name)
+            path.append(name)
+            if field.null:
+                tests &= Q(**{"__".join(path) + "__isnull": False})
+            model = field.related_model
+        condition = tests if tests else Value(True, output_field=BooleanField())
+        return condition.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+
+
 def _has_unit_q(relation: str) -> Q:
     """Match rows that have a unit through ``relation`` (``"unit__"``, ``"official__unit__"``; ``""``: units)."""
-    return Q(**{f"{relation.removesuffix('__')}__isnull": False}) if relation else ~Q(pk__in=[])
+    return Q(HasUnit(relation.removesuffix("__"))) if relation else ~Q(pk__in=[])
 
 
 def subtree_q(paths: list[str], relation: str = "") -> Q:
@@ -132,26 +158,14 @@ def subtree_q(paths: list[str], relation: str = "") -> Q:
     return q
 
 
-def _never_null(model: type[Model], relation: str) -> bool:
-    """Whether every foreign key along ``relation`` (``"official__unit"``) from ``model`` is required."""
-    for name in relation.split("__"):
-        field = model._meta.get_field(name)
-        if field.null or field.related_model is None:
-            return False
-        model = field.related_model
-    return True
-
-
 def in_subtrees_q(paths: list[str], *relations: str, model: type[Model] | None = None) -> Q:
     """Match rows whose unit through any of ``relations`` (``"unit"``, ``"official__unit"``) lies in one of the
     subtrees ``paths``: the subtrees are picked on the small unit table first and matched by id. An OR of path
     prefixes across two joined unit tables left PostgreSQL without an estimate; it read every official of the
-    county (10,000 index probes) to list one unit's 300 grades. When ``paths`` are the whole tree and one of the
-    relations of ``model`` is never null, every row matches and nothing is tested."""
+    county (10,000 index probes) to list one unit's 300 grades. When ``paths`` are the whole tree, only that a
+    row has a unit is tested (``HasUnit``)."""
     q = Q(pk__in=[])
     if getattr(paths, "every_unit", False):
-        if model is not None and any(_never_null(model, relation) for relation in relations):
-            return ~q
         for relation in relations:
             q |= _has_unit_q(f"{relation}__")
         return q
