@@ -37,6 +37,7 @@ from org.models import (
 from org.selectors import access_for
 from org.services.roster_checks import RosterChecks
 from org.services.structure import unit_create
+from org.signals import officials_moved
 
 OFFICIAL_FIELDS = [
     "name", "gender", "birth_date", "unit_id", "position_title", "rank_level", "staffing_type",
@@ -206,6 +207,8 @@ class _Importer(RosterChecks):
         self.result.officials_created = len(created)
         self.result.officials_updated = len(updated)
         self._record_posts(created, [o for o in updated if o.pk in moved], left, today)
+        if moved:  # ``bulk_update`` sends no model signal
+            officials_moved.send(sender=Official, official_ids=list(moved))
 
     def _record_posts(self, created: list[Official], moved: list[Official], left: list[Official], today: date) -> None:
         """Open a post for each new official; close and reopen the post of each one who moved; close the

@@ -1,6 +1,8 @@
 """The yearly training sums (``YearHours``) the training report reads stay equal to the ledger they sum: after
 every kind of write (one row through the model signals, many through the bulk service, a session moved to
-another year, external training approved or moved), after an official is deleted, and after a rebuild."""
+another year, external training approved or moved), after an official is deleted, and after a rebuild. So do the
+sums of each unit's officials (``UnitYearHours``, the report's chart), also after officials move to another unit:
+a transfer, an edit saved in the admin, a roster import."""
 
 from __future__ import annotations
 
@@ -12,8 +14,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from org.models import Official
+from org.models import Official, OrgUnit
+from org.services import roster_import
+from org.services.structure import official_assign_post
 from tests.factories import OfficialFactory
+from tests.org.roster_files import GOOD_OFFICIALS, workbook
 from tests.training.factories import AttendanceFactory, ExternalTrainingFactory, TrainingSessionFactory, make_session
 from training.models import (
     MONTH_FIELDS,
@@ -22,9 +27,10 @@ from training.models import (
     ExternalStatus,
     ExternalTraining,
     SessionKind,
+    UnitYearHours,
     YearHours,
 )
-from training.selectors.progress import with_progress
+from training.selectors.progress import hours_by_month, with_progress
 from training.services.external import external_approve
 from training.services.sessions import attendance_bulk, session_update
 
@@ -51,9 +57,26 @@ def from_table(year: int) -> dict[int, tuple]:
             for row in YearHours.objects.filter(year=year)}
 
 
+def units_from_ledger(year: int) -> dict[int, list[Decimal]]:
+    """The hours per month of each unit's officials (where they are now), summed from the ledger."""
+    units = dict(Official.objects.values_list("pk", "unit_id"))
+    sums: dict[int, list[Decimal]] = {}
+    for official_id, (*_totals, months) in from_ledger(year).items():
+        unit = sums.setdefault(units[official_id], [ZERO] * 12)
+        for month, hours in enumerate(months):
+            unit[month] += hours
+    return sums
+
+
+def units_from_table(year: int) -> dict[int, list[Decimal]]:
+    return {row.unit_id: [getattr(row, name) for name in MONTH_FIELDS]
+            for row in UnitYearHours.objects.filter(year=year)}
+
+
 def assert_in_step(*years: int) -> None:
     for year in years:
         assert from_table(year) == from_ledger(year)
+        assert units_from_table(year) == units_from_ledger(year)
 
 
 def at(year: int, month: int, day: int = 9) -> datetime:
@@ -149,4 +172,47 @@ def test_the_rebuild_restores_what_bulk_loads_leave_out(county, count):
     call_command("training_hours_rebuild", stdout=out)
     assert "2026: " in out.getvalue()
     assert len(from_table(2026)) == count
+    assert_in_step(2026)
+
+
+def test_unit_sums_follow_officials_who_move(county):
+    """A transfer (the service saves the unit), an edit saved as the admin does (the whole row) and a save of other
+    fields: the hours leave the unit the official left and count in the one they joined; the chart of a subtree
+    adds up its units."""
+    march = TrainingSessionFactory(starts_at=at(2026, 3), ends_at=at(2026, 3) + timedelta(hours=3),
+                                   hours=Decimal("4"), organiser=county.culture)
+    staff = county.staff_official
+    AttendanceFactory(session=march, official=staff, hours=Decimal("4"))
+    AttendanceFactory(session=march, official=county.culture_official, hours=Decimal("3"))
+    assert_in_step(2026)
+    before = hours_by_month(county.culture, year=2026)[2]
+
+    official_assign_post(official=staff, unit=county.culture_office, position_title="科员",
+                         start_date=date(2026, 4, 1))
+    assert units_from_table(2026)[county.culture_office.pk][2] == Decimal("7")  # 3 + the 4 it brought
+    assert_in_step(2026)
+
+    staff.refresh_from_db()
+    staff.unit = county.root
+    staff.save()  # the admin's save: every field
+    assert_in_step(2026)
+    assert hours_by_month(county.culture, year=2026)[2] == before - Decimal("4")
+    assert hours_by_month(county.root, year=2026)[2] == before
+
+    staff.phone = "13800000000"
+    staff.save(update_fields=["phone"])
+    assert_in_step(2026)
+
+
+def test_unit_sums_follow_a_roster_import_that_moves_officials(db):
+    assert roster_import(file=workbook(), by=None).ok
+    li_na = Official.objects.get(staff_number="A0002")
+    march = TrainingSessionFactory(starts_at=at(2026, 3), ends_at=at(2026, 3) + timedelta(hours=3),
+                                   hours=Decimal("4"), organiser=li_na.unit)
+    AttendanceFactory(session=march, official=li_na, hours=Decimal("4"))
+    officials = [list(row) for row in GOOD_OFFICIALS]
+    officials[1][4] = "WL02"  # 李娜 moves to another section
+    assert roster_import(file=workbook(officials=officials), by=None).ok
+    section = OrgUnit.objects.get(code="WL02")
+    assert units_from_table(2026) == {section.pk: [ZERO, ZERO, Decimal("4"), *[ZERO] * 9]}
     assert_in_step(2026)

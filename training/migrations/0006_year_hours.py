@@ -48,11 +48,8 @@ class Migration(migrations.Migration):
 
 
 def _fill(apps, schema_editor):
-    # The live service, not the historical models: the sums must be computed exactly as the app keeps them.
-    from training.services.year_hours import training_years, year_hours_rebuild
-
-    for year in training_years():
-        year_hours_rebuild(year=year)
+    # Filled by 0007, with the live service once the tables it writes exist (it now writes the unit sums too).
+    pass
 
 
 Migration.operations.append(migrations.RunPython(_fill, migrations.RunPython.noop, elidable=True))

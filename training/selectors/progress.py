@@ -45,7 +45,7 @@ from training.models import (
     HourTarget,
     SessionKind,
     TrainingSession,
-    YearHours,
+    UnitYearHours,
 )
 
 if TYPE_CHECKING:
@@ -188,9 +188,9 @@ def unit_progress(unit: OrgUnit, *, year: int, behind_only: bool = False,
 
 
 def hours_by_month(unit: OrgUnit, *, year: int) -> list[Decimal]:
-    """Hours credited in ``unit`` and its sub-units per month of ``year`` (January first), from the yearly sums
-    of its officials (one query)."""
-    sums = YearHours.objects.filter(unit.subtree_q("official__unit__"), year=year).aggregate(
+    """Hours credited in ``unit`` and its sub-units per month of ``year`` (January first), from the sums of each
+    unit (one query over the subtree's units, not its officials)."""
+    sums = UnitYearHours.objects.filter(unit.subtree_q("unit__"), year=year).aggregate(
         **{name: Sum(name) for name in MONTH_FIELDS})
     return [sums[name] or ZERO for name in MONTH_FIELDS]
 

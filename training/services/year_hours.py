@@ -6,6 +6,12 @@ the admin, the factories and the shell keep the table right too), many rows thro
 the signals. ``year_hours_rebuild`` recomputes a whole year (``manage.py training_hours_rebuild``, the demo seed and
 the migration that created the table).
 
+``UnitYearHours`` sums the ``YearHours`` of each unit's officials per month, for the report's chart. Each row of
+``YearHours`` names the unit it is counted in (the official's when it was written): a refresh recomputes the units
+its officials were and are in, and ``unit_hours_follow`` moves the rows of officials who changed unit. A unit's
+sums are recomputed from the rows under a lock of the unit, so that two writes for officials of the same unit
+cannot each store a sum without the other's hours.
+
 The sums are those of ``training.selectors.progress.with_progress`` without ``as_of``: attendance of sessions
 starting in the year (local time), approved external training started in the year, absences, and special classes
 missed by more than a seventh.
@@ -18,9 +24,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from org.models import Official
+from org.models import Official, OrgUnit
 from training.models import (
     MONTH_FIELDS,
     Attendance,
@@ -28,6 +35,7 @@ from training.models import (
     ExternalStatus,
     ExternalTraining,
     SessionKind,
+    UnitYearHours,
     YearHours,
 )
 from training.selectors.progress import year_bounds
@@ -45,8 +53,8 @@ class _Sums:
     special_incomplete: int = 0
     months: list[Decimal] = field(default_factory=lambda: [ZERO] * 12)
 
-    def row(self, official_id: int, year: int) -> YearHours:
-        return YearHours(official_id=official_id, year=year, attendance_hours=self.attendance,
+    def row(self, official_id: int, year: int, unit_id: int) -> YearHours:
+        return YearHours(official_id=official_id, year=year, unit_id=unit_id, attendance_hours=self.attendance,
                          external_hours=self.external, total_hours=self.attendance + self.external,
                          absences=self.absences, special_incomplete=self.special_incomplete,
                          **dict(zip(MONTH_FIELDS, self.months, strict=True)))
@@ -79,20 +87,21 @@ def _sums(year: int, official_ids: list[int] | None) -> dict[int, _Sums]:
     return sums
 
 
-def _write(year: int, sums: dict[int, _Sums], official_ids: list[int] | None) -> None:
-    rows = [one.row(pk, year) for pk, one in sums.items()]
+def _write(year: int, sums: dict[int, _Sums], units: dict[int, int], official_ids: list[int] | None) -> None:
+    rows = [one.row(pk, year, units[pk]) for pk, one in sums.items()]
     if official_ids is None:  # a rebuild: the year's rows replaced whole (no list of every official's id to send)
         YearHours.objects.filter(year=year).delete()
         YearHours.objects.bulk_create(rows, batch_size=2000)
         return
     YearHours.objects.filter(year=year, official_id__in=official_ids).exclude(official_id__in=list(sums)).delete()
     YearHours.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["official", "year"],
-                                  update_fields=_FIELDS)
+                                  update_fields=["unit", *_FIELDS])
 
 
 @transaction.atomic
 def year_hours_refresh(*, official_ids: Iterable[int | None], years: Iterable[int | None]) -> None:
-    """Recompute the ``YearHours`` of these officials in these years (``None`` among either is ignored).
+    """Recompute the ``YearHours`` of these officials in these years (``None`` among either is ignored), and the
+    ``UnitYearHours`` of the units they are and were counted in.
 
     The officials are locked first: two writes for the same official (attendance at two sessions) then refresh
     one after the other, the second seeing the first's rows, instead of each writing a sum without the other's.
@@ -102,17 +111,66 @@ def year_hours_refresh(*, official_ids: Iterable[int | None], years: Iterable[in
     if not ids or not wanted:
         return
     locked = Official.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
-    ids = list(locked.values_list("pk", flat=True))
+    units = dict(locked.values_list("pk", "unit_id"))
+    ids = list(units)
+    counted_in = set(YearHours.objects.filter(official_id__in=ids, year__in=wanted).values_list("unit_id", flat=True))
     for year in wanted:
-        _write(year, _sums(year, ids), ids)
+        _write(year, _sums(year, ids), units, ids)
+    unit_hours_refresh(unit_ids=counted_in | set(units.values()), years=wanted)
 
 
 @transaction.atomic
 def year_hours_rebuild(*, year: int) -> int:
-    """Recompute every official's ``YearHours`` for ``year``; return how many officials have training in it."""
+    """Recompute every official's ``YearHours`` for ``year``, and every unit's ``UnitYearHours``; return how many
+    officials have training in it."""
     sums = _sums(year, None)
-    _write(year, sums, None)
+    units = dict(Official.objects.filter(pk__in=list(sums)).values_list("pk", "unit_id")) if sums else {}
+    _write(year, sums, units, None)
+    UnitYearHours.objects.filter(year=year).delete()
+    UnitYearHours.objects.bulk_create(_unit_rows(YearHours.objects.filter(year=year)), batch_size=2000)
     return len(sums)
+
+
+def _unit_rows(year_hours: QuerySet[YearHours]) -> list[UnitYearHours]:
+    """The ``UnitYearHours`` summing these rows by the unit they are counted in, and year (one query)."""
+    sums = (year_hours.filter(unit__isnull=False).order_by().values("unit_id", "year")
+            .annotate(**{name: Sum(name) for name in MONTH_FIELDS}))
+    return [UnitYearHours(**row) for row in sums]
+
+
+@transaction.atomic
+def unit_hours_refresh(*, unit_ids: Iterable[int | None], years: Iterable[int]) -> None:
+    """Recompute the ``UnitYearHours`` of these units in these years from the ``YearHours`` counted in them."""
+    ids = sorted({pk for pk in unit_ids if pk is not None})
+    wanted = sorted(set(years))
+    if not ids or not wanted:
+        return
+    # Locked, so that a second write for an official of the same unit waits and then sums this one's rows too.
+    list(OrgUnit.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
+    UnitYearHours.objects.filter(unit_id__in=ids, year__in=wanted).delete()
+    UnitYearHours.objects.bulk_create(_unit_rows(YearHours.objects.filter(unit_id__in=ids, year__in=wanted)))
+
+
+@transaction.atomic
+def unit_hours_follow(*, official_ids: Iterable[int]) -> None:
+    """Count the ``YearHours`` of these officials in the unit they are in now, where they moved (a transfer, an
+    edit, a roster import): the sums of the units they left and joined are recomputed. One query when none moved."""
+    moved = (YearHours.objects.filter(official_id__in=list(official_ids))
+             .exclude(unit_id=F("official__unit_id")).order_by())
+    found = list(moved.values_list("pk", "unit_id", "official__unit_id", "year"))
+    if not found:
+        return
+    YearHours.objects.filter(pk__in=[pk for pk, *_rest in found]).update(
+        unit_id=Subquery(Official.objects.filter(pk=OuterRef("official_id")).values("unit_id")))
+    unit_hours_refresh(unit_ids={u for _pk, old, new, _y in found for u in (old, new)},
+                       years={year for *_rest, year in found})
+
+
+def unit_hours_forget(*, counted: Iterable[tuple[int | None, int]]) -> None:
+    """Recompute the ``UnitYearHours`` of (unit, year) pairs whose ``YearHours`` rows were deleted with their
+    official."""
+    pairs = list(counted)
+    unit_hours_refresh(unit_ids={unit for unit, _year in pairs}, years={year for _unit, year in pairs})
 
 
 def training_years() -> list[int]:
