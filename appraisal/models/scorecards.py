@@ -25,6 +25,10 @@ class Scorecard(models.Model):
     category = models.ForeignKey(UnitCategory, verbose_name=_("unit category"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
     rank_level = models.CharField(_("rank level"), max_length=16, choices=RankLevel.choices)
+    # The official's name when the card was computed, like the unit and rank level above: the ranking board's
+    # tie-break, so that its order (total, name, official) is read from one index of the period's cards instead of
+    # sorting the county's cards joined to their officials (``scorecard_board_idx``).
+    name = models.CharField(_("name"), max_length=50, blank=True, default="")
     # {"work": {"ratio": 0.93, "weight": 40, "points": 37.2, "inputs": {...}}, ...}
     components = models.JSONField(_("components"), default=dict)
     component_total = models.DecimalField(_("component total"), max_digits=6, decimal_places=2, default=Decimal(0))
@@ -59,7 +63,8 @@ class Scorecard(models.Model):
                    models.Index(fields=["period", "category", "rank_level", "unit"], name="scorecard_rank_sizes_idx"),
                    # A head's lists of a period: the scope (the official's unit or the card's) tested on the index
                    # alone, not on 10,000 wide rows.
-                   models.Index(fields=["period", "official", "unit"], name="scorecard_period_scope_idx")]
+                   models.Index(fields=["period", "official", "unit"], name="scorecard_period_scope_idx"),
+                   models.Index(fields=["period", "-total", "name", "official"], name="scorecard_board_idx")]
 
     def __str__(self) -> str:
         return f"{self.period} {self.official_id} {self.total}"

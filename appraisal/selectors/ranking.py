@@ -42,9 +42,10 @@ def ranking_unit_cards(user: User | AnonymousUser, period: AppraisalPeriod) -> l
 
 
 def ranking_scorecards(user: User | AnonymousUser, period: AppraisalPeriod) -> QuerySet[Scorecard]:
-    """Return the period's scorecards in the user's head or organization-department scope, best first."""
+    """Return the period's scorecards in the user's head or organization-department scope, best first (ties by the
+    name on the card, then the official: the order of ``scorecard_board_idx``)."""
     return (scorecards_visible_to(user, roles=MANAGER_ROLES, include_self=False).filter(period=period)
-            .order_by("-total", "official__name", "official_id"))
+            .order_by("-total", "name", "official_id"))
 
 
 def ranking_board(user: User | AnonymousUser, period: AppraisalPeriod | None, unit_cards: list[UnitScorecard],

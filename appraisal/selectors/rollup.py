@@ -23,6 +23,7 @@ class RollupOfficial:
     """An official as the rollup scores them: their rank level and the top-level unit they are ranked in."""
 
     pk: int
+    name: str
     rank_level: str
     unit_id: int  # top-level unit
     category_id: int | None
@@ -39,12 +40,12 @@ def rollup_officials(period: AppraisalPeriod, only: frozenset[int] | None = None
     active = Official.objects.filter(is_active=True)
     if only is not None:
         active = active.filter(pk__in=sorted(only))
-    for pk, rank_level, path in active.order_by("pk").values_list("pk", "rank_level", "unit__path"):
+    for pk, name, rank_level, path in active.order_by("pk").values_list("pk", "name", "rank_level", "unit__path"):
         path = elsewhere.get(pk, path)
         top = tops.get(path[: step * TOP_DEPTH]) or tops.get(path[:step])
         if top is None:  # cannot happen in a well-formed tree
             continue
-        officials.append(RollupOfficial(pk=pk, rank_level=rank_level, unit_id=top[0], category_id=top[1]))
+        officials.append(RollupOfficial(pk=pk, name=name, rank_level=rank_level, unit_id=top[0], category_id=top[1]))
     return officials
 
 

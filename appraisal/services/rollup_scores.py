@@ -46,7 +46,8 @@ class Card:
         ``ranks`` (in the unit, in the category) replace the card's own."""
         rank_in_unit, rank_in_category = ranks if ranks is not None else (self.rank_in_unit, self.rank_in_category)
         row: dict[str, Any] = {
-            "period": period_id, "official": self.official.pk, "unit": self.official.unit_id,
+            "period": period_id, "official": self.official.pk, "name": self.official.name,
+            "unit": self.official.unit_id,
             "category": self.official.category_id, "rank_level": self.official.rank_level,
             "components": self.components, "component_total": self.component_total, "bonus": self.bonus,
             "deduction": self.deduction, "ledger_total": self.bonus + self.deduction, "total": self.total,

@@ -45,6 +45,7 @@ class ScorecardFactory(DjangoModelFactory):
     unit = factory.LazyAttribute(lambda o: o.official.unit)
     category = None
     rank_level = factory.LazyAttribute(lambda o: o.official.rank_level)
+    name = factory.LazyAttribute(lambda o: o.official.name)
     total = Decimal("80.00")
     component_total = factory.LazyAttribute(lambda o: o.total)
     components = factory.LazyAttribute(lambda o: components_for(Decimal(o.total)))

@@ -117,6 +117,19 @@ def test_ties_share_a_rank_and_the_next_rank_skips(scored):
     assert ranks == [(D("50.00"), 4), (D("100.00"), 1), (D("100.00"), 1), (D("100.00"), 1)]
 
 
+def test_the_card_keeps_the_officials_name_for_the_boards_order(scored):
+    """The ranking board breaks ties by the name on the card (its index); a renamed official's card follows at the
+    next rollup."""
+    county, _category = scored
+    october = period("2026-10")
+    rollup_period(period=october)
+    assert card(county.staff_official).name == "李科员"
+    county.staff_official.name = "李新名"
+    county.staff_official.save()
+    rollup_period(period=october)
+    assert card(county.staff_official).name == "李新名"
+
+
 def test_rolling_up_twice_changes_nothing(scored):
     october = period("2026-10")
     rollup_period(period=october)
