@@ -9,11 +9,12 @@ officials only, never an <option> per official in scope.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +23,23 @@ from org.models import Official, OrgUnit
 from org.pickers import chosen_officials, official_label, option_data
 
 
+class UnitChoiceIterator(ModelChoiceIterator):
+    """A unit menu's options read as three columns (value, depth, name) rather than as a model instance per unit: a
+    city's tree has thousands of units, and building an instance for each option of the session form's two menus
+    of 1,669 units cost about 50 ms. The field still validates a choice against its queryset."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        key = self.field.to_field_name or "pk"
+        for value, depth, name in self.queryset.values_list(key, "depth", "name"):
+            yield (value, indented(depth, name))
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     """Units indented by depth, so a flat select reads as a tree."""
+
+    iterator = UnitChoiceIterator
 
     def label_from_instance(self, obj: OrgUnit) -> str:
         return unit_label(obj)
@@ -32,12 +48,18 @@ class UnitChoiceField(forms.ModelChoiceField):
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Several units, indented by depth like ``UnitChoiceField``."""
 
+    iterator = UnitChoiceIterator
+
     def label_from_instance(self, obj: OrgUnit) -> str:
         return unit_label(obj)
 
 
+def indented(depth: int, name: str) -> str:
+    return "　" * (depth - 1) + name
+
+
 def unit_label(unit: OrgUnit) -> str:
-    return "　" * (unit.depth - 1) + unit.name
+    return indented(unit.depth, unit.name)
 
 
 # -- the official picker ------------------------------------------------------------------------------------
