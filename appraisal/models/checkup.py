@@ -105,7 +105,9 @@ class RaterAssignment(models.Model):
                     & Q(law__isnull=False) & Q(style__isnull=False)),
                 name="assignment_submitted_has_scores"),
         ]
-        indexes = [models.Index(fields=["rater", "status"], name="assignment_rater_idx")]
+        indexes = [models.Index(fields=["rater", "status"], name="assignment_rater_idx"),
+                   # A round's progress (how many assignments in each state) counted from the index alone.
+                   models.Index(fields=["round", "status"], name="assignment_progress_idx")]
 
     def __str__(self) -> str:
         return f"{self.round} {self.official_id} ← {self.rater_id}"
