@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from org.models import Official, OrgUnit, PostAssignment, RankLevel, Role, RosterImport, User, rotation_cutoff
@@ -83,9 +83,16 @@ def dashboard_figures(user: User | AnonymousUser) -> DashboardFigures:
     )
 
 
-def unit_tree(user: User | AnonymousUser) -> list[OrgUnit]:
-    """Return visible units in tree order (their officials are counted per page: ``attach_official_counts``)."""
-    return list(units_visible_to(user))
+def unit_tree(user: User | AnonymousUser) -> QuerySet[OrgUnit]:
+    """Return visible units in tree order, to be paginated (their officials are counted per page:
+    ``attach_official_counts``)."""
+    return units_visible_to(user)
+
+
+def tree_base_depth(units: QuerySet[OrgUnit]) -> int:
+    """The depth of the shallowest of ``units`` (1 when there are none): the page indents from it, so that every
+    page of the tree indents alike (one query, not the whole tree read)."""
+    return units.aggregate(depth=Min("depth"))["depth"] or 1
 
 
 def attach_official_counts(units: Iterable[OrgUnit]) -> None:

@@ -8,14 +8,14 @@ from django.shortcuts import render
 
 from common.http import AuthedRequest
 from common.pagination import paginate
-from org.selectors.roster import attach_official_counts
+from org.selectors.roster import attach_official_counts, tree_base_depth
 from org.selectors.roster import unit_tree as units_in_tree
 
 
 @login_required
 def unit_tree(request: AuthedRequest) -> HttpResponse:
     units = units_in_tree(request.user)
-    base_depth = min((u.depth for u in units), default=1)  # over the whole tree, so pages indent alike
+    base_depth = tree_base_depth(units)
     page = paginate(request, units)
     attach_official_counts(page.object_list)
     for unit in page.object_list:
