@@ -23,6 +23,8 @@ from appraisal.models import (
     UnitScorecard,
 )
 from appraisal.services.periods import period_close, period_publish, period_reopen
+from appraisal.selectors.periods import period_rows
+from appraisal.services.rescore import scorecards_refresh
 from appraisal.services.rollup import rollup_period, rollup_start
 from common.errors import ApplicationError
 from tasks.models import ReportStatus, TaskStatus
@@ -128,6 +130,20 @@ def test_the_card_keeps_the_officials_name_for_the_boards_order(scored):
     county.staff_official.save()
     rollup_period(period=october)
     assert card(county.staff_official).name == "李新名"
+
+
+def test_the_periods_page_counts_scorecards_from_the_unit_headcounts(scored):
+    """The periods page adds up the unit scorecards' headcounts: equal to the scorecards after a rollup, and after
+    a rescore that scores one more official."""
+    county, _category = scored
+    october = period("2026-10")
+    rollup_period(period=october)
+    listed = period_rows().get(pk=october.pk)
+    assert listed.scorecard_count == Scorecard.objects.filter(period=october).count() == 4
+    newcomer = OfficialFactory(unit=county.finance_office)
+    report(newcomer)
+    scorecards_refresh(period=october, official_ids=[newcomer.pk])
+    assert period_rows().get(pk=october.pk).scorecard_count == Scorecard.objects.filter(period=october).count() == 5
 
 
 def test_rolling_up_twice_changes_nothing(scored):
