@@ -281,10 +281,16 @@ def _back_query(filters: str) -> str:
 
 @login_required
 def report_board(request: AuthedRequest) -> HttpResponse:
-    """The published reports (月度实绩公示) the user may see, by month."""
+    """The published reports (月度实绩公示) the user may see, a month at a time: the one asked for, else the newest
+    month published."""
     form = BoardFilterForm(request.GET or None)
     month = form.cleaned_data["month"] if form.is_bound and form.is_valid() else None
-    page = paginate_narrow(request, selectors.reports_published(request.user, month=month))
+    month = month or selectors.latest_published_month()
+    reports = selectors.reports_published(request.user, month=month) if month else MonthlyReport.objects.none()
+    page = paginate_narrow(request, reports)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "tasks/reports/board.html", {"form": form, "page": page, "query": query.urlencode()})
+    if month and not form.is_bound:
+        form = BoardFilterForm(initial={"month": f"{month:%Y-%m}"})
+    return render(request, "tasks/reports/board.html",
+                  {"form": form, "page": page, "month": month, "query": query.urlencode()})

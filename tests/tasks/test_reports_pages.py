@@ -298,14 +298,17 @@ def test_board_shows_the_units_published_reports_by_month(county, client_for):
     _published(county.culture_official, LAST_MONTH)  # another section: not on staff's board
     MonthlyReportFactory(official=colleague, month=LAST_MONTH, status=ReportStatus.APPROVED)  # not yet published
     client = client_for(county.staff)
-    response = client.get(reverse("tasks:report_board"))
-    assert [r.pk for r in response.context["page"].object_list] == [mine.pk, theirs.pk]
+    response = client.get(reverse("tasks:report_board"))  # the newest month published, and which month it is
+    assert [r.pk for r in response.context["page"].object_list] == [mine.pk]
+    assert response.context["month"] == LAST_MONTH and f'value="{LAST_MONTH:%Y-%m}"' in response.content.decode()
     response = client.get(reverse("tasks:report_board"), {"month": "2025-01"})
     assert [r.pk for r in response.context["page"].object_list] == [theirs.pk]
-    response = client.get(reverse("tasks:report_board"), {"month": "nonsense"})
-    assert response.status_code == 200 and len(response.context["page"].object_list) == 2
-    # the head sees the whole bureau's published reports
-    assert client_for(county.head).get(reverse("tasks:report_board")).context["page"].paginator.count == 3
+    response = client.get(reverse("tasks:report_board"), {"month": "nonsense"})  # kept, explained, newest shown
+    page = response.content.decode()
+    assert response.status_code == 200 and [r.pk for r in response.context["page"].object_list] == [mine.pk]
+    assert 'value="nonsense"' in page and "2026-03" in page
+    # the head sees the whole bureau's published reports of the month
+    assert client_for(county.head).get(reverse("tasks:report_board")).context["page"].paginator.count == 2
 
 
 def test_board_paginates_and_query_count_is_constant(county, client_for, django_assert_num_queries):
@@ -315,7 +318,7 @@ def test_board_paginates_and_query_count_is_constant(county, client_for, django_
 
     make(10)
     client = client_for(county.staff)
-    with django_assert_num_queries(9):  # the page sorted on the reports' ids, then its reports read with their items
+    with django_assert_num_queries(10):  # the newest month, the page sorted on the ids, its reports with their items
         small = query_count(client, reverse("tasks:report_board"))
     make(90)
     client = client_for(county.staff)
