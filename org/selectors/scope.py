@@ -9,12 +9,12 @@ missing one. ``org.selectors`` re-exports this module: it is the app's public re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import BooleanField, Count, Expression, Model, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Count, Expression, F, Model, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -143,6 +143,35 @@ class HasUnit(Expression):
         return condition.resolve_expression(query, allow_joins, reuse, summarize, for_save)
 
 
+class InIds(Expression):
+    """``column IN (subquery)`` that PostgreSQL can OR with other indexed conditions: written
+    ``column = ANY(ARRAY(subquery))``, the ids are computed once (an init plan) and looked up through the column's
+    index, so "in my subtrees, or myself" reads the subtree's officials (a bitmap OR of two index scans) where
+    ``IN (subquery) OR id = …`` read every official of the city to test each against the subquery (20 ms → 3 ms
+    for a bureau of 951 at 50,000 officials). Elsewhere a plain ``IN``."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, ids: QuerySet[Any]) -> None:
+        super().__init__()
+        self.column: Any = F(column)
+        self.ids: Any = Subquery(ids)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column, self.ids]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.column, self.ids = exprs
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        column, column_params = compiler.compile(self.column)
+        ids, ids_params = compiler.compile(self.ids)  # "(SELECT …)"
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(ARRAY{ids})", (*column_params, *ids_params)
+        return f"{column} IN {ids}", (*column_params, *ids_params)
+
+
 def _has_unit_q(relation: str) -> Q:
     """Match rows that have a unit through ``relation`` (``"unit__"``, ``"official__unit__"``; ``""``: units)."""
     return Q(HasUnit(relation.removesuffix("__"))) if relation else ~Q(pk__in=[])
@@ -207,7 +236,12 @@ def officials_visible_to(
     qs = Official.objects.select_related("unit", "unit__category")
     if access.is_superuser:
         return qs
-    q = subtree_q(access.paths(roles), relation="unit__")
+    paths = access.paths(roles)
+    if getattr(paths, "every_unit", False):
+        q = _has_unit_q("unit__")
+    else:
+        units = OrgUnit.objects.filter(subtree_q(paths)).order_by().values("pk")
+        q = Q(InIds("unit", units)) if paths else Q(pk__in=[])
     if include_self and access.official_id is not None:
         q |= Q(pk=access.official_id)
     return qs.filter(q)
