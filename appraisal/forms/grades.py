@@ -15,6 +15,7 @@ from appraisal.models import AppraisalPeriod, ExportJob, GradeDecision, PeriodKi
 from appraisal.selectors.exports import export_periods
 from common.forms import limit_choices
 from common.text_limits import NOTE, SHORT_NOTE, LimitedFormField
+from org.forms.fields import UnitChoiceField
 from org.models import OrgUnit
 
 
@@ -72,7 +73,7 @@ class ExportStartForm(forms.Form):
     period = forms.ModelChoiceField(
         label=gettext_lazy("Period"), queryset=AppraisalPeriod.objects.none(), to_field_name="key",
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=gettext_lazy("Unit"), queryset=OrgUnit.objects.none(), to_field_name="code", required=False,
         empty_label=gettext_lazy("All units in my scope"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}))

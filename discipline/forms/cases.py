@@ -16,7 +16,7 @@ from discipline.models import AppealOutcome, CaseSource, DecisionKind, GradeCap
 from discipline.pickers import CASE_SUBJECTS
 from discipline.selectors.cases import active_rules
 from discipline.selectors.decisions import active_kinds
-from org.forms.fields import OfficialMultiPicker, OfficialMultipleChoiceField
+from org.forms.fields import OfficialMultiPicker, OfficialMultipleChoiceField, UnitChoiceField
 from org.models import Official, OrgUnit, User
 
 SMALL = {"class": "form-control form-control-sm"}
@@ -52,7 +52,7 @@ class KindChoiceField(forms.ModelChoiceField):
 
 
 class CaseForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(),
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(),
                                   widget=forms.Select(attrs=SELECT))
     title = LimitedFormField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=SMALL))
     subjects = OfficialMultipleChoiceField(scope=CASE_SUBJECTS, unit_field="id_unit", label=_("Officials concerned"),

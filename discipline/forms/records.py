@@ -13,7 +13,7 @@ from common.text_limits import LONG, NOTE, LimitedFormField
 from discipline.forms.cases import SELECT, SMALL, date_input
 from discipline.models import GradeCap, RuleCategory, TalkKind, TalkOccasion
 from discipline.pickers import TALK_OFFICIALS
-from org.forms.fields import OfficialChoiceField, OfficialPicker
+from org.forms.fields import OfficialChoiceField, OfficialPicker, UnitChoiceField
 from org.models import Official, OrgUnit
 
 CHECK = {"class": "form-check-input"}
@@ -61,7 +61,7 @@ class AppealForm(forms.Form):
 
 
 class TalkForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False,
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False,
                                   widget=forms.Select(attrs=SELECT))
     official = OfficialChoiceField(scope=TALK_OFFICIALS, unit_field="id_unit", label=_("Talked to"),
                                    widget=OfficialPicker(attrs=SELECT))

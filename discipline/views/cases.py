@@ -51,6 +51,7 @@ from discipline.services.cases import (
     record_access,
 )
 from discipline.views._common import query_without_page
+from org.forms.fields import unit_menu
 from org.models import Role
 from org.selectors import access_for, officials_visible_to, require_role
 
@@ -106,7 +107,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     status_counts = [(value, label, counts.get(value, 0)) for value, label in CaseStatus.choices]
     query = query_without_page(request)
     context = {
-        "page": page, "filters": filters, "units": filters["units"], "status_counts": status_counts,
+        "page": page, "filters": filters, "units": unit_menu(filters["units"]), "status_counts": status_counts,
         "total": sum(counts.values()), "statuses": CaseStatus.choices, "sources": CaseSource.choices,
         "years": _years(), "query": query, "can_register": access_for(request.user).has_role(Role.DISCIPLINE),
         "can_export": access_for(request.user).has_role(Role.DISCIPLINE),

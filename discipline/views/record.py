@@ -32,6 +32,7 @@ from discipline.selectors.tolerance import (
     tolerance_visible_to,
 )
 from discipline.views._common import query_without_page
+from org.forms.fields import unit_menu
 from org.models import Role
 from org.selectors import access_for, require_role
 
@@ -94,8 +95,8 @@ def effects(request: AuthedRequest) -> HttpResponse:
     rows = [(e, o, o is not None and e.decision_id is not None
              and access.covers(o.unit.path, [Role.HEAD, Role.DISCIPLINE]))
             for e, o in with_officials(list(page.object_list))]
-    context = {"units": units, "unit": unit, "page": page, "rows": rows, "query": query_without_page(request),
-               "year": timezone.localdate().year}
+    context = {"units": unit_menu(units), "unit": unit, "page": page, "rows": rows,
+               "query": query_without_page(request), "year": timezone.localdate().year}
     return render(request, "discipline/record/effects.html", context)
 
 

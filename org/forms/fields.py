@@ -58,6 +58,12 @@ def indented(depth: int, name: str) -> str:
     return "　" * (depth - 1) + name
 
 
+def unit_menu(units: QuerySet[OrgUnit], key: str = "code") -> list[tuple[Any, str]]:
+    """A page's menu of ``units`` as (``key``, name indented by depth) pairs for ``{% options %}``: three columns
+    read, not a model instance per unit (a city's tree has thousands)."""
+    return [(value, indented(depth, name)) for value, depth, name in units.values_list(key, "depth", "name")]
+
+
 def unit_label(unit: OrgUnit) -> str:
     return indented(unit.depth, unit.name)
 

@@ -25,7 +25,7 @@ from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate
-from org.forms.fields import unit_label
+from org.forms.fields import unit_menu
 from org.forms.leave import LeaveRecordForm
 from org.models import LeaveKind, LeaveRecord, Official
 from org.selectors import officials_visible_to, require_role
@@ -151,5 +151,5 @@ def leave_list(request: AuthedRequest) -> HttpResponse:
                                            ("q", q)) if v])
     return render(request, "org/leave/list.html", {
         "page": page, "rows": rows, "year": year, "kind": kind, "q": q, "unit": unit, "years": years_around(year),
-        "kinds": LeaveKind.choices, "unit_options": [(u.code, unit_label(u)) for u in units],
+        "kinds": LeaveKind.choices, "unit_options": unit_menu(units),
         "query": query})

@@ -22,6 +22,7 @@ from common.forms import show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate, paginate_narrow
+from org.forms.fields import unit_menu
 from org.selectors import access_for, require_role
 from tasks import excel
 from tasks.forms.tasks import BoardFilter, TaskForm, TaskImportForm
@@ -93,7 +94,7 @@ def task_board(request: AuthedRequest) -> HttpResponse:
     context = {
         "filter": filterset, "page": page, "query": _query_without_page(request), "today": today,
         # The filters' menus need codes and names (rendered by the {% options %} tag), not whole units and officials.
-        "units": units_managed_by(request.user).select_related(None).values_list("code", "name"),
+        "units": unit_menu(units_managed_by(request.user).select_related(None)),
         "leaders": leaders_of(managed).values_list("staff_number", "name"),
         "statuses": filterset.filters["status"].extra["choices"],
     }

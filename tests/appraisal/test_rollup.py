@@ -22,8 +22,8 @@ from appraisal.models import (
     ScoreRule,
     UnitScorecard,
 )
-from appraisal.services.periods import period_close, period_publish, period_reopen
 from appraisal.selectors.periods import period_rows
+from appraisal.services.periods import period_close, period_publish, period_reopen
 from appraisal.services.rescore import scorecards_refresh
 from appraisal.services.rollup import rollup_period, rollup_start
 from common.errors import ApplicationError

@@ -276,13 +276,12 @@ def lectures_in_year(official: Official, year: int, *, limit: int = 100) -> Quer
     return official.lectures.filter(starts_at__gte=start, starts_at__lt=end).order_by("-starts_at")[:limit]
 
 
-def report_units(user: User | AnonymousUser) -> list[OrgUnit]:
-    """The active units whose training report the user may read: those in their role subtrees."""
+def report_units(user: User | AnonymousUser) -> QuerySet[OrgUnit]:
+    """The active units whose training report the user may read: those in their role subtrees, in tree order."""
     access = access_for(user)
-    # A unit's name, code and place in the tree are all the reports use: not its parent and category, read
-    # for every unit of the county on each request.
+    # A unit's name, code and place in the tree are all the reports use: not its parent and category.
     units = units_visible_to(user).filter(is_active=True).select_related(None).only(
         "name", "code", "path", "depth", "numchild")
     if not access.is_superuser:
         units = units.filter(subtree_q(access.paths()))
-    return list(units)
+    return units

@@ -17,6 +17,7 @@ from common.forms import errors_text, show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
 from common.pagination import paginate, paginate_narrow
+from org.forms.fields import unit_menu
 from org.models import RankLevel
 from org.selectors import officials_visible_to, require_role
 from training.forms.external import ExternalForm, ReturnForm, TargetForm
@@ -142,10 +143,8 @@ def external_return_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def unit_report(request: AuthedRequest) -> HttpResponse:
     """A unit's training report for heads: who is behind, absences per official, hours by month."""
     units = report_units(request.user)
-    if not units:
-        raise Http404
-    code = request.GET.get("unit") or units[0].code
-    unit = next((u for u in units if u.code == code), None)
+    code = request.GET.get("unit")
+    unit = units.filter(code=code).first() if code else units.first()
     if unit is None:
         raise Http404
     year = _year(request)
@@ -155,7 +154,7 @@ def unit_report(request: AuthedRequest) -> HttpResponse:
     chart = {"labels": [str(m) for m in range(1, 13)], "hours": [float(h) for h in hours_by_month(unit, year=year)],
              "label": _("Hours credited")}
     query = f"unit={unit.code}&year={year}" + ("&behind=1" if behind_only else "")
-    context = {"unit": unit, "units": units, "year": year, "years": _years(), "page": page, "rows": rows,
+    context = {"unit": unit, "units": unit_menu(units), "year": year, "years": _years(), "page": page, "rows": rows,
                "chart": chart, "behind_only": behind_only, "query": query}
     return render(request, "training/external/unit_report.html", context)
 
@@ -165,12 +164,14 @@ def lecturers(request: AuthedRequest) -> HttpResponse:
     """The lecturer ranking: lectures given and hours per official in scope, for a year."""
     year = _year(request)
     units = report_units(request.user)
-    unit = next((u for u in units if u.code == request.GET.get("unit")), None)
+    code = request.GET.get("unit")
+    unit = units.filter(code=code).first() if code else None
     ranking = lecturer_ranking(year=year, unit=unit).filter(pk__in=officials_visible_to(request.user).values("pk"))
     page = paginate(request, ranking)
     query = f"year={year}" + (f"&unit={unit.code}" if unit else "")
     return render(request, "training/external/lecturers.html",
-                  {"page": page, "year": year, "years": _years(), "units": units, "unit": unit, "query": query})
+                  {"page": page, "year": year, "years": _years(), "units": unit_menu(units), "unit": unit,
+                   "query": query})
 
 
 @login_required
