@@ -11,8 +11,8 @@ from django.conf import settings
 from django.forms.renderers import DjangoTemplates
 from django.test.html import parse_html
 
-from common.widgets import FormRenderer
-from org.forms.fields import UnitChoiceField
+from common.widgets import FormRenderer, LeanSelect, LeanSelectMultiple
+from org.forms.fields import UnitChoiceField, UnitMultipleChoiceField
 from org.models import OrgUnit
 
 CHOICES = [("", "请选择"), ("a", "甲 <b>&"), ("组", [("b", "乙"), ("c", "丙\"")]), (3, "三"), (None, "无")]
@@ -39,6 +39,39 @@ def test_a_multiple_select_renders_as_djangos(value):
     fast = widget.render("units", value, renderer=FormRenderer())
     assert parse_html(fast) == parse_html(widget.render("units", value, renderer=DJANGO))
     assert " multiple" in fast
+
+
+FLAT = [c for c in CHOICES if not isinstance(c[1], list) and c[0] is not None]  # what a unit menu holds
+
+
+@pytest.mark.parametrize("value", [None, "", "a", 3, "x"])
+@pytest.mark.parametrize("attrs", [{}, {"class": "form-select", "data-testid": "u", "required": True,
+                                        "disabled": False, "id": "id_u"}])
+def test_a_lean_select_renders_as_djangos(value, attrs):
+    lean = LeanSelect(attrs=attrs, choices=FLAT).render("unit", value, renderer=FormRenderer())
+    assert parse_html(lean) == parse_html(forms.Select(attrs=attrs, choices=FLAT).render("unit", value,
+                                                                                          renderer=DJANGO))
+
+
+@pytest.mark.parametrize("value", [[], ["a"], ["a", 3]])
+def test_a_lean_multiple_select_renders_as_djangos(value):
+    lean = LeanSelectMultiple(attrs={"size": 8}, choices=FLAT).render("units", value, renderer=FormRenderer())
+    django = forms.SelectMultiple(attrs={"size": 8}, choices=FLAT).render("units", value, renderer=DJANGO)
+    assert parse_html(lean) == parse_html(django) and " multiple" in lean
+
+
+def test_unit_fields_render_lean_even_with_the_forms_own_select(county):
+    class Form(forms.Form):
+        unit = UnitChoiceField(queryset=OrgUnit.objects.order_by("path"), to_field_name="code",
+                               widget=forms.Select(attrs={"data-testid": "u"}))
+        units = UnitMultipleChoiceField(queryset=OrgUnit.objects.order_by("path"))
+
+    form = Form(initial={"unit": "WL", "units": [county.finance.pk]})
+    assert isinstance(form.fields["unit"].widget, LeanSelect)
+    assert isinstance(form.fields["units"].widget, LeanSelectMultiple)
+    html = str(form["unit"]) + str(form["units"])
+    assert '<option value="WL" selected>' in html and 'data-testid="u"' in html
+    assert f'<option value="{county.finance.pk}" selected>' in html and " multiple" in html
 
 
 def test_a_widget_with_its_own_option_template_keeps_djangos_rendering():

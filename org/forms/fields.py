@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.filters import as_id
+from common.widgets import LeanSelect, LeanSelectMultiple
 from org.models import Official, OrgUnit
 from org.pickers import chosen_officials, official_label, option_data
 
@@ -36,10 +37,22 @@ class UnitChoiceIterator(ModelChoiceIterator):
             yield (value, indented(depth, name))
 
 
+def _lean(widget: Any, lean: type[forms.Widget]) -> Any:
+    """The form's plain select as a ``LeanSelect`` with the same attributes (a city's tree is thousands of units)."""
+    if isinstance(widget, type):
+        widget = widget()
+    return lean(attrs=widget.attrs) if type(widget) in (forms.Select, forms.SelectMultiple) else widget
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     """Units indented by depth, so a flat select reads as a tree."""
 
     iterator = UnitChoiceIterator
+    widget = LeanSelect
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["widget"] = _lean(kwargs.get("widget") or LeanSelect, LeanSelect)
+        super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: OrgUnit) -> str:
         return unit_label(obj)
@@ -49,6 +62,11 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Several units, indented by depth like ``UnitChoiceField``."""
 
     iterator = UnitChoiceIterator
+    widget = LeanSelectMultiple
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["widget"] = _lean(kwargs.get("widget") or LeanSelectMultiple, LeanSelectMultiple)
+        super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: OrgUnit) -> str:
         return unit_label(obj)
