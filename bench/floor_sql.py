@@ -28,8 +28,8 @@ from training.selectors.progress import elapsed_fraction, hour_targets, year_bou
 
 SCRATCH = "bench_floor_scorecard"
 PROVIDED = ("work", "timeliness", "evaluation", "training")  # the component providers the statement computes
-COMPARED = ["unit_id", "category_id", "rank_level", "component_total", "bonus", "deduction", "ledger_total", "total",
-            "rank_in_unit", "rank_in_category", "is_provisional"]
+COMPARED = ["name", "unit_id", "category_id", "rank_level", "component_total", "bonus", "deduction", "ledger_total",
+            "total", "rank_in_unit", "rank_in_category", "is_provisional"]
 
 
 def he4(x: str) -> str:
@@ -75,7 +75,7 @@ placed AS (
            CASE WHEN %(by_longest)s OR s.official_id IS NOT NULL THEN g.unit_id ELSE l.unit_id END AS unit_id
     FROM last_unit l JOIN longest g USING (official_id) LEFT JOIN seconded s USING (official_id)),
 officials AS (
-    SELECT o.id, o.rank_level, t.id AS top_id, t.category_id
+    SELECT o.id, o.name, o.rank_level, t.id AS top_id, t.category_id
     FROM org_official o
     LEFT JOIN placed pl ON pl.official_id = o.id
     JOIN org_orgunit u ON u.id = coalesce(pl.unit_id, o.unit_id)
@@ -150,7 +150,7 @@ training AS (
 -- statement as CASE expressions: a join with a recordset of schemes was planned from a guessed row count, as a
 -- nested loop over every ratio at 50,000 officials) and the four ratios, one row per official.
 scored AS (
-    SELECT o.id, o.top_id, o.category_id, o.rank_level, __WEIGHTS__,
+    SELECT o.id, o.name, o.top_id, o.category_id, o.rank_level, __WEIGHTS__,
            wk.ratio AS r_work, tl.ratio AS r_timeliness, ev.ratio AS r_evaluation, tr.ratio AS r_training
     FROM officials o
     LEFT JOIN work wk ON wk.official_id = o.id LEFT JOIN timeliness tl ON tl.official_id = o.id
@@ -169,7 +169,7 @@ points AS (
            round(w_training * r_training * w_total / w_present, 2) AS p_training
     FROM present),
 cards AS (
-    SELECT id, top_id, category_id, rank_level,
+    SELECT id, name, top_id, category_id, rank_level,
            coalesce(p_work, 0) + coalesce(p_timeliness, 0) + coalesce(p_evaluation, 0) + coalesce(p_training, 0)
                AS component_total,
            jsonb_strip_nulls(jsonb_build_object('work', p_work, 'timeliness', p_timeliness,
@@ -191,10 +191,10 @@ ledger AS (
 totals AS (
     SELECT c.*, round(coalesce(l.bonus, 0), 2) AS bonus, round(coalesce(l.deduction, 0), 2) AS deduction
     FROM cards c LEFT JOIN ledger l ON l.official_id = c.id)
-INSERT INTO {SCRATCH} (period_id, official_id, unit_id, category_id, rank_level, components, component_total,
+INSERT INTO {SCRATCH} (period_id, official_id, name, unit_id, category_id, rank_level, components, component_total,
                        bonus, deduction, ledger_total, total, rank_in_unit, rank_in_category, is_provisional,
                        computed_at)
-SELECT %(period)s, id, top_id, category_id, rank_level, components, component_total, bonus, deduction,
+SELECT %(period)s, id, name, top_id, category_id, rank_level, components, component_total, bonus, deduction,
        bonus + deduction, component_total + bonus + deduction,
        rank() OVER (PARTITION BY top_id ORDER BY component_total + bonus + deduction DESC),
        rank() OVER (PARTITION BY category_id, rank_level ORDER BY component_total + bonus + deduction DESC),
