@@ -140,7 +140,7 @@ def _card(period: AppraisalPeriod, person: Person, target: float, weights: list[
         total += points
         components[code] = {"ratio": float(ratio), "weight": float(weight), "effective_weight": float(weight),
                             "points": float(points), "inputs": _inputs(code, ratio, period.key, rng)}
-    return Scorecard(period=period, official_id=person.id, unit_id=person.top.pk,
+    return Scorecard(period=period, official_id=person.id, name=person.name, unit_id=person.top.pk,
                      category_id=person.top.category_id, rank_level=person.rank_level, components=components,
                      component_total=total, total=total, is_provisional=False, computed_at=computed)
 

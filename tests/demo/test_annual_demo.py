@@ -13,6 +13,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +66,13 @@ def in_culture(official: Official) -> bool:
 def test_the_summary_line(seeded: str) -> None:
     last, this = years()
     assert f"年度考核数据已生成：{last}年度" in seeded and f"{this}年度" in seeded
+
+
+def test_every_card_holds_its_officials_name(seeded: str) -> None:
+    """The demo's scorecards, written by the rollup or directly for last year, carry the name the ranking's order
+    breaks ties by."""
+    assert not Scorecard.objects.filter(name="").exists()
+    assert not Scorecard.objects.exclude(name=F("official__name")).exists()
 
 
 def test_last_year_went_through_every_step_in_every_unit(seeded: str) -> None:
