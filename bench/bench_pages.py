@@ -1,6 +1,6 @@
 """Time, one request at a time and in-process, every page the load test browses: the server's own time per page.
 
-Run from the project root against the database the load test uses (see /work/tr/readme_bench.md):
+Run from the project root against the database the load test uses (see bench/README.md, section 2):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cadre_bench .venv/bin/python bench/bench_pages.py \\
         [--users head,orgadmin] [--runs 10] [--jit both] [--pages 'training|ranking'] [--json out.json]
