@@ -207,7 +207,28 @@ def _month_hours(month: int) -> models.DecimalField:
                                decimal_places=1, default=Decimal("0"))
 
 
-class YearHours(models.Model):
+class MonthHours(models.Model):
+    """Hours credited per month of a year (the training report's chart), by the month a session started or external
+    training began."""
+
+    month_1 = _month_hours(1)
+    month_2 = _month_hours(2)
+    month_3 = _month_hours(3)
+    month_4 = _month_hours(4)
+    month_5 = _month_hours(5)
+    month_6 = _month_hours(6)
+    month_7 = _month_hours(7)
+    month_8 = _month_hours(8)
+    month_9 = _month_hours(9)
+    month_10 = _month_hours(10)
+    month_11 = _month_hours(11)
+    month_12 = _month_hours(12)
+
+    class Meta:
+        abstract = True
+
+
+class YearHours(MonthHours):
     """An official's training in one calendar year, summed: a read model of ``Attendance`` and approved
     ``ExternalTraining`` for the county's training report, which would otherwise sum every attendance row of the
     year to rank the officials (171,000 rows at 10,000 officials). Kept by ``training.services.year_hours`` on
@@ -229,19 +250,6 @@ class YearHours(models.Model):
     total_hours = models.DecimalField(_("hours credited"), max_digits=7, decimal_places=1, default=Decimal("0"))
     absences = models.PositiveIntegerField(_("absences"), default=0)
     special_incomplete = models.PositiveIntegerField(_("special classes missed"), default=0)
-    # Hours credited per month (the report's chart), by the month a session started or external training began.
-    month_1 = _month_hours(1)
-    month_2 = _month_hours(2)
-    month_3 = _month_hours(3)
-    month_4 = _month_hours(4)
-    month_5 = _month_hours(5)
-    month_6 = _month_hours(6)
-    month_7 = _month_hours(7)
-    month_8 = _month_hours(8)
-    month_9 = _month_hours(9)
-    month_10 = _month_hours(10)
-    month_11 = _month_hours(11)
-    month_12 = _month_hours(12)
 
     class Meta:
         verbose_name = _("training hours of a year")
@@ -256,7 +264,7 @@ class YearHours(models.Model):
 MONTH_FIELDS = tuple(f"month_{m}" for m in range(1, 13))
 
 
-class UnitYearHours(models.Model):
+class UnitYearHours(MonthHours):
     """The hours credited per month of a year to the officials now in one unit (not its sub-units): the sums of their
     ``YearHours``, so that the training report's chart adds up a subtree's units instead of every official in it
     (49,000 rows for the county at 50,000 officials). Kept with ``YearHours`` by ``training.services.year_hours``,
@@ -264,18 +272,6 @@ class UnitYearHours(models.Model):
 
     unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
-    month_1 = _month_hours(1)
-    month_2 = _month_hours(2)
-    month_3 = _month_hours(3)
-    month_4 = _month_hours(4)
-    month_5 = _month_hours(5)
-    month_6 = _month_hours(6)
-    month_7 = _month_hours(7)
-    month_8 = _month_hours(8)
-    month_9 = _month_hours(9)
-    month_10 = _month_hours(10)
-    month_11 = _month_hours(11)
-    month_12 = _month_hours(12)
 
     class Meta:
         verbose_name = _("training hours of a unit's year")
