@@ -70,6 +70,17 @@ class LeanSelectMultiple(LeanSelect, forms.SelectMultiple):
     allow_multiple_selected = True
 
 
+def lean_select(widget: forms.Widget | type[forms.Widget]) -> forms.Widget:
+    """``widget`` (a class or an instance) as a ``LeanSelect`` or ``LeanSelectMultiple`` with its attributes when it
+    is a plain select; anything else as it is."""
+    if isinstance(widget, type):
+        widget = widget()
+    leaner: dict[type[forms.Widget], type[LeanSelect]] = {forms.Select: LeanSelect,
+                                                           forms.SelectMultiple: LeanSelectMultiple}
+    lean = leaner.get(type(widget))
+    return lean(attrs=widget.attrs) if lean else widget
+
+
 class FormRenderer(DjangoTemplates):
     """The project's form renderer (``FORM_RENDERER``): Django's, except that every select — ``Select``,
     ``SelectMultiple`` and their subclasses that keep Django's template — is built in Python."""

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.filters import as_id
-from common.widgets import LeanSelect, LeanSelectMultiple
+from common.widgets import LeanSelect, LeanSelectMultiple, lean_select
 from org.models import Official, OrgUnit
 from org.pickers import chosen_officials, official_label, option_data
 
@@ -37,39 +37,30 @@ class UnitChoiceIterator(ModelChoiceIterator):
             yield (value, indented(depth, name))
 
 
-def _lean(widget: Any, lean: type[forms.Widget]) -> Any:
-    """The form's plain select as a ``LeanSelect`` with the same attributes (a city's tree is thousands of units)."""
-    if isinstance(widget, type):
-        widget = widget()
-    return lean(attrs=widget.attrs) if type(widget) in (forms.Select, forms.SelectMultiple) else widget
+class _UnitMenuMixin(forms.Field):
+    """What the two unit fields share (a field mixin: it comes before Django's model choice field): options read as
+    columns, rendered by a ``LeanSelect`` — a form's own plain select is swapped for one with its attributes."""
+
+    iterator: type[ModelChoiceIterator] = UnitChoiceIterator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["widget"] = lean_select(kwargs.get("widget") or self.widget)
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return unit_label(obj)
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(_UnitMenuMixin, forms.ModelChoiceField):
     """Units indented by depth, so a flat select reads as a tree."""
 
-    iterator = UnitChoiceIterator
     widget = LeanSelect
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["widget"] = _lean(kwargs.get("widget") or LeanSelect, LeanSelect)
-        super().__init__(*args, **kwargs)
 
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return unit_label(obj)
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(_UnitMenuMixin, forms.ModelMultipleChoiceField):
     """Several units, indented by depth like ``UnitChoiceField``."""
 
-    iterator = UnitChoiceIterator
     widget = LeanSelectMultiple
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["widget"] = _lean(kwargs.get("widget") or LeanSelectMultiple, LeanSelectMultiple)
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return unit_label(obj)
 
 
 def indented(depth: int, name: str) -> str:
