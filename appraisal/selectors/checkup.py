@@ -11,12 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from appraisal.models import CheckupResult, CheckupRound, Dimension, RaterAssignment, RaterGroup
 from common.errors import ApplicationError
+from common.queries import row_count
 from org.models import OrgUnit, User
 from org.selectors import access_for, subtree_q
 
@@ -43,12 +44,10 @@ def rounds_visible_to(user: User | AnonymousUser) -> QuerySet[CheckupRound]:
     return qs if can_manage_checkups(user) else qs.none()
 
 
-def _assignments_of_round(*statuses: str) -> Subquery:
+def _assignments_of_round(*statuses: str) -> Coalesce:
     """How many assignments of the outer round are in one of ``statuses`` (any when none is given)."""
     rows = RaterAssignment.objects.filter(round=OuterRef("pk"))
-    if statuses:
-        rows = rows.filter(status__in=statuses)
-    return Subquery(rows.order_by().values("round").annotate(n=Count("*")).values("n"), output_field=IntegerField())
+    return row_count(rows.filter(status__in=statuses) if statuses else rows, "round")
 
 
 def rounds_with_progress(user: User | AnonymousUser) -> QuerySet[CheckupRound]:
@@ -57,12 +56,11 @@ def rounds_with_progress(user: User | AnonymousUser) -> QuerySet[CheckupRound]:
     Each count is a subquery of the round's assignments read from their (round, status) index, rather than a join
     grouped by round: that carried the period's row (its scheme snapshot) with each of a city's 50,000
     assignments, and the page's count repeated the join. A count of the rounds ignores the subqueries."""
-    zero = Value(0)
     return rounds_visible_to(user).annotate(
-        assigned=Coalesce(_assignments_of_round(), zero),
-        submitted=Coalesce(_assignments_of_round(Status.SUBMITTED), zero),
-        pending=Coalesce(_assignments_of_round(Status.PENDING), zero),
-        excused=Coalesce(_assignments_of_round(Status.EXCUSED), zero),
+        assigned=_assignments_of_round(),
+        submitted=_assignments_of_round(Status.SUBMITTED),
+        pending=_assignments_of_round(Status.PENDING),
+        excused=_assignments_of_round(Status.EXCUSED),
     )
 
 
