@@ -201,6 +201,23 @@ def test_unit_report_and_lecturers_pages(county, client_for, django_assert_num_q
     assert f'data-testid="lecturer-{county.culture_official.pk}"'.encode() in ranking.content
 
 
+def test_unit_report_lists_the_subtree_in_tree_order_whatever_the_hours(county, client_for):
+    """The report reads like the unit tree (a unit's officials by name, then its sub-units'), so a page is walked
+    through the indexes; who is behind is the filter and the badge, not the order."""
+    from org.models import Official
+
+    external(county.staff_official, hours="200")  # ahead: once listed last by hours, now in its unit's place
+    url = reverse("training:unit_report") + f"?unit=WL&year={YEAR}"
+    rows = client_for(county.head).get(url).context["rows"]
+    expected = list(Official.objects.filter(county.culture.subtree_q("unit__"), is_active=True)
+                    .order_by("unit__path", "name", "pk").values_list("pk", flat=True))
+    assert [official.pk for official, _ in rows] == expected
+    assert county.staff_official.pk in expected
+    behind_rows = client_for(county.head).get(url + "&behind=1").context["rows"]
+    assert [official.pk for official, _ in behind_rows] == [pk for pk in expected if pk != county.staff_official.pk]
+    assert all(progress.behind for _, progress in behind_rows)
+
+
 @pytest.mark.parametrize("count", [10, 100])
 def test_unit_report_constant_queries(county, client_for, django_assert_num_queries, count):
     session = make_session(county.culture)
@@ -209,8 +226,9 @@ def test_unit_report_constant_queries(county, client_for, django_assert_num_quer
     client = client_for(county.head)
     url = reverse("training:unit_report") + f"?unit=WL&year={YEAR}"
     client.get(url)
-    # the unit asked for, then the menu of units (their codes and names, not an instance each)
-    with django_assert_num_queries(11):
+    # the unit asked for, then the menu of units (their codes and names, not an instance each); the page of
+    # officials is one query in tree order (no separate sort of ids)
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
 
 

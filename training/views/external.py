@@ -16,7 +16,7 @@ from common.filters import as_int
 from common.forms import errors_text, show_error
 from common.http import AuthedRequest
 from common.idempotency import idempotent_form
-from common.pagination import paginate, paginate_narrow
+from common.pagination import paginate
 from org.forms.fields import unit_menu
 from org.models import RankLevel
 from org.selectors import officials_visible_to, require_role
@@ -24,7 +24,6 @@ from training.forms.external import ExternalForm, ReturnForm, TargetForm
 from training.models import ExternalTraining
 from training.selectors.external import external_of, external_reviewable_by, external_to_review, external_visible_to
 from training.selectors.progress import (
-    BY_HOURS,
     attendance_in_year,
     hour_targets,
     hours_by_month,
@@ -149,7 +148,7 @@ def unit_report(request: AuthedRequest) -> HttpResponse:
         raise Http404
     year = _year(request)
     behind_only = request.GET.get("behind") == "1"
-    page = paginate_narrow(request, unit_progress(unit, year=year, behind_only=behind_only, order=BY_HOURS))
+    page = paginate(request, unit_progress(unit, year=year, behind_only=behind_only))
     rows = [(official, progress_of(official, year=year)) for official in page.object_list]
     chart = {"labels": [str(m) for m in range(1, 13)], "hours": [float(h) for h in hours_by_month(unit, year=year)],
              "label": _("Hours credited")}
