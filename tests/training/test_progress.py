@@ -230,6 +230,9 @@ def test_unit_report_constant_queries(county, client_for, django_assert_num_quer
     # officials is one query in tree order (no separate sort of ids)
     with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
+    # "behind" reads the hour targets once and writes them into the query, instead of a subquery per official
+    with django_assert_num_queries(11):
+        assert client.get(url + "&behind=1").status_code == 200
 
 
 
