@@ -57,6 +57,25 @@ def test_whole_tree_scope_tests_only_the_nullable_foreign_keys(county):
         "王局长", "李科员", "赵主任"}
 
 
+def test_one_units_subtree_is_the_whole_tree_only_for_the_only_root(county):
+    """``unit_subtree``: a filter by the county's root tests only that a row has a unit; by any other unit, or by
+    the root once the tree has a second one, it matches paths and keeps the other root's officials out."""
+    from org.selectors import unit_subtree
+
+    whole = unit_subtree(county.root, county.orgadmin)
+    assert whole.every_unit and where(Official.objects.filter(subtree_q(whole, "unit__"))) == "True"
+    bureau = unit_subtree(county.culture, county.orgadmin)
+    assert not bureau.every_unit
+    assert names(Official.objects.filter(subtree_q(bureau, "unit__"))) == {"王局长", "李科员", "赵主任"}
+    other = OrgUnitFactory(name="邻县", code="LX", kind="other")
+    OfficialFactory(name="邻县干部", unit=other)
+    orgadmin = type(county.orgadmin).objects.get(pk=county.orgadmin.pk)  # a new request reads the roots again
+    county.root.refresh_from_db()  # the roots are kept in order: a new one can move the county's path
+    root = unit_subtree(county.root, orgadmin)
+    assert not root.every_unit
+    assert "邻县干部" not in names(Official.objects.filter(subtree_q(root, "unit__")))
+
+
 def test_a_second_root_is_not_covered_by_the_first_roots_grant(county):
     other = OrgUnitFactory(name="邻县", code="LX", kind="other")
     OfficialFactory(name="邻县干部", unit=other)

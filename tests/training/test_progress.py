@@ -216,6 +216,11 @@ def test_unit_report_lists_the_subtree_in_tree_order_whatever_the_hours(county, 
     behind_rows = client_for(county.head).get(url + "&behind=1").context["rows"]
     assert [official.pk for official, _ in behind_rows] == [pk for pk in expected if pk != county.staff_official.pk]
     assert all(progress.behind for _, progress in behind_rows)
+    # The county's report: its root is the whole tree, so every active official is counted and listed.
+    county_page = client_for(county.orgadmin).get(reverse("training:unit_report") + f"?unit=QH&year={YEAR}")
+    everyone = Official.objects.filter(is_active=True).order_by("unit__path", "name", "pk")
+    assert [official.pk for official, _ in county_page.context["rows"]] == list(everyone.values_list("pk", flat=True))
+    assert county_page.context["page"].paginator.count == everyone.count()
 
 
 @pytest.mark.parametrize("count", [10, 100])

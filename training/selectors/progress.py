@@ -160,15 +160,19 @@ def with_progress(officials: QuerySet[Official], *, year: int,
     )
 
 
-def unit_progress(unit: OrgUnit, *, year: int, behind_only: bool = False) -> QuerySet[UnitProgressOfficial]:
+def unit_progress(unit: OrgUnit, *, year: int, behind_only: bool = False,
+                  subtree: list[str] | None = None) -> QuerySet[UnitProgressOfficial]:
     """The active officials of ``unit`` and its sub-units with their progress for ``year`` (the fields of
     ``with_progress`` plus ``total_hours``), in tree order (unit path, then name); ``behind_only`` keeps those under
     the pro-rata target. One query, read from the yearly sums (``YearHours``) rather than the year's attendance rows.
+    ``subtree``: the unit's subtree as scope paths (``org.selectors.unit_subtree``, which knows when it is the whole
+    tree); by default the unit's path.
 
     Tree order is what the indexes give: PostgreSQL walks the subtree's units by path, their officials, and each
     one's yearly sums, and stops at the page — the same time for a bureau and for a county of 50,000. An order by
     hours has no index (hours, path and name live in three tables) and sorted the whole subtree for every page."""
-    officials = (Official.objects.filter(unit.subtree_q("unit__"), is_active=True).select_related("unit")
+    in_unit = subtree_q(subtree, "unit__") if subtree is not None else unit.subtree_q("unit__")
+    officials = (Official.objects.filter(in_unit, is_active=True).select_related("unit")
                  .annotate(sums=FilteredRelation("year_hours", condition=Q(year_hours__year=year)))
                  .annotate(att_hours=Coalesce("sums__attendance_hours", Value(ZERO), output_field=_DEC),
                            ext_hours=Coalesce("sums__external_hours", Value(ZERO), output_field=_DEC),

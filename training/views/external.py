@@ -19,7 +19,7 @@ from common.idempotency import idempotent_form
 from common.pagination import paginate
 from org.forms.fields import unit_menu
 from org.models import RankLevel
-from org.selectors import officials_visible_to, require_role
+from org.selectors import officials_visible_to, require_role, unit_subtree
 from training.forms.external import ExternalForm, ReturnForm, TargetForm
 from training.models import ExternalTraining
 from training.selectors.external import external_of, external_reviewable_by, external_to_review, external_visible_to
@@ -148,7 +148,8 @@ def unit_report(request: AuthedRequest) -> HttpResponse:
         raise Http404
     year = _year(request)
     behind_only = request.GET.get("behind") == "1"
-    page = paginate(request, unit_progress(unit, year=year, behind_only=behind_only))
+    page = paginate(request, unit_progress(unit, year=year, behind_only=behind_only,
+                                          subtree=unit_subtree(unit, request.user)))
     rows = [(official, progress_of(official, year=year)) for official in page.object_list]
     chart = {"labels": [str(m) for m in range(1, 13)], "hours": [float(h) for h in hours_by_month(unit, year=year)],
              "label": _("Hours credited")}
