@@ -91,6 +91,8 @@ class Official(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "rank_level"], name="official_unit_rank_idx"),
             models.Index(fields=["is_active", "post_since"], name="official_rotation_idx"),
+            # The county's officials per rank level (home page, statistics), counted from the index alone.
+            models.Index(fields=["is_active", "rank_level"], name="official_active_rank_idx"),
         ]
 
     def __str__(self) -> str:

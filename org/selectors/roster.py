@@ -70,7 +70,8 @@ def dashboard_figures(user: User | AnonymousUser) -> DashboardFigures:
     """Return the home dashboard's figures for the user's scope in a fixed number of queries."""
     today = timezone.localdate()
     active = officials_visible_to(user).filter(is_active=True)
-    counts = dict(active.order_by().values_list("rank_level").annotate(n=Count("id")))
+    # COUNT(*), not of the id: the county's count then reads only ``official_active_rank_idx``.
+    counts = dict(active.order_by().values_list("rank_level").annotate(n=Count("*")))
     by_rank = [(value, str(label), counts.get(value, 0)) for value, label in RankLevel.choices]
     due = officials_due_for_rotation(user, today=today)
     return DashboardFigures(
