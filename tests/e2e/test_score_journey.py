@@ -27,6 +27,7 @@ def test_head_records_a_bonus_and_staff_sees_why(county, live_server, page, scre
     # the head finds 李科员 with the search box and records the bonus
     sign_in(page, live_server, "head")
     page.goto(f"{live_server.url}/appraisal/entries/new/")
+    page.locator("#id_official.tomselected").wait_for(state="attached")  # the picker's script has set it up
     page.locator("#id_official-ts-control").click()
     page.locator("#id_official-ts-control").press_sequentially("科员", delay=30)
     page.locator("#id_official-ts-dropdown .option", has_text="李科员").wait_for()
@@ -34,6 +35,8 @@ def test_head_records_a_bonus_and_staff_sees_why(county, live_server, page, scre
     assert page.locator("#id_official-ts-dropdown .option").all_inner_texts() == [
         f"李科员 {county.staff_official.staff_number} · 旅游发展科"]
     page.locator("#id_official-ts-dropdown .option", has_text="李科员").click()
+    # chosen before the form is sent (a loaded CI once sent it without: a field error, not the rule's range)
+    page.locator("#id_official option:checked", has_text="李科员").first.wait_for(state="attached")
     page.locator("select[name=rule]").select_option("innovation")
     page.locator("input[name=points]").fill("5")  # out of the rule's range first
     page.locator("textarea[name=reason]").fill(REASON)
