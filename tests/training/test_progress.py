@@ -201,6 +201,26 @@ def test_unit_report_and_lecturers_pages(county, client_for, django_assert_num_q
     assert f'data-testid="lecturer-{county.culture_official.pk}"'.encode() in ranking.content
 
 
+def test_the_behind_filter_rounds_the_pro_rata_target_as_the_badge_does(county):
+    """On 6 December 340 of 365 days have passed: 90 h a year expects 83.84 h, shown as 83.8. An official with
+    83.8 h is on track for the badge, so the filter must not list them (it compared with 83.84)."""
+    as_of = date(YEAR, 12, 6)
+    assert Decimal(90) * elapsed_fraction(YEAR, as_of) > Decimal("83.8")  # unrounded, 83.8 would be behind
+    HourTarget.objects.update_or_create(rank_level=RankLevel.ORDINARY, defaults={"hours_per_year": Decimal(90)})
+    staff = county.staff_official
+    staff.rank_level = RankLevel.ORDINARY
+    staff.save(update_fields=["rank_level"])
+    external(staff, hours="83.8")
+    progress = training_progress(year=YEAR, official_ids=[staff.pk], as_of=as_of)[staff.pk]
+    assert (progress.prorata_target, progress.behind) == (Decimal("83.8"), False)
+    behind = {o.pk for o in unit_progress(county.culture, year=YEAR, behind_only=True, as_of=as_of)}
+    assert staff.pk not in behind
+    assert county.culture_official.pk in behind  # no hours at all: behind
+    external(county.culture_official, hours="83.7")
+    assert county.culture_official.pk in {
+        o.pk for o in unit_progress(county.culture, year=YEAR, behind_only=True, as_of=as_of)}
+
+
 def test_unit_report_lists_the_subtree_in_tree_order_whatever_the_hours(county, client_for):
     """The report reads like the unit tree (a unit's officials by name, then its sub-units'), so a page is walked
     through the indexes; who is behind is the filter and the badge, not the order."""

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 ZERO = Decimal("0")
+DEFAULT_TARGET = Decimal(90)  # hours a year for a rank level with no target of its own
 
 
 class GroupedCoalesce(Coalesce):
@@ -160,11 +161,12 @@ def with_progress(officials: QuerySet[Official], *, year: int,
     )
 
 
-def unit_progress(unit: OrgUnit, *, year: int, behind_only: bool = False,
-                  subtree: list[str] | None = None) -> QuerySet[UnitProgressOfficial]:
+def unit_progress(unit: OrgUnit, *, year: int, behind_only: bool = False, subtree: list[str] | None = None,
+                  as_of: date | None = None) -> QuerySet[UnitProgressOfficial]:
     """The active officials of ``unit`` and its sub-units with their progress for ``year`` (the fields of
     ``with_progress`` plus ``total_hours``), in tree order (unit path, then name); ``behind_only`` keeps those under
-    the pro-rata target. One query, read from the yearly sums (``YearHours``) rather than the year's attendance rows.
+    the pro-rata target of ``as_of`` (today). One query, read from the yearly sums (``YearHours``) rather than the
+    year's attendance rows.
     ``subtree``: the unit's subtree as scope paths (``org.selectors.unit_subtree``, which knows when it is the whole
     tree); by default the unit's path.
 
@@ -182,12 +184,14 @@ def unit_progress(unit: OrgUnit, *, year: int, behind_only: bool = False,
                            target_hours=Subquery(HourTarget.objects.filter(rank_level=OuterRef("rank_level"))
                                                  .values("hours_per_year")[:1], output_field=_DEC)))
     if behind_only:
-        # The same target as ``progress_of`` (the configured one, else the rank level's default), read once and
-        # written into the query as constants: the target's subquery, run for every official of a county, cost
-        # 100 ms of the count at 50,000.
-        target = Case(*[When(rank_level=level, then=Value(hours)) for level, hours in hour_targets().items()],
-                      default=Value(Decimal(90)), output_field=_DEC)
-        officials = officials.filter(total_hours__lt=target * elapsed_fraction(year))
+        # The pro-rata targets of ``progress_of`` (the configured target, else the rank level's default, rounded to
+        # a tenth as the badge is), computed once and written into the query as constants: the target's subquery,
+        # run for every official of a county, cost 100 ms of the count at 50,000.
+        fraction = elapsed_fraction(year, as_of)
+        expected = Case(*[When(rank_level=level, then=Value(prorata_target(hours, fraction)))
+                          for level, hours in hour_targets().items()],
+                        default=Value(prorata_target(DEFAULT_TARGET, fraction)), output_field=_DEC)
+        officials = officials.filter(total_hours__lt=expected)
     return officials.order_by("unit__path", "name", "pk")
 
 
@@ -207,6 +211,12 @@ def progress_of(official: ProgressOfficial, *, year: int, as_of: date | None = N
                      official.special_incomplete, fraction=elapsed_fraction(year, as_of), targets=targets)
 
 
+def prorata_target(target: Decimal, fraction: Decimal) -> Decimal:
+    """The hours expected once ``fraction`` of the year has passed, to a tenth of an hour: what "behind" is measured
+    against, by the badge and by the report's filter alike."""
+    return (Decimal(target) * fraction).quantize(Decimal("0.1"))
+
+
 def _progress(official_id: int, rank_level: str, att_hours: Decimal | None, ext_hours: Decimal | None,
               target_hours: Decimal | None, special_incomplete: int | None, *, fraction: Decimal,
               targets: Mapping[str, Decimal] | None) -> Progress:
@@ -215,9 +225,9 @@ def _progress(official_id: int, rank_level: str, att_hours: Decimal | None, ext_
     if targets is not None:
         target = targets.get(rank_level)
     if target is None:
-        target = DEFAULT_HOUR_TARGETS.get(RankLevel(rank_level), Decimal(90))
+        target = DEFAULT_HOUR_TARGETS.get(RankLevel(rank_level), DEFAULT_TARGET)
     target = Decimal(target)
-    prorata = (target * fraction).quantize(Decimal("0.1"))
+    prorata = prorata_target(target, fraction)
     return Progress(official_id=official_id, hours=hours, target=target, prorata_target=prorata,
                     behind=hours < prorata, special_class_incomplete=bool(special_incomplete))
 
